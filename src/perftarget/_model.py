@@ -1,0 +1,287 @@
+"""The model of a performance target document: frozen attrs classes, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from perftarget._levels import Level1, Level2, schemas_of, to_level1, to_level2
+from perftarget._numbers import format_number, to_decimal, to_optional_decimal, to_tuple
+from perftarget._schedule import SpendingSchedule
+from perftarget._threshold import Threshold
+from perftarget.exceptions import InvalidValueError
+
+__all__ = [
+    "Basis",
+    "BasisCategory",
+    "Budget",
+    "DepartmentTargets",
+    "Document",
+    "Goal",
+    "Indicator",
+    "Measure",
+    "ProjectTargets",
+    "Unit",
+]
+
+_ZERO: Final = Decimal(0)
+
+
+def _all_of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
+    return attrs.validators.deep_iterable(attrs.validators.instance_of(kind))
+
+
+@attrs.frozen
+class Unit:
+    """预算单位: a budget unit, by its code and name (``230001``, ``博野县信访局本级``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
+def _non_negative(_instance: object, attribute: attrs.Attribute[Decimal | None], value: Decimal | None) -> None:
+    if value is not None and value < _ZERO:
+        msg = f"{attribute.name!r} must not be negative (got {format_number(value)})"
+        raise InvalidValueError(msg, field=attribute.name, value=value)
+
+
+@attrs.frozen(kw_only=True)
+class Budget:
+    """预算数 in 万元: ``total`` = ``fiscal`` (财政资金) + ``other`` (其他资金).
+
+    When all three are given they must add up. Amounts are exact ``Decimal``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    total: Decimal = attrs.field(converter=to_decimal, validator=_non_negative)  # type: ignore[assignment]
+    fiscal: Decimal | None = attrs.field(default=None, converter=to_optional_decimal, validator=_non_negative)
+    other: Decimal | None = attrs.field(default=None, converter=to_optional_decimal, validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        if self.fiscal is not None and self.other is not None and self.fiscal + self.other != self.total:
+            msg = (
+                f"budget parts do not add up: fiscal {format_number(self.fiscal)} + other "
+                f"{format_number(self.other)} != total {format_number(self.total)}"
+            )
+            raise InvalidValueError(msg, field="total", value=self.total)
+
+
+class BasisCategory(enum.Enum):
+    """The kind of standard a target value rests on (绩效评价标准)."""
+
+    PLAN = "计划标准"
+    INDUSTRY = "行业标准"
+    HISTORY = "历史标准"
+    OTHER = "其他标准"
+
+    @property
+    def english(self) -> str:
+        """The English name (``plan``, ``industry``, ``history``, ``other``)."""
+        return self.name.lower()
+
+
+@attrs.frozen
+class Basis:
+    """指标值确定依据: why the target has its value (``"工作要求"``), with an optional category.
+
+    .. versionadded:: 0.1.0
+    """
+
+    text: str = attrs.field(validator=attrs.validators.instance_of(str))
+    category: BasisCategory | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(BasisCategory))
+    )
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _to_threshold(value: Threshold | str) -> Threshold:
+    if isinstance(value, str):
+        return Threshold.parse(value)
+    return value
+
+
+def _to_basis(value: Basis | str | None) -> Basis | None:
+    if isinstance(value, str):
+        return Basis(value)
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Indicator:
+    """A third-level indicator (三级指标) with its place in the tree and its target.
+
+    ``level1`` and ``level2`` take the enum member or the Chinese label; a label that is
+    not in either national tree is kept as text (and reported by :func:`perftarget.review`).
+    ``target`` takes a :class:`Threshold` or its text. ``weight`` is the 分值, if the table
+    gives one.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    target: Threshold = attrs.field(
+        converter=_to_threshold, validator=attrs.validators.instance_of(Threshold)
+    )
+    level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
+    level2: Level2 | str | None = attrs.field(default=None, converter=to_level2)
+    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    basis: Basis | None = attrs.field(
+        default=None,
+        converter=_to_basis,
+        validator=attrs.validators.optional(attrs.validators.instance_of(Basis)),
+    )
+    weight: Decimal | None = attrs.field(default=None, converter=to_optional_decimal, validator=_non_negative)
+    key: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.level1, Level1) and isinstance(self.level2, Level2) and not schemas_of(
+            self.level1, self.level2
+        ):
+            msg = f"level-2 {self.level2.label} does not belong to level-1 {self.level1.label}"
+            raise InvalidValueError(msg, field="level2", value=self.level2)
+
+    @property
+    def applicable(self) -> bool:
+        """``False`` for a 无 row (the level-2 does not apply to this project)."""
+        return self.target.is_applicable
+
+    @property
+    def level1_label(self) -> str:
+        """The level-1 as printed (Chinese), or an empty string."""
+        return "" if self.level1 is None else str(self.level1)
+
+    @property
+    def level2_label(self) -> str:
+        """The level-2 as printed (Chinese), or an empty string."""
+        return "" if self.level2 is None else str(self.level2)
+
+
+@attrs.frozen
+class Goal:
+    """A goal (目标内容 / 分项绩效目标) and the indicators that measure it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    content: str = attrs.field(validator=attrs.validators.instance_of(str))
+    indicators: tuple[Indicator, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(Indicator)
+    )
+
+
+@attrs.frozen
+class Measure:
+    """A guarantee measure (工作保障措施): a heading and its text.
+
+    .. versionadded:: 0.1.0
+    """
+
+    title: str = attrs.field(validator=attrs.validators.instance_of(str))
+    detail: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+
+@attrs.frozen(kw_only=True)
+class ProjectTargets:
+    """项目绩效目标表: one budget project's targets.
+
+    ``year`` is the budget year; ``year_assumed`` marks a year that the source does not
+    print. The schedule, when given, must be for the same year.
+
+    .. versionadded:: 0.1.0
+    """
+
+    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    year: int = attrs.field(validator=attrs.validators.instance_of(int))
+    budget: Budget = attrs.field(validator=attrs.validators.instance_of(Budget))
+    purpose: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    schedule: SpendingSchedule | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(SpendingSchedule))
+    )
+    goals: tuple[Goal, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(Goal)
+    )
+    year_assumed: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.schedule is not None and self.schedule.fiscal_year != self.year:
+            msg = f"the spending plan is for {self.schedule.fiscal_year}, the project for {self.year}"
+            raise InvalidValueError(msg, field="schedule", value=self.schedule.fiscal_year)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator of every goal, in table order."""
+        return tuple(indicator for goal in self.goals for indicator in goal.indicators)
+
+    def iter_indicators(self) -> Iterator[tuple[str, Indicator]]:
+        """Each indicator with its path inside the project (``goals[0].indicators[3]``)."""
+        for g, goal in enumerate(self.goals):
+            for i, indicator in enumerate(goal.indicators):
+                yield f"goals[{g}].indicators[{i}]", indicator
+
+
+@attrs.frozen(kw_only=True)
+class DepartmentTargets:
+    """部门整体绩效目标: a unit's duties, sub-goals with their indicators, and measures.
+
+    .. versionadded:: 0.1.0
+    """
+
+    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    year: int = attrs.field(validator=attrs.validators.instance_of(int))
+    duties: tuple[str, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(str)
+    )
+    goals: tuple[Goal, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(Goal)
+    )
+    measures: tuple[Measure, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(Measure)
+    )
+    year_assumed: bool = False
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        """Every indicator of every sub-goal, in order."""
+        return tuple(indicator for goal in self.goals for indicator in goal.indicators)
+
+
+@attrs.frozen(kw_only=True)
+class Document:
+    """A unit's published targets: the department-wide part and any number of project tables.
+
+    .. versionadded:: 0.1.0
+    """
+
+    department: DepartmentTargets | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(DepartmentTargets))
+    )
+    projects: tuple[ProjectTargets, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(ProjectTargets)
+    )
+    notes: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    def project(self, code_or_name: str) -> ProjectTargets:
+        """The project with this code or name.
+
+        Raises:
+            KeyError: no project has it.
+        """
+        for project in self.projects:
+            if code_or_name in (project.code, project.name):
+                return project
+        raise KeyError(code_or_name)

@@ -1,0 +1,71 @@
+"""Exact numbers: conversion to :class:`~decimal.Decimal` and display rounding."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from perftarget.exceptions import InvalidValueError
+
+Number = Decimal | int | float | str
+
+_ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def to_decimal(value: object, *, field: str = "value") -> Decimal:
+    """Convert ``value`` to a finite ``Decimal`` exactly.
+
+    ``int``, ``Decimal`` and numeric strings convert exactly; a ``float`` converts through
+    its shortest ``repr`` (``0.1`` becomes ``Decimal("0.1")``), never through its binary value.
+    ``bool`` is refused: ``True`` is not an amount.
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, bool):
+        raise InvalidValueError(f"{field!r} must be a number (got {value!r})", field=field, value=value)
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise InvalidValueError(
+                f"{field!r} must be a number (got {value!r})", field=field, value=value
+            ) from None
+    else:
+        raise InvalidValueError(
+            f"{field!r} must be a number (got {type(value).__name__} {value!r})", field=field, value=value
+        )
+    if not result.is_finite():
+        raise InvalidValueError(f"{field!r} must be a finite number (got {value!r})", field=field, value=value)
+    return result
+
+
+def to_optional_decimal(value: object) -> Decimal | None:
+    """Like :func:`to_decimal`, but ``None`` stays ``None``."""
+    return None if value is None else to_decimal(value)
+
+
+def format_number(value: Decimal) -> str:
+    """Plain positional notation, never an exponent: ``Decimal("1E+2")`` gives ``"100"``."""
+    if value.is_zero():
+        return format(value.copy_abs(), "f")
+    return format(value, "f")
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """Round for display, half up (0.125 -> 0.13), as published tables do."""
+    quantum = Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def to_tuple(value: object) -> tuple[object, ...]:
+    """A list or other iterable as a tuple (the models keep immutable sequences)."""
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        msg = f"expected a sequence (got {type(value).__name__})"
+        raise InvalidValueError(msg, value=value)
+    return tuple(value)

@@ -1,0 +1,116 @@
+"""The exceptions and warnings perftarget raises.
+
+Every exception is a :class:`PerftargetError` and also a subclass of the builtin that
+callers already catch (mostly :class:`ValueError`), so ``except ValueError`` keeps
+working in code that does not know about perftarget.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "DocumentError",
+    "InvalidActualError",
+    "InvalidValueError",
+    "PerftargetError",
+    "PerftargetWarning",
+    "Problem",
+    "ThresholdSyntaxError",
+    "UnitMismatchError",
+]
+
+
+class PerftargetError(Exception):
+    """Base class of every error perftarget raises on purpose."""
+
+
+class PerftargetWarning(UserWarning):
+    """Base class of the warnings perftarget emits."""
+
+
+class InvalidValueError(PerftargetError, ValueError):
+    """A model value breaks an invariant (a negative budget, a decreasing plan...).
+
+    Attributes:
+        field: the name of the offending field, when one field is to blame.
+        value: the offending value.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class ThresholdSyntaxError(PerftargetError, ValueError):
+    """A target value (指标值) could not be read.
+
+    Attributes:
+        text: the text that was being read.
+        column: 1-based column in ``text`` where reading stopped.
+        expected: what would have been accepted at that column.
+    """
+
+    def __init__(self, text: str, column: int, expected: str) -> None:
+        self.text = text
+        self.column = column
+        self.expected = expected
+        super().__init__(f"cannot read target {text!r} at column {column}: expected {expected}")
+
+
+class UnitMismatchError(PerftargetError, ValueError):
+    """Two quantities of different dimensions were compared or converted (万元 vs 小时)."""
+
+    def __init__(self, from_unit: str, to_unit: str) -> None:
+        self.from_unit = from_unit
+        self.to_unit = to_unit
+        shown_from = from_unit or "(no unit)"
+        shown_to = to_unit or "(no unit)"
+        super().__init__(f"cannot compare {shown_from!r} with {shown_to!r}: different dimensions")
+
+
+class InvalidActualError(PerftargetError, ValueError):
+    """An actual value (实际完成值) cannot be compared with its target."""
+
+
+@attrs.frozen
+class Problem:
+    """One problem found in a document: where it is and what was expected.
+
+    ``location`` is a path such as ``projects[0].goals[0].indicators[2].target``
+    (empty for the document as a whole, or ``line 3, column 7`` for a syntax error).
+    """
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class DocumentError(PerftargetError, ValueError):
+    """A document (file or mapping) is malformed; lists every problem found.
+
+    Attributes:
+        source: the file the document came from, if any.
+        problems: every problem found, each with its path.
+    """
+
+    def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
+        self.problems: Sequence[Problem] = tuple(problems)
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        count = len(self.problems)
+        if count == 1:
+            return f"{where}{self.problems[0]}"
+        lines = [f"{where}{count} problems:"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)

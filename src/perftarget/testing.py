@@ -1,0 +1,275 @@
+"""Hypothesis strategies for every perftarget model type, for your own tests too.
+
+Install the ``hypothesis`` extra (``pip install perftarget[hypothesis]``), then::
+
+    from hypothesis import given
+    from perftarget.testing import documents
+
+    @given(documents())
+    def test_my_tool_reads_any_document(document): ...
+
+Every strategy builds values through the public constructors, so whatever it
+produces satisfies the model's invariants. ``st.from_type(Threshold)`` and friends
+work too: the package registers these strategies with Hypothesis.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from hypothesis import strategies as st
+
+from perftarget._levels import Level1, Level2, Schema
+from perftarget._model import (
+    Basis,
+    BasisCategory,
+    Budget,
+    DepartmentTargets,
+    Document,
+    Goal,
+    Indicator,
+    Measure,
+    ProjectTargets,
+    Unit,
+)
+from perftarget._schedule import Checkpoint, SpendingSchedule
+from perftarget._threshold import Comparator, Threshold, ThresholdKind
+
+__all__ = [
+    "amounts",
+    "bases",
+    "budgets",
+    "checkpoints",
+    "department_targets",
+    "documents",
+    "goals",
+    "indicators",
+    "measures",
+    "project_targets",
+    "qualitative_statements",
+    "schedules",
+    "thresholds",
+    "units",
+    "units_of_measure",
+]
+
+_CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+_TEXT = st.text(alphabet=st.one_of(_CJK, st.sampled_from("，、。（）0123456789ABCabc ")), min_size=1, max_size=24)
+
+UNITS_OF_MEASURE = ("%", "‰", "个", "次", "人", "人次", "户", "项", "件", "天", "个工作日", "月", "小时/天",
+                    "元", "万元", "亿元", "万元/人", "")
+QUALITATIVE = ("按时发放", "良好", "应保尽保", "效果明显", "严格执行相关制度规定", "符合相关规定",
+               "在项目计划完成时间内完成", "按月安排", "优", "较好", "达成预期指标")
+
+
+def text() -> st.SearchStrategy[str]:
+    """Short Chinese-looking text, stripped and non-empty."""
+    return _TEXT.map(str.strip).filter(bool)
+
+
+def amounts(*, max_value: int = 10**8, places: int = 2) -> st.SearchStrategy[Decimal]:
+    """Non-negative exact amounts with up to ``places`` decimals."""
+    return st.decimals(min_value=0, max_value=max_value, places=places, allow_nan=False, allow_infinity=False)
+
+
+def units_of_measure() -> st.SearchStrategy[str]:
+    """Units as they appear in tables (``%``, ``个``, ``小时/天``, ``万元``...), and none."""
+    return st.sampled_from(UNITS_OF_MEASURE)
+
+
+def qualitative_statements() -> st.SearchStrategy[str]:
+    """Qualitative targets: real ones, and Chinese text that does not read as a number."""
+    generated = text().filter(lambda s: Threshold.parse(s).kind is ThresholdKind.QUALITATIVE)
+    return st.one_of(st.sampled_from(QUALITATIVE), generated)
+
+
+@st.composite
+def _quantitative(draw: st.DrawFn) -> Threshold:
+    unit = draw(units_of_measure())
+    value = draw(st.decimals(min_value=-1000, max_value=10**6, places=draw(st.integers(0, 3)),
+                             allow_nan=False, allow_infinity=False))
+    comparator = draw(st.sampled_from(list(Comparator)))
+    if comparator is Comparator.BETWEEN:
+        upper = value + draw(amounts(max_value=1000, places=2))
+        return Threshold.between(value, upper, unit)
+    inferred = comparator is Comparator.GE and draw(st.booleans())
+    return Threshold(kind=ThresholdKind.QUANTITATIVE, comparator=comparator, value=value, unit=unit,
+                     inferred=inferred)
+
+
+def thresholds(*, kinds: tuple[ThresholdKind, ...] = tuple(ThresholdKind)) -> st.SearchStrategy[Threshold]:
+    """Targets of the given kinds: quantitative (every comparator), qualitative, 无."""
+    options: list[st.SearchStrategy[Threshold]] = []
+    if ThresholdKind.QUANTITATIVE in kinds:
+        options.append(_quantitative())
+    if ThresholdKind.QUALITATIVE in kinds:
+        options.append(qualitative_statements().map(Threshold.qualitative))
+    if ThresholdKind.NOT_APPLICABLE in kinds:
+        options.append(st.just(Threshold.not_applicable()))
+    return st.one_of(options)
+
+
+def units() -> st.SearchStrategy[Unit]:
+    """Budget units (预算单位)."""
+    return st.builds(Unit, st.from_regex(r"\A[0-9]{6}\Z"), text())
+
+
+def budgets() -> st.SearchStrategy[Budget]:
+    """Budgets whose parts add up (or are partly missing)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Budget:
+        fiscal = draw(amounts(max_value=100000))
+        other = draw(amounts(max_value=100000))
+        shape = draw(st.sampled_from(["all", "total", "fiscal"]))
+        if shape == "all":
+            return Budget(total=fiscal + other, fiscal=fiscal, other=other)
+        if shape == "fiscal":
+            return Budget(total=fiscal, fiscal=fiscal)
+        return Budget(total=fiscal + other)
+
+    return build()
+
+
+def bases() -> st.SearchStrategy[Basis]:
+    """指标值确定依据 with or without a category."""
+    return st.builds(Basis, text(), st.none() | st.sampled_from(list(BasisCategory)))
+
+
+def _level_pair(schema: Schema) -> st.SearchStrategy[tuple[Level1, Level2]]:
+    pairs = [(l1, l2) for l1, members in schema.tree.items() for l2 in members]
+    return st.sampled_from(pairs)
+
+
+def indicators(*, schema: Schema = Schema.CLASSIC, levels: bool = True) -> st.SearchStrategy[Indicator]:
+    """Indicators placed in ``schema``'s tree (or without levels, as in department narratives)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Indicator:
+        level1: Level1 | None = None
+        level2: Level2 | None = None
+        if levels:
+            level1, level2 = draw(_level_pair(schema))
+        return Indicator(
+            level1=level1,
+            level2=level2,
+            name=draw(text()),
+            target=draw(thresholds()),
+            description=draw(st.just("") | text()),
+            basis=draw(st.none() | bases()),
+            weight=draw(st.none() | amounts(max_value=50, places=1)),
+        )
+
+    return build()
+
+
+def goals(*, schema: Schema = Schema.CLASSIC, levels: bool = True, max_indicators: int = 6) -> st.SearchStrategy[Goal]:
+    """Goals with a few indicators."""
+    return st.builds(
+        Goal, text(), st.lists(indicators(schema=schema, levels=levels), max_size=max_indicators).map(tuple)
+    )
+
+
+def checkpoints(fiscal_year: int) -> st.SearchStrategy[tuple[Checkpoint, ...]]:
+    """A valid plan's checkpoints: month ends in order, non-decreasing percents ending at 100."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[Checkpoint, ...]:
+        months = sorted(draw(st.sets(st.integers(1, 11), max_size=4)))
+        months.append(12)
+        percents = sorted(draw(st.lists(amounts(max_value=100, places=1), min_size=len(months) - 1,
+                                        max_size=len(months) - 1)))
+        percents.append(Decimal(100))
+        return tuple(
+            Checkpoint(date=dt.date(fiscal_year, month, 1) + relativedelta(months=1, days=-1), percent=percent,
+                       label=draw(st.none() | st.just(f"{month}月底")))
+            for month, percent in zip(months, percents, strict=True)
+        )
+
+    return build()
+
+
+def schedules(fiscal_year: int | None = None) -> st.SearchStrategy[SpendingSchedule]:
+    """Valid spending plans (资金支出计划) for ``fiscal_year`` (any year when ``None``)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> SpendingSchedule:
+        year = fiscal_year if fiscal_year is not None else draw(st.integers(2015, 2035))
+        return SpendingSchedule(fiscal_year=year, checkpoints=draw(checkpoints(year)))
+
+    return build()
+
+
+def measures() -> st.SearchStrategy[Measure]:
+    """Guarantee measures."""
+    return st.builds(Measure, text(), st.just("") | text())
+
+
+def project_targets(*, schema: Schema = Schema.CLASSIC) -> st.SearchStrategy[ProjectTargets]:
+    """Project target tables, valid by the model's invariants (not necessarily clean by review)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ProjectTargets:
+        year = draw(st.integers(2015, 2035))
+        return ProjectTargets(
+            unit=draw(units()),
+            code=draw(st.from_regex(r"\A[0-9]{8}P[0-9]{10}\Z")),
+            name=draw(text()),
+            year=year,
+            budget=draw(budgets()),
+            purpose=draw(st.just("") | text()),
+            schedule=draw(st.none() | schedules(year)),
+            goals=tuple(draw(st.lists(goals(schema=schema), min_size=1, max_size=2))),
+            year_assumed=draw(st.booleans()),
+        )
+
+    return build()
+
+
+def department_targets() -> st.SearchStrategy[DepartmentTargets]:
+    """Department-wide targets with narrative goals (indicators without levels)."""
+    return st.builds(
+        DepartmentTargets,
+        unit=units(),
+        year=st.integers(2015, 2035),
+        duties=st.lists(text(), max_size=4).map(tuple),
+        goals=st.lists(goals(levels=False, max_indicators=2), max_size=3).map(tuple),
+        measures=st.lists(measures(), max_size=3).map(tuple),
+        year_assumed=st.booleans(),
+    )
+
+
+def documents() -> st.SearchStrategy[Document]:
+    """Whole documents: an optional department part and up to three projects."""
+    return st.builds(
+        Document,
+        department=st.none() | department_targets(),
+        projects=st.lists(project_targets(), max_size=3).map(tuple),
+        notes=st.just("") | text(),
+    )
+
+
+_REGISTERED: dict[type, Any] = {
+    Threshold: thresholds,
+    Unit: units,
+    Budget: budgets,
+    Basis: bases,
+    Indicator: indicators,
+    Goal: goals,
+    SpendingSchedule: schedules,
+    Measure: measures,
+    ProjectTargets: project_targets,
+    DepartmentTargets: department_targets,
+    Document: documents,
+}
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register the strategies with ``st.from_type`` (called by Hypothesis' entry point)."""
+    for cls, strategy in _REGISTERED.items():
+        st.register_type_strategy(cls, strategy())
