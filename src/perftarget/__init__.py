@@ -13,6 +13,7 @@ from perftarget._model import (
     Indicator,
     Measure,
     ProjectTargets,
+    Suppression,
     Unit,
 )
 from perftarget._schedule import Checkpoint, SpendingSchedule
@@ -55,6 +56,7 @@ __all__ = [
     "Quantity",
     "Schema",
     "SpendingSchedule",
+    "Suppression",
     "Threshold",
     "ThresholdKind",
     "ThresholdSyntaxError",

@@ -25,6 +25,7 @@ __all__ = [
     "Indicator",
     "Measure",
     "ProjectTargets",
+    "Suppression",
     "Unit",
 ]
 
@@ -107,6 +108,24 @@ class Basis:
         return self.text
 
 
+@attrs.frozen
+class Suppression:
+    """A review rule switched off for one indicator or project, with the reason why.
+
+    ``code`` is a rule code such as ``PT301``; the reason is required so that a
+    suppression can be audited.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str = attrs.field(validator=attrs.validators.instance_of(str))
+    reason: str = attrs.field(validator=attrs.validators.instance_of(str))
+
+    def __attrs_post_init__(self) -> None:
+        if not self.reason.strip():
+            raise InvalidValueError(f"suppressing {self.code} needs a reason", field="reason", value=self.reason)
+
+
 def _to_threshold(value: Threshold | str) -> Threshold:
     if isinstance(value, str):
         return Threshold.parse(value)
@@ -145,6 +164,9 @@ class Indicator:
     )
     weight: Decimal | None = attrs.field(default=None, converter=to_optional_decimal, validator=_non_negative)
     key: str | None = None
+    suppressions: tuple[Suppression, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(Suppression)
+    )
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level1, Level1) and isinstance(self.level2, Level2) and not schemas_of(
@@ -216,6 +238,9 @@ class ProjectTargets:
         default=(), converter=to_tuple, validator=_all_of(Goal)
     )
     year_assumed: bool = False
+    suppressions: tuple[Suppression, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_all_of(Suppression)
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.schedule is not None and self.schedule.fiscal_year != self.year:
