@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 project = "perftarget"
 author = "perftarget developers"
-copyright = "2026, perftarget developers"  # noqa: A001
+copyright = "2026, perftarget developers"
 release = "0.1.0"
 
 extensions = [

@@ -113,8 +113,10 @@ def _clean(label: str) -> str:
 
 
 def to_level1(value: Level1 | str | None) -> Level1 | str | None:
-    """A level-1 from its enum member, Chinese label (``产出指标``, ``产出``, ``产出指标(50分)``)
-    or English name; an unknown label is kept as text."""
+    """A level-1 from its enum member, Chinese label or English name; unknown labels stay text.
+
+    Reads ``产出指标``, ``产出`` and ``产出指标(50分)`` alike.
+    """
     if value is None or isinstance(value, Level1):
         return value
     text = _clean(value)

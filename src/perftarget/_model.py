@@ -150,13 +150,13 @@ class Indicator:
     .. versionadded:: 0.1.0
     """
 
+    level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
+    level2: Level2 | str | None = attrs.field(default=None, converter=to_level2)
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     target: Threshold = attrs.field(
         converter=_to_threshold, validator=attrs.validators.instance_of(Threshold)
     )
-    level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
-    level2: Level2 | str | None = attrs.field(default=None, converter=to_level2)
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     basis: Basis | None = attrs.field(
         default=None,
         converter=_to_basis,

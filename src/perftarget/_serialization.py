@@ -113,7 +113,7 @@ def _structure_threshold(value: object, _: type) -> Threshold:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         value = format_number(Decimal(value))
     if not isinstance(value, str):
-        msg = f"expected a target such as \"≥95%\", \"按时发放\" or \"无\" (got {type(value).__name__})"
+        msg = f'expected a target such as "≥95%", "按时发放" or "无" (got {type(value).__name__})'
         raise InvalidValueError(msg, value=value)
     return Threshold.parse(value)
 
@@ -188,6 +188,11 @@ def make_converter() -> cattrs.Converter:
 
 _CONVERTER: Final = make_converter()
 
+# TOML has native numbers and dates: the same format, with Decimal and date left for the writer.
+_TOML_CONVERTER: Final = _CONVERTER.copy()
+_TOML_CONVERTER.register_unstructure_hook(Decimal, lambda value: value)
+_TOML_CONVERTER.register_unstructure_hook(dt.date, lambda value: value)
+
 
 # --- errors with paths ---------------------------------------------------------------------
 
@@ -248,9 +253,13 @@ def from_dict(data: object, cls: type[T] = Document, *, source: str | None = Non
         raise DocumentError([Problem("", str(exc))], source=source) from exc
 
 
-def to_dict(obj: object) -> dict[str, Any]:
-    """The dict-shaped form of a model object; a :class:`Document` gets ``schema_version`` first."""
-    data = _CONVERTER.unstructure(obj)
+def to_dict(obj: object, *, native: bool = False) -> dict[str, Any]:
+    """The dict-shaped form of a model object; a :class:`Document` gets ``schema_version`` first.
+
+    Amounts are strings (``"10.00"``) and dates ISO strings, as stored in JSON; with
+    ``native=True`` they stay ``Decimal`` and ``date`` (as TOML stores them).
+    """
+    data = (_TOML_CONVERTER if native else _CONVERTER).unstructure(obj)
     if isinstance(obj, Document):
         return {"schema_version": SCHEMA_VERSION, **data}
     if not isinstance(data, dict):
@@ -307,7 +316,7 @@ def _json_default(value: object) -> object:
 
 def dumps(obj: object, fmt: Format = "json") -> str:
     """Write a document (or another model object) as JSON or TOML text."""
-    data = to_dict(obj)
+    data = to_dict(obj, native=fmt == "toml")
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
     return _toml.dumps(data)
@@ -356,7 +365,7 @@ def write_atomic(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp_name, path)
+        Path(temp_name).replace(path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -63,7 +63,7 @@ def _is_inline_table(value: object) -> bool:
     )
 
 
-def _value(value: object) -> str:
+def _value(value: object) -> str:  # noqa: PLR0911 - one branch per TOML type
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

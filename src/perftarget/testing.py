@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
@@ -252,24 +251,3 @@ def documents() -> st.SearchStrategy[Document]:
         projects=st.lists(project_targets(), max_size=3).map(tuple),
         notes=st.just("") | text(),
     )
-
-
-_REGISTERED: dict[type, Any] = {
-    Threshold: thresholds,
-    Unit: units,
-    Budget: budgets,
-    Basis: bases,
-    Indicator: indicators,
-    Goal: goals,
-    SpendingSchedule: schedules,
-    Measure: measures,
-    ProjectTargets: project_targets,
-    DepartmentTargets: department_targets,
-    Document: documents,
-}
-
-
-def _hypothesis_setup_hook() -> None:
-    """Register the strategies with ``st.from_type`` (called by Hypothesis' entry point)."""
-    for cls, strategy in _REGISTERED.items():
-        st.register_type_strategy(cls, strategy())

@@ -1,0 +1,124 @@
+"""The command line: output, exit codes, and no traceback for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import perftarget as pt
+from perftarget.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Progress, main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_show_text_lays_out_the_table(capsys, seed_path):
+    """show prints the project table grouped by level, aligned, with a validation line."""
+    code, out, _ = run(capsys, "show", str(seed_path))
+    assert code == EXIT_OK
+    assert "常年驻京值班工作队值班费项目绩效目标表" in out
+    assert "产出指标    数量指标            工作日保障单位运转" in out
+    assert "\n            质量指标            群众来访接待劝返率" in out
+    assert "已读取并校验：1 个项目表，9 个三级指标。" in out
+
+
+def test_show_english_markdown_html_json(capsys, seed_path):
+    """--lang en, --format markdown/html/json all work on the seed."""
+    _, out, _ = run(capsys, "show", str(seed_path), "--lang", "en", "--format", "markdown")
+    assert "| Level 1 | Level 2 | Indicator |" in out
+    assert "| output | quantity | 工作日保障单位运转 |" in out
+    _, out, _ = run(capsys, "show", str(seed_path), "--format", "html")
+    assert '<td rowspan="4">产出指标</td>' in out
+    _, out, _ = run(capsys, "show", str(seed_path), "--format", "json")
+    assert pt.loads(out) == pt.load(seed_path)
+
+
+def test_check_ok_and_bad(capsys, seed_path, tmp_path):
+    """check exits 0 on a good file, 1 with every problem of a bad one."""
+    code, out, _ = run(capsys, "check", str(seed_path))
+    assert code == EXIT_OK
+    bad = tmp_path / "bad.toml"
+    bad.write_text("schema_version = 1\nfoo = 1\nprojects = 3\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(bad), "--format", "json")
+    assert code == EXIT_FINDINGS
+    (result,) = json.loads(out)
+    assert result["ok"] is False
+    assert len(result["problems"]) == 2
+
+
+def test_check_folder(capsys, seed_path, tmp_path):
+    """A folder is expanded to its .json/.toml files."""
+    pt.dump(pt.load(seed_path), tmp_path / "a.json")
+    pt.dump(pt.load(seed_path), tmp_path / "b.toml")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == EXIT_OK
+    assert out.count(": ok") == 2
+
+
+def test_bad_input_is_one_message_exit_2(capsys, tmp_path):
+    """Malformed input: exit 2, the file and the place, no traceback."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("schema_version = 1\n[[projects]]\ncode = 1\n", encoding="utf-8")
+    code, out, err = run(capsys, "show", str(bad))
+    assert code == EXIT_BAD_INPUT
+    assert out == ""
+    assert "bad.toml" in err
+    assert "projects[0].code: expected text" in err
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "show", str(tmp_path / "missing.toml"))
+    assert code == EXIT_BAD_INPUT
+    assert "cannot read the file" in err
+
+
+def test_usage_errors_exit_2(capsys):
+    """Unknown commands and options exit 2 with usage."""
+    with pytest.raises(SystemExit) as caught:
+        main(["frobnicate"])
+    assert caught.value.code == EXIT_BAD_INPUT
+    code, _, err = run(capsys, "check", "nothing-matches-*.toml")
+    assert code == EXIT_BAD_INPUT
+    assert "no file matches" in err
+
+
+def test_schema_command(capsys):
+    """schema prints the JSON Schema."""
+    code, out, _ = run(capsys, "schema")
+    assert code == EXIT_OK
+    assert json.loads(out)["title"] == "Document"
+
+
+def test_convert(capsys, seed_path, tmp_path):
+    """convert writes the other format; converting onto the input is refused."""
+    target = tmp_path / "seed.json"
+    code, _, _ = run(capsys, "convert", str(seed_path), str(target))
+    assert code == EXIT_OK
+    assert pt.load(target) == pt.load(seed_path)
+    code, _, err = run(capsys, "convert", str(target), str(target))
+    assert code == EXIT_BAD_INPUT
+    assert "must not be the input" in err
+
+
+def test_python_dash_m(seed_path):
+    """python -m perftarget runs the same command line."""
+    result = subprocess.run(
+        [sys.executable, "-m", "perftarget", "show", str(seed_path), "--lang", "en"],
+        capture_output=True, text=True, check=False, encoding="utf-8",
+    )
+    assert result.returncode == 0
+    assert "Read and validated: 1 project table(s), 9 indicators." in result.stdout
+
+
+def test_progress_is_quiet_when_not_a_terminal(tmp_path):
+    """The progress bar writes nothing unless stderr is a terminal."""
+    stream_path = tmp_path / "err.txt"
+    with stream_path.open("w", encoding="utf-8") as stream:
+        progress = Progress(3, stream)
+        for _ in range(3):
+            progress.step("x")
+    assert stream_path.read_text("utf-8") == ""
