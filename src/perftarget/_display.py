@@ -275,3 +275,15 @@ def document_html(document: Document, lang: Lang = "zh") -> str:
         parts.append(department_html(document.department, lang))
     parts.extend(project_html(p, lang) for p in document.projects)
     return "\n".join(parts)
+
+
+def to_html(obj: object, lang: Lang = "zh") -> str:
+    """HTML for a document, project table or department part."""
+    if isinstance(obj, Document):
+        return document_html(obj, lang)
+    if isinstance(obj, ProjectTargets):
+        return project_html(obj, lang)
+    if isinstance(obj, DepartmentTargets):
+        return department_html(obj, lang)
+    msg = f"no HTML form for {type(obj).__name__}"
+    raise TypeError(msg)
