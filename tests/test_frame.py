@@ -33,7 +33,7 @@ def test_chinese_headings():
     assert frame["指标值类型"].tolist().count("不适用") == 2
 
 
-@pytest.mark.parametrize(("mode", "expected"), [("keep", Decimal("95")), ("float", 95.0), ("str", "95")])
+@pytest.mark.parametrize(("mode", "expected"), [("keep", Decimal(95)), ("float", 95.0), ("str", "95")])
 def test_decimal_modes(seed_path, mode, expected):
     """Decimals are kept, or converted to float or text on request."""
     frame = to_frame(pt.load(seed_path).projects[0], decimals=mode)
