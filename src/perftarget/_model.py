@@ -10,7 +10,7 @@ from typing import Any, Final
 import attrs
 
 from perftarget._levels import Level1, Level2, schemas_of, to_level1, to_level2
-from perftarget._numbers import format_number, to_decimal, to_optional_decimal, to_tuple
+from perftarget._numbers import format_number, to_decimal, to_tuple
 from perftarget._schedule import SpendingSchedule
 from perftarget._threshold import Threshold
 from perftarget.exceptions import InvalidValueError
@@ -68,6 +68,23 @@ def _non_negative(_instance: object, attribute: attrs.Attribute[Decimal | None],
         raise InvalidValueError(msg, field=attribute.name, value=value)
 
 
+# One named converter per amount field, so that an error names the field.
+def _total(value: object) -> Decimal:
+    return to_decimal(value, field="total")
+
+
+def _fiscal(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="fiscal")
+
+
+def _other(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="other")
+
+
+def _weight(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="weight")
+
+
 @attrs.frozen(kw_only=True)
 class Budget:
     """预算数 in 万元: ``total`` = ``fiscal`` (财政资金) + ``other`` (其他资金).
@@ -77,9 +94,9 @@ class Budget:
     .. versionadded:: 0.1.0
     """
 
-    total: Decimal = attrs.field(converter=to_decimal, validator=_non_negative)  # type: ignore[assignment]
-    fiscal: Decimal | None = attrs.field(default=None, converter=to_optional_decimal, validator=_non_negative)
-    other: Decimal | None = attrs.field(default=None, converter=to_optional_decimal, validator=_non_negative)
+    total: Decimal = attrs.field(converter=_total, validator=_non_negative)  # type: ignore[assignment]
+    fiscal: Decimal | None = attrs.field(default=None, converter=_fiscal, validator=_non_negative)
+    other: Decimal | None = attrs.field(default=None, converter=_other, validator=_non_negative)
 
     def __attrs_post_init__(self) -> None:
         if self.fiscal is not None and self.other is not None and self.fiscal + self.other != self.total:
@@ -174,7 +191,7 @@ class Indicator:
         converter=_to_basis,
         validator=attrs.validators.optional(attrs.validators.instance_of(Basis)),
     )
-    weight: Decimal | None = attrs.field(default=None, converter=to_optional_decimal, validator=_non_negative)
+    weight: Decimal | None = attrs.field(default=None, converter=_weight, validator=_non_negative)
     key: str | None = None
     suppressions: tuple[Suppression, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(Suppression)
