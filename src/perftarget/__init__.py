@@ -16,7 +16,22 @@ from perftarget._model import (
     Suppression,
     Unit,
 )
-from perftarget._schedule import Checkpoint, SpendingSchedule
+from perftarget._monitoring import (
+    MONITORING_COLUMNS,
+    DeviationCause,
+    IndicatorProgress,
+    Likelihood,
+    MonitoringFinding,
+    MonitoringPolicy,
+    MonitoringReport,
+    Payment,
+    ProgressValue,
+    Status,
+    load_payments,
+    monitor,
+    monitor_series,
+)
+from perftarget._schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget._serialization import SCHEMA_VERSION, dump, dumps, load, loads
 from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_statement
 from perftarget._units import Quantity
@@ -24,6 +39,7 @@ from perftarget.exceptions import (
     DocumentError,
     InvalidActualError,
     InvalidValueError,
+    MonitoringError,
     PerftargetError,
     PerftargetWarning,
     Problem,
@@ -32,6 +48,7 @@ from perftarget.exceptions import (
 )
 
 __all__ = [
+    "MONITORING_COLUMNS",
     "SCHEMA_VERSION",
     "Achievement",
     "Basis",
@@ -40,34 +57,48 @@ __all__ = [
     "Checkpoint",
     "Comparator",
     "DepartmentTargets",
+    "DeviationCause",
     "Document",
     "DocumentError",
     "Goal",
     "Indicator",
+    "IndicatorProgress",
     "InvalidActualError",
     "InvalidValueError",
     "Level1",
     "Level2",
+    "Likelihood",
     "Measure",
+    "MonitoringError",
+    "MonitoringFinding",
+    "MonitoringPolicy",
+    "MonitoringReport",
+    "Payment",
     "PerftargetError",
     "PerftargetWarning",
     "Problem",
+    "ProgressValue",
     "ProjectTargets",
     "Quantity",
     "Schema",
     "SpendingSchedule",
+    "Status",
     "Suppression",
     "Threshold",
     "ThresholdKind",
     "ThresholdSyntaxError",
     "Unit",
     "UnitMismatchError",
-    "__version__",
+    "checkpoint_date",
     "dump",
     "dumps",
     "load",
+    "load_payments",
     "loads",
+    "monitor",
+    "monitor_series",
     "parse_statement",
+    "__version__",
 ]
 
 

@@ -15,13 +15,17 @@ import attrs
 
 __all__ = [
     "DocumentError",
+    "EvaluationError",
     "InvalidActualError",
     "InvalidValueError",
+    "MissingDependencyError",
+    "MonitoringError",
     "PerftargetError",
     "PerftargetWarning",
     "Problem",
     "ThresholdSyntaxError",
     "UnitMismatchError",
+    "WorkbookError",
 ]
 
 
@@ -114,3 +118,71 @@ class DocumentError(PerftargetError, ValueError):
         lines = [f"{where}{count} problems:"]
         lines.extend(f"  {problem}" for problem in self.problems)
         return "\n".join(lines)
+
+
+class MonitoringError(PerftargetError, ValueError):
+    """In-year monitoring (绩效运行监控) cannot answer for this input.
+
+    Raised for a date outside the fiscal year, negative spending, an amount that is
+    not money, or progress given for an indicator the project does not have. Problems
+    that still leave a meaningful answer (spending above the budget, payments dated
+    outside the year) are reported as findings instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class EvaluationError(PerftargetError, ValueError):
+    """Actual values cannot be scored against their targets; lists every problem found.
+
+    Raised by :func:`perftarget.evaluate` in strict mode (an unknown indicator, a missing
+    actual, a unit of another dimension, a number for a qualitative target, an explicit
+    score outside its band, a negative amount spent...). Each problem carries the path of
+    the indicator (``goals[0].indicators[3]``) or of the input (``actuals['某指标']``, ``spent``).
+
+    Attributes:
+        problems: every problem found, each with its path.
+        subject: what was being evaluated (``project 13063722P0041681003``), if known.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, problems: Iterable[Problem], *, subject: str | None = None) -> None:
+        self.problems: Sequence[Problem] = tuple(problems)
+        self.subject = subject
+        where = f"{subject}: " if subject else ""
+        if len(self.problems) == 1:
+            message = f"{where}{self.problems[0]}"
+        else:
+            lines = [f"{where}{len(self.problems)} problems:"]
+            lines.extend(f"  {problem}" for problem in self.problems)
+            message = "\n".join(lines)
+        super().__init__(message)
+
+
+class WorkbookError(DocumentError):
+    """A spreadsheet could not be read or written; lists every problem with its sheet and cell.
+
+    Each problem's location reads ``sheet!A12`` (the sheet's title and the cell), or the
+    sheet's title alone when a whole part of the table is missing. A :class:`DocumentError`,
+    so code that loads documents from any format catches it the same way.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class MissingDependencyError(PerftargetError, ImportError):
+    """An optional dependency is not installed; the message says which extra to install.
+
+    Attributes:
+        package: the missing import (``openpyxl``).
+        extra: the perftarget extra that installs it (``excel``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, package: str, extra: str, feature: str) -> None:
+        self.package = package
+        self.extra = extra
+        message = f'{feature} needs {package}, which is not installed: pip install "perftarget[{extra}]"'
+        super().__init__(message, name=package)

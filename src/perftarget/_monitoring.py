@@ -1,0 +1,1092 @@
+"""绩效运行监控: in-year monitoring of spending and targets against the plan (双监控).
+
+:func:`monitor` answers the monitoring table for one date: how much of the budget is
+spent against the spending plan and against time, what status that earns, what must
+still be spent, where the year is heading; and, for indicators with values to date,
+whether their targets will be met. :func:`monitor_series` does the same for a list of
+dates (month ends by default), for a chart.
+
+Every rule here is documented in ``docs/concepts/monitoring.md`` with its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Final, Literal
+
+import attrs
+
+from perftarget._model import Indicator, ProjectTargets
+from perftarget._numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
+from perftarget._schedule import Checkpoint, Interpolation, SpendingSchedule, TimeBasis, _Compiled, _compiled, to_wan
+from perftarget._serialization import format_of, loads
+from perftarget._threshold import Achievement, Comparator, Threshold
+from perftarget._units import Quantity, dimension_of
+from perftarget.exceptions import (
+    DocumentError,
+    InvalidActualError,
+    InvalidValueError,
+    MonitoringError,
+    Problem,
+    UnitMismatchError,
+)
+
+__all__ = [
+    "MONITORING_COLUMNS",
+    "DeviationCause",
+    "IndicatorProgress",
+    "Likelihood",
+    "MonitoringFinding",
+    "MonitoringPolicy",
+    "MonitoringReport",
+    "Payment",
+    "ProgressValue",
+    "Status",
+    "load_payments",
+    "monitor",
+    "monitor_series",
+]
+
+_ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
+_TWELVE: Final = Decimal(12)
+_PARTIAL_FLOOR: Final = Decimal("0.6")
+_PLAIN_DIGITS: Final = 27  # below the default context's 28 digits
+
+MONITORING_COLUMNS: Final = (
+    "年度预算数",
+    "截至当期执行数",
+    "执行率",
+    "全年预计执行数",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "截至当期完成值",
+    "全年预计完成值",
+    "完成目标可能性",
+    "偏差原因分析",
+    "备注",
+)
+"""The columns of the standard monitoring table (绩效监控表), as :meth:`MonitoringReport.to_rows` fills them.
+
+.. versionadded:: 0.1.0
+"""
+
+
+# --- the enums ---------------------------------------------------------------------------------
+
+
+class Status(enum.Enum):
+    """The colour of budget progress (红灯/黄灯/绿灯), from the ratio of execution to time progress.
+
+    .. versionadded:: 0.1.0
+    """
+
+    GREEN = "绿"
+    YELLOW = "黄"
+    RED = "红"
+
+    @property
+    def english(self) -> str:
+        """``green``, ``yellow`` or ``red``."""
+        return self.name.lower()
+
+    @property
+    def severity(self) -> int:
+        """0 for green, 1 for yellow, 2 for red: higher is worse."""
+        return _SEVERITY[self]
+
+
+_SEVERITY: Final = {Status.GREEN: 0, Status.YELLOW: 1, Status.RED: 2}
+
+
+class Likelihood(enum.Enum):
+    """完成目标可能性: whether an indicator's target will be met by the end of the year.
+
+    .. versionadded:: 0.1.0
+    """
+
+    CERTAIN = "确定能"
+    POSSIBLE = "有可能"
+    IMPOSSIBLE = "完全不可能"
+
+    @property
+    def english(self) -> str:
+        """``certain``, ``possible`` or ``impossible``."""
+        return self.name.lower()
+
+    @property
+    def status(self) -> Status:
+        """The colour shown for it: 确定能 green, 有可能 yellow, 完全不可能 red."""
+        return _LIKELIHOOD_STATUS[self]
+
+
+_LIKELIHOOD_STATUS: Final = {
+    Likelihood.CERTAIN: Status.GREEN,
+    Likelihood.POSSIBLE: Status.YELLOW,
+    Likelihood.IMPOSSIBLE: Status.RED,
+}
+_BAND_LIKELIHOOD: Final = {
+    Achievement.ACHIEVED: Likelihood.CERTAIN,
+    Achievement.PARTIAL: Likelihood.POSSIBLE,
+    Achievement.NOT_ACHIEVED: Likelihood.IMPOSSIBLE,
+}
+
+
+class DeviationCause(enum.Enum):
+    """偏差原因分析: the category of the cause when an indicator falls behind.
+
+    .. versionadded:: 0.1.0
+    """
+
+    FUNDING = "经费保障"
+    RULES = "制度保障"
+    STAFFING = "人员保障"
+    FACILITIES = "硬件条件保障"
+    OTHER = "其他"
+
+    @property
+    def english(self) -> str:
+        """``funding``, ``rules``, ``staffing``, ``facilities`` or ``other``."""
+        return self.name.lower()
+
+    @classmethod
+    def from_text(cls, text: str) -> DeviationCause:
+        """The cause named by ``text``: ``经费保障`` or ``经费``, or the English name.
+
+        Raises:
+            MonitoringError: no cause has that name.
+        """
+        key = text.strip()
+        for member in cls:
+            if key in (member.value, member.value.removesuffix("保障"), member.english, member.name):
+                return member
+        choices = ", ".join(f"{m.value} ({m.english})" for m in cls)
+        raise MonitoringError(f"unknown deviation cause {text!r}: expected one of {choices}")
+
+
+def _to_cause(value: object) -> DeviationCause | None:
+    if value is None or isinstance(value, DeviationCause):
+        return value
+    if isinstance(value, str):
+        return DeviationCause.from_text(value)
+    raise MonitoringError(f"a deviation cause must be a DeviationCause or its name (got {value!r})")
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+def _payment_date(_instance: object, _attribute: object, value: dt.date) -> None:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        msg = f"a payment date must be a date such as 2022-03-25 (got {type(value).__name__} {value!r})"
+        raise MonitoringError(msg)
+
+
+def _payment_amount(value: object) -> Decimal:
+    return to_wan(value, what="payment amount")
+
+
+@attrs.frozen
+class Payment:
+    """One dated payment (支出) of the project, in 万元.
+
+    ``amount`` takes a number in 万元, text such as ``"5000元"`` or a money
+    :class:`~perftarget.Quantity`. A negative amount is a refund (退回); the total to date
+    must not be negative.
+
+    .. versionadded:: 0.1.0
+    """
+
+    date: dt.date = attrs.field(validator=_payment_date)
+    amount: Decimal = attrs.field(converter=_payment_amount)
+    note: str = attrs.field(default="", kw_only=True, validator=attrs.validators.instance_of(str))
+
+
+@attrs.frozen(kw_only=True)
+class ProgressValue:
+    """What a unit reports for one indicator: the value to date, and optionally more.
+
+    ``value`` is the 截至当期完成值: a number in the target's unit, text with a unit
+    (``"96%"``, ``"120次"``), a :class:`~perftarget.Quantity`, or for a qualitative target an
+    achievement band (:class:`~perftarget.Achievement` or 达成/部分达成/未达成). ``forecast``
+    replaces the computed year-end forecast (全年预计完成值) when the unit gives its own.
+    ``cause`` (偏差原因分析) and ``note`` (备注) are carried into the report.
+
+    .. versionadded:: 0.1.0
+    """
+
+    value: Decimal | int | str | Quantity | Achievement
+    forecast: Decimal | int | str | Quantity | Achievement | None = None
+    cause: DeviationCause | None = attrs.field(default=None, converter=_to_cause)
+    note: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+
+# --- the policy ----------------------------------------------------------------------------------
+
+
+def _decimal(value: object) -> Decimal:
+    return to_decimal(value, field="cut-off")
+
+
+_NAMES: Final = attrs.validators.deep_iterable(attrs.validators.instance_of(str))
+_NOT_CUMULATIVE_DIMENSIONS: Final = frozenset({"ratio", "minutes", "days", "months"})
+_NOT_CUMULATIVE_UNITS: Final = frozenset({"分", "个百分点", "百分点", "级", "星", "星级"})
+
+
+def cumulative_by_unit(unit: str) -> bool:
+    """Whether an indicator in ``unit`` accumulates over the year, by the default rule.
+
+    Counts (个, 次, 人次, 户...) and amounts of money accumulate; rates and percentages
+    (%, ‰, 小时/天), durations (天, 月, 小时), scores (分) and unitless values stand as they are.
+
+    .. versionadded:: 0.1.0
+    """
+    if not unit or "/" in unit or unit in _NOT_CUMULATIVE_UNITS:
+        return False
+    return dimension_of(unit)[0] not in _NOT_CUMULATIVE_DIMENSIONS
+
+
+@attrs.frozen(kw_only=True)
+class MonitoringPolicy:
+    """The choices behind a monitoring report; every default is documented with its source.
+
+    Attributes:
+        interpolation: planned share between checkpoints, ``"linear"`` by days or ``"step"``.
+        time_basis: time progress (序时进度) by ``"days"`` or by whole ``"months"``.
+        red_below: status is red when the ratio r = execution / time progress × 100 is below this.
+        yellow_below: status is yellow when r is below this (and not red); green otherwise.
+        certain_at: 确定能 when the forecast reaches this share of the target (1 = 100 %).
+        possible_at: 有可能 when it reaches this share; 完全不可能 below.
+        projection: which projection fills 全年预计执行数, ``"plan"`` (following the plan's
+            shape) or ``"linear"`` (straight-line in time).
+        cumulative: indicators (by path, name or key) whose values accumulate over the year,
+            whatever their unit.
+        not_cumulative: indicators whose values stand as they are, whatever their unit.
+
+    .. versionadded:: 0.1.0
+    """
+
+    interpolation: Interpolation = attrs.field(default="linear", validator=attrs.validators.in_(("linear", "step")))
+    time_basis: TimeBasis = attrs.field(default="days", validator=attrs.validators.in_(("days", "months")))
+    red_below: Decimal = attrs.field(default=Decimal(60), converter=_decimal)
+    yellow_below: Decimal = attrs.field(default=Decimal(80), converter=_decimal)
+    certain_at: Decimal = attrs.field(default=_ONE, converter=_decimal)
+    possible_at: Decimal = attrs.field(default=Decimal("0.8"), converter=_decimal)
+    projection: Literal["plan", "linear"] = attrs.field(
+        default="plan", validator=attrs.validators.in_(("plan", "linear"))
+    )
+    cumulative: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_NAMES)
+    not_cumulative: tuple[str, ...] = attrs.field(default=(), converter=to_tuple, validator=_NAMES)
+
+    def __attrs_post_init__(self) -> None:
+        if not _ZERO <= self.red_below <= self.yellow_below:
+            msg = (
+                f"status thresholds must satisfy 0 <= red_below <= yellow_below "
+                f"(got {format_number(self.red_below)} and {format_number(self.yellow_below)})"
+            )
+            raise InvalidValueError(msg, field="red_below", value=self.red_below)
+        if not _ZERO <= self.possible_at <= self.certain_at <= _ONE:
+            msg = (
+                f"likelihood cut-offs must satisfy 0 <= possible_at <= certain_at <= 1 "
+                f"(got {format_number(self.possible_at)} and {format_number(self.certain_at)})"
+            )
+            raise InvalidValueError(msg, field="certain_at", value=self.certain_at)
+        both = set(self.cumulative) & set(self.not_cumulative)
+        if both:
+            msg = f"indicators both cumulative and not: {', '.join(sorted(both))}"
+            raise InvalidValueError(msg, field="cumulative", value=tuple(sorted(both)))
+
+    def status_for(self, ratio: Decimal | None) -> Status:
+        """The status for ratio r (percent); no ratio (no time elapsed yet) is green."""
+        if ratio is None or ratio >= self.yellow_below:
+            return Status.GREEN
+        if ratio < self.red_below:
+            return Status.RED
+        return Status.YELLOW
+
+    def likelihood_for(self, ratio: Decimal) -> Likelihood:
+        """The likelihood for forecast / target ``ratio`` (1 = on target)."""
+        if ratio >= self.certain_at:
+            return Likelihood.CERTAIN
+        if ratio >= self.possible_at:
+            return Likelihood.POSSIBLE
+        return Likelihood.IMPOSSIBLE
+
+    def is_cumulative(self, path: str, indicator: Indicator) -> bool:
+        """Whether ``indicator`` (at ``path``) accumulates: the lists first, then the unit rule."""
+        names = (path, indicator.name, indicator.key)
+        if any(name in self.not_cumulative for name in names):
+            return False
+        if any(name in self.cumulative for name in names):
+            return True
+        return cumulative_by_unit(indicator.target.unit)
+
+
+_DEFAULT_POLICY: Final = MonitoringPolicy()
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class MonitoringFinding:
+    """Something the monitoring noticed: a stable ``code``, a message, and where.
+
+    Codes: ``no-plan``, ``above-budget``, ``payments-outside-year``, ``checkpoint-missed``,
+    ``no-time-elapsed``, ``cause-missing``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    message: str
+    location: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"[{self.code}] {where}{self.message}"
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorProgress:
+    """One indicator's line in the monitoring table.
+
+    Quantitative targets carry ``value`` (to date) and ``forecast`` (year end) in the
+    target's unit, and ``ratio`` = how far the forecast reaches the target (1 = met;
+    direction-aware). Qualitative targets carry achievement bands instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    path: str
+    name: str
+    level1: str = ""
+    level2: str = ""
+    target: str
+    unit: str = ""
+    cumulative: bool = False
+    value: Decimal | None = None
+    forecast: Decimal | None = None
+    achievement: Achievement | None = None
+    forecast_achievement: Achievement | None = None
+    ratio: Decimal | None = None
+    likelihood: Likelihood | None = None
+    deviation_cause: DeviationCause | None = None
+    note: str = ""
+
+    @property
+    def status(self) -> Status | None:
+        """The colour of the likelihood (绿/黄/红), or ``None`` when there is no forecast."""
+        return None if self.likelihood is None else self.likelihood.status
+
+
+@attrs.frozen(kw_only=True)
+class MonitoringReport:
+    """The monitoring table for one project on one date (``as_of``, inclusive).
+
+    Percents are on the 0-100 scale, amounts in 万元, all exact ``Decimal`` (round only
+    to display). Gaps are in percentage points. Projections and ``monthly_pace`` are
+    ``None`` where they are undefined (no time elapsed, nothing planned yet, no time left).
+
+    .. versionadded:: 0.1.0
+    """
+
+    project_code: str
+    project_name: str
+    as_of: dt.date
+    year_start: dt.date
+    year_end: dt.date
+    budget: Decimal
+    spent: Decimal
+    execution_rate: Decimal
+    planned_share: Decimal
+    planned_amount: Decimal
+    time_progress: Decimal
+    gap_to_plan: Decimal
+    gap_to_time: Decimal
+    ratio: Decimal | None
+    status: Status
+    next_checkpoint: Checkpoint | None
+    to_next_checkpoint: Decimal
+    year_end_share: Decimal
+    to_year_end: Decimal
+    months_left: Decimal
+    monthly_pace: Decimal | None
+    projected_execution_linear: Decimal | None
+    projected_execution_plan: Decimal | None
+    projected_spent: Decimal | None
+    indicators: tuple[IndicatorProgress, ...] = ()
+    findings: tuple[MonitoringFinding, ...] = ()
+    policy: MonitoringPolicy = _DEFAULT_POLICY
+
+    def finding_codes(self) -> tuple[str, ...]:
+        """The codes of the findings, in order."""
+        return tuple(finding.code for finding in self.findings)
+
+    def to_rows(self, *, places: int = 2) -> tuple[dict[str, str], ...]:
+        """The report in the columns of the standard monitoring table (:data:`MONITORING_COLUMNS`).
+
+        The first row is the money (年度预算数, 截至当期执行数, 执行率, 全年预计执行数, in
+        万元 and percent); each indicator follows on its own row. Every row has every
+        column; cells that do not apply are empty. Numbers are rounded half up to
+        ``places`` decimals for display.
+        """
+        rows = [dict.fromkeys(MONITORING_COLUMNS, "")]
+        first = rows[0]
+        first["年度预算数"] = _show(self.budget, places)
+        first["截至当期执行数"] = _show(self.spent, places)
+        first["执行率"] = _show(self.execution_rate, places) + "%"
+        first["全年预计执行数"] = "" if self.projected_spent is None else _show(self.projected_spent, places)
+        for line in self.indicators:
+            row = dict.fromkeys(MONITORING_COLUMNS, "")
+            row["一级指标"] = line.level1
+            row["二级指标"] = line.level2
+            row["三级指标"] = line.name
+            row["年度指标值"] = line.target
+            row["截至当期完成值"] = _show_value(line.value, line.achievement, line.unit, places)
+            row["全年预计完成值"] = _show_value(line.forecast, line.forecast_achievement, line.unit, places)
+            row["完成目标可能性"] = "" if line.likelihood is None else line.likelihood.value
+            row["偏差原因分析"] = "" if line.deviation_cause is None else line.deviation_cause.value
+            row["备注"] = line.note
+            rows.append(row)
+        return tuple(rows)
+
+    def summary(self, *, places: int = 2) -> str:
+        """A few lines for people: the money, the status, what is left, the findings."""
+        lines = [
+            f"{self.project_code} {self.project_name}, as of {self.as_of.isoformat()}".strip(),
+            (
+                f"spent {_show(self.spent, places)} of {_show(self.budget, places)} 万元: "
+                f"执行率 {_show(self.execution_rate, places)}%"
+            ),
+            (
+                f"plan {_show(self.planned_share, places)}% (gap {_show(self.gap_to_plan, places)} pp), "
+                f"time {_show(self.time_progress, places)}% (gap {_show(self.gap_to_time, places)} pp)"
+            ),
+            f"ratio {_show_optional(self.ratio, places)}: {self.status.value} ({self.status.english})",
+        ]
+        if self.next_checkpoint is not None:
+            lines.append(
+                f"next checkpoint {self.next_checkpoint.display_label} "
+                f"({format_number(self.next_checkpoint.percent)}%): "
+                f"{_show(self.to_next_checkpoint, places)} 万元 still to spend"
+            )
+        pace = "" if self.monthly_pace is None else f", {_show(self.monthly_pace, places)} 万元 a month"
+        lines.append(
+            f"to reach {format_number(self.year_end_share)}% by {self.year_end.isoformat()}: "
+            f"{_show(self.to_year_end, places)} 万元{pace}"
+        )
+        lines.append(
+            f"projected year-end: {_show_optional(self.projected_execution_linear, places)}% straight-line, "
+            f"{_show_optional(self.projected_execution_plan, places)}% by the plan"
+        )
+        lines.extend(
+            f"{line.name}: {_show_value(line.value, line.achievement, line.unit, places)} to date, "
+            f"{_show_value(line.forecast, line.forecast_achievement, line.unit, places)} forecast "
+            f"for {line.target}: {'' if line.likelihood is None else line.likelihood.value}"
+            for line in self.indicators
+        )
+        lines.extend(str(finding) for finding in self.findings)
+        return "\n".join(lines)
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    """Half up for display; a number too long to round in the default context is shown whole."""
+    if value.adjusted() + places >= _PLAIN_DIGITS:
+        return value
+    return round_half_up(value, places)
+
+
+def _show(value: Decimal, places: int) -> str:
+    return format_number(_rounded(value, places))
+
+
+def _money(value: Decimal) -> str:
+    """An amount in 万元 for a message: at least two decimals, at most four (one 元)."""
+    text = format_number(_rounded(value, 4))
+    whole, _, decimals = text.partition(".")
+    return f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+
+
+def _show_optional(value: Decimal | None, places: int) -> str:
+    return "-" if value is None else _show(value, places)
+
+
+def _show_value(value: Decimal | None, band: Achievement | None, unit: str, places: int) -> str:
+    if band is not None:
+        return band.value
+    if value is None:
+        return ""
+    return _show(value, places) + unit
+
+
+# --- per-project precomputation ------------------------------------------------------------------
+
+
+_AMBIGUOUS: Final = "ambiguous"
+
+
+class _Project:
+    """What :func:`monitor` needs from a project, computed once per project object."""
+
+    __slots__ = (
+        "budget",
+        "code",
+        "compiled",
+        "dues",
+        "findings",
+        "index",
+        "missed",
+        "name",
+        "project",
+        "year_end_amount",
+    )
+
+    def __init__(self, project: ProjectTargets) -> None:
+        self.project = project
+        self.code = project.code
+        self.name = project.name
+        self.budget = project.budget.total
+        if self.budget <= _ZERO:
+            msg = f"project {project.code} {project.name}: the budget is 0 万元, so no execution rate exists"
+            raise MonitoringError(msg)
+        schedule = project.schedule
+        findings: list[MonitoringFinding] = []
+        if schedule is None or not schedule.checkpoints:
+            schedule = SpendingSchedule.even(project.year)
+            findings.append(
+                MonitoringFinding(
+                    "no-plan",
+                    "the project has no spending plan (资金支出计划); the plan is taken as even over the year, "
+                    "so the planned share is the time progress by days",
+                    "schedule",
+                )
+            )
+        self.compiled: _Compiled = _compiled(schedule)
+        self.findings = tuple(findings)
+        budget = self.budget
+        self.dues = tuple(percent * budget / HUNDRED for percent in self.compiled.percents)
+        self.year_end_amount = self.compiled.ys[-1] * budget / HUNDRED
+        self.missed = tuple(
+            f"behind {checkpoint.display_label} ({checkpoint.date.isoformat()}): the plan asks "
+            f"{_money(due)} 万元 ({format_number(checkpoint.percent)}%) by then, "
+            for checkpoint, due in zip(self.compiled.checkpoints, self.dues, strict=True)
+        )
+        self.index: dict[str, _Row | str] | None = None
+
+    def lookup(self, key: object) -> _Row:
+        """The indicator a progress key names: by path, name, key, or the Indicator itself."""
+        index = self.index
+        if index is None:
+            index = self.index = self._build_index()
+        if isinstance(key, Indicator):
+            rows = [row for row in index.values() if isinstance(row, _Row) and row.indicator is key]
+            rows = rows or [row for row in index.values() if isinstance(row, _Row) and row.indicator == key]
+            if not rows:
+                msg = f"progress: indicator {key.name!r} is not in project {self.code}"
+                raise MonitoringError(msg)
+            return rows[0]
+        if not isinstance(key, str):
+            msg = f"progress keys must be indicator names, paths or Indicator objects (got {type(key).__name__})"
+            raise MonitoringError(msg)
+        found = index.get(key)
+        if isinstance(found, _Row):
+            return found
+        if found is None:
+            names = ", ".join(repr(i.name) for _, i in self.project.iter_indicators() if i.applicable)
+            msg = (
+                f"progress[{key!r}]: no indicator of project {self.code} has this name or path; "
+                f"expected one of {names}"
+            )
+            raise MonitoringError(msg)
+        msg = f"progress[{key!r}]: several indicators have this name ({found}); use the path instead"
+        raise MonitoringError(msg)
+
+    def _build_index(self) -> dict[str, _Row | str]:
+        index: dict[str, _Row | str] = {}
+        by_name: dict[str, list[str]] = {}
+        for position, (path, indicator) in enumerate(self.project.iter_indicators()):
+            index[path] = _Row(path, indicator, position)
+            for name in {indicator.name, indicator.key}:
+                if name:
+                    by_name.setdefault(name, []).append(path)
+        for name, paths in by_name.items():
+            if name in index:
+                continue
+            index[name] = index[paths[0]] if len(paths) == 1 else ", ".join(paths)
+        return index
+
+
+class _Row:
+    """What the table shows of one indicator, computed once."""
+
+    __slots__ = ("by_unit", "display", "indicator", "level1", "level2", "name", "names", "order", "path", "unit")
+
+    def __init__(self, path: str, indicator: Indicator, order: int) -> None:
+        self.path = path
+        self.indicator = indicator
+        self.order = order
+        self.name = indicator.name
+        self.names = (path, indicator.name, indicator.key)
+        self.level1 = indicator.level1_label
+        self.level2 = indicator.level2_label
+        self.display = indicator.target.display
+        self.unit = indicator.target.unit
+        self.by_unit = cumulative_by_unit(self.unit)
+
+    def cumulative(self, policy: MonitoringPolicy) -> bool:
+        if policy.not_cumulative and any(name in policy.not_cumulative for name in self.names):
+            return False
+        if policy.cumulative and any(name in policy.cumulative for name in self.names):
+            return True
+        return self.by_unit
+
+
+_PROJECTS: dict[int, _Project] = {}
+_PROJECTS_LIMIT: Final = 4096
+
+
+def _context(project: object) -> _Project:
+    context = _PROJECTS.get(id(project))
+    if context is not None and context.project is project:
+        return context
+    if not isinstance(project, ProjectTargets):
+        msg = f"monitor() takes a ProjectTargets (got {type(project).__name__}); pick one with document.project(code)"
+        raise MonitoringError(msg)
+    context = _Project(project)
+    if len(_PROJECTS) >= _PROJECTS_LIMIT:
+        _PROJECTS.clear()
+    _PROJECTS[id(project)] = context
+    return context
+
+
+def _policy(policy: object) -> MonitoringPolicy:
+    if policy is None:
+        return _DEFAULT_POLICY
+    if not isinstance(policy, MonitoringPolicy):
+        msg = f"policy must be a MonitoringPolicy (got {type(policy).__name__})"
+        raise MonitoringError(msg)
+    return policy
+
+
+# --- the computation -----------------------------------------------------------------------------
+
+
+def _is_amount(spent: object) -> bool:
+    return isinstance(spent, (Decimal, int, float, str, Quantity))
+
+
+def _payments(
+    spent: Iterable[object], compiled: _Compiled, what: str
+) -> tuple[list[Payment], MonitoringFinding | None]:
+    """The payments inside the fiscal year, and a finding for those outside it."""
+    inside: list[Payment] = []
+    outside: list[str] = []
+    outside_total = _ZERO
+    start, end = compiled.start, compiled.end
+    for position, payment in enumerate(spent):
+        if not isinstance(payment, Payment):
+            msg = f"{what}[{position}] must be a Payment(date, amount) (got {type(payment).__name__} {payment!r})"
+            raise MonitoringError(msg)
+        if start <= payment.date <= end:
+            inside.append(payment)
+        else:
+            outside.append(f"{what}[{position}] {payment.date.isoformat()}")
+            outside_total += payment.amount
+    if not outside:
+        return inside, None
+    shown = "; ".join(outside[:5]) + ("; ..." if len(outside) > 5 else "")  # noqa: PLR2004
+    message = (
+        f"{len(outside)} payment(s) dated outside fiscal year {compiled.schedule.fiscal_year} "
+        f"({start.isoformat()} to {end.isoformat()}), {_money(outside_total)} 万元 in all, are not counted: {shown}"
+    )
+    return inside, MonitoringFinding("payments-outside-year", message, what)
+
+
+def _checked_spent(amount: Decimal, day: dt.date) -> Decimal:
+    """``amount`` without trailing zeros (``4.0`` and ``40000元`` give the same report), never negative."""
+    if amount < _ZERO:
+        msg = f"spent by {day.isoformat()} is negative ({_money(amount)} 万元); spending cannot be below 0"
+        raise MonitoringError(msg)
+    if amount.adjusted() >= _PLAIN_DIGITS:  # too many digits to rewrite: keep as given
+        return amount
+    if amount == amount.to_integral_value():
+        return amount.quantize(_ONE)
+    return amount.normalize()
+
+
+def monitor(
+    project: ProjectTargets,
+    *,
+    spent: object,
+    as_of: dt.date | str,
+    progress: Mapping[object, object] | None = None,
+    policy: MonitoringPolicy | None = None,
+) -> MonitoringReport:
+    """The monitoring table (绩效运行监控) of ``project`` on ``as_of``.
+
+    Args:
+        project: the project's target table, with its budget and spending plan (a project
+            without a plan is monitored against an even plan, with a ``no-plan`` finding).
+        spent: what has been spent: an amount (a number in 万元, text such as ``"40000元"``
+            or ``"4万元"``, a money :class:`~perftarget.Quantity`) spent by ``as_of``; or a
+            sequence of :class:`Payment`, of which those dated on or before ``as_of`` count
+            (payments dated outside the fiscal year are left out, with a finding).
+        as_of: the date of the check, inclusive, inside the fiscal year; a label such as
+            ``"7月底"`` is read like a checkpoint heading.
+        progress: values to date for some indicators, keyed by indicator name, path
+            (``goals[0].indicators[1]``), key or :class:`~perftarget.Indicator`; each value is
+            a number, text, :class:`~perftarget.Quantity`, :class:`~perftarget.Achievement` or
+            :class:`ProgressValue`.
+        policy: the rules to apply (defaults: :class:`MonitoringPolicy`).
+
+    Raises:
+        MonitoringError: ``as_of`` is outside the fiscal year, spending is negative, an
+            amount is not money, or a progress entry names no indicator or cannot be compared
+            with its target. Spending above the budget is a finding, not an error.
+
+    .. versionadded:: 0.1.0
+    """
+    context = _context(project)
+    rules = _policy(policy)
+    compiled = context.compiled
+    day = compiled.date_of(as_of)
+    findings = list(context.findings)
+    if _is_amount(spent):
+        amount = to_wan(spent, what="spent")
+    elif isinstance(spent, Iterable):
+        inside, outside = _payments(spent, compiled, "spent")
+        if outside is not None:
+            findings.append(outside)
+        amount = sum((p.amount for p in inside if p.date <= day), _ZERO)
+    else:
+        msg = f"spent must be an amount or a list of Payment (got {type(spent).__name__} {spent!r})"
+        raise MonitoringError(msg)
+    return _report(context, day, _checked_spent(amount, day), findings, progress=progress, policy=rules)
+
+
+def monitor_series(
+    project: ProjectTargets,
+    *,
+    payments: Iterable[Payment],
+    dates: Iterable[dt.date | str] | None = None,
+    progress: Mapping[object, object] | None = None,
+    policy: MonitoringPolicy | None = None,
+) -> tuple[MonitoringReport, ...]:
+    """One report per date from dated payments: the spending curve against the plan, for a chart.
+
+    ``dates`` default to the twelve month ends of the fiscal year. Each report counts
+    the payments dated on or before its date; payments outside the year are left out,
+    with a finding in every report. ``progress``, when given, is applied as it is to
+    every date (leave it out for a money-only chart).
+
+    Raises:
+        MonitoringError: as :func:`monitor`.
+
+    .. versionadded:: 0.1.0
+    """
+    context = _context(project)
+    rules = _policy(policy)
+    compiled = context.compiled
+    if _is_amount(payments) or not isinstance(payments, Iterable):
+        msg = f"payments must be a list of Payment (got {type(payments).__name__})"
+        raise MonitoringError(msg)
+    if isinstance(dates, str):
+        msg = f"dates must be a list of dates or labels (got the text {dates!r}); wrap one date in a list"
+        raise MonitoringError(msg)
+    days = compiled.month_ends if dates is None else tuple(compiled.date_of(d) for d in dates)
+    inside, outside = _payments(payments, compiled, "payments")
+    inside.sort(key=lambda p: p.date)
+    paid_on = [p.date for p in inside]
+    totals = [_ZERO]
+    for payment in inside:
+        totals.append(totals[-1] + payment.amount)
+    base = [*context.findings, *(() if outside is None else (outside,))]
+    reports = []
+    for day in days:
+        amount = _checked_spent(totals[bisect_right(paid_on, day)], day)
+        reports.append(_report(context, day, amount, list(base), progress=progress, policy=rules))
+    return tuple(reports)
+
+
+def _report(
+    context: _Project,
+    day: dt.date,
+    amount: Decimal,
+    findings: list[MonitoringFinding],
+    *,
+    progress: Mapping[object, object] | None,
+    policy: MonitoringPolicy,
+) -> MonitoringReport:
+    compiled = context.compiled
+    budget = context.budget
+    x = day.toordinal() - compiled.start_ordinal
+    execution = amount * HUNDRED / budget + _ZERO  # + 0: plain digits, never 4E+1
+    planned = compiled.planned(x, policy.interpolation)
+    time = compiled.time(day, x, policy.time_basis)
+    year_end_share = compiled.ys[-1]
+    if time:
+        ratio: Decimal | None = execution * HUNDRED / time + _ZERO
+    else:
+        ratio = None
+        findings.append(
+            MonitoringFinding(
+                "no-time-elapsed",
+                f"no time has elapsed by {day.isoformat()} ({policy.time_basis}), so there is no ratio and no "
+                "straight-line projection; the status is green",
+            )
+        )
+    if amount > budget:
+        findings.append(
+            MonitoringFinding(
+                "above-budget",
+                f"spent {_money(amount)} 万元 is above the budget of {_money(budget)} 万元 "
+                f"(执行率 {_show(execution, 2)}%)",
+                "spent",
+            )
+        )
+    offsets = compiled.checkpoint_offsets
+    dues = context.dues
+    position = bisect_left(offsets, x)
+    if position < len(offsets):
+        next_checkpoint: Checkpoint | None = compiled.checkpoints[position]
+        to_next = max(dues[position] - amount, _ZERO)
+    else:
+        next_checkpoint = None
+        to_next = _ZERO
+    passed = position if position < len(offsets) and offsets[position] == x else position - 1
+    if passed >= 0 and amount < dues[passed]:
+        message = f"{context.missed[passed]}{_money(amount)} 万元 spent by {day.isoformat()}"
+        findings.append(MonitoringFinding("checkpoint-missed", message, "spent"))
+    to_year_end = max(context.year_end_amount - amount, _ZERO)
+    months_left = _TWELVE * (HUNDRED - time) / HUNDRED
+    monthly_pace = to_year_end / months_left + _ZERO if months_left else None
+    linear = ratio
+    by_plan = execution * year_end_share / planned + _ZERO if planned else None
+    chosen = by_plan if policy.projection == "plan" else linear
+    lines: tuple[IndicatorProgress, ...] = ()
+    if progress:
+        lines = _progress(context, progress, time, policy, findings)
+    return MonitoringReport(
+        project_code=context.code,
+        project_name=context.name,
+        as_of=day,
+        year_start=compiled.start,
+        year_end=compiled.end,
+        budget=budget,
+        spent=amount,
+        execution_rate=execution,
+        planned_share=planned,
+        planned_amount=planned * budget / HUNDRED,
+        time_progress=time,
+        gap_to_plan=execution - planned,
+        gap_to_time=execution - time,
+        ratio=ratio,
+        status=policy.status_for(ratio),
+        next_checkpoint=next_checkpoint,
+        to_next_checkpoint=to_next,
+        year_end_share=year_end_share,
+        to_year_end=to_year_end,
+        months_left=months_left,
+        monthly_pace=monthly_pace,
+        projected_execution_linear=linear,
+        projected_execution_plan=by_plan,
+        projected_spent=None if chosen is None else chosen * budget / HUNDRED + _ZERO,
+        indicators=lines,
+        findings=tuple(findings),
+        policy=policy,
+    )
+
+
+# --- the target side -----------------------------------------------------------------------------
+
+
+def _progress(
+    context: _Project,
+    progress: Mapping[object, object],
+    time: Decimal,
+    policy: MonitoringPolicy,
+    findings: list[MonitoringFinding],
+) -> tuple[IndicatorProgress, ...]:
+    lines: list[tuple[int, IndicatorProgress]] = []
+    given: dict[str, object] = {}
+    for key, raw in progress.items():
+        row = context.lookup(key)
+        path = row.path
+        if path in given:
+            msg = f"{_where(key, path)}: the indicator is given twice (also as {given[path]!r})"
+            raise MonitoringError(msg)
+        given[path] = key
+        value: object = raw
+        forecast: object = None
+        cause: DeviationCause | None = None
+        note = ""
+        if isinstance(raw, ProgressValue):
+            value, forecast, cause, note = raw.value, raw.forecast, raw.cause, raw.note
+        target = row.indicator.target
+        try:
+            if target.is_quantitative:
+                line = _quantitative(row, (value, forecast, cause, note), time, policy)
+            elif target.is_qualitative:
+                line = _qualitative(row, (value, forecast, cause, note))
+            else:
+                msg = f"{_where(key, path)}: the indicator is 无 (not applicable); it has no target to monitor"
+                raise MonitoringError(msg)
+        except (InvalidActualError, UnitMismatchError) as exc:
+            raise MonitoringError(f"{_where(key, path)}: {exc}") from None
+        likelihood = line.likelihood
+        if likelihood is not None and likelihood is not Likelihood.CERTAIN and cause is None:
+            findings.append(
+                MonitoringFinding(
+                    "cause-missing",
+                    f"{row.name}: {likelihood.value} to meet {row.display}; give the deviation cause "
+                    "(偏差原因分析: 经费保障/制度保障/人员保障/硬件条件保障/其他)",
+                    path,
+                )
+            )
+        lines.append((row.order, line))
+    if len(lines) > 1:
+        lines.sort(key=lambda item: item[0])
+    return tuple(line for _, line in lines)
+
+
+def _where(key: object, path: str) -> str:
+    return f"progress[{key!r}] ({path})" if key != path else f"progress[{key!r}]"
+
+
+_Entry = tuple[object, object, "DeviationCause | None", str]
+"""A progress entry as (value to date, given forecast, deviation cause, note)."""
+
+
+def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPolicy) -> IndicatorProgress:
+    value, given_forecast, cause, note = entry
+    target = row.indicator.target
+    to_date = target.actual_in_unit(value)
+    cumulative = row.cumulative(policy)
+    forecast: Decimal | None
+    if given_forecast is not None:
+        forecast = target.actual_in_unit(given_forecast)
+    elif not cumulative:
+        forecast = to_date
+    elif time:
+        forecast = to_date * HUNDRED / time + _ZERO
+    else:
+        forecast = None
+    ratio = None if forecast is None else _forecast_ratio(target, forecast)
+    likelihood = None
+    if ratio is not None:
+        likelihood = policy.likelihood_for(ratio)
+        if (
+            likelihood is Likelihood.CERTAIN
+            and target.comparator in (Comparator.GT, Comparator.LT)
+            and not target.is_met(forecast)
+        ):
+            likelihood = Likelihood.POSSIBLE
+    return IndicatorProgress(
+        path=row.path,
+        name=row.name,
+        level1=row.level1,
+        level2=row.level2,
+        target=row.display,
+        unit=row.unit,
+        cumulative=cumulative,
+        value=to_date,
+        forecast=forecast,
+        ratio=ratio,
+        likelihood=likelihood,
+        deviation_cause=cause,
+        note=note,
+    )
+
+
+def _forecast_ratio(target: Threshold, forecast: Decimal) -> Decimal:
+    """How far ``forecast`` reaches ``target``: 1 on target, direction-aware.
+
+    ≥ and > (and = with a positive target): forecast / target, not capped (over-achievement
+    shows above 1); ≤ and <: 1 when met, else target / forecast; = 0: 1 at zero, else 0;
+    ranges: 1 inside, else the ratio to the nearer bound; negative forecasts count as 0.
+    """
+    value = target.value
+    assert value is not None  # noqa: S101 - quantitative targets have a value
+    comparator = target.comparator
+    forecast = max(forecast, _ZERO)
+    if comparator in (Comparator.GE, Comparator.GT) or (comparator is Comparator.EQ and value > _ZERO):
+        if value <= _ZERO:
+            return _ONE if forecast >= value else _ZERO
+        return forecast / value + _ZERO
+    if comparator is Comparator.EQ:
+        return _ONE if forecast == value else _ZERO
+    return target.attainment(forecast)
+
+
+def _band(target: Threshold, value: object) -> Achievement:
+    if isinstance(value, Achievement):
+        return value
+    attainment = target.attainment(value)
+    if attainment >= _ONE:
+        return Achievement.ACHIEVED
+    if attainment >= _PARTIAL_FLOOR:
+        return Achievement.PARTIAL
+    return Achievement.NOT_ACHIEVED
+
+
+def _qualitative(row: _Row, entry: _Entry) -> IndicatorProgress:
+    value, given_forecast, cause, note = entry
+    target = row.indicator.target
+    band = _band(target, value)
+    forecast = band if given_forecast is None else _band(target, given_forecast)
+    return IndicatorProgress(
+        path=row.path,
+        name=row.name,
+        level1=row.level1,
+        level2=row.level2,
+        target=row.display,
+        achievement=band,
+        forecast_achievement=forecast,
+        likelihood=_BAND_LIKELIHOOD[forecast],
+        deviation_cause=cause,
+        note=note,
+    )
+
+
+# --- payments from a file ------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _PaymentFile:
+    project: str = ""
+    note: str = ""
+    payments: tuple[Payment, ...] = ()
+
+
+def load_payments(path: str | os.PathLike[str]) -> tuple[Payment, ...]:
+    """Read dated payments from a ``.toml`` or ``.json`` file, amounts in 万元.
+
+    The file has an array ``payments`` of tables ``{date, amount, note}`` and optionally
+    ``project`` (the project code) and ``note``::
+
+        project = "13063722P0041681003"
+        payments = [
+            {date = 2022-01-25, amount = 0.50, note = "1月值班费"},
+        ]
+
+    Raises:
+        DocumentError: the file cannot be read or a payment is malformed; every problem
+            is listed with its path (``payments[3].date``).
+
+    .. versionadded:: 0.1.0
+    """
+    file = Path(path)
+    kind = format_of(file)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError([Problem("", f"cannot read the file: {exc}")], source=str(file)) from exc
+    return loads(text, kind, _PaymentFile, source=str(file)).payments
