@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from perftarget.exceptions import InvalidValueError
 
@@ -58,7 +58,8 @@ def format_number(value: Decimal) -> str:
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round for display, half up (0.125 -> 0.13), as published tables do."""
     quantum = Decimal(1).scaleb(-places)
-    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    digits = max(28, value.adjusted() + places + 2)  # enough for any magnitude
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=Context(prec=digits))
 
 
 def to_tuple(value: object) -> tuple[object, ...]:
