@@ -261,3 +261,10 @@ def test_dump_of_unserializable_writes_nothing(tmp_path):
     with pytest.raises(TypeError):
         pt.dump(object(), target)
     assert not target.exists()
+
+
+def test_option_values_are_named():
+    """A bad option value in a policy file lists the accepted values."""
+    with pytest.raises(pt.DocumentError) as caught:
+        from_dict({"name": "x", "reverse_formula": "weird"}, pt.ScoringPolicy)
+    assert [str(p) for p in caught.value.problems] == ["reverse_formula: expected one of 'ratio', 'linear' (got 'weird')"]

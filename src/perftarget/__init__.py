@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from perftarget._actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
 from perftarget._levels import Level1, Level2, Schema
 from perftarget._model import (
     Basis,
@@ -32,11 +33,23 @@ from perftarget._monitoring import (
     monitor_series,
 )
 from perftarget._schedule import Checkpoint, SpendingSchedule, checkpoint_date
+from perftarget._scoring import (
+    DocumentEvaluation,
+    Grade,
+    IndicatorScore,
+    ProjectEvaluation,
+    ScoringPolicy,
+    Subtotal,
+    evaluate,
+    evaluate_department,
+    evaluate_document,
+)
 from perftarget._serialization import SCHEMA_VERSION, dump, dumps, load, loads
 from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_statement
 from perftarget._units import Quantity
 from perftarget.exceptions import (
     DocumentError,
+    EvaluationError,
     InvalidActualError,
     InvalidValueError,
     MonitoringError,
@@ -51,6 +64,8 @@ __all__ = [
     "MONITORING_COLUMNS",
     "SCHEMA_VERSION",
     "Achievement",
+    "Actual",
+    "ActualsDocument",
     "Basis",
     "BasisCategory",
     "Budget",
@@ -60,9 +75,14 @@ __all__ = [
     "DeviationCause",
     "Document",
     "DocumentError",
+    "DocumentEvaluation",
+    "EvaluationError",
+    "ExplicitScore",
     "Goal",
+    "Grade",
     "Indicator",
     "IndicatorProgress",
+    "IndicatorScore",
     "InvalidActualError",
     "InvalidValueError",
     "Level1",
@@ -78,12 +98,16 @@ __all__ = [
     "PerftargetWarning",
     "Problem",
     "ProgressValue",
+    "ProjectEvaluation",
     "ProjectTargets",
     "Quantity",
     "Schema",
+    "ScoringPolicy",
     "SpendingSchedule",
     "Status",
+    "Subtotal",
     "Suppression",
+    "TableActuals",
     "Threshold",
     "ThresholdKind",
     "ThresholdSyntaxError",
@@ -92,7 +116,11 @@ __all__ = [
     "checkpoint_date",
     "dump",
     "dumps",
+    "evaluate",
+    "evaluate_department",
+    "evaluate_document",
     "load",
+    "load_actuals",
     "load_payments",
     "loads",
     "monitor",

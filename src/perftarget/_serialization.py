@@ -7,12 +7,15 @@ Serialization stays out of the models: everything here is hooks on a private
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import tempfile
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Final, Literal, TypeVar
 
 import attrs
@@ -206,6 +209,10 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:
         return f"unknown key {names}; expected one of: {allowed}"
     if isinstance(exc, KeyError):
         return "required key missing"
+    if type_ is not None and typing.get_origin(type_) is Literal:
+        choices = ", ".join(repr(choice) for choice in typing.get_args(type_))
+        got = str(exc).split(" not in literal", 1)[0]
+        return f"expected one of {choices} (got {got!r})"
     if isinstance(exc, TypeError) and type_ is not None and "iterable" in str(exc):
         return "expected a list"
     if isinstance(exc, (AttributeError, TypeError)) and "items" in str(exc):
@@ -298,11 +305,25 @@ def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: s
         DocumentError: the text is malformed or the data breaks the model; every
             problem is listed with its path (or line and column for syntax errors).
     """
+    if fmt == "json" and (fast := _fast_path()) is not None:
+        result: T | None = fast.loads_json(text, cls)  # None: the cattrs path below reads it or explains
+        if result is not None:
+            return result
     try:
         data = _parse_text(text, fmt)
     except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
         raise DocumentError([_syntax_problem(exc)], source=source) from exc
     return from_dict(data, cls, source=source)
+
+
+@functools.cache
+def _fast_path() -> ModuleType | None:
+    """The msgspec fast path for JSON (the ``fast`` extra), or ``None`` without msgspec."""
+    try:
+        from perftarget import _fast  # noqa: PLC0415 - optional extra, imported on first use
+    except ImportError:
+        return None
+    return _fast
 
 
 def _json_default(value: object) -> object:
@@ -316,6 +337,10 @@ def _json_default(value: object) -> object:
 
 def dumps(obj: object, fmt: Format = "json") -> str:
     """Write a document (or another model object) as JSON or TOML text."""
+    if fmt == "json" and (fast := _fast_path()) is not None:
+        text: str | None = fast.dumps_json(obj)  # the same text, byte for byte, or None
+        if text is not None:
+            return text
     data = to_dict(obj, native=fmt == "toml")
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"

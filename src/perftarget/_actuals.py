@@ -1,0 +1,519 @@
+"""Actual values (实际完成值) for self-evaluation: the values, and the file that carries them.
+
+An actual is written the way people write it: text (``"96%"``, ``"7小时/天"``,
+``"95000元"``), a number in the target's unit, an achievement band (达成 / 部分达成 /
+未达成) for a qualitative target, or a band with an explicit score
+(:class:`ExplicitScore`). :class:`Actual` adds a 偏差原因 (reason) and, for a
+quantitative target, a score set by hand.
+
+An actuals file sits beside the targets file, in the same formats (TOML or JSON)::
+
+    schema_version = 1
+
+    [[projects]]
+    project = "13063722P0041681003"   # the project's code or name
+    spent = 9.2                       # 全年执行数, 万元 (or text: "92000元")
+    # budget = 10.00                  # 全年预算数 when it differs from the table's
+
+    [projects.actuals]
+    "群众来访接待劝返率" = "93%"
+    "正常办公条件保障情况" = "部分达成"
+    "上访人员满意度" = {value = "96%", reason = "个别来访诉求未能当场解决"}
+    "按时间进度要求支付使用资金" = {band = "达成", score = 11}
+
+    [projects.reasons]
+    "群众来访接待劝返率" = "重复来访人数增加；下年加强源头化解"
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final, Union
+
+import attrs
+
+from perftarget import _toml
+from perftarget._model import Indicator
+from perftarget._numbers import format_number, to_decimal, to_optional_decimal, to_tuple
+from perftarget._serialization import SCHEMA_VERSION, _parse_text, _syntax_problem, format_of
+from perftarget._threshold import Achievement, ThresholdKind, parse_quantity
+from perftarget._units import Quantity, convert
+from perftarget.exceptions import DocumentError, InvalidValueError, Problem, ThresholdSyntaxError, UnitMismatchError
+
+__all__ = [
+    "Actual",
+    "ActualInput",
+    "ActualsDocument",
+    "ExplicitScore",
+    "TableActuals",
+    "actuals_from_dict",
+    "load_actuals",
+    "match_actuals",
+    "read_amount",
+    "read_text_file",
+    "to_actual",
+]
+
+_ZERO: Final = Decimal(0)
+
+
+def _to_band(value: Achievement | str) -> Achievement:
+    if isinstance(value, Achievement):
+        return value
+    if isinstance(value, str):
+        band = Achievement.from_text(value)
+        if band is not None:
+            return band
+    msg = f"'band' must be 达成, 部分达成 or 未达成 (achieved, partially achieved, not achieved) (got {value!r})"
+    raise InvalidValueError(msg, field="band", value=value)
+
+
+def _non_negative_score(_instance: object, _attribute: object, value: Decimal) -> None:
+    if value < _ZERO:
+        msg = f"'score' must not be negative (got {format_number(value)})"
+        raise InvalidValueError(msg, field="score", value=value)
+
+
+def _optional_non_negative_score(instance: object, attribute: object, value: Decimal | None) -> None:
+    if value is not None:
+        _non_negative_score(instance, attribute, value)
+
+
+@attrs.frozen
+class ExplicitScore:
+    """A qualitative indicator's band with the score chosen inside it (10号 定性 scoring).
+
+    ``score`` is in points (分), not a share: with a weight of 10, ``ExplicitScore("部分达成", 7)``
+    gives 7 points. The evaluation checks that the score lies in its band: 达成 [0.8w, w],
+    部分达成 [0.6w, 0.8w), 未达成 [0, 0.6w) by default.
+
+    .. versionadded:: 0.1.0
+    """
+
+    band: Achievement = attrs.field(converter=_to_band)
+    score: Decimal = attrs.field(converter=to_decimal, validator=_non_negative_score)
+
+    def __str__(self) -> str:
+        return f"{self.band.value}（{format_number(self.score)}分）"
+
+
+ActualValue = Union[str, int, float, Decimal, Quantity, Achievement, ExplicitScore]  # noqa: UP007 - a runtime alias
+_VALUE_TYPES: Final = (str, int, float, Decimal, Quantity, Achievement, ExplicitScore)
+
+
+def _check_value(_instance: object, _attribute: object, value: ActualValue) -> None:
+    if isinstance(value, bool) or not isinstance(value, _VALUE_TYPES):
+        msg = (
+            "'value' must be text, a number, a Quantity, an Achievement or an ExplicitScore "
+            f"(got {type(value).__name__} {value!r})"
+        )
+        raise InvalidValueError(msg, field="value", value=value)
+
+
+@attrs.frozen
+class Actual:
+    """An actual value with its 偏差原因分析及改进措施 and, optionally, a score set by hand.
+
+    ``score`` is for a quantitative target whose actual is far above the target because
+    the target was set too low: 10号 asks to reduce the score by the deviation
+    (按照偏离度适度调减分值) but gives no formula, so the unit sets the score and
+    explains it. It must not exceed what the rule gives.
+
+    .. versionadded:: 0.1.0
+    """
+
+    value: ActualValue = attrs.field(validator=_check_value)
+    reason: str = attrs.field(default="", kw_only=True, validator=attrs.validators.instance_of(str))
+    score: Decimal | None = attrs.field(
+        default=None, kw_only=True, converter=to_optional_decimal, validator=_optional_non_negative_score
+    )
+
+
+ActualInput = Union[ActualValue, Actual, Mapping[str, object]]  # noqa: UP007 - used at runtime by readers
+
+
+def to_actual(value: object) -> Actual:
+    """Read one actual as given in Python or in a file.
+
+    Accepts the value itself, an :class:`Actual`, or a table with ``value`` and optional
+    ``reason`` and ``score``, or with ``band``, ``score`` and optional ``reason``.
+
+    Raises:
+        InvalidValueError: the value has none of these shapes.
+    """
+    if isinstance(value, Actual):
+        return value
+    if isinstance(value, Mapping):
+        keys = set(value)
+        reason = value.get("reason", "")
+        if not isinstance(reason, str):
+            raise InvalidValueError(f"'reason' must be text (got {reason!r})", field="reason", value=reason)
+        if "band" in keys:
+            extra = keys - {"band", "score", "reason"}
+            if extra or "score" not in keys:
+                msg = "a band with a score is written {band = ..., score = ...} (and an optional reason)"
+                raise InvalidValueError(msg, value=dict(value))
+            band = value["band"]
+            if not isinstance(band, (str, Achievement)):
+                _to_band(str(band))
+            return Actual(ExplicitScore(band, _score_number(value["score"])), reason=reason)
+        extra = keys - {"value", "reason", "score"}
+        if extra or "value" not in keys:
+            names = ", ".join(sorted(str(k) for k in extra)) or "value"
+            msg = f"an actual table has value, and optional reason and score (unexpected or missing: {names})"
+            raise InvalidValueError(msg, value=dict(value))
+        score = value.get("score")
+        return Actual(
+            value["value"],
+            reason=reason,
+            score=None if score is None else _score_number(score),
+        )
+    return Actual(value)  # type: ignore[arg-type]
+
+
+def _score_number(value: object) -> Decimal:
+    if isinstance(value, (bool, float)) or not isinstance(value, (int, Decimal, str)):
+        msg = f"'score' must be a number of points such as 8.5 (got {value!r})"
+        raise InvalidValueError(msg, field="score", value=value)
+    return to_decimal(value, field="score")
+
+
+def _frozen_actuals(value: Mapping[str, object]) -> Mapping[str, Actual]:
+    if not isinstance(value, Mapping):
+        msg = f"'actuals' must be a mapping from indicator to actual value (got {type(value).__name__})"
+        raise InvalidValueError(msg, field="actuals", value=value)
+    return MappingProxyType({str(k): to_actual(v) for k, v in value.items()})
+
+
+def _amount(value: object) -> Decimal | str | None:
+    """Keep amount text (read at evaluation time, with its unit) and convert numbers."""
+    if value is None or isinstance(value, str):
+        return value
+    return to_decimal(value, field="amount")
+
+
+@attrs.frozen(kw_only=True)
+class TableActuals:
+    """The actuals for one target table: a project (by code or name) or the department.
+
+    ``spent`` is the full-year amount executed (全年执行数) and ``budget`` the full-year
+    budget (全年预算数) when it differs from the table's; both in 万元, or text with a
+    money unit (``"92000元"``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    project: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    spent: Decimal | str | None = attrs.field(default=None, converter=_amount)
+    budget: Decimal | str | None = attrs.field(default=None, converter=_amount)
+    actuals: Mapping[str, Actual] = attrs.field(factory=dict, converter=_frozen_actuals, hash=False)
+
+
+@attrs.frozen(kw_only=True)
+class ActualsDocument:
+    """An actuals file: one :class:`TableActuals` per project, and one for the department.
+
+    .. versionadded:: 0.1.0
+    """
+
+    projects: tuple[TableActuals, ...] = attrs.field(
+        default=(),
+        converter=to_tuple,
+        validator=attrs.validators.deep_iterable(attrs.validators.instance_of(TableActuals)),
+    )
+    department: TableActuals | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(TableActuals))
+    )
+    notes: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    def for_project(self, code: str, name: str = "") -> TableActuals | None:
+        """The actuals given for the project with this code (or, failing that, this name)."""
+        for entry in self.projects:
+            if entry.project == code:
+                return entry
+        if name:
+            for entry in self.projects:
+                if entry.project == name:
+                    return entry
+        return None
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+_TABLE_KEYS: Final = frozenset({"project", "spent", "budget", "actuals", "reasons"})
+_TOP_KEYS: Final = frozenset({"schema_version", "projects", "department", "notes"})
+
+
+def _unknown_keys(data: Mapping[str, object], allowed: frozenset[str], where: str) -> list[Problem]:
+    choices = ", ".join(sorted(allowed))
+    prefix = f"{where}." if where else ""
+    return [Problem(f"{prefix}{key}", f"unknown key; expected one of: {choices}")
+            for key in sorted(set(data) - allowed, key=str)]
+
+
+def _read_amount(data: Mapping[str, object], key: str, where: str, problems: list[Problem]) -> Decimal | str | None:
+    value = data.get(key)
+    if value is None or isinstance(value, (str, Decimal)):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    problems.append(Problem(f"{where}.{key}", f'expected an amount such as 9.2 or "92000元" (got {value!r})'))
+    return None
+
+
+def _read_mapping(data: Mapping[str, object], key: str, where: str, problems: list[Problem]) -> Mapping[str, object]:
+    value = data.get(key, {})
+    if isinstance(value, Mapping):
+        return value
+    problems.append(Problem(f"{where}.{key}", "expected a table from indicator name to value"))
+    return {}
+
+
+def _read_actuals(
+    raw: Mapping[str, object], reasons: Mapping[str, object], where: str, problems: list[Problem]
+) -> dict[str, Actual]:
+    actuals: dict[str, Actual] = {}
+    for name, value in raw.items():
+        spot = f"{where}.actuals[{name!r}]"
+        if isinstance(value, (bool, list, float)):
+            problems.append(Problem(spot, f"expected text, a number or a table (got {value!r})"))
+            continue
+        try:
+            actual = to_actual(value)
+        except InvalidValueError as exc:
+            problems.append(Problem(spot, str(exc)))
+            continue
+        reason = reasons.get(name)
+        if isinstance(reason, str) and reason:
+            if actual.reason and actual.reason != reason:
+                problems.append(Problem(f"{where}.reasons[{name!r}]", "the actual already carries another reason"))
+            actual = attrs.evolve(actual, reason=reason)
+        actuals[str(name)] = actual
+    for name, text in reasons.items():
+        if not isinstance(text, str):
+            problems.append(Problem(f"{where}.reasons[{name!r}]", f"expected text (got {text!r})"))
+        elif name not in raw:
+            problems.append(Problem(f"{where}.reasons[{name!r}]", "a reason for an indicator with no actual value"))
+    return actuals
+
+
+def _read_table(data: object, where: str, problems: list[Problem], *, department: bool) -> TableActuals | None:
+    if not isinstance(data, Mapping):
+        problems.append(Problem(where, "expected a table (mapping)"))
+        return None
+    problems.extend(_unknown_keys(data, _TABLE_KEYS - {"project"} if department else _TABLE_KEYS, where))
+    project = data.get("project", "")
+    if not department and (not isinstance(project, str) or not project):
+        problems.append(Problem(f"{where}.project", "required: the project's code or name (text)"))
+        project = ""
+    spent = _read_amount(data, "spent", where, problems)
+    budget = _read_amount(data, "budget", where, problems)
+    reasons = _read_mapping(data, "reasons", where, problems)
+    actuals = _read_actuals(_read_mapping(data, "actuals", where, problems), reasons, where, problems)
+    return TableActuals(project=str(project), spent=spent, budget=budget, actuals=actuals)
+
+
+def actuals_from_dict(data: object, *, source: str | None = None) -> ActualsDocument:
+    """Build an :class:`ActualsDocument` from dict-shaped data (as read from JSON or TOML).
+
+    Raises:
+        DocumentError: listing every problem with its path.
+    """
+    if not isinstance(data, Mapping):
+        raise DocumentError([Problem("", "expected a table (mapping) at the top")], source=source)
+    problems: list[Problem] = []
+    version = data.get("schema_version")
+    if version is None:
+        problems.append(Problem("schema_version", f"required key missing (this release writes {SCHEMA_VERSION})"))
+    elif isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
+        expected = f"expected a whole number from 1 to {SCHEMA_VERSION} (got {version!r})"
+        problems.append(Problem("schema_version", expected))
+    problems.extend(_unknown_keys(data, _TOP_KEYS, ""))
+    notes = data.get("notes", "")
+    if not isinstance(notes, str):
+        problems.append(Problem("notes", "expected text"))
+        notes = ""
+    projects: list[TableActuals] = []
+    raw_projects = data.get("projects", [])
+    if not isinstance(raw_projects, list):
+        problems.append(Problem("projects", "expected a list of tables ([[projects]])"))
+        raw_projects = []
+    for index, item in enumerate(raw_projects):
+        table = _read_table(item, f"projects[{index}]", problems, department=False)
+        if table is not None:
+            projects.append(table)
+    department = None
+    if "department" in data:
+        department = _read_table(data["department"], "department", problems, department=True)
+    if problems:
+        raise DocumentError(problems, source=source)
+    return ActualsDocument(projects=tuple(projects), department=department, notes=notes)
+
+
+def read_text_file(file: Path) -> str:
+    """The UTF-8 text of a file (a byte-order mark is dropped).
+
+    Raises:
+        DocumentError: the file cannot be read or is not UTF-8.
+    """
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise DocumentError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
+    except UnicodeDecodeError as exc:
+        raise DocumentError([Problem(f"byte {exc.start}", "the file is not UTF-8 text")], source=str(file)) from exc
+
+
+def load_actuals(path: str | os.PathLike[str], *, fmt: str | None = None) -> ActualsDocument:
+    """Read an actuals file (``.toml`` or ``.json``) written beside a targets file.
+
+    The format is described in :mod:`perftarget`'s guide *Evaluate a project*: a
+    ``schema_version``, then per project its ``project`` (code or name), ``spent``,
+    optional ``budget``, an ``actuals`` table from indicator to value, and optional
+    ``reasons``; a ``department`` table has the same keys without ``project``.
+
+    Raises:
+        DocumentError: the file cannot be read or is malformed; every problem is listed
+            with its path (``projects[0].actuals['上访人员满意度']``).
+    """
+    file = Path(path)
+    kind = format_of(file, fmt)
+    text = read_text_file(file)
+    try:
+        data = _parse_text(text, kind)
+    except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
+        raise DocumentError([_syntax_problem(exc)], source=str(file)) from exc
+    return actuals_from_dict(data, source=str(file))
+
+
+# --- matching actuals to a table's indicators ---------------------------------------------------
+
+_MONEY_UNIT: Final = "万元"
+_NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
+MISSING: Final = object()
+"""The value of an indicator that has no actual."""
+
+Entry = tuple[str, Indicator]
+"""An indicator with its path in its table (``goals[0].indicators[3]``)."""
+
+
+def read_amount(value: object, field: str, problems: list[Problem]) -> Decimal | None:
+    """An amount in 万元 from a number or from text with a money unit (``"92000元"``); ``None`` on a problem."""
+    if value is None:
+        return None
+    try:
+        if isinstance(value, str):
+            value = parse_quantity(value)
+        if isinstance(value, Quantity):
+            amount = convert(value.value, value.unit, _MONEY_UNIT) if value.unit else value.value
+        else:
+            amount = to_decimal(value, field=field)
+    except ThresholdSyntaxError as exc:
+        expected = f"{exc.expected} at column {exc.column} of {exc.text!r}"
+        problems.append(Problem(field, f'expected an amount such as 9.2 or "92000元" ({expected})'))
+        return None
+    except (UnitMismatchError, InvalidValueError) as exc:
+        problems.append(Problem(field, f"expected an amount in 万元 or another money unit ({exc})"))
+        return None
+    if amount < _ZERO:
+        problems.append(Problem(field, f"must not be negative (got {format_number(amount)})"))
+        return None
+    return amount
+
+
+class Matched:
+    """The actuals matched to a table's indicators, by position: value, reason, hand score, error."""
+
+    __slots__ = ("errors", "manual", "reasons", "values")
+
+    def __init__(self, count: int) -> None:
+        self.values: list[object] = [MISSING] * count
+        self.reasons: list[str] = [""] * count
+        self.manual: list[Decimal | None] = [None] * count
+        self.errors: dict[int, str] = {}
+
+    def store(self, index: int, raw: object) -> None:
+        """Keep ``raw`` as the actual of indicator ``index`` (plain values without a copy)."""
+        kind = type(raw)
+        if kind is str or kind is Decimal or kind is int:
+            self.values[index] = raw
+        elif isinstance(raw, (Actual, Mapping)):
+            try:
+                actual = raw if isinstance(raw, Actual) else to_actual(raw)
+            except InvalidValueError as exc:
+                self.errors[index] = str(exc)
+                return
+            self.values[index] = actual.value
+            self.reasons[index] = actual.reason
+            self.manual[index] = actual.score
+        elif isinstance(raw, _VALUE_TYPES) and not isinstance(raw, bool):
+            self.values[index] = raw
+        else:
+            self.errors[index] = f"cannot read the actual {raw!r} ({type(raw).__name__})"
+
+
+class _Index:
+    """Where each name, key and path of a table's indicators is."""
+
+    __slots__ = ("by_key", "by_name", "by_path", "entries")
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.entries = entries
+        self.by_path: dict[str, int] = {}
+        self.by_key: dict[str, list[int]] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for index, (path, indicator) in enumerate(entries):
+            self.by_path[path] = index
+            if indicator.key:
+                self.by_key.setdefault(indicator.key, []).append(index)
+            self.by_name.setdefault(indicator.name, []).append(index)
+
+    def locate(self, key: str) -> int | str | None:
+        """The index of the indicator ``key`` names, a problem message, or ``None`` for a 无 row."""
+        at = self.by_path.get(key)
+        if at is not None:
+            return at
+        candidates = self.by_key.get(key) or self.by_name.get(key)
+        if candidates is None:
+            return "no indicator has this name, key or path"
+        entries = self.entries
+        if len(candidates) == 1:
+            only = candidates[0]
+            return None if entries[only][1].target.kind is _NOT_APPLICABLE else only
+        live = [i for i in candidates if entries[i][1].target.kind is not _NOT_APPLICABLE]
+        if not live:
+            return None
+        if len(live) > 1:
+            paths = ", ".join(entries[i][0] for i in live)
+            return f"ambiguous: {paths} share this name; give the path or a key"
+        return live[0]
+
+
+def match_actuals(entries: Sequence[Entry], actuals: Mapping[str, ActualInput], problems: list[Problem]) -> Matched:
+    """Each indicator's actual, found by path, key or name (in that order); problems for the rest.
+
+    An actual given for a 无 row is ignored; an unknown or ambiguous name, or a second
+    actual for the same indicator, is a problem at ``actuals['name']``.
+    """
+    matched = Matched(len(entries))
+    index = _Index(entries)
+    given_as: dict[int, str] = {}
+    for key, raw in actuals.items():
+        where = f"actuals[{key!r}]"
+        found = index.locate(key)
+        if found is None:
+            continue
+        if isinstance(found, str):
+            problems.append(Problem(where, found))
+        elif found in given_as:
+            path = entries[found][0]
+            problems.append(Problem(where, f"{path} already has an actual (given as {given_as[found]!r})"))
+        else:
+            given_as[found] = key
+            matched.store(found, raw)
+    return matched

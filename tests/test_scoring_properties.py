@@ -1,0 +1,196 @@
+"""Properties of self-evaluation scoring over generated tables, actuals and policies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import perftarget
+from perftarget._actuals import ExplicitScore
+from perftarget._numbers import format_number
+from perftarget._scoring import Grade, ProjectEvaluation, ScoringPolicy, evaluate, evaluate_department
+from perftarget._serialization import dumps, from_dict, loads, to_dict
+from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind
+from perftarget.exceptions import EvaluationError
+from perftarget.testing import amounts, department_targets, project_targets, thresholds
+
+HUNDRED = Decimal(100)
+PRESETS = ScoringPolicy.presets()
+
+numbers = st.decimals(min_value=-100, max_value=10**7, places=3, allow_nan=False, allow_infinity=False)
+positive = st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def actual_for(draw: st.DrawFn, target: Threshold) -> object:
+    """An actual of the kind people give for ``target``: a number or text, a band or a band with a score."""
+    if target.kind is ThresholdKind.QUALITATIVE:
+        band = draw(st.sampled_from(list(Achievement)))
+        choice = draw(st.integers(0, 2))
+        if choice == 0:
+            return band
+        if choice == 1:
+            return draw(st.sampled_from([band.value, band.english]))
+        return ExplicitScore(band, draw(amounts(max_value=60, places=2)))
+    value = draw(numbers)
+    if draw(st.booleans()):
+        return f"{format_number(value)}{target.unit}"
+    return value
+
+
+@st.composite
+def projects_with_actuals(draw: st.DrawFn) -> tuple[perftarget.ProjectTargets, dict[str, object], Decimal]:
+    project = draw(project_targets())
+    actuals = {
+        path: draw(actual_for(indicator.target))
+        for path, indicator in project.iter_indicators()
+        if indicator.applicable and draw(st.integers(0, 9)) > 0
+    }
+    return project, actuals, draw(amounts(max_value=200000))
+
+
+def check_bounds(evaluation: ProjectEvaluation) -> None:
+    for item in evaluation.items:
+        assert Decimal(0) <= item.score <= item.weight, item
+        assert item.needs_explanation == (item.applicable and item.score < item.weight)
+    assert Decimal(0) <= evaluation.total <= HUNDRED
+    if evaluation.budget_score is not None:
+        assert Decimal(0) <= evaluation.budget_score <= evaluation.budget_weight
+
+
+@given(projects_with_actuals(), st.sampled_from(PRESETS))
+def test_scores_stay_in_bounds(case: tuple[perftarget.ProjectTargets, dict[str, object], Decimal], preset: str) -> None:
+    """Every score lies in [0, weight], the total in [0, 100], the grade is the total's grade,
+    and the evaluation goes through to_dict/from_dict and JSON unchanged."""
+    project, actuals, spent = case
+    policy = ScoringPolicy.preset(preset)
+    evaluation = evaluate(project, actuals, spent=spent, policy=policy, strict=False)
+    check_bounds(evaluation)
+    assert evaluation.grade is policy.grade(evaluation.total)
+    bounds = policy.grade_bounds
+    assert (evaluation.total >= bounds[Grade.EXCELLENT]) == (evaluation.grade is Grade.EXCELLENT)
+    assert (evaluation.total < bounds[Grade.FAIR]) == (evaluation.grade is Grade.POOR)
+    assert len(evaluation.items) == len(project.indicators)
+    assert from_dict(to_dict(evaluation), ProjectEvaluation) == evaluation
+    assert loads(dumps(evaluation, "json"), "json", ProjectEvaluation) == evaluation
+
+
+@given(projects_with_actuals())
+def test_strict_raises_exactly_when_lenient_finds_problems(
+    case: tuple[perftarget.ProjectTargets, dict[str, object], Decimal],
+) -> None:
+    """Strict mode raises when, and only when, lenient mode reports problems; otherwise they agree."""
+    project, actuals, spent = case
+    lenient = evaluate(project, actuals, spent=spent, strict=False)
+    if lenient.problems:
+        with pytest.raises(EvaluationError) as caught:
+            evaluate(project, actuals, spent=spent)
+        assert list(caught.value.problems) == list(lenient.problems)
+    else:
+        assert evaluate(project, actuals, spent=spent) == lenient
+
+
+@given(department_targets(), st.data())
+def test_department_scores_stay_in_bounds(department: perftarget.DepartmentTargets, data: st.DataObject) -> None:
+    """Department evaluation keeps the same bounds, with or without a budget."""
+    actuals = {
+        f"goals[{g}].indicators[{i}]": data.draw(actual_for(indicator.target))
+        for g, goal in enumerate(department.goals)
+        for i, indicator in enumerate(goal.indicators)
+        if indicator.applicable
+    }
+    spent = data.draw(st.none() | amounts(max_value=1000))
+    evaluation = evaluate_department(department, actuals, spent=spent, budget=spent and Decimal(500), strict=False)
+    check_bounds(evaluation)
+
+
+def one_score(target: Threshold, actual: object, policy: str = "national-2020") -> Decimal:
+    indicator = perftarget.Indicator(name="指标", target=target, level1="产出指标", level2="数量指标", weight=10)
+    project = perftarget.ProjectTargets(
+        unit=perftarget.Unit("1", "单位"), code="P", name="项目", year=2022, budget=perftarget.Budget(total=10),
+        goals=[perftarget.Goal("目标", [indicator])],
+    )
+    return evaluate(project, {"指标": actual}, spent=None, policy=policy, strict=False).items[0].score
+
+
+directions = st.sampled_from([Comparator.GE, Comparator.GT, Comparator.LE, Comparator.LT])
+
+
+@given(thresholds(kinds=(ThresholdKind.QUANTITATIVE,)), numbers, numbers, st.sampled_from(PRESETS))
+def test_monotone_in_the_actual(target: Threshold, low: Decimal, high: Decimal, preset: str) -> None:
+    """≥ and >: the score never falls as the actual rises; ≤ and <: it never rises."""
+    low, high = min(low, high), max(low, high)
+    direction = target.comparator.higher_is_better if target.comparator else None
+    if direction is None:
+        return
+    first, second = one_score(target, low, preset), one_score(target, high, preset)
+    if direction:
+        assert first <= second
+    else:
+        assert first >= second
+
+
+@given(st.sampled_from([Comparator.GE, Comparator.LE, Comparator.EQ, Comparator.BETWEEN]), positive, positive,
+       positive, st.sampled_from(PRESETS))
+def test_same_score_in_yuan_and_wan_yuan(
+    comparator: Comparator, value: Decimal, width: Decimal, actual: Decimal, preset: str
+) -> None:
+    """A target and an actual in 元 score as the same target and actual in 万元."""
+    ten_thousand = Decimal(10000)
+    if comparator is Comparator.BETWEEN:
+        wan = Threshold.between(value, value + width, "万元")
+        yuan = Threshold.between(value * ten_thousand, (value + width) * ten_thousand, "元")
+    else:
+        wan = Threshold(kind=ThresholdKind.QUANTITATIVE, comparator=comparator, value=value, unit="万元")
+        yuan = Threshold(kind=ThresholdKind.QUANTITATIVE, comparator=comparator, value=value * ten_thousand, unit="元")
+    assert one_score(wan, actual, preset) == one_score(yuan, actual * ten_thousand, preset)
+    assert one_score(wan, f"{format_number(actual * ten_thousand)}元", preset) == one_score(wan, actual, preset)
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> ScoringPolicy:
+    """Valid policies: weights adding up to 100, every option, bands and grades in order."""
+    places = 1
+    budget = draw(st.decimals(min_value=0, max_value=100, places=places))
+    output = draw(st.decimals(min_value=0, max_value=HUNDRED - budget, places=places))
+    benefit = draw(st.decimals(min_value=0, max_value=HUNDRED - budget - output, places=places))
+    weights = {perftarget.Level1.OUTPUT: output, perftarget.Level1.BENEFIT: benefit,
+               perftarget.Level1.SATISFACTION: HUNDRED - budget - output - benefit}
+    return ScoringPolicy(
+        name=draw(st.text(min_size=1, max_size=10).filter(str.strip)),
+        description=draw(st.text(max_size=20)),
+        level1_weights=weights,
+        budget_weight=budget,
+        budget_rule=draw(st.sampled_from(["ratio", "full_at_90_minus_1_per_point"])),
+        budget_full_rate=draw(st.decimals(min_value="0.1", max_value=100, places=1)),
+        reverse_formula=draw(st.sampled_from(["ratio", "linear"])),
+        percentage_rule=draw(st.sampled_from(["ratio", "rate_times_weight"])),
+        over_achievement=draw(st.just(Decimal(0)) | st.decimals(min_value="1.01", max_value=3, places=2)),
+        not_applicable=draw(st.sampled_from(["redistribute", "rescale"])),
+        display_places=draw(st.integers(0, 4)),
+        grade_bounds={Grade.EXCELLENT: draw(st.decimals(min_value=81, max_value=100, places=1))},
+    )
+
+
+@given(policies())
+def test_policy_round_trip(policy: ScoringPolicy) -> None:
+    """A ScoringPolicy goes through to_dict/from_dict, JSON and TOML unchanged."""
+    assert from_dict(to_dict(policy), ScoringPolicy) == policy
+    assert loads(dumps(policy, "json"), "json", ScoringPolicy) == policy
+    assert loads(dumps(policy, "toml"), "toml", ScoringPolicy) == policy
+    assert hash(attrs.evolve(policy)) == hash(policy)
+
+
+@given(projects_with_actuals(), policies())
+def test_any_policy_keeps_the_bounds(
+    case: tuple[perftarget.ProjectTargets, dict[str, object], Decimal], policy: ScoringPolicy
+) -> None:
+    """The bounds hold under any valid policy, not only the presets."""
+    project, actuals, spent = case
+    evaluation = evaluate(project, actuals, spent=spent, policy=policy, strict=False)
+    check_bounds(evaluation)
+    assert evaluation.grade is policy.grade(evaluation.total)
