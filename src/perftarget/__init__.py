@@ -52,12 +52,14 @@ from perftarget.exceptions import (
     EvaluationError,
     InvalidActualError,
     InvalidValueError,
+    MissingDependencyError,
     MonitoringError,
     PerftargetError,
     PerftargetWarning,
     Problem,
     ThresholdSyntaxError,
     UnitMismatchError,
+    WorkbookError,
 )
 
 __all__ = [
@@ -89,6 +91,7 @@ __all__ = [
     "Level2",
     "Likelihood",
     "Measure",
+    "MissingDependencyError",
     "MonitoringError",
     "MonitoringFinding",
     "MonitoringPolicy",
@@ -113,6 +116,7 @@ __all__ = [
     "ThresholdSyntaxError",
     "Unit",
     "UnitMismatchError",
+    "WorkbookError",
     "checkpoint_date",
     "dump",
     "dumps",

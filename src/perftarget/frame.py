@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from perftarget._display import Lang
 from perftarget._model import DepartmentTargets, Document, Indicator, ProjectTargets
-from perftarget.exceptions import PerftargetError
+from perftarget.exceptions import MissingDependencyError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["MissingExtraError", "records", "to_frame"]
+__all__ = ["records", "to_frame"]
 
 DecimalMode = Literal["keep", "float", "str"]
 
@@ -47,10 +47,6 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "path": ("位置", "path"),
 }
 _KIND_ZH = {"quantitative": "定量", "qualitative": "定性", "not_applicable": "不适用"}
-
-
-class MissingExtraError(PerftargetError, ImportError):
-    """An optional dependency is not installed; the message names the extra to install."""
 
 
 def _indicator_record(
@@ -134,8 +130,7 @@ def _pandas() -> Any:  # noqa: ANN401 - the pandas module
     try:
         import pandas as pd  # noqa: PLC0415 - optional extra
     except ImportError:  # pragma: no cover - depends on the environment
-        msg = 'to_frame() needs pandas: pip install "perftarget[pandas]"'
-        raise MissingExtraError(msg) from None
+        raise MissingDependencyError("pandas", "pandas", "to_frame()") from None
     return pd
 
 
