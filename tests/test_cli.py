@@ -122,3 +122,85 @@ def test_progress_is_quiet_when_not_a_terminal(tmp_path):
         for _ in range(3):
             progress.step("x")
     assert stream_path.read_text("utf-8") == ""
+
+
+ACTUALS = "examples/petition-bureau-actuals.toml"
+PAYMENTS = "examples/petition-bureau-payments.toml"
+
+
+def test_evaluate_prints_the_selfeval_table(capsys, seed_path):
+    """evaluate prints the 10号 columns, the total and the grade."""
+    code, out, _ = run(capsys, "evaluate", str(seed_path), "--actuals", ACTUALS)
+    assert code == EXIT_OK
+    assert "年度指标值  实际完成值" in out
+    assert "总分 94.23  等级 优 (excellent)  预算执行率 92.00%" in out
+    assert "需填写偏差原因分析" not in out
+
+
+def test_evaluate_spent_override_policy_and_formats(capsys, seed_path):
+    """--spent overrides the file's amount; --policy picks a preset; csv and json work."""
+    code, out, _ = run(capsys, "evaluate", str(seed_path), "--actuals", ACTUALS, "--spent", "10", "--format", "csv")
+    assert code == EXIT_OK
+    assert out.splitlines()[0] == "一级指标,二级指标,三级指标,年度指标值,实际完成值,分值,得分,偏差原因分析及改进措施"
+    assert "预算执行率,,,10.00,10.00（100.00%）,10.00,10.00," in out
+    code, out, _ = run(capsys, "evaluate", str(seed_path), "--actuals", ACTUALS, "--format", "json",
+                       "--policy", "reverse-linear")
+    (evaluation,) = json.loads(out)
+    assert evaluation["policy"] == "reverse-linear"
+    code, _, err = run(capsys, "evaluate", str(seed_path), "--actuals", ACTUALS, "--policy", "nope")
+    assert code == EXIT_BAD_INPUT
+    assert "unknown policy 'nope'" in err
+
+
+def test_evaluate_bad_actuals_exit_2(capsys, seed_path, tmp_path):
+    """Actuals that name no indicator: exit 2 with the path, no traceback."""
+    bad = tmp_path / "actuals.toml"
+    bad.write_text(
+        'schema_version = 1\n[[projects]]\nproject = "13063722P0041681003"\nspent = 9\n'
+        '[projects.actuals]\n"不存在的指标" = "1"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "evaluate", str(seed_path), "--actuals", str(bad))
+    assert code == EXIT_BAD_INPUT
+    assert "不存在的指标" in err
+    assert "Traceback" not in err
+
+
+def test_monitor_one_date(capsys, seed_path):
+    """monitor with --spent and --as-of prints the summary and the monitoring table."""
+    code, out, _ = run(capsys, "monitor", str(seed_path), "--spent", "4.0", "--as-of", "2022-07-31")
+    assert code == EXIT_OK
+    assert "ratio 69.00: 黄 (yellow)" in out
+    assert "年度预算数  截至当期执行数  执行率" in out
+
+
+def test_monitor_month_by_month(capsys, seed_path):
+    """--payments with --monthly gives one row per month end."""
+    code, out, _ = run(capsys, "monitor", str(seed_path), "--payments", PAYMENTS, "--monthly", "--format", "csv")
+    assert code == EXIT_OK
+    lines = out.splitlines()
+    assert lines[0] == "日期,截至当期执行数,执行率,计划进度,序时进度,执行/序时,状态"
+    assert len(lines) == 13
+    assert lines[7].startswith("2022-07-31,4.00,40.00%,56.30%,57.97%,69.00,黄")
+
+
+def test_monitor_usage(capsys, seed_path):
+    """No hidden clock: --as-of is required; spent and payments are exclusive; outside the year is exit 2."""
+    code, _, err = run(capsys, "monitor", str(seed_path), "--spent", "4")
+    assert code == EXIT_BAD_INPUT
+    assert "--as-of DATE is required" in err
+    code, _, err = run(capsys, "monitor", str(seed_path), "--spent", "4", "--as-of", "2023-02-01")
+    assert code == EXIT_BAD_INPUT
+    assert "2023-02-01" in err
+
+
+def test_convert_to_excel_and_back(capsys, seed_path, tmp_path):
+    """convert handles .xlsx both ways, and show reads .xlsx."""
+    book = tmp_path / "seed.xlsx"
+    assert run(capsys, "convert", str(seed_path), str(book))[0] == EXIT_OK
+    back = tmp_path / "back.toml"
+    assert run(capsys, "convert", str(book), str(back))[0] == EXIT_OK
+    assert pt.load(back) == pt.load(seed_path)
+    code, out, _ = run(capsys, "show", str(book))
+    assert code == EXIT_OK
+    assert "工作日保障单位运转" in out

@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
 
-from perftarget._display import render_document
-from perftarget._model import Document
+from perftarget._actuals import load_actuals
+from perftarget._display import markdown_table, render_document, text_table
+from perftarget._model import Document, ProjectTargets
+from perftarget._monitoring import MonitoringReport, load_payments, monitor, monitor_series
 from perftarget._schema import json_schema
+from perftarget._scoring import ProjectEvaluation, ScoringPolicy, evaluate, evaluate_document
 from perftarget._serialization import dump, dumps, load, to_dict
 from perftarget.exceptions import PerftargetError
 
@@ -26,6 +29,25 @@ EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
 EXIT_BAD_INPUT: Final = 2
 _SUFFIXES: Final = (".json", ".toml")
+_TABLE_SUFFIXES: Final = (*_SUFFIXES, ".xlsx")
+
+
+def _load(path: str | Path) -> Document:
+    """A document from .json, .toml or (with the excel extra) .xlsx."""
+    if Path(path).suffix.lower() == ".xlsx":
+        from perftarget.excel import read_workbook  # noqa: PLC0415 - optional extra
+
+        return read_workbook(path)
+    return load(path)
+
+
+def _dump(document: Document, path: Path) -> None:
+    if path.suffix.lower() == ".xlsx":
+        from perftarget.excel import write_workbook  # noqa: PLC0415 - optional extra
+
+        write_workbook(document, path)
+    else:
+        dump(document, path)
 
 
 class _UsageError(Exception):
@@ -44,7 +66,7 @@ def _files(arguments: Sequence[str]) -> list[Path]:
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _SUFFIXES and p.is_file()))
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _TABLE_SUFFIXES and p.is_file()))
         elif any(ch in argument for ch in "*?[") and not path.exists():
             matches = sorted(Path().glob(argument))
             if not matches:
@@ -88,7 +110,7 @@ class Progress:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     for path in _files(args.files):
-        document = load(path)
+        document = _load(path)
         if args.format == "json":
             sys.stdout.write(dumps(document, "json"))
         else:
@@ -111,7 +133,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     for path in Progress(len(paths)).wrap(paths):
         try:
-            load(path)
+            _load(path)
         except PerftargetError as exc:
             problems = getattr(exc, "problems", ())
             listed = [str(p) for p in problems] if isinstance(problems, tuple) else []
@@ -131,6 +153,149 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return worst
 
 
+def _write_rows(rows: Sequence[dict[str, str]], fmt: str) -> None:
+    if not rows:
+        return
+    header = list(rows[0])
+    cells = [[str(row.get(column, "")) for column in header] for row in rows]
+    if fmt == "csv":
+        import csv  # noqa: PLC0415 - only for this format
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(cells)
+    elif fmt == "markdown":
+        sys.stdout.write(markdown_table(header, cells) + "\n")
+    else:
+        sys.stdout.write(text_table(header, cells) + "\n")
+
+
+def _policy(value: str | None) -> ScoringPolicy | None:
+    if value is None:
+        return None
+    if value in ScoringPolicy.presets():
+        return ScoringPolicy.preset(value)
+    if Path(value).suffix.lower() in _SUFFIXES:
+        return ScoringPolicy.load(value)
+    raise _UsageError(f"unknown policy {value!r}; presets: {', '.join(ScoringPolicy.presets())}, or a .toml/.json file")
+
+
+def _project(document: Document, code: str | None) -> ProjectTargets:
+    if code is not None:
+        try:
+            return document.project(code)
+        except KeyError:
+            raise _UsageError(f"no project {code!r} in the document") from None
+    if len(document.projects) != 1:
+        codes = ", ".join(p.code for p in document.projects) or "none"
+        raise _UsageError(f"the document has {len(document.projects)} projects ({codes}); choose one with --project")
+    return document.projects[0]
+
+
+def _show_evaluation(evaluation: ProjectEvaluation, fmt: str) -> None:
+    if fmt == "text":
+        title = f"{evaluation.name} 项目支出绩效自评表"
+        sys.stdout.write(f"{title}\n{'=' * (2 * len(title))}\n")
+    _write_rows(evaluation.to_rows(), fmt)
+    if fmt != "csv":
+        sys.stdout.write(
+            f"\n总分 {evaluation.display_total()}  等级 {evaluation.grade.value} ({evaluation.grade.english})"
+            f"  预算执行率 {evaluation.display_rate()}\n"
+        )
+        explain = [item.name for item in evaluation.missing_explanations]
+        if explain:
+            sys.stdout.write(f"需填写偏差原因分析: {'、'.join(explain)}\n")
+        for problem in evaluation.problems:
+            sys.stdout.write(f"problem: {problem}\n")
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    document = _load(args.file)
+    policy = _policy(args.policy)
+    actuals = load_actuals(args.actuals)
+    if args.spent is not None:
+        project = _project(document, args.project)
+        entry = actuals.for_project(project.code, project.name)
+        if entry is None:
+            raise _UsageError(f"{args.actuals}: no actuals for project {project.code}")
+        evaluations = [evaluate(project, entry, spent=args.spent, policy=policy, strict=not args.lenient)]
+        problems: tuple[object, ...] = ()
+    else:
+        result = evaluate_document(document, actuals, policy=policy, strict=not args.lenient)
+        evaluations = list(result.projects)
+        if args.project is not None:
+            evaluations = [e for e in evaluations if args.project in (e.code, e.name)]
+        problems = tuple(result.problems)
+    if args.format == "json":
+        sys.stdout.write(json.dumps([to_dict(e) for e in evaluations], ensure_ascii=False, indent=2) + "\n")
+    else:
+        for evaluation in evaluations:
+            _show_evaluation(evaluation, args.format)
+        for problem in problems:
+            sys.stderr.write(f"problem: {problem}\n")
+    flagged = problems or any(e.problems for e in evaluations)
+    return EXIT_FINDINGS if flagged else EXIT_OK
+
+
+_SERIES_COLUMNS = ("日期", "截至当期执行数", "执行率", "计划进度", "序时进度", "执行/序时", "状态")
+
+
+def _series_rows(reports: Sequence[MonitoringReport]) -> list[dict[str, str]]:
+    def pct(value: object) -> str:
+        return "" if value is None else f"{value:.2f}%"
+
+    return [
+        dict(
+            zip(
+                _SERIES_COLUMNS,
+                (
+                    report.as_of.isoformat(),
+                    f"{report.spent:.2f}",
+                    pct(report.execution_rate),
+                    pct(report.planned_share),
+                    pct(report.time_progress),
+                    "" if report.ratio is None else f"{report.ratio:.2f}",
+                    f"{report.status.value} ({report.status.english})",
+                ),
+                strict=True,
+            )
+        )
+        for report in reports
+    ]
+
+
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    document = _load(args.file)
+    project = _project(document, args.project)
+    if (args.spent is None) == (args.payments is None):
+        raise _UsageError("give either --spent AMOUNT or --payments FILE")
+    if args.spent is not None:
+        if args.monthly or len(args.as_of or ()) > 1:
+            raise _UsageError("a series of dates needs --payments (dated spending)")
+        if not args.as_of:
+            raise _UsageError("--as-of DATE is required (there is no hidden clock)")
+        reports = [monitor(project, spent=args.spent, as_of=args.as_of[0])]
+    else:
+        payments = load_payments(args.payments)
+        if args.monthly or len(args.as_of or ()) > 1:
+            reports = list(monitor_series(project, payments=payments, dates=args.as_of or None))
+        elif args.as_of:
+            reports = [monitor(project, spent=payments, as_of=args.as_of[0])]
+        else:
+            raise _UsageError("--as-of DATE is required (there is no hidden clock); or --monthly")
+    series = len(reports) > 1
+    if args.format == "json":
+        sys.stdout.write(json.dumps([to_dict(r) for r in reports], ensure_ascii=False, indent=2) + "\n")
+    elif series:
+        _write_rows(_series_rows(reports), args.format)
+    else:
+        (report,) = reports
+        if args.format == "text":
+            sys.stdout.write(report.summary() + "\n\n")
+        _write_rows(list(report.to_rows()), args.format)
+    return EXIT_FINDINGS if any(r.findings for r in reports) and args.strict else EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     sys.stdout.write(json.dumps(json_schema(), ensure_ascii=False, indent=args.indent) + "\n")
     return EXIT_OK
@@ -140,8 +305,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     if source.resolve() == target.resolve():
         raise _UsageError("the output must not be the input")
-    document = load(source)
-    dump(document, target)
+    document = _load(source)
+    _dump(document, target)
     sys.stderr.write(f"wrote {target}\n")
     return EXIT_OK
 
@@ -172,7 +337,29 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--indent", type=int, default=2)
     schema.set_defaults(run=_cmd_schema)
 
-    convert = commands.add_parser("convert", help="convert a document between formats (by suffix)")
+    evaluate_parser = commands.add_parser("evaluate", help="score projects against their actuals (绩效自评)")
+    evaluate_parser.add_argument("file", metavar="FILE", help="the targets document")
+    evaluate_parser.add_argument("--actuals", required=True, metavar="ACTUALS", help="the actuals file (.toml/.json)")
+    evaluate_parser.add_argument("--spent", metavar="X", help="full-year amount executed, 万元 (overrides the file)")
+    evaluate_parser.add_argument("--project", metavar="CODE", help="only this project (code or name)")
+    evaluate_parser.add_argument("--policy", metavar="NAME|FILE", help="a scoring preset or a policy file")
+    evaluate_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], default="text")
+    evaluate_parser.add_argument("--lenient", action="store_true", help="score what can be scored, list the rest")
+    evaluate_parser.set_defaults(run=_cmd_evaluate)
+
+    monitor_parser = commands.add_parser("monitor", help="spending and targets against the plan (绩效运行监控)")
+    monitor_parser.add_argument("file", metavar="FILE", help="the targets document")
+    spent_group = monitor_parser.add_mutually_exclusive_group()
+    spent_group.add_argument("--spent", metavar="X", help="amount spent by the date (万元, or text such as 40000元)")
+    spent_group.add_argument("--payments", metavar="P", help="a file of dated payments (.toml/.json)")
+    monitor_parser.add_argument("--as-of", nargs="+", metavar="DATE", help="date(s) of the check: 2022-07-31, 7月底")
+    monitor_parser.add_argument("--monthly", action="store_true", help="month-by-month view (with --payments)")
+    monitor_parser.add_argument("--project", metavar="CODE", help="the project (code or name)")
+    monitor_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], default="text")
+    monitor_parser.add_argument("--strict", action="store_true", help="exit 1 when the report has findings")
+    monitor_parser.set_defaults(run=_cmd_monitor)
+
+    convert = commands.add_parser("convert", help="convert between .toml, .json and .xlsx (by suffix)")
     convert.add_argument("input", metavar="IN")
     convert.add_argument("output", metavar="OUT")
     convert.set_defaults(run=_cmd_convert)
