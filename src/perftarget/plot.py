@@ -1,0 +1,170 @@
+"""Charts for notebooks and reports (the ``plot`` extra: ``pip install "perftarget[plot]"``).
+
+- :func:`spending_chart`: planned versus actual cumulative spending over the fiscal year,
+  with the plan's checkpoints, the linear time progress (序时进度) and the as-of date marked.
+- :func:`scores_chart`: weight and score of every indicator of a self-evaluation.
+
+Both return the matplotlib ``Axes`` they drew on (pass ``ax=`` to draw into your own
+figure). Chinese labels need a CJK font: the charts use the first one installed among
+common families (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei,
+PingFang). Without one, axis texts are English and indicators are numbered (I1, I2, ...)
+instead of named, so nothing renders as empty boxes.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from dateutil.relativedelta import relativedelta
+
+from perftarget._model import ProjectTargets
+from perftarget._schedule import SpendingSchedule, to_wan
+from perftarget.exceptions import MissingDependencyError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from perftarget._monitoring import Payment
+    from perftarget._scoring import ProjectEvaluation
+
+__all__ = ["cjk_font", "scores_chart", "spending_chart"]
+
+_CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Heiti SC",
+    "AR PL UMing CN",
+)
+_HUNDRED = Decimal(100)
+
+
+def _pyplot() -> Any:  # noqa: ANN401 - the matplotlib.pyplot module
+    try:
+        import matplotlib as mpl  # noqa: PLC0415 - optional extra
+
+        if mpl.get_backend().lower() not in {"agg", "module://matplotlib_inline.backend_inline"}:
+            mpl.use("Agg", force=False)
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError("matplotlib", "plot", "charts") from None
+    return plt
+
+
+def cjk_font() -> str | None:
+    """The first installed font family able to draw Chinese, or ``None``."""
+    from matplotlib import font_manager  # noqa: PLC0415 - optional extra
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return next((family for family in _CJK_FAMILIES if family in installed), None)
+
+
+def _axes(ax: Axes | None) -> Axes:
+    if ax is not None:
+        return ax
+    _, created = _pyplot().subplots(figsize=(9, 4.5))
+    return created  # type: ignore[no-any-return]
+
+
+def _days(schedule: SpendingSchedule) -> list[dt.date]:
+    days = [schedule.start]
+    day = schedule.start
+    while day < schedule.end:
+        day = min(day + relativedelta(days=7), schedule.end)
+        days.append(day)
+    days.extend(checkpoint.date for checkpoint in schedule.checkpoints)
+    return sorted(set(days))
+
+
+def spending_chart(
+    project: ProjectTargets,
+    payments: Sequence[Payment] | Iterable[Payment] = (),
+    *,
+    as_of: dt.date | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Planned versus actual cumulative spending, in percent of the budget.
+
+    Args:
+        project: the project table (its plan; an even plan when it has none).
+        payments: dated payments; their cumulative sum is drawn up to ``as_of``.
+        as_of: the date of the check, marked with a vertical line (the year's end if omitted).
+        ax: the matplotlib axes to draw on (a new figure if omitted).
+    """
+    schedule = project.schedule or SpendingSchedule.even(project.year)
+    font = cjk_font()
+    chinese = font is not None
+    ax = _axes(ax)
+    days = _days(schedule)
+    planned = [float(schedule.planned_share(day)) for day in days]
+    time = [float(schedule.time_progress(day)) for day in days]
+    ax.plot(days, planned, label="计划进度" if chinese else "planned (plan)", color="#1f77b4")
+    ax.plot(days, time, label="序时进度" if chinese else "time progress", color="#999999", linestyle="--")
+    marks = [c.date for c in schedule.checkpoints]
+    ax.scatter(marks, [float(c.percent) for c in schedule.checkpoints], color="#1f77b4", zorder=3)
+    for checkpoint in schedule.checkpoints:
+        label = checkpoint.display_label if chinese else checkpoint.date.strftime("%m-%d")
+        ax.annotate(label, (checkpoint.date, float(checkpoint.percent)), textcoords="offset points",
+                    xytext=(0, 6), ha="center", fontsize=8, family=font)
+    end = as_of or schedule.end
+    budget = project.budget.total
+    paid = sorted((p for p in payments if schedule.start <= p.date <= end), key=lambda p: p.date)
+    xs, ys = [schedule.start], [0.0]
+    total = Decimal(0)
+    for payment in paid:
+        total += to_wan(payment.amount)
+        xs.append(payment.date)
+        ys.append(float(total / budget * _HUNDRED) if budget else 0.0)
+    xs.append(end)
+    ys.append(ys[-1])
+    ax.step(xs, ys, where="post", label="实际执行" if chinese else "actual (spent)", color="#d62728")
+    if as_of is not None:
+        ax.axvline(as_of, color="#d62728", linestyle=":", linewidth=1)
+        ax.annotate(as_of.isoformat(), (as_of, 2), fontsize=8, rotation=90, va="bottom", ha="right")
+    ax.set_ylim(0, max(105.0, max(ys) + 5))
+    ax.set_xlim(schedule.start, schedule.end)
+    from matplotlib import dates as mdates  # noqa: PLC0415 - optional extra
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonthday=1))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m" if not chinese else "%m月"))
+    for tick in ax.get_xticklabels():
+        tick.set_rotation(45)
+        tick.set_fontsize(8)
+        if font:
+            tick.set_family(font)
+    ax.set_ylabel("累计执行（%）" if chinese else "cumulative % of budget", family=font)
+    ax.set_title(project.name if chinese else f"Spending against plan: {project.code}", family=font)
+    ax.legend(loc="upper left", prop={"family": font} if chinese else None)
+    ax.grid(visible=True, alpha=0.3)
+    return ax
+
+
+def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None) -> Axes:
+    """Weight (分值) and score (得分) of each applicable indicator, as horizontal bars."""
+    font = cjk_font()
+    chinese = font is not None
+    items = [item for item in evaluation.items if item.weight > 0]
+    ax = _axes(ax)
+    labels = [item.name if chinese else f"I{n}" for n, item in enumerate(items, 1)]
+    positions = list(range(len(items)))[::-1]
+    ax.barh(positions, [float(i.weight) for i in items], color="#dddddd", label="分值" if chinese else "weight")
+    ax.barh(positions, [float(i.score) for i in items], color="#2ca02c", height=0.5,
+            label="得分" if chinese else "score")
+    ax.set_yticks(positions)
+    ax.set_yticklabels(labels, family=font)
+    total = f"{evaluation.display_total()} ({evaluation.grade.value if chinese else evaluation.grade.english})"
+    ax.set_title(("总分 " if chinese else "Total ") + total, family=font)
+    ax.legend(loc="lower right", prop={"family": font} if chinese else None)
+    ax.grid(visible=True, axis="x", alpha=0.3)
+    return ax
