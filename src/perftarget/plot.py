@@ -70,11 +70,12 @@ def cjk_font() -> str | None:
     return next((family for family in _CJK_FAMILIES if family in installed), None)
 
 
-def _axes(ax: Axes | None) -> Axes:
+def _axes(ax: Axes | None) -> Any:  # noqa: ANN401
+    """The axes to draw on, typed loosely: matplotlib converts dates, which its stubs do not model."""
     if ax is not None:
         return ax
     _, created = _pyplot().subplots(figsize=(9, 4.5))
-    return created  # type: ignore[no-any-return]
+    return created
 
 
 def _days(schedule: SpendingSchedule) -> list[dt.date]:
@@ -105,17 +106,17 @@ def spending_chart(
     schedule = project.schedule or SpendingSchedule.even(project.year)
     font = cjk_font()
     chinese = font is not None
-    ax = _axes(ax)
+    canvas = _axes(ax)
     days = _days(schedule)
     planned = [float(schedule.planned_share(day)) for day in days]
     time = [float(schedule.time_progress(day)) for day in days]
-    ax.plot(days, planned, label="计划进度" if chinese else "planned (plan)", color="#1f77b4")
-    ax.plot(days, time, label="序时进度" if chinese else "time progress", color="#999999", linestyle="--")
+    canvas.plot(days, planned, label="计划进度" if chinese else "planned (plan)", color="#1f77b4")
+    canvas.plot(days, time, label="序时进度" if chinese else "time progress", color="#999999", linestyle="--")
     marks = [c.date for c in schedule.checkpoints]
-    ax.scatter(marks, [float(c.percent) for c in schedule.checkpoints], color="#1f77b4", zorder=3)
+    canvas.scatter(marks, [float(c.percent) for c in schedule.checkpoints], color="#1f77b4", zorder=3)
     for checkpoint in schedule.checkpoints:
         label = checkpoint.display_label if chinese else checkpoint.date.strftime("%m-%d")
-        ax.annotate(label, (checkpoint.date, float(checkpoint.percent)), textcoords="offset points",
+        canvas.annotate(label, (checkpoint.date, float(checkpoint.percent)), textcoords="offset points",
                     xytext=(0, 6), ha="center", fontsize=8, family=font)
     end = as_of or schedule.end
     budget = project.budget.total
@@ -128,26 +129,26 @@ def spending_chart(
         ys.append(float(total / budget * _HUNDRED) if budget else 0.0)
     xs.append(end)
     ys.append(ys[-1])
-    ax.step(xs, ys, where="post", label="实际执行" if chinese else "actual (spent)", color="#d62728")
+    canvas.step(xs, ys, where="post", label="实际执行" if chinese else "actual (spent)", color="#d62728")
     if as_of is not None:
-        ax.axvline(as_of, color="#d62728", linestyle=":", linewidth=1)
-        ax.annotate(as_of.isoformat(), (as_of, 2), fontsize=8, rotation=90, va="bottom", ha="right")
-    ax.set_ylim(0, max(105.0, max(ys) + 5))
-    ax.set_xlim(schedule.start, schedule.end)
+        canvas.axvline(as_of, color="#d62728", linestyle=":", linewidth=1)
+        canvas.annotate(as_of.isoformat(), (as_of, 2), fontsize=8, rotation=90, va="bottom", ha="right")
+    canvas.set_ylim(0, max(105.0, max(ys) + 5))
+    canvas.set_xlim(schedule.start, schedule.end)
     from matplotlib import dates as mdates  # noqa: PLC0415 - optional extra
 
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonthday=1))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m" if not chinese else "%m月"))
-    for tick in ax.get_xticklabels():
+    canvas.xaxis.set_major_locator(mdates.MonthLocator(bymonthday=1))  # type: ignore[no-untyped-call]
+    canvas.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m" if not chinese else "%m月"))  # type: ignore[no-untyped-call]
+    for tick in canvas.get_xticklabels():
         tick.set_rotation(45)
         tick.set_fontsize(8)
         if font:
-            tick.set_family(font)
-    ax.set_ylabel("累计执行（%）" if chinese else "cumulative % of budget", family=font)
-    ax.set_title(project.name if chinese else f"Spending against plan: {project.code}", family=font)
-    ax.legend(loc="upper left", prop={"family": font} if chinese else None)
-    ax.grid(visible=True, alpha=0.3)
-    return ax
+            tick.set_fontfamily(font)
+    canvas.set_ylabel("累计执行（%）" if chinese else "cumulative % of budget", family=font)
+    canvas.set_title(project.name if chinese else f"Spending against plan: {project.code}", family=font)
+    canvas.legend(loc="upper left", prop={"family": font} if chinese else None)
+    canvas.grid(visible=True, alpha=0.3)
+    return canvas
 
 
 def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None) -> Axes:
@@ -155,16 +156,16 @@ def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None) -> Ax
     font = cjk_font()
     chinese = font is not None
     items = [item for item in evaluation.items if item.weight > 0]
-    ax = _axes(ax)
+    canvas = _axes(ax)
     labels = [item.name if chinese else f"I{n}" for n, item in enumerate(items, 1)]
     positions = list(range(len(items)))[::-1]
-    ax.barh(positions, [float(i.weight) for i in items], color="#dddddd", label="分值" if chinese else "weight")
-    ax.barh(positions, [float(i.score) for i in items], color="#2ca02c", height=0.5,
+    canvas.barh(positions, [float(i.weight) for i in items], color="#dddddd", label="分值" if chinese else "weight")
+    canvas.barh(positions, [float(i.score) for i in items], color="#2ca02c", height=0.5,
             label="得分" if chinese else "score")
-    ax.set_yticks(positions)
-    ax.set_yticklabels(labels, family=font)
+    canvas.set_yticks(positions)
+    canvas.set_yticklabels(labels, family=font)
     total = f"{evaluation.display_total()} ({evaluation.grade.value if chinese else evaluation.grade.english})"
-    ax.set_title(("总分 " if chinese else "Total ") + total, family=font)
-    ax.legend(loc="lower right", prop={"family": font} if chinese else None)
-    ax.grid(visible=True, axis="x", alpha=0.3)
-    return ax
+    canvas.set_title(("总分 " if chinese else "Total ") + total, family=font)
+    canvas.legend(loc="lower right", prop={"family": font} if chinese else None)
+    canvas.grid(visible=True, axis="x", alpha=0.3)
+    return canvas
