@@ -148,7 +148,7 @@ def spending_chart(
     canvas.set_title(project.name if chinese else f"Spending against plan: {project.code}", family=font)
     canvas.legend(loc="upper left", prop={"family": font} if chinese else None)
     canvas.grid(visible=True, alpha=0.3)
-    return canvas
+    return canvas  # type: ignore[no-any-return]
 
 
 def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None) -> Axes:
@@ -168,4 +168,4 @@ def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None) -> Ax
     canvas.set_title(("总分 " if chinese else "Total ") + total, family=font)
     canvas.legend(loc="lower right", prop={"family": font} if chinese else None)
     canvas.grid(visible=True, axis="x", alpha=0.3)
-    return canvas
+    return canvas  # type: ignore[no-any-return]
