@@ -268,3 +268,18 @@ def test_option_values_are_named():
     with pytest.raises(pt.DocumentError) as caught:
         from_dict({"name": "x", "reverse_formula": "weird"}, pt.ScoringPolicy)
     assert [str(p) for p in caught.value.problems] == ["reverse_formula: expected one of 'ratio', 'linear' (got 'weird')"]
+
+
+def test_evolved_threshold_is_not_shown_or_stored_with_stale_text():
+    """A threshold changed with evolve shows and stores its new value, not the text it was read from."""
+    import attrs
+
+    threshold = pt.Threshold.parse("≥8 小时/天")
+    changed = attrs.evolve(threshold, value=Decimal(9))
+    assert threshold.display == "≥8 小时/天"
+    assert changed.display == "≥9小时/天"
+    indicator = pt.Indicator(name="出勤", target=changed)
+    document = pt.Document(
+        department=pt.DepartmentTargets(unit=pt.Unit("1", "u"), year=2024, goals=[pt.Goal("g", [indicator])])
+    )
+    assert "≥9小时/天" in pt.dumps(document, "toml")

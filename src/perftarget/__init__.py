@@ -45,7 +45,7 @@ from perftarget._scoring import (
     evaluate_document,
 )
 from perftarget._serialization import SCHEMA_VERSION, dump, dumps, load, loads
-from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_statement
+from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_quantity, parse_statement
 from perftarget._units import Quantity
 from perftarget.exceptions import (
     DocumentError,
@@ -129,6 +129,7 @@ __all__ = [
     "loads",
     "monitor",
     "monitor_series",
+    "parse_quantity",
     "parse_statement",
     "__version__",
 ]

@@ -104,12 +104,9 @@ def _structure_date(value: object, _: type) -> dt.date:
 
 def threshold_text(threshold: Threshold) -> str:
     """The text a threshold is stored as: its source when that reads back the same, else canonical."""
-    source = threshold.source
-    if source is not None and Threshold.parse(source) == threshold:
-        return source
     if threshold.inferred and threshold.comparator is not Comparator.GE:
         return str(attrs.evolve(threshold, inferred=False, source=None))
-    return str(threshold)
+    return threshold.display
 
 
 def _structure_threshold(value: object, _: type) -> Threshold:

@@ -1,21 +1,41 @@
 """The target value of an indicator (指标值): :class:`Threshold`, its grammar and its checks.
 
-The grammar is a hand-written scanner over the text (no backtracking regular
-expression), so any text is read or rejected in time linear in its length.
+The grammar is read by a hand-written scanner (no regular expression at all): it looks
+at each character a bounded number of times, so any text is read or rejected in time
+linear in its length. Every notation in ``docs/guide/thresholds.md`` is covered there
+with examples; the rules in brief:
+
+* the text is first *folded* one character for one character (full-width digits and
+  signs, ``≧ ≦ ⩾ ⩽ ≮ ≯``, every kind of space), so error columns are columns of the
+  input;
+* ``无``, ``/``, ``—``, ``-`` and the empty text are *not applicable*;
+* a comparator symbol (``≥ > ≤ < =``, ``>= <= == => =<``) commits the text: what follows
+  must be a number, a unit and an optional agreeing word, or
+  :class:`~perftarget.exceptions.ThresholdSyntaxError` is raised, as it is for a text
+  opening ``[`` and a number (an interval);
+* anything else (a comparator word such as 不低于, a bare number, a range) reads as a
+  target when it is one completely, and otherwise as a qualitative statement kept
+  verbatim.
+
+.. versionadded:: 0.1.0
 """
 
 from __future__ import annotations
 
 import enum
-from decimal import Decimal
+import operator
+from decimal import Context, Decimal
 from functools import lru_cache
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
 
 from perftarget._numbers import format_number, to_decimal
-from perftarget._units import Quantity, convert, normalize_unit
+from perftarget._units import Quantity, convert, is_known_unit, normalize_unit
 from perftarget.exceptions import InvalidActualError, InvalidValueError, ThresholdSyntaxError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "Achievement",
@@ -28,10 +48,19 @@ __all__ = [
 
 _ONE: Final = Decimal(1)
 _ZERO: Final = Decimal(0)
+# Ratios are computed in a context of their own (28 digits, the decimal default), whatever
+# the caller's context is.
+_CONTEXT: Final = Context(prec=28)
 
 
 class Comparator(enum.Enum):
-    """计算符号: how the actual value is compared with the target value."""
+    """计算符号: how the actual value is compared with the target value.
+
+    The value of each member is its canonical symbol; ``BETWEEN`` (``~``) is a range
+    (区间) such as ``90%~100%``.
+
+    .. versionadded:: 0.1.0
+    """
 
     GE = "≥"
     GT = ">"
@@ -51,7 +80,10 @@ class Comparator(enum.Enum):
 
 
 class ThresholdKind(enum.Enum):
-    """定量 (quantitative), 定性 (qualitative) or 不适用 (not applicable)."""
+    """定量 (quantitative), 定性 (qualitative) or 不适用 (not applicable).
+
+    .. versionadded:: 0.1.0
+    """
 
     QUANTITATIVE = "quantitative"
     QUALITATIVE = "qualitative"
@@ -59,7 +91,10 @@ class ThresholdKind(enum.Enum):
 
 
 class Achievement(enum.Enum):
-    """The three achievement bands of a qualitative indicator (10号): 达成 / 部分达成 / 未达成."""
+    """The three achievement bands of a qualitative indicator (10号): 达成 / 部分达成 / 未达成.
+
+    .. versionadded:: 0.1.0
+    """
 
     ACHIEVED = "达成"
     PARTIAL = "部分达成"
@@ -82,18 +117,24 @@ _ACHIEVEMENT_EN: Final = {
     Achievement.NOT_ACHIEVED: "not achieved",
 }
 _ACHIEVEMENT_WORDS: Final[dict[str, Achievement]] = {
-    **{w: Achievement.ACHIEVED for w in (
-        "达成", "已达成", "完成", "已完成", "达成预期指标", "达成年度指标", "达到预期", "达成目标",
-        "achieved", "met", "done", "full",
-    )},
-    **{w: Achievement.PARTIAL for w in (
-        "部分达成", "基本达成", "基本完成", "部分完成", "部分达成年度指标并具有一定效果",
-        "partially achieved", "partial", "partly achieved", "partially met",
-    )},
-    **{w: Achievement.NOT_ACHIEVED for w in (
-        "未达成", "未完成", "没有达成", "未达成年度指标且效果较差",
-        "not achieved", "not met", "missed", "failed",
-    )},
+    **dict.fromkeys(
+        (
+            "达成", "已达成", "完成", "已完成", "达成预期指标", "达成年度指标", "达到预期", "达成目标",
+            "achieved", "met", "done", "full",
+        ),
+        Achievement.ACHIEVED,
+    ),
+    **dict.fromkeys(
+        (
+            "部分达成", "基本达成", "基本完成", "部分完成", "部分达成年度指标并具有一定效果",
+            "partially achieved", "partial", "partly achieved", "partially met",
+        ),
+        Achievement.PARTIAL,
+    ),
+    **dict.fromkeys(
+        ("未达成", "未完成", "没有达成", "未达成年度指标且效果较差", "not achieved", "not met", "missed", "failed"),
+        Achievement.NOT_ACHIEVED,
+    ),
 }
 
 # Attainment of a qualitative band when no explicit score is given.
@@ -115,204 +156,161 @@ _SCALE_RANK: Final[dict[str, list[tuple[int, int]]]] = {}
 for _scale_index, _scale in enumerate(_SCALES):
     for _rank, _label in enumerate(_scale):
         _SCALE_RANK.setdefault(_label, []).append((_scale_index, _rank))
-_SCALE_ALIASES: Final = {"效果显著": "显著", "效果明显": "明显", "较差": "差", "良好": "良好"}
+_SCALE_ALIASES: Final = {"效果显著": "显著", "效果明显": "明显", "效果一般": "一般", "较差": "差"}
 
-# --- the scanner -------------------------------------------------------------------------
+# --- the lexicon -------------------------------------------------------------------------
 
-# One character in, one character out, so columns in the normalised text are columns in the input.
-_FOLD: Final = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "＞": ">", "＜": "<", "＝": "=", "％": "%", "≧": "≥", "≦": "≤", "⩾": "≥", "⩽": "≤",
-        "～": "~", "〜": "~", "．": ".", "－": "-", "–": "-", "﹣": "-", "＋": "+", "［": "[", "］": "]",
-        "（": "(", "）": ")", "，": ",", "\u3000": " ", "／": "/", "：": ":", "\t": " ",
-        "\u00a0": " ",
-    }
+_WHITESPACE: Final = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+_ZERO_WIDTH: Final = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _fold_table() -> dict[int, str]:
+    table = {0xFF01 + i: chr(0x21 + i) for i in range(0x5E)}  # full-width ASCII: ０-９ ％ ＞ ［ ～ ...
+    table.update(dict.fromkeys(map(ord, _WHITESPACE + _ZERO_WIDTH), " "))
+    variants = {
+        "≧": "≥", "⩾": "≥", "≮": "≥", "≦": "≤", "⩽": "≤", "≯": "≤", "﹥": ">", "﹤": "<", "﹦": "=",
+        "〜": "~", "∼": "~", "–": "-", "−": "-", "﹣": "-", "‐": "-", "‑": "-", "―": "—", "﹪": "%",
+        "【": "[", "】": "]",
+    }
+    table.update({ord(key): value for key, value in variants.items()})
+    return table
+
+
+# One character in, one character out, so columns in the folded text are columns in the input.
+_FOLD: Final = _fold_table()
 
 _NOT_APPLICABLE_TEXTS: Final = frozenset(
-    {"", "无", "/", "—", "——", "-", "--", "不适用", "n/a", "N/A", "NA", "na", "／", "none", "None"}
+    {"", "无", "/", "//", "—", "——", "-", "--", "不适用", "n/a", "na", "none", "null", "…", "……", "..."}
 )
 
-_SYMBOLS: Final = (
-    (">=", Comparator.GE), ("<=", Comparator.LE), ("==", Comparator.EQ),
-    ("≥", Comparator.GE), ("≤", Comparator.LE), (">", Comparator.GT), ("<", Comparator.LT),
-    ("=", Comparator.EQ),
-)
-_PREFIX_WORDS: Final = tuple(
+_SYMBOLS_2: Final = {">=": Comparator.GE, "=>": Comparator.GE, "<=": Comparator.LE, "=<": Comparator.LE,
+                     "==": Comparator.EQ}
+_SYMBOLS_1: Final = {"≥": Comparator.GE, ">": Comparator.GT, "≤": Comparator.LE, "<": Comparator.LT,
+                     "=": Comparator.EQ}
+_SYMBOL_FIRST: Final = frozenset(_SYMBOLS_1)
+
+# Comparator words before the number. 以上/以下/以内 after it include the number itself.
+_PREFIX_WORDS: Final[dict[str, Comparator]] = {
+    **dict.fromkeys(
+        ("大于或等于", "大于等于", "高于或等于", "高于等于", "不低于", "不少于", "不小于", "至少", "最少", "最低",
+         "达到", "不得低于", "不得少于", "不得小于", "不应低于", "应不低于"),
+        Comparator.GE,
+    ),
+    **dict.fromkeys(("大于", "高于", "超过", "多于", "超出"), Comparator.GT),
+    **dict.fromkeys(
+        ("小于或等于", "小于等于", "低于或等于", "低于等于", "不高于", "不超过", "不大于", "不多于", "不超出",
+         "至多", "最多", "最高", "未超过", "不得高于", "不得超过", "不得大于", "不得多于", "不应高于",
+         "不应超过", "应不高于", "应不超过"),
+        Comparator.LE,
+    ),
+    **dict.fromkeys(("小于", "低于", "少于", "不足", "不到"), Comparator.LT),
+    "等于": Comparator.EQ,
+}
+# Lead words that say nothing by themselves: a range or a trailing word must follow
+# (在3个工作日内, 介于90%至100%之间); 控制在 alone means ≤ (控制在90万元).
+_LEAD_WORDS: Final[dict[str, Comparator | None]] = {"控制在": Comparator.LE, "介于": None, "在": None}
+
+_WORDS_BY_FIRST: Final[dict[str, tuple[tuple[str, Comparator | None, bool], ...]]] = {}
+for _word, _comparator, _is_lead in sorted(
+    [(w, c, False) for w, c in _PREFIX_WORDS.items()] + [(w, c, True) for w, c in _LEAD_WORDS.items()],
+    key=lambda item: -len(item[0]),
+):
+    _WORDS_BY_FIRST[_word[0]] = (*_WORDS_BY_FIRST.get(_word[0], ()), (_word, _comparator, _is_lead))
+
+# Words after the number, longest first; 之间 closes a range.
+_SUFFIXES: Final[tuple[tuple[str, Comparator], ...]] = tuple(
     sorted(
         {
-            "大于或等于": Comparator.GE, "大于等于": Comparator.GE, "不低于": Comparator.GE,
-            "不少于": Comparator.GE, "不小于": Comparator.GE, "至少": Comparator.GE,
-            "达到": Comparator.GE, "高于或等于": Comparator.GE,
-            "大于": Comparator.GT, "高于": Comparator.GT, "超过": Comparator.GT, "多于": Comparator.GT,
-            "小于或等于": Comparator.LE, "小于等于": Comparator.LE, "不高于": Comparator.LE,
-            "不超过": Comparator.LE, "不大于": Comparator.LE, "不多于": Comparator.LE,
-            "至多": Comparator.LE, "低于或等于": Comparator.LE,
-            "小于": Comparator.LT, "低于": Comparator.LT, "少于": Comparator.LT,
-            "等于": Comparator.EQ,
+            "及以上": Comparator.GE, "或以上": Comparator.GE, "以上": Comparator.GE,
+            "及以下": Comparator.LE, "或以下": Comparator.LE, "以下": Comparator.LE,
+            "以内": Comparator.LE, "之内": Comparator.LE, "内": Comparator.LE,
+            "之前": Comparator.LE, "以前": Comparator.LE, "前": Comparator.LE,
+            "之间": Comparator.BETWEEN,
         }.items(),
         key=lambda item: -len(item[0]),
     )
 )
-_SUFFIX_WORDS: Final = (
-    ("及以上", Comparator.GE), ("以上", Comparator.GE),
-    ("及以下", Comparator.LE), ("以下", Comparator.LE), ("以内", Comparator.LE),
-    ("之内", Comparator.LE), ("内", Comparator.LE),
-)
+_SUFFIX_WORDS: Final = dict(_SUFFIXES)
+_SUFFIX_LAST: Final = frozenset(word[-1] for word, _ in _SUFFIXES)
+_INCLUSIVE: Final = "(含)"
+
 _RANGE_SEPARATORS: Final = frozenset("-~至到—")
-_UNIT_STOP: Final = frozenset(" -~至到—,[]()<>=≥≤")
-_PUNCTUATION: Final = frozenset("，,。.;；:：、!！?？\"'“”‘’()（）[]【】<>《》=+*&^$#@")
+_NOT_IN_UNITS: Final = frozenset("至到")
+_UNIT_SYMBOLS: Final = frozenset("%‰℃°²³·")
+_TRAILING: Final = frozenset("。.,;! ")
+_MAX_UNIT_PART: Final = 8
+_CACHE_MAX_LENGTH: Final = 256
 
-# Units accepted after a number even when they are longer than three characters.
-_UNITS: Final = frozenset(
-    {
-        "%", "‰", "个", "次", "人", "人次", "户", "项", "件", "起", "天", "日", "个工作日", "工作日", "月",
-        "个月", "年", "周", "季度", "小时", "分钟", "元", "千元", "万元", "百万元", "亿元", "篇", "套", "台",
-        "辆", "所", "家", "场", "期", "批", "册", "份", "张", "条", "处", "座", "名", "位", "只", "头",
-        "公里", "千米", "米", "平方米", "平方公里", "立方米", "亩", "万亩", "公顷", "吨", "万吨", "千克",
-        "公斤", "个百分点", "百分点", "人/天", "万人次", "万人", "万户", "分", "学时", "课时",
-    }
-)
-_MAX_FREE_UNIT: Final = 3
+_UNIT_EXAMPLES: Final = "a unit such as %, 个, 万元 or 小时/天"
+_KNOWN_UNIT_EXAMPLES: Final = "a known unit such as %, 个, 人次, 天, 万元 or 小时/天"
 
 
-def _is_unit_part(part: str) -> bool:
-    if part in _UNITS:
-        return True
-    if not part or len(part) > _MAX_FREE_UNIT:
+class _NotATargetError(Exception):
+    """Internal: the text is not a complete target; ``expected`` at 0-based ``pos``."""
+
+    def __init__(self, expected: str, pos: int) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.pos = pos
+
+
+def _is_unit_char(c: str) -> bool:
+    return c in _UNIT_SYMBOLS or (c.isalpha() and c not in _NOT_IN_UNITS)
+
+
+@lru_cache(maxsize=4096)
+def _unit_shape_ok(unit: str) -> bool:
+    """Whether ``unit`` reads back as exactly this unit after a comparator symbol."""
+    if unit != normalize_unit(unit) or unit.translate(_FOLD) != unit:
         return False
-    return all((c.isalpha() and not c.isdigit()) or c in "²³" for c in part) and not any(
-        c in _PUNCTUATION for c in part
-    )
-
-
-def _is_unit(unit: str) -> bool:
-    if unit in _UNITS:
-        return True
     parts = unit.split("/")
-    return len(parts) <= 2 and all(_is_unit_part(p) for p in parts)  # noqa: PLR2004 - A/B
+    if len(parts) > 2 or any(word and unit.endswith(word) for word, _ in _SUFFIXES):  # noqa: PLR2004 - A/B
+        return False
+    for part in parts:
+        if not part or len(part) > _MAX_UNIT_PART or not all(_is_unit_char(c) for c in part):
+            return False
+        if ("%" in part or "‰" in part) and part not in ("%", "‰"):
+            return False
+    return True
 
 
-class _Scanner:
-    """Reads one target text; positions index the folded text, which aligns with the input."""
+def _unit_ok(unit: str, *, known: bool) -> bool:
+    if not unit:
+        return True
+    return _unit_shape_ok(unit) and (not known or is_known_unit(unit))
 
-    __slots__ = ("pos", "s", "text")
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.s = text.translate(_FOLD)
-        self.pos = 0
-
-    def fail(self, expected: str, pos: int | None = None) -> ThresholdSyntaxError:
-        return ThresholdSyntaxError(self.text, (self.pos if pos is None else pos) + 1, expected)
-
-    def skip_spaces(self) -> None:
-        s, n = self.s, len(self.s)
-        while self.pos < n and s[self.pos] == " ":
-            self.pos += 1
-
-    def at_end(self) -> bool:
-        self.skip_spaces()
-        return self.pos >= len(self.s)
-
-    def symbol(self) -> Comparator | None:
-        for token, comparator in _SYMBOLS:
-            if self.s.startswith(token, self.pos):
-                self.pos += len(token)
-                return comparator
-        return None
-
-    def word(self) -> Comparator | None:
-        for token, comparator in _PREFIX_WORDS:
-            if self.s.startswith(token, self.pos):
-                self.pos += len(token)
-                return comparator
-        return None
-
-    def at_number(self) -> bool:
-        s, p, n = self.s, self.pos, len(self.s)
-        if p < n and s[p] in "+-":
-            p += 1
-        return p < n and s[p].isascii() and s[p].isdigit()
-
-    def number(self) -> Decimal:
-        s, n = self.s, len(self.s)
-        start = self.pos
-        p = start
-        if p < n and s[p] in "+-":
-            p += 1
-        digits_start = p
-        while p < n and s[p].isascii() and s[p].isdigit():
-            p += 1
-        if p == digits_start:
-            raise self.fail("a number", p)
-        # thousands separators: ",ddd" groups after 1-3 leading digits
-        group_ok = p - digits_start <= 3  # noqa: PLR2004
-        while group_ok and p + 3 < n + 1 and s.startswith(",", p) and s[p + 1 : p + 4].isdigit() and (
-            p + 4 >= n or not s[p + 4].isdigit()
-        ) and s[p + 1 : p + 4].isascii():
-            p += 4
-        if p < n and s[p] == ".":
-            q = p + 1
-            while q < n and s[q].isascii() and s[q].isdigit():
-                q += 1
-            if q == p + 1:
-                raise self.fail("digits after the decimal point", q)
-            p = q
-        self.pos = p
-        return Decimal(s[start:p].replace(",", ""))
-
-    def unit_and_suffix(self) -> tuple[str, Comparator | None, int]:
-        """The unit (possibly empty) and a trailing 以上/以下/以内 word; stops at range separators."""
-        s, n = self.s, len(self.s)
-        self.skip_spaces()
-        start = self.pos
-        p = start
-        while p < n and s[p] not in _UNIT_STOP and not (s[p].isascii() and s[p].isdigit()):
-            p += 1
-        raw = s[start:p]
-        # allow "小时 / 天" with spaces inside a compound unit
-        q = p
-        while q < n and s[q] == " ":
-            q += 1
-        if raw.endswith("/") or (q < n and s[q] == "/"):
-            r = q + 1 if q < n and s[q] == "/" else q
-            while r < n and s[r] == " ":
-                r += 1
-            e = r
-            while e < n and s[e] not in _UNIT_STOP and not (s[e].isascii() and s[e].isdigit()):
-                e += 1
-            raw = s[start:e]
-            p = e
-        self.pos = p
-        unit = raw.replace(" ", "")
-        suffix: Comparator | None = None
-        for token, comparator in _SUFFIX_WORDS:
-            if unit.endswith(token):
-                unit = unit[: -len(token)]
-                suffix = comparator
-                break
-        if suffix is None:
-            q = self.pos
-            while q < n and s[q] == " ":
-                q += 1
-            for token, comparator in _SUFFIX_WORDS:
-                if s.startswith(token, q):
-                    suffix = comparator
-                    self.pos = q + len(token)
-                    break
-        return normalize_unit(unit), suffix, start
+def _number_text(value: Decimal) -> str:
+    """Canonical digits: positional, no exponent, no trailing fractional zeros."""
+    text = format_number(value)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 @attrs.frozen(kw_only=True)
 class Threshold:
-    """A target value (指标值): ``≥95%``, ``≤90万元``, ``按时发放`` or ``无``.
+    """A target value (指标值): ``≥95%``, ``≤90万元``, ``90%~100%``, ``按时发放`` or ``无``.
 
     Build one with :meth:`parse` or the named constructors :meth:`at_least`,
     :meth:`at_most`, :meth:`exactly`, :meth:`between`, :meth:`qualitative` and
-    :meth:`not_applicable`. ``str(threshold)`` is the canonical text and
-    ``Threshold.parse(str(t)) == t``; :attr:`source` keeps the text it was read from.
+    :meth:`not_applicable`. ``str(threshold)`` is the canonical text (symbol, number,
+    unit, no spaces) and ``Threshold.parse(str(t)) == t``; :attr:`source` keeps the text
+    it was read from (it takes no part in equality) and :attr:`display` shows it.
+
+    Attributes:
+        kind: quantitative, qualitative or not applicable.
+        comparator: for a quantitative target, how the actual compares (≥ > ≤ < = or a range).
+        value: the number (the lower bound of a range).
+        upper: the upper bound of a range, else ``None``.
+        unit: the normalised unit (``"%"``, ``"万元"``, ``"小时/天"``), or ``""``.
+        statement: the text of a qualitative target, verbatim.
+        inferred: the comparator was not written (a bare value such as ``100%``);
+            ``str()`` writes the value back bare.
+        source: the text the threshold was read from, if any.
 
     .. versionadded:: 0.1.0
     """
@@ -331,77 +329,120 @@ class Threshold:
     def __attrs_post_init__(self) -> None:
         self._check()
 
-    def _check(self) -> None:  # noqa: C901 - one place for the shape rules
-        kind = self.kind
-        if kind is ThresholdKind.QUANTITATIVE:
-            if self.comparator is None or self.value is None:
-                msg = "a quantitative threshold needs a comparator and a value"
-                raise InvalidValueError(msg, field="comparator")
-            if not isinstance(self.value, Decimal) or not self.value.is_finite():
-                raise InvalidValueError(f"'value' must be a finite Decimal (got {self.value!r})", field="value")
-            if self.comparator is Comparator.BETWEEN:
-                if not isinstance(self.upper, Decimal) or not self.upper.is_finite():
-                    msg = f"a range needs a finite Decimal 'upper' (got {self.upper!r})"
-                    raise InvalidValueError(msg, field="upper")
-                if self.upper < self.value:
-                    msg = f"a range must run from low to high (got {self.value} to {self.upper})"
-                    raise InvalidValueError(msg, field="upper")
-            elif self.upper is not None:
-                raise InvalidValueError("'upper' is only for ranges", field="upper")
-            if self.unit != normalize_unit(self.unit) or (self.unit and not _is_unit(self.unit)):
-                raise InvalidValueError(f"'unit' is not a unit (got {self.unit!r})", field="unit")
-            if self.statement:
-                raise InvalidValueError("a quantitative threshold has no statement", field="statement")
-            if self.inferred and self.comparator is Comparator.BETWEEN:
-                raise InvalidValueError("a range cannot have an inferred comparator", field="inferred")
+    def _check(self) -> None:
+        if not isinstance(self.inferred, bool):
+            raise InvalidValueError(f"'inferred' must be a bool (got {self.inferred!r})", field="inferred")
+        if self.source is not None and not isinstance(self.source, str):
+            raise InvalidValueError(f"'source' must be a str or None (got {self.source!r})", field="source")
+        if not isinstance(self.unit, str) or not isinstance(self.statement, str):
+            raise InvalidValueError("'unit' and 'statement' must be str", field="unit")
+        if self.kind is ThresholdKind.QUANTITATIVE:
+            self._check_quantitative()
             return
+        if not isinstance(self.kind, ThresholdKind):
+            raise InvalidValueError(f"'kind' must be a ThresholdKind (got {self.kind!r})", field="kind")
         if self.comparator is not None or self.value is not None or self.upper is not None or self.unit:
-            msg = f"a {kind.value} threshold has no comparator, value or unit"
+            msg = f"a {self.kind.value} threshold has no comparator, value or unit"
             raise InvalidValueError(msg, field="comparator")
         if self.inferred:
-            raise InvalidValueError(f"a {kind.value} threshold cannot be inferred", field="inferred")
-        if kind is ThresholdKind.NOT_APPLICABLE:
+            raise InvalidValueError(f"a {self.kind.value} threshold cannot be inferred", field="inferred")
+        if self.kind is ThresholdKind.NOT_APPLICABLE:
             if self.statement:
                 raise InvalidValueError("a not-applicable threshold has no statement", field="statement")
             return
+        self._check_statement()
+
+    def _check_quantitative(self) -> None:
+        comparator = self.comparator
+        if not isinstance(comparator, Comparator):
+            msg = f"a quantitative threshold needs a Comparator (got {comparator!r})"
+            raise InvalidValueError(msg, field="comparator")
+        if not isinstance(self.value, Decimal) or not self.value.is_finite():
+            raise InvalidValueError(f"'value' must be a finite Decimal (got {self.value!r})", field="value")
+        ranged = comparator is Comparator.BETWEEN
+        if ranged:
+            if not isinstance(self.upper, Decimal) or not self.upper.is_finite():
+                msg = f"a range needs a finite Decimal 'upper' (got {self.upper!r})"
+                raise InvalidValueError(msg, field="upper")
+            if self.upper < self.value:
+                msg = f"a range must run from low to high (got {self.value} to {self.upper})"
+                raise InvalidValueError(msg, field="upper")
+            if self.inferred:
+                raise InvalidValueError("a range cannot have an inferred comparator", field="inferred")
+        elif self.upper is not None:
+            raise InvalidValueError("'upper' is only for ranges", field="upper")
+        if not _unit_ok(self.unit, known=self.inferred or ranged):
+            what = "a known unit" if self.inferred or ranged else "a unit"
+            msg = (
+                f"'unit' must be {what}, normalised, without 以上/以下/以内 (got {self.unit!r}); "
+                "bare values and ranges need a known unit such as %, 个, 人次, 天, 万元 or 小时/天"
+            )
+            raise InvalidValueError(msg, field="unit", value=self.unit)
+        if self.statement:
+            raise InvalidValueError("a quantitative threshold has no statement", field="statement")
+
+    def _check_statement(self) -> None:
         statement = self.statement
         if not statement or statement != statement.strip():
             msg = f"a qualitative statement must be non-empty without surrounding spaces (got {statement!r})"
             raise InvalidValueError(msg, field="statement")
-        if self.source is None and _parse(statement, Comparator.GE).kind is not ThresholdKind.QUALITATIVE:
-            msg = f"{statement!r} reads as a number or as 无; use Threshold.parse"
-            raise InvalidValueError(msg, field="statement")
+        try:
+            reread = _parse_any(statement, Comparator.GE)
+        except ThresholdSyntaxError as exc:
+            msg = f"{statement!r} is not a statement but a malformed target ({exc.expected} at column {exc.column})"
+            raise InvalidValueError(msg, field="statement", value=statement) from None
+        if reread.kind is not ThresholdKind.QUALITATIVE:
+            msg = f"{statement!r} reads as {reread.kind.value}, not as a statement; use Threshold.parse"
+            raise InvalidValueError(msg, field="statement", value=statement)
 
     # --- construction -------------------------------------------------------------------
 
     @classmethod
     def parse(cls, text: str, *, bare: Comparator = Comparator.GE) -> Threshold:
-        """Read a target value as written in a table or a sentence.
+        """Read a target value as written in a table cell.
 
         Args:
-            text: ``"≥95%"``, ``"≥8 小时/天"``, ``"不低于90%"``, ``"90%~100%"``, ``"按时发放"``, ``"无"``...
-            bare: the comparator given to a bare value such as ``"100%"`` (policy; ≥ by
+            text: ``"≥95%"``, ``"≥8 小时/天"``, ``"不低于90%"``, ``"95%以上"``, ``"90%~100%"``,
+                ``"[90%,100%]"``, ``"按时发放"``, ``"无"``...
+            bare: the comparator given to a bare value such as ``"100%"`` (policy: ≥ by
                 default). The result is marked :attr:`inferred` and is written back bare.
 
         Raises:
-            ThresholdSyntaxError: the text starts like a number or comparator but does not
-                finish like one; the error names the column and what was expected.
+            ThresholdSyntaxError: the text opens with a comparator symbol (or ``[`` and a
+                number) but does not go on as a target; the error carries the text, the
+                1-based column and what was expected there.
 
         >>> str(Threshold.parse("≥ 8 小时／天"))
         '≥8小时/天'
+        >>> Threshold.parse("100%").inferred
+        True
+
+        .. versionadded:: 0.1.0
         """
         if not isinstance(text, str):
-            raise TypeError(f"Threshold.parse() takes a str (got {type(text).__name__})")
-        return _parse(text, bare)
+            msg = f"Threshold.parse() takes a str (got {type(text).__name__})"
+            raise TypeError(msg)
+        if bare is not Comparator.GE and (not isinstance(bare, Comparator) or bare is Comparator.BETWEEN):
+            msg = f"'bare' must be one of ≥ > ≤ < = (got {bare!r})"
+            raise InvalidValueError(msg, field="bare", value=bare)
+        return _parse_any(text, bare)
 
     @classmethod
     def at_least(cls, value: object, unit: str = "") -> Threshold:
-        """``≥ value unit`` (正向)."""
+        """``≥ value unit`` (正向).
+
+        >>> str(Threshold.at_least(95, "%"))
+        '≥95%'
+        """
         return cls._quantity(Comparator.GE, value, unit)
 
     @classmethod
     def at_most(cls, value: object, unit: str = "") -> Threshold:
-        """``≤ value unit`` (反向)."""
+        """``≤ value unit`` (反向).
+
+        >>> str(Threshold.at_most("90", "万元"))
+        '≤90万元'
+        """
         return cls._quantity(Comparator.LE, value, unit)
 
     @classmethod
@@ -411,7 +452,11 @@ class Threshold:
 
     @classmethod
     def between(cls, low: object, high: object, unit: str = "") -> Threshold:
-        """``low~high unit``: met inside the range (区间)."""
+        """``low~high unit``: met inside the range (区间), bounds included.
+
+        >>> str(Threshold.between(90, 100, "%"))
+        '90%~100%'
+        """
         return cls(
             kind=ThresholdKind.QUANTITATIVE,
             comparator=Comparator.BETWEEN,
@@ -431,7 +476,12 @@ class Threshold:
 
     @classmethod
     def qualitative(cls, statement: str) -> Threshold:
-        """A 定性 target kept verbatim, e.g. ``按时发放`` or ``良好``."""
+        """A 定性 target kept verbatim, e.g. ``按时发放`` or ``良好``.
+
+        Raises:
+            InvalidValueError: ``statement`` is empty, has surrounding spaces, or reads as
+                a number or as 无 (use :meth:`parse` for those).
+        """
         return cls(kind=ThresholdKind.QUALITATIVE, statement=statement)
 
     @classmethod
@@ -443,50 +493,67 @@ class Threshold:
 
     @property
     def is_quantitative(self) -> bool:
-        """定量: a comparator and a number."""
+        """Whether the target is quantitative (定量): a comparator and a number."""
         return self.kind is ThresholdKind.QUANTITATIVE
 
     @property
     def is_qualitative(self) -> bool:
-        """定性: a statement kept verbatim."""
+        """Whether the target is qualitative (定性): a statement kept verbatim."""
         return self.kind is ThresholdKind.QUALITATIVE
 
     @property
     def is_applicable(self) -> bool:
-        """``False`` for 无 / ``/`` rows."""
+        """Whether the row applies (``False`` for 无 / ``/`` rows)."""
         return self.kind is not ThresholdKind.NOT_APPLICABLE
 
     @property
     def display(self) -> str:
-        """The text as it was read (or the canonical text when built in code)."""
-        return self.source if self.source is not None else str(self)
+        """The text as it was read, while it still reads as this threshold; else the canonical text.
+
+        A threshold changed with ``attrs.evolve`` keeps its old ``source``; ``display``
+        then shows the new value, not the stale text.
+        """
+        source = self.source
+        if source is not None:
+            bare = self.comparator if self.inferred and self.comparator is not None else Comparator.GE
+            try:
+                if _parse_any(source, bare) == self:
+                    return source
+            except ThresholdSyntaxError:
+                pass
+        return str(self)
 
     def __str__(self) -> str:
         if self.kind is ThresholdKind.NOT_APPLICABLE:
             return self.NOT_APPLICABLE_TEXT
         if self.kind is ThresholdKind.QUALITATIVE:
             return self.statement
-        assert self.value is not None  # noqa: S101 - guaranteed by _check
-        number = f"{format_number(self.value)}{self.unit}"
-        if self.comparator is Comparator.BETWEEN:
-            assert self.upper is not None  # noqa: S101
-            return f"{number}~{format_number(self.upper)}{self.unit}"
+        value, comparator = self.value, self.comparator
+        if value is None or comparator is None:  # pragma: no cover - excluded by _check
+            return self.NOT_APPLICABLE_TEXT
+        number = f"{_number_text(value)}{self.unit}"
+        if comparator is Comparator.BETWEEN and self.upper is not None:
+            return f"{number}~{_number_text(self.upper)}{self.unit}"
         if self.inferred:
             return number
-        assert self.comparator is not None  # noqa: S101
-        return f"{self.comparator.value}{number}"
+        return f"{comparator.value}{number}"
 
     # --- checking actual values ---------------------------------------------------------
 
     def actual_in_unit(self, actual: object) -> Decimal:
         """``actual`` expressed in this target's unit (``"95000元"`` against ``≤10万元`` gives 9.5).
 
-        ``actual`` may be a number (taken to be in the target's unit), a :class:`Quantity`
-        or text such as ``"96%"`` or ``"7.5小时/天"``.
+        ``actual`` may be a number (``int``, ``Decimal``, numeric ``str`` without a unit, or a
+        ``float`` taken by its shortest repr), taken to be in the target's unit; a
+        :class:`Quantity`; or text with a unit such as ``"96%"``, ``"7.5小时/天"``, ``"1,200人次"``.
 
         Raises:
             InvalidActualError: the target is not quantitative, or ``actual`` is not a number.
-            UnitMismatchError: ``actual`` is in a unit of another dimension.
+            UnitMismatchError: ``actual`` is in a unit of another dimension (``"3天"``
+                against ``≥95%``; ``"96%"`` against a target written without a unit).
+
+        >>> Threshold.parse("≤10万元").actual_in_unit("95000元")
+        Decimal('9.5')
         """
         if self.kind is not ThresholdKind.QUANTITATIVE:
             raise InvalidActualError(f"target {self.display!r} is not quantitative; no number applies")
@@ -510,54 +577,80 @@ class Threshold:
     def is_met(self, actual: object) -> bool:
         """Whether ``actual`` meets the target, direction-aware and unit-aware.
 
-        For qualitative targets ``actual`` is an achievement band (达成/部分达成/未达成,
-        or English), a grade on the same ordinal scale (优/良/中/差...), or the same text.
+        ≥ > ≤ < = compare as written; a range is met inside, bounds included. For
+        qualitative targets ``actual`` is an :class:`Achievement` or its text
+        (达成/部分达成/未达成, or English), a grade on the target's ordinal scale
+        (优/良/中/差, 好/较好/一般/差, 显著/明显/一般...), or the statement itself; met means
+        attainment 1.
+
+        >>> Threshold.parse("≤10万元").is_met("95000元")
+        True
+
+        Raises:
+            InvalidActualError: ``actual`` cannot be compared with this target (or the
+                target is 无).
+            UnitMismatchError: ``actual`` is in a unit of another dimension.
         """
         if self.kind is ThresholdKind.QUALITATIVE:
             return self._qualitative_attainment(actual) == _ONE
-        value = self.actual_in_unit(actual)
-        target = self.value
-        assert target is not None  # noqa: S101
-        comparator = self.comparator
-        if comparator is Comparator.GE:
-            return value >= target
-        if comparator is Comparator.GT:
-            return value > target
-        if comparator is Comparator.LE:
-            return value <= target
-        if comparator is Comparator.LT:
-            return value < target
-        if comparator is Comparator.EQ:
-            return value == target
-        assert self.upper is not None  # noqa: S101
-        return target <= value <= self.upper
+        b = self.actual_in_unit(actual)
+        a, comparator = self.value, self.comparator
+        if a is None or comparator is None:  # pragma: no cover - excluded by _check
+            return False
+        if comparator is Comparator.BETWEEN:
+            return self.upper is not None and a <= b <= self.upper
+        return _TESTS[comparator](b, a)
 
-    def attainment(self, actual: object) -> Decimal:
-        """The share of the target attained, in [0, 1], by the 10号 rules.
+    def attainment(self, actual: object) -> Decimal:  # noqa: C901, PLR0911 - the 10号 table, case by case
+        """The share of the target attained, in [0, 1], by the 10号 rules (A target, B actual).
 
-        ≥ and > (and = with a positive target): ``min(B/A, 1)``; ≤ and <: ``1`` when
-        ``B ≤ A`` else ``A/B``; = with a zero target: ``1`` only at zero; ranges: ``1``
-        inside, else the ratio to the nearer bound. Negative actuals count as 0.
-        Qualitative: 达成 1, 部分达成 0.7, 未达成 0.3.
+        * ≥ and > (正向), and = with a positive target: ``1`` when ``B ≥ A``, else ``B/A``;
+        * ≤ and < (反向): ``1`` when ``B ≤ A``, else ``A/B``;
+        * = with a zero target: ``1`` when ``B ≤ 0``, else ``0``;
+        * ranges: ``1`` inside, else the ratio to the nearer bound (``B/low`` or ``high/B``);
+        * a negative actual counts as 0; where the ratio has no meaning (a target of 0 or
+          below, or = with a negative target) the result is ``1`` when met, else ``0``;
+        * qualitative: 达成 1, 部分达成 0.7, 未达成 0.3 (a grade one step below the target
+          counts as 部分达成, further below as 未达成).
+
+        So ``is_met`` implies attainment 1, and attainment below 1 implies not met. As in
+        10号, > and < give full marks at equality, and = gives full marks above a positive
+        target, although ``is_met`` is ``False`` there.
+
+        >>> Threshold.parse("≥95%").attainment("76%")
+        Decimal('0.8')
+        >>> Threshold.parse("≤10万元").attainment("125000元")
+        Decimal('0.8')
+
+        Raises:
+            InvalidActualError: ``actual`` cannot be compared with this target.
+            UnitMismatchError: ``actual`` is in a unit of another dimension.
         """
         if self.kind is ThresholdKind.QUALITATIVE:
             return self._qualitative_attainment(actual)
-        value = max(self.actual_in_unit(actual), _ZERO)
-        target = self.value
-        assert target is not None  # noqa: S101
+        b = self.actual_in_unit(actual)
+        a = self.value
         comparator = self.comparator
+        if a is None:  # pragma: no cover - excluded by _check
+            return _ZERO
         if comparator is Comparator.BETWEEN:
-            assert self.upper is not None  # noqa: S101
-            if value < target:
-                return _ratio(value, target)
-            if value > self.upper:
-                return _ratio(self.upper, value)
+            upper = self.upper if self.upper is not None else a
+            if b < a:
+                return _ratio(b, a)
+            if b > upper:
+                return _ratio(upper, b)
             return _ONE
-        if comparator in (Comparator.LE, Comparator.LT):
-            return _ONE if value <= target else _ratio(target, value)
-        if comparator is Comparator.EQ and target == _ZERO:
-            return _ONE if value == _ZERO else _ZERO
-        return _ONE if value >= target else _ratio(value, target)
+        if comparator is Comparator.LE or comparator is Comparator.LT:
+            if b <= a:
+                return _ONE
+            return _ratio(a, b)
+        if comparator is Comparator.EQ and a <= _ZERO:
+            if a == _ZERO:
+                return _ONE if b <= _ZERO else _ZERO
+            return _ONE if b == a else _ZERO
+        if b >= a:
+            return _ONE
+        return _ratio(b, a)
 
     def _qualitative_attainment(self, actual: object) -> Decimal:
         if isinstance(actual, Achievement):
@@ -587,181 +680,477 @@ class Threshold:
         raise InvalidActualError(msg)
 
 
-def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal:
-    if denominator <= _ZERO:
+_TESTS: Final[dict[Comparator, Callable[[Decimal, Decimal], bool]]] = {
+    Comparator.GE: operator.ge,
+    Comparator.GT: operator.gt,
+    Comparator.LE: operator.le,
+    Comparator.LT: operator.lt,
+    Comparator.EQ: operator.eq,
+}
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal:
+    """``part / whole`` in [0, 1]; 0 where the ratio means nothing (``whole <= 0``)."""
+    if whole <= _ZERO or part <= _ZERO:
         return _ZERO
-    return min(numerator / denominator, _ONE)
+    return min(_CONTEXT.divide(part, whole), _ONE)
 
 
-@lru_cache(maxsize=65536)
-def _parse(text: str, bare: Comparator) -> Threshold:  # noqa: C901, PLR0912 - a scanner reads best in one piece
-    scanner = _Scanner(text)
-    stripped = scanner.s.strip()
-    if stripped in _NOT_APPLICABLE_TEXTS:
-        return Threshold(kind=ThresholdKind.NOT_APPLICABLE, source=text)
-    scanner.skip_spaces()
-    comparator = scanner.symbol()
-    committed = comparator is not None
-    if comparator is None:
-        comparator = scanner.word()
-        if comparator is not None:
-            scanner.skip_spaces()
-            if not scanner.at_number():
-                return _qualitative(text)
-    scanner.skip_spaces()
-    if scanner.pos < len(scanner.s) and scanner.s[scanner.pos] == "[":
-        if comparator is not None:
-            raise scanner.fail("a number after the comparator")
-        return _bracket_range(scanner)
-    if not scanner.at_number():
-        if committed:
-            raise scanner.fail("a number after the comparator")
-        return _qualitative(text)
-    value = scanner.number()
-    unit, suffix, unit_start = scanner.unit_and_suffix()
-    upper: Decimal | None = None
-    scanner.skip_spaces()
-    if (
-        suffix is None
-        and scanner.pos < len(scanner.s)
-        and scanner.s[scanner.pos] in _RANGE_SEPARATORS
-    ):
-        separator_pos = scanner.pos
-        scanner.pos += 1
-        scanner.skip_spaces()
-        if not scanner.at_number():
-            if committed or comparator is not None:
-                raise scanner.fail("a number after the range separator")
-            return _qualitative(text)
-        if comparator is not None:
-            raise scanner.fail("a single value after a comparator, not a range", separator_pos)
-        upper = scanner.number()
-        upper_unit, suffix, unit_start = scanner.unit_and_suffix()
-        if suffix is not None:
-            raise scanner.fail("the end of the range", unit_start)
-        if unit and upper_unit and unit != upper_unit:
-            raise scanner.fail(f"the same unit as the lower bound ({unit})", unit_start)
-        unit = unit or upper_unit
-    if not scanner.at_end() or (unit and not _is_unit(unit)):
-        if committed:
-            expected = "a unit such as %, 个, 万元 or 小时/天" if unit else "the end of the target"
-            raise scanner.fail(expected, unit_start if unit and not _is_unit(unit) else None)
-        return _qualitative(text)
-    if upper is not None:
-        if upper < value:
-            raise scanner.fail("a range from low to high", unit_start)
-        return Threshold(
-            kind=ThresholdKind.QUANTITATIVE, comparator=Comparator.BETWEEN, value=value, upper=upper,
-            unit=unit, source=text,
-        )
-    if comparator is not None and suffix is not None and comparator is not suffix and not (
-        comparator.higher_is_better is not None and comparator.higher_is_better == suffix.higher_is_better
-    ):
-        raise scanner.fail(f"a suffix agreeing with {comparator.value}", unit_start)
-    inferred = comparator is None and suffix is None
-    return Threshold(
-        kind=ThresholdKind.QUANTITATIVE,
-        comparator=comparator or suffix or bare,
-        value=value,
-        unit=unit,
-        inferred=inferred,
-        source=text,
-    )
+# --- building without re-checking (the grammar only builds valid thresholds) ------------------
+
+_new = object.__new__
+_set = object.__setattr__
 
 
-def _bracket_range(scanner: _Scanner) -> Threshold:
-    scanner.pos += 1
-    scanner.skip_spaces()
-    if not scanner.at_number():
-        raise scanner.fail("a number after [")
-    low = scanner.number()
-    low_unit, suffix, unit_start = scanner.unit_and_suffix()
+def _make(
+    kind: ThresholdKind,
+    source: str,
+    *,
+    comparator: Comparator | None = None,
+    value: Decimal | None = None,
+    upper: Decimal | None = None,
+    unit: str = "",
+    statement: str = "",
+    inferred: bool = False,
+) -> Threshold:
+    threshold: Threshold = _new(Threshold)
+    _set(threshold, "kind", kind)
+    _set(threshold, "comparator", comparator)
+    _set(threshold, "value", value)
+    _set(threshold, "upper", upper)
+    _set(threshold, "unit", unit)
+    _set(threshold, "statement", statement)
+    _set(threshold, "inferred", inferred)
+    _set(threshold, "source", source)
+    return threshold
+
+
+def _not_applicable_or_statement(text: str, folded: str) -> Threshold:
+    stripped = folded.strip()
+    if stripped in _NOT_APPLICABLE_TEXTS or stripped.lower() in _NOT_APPLICABLE_TEXTS:
+        return _make(ThresholdKind.NOT_APPLICABLE, text)
+    return _make(ThresholdKind.QUALITATIVE, text, statement=text.strip())
+
+
+# --- the scanner: functions over the folded text and a position --------------------------
+
+
+def _skip(s: str, p: int) -> int:
+    n = len(s)
+    while p < n and s[p] == " ":
+        p += 1
+    return p
+
+
+def _at_number(s: str, p: int) -> bool:
+    n = len(s)
+    if p < n and s[p] in "+-":
+        p += 1
+    return p < n and "0" <= s[p] <= "9"
+
+
+def _number(s: str, p: int, *, groups: bool = True) -> tuple[Decimal, int]:
+    """An ASCII number at ``p`` (which :func:`_at_number` accepted): sign, digits, ``,ddd`` groups, fraction.
+
+    Inside ``[a,b]`` the comma separates the bounds, so ``groups`` is off there.
+    """
+    n = len(s)
+    start = p
+    if s[p] in "+-":
+        p += 1
+    digits = p
+    while p < n and "0" <= s[p] <= "9":
+        p += 1
+    grouped = False
+    if groups and p - digits <= 3:  # noqa: PLR2004 - thousands groups follow 1 to 3 digits
+        while p + 3 < n + 1 and s[p] == "," and _three_digits(s, p + 1) and not (p + 4 < n and "0" <= s[p + 4] <= "9"):
+            p += 4
+            grouped = True
+    if p + 1 < n and s[p] == "." and "0" <= s[p + 1] <= "9":
+        p += 2
+        while p < n and "0" <= s[p] <= "9":
+            p += 1
+    text = s[start:p]
+    return Decimal(text.replace(",", "") if grouped else text), p
+
+
+def _three_digits(s: str, p: int) -> bool:
+    return p + 3 <= len(s) and "0" <= s[p] <= "9" and "0" <= s[p + 1] <= "9" and "0" <= s[p + 2] <= "9"
+
+
+def _run(s: str, p: int) -> int:
+    """The end of the unit characters (letters, % ‰ ℃ ° ² ³ ·) starting at ``p``."""
+    n = len(s)
+    while p < n:
+        c = s[p]
+        if c in _UNIT_SYMBOLS or (c.isalpha() and c not in _NOT_IN_UNITS):
+            p += 1
+        else:
+            break
+    return p
+
+
+def _unit(s: str, p: int) -> tuple[str, Comparator | None, int, int, int]:
+    """The unit after a number and a trailing word (以上, 以内, 之间...).
+
+    Returns the normalised unit, the comparator of the trailing word (``BETWEEN`` for 之间)
+    or ``None``, where the unit starts, where the word starts, and where reading stopped.
+    """
+    n = len(s)
+    start = _skip(s, p)
+    end = _run(s, start)
+    raw = s[start:end]
+    q = _skip(s, end)
+    if q < n and s[q] == "/":
+        q = _skip(s, q + 1)
+        end = _run(s, q)
+        raw = f"{raw}/{s[q:end]}"
+    if raw and raw[-1] in _SUFFIX_LAST:
+        for word, comparator in _SUFFIXES:
+            if raw.endswith(word):
+                unit = normalize_unit(raw[: -len(word)])
+                return unit, comparator, start, end - len(word), _after_word(s, end, comparator)
+    suffix, suffix_at, end = _separate_word(s, end)
+    return (normalize_unit(raw) if raw else ""), suffix, start, suffix_at, end
+
+
+def _separate_word(s: str, p: int) -> tuple[Comparator | None, int, int]:
+    """A trailing word set apart from the unit (``95% 以上``, ``90%(含)以上``): comparator, start, end."""
+    q = _skip(s, p)
+    included = s.startswith(_INCLUSIVE, q)
+    if included:
+        q = _skip(s, q + len(_INCLUSIVE))
+    word_end = _run(s, q)
+    found = _SUFFIX_WORDS.get(s[q:word_end])
+    if found is not None:
+        return found, q, _after_word(s, word_end, found)
+    if included:
+        raise _NotATargetError("以上 or 以下 after (含)", q)
+    return None, p, p
+
+
+def _after_word(s: str, p: int, word: Comparator) -> int:
+    """Past an optional ``(含)`` after 以上/以下 (``95%以上(含)``)."""
+    if word is Comparator.BETWEEN:
+        return p
+    q = _skip(s, p)
+    return q + len(_INCLUSIVE) if s.startswith(_INCLUSIVE, q) else p
+
+
+def _end(s: str, p: int, what: str = "the end of the target") -> None:
+    """Only spaces and closing punctuation (。 , ; !) may follow ``p``."""
+    n = len(s)
+    p = _skip(s, p)
+    q = p
+    while q < n and s[q] in _TRAILING:
+        q += 1
+    if q < n:
+        raise _NotATargetError(what, p)
+
+
+def _parse_any(text: str, bare: Comparator) -> Threshold:
+    if len(text) <= _CACHE_MAX_LENGTH:
+        return _parse_cached(text, bare)
+    return _parse(text, bare)
+
+
+def _parse(text: str, bare: Comparator) -> Threshold:
+    s = text.translate(_FOLD)
+    p = _skip(s, 0)
+    opening = _opening(s, p)
+    if opening is None:
+        return _not_applicable_or_statement(text, s)
+    comparator, lead, strong, p = opening
+    try:
+        if comparator is None and not lead and s[p] == "[":  # p is where the text opened
+            return _interval(text, s, p)
+        return _target(text, s, p, comparator, lead=lead, bare=bare)
+    except _NotATargetError as failure:
+        if strong:
+            raise ThresholdSyntaxError(text, failure.pos + 1, failure.expected) from None
+        return _not_applicable_or_statement(text, s)
+
+
+def _opening(s: str, p: int) -> tuple[Comparator | None, bool, bool, int] | None:
+    """How a target opens at ``p``: (comparator, lead word?, committed?, position after it).
+
+    ``None`` when the text cannot be a target at all (it opens with a letter that starts no
+    comparator word, or is empty): a statement or 无.
+    """
+    if p >= len(s):
+        return None
+    c = s[p]
+    if c in _SYMBOL_FIRST:
+        double = _SYMBOLS_2.get(s[p : p + 2])
+        return (double, False, True, p + 2) if double is not None else (_SYMBOLS_1[c], False, True, p + 1)
+    if c in _WORDS_BY_FIRST:
+        words = _WORDS_BY_FIRST[c]
+        return next(((found, lead, False, p + len(word)) for word, found, lead in words if s.startswith(word, p)), None)
+    if c == "[":
+        return (None, False, True, p) if _at_number(s, _skip(s, p + 1)) else None
+    if "0" <= c <= "9" or c in "+-":
+        return None, False, False, p
+    return None
+
+
+_parse_cached: Final = lru_cache(maxsize=65536)(_parse)
+
+
+def _target(text: str, s: str, p: int, comparator: Comparator | None, *, lead: bool, bare: Comparator) -> Threshold:
+    """A single value or a range after an optional comparator (``lead``: 控制在, 介于, 在)."""
+    n = len(s)
+    p = _skip(s, p)
+    if not _at_number(s, p):
+        raise _NotATargetError("a number after the comparator" if comparator or lead else "a number", p)
+    value, p = _number(s, p)
+    unit, suffix, unit_at, suffix_at, p = _unit(s, p)
+    q = _skip(s, p)
+    if suffix is None and q < n and s[q] in _RANGE_SEPARATORS:
+        if comparator is not None and not lead:
+            raise _NotATargetError("a single value after the comparator, not a range", q)
+        return _range(text, s, q, (value, unit, unit_at))
+    if suffix is Comparator.BETWEEN:
+        raise _NotATargetError("a range before 之间", suffix_at)
+    _end(s, p)
+    inferred = comparator is None and suffix is None and not lead
+    if inferred:
+        comparator = bare
+    elif lead or comparator is None:
+        comparator = suffix or comparator
+        if comparator is None:
+            raise _NotATargetError("以上, 以下 or 以内 after the number", q)
+    elif suffix is not None and suffix.higher_is_better != comparator.higher_is_better:
+        raise _NotATargetError(f"no word contradicting {comparator.value}", suffix_at)
+    if unit and not _unit_ok(unit, known=inferred):
+        raise _NotATargetError(_KNOWN_UNIT_EXAMPLES if inferred else _UNIT_EXAMPLES, unit_at)
+    return _make(ThresholdKind.QUANTITATIVE, text, comparator=comparator, value=value, unit=unit, inferred=inferred)
+
+
+def _range(text: str, s: str, p: int, low_bound: tuple[Decimal, str, int]) -> Threshold:
+    """``low unit <sep> high unit [之间]`` with the separator at ``p``."""
+    n = len(s)
+    separator = s[p]
+    p += 1
+    if separator == "—" and p < n and s[p] == "—":
+        p += 1
+    p = _skip(s, p)
+    if not _at_number(s, p):
+        raise _NotATargetError("a number after the range separator", p)
+    high_at = p
+    high, p = _number(s, p)
+    high_unit, suffix, high_unit_at, suffix_at, p = _unit(s, p)
+    if suffix is not None and suffix is not Comparator.BETWEEN:
+        raise _NotATargetError("the end of the range", suffix_at)
+    _end(s, p)
+    return _build_range(text, low_bound, (high, high_unit, high_unit_at), high_at)
+
+
+def _interval(text: str, s: str, p: int) -> Threshold:
+    """``[low, high]`` with an optional unit after each bound or after the bracket."""
+    n = len(s)
+    p = _skip(s, p + 1)
+    low, p = _number(s, p, groups=False)
+    low_unit, suffix, low_at, suffix_at, p = _unit(s, p)
     if suffix is not None:
-        raise scanner.fail("a unit or a comma", unit_start)
-    scanner.skip_spaces()
-    if not scanner.s.startswith(",", scanner.pos):
-        raise scanner.fail("a comma between the bounds")
-    scanner.pos += 1
-    scanner.skip_spaces()
-    if not scanner.at_number():
-        raise scanner.fail("the upper bound")
-    high = scanner.number()
-    high_unit, suffix, unit_start = scanner.unit_and_suffix()
+        raise _NotATargetError("a comma between the bounds", suffix_at)
+    p = _skip(s, p)
+    if p >= n or s[p] != ",":
+        raise _NotATargetError("a comma between the bounds", p)
+    p = _skip(s, p + 1)
+    if not _at_number(s, p):
+        raise _NotATargetError("the upper bound", p)
+    high_at = p
+    high, p = _number(s, p, groups=False)
+    high_unit, suffix, high_unit_at, suffix_at, p = _unit(s, p)
     if suffix is not None:
-        raise scanner.fail("a unit or ]", unit_start)
-    scanner.skip_spaces()
-    if not scanner.s.startswith("]", scanner.pos):
-        raise scanner.fail("] to close the range")
-    scanner.pos += 1
-    tail_unit, suffix, tail_start = scanner.unit_and_suffix()
-    if suffix is not None or not scanner.at_end():
-        raise scanner.fail("the end of the target", tail_start)
-    units = {u for u in (low_unit, high_unit, tail_unit) if u}
-    if len(units) > 1:
-        raise scanner.fail("one unit for both bounds", tail_start)
-    unit = units.pop() if units else ""
-    if unit and not _is_unit(unit):
-        raise scanner.fail("a unit such as %, 个, 万元 or 小时/天", tail_start)
+        raise _NotATargetError("] to close the range", suffix_at)
+    p = _skip(s, p)
+    if p >= n or s[p] != "]":
+        raise _NotATargetError("] to close the range", p)
+    tail_unit, suffix, tail_at, suffix_at, p = _unit(s, p + 1)
+    if suffix is not None and suffix is not Comparator.BETWEEN:
+        raise _NotATargetError("the end of the target", suffix_at)
+    _end(s, p)
+    if tail_unit:
+        if low_unit and low_unit != tail_unit:
+            raise _NotATargetError(f"the unit used inside the brackets ({low_unit})", tail_at)
+        low_unit, low_at = low_unit or tail_unit, low_at if low_unit else tail_at
+    return _build_range(text, (low, low_unit, low_at), (high, high_unit, high_unit_at), high_at)
+
+
+def _build_range(
+    text: str, low_bound: tuple[Decimal, str, int], high_bound: tuple[Decimal, str, int], high_at: int
+) -> Threshold:
+    """A range from its bounds, each (number, unit, where the unit starts)."""
+    (low, unit, unit_at), (high, other, other_at) = low_bound, high_bound
+    if unit and other and unit != other:
+        raise _NotATargetError(f"the same unit as the lower bound ({unit})", other_at)
+    if not unit:
+        unit, unit_at = other, other_at
+    if unit and not _unit_ok(unit, known=True):
+        raise _NotATargetError(_KNOWN_UNIT_EXAMPLES, unit_at)
     if high < low:
-        raise scanner.fail("a range from low to high", tail_start)
-    return Threshold(
-        kind=ThresholdKind.QUANTITATIVE, comparator=Comparator.BETWEEN, value=low, upper=high, unit=unit,
-        source=scanner.text,
-    )
+        raise _NotATargetError(f"an upper bound of at least {_number_text(low)}", high_at)
+    return _make(ThresholdKind.QUANTITATIVE, text, comparator=Comparator.BETWEEN, value=low, upper=high, unit=unit)
 
 
-def _qualitative(text: str) -> Threshold:
-    return Threshold(kind=ThresholdKind.QUALITATIVE, statement=text.strip(), source=text)
+# --- amounts and sentences ---------------------------------------------------------------
 
 
-@lru_cache(maxsize=16384)
 def parse_quantity(text: str) -> Quantity:
     """Read an amount as people write it: ``"95000元"``, ``"96%"``, ``"7.5 小时/天"``, ``"1,200"``.
 
+    The grammar is the one of :meth:`Threshold.parse` without a comparator: one number
+    (full-width digits, thousands separators and a sign allowed), an optional unit (any
+    word, normalised), and nothing else but closing punctuation.
+
+    >>> parse_quantity("１,２００ 人次")
+    Quantity(value=Decimal('1200'), unit='人次')
+
     Raises:
         ThresholdSyntaxError: the text is not one number with an optional unit.
+
+    .. versionadded:: 0.1.0
     """
-    scanner = _Scanner(text)
-    scanner.skip_spaces()
-    if not scanner.at_number():
-        raise scanner.fail("a number")
-    value = scanner.number()
-    unit, suffix, unit_start = scanner.unit_and_suffix()
-    if suffix is not None or not scanner.at_end():
-        raise scanner.fail("the end of the amount")
-    if unit and not _is_unit(unit):
-        raise scanner.fail("a unit such as %, 个, 万元 or 小时/天", unit_start)
+    if not isinstance(text, str):
+        msg = f"parse_quantity() takes a str (got {type(text).__name__})"
+        raise TypeError(msg)
+    if len(text) <= _CACHE_MAX_LENGTH:
+        return _parse_quantity_cached(text)
+    return _parse_quantity(text)
+
+
+def _parse_quantity(text: str) -> Quantity:
+    s = text.translate(_FOLD)
+    try:
+        value, unit = _quantity(s)
+    except _NotATargetError as failure:
+        raise ThresholdSyntaxError(text, failure.pos + 1, failure.expected) from None
     return Quantity(value, unit)
+
+
+def _quantity(s: str) -> tuple[Decimal, str]:
+    p = _skip(s, 0)
+    if not _at_number(s, p):
+        raise _NotATargetError("a number", p)
+    value, p = _number(s, p)
+    unit, suffix, unit_at, suffix_at, p = _unit(s, p)
+    if suffix is not None:
+        raise _NotATargetError("the end of the amount", suffix_at)
+    _end(s, p, "the end of the amount")
+    if unit and not _unit_shape_ok(unit):
+        raise _NotATargetError(_UNIT_EXAMPLES, unit_at)
+    return value, unit
+
+
+_parse_quantity_cached: Final = lru_cache(maxsize=16384)(_parse_quantity)
+
+# Every comparator that can open a target inside a sentence, longest first.
+_SENTENCE_TOKENS: Final = tuple(
+    sorted([*_SYMBOLS_2, *_SYMBOLS_1, *_PREFIX_WORDS, "控制在", "介于"], key=lambda token: -len(token))
+)
+_LABELS: Final = ("绩效指标", "绩效目标", "指标值", "指标")
+_NAME_TAIL: Final = " :,;、-"
+_NAME_MODALS: Final = ("应当", "必须", "应", "须")
+_SENTENCE_END: Final = "。.;!,、 "
 
 
 def parse_statement(text: str) -> tuple[str, Threshold]:
     """Split a sentence such as ``"群众来访劝返率大于 95%"`` into its name and its target.
 
-    The target starts at the first comparator (symbol or word such as 大于, 不低于,
-    达到) that is followed by a number; a trailing full stop is ignored. A sentence
-    without such a target comes back whole as a qualitative threshold.
+    The target is the end of the sentence: a comparator (symbol, or word such as 大于,
+    不低于, 达到) with its number and unit, a number with a trailing word (``95%以上``),
+    a range, or a bare number with a known unit (``完成率100%``). What comes before it,
+    without a leading ``绩效指标：`` label, closing punctuation or a modal verb (应, 须,
+    必须, 应当), is the name. A sentence without such a target comes back whole as a
+    qualitative threshold (or 无). Work is linear in the length of the sentence.
 
     >>> name, target = parse_statement("群众来访劝返率大于 95%。")
     >>> name, str(target)
     ('群众来访劝返率', '>95%')
+    >>> parse_statement("根据发放期限按时间进度及时发放")[1].is_qualitative
+    True
+
+    Raises:
+        ThresholdSyntaxError: the sentence itself opens like a target (``≥…``) and is
+            not one; the column counts in ``text``.
+
+    .. versionadded:: 0.1.0
     """
-    body = text.strip().rstrip("。.;；")
+    if not isinstance(text, str):
+        msg = f"parse_statement() takes a str (got {type(text).__name__})"
+        raise TypeError(msg)
+    body = text.strip()
     folded = body.translate(_FOLD)
-    n = len(folded)
-    for start in range(n):
-        scanner = _Scanner(body)
-        scanner.pos = start
-        comparator = scanner.symbol() or scanner.word()
-        if comparator is None:
-            continue
-        scanner.skip_spaces()
-        if not scanner.at_number():
-            continue
-        name = body[:start].strip().rstrip("，,:：")
+    end = len(folded)
+    while end and folded[end - 1] in _SENTENCE_END:
+        end -= 1
+    body, folded = body[:end], folded[:end]
+    label_end = _label_end(folded)
+    for start in _target_starts(folded, label_end):
         try:
-            threshold = _parse(body[start:], Comparator.GE)
+            threshold = Threshold.parse(body[start:])
         except ThresholdSyntaxError:
             continue
-        if threshold.is_quantitative and name:
-            return name, threshold
-    return body, _qualitative(body) if body else Threshold.not_applicable()
+        if threshold.is_quantitative:
+            return _clean_name(body[label_end:start]), threshold
+    rest = body[label_end:]
+    body = rest.strip()
+    try:
+        return body, Threshold.parse(body)
+    except ThresholdSyntaxError as exc:
+        offset = len(text) - len(text.lstrip()) + label_end + len(rest) - len(rest.lstrip())
+        raise ThresholdSyntaxError(text, exc.column + offset, exc.expected) from None
+
+
+def _label_end(folded: str) -> int:
+    for label in _LABELS:
+        if folded.startswith(label):
+            p = _skip(folded, len(label))
+            if p < len(folded) and folded[p] == ":":
+                return _skip(folded, p + 1)
+    return 0
+
+
+def _target_starts(folded: str, floor: int) -> list[int]:
+    """Where a target may start: before the last two numbers (a range has two), in order."""
+    runs: list[int] = []
+    p = len(folded)
+    while len(runs) < 2 and p > floor:  # noqa: PLR2004 - the two numbers of a range
+        p -= 1
+        if "0" <= folded[p] <= "9":
+            while p > floor and ("0" <= folded[p - 1] <= "9" or (
+                folded[p - 1] in ",." and p - 2 >= floor and "0" <= folded[p - 2] <= "9"
+            )):
+                p -= 1
+            runs.append(p)
+    starts: list[int] = []
+    for run in reversed(runs):
+        number_start = run - 1 if run > floor and folded[run - 1] in "+-" else run
+        q = number_start
+        while q > floor and folded[q - 1] == " ":
+            q -= 1
+        if q > floor and folded[q - 1] == "[":
+            starts.append(q - 1)
+        for token in _SENTENCE_TOKENS:
+            if q - len(token) >= floor and folded.startswith(token, q - len(token)):
+                starts.append(q - len(token))
+                break
+        starts.append(number_start)
+        if number_start != run:
+            starts.append(run)
+    return starts
+
+
+def _clean_name(name: str) -> str:
+    """The name before a target, without closing punctuation or a modal verb (应, 须...)."""
+    name = _strip_name_tail(name)
+    for modal in _NAME_MODALS:
+        if name.endswith(modal) and len(name) > len(modal):
+            return _strip_name_tail(name[: -len(modal)])
+    return name
+
+
+def _strip_name_tail(name: str) -> str:
+    kept = len(name.translate(_FOLD).rstrip(_NAME_TAIL))
+    return name[:kept].strip()
