@@ -1,0 +1,867 @@
+"""Review a target table the way a finance bureau does (审核): rules in, findings out.
+
+The engine walks a :class:`~perftarget.Document` (or one table) once, runs every
+selected :class:`Rule` on the objects of its :class:`Scope`, and collects every
+:class:`Finding` at once (nothing stops at the first problem). Each finding has a
+stable code, a :class:`Severity`, the path of the offending field, a message in
+Chinese and English, and help on how to fix it.
+
+Which rules run is chosen like a linter's: ``select``/``ignore`` take codes or
+prefixes, per call or from a ``[tool.perftarget]`` table (:func:`load_config`);
+a table can switch a rule off for one indicator or project with a reason
+(:class:`~perftarget.Suppression`). Custom rules are :class:`Rule` values, passed
+with ``rules=`` or registered with :func:`register_rule`.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import attrs
+
+from perftarget import _toml
+from perftarget._model import DepartmentTargets, Document, Goal, Indicator, ProjectTargets, Suppression
+from perftarget._numbers import format_number, round_half_up
+from perftarget.exceptions import DocumentError, InvalidValueError, Problem
+
+__all__ = [
+    "ExampleKind",
+    "Finding",
+    "ReviewConfig",
+    "Rule",
+    "RuleContext",
+    "RuleExample",
+    "Scope",
+    "Severity",
+    "Violation",
+    "load_config",
+    "register_rule",
+    "registered_rules",
+    "review",
+    "unregister_rule",
+]
+
+DEFAULT_SCORING_POLICY: Final = "national-2020"
+UNUSED_SUPPRESSION_CODE: Final = "PT504"
+_CODE: Final = re.compile(r"\A[A-Z]{1,8}[0-9]{1,4}\Z")
+_SELECTOR: Final = re.compile(r"\A(ALL|[A-Z]{1,8}[0-9]{0,4})\Z")
+
+
+class Severity(enum.Enum):
+    """How serious a finding is: ``error`` (fix before approval), ``warning``, ``info``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        """The Chinese label (错误 / 警告 / 提示)."""
+        return _SEVERITY_ZH[self]
+
+    @classmethod
+    def of(cls, value: Severity | str) -> Severity:
+        """The severity named by ``value`` (``"error"``, ``"WARNING"``, ``"提示"``...).
+
+        Raises:
+            InvalidValueError: no severity has that name.
+        """
+        if isinstance(value, Severity):
+            return value
+        if isinstance(value, str):
+            text = value.strip().lower()
+            for member in cls:
+                if text in (member.value, member.label):
+                    return member
+        choices = ", ".join(m.value for m in cls)
+        raise InvalidValueError(f"expected a severity ({choices}), got {value!r}", field="severity", value=value)
+
+
+_SEVERITY_ZH: Final = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
+
+
+class Scope(enum.Enum):
+    """What a rule looks at: each indicator, goal, project table, department part, or the whole document.
+
+    .. versionadded:: 0.1.0
+    """
+
+    DOCUMENT = "document"
+    DEPARTMENT = "department"
+    PROJECT = "project"
+    GOAL = "goal"
+    INDICATOR = "indicator"
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One problem found by :func:`review`.
+
+    Attributes:
+        code: the rule's stable code (``PT302``); the hundreds give the group: 1xx
+            completeness, 2xx structure, 3xx target quality, 4xx money and plan,
+            5xx consistency.
+        severity: error, warning or info (after any configured override).
+        path: where, relative to what was reviewed
+            (``projects[0].goals[0].indicators[3].target``).
+        message: what is wrong, in Chinese.
+        message_en: the same in English.
+        help: how to fix it.
+        suppression: the table's :class:`~perftarget.Suppression` that switched this
+            finding off (only seen with ``include_suppressed=True``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    severity: Severity
+    path: str
+    message: str
+    message_en: str
+    help: str = ""
+    suppression: Suppression | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether the table suppresses this finding (with a reason)."""
+        return self.suppression is not None
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        mark = " (suppressed)" if self.suppression is not None else ""
+        return f"{where}{self.code} [{self.severity.value}] {self.message}{mark}"
+
+
+@attrs.frozen
+class Violation:
+    """What a rule's check yields: the field at fault and the values for the message.
+
+    ``field`` is relative to the object the rule looked at (``"target"``,
+    ``"budget.fiscal"``, ``"goals[0].indicators[2].level1"``; empty for the object
+    itself). ``values`` fill the ``{placeholders}`` of the rule's message templates.
+
+    .. versionadded:: 0.1.0
+    """
+
+    field: str = ""
+    values: Mapping[str, object] = attrs.field(factory=dict)
+
+
+def _join(base: str, field: str) -> str:
+    if not field:
+        return base
+    if not base:
+        return field
+    if field.startswith("["):
+        return base + field
+    return f"{base}.{field}"
+
+
+@attrs.frozen(kw_only=True)
+class RuleContext:
+    """What a rule's check is given: the object in scope, where it sits, and the configuration.
+
+    ``document`` is always a :class:`~perftarget.Document` (a table reviewed on its own
+    is wrapped in one); ``project`` or ``department`` is the table the object belongs
+    to (``None`` for document rules); ``goal`` and ``indicator`` are set for goal and
+    indicator rules. ``path`` is the path of the object in scope. ``root`` says what was
+    reviewed (a document, or a table on its own); rather than reading it, build paths with
+    :meth:`project_path`, :attr:`department_path` and :meth:`path_of`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    document: Document
+    config: ReviewConfig
+    path: str = ""
+    project: ProjectTargets | None = None
+    department: DepartmentTargets | None = None
+    goal: Goal | None = None
+    indicator: Indicator | None = None
+    root: Literal["document", "project", "department"] = "document"
+
+    def violation(self, field: str = "", /, **values: object) -> Violation:
+        """A :class:`Violation` of ``field`` (relative to :attr:`path`) with message values."""
+        return Violation(field, values)
+
+    def project_path(self, index: int) -> str:
+        """The path of ``document.projects[index]`` relative to what is reviewed."""
+        return "" if self.root == "project" else f"projects[{index}]"
+
+    @property
+    def department_path(self) -> str:
+        """The path of ``document.department`` relative to what is reviewed."""
+        return "" if self.root == "department" else "department"
+
+    def path_of(self, field: str) -> str:
+        """``field`` (relative to this context) as a path relative to what is reviewed."""
+        return _join(self.path, field)
+
+
+ExampleKind = Literal["indicators", "project", "document"]
+
+# The clean table every rule example is built on (see RuleExample).
+BASE_PROJECT_TOML: Final = """\
+code = "13063722P0041681003"
+name = "常年驻京值班工作队值班费"
+year = 2022
+unit = {code = "230001", name = "博野县信访局本级"}
+budget = {total = 10.00, fiscal = 10.00}
+purpose = "保障常年驻京值班工作队的值班费用"
+
+[schedule]
+fiscal_year = 2022
+checkpoints = [
+    {date = 2022-03-31, percent = 25, label = "3月底"},
+    {date = 2022-06-30, percent = 50, label = "6月底"},
+    {date = 2022-09-30, percent = 75, label = "9月底"},
+    {date = 2022-12-31, percent = 100, label = "12月底"},
+]
+
+[[goals]]
+content = "保障驻京值班工作队全年在岗值班，做好来访群众劝返工作"
+
+[[goals.indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "驻京值班天数"
+description = "全年驻京值班的天数"
+target = "≥250天"
+basis = "工作要求"
+
+[[goals.indicators]]
+level1 = "效益指标"
+level2 = "社会效益指标"
+name = "群众来访劝返率"
+description = "劝返的来访群众人数占来访人数的比例"
+target = "≥95%"
+basis = "历年劝返比例"
+
+[[goals.indicators]]
+level1 = "满意度指标"
+level2 = "服务对象满意度指标"
+name = "上访人员满意度"
+description = "问卷中表示满意的上访人员占比"
+target = "≥90%"
+basis = "调查问卷"
+"""
+
+
+@attrs.frozen
+class RuleExample:
+    """A small document snippet that shows a rule failing or passing (TOML text).
+
+    ``kind`` says how the snippet becomes a document, always on top of the clean base
+    table :data:`BASE_PROJECT_TOML`:
+
+    - ``"indicators"``: ``[[indicators]]`` rows appended to the base table's goal;
+    - ``"project"``: keys of a project table that replace the base table's keys;
+    - ``"document"``: a whole document; each project is completed from the base
+      table's keys it does not set, a department gets the base unit and year.
+
+    .. versionadded:: 0.1.0
+    """
+
+    toml: str = attrs.field(validator=attrs.validators.instance_of(str))
+    kind: ExampleKind = attrs.field(
+        default="indicators", validator=attrs.validators.in_(("indicators", "project", "document"))
+    )
+
+    def document(self) -> Document:
+        """The example as a :class:`~perftarget.Document`.
+
+        Raises:
+            DocumentError: the snippet does not make a valid document.
+        """
+        return _example_document(self.toml, self.kind)
+
+
+@lru_cache(maxsize=1)
+def _base_project() -> dict[str, Any]:
+    return _toml.loads(BASE_PROJECT_TOML)
+
+
+def _example_document(text: str, kind: ExampleKind) -> Document:
+    from perftarget._serialization import SCHEMA_VERSION, from_dict  # noqa: PLC0415 - formats sit above review
+
+    snippet = _toml.loads(text)
+    base = _base_project()
+    data: dict[str, Any]
+    if kind == "indicators":
+        project = dict(base)
+        goal = dict(base["goals"][0])
+        goal["indicators"] = [*goal["indicators"], *snippet.get("indicators", [])]
+        project["goals"] = [goal, *base["goals"][1:]]
+        data = {"projects": [project]}
+    elif kind == "project":
+        data = {"projects": [{**base, **snippet}]}
+    else:
+        data = dict(snippet)
+        data["projects"] = [{**base, **project} for project in snippet.get("projects", [])]
+        if "department" in snippet:
+            data["department"] = {"unit": base["unit"], "year": base["year"], **snippet["department"]}
+    data.setdefault("schema_version", SCHEMA_VERSION)
+    return from_dict(data, Document, source="example")
+
+
+def _to_severity(value: Severity | str) -> Severity:
+    return Severity.of(value)
+
+
+def _check_code(_instance: object, _attribute: object, code: str) -> None:
+    if not isinstance(code, str) or not _CODE.match(code):
+        msg = f"'code' must be capital letters then digits, such as PT301 or BY101 (got {code!r})"
+        raise InvalidValueError(msg, field="code", value=code)
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """A review rule: data plus a check function.
+
+    ``check(context)`` receives a :class:`RuleContext` for each object of ``scope`` and
+    yields a :class:`Violation` per problem; the engine turns each into a
+    :class:`Finding` with this rule's code, severity (unless configured otherwise),
+    the violation's path and the messages formatted with the violation's values
+    (``str.format`` placeholders such as ``{name}``). ``fail_example`` and
+    ``pass_example`` document the rule (and are tested for built-in rules).
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str = attrs.field(validator=_check_code)
+    severity: Severity = attrs.field(converter=_to_severity)
+    scope: Scope = attrs.field(converter=Scope)
+    title: str = attrs.field(validator=attrs.validators.instance_of(str))
+    message: str = attrs.field(validator=attrs.validators.instance_of(str))
+    message_en: str = attrs.field(validator=attrs.validators.instance_of(str))
+    help: str = attrs.field(validator=attrs.validators.instance_of(str))
+    check: Callable[[RuleContext], Iterable[Violation]] = attrs.field(
+        validator=attrs.validators.is_callable(), eq=False
+    )
+    fail_example: RuleExample | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(RuleExample))
+    )
+    pass_example: RuleExample | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(RuleExample))
+    )
+
+    def _finding(self, severity: Severity, path: str, values: Mapping[str, object]) -> Finding:
+        try:
+            message = self.message.format_map(values)
+            message_en = self.message_en.format_map(values)
+        except (KeyError, IndexError, ValueError) as exc:
+            msg = f"rule {self.code}: cannot fill its message at {path or 'the top'} ({exc!r} missing or malformed)"
+            raise InvalidValueError(msg, field="message", value=self.message) from None
+        return Finding(
+            code=self.code, severity=severity, path=path, message=message, message_en=message_en, help=self.help
+        )
+
+
+def _to_selectors(value: object, option: str = "select") -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, Iterable):
+        raise InvalidValueError(f"{option}: expected rule codes or prefixes, got {value!r}", field=option, value=value)
+    result = []
+    for item in value:
+        if not isinstance(item, str) or not _SELECTOR.match(item.strip().upper()):
+            msg = f"{option}: expected a rule code or prefix such as PT3 or PT301 (got {item!r})"
+            raise InvalidValueError(msg, field=option, value=item)
+        result.append(item.strip().upper())
+    return tuple(result)
+
+
+def _to_ignore(value: object) -> tuple[str, ...]:
+    return _to_selectors(value, "ignore")
+
+
+def _to_optional_selectors(value: object) -> tuple[str, ...] | None:
+    return None if value is None else _to_selectors(value)
+
+
+def _to_severities(value: object) -> dict[str, Severity]:
+    if not isinstance(value, Mapping):
+        raise InvalidValueError(f"expected a table of code = severity, got {value!r}", field="severity", value=value)
+    result: dict[str, Severity] = {}
+    for code, severity in value.items():
+        (selector,) = _to_selectors((code,), "severity")
+        result[selector] = Severity.of(severity)
+    return result
+
+
+@attrs.frozen(kw_only=True)
+class ReviewConfig:
+    """Which rules run and how severe they are, as read from ``[tool.perftarget]``.
+
+    Attributes:
+        select: codes or prefixes of the rules to run (``None``: all; ``"ALL"`` too).
+        ignore: codes or prefixes of rules not to run. Between ``select`` and
+            ``ignore`` the longer (more specific) match wins; on a tie, ``ignore``.
+        severity: per code or prefix, the severity to report instead of the rule's own
+            (the longest matching prefix wins).
+        scoring_policy: the name of the scoring policy the weight rules check against.
+
+    .. versionadded:: 0.1.0
+    """
+
+    select: tuple[str, ...] | None = attrs.field(default=None, converter=_to_optional_selectors)
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_to_ignore)
+    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_to_severities)
+    scoring_policy: str = attrs.field(default=DEFAULT_SCORING_POLICY, validator=attrs.validators.instance_of(str))
+
+
+_CONFIG_KEYS: Final = ("ignore", "scoring-policy", "select", "severity")
+
+
+def _config_value(key: str, value: object) -> object:
+    if key == "scoring-policy":
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidValueError('expected a policy name such as "national-2020"', value=value)
+        from perftarget._scoring import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
+
+        ScoringPolicy.preset(value.strip())
+        return value.strip()
+    if key == "severity":
+        if not isinstance(value, Mapping):
+            raise InvalidValueError('expected a table such as {PT302 = "error"}', value=value)
+        return _to_severities(value)
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidValueError('expected a list of rule codes or prefixes such as ["PT3"]', value=value)
+    return _to_selectors(value, key)
+
+
+def load_config(path: str | os.PathLike[str]) -> ReviewConfig:
+    """Read the review configuration from a ``pyproject.toml`` or a ``perftarget.toml``.
+
+    In ``pyproject.toml`` the table is ``[tool.perftarget]`` (absent: the defaults); in
+    any other file, the top level (or a ``[tool.perftarget]`` table if the file has
+    one). Keys: ``select`` and ``ignore`` (lists of codes or prefixes), ``severity``
+    (a table of code = ``"error"``/``"warning"``/``"info"``) and ``scoring-policy``
+    (a policy name). Example::
+
+        [tool.perftarget]
+        select = ["PT"]
+        ignore = ["PT110", "PT4"]
+        severity = {PT302 = "error"}
+
+    Raises:
+        DocumentError: the file cannot be read, is not TOML, or has an unknown key or
+            a bad value; every problem is listed with its key.
+
+    .. versionadded:: 0.1.0
+    """
+    file = Path(path)
+    try:
+        data = _toml.loads(file.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise DocumentError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
+    except (_toml.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DocumentError([Problem("", f"invalid TOML: {exc}")], source=str(file)) from exc
+    tool = data.get("tool")
+    if file.name == "pyproject.toml" or isinstance(tool, Mapping):
+        table = tool.get("perftarget", {}) if isinstance(tool, Mapping) else {}
+        prefix = "tool.perftarget."
+        if not isinstance(table, Mapping):
+            raise DocumentError([Problem("tool.perftarget", "expected a table")], source=str(file))
+    else:
+        table, prefix = data, ""
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"{prefix}{key}"
+        if key not in _CONFIG_KEYS:
+            expected = ", ".join(_CONFIG_KEYS)
+            problems.append(Problem(where, f"unknown key {key!r}; expected one of: {expected}"))
+            continue
+        try:
+            values[key] = _config_value(key, value)
+        except InvalidValueError as exc:
+            problems.append(Problem(where, str(exc).removeprefix(f"{key}: ")))
+    if problems:
+        raise DocumentError(problems, source=str(file))
+    return ReviewConfig(
+        select=values.get("select"),
+        ignore=values.get("ignore", ()),
+        severity=values.get("severity", {}),
+        scoring_policy=str(values.get("scoring-policy", DEFAULT_SCORING_POLICY)),
+    )
+
+
+# --- the registry ------------------------------------------------------------------------
+
+_REGISTERED: dict[str, Rule] = {}
+
+
+def register_rule(rule: Rule) -> None:
+    """Add a custom rule to every later :func:`review` call (like a built-in rule).
+
+    Raises:
+        InvalidValueError: a built-in or registered rule already has this code.
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(rule, Rule):
+        raise InvalidValueError(f"expected a Rule, got {type(rule).__name__}", value=rule)
+    if rule.code in _REGISTERED or any(r.code == rule.code for r in _builtin_rules()):
+        raise InvalidValueError(f"a rule with code {rule.code} exists already", field="code", value=rule.code)
+    _REGISTERED[rule.code] = rule
+
+
+def unregister_rule(code: str) -> Rule:
+    """Remove a registered custom rule and return it.
+
+    Raises:
+        KeyError: no custom rule has this code.
+
+    .. versionadded:: 0.1.0
+    """
+    return _REGISTERED.pop(code)
+
+
+def registered_rules() -> tuple[Rule, ...]:
+    """The custom rules added with :func:`register_rule`, in the order they were added.
+
+    .. versionadded:: 0.1.0
+    """
+    return tuple(_REGISTERED.values())
+
+
+def _builtin_rules() -> tuple[Rule, ...]:
+    from perftarget.rules import BUILTIN_RULES  # noqa: PLC0415 - the rule modules import this one
+
+    return BUILTIN_RULES
+
+
+# --- selection -----------------------------------------------------------------------------
+
+
+def _specificity(code: str, selectors: Iterable[str]) -> int:
+    best = -1
+    for selector in selectors:
+        if selector == "ALL":
+            best = max(best, 0)
+        elif code.startswith(selector):
+            best = max(best, len(selector))
+    return best
+
+
+@attrs.frozen
+class _Plan:
+    """The selected rules of one call, grouped by scope, with their effective severity."""
+
+    by_scope: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]
+    active: frozenset[str]
+    known: frozenset[str]
+    rules: tuple[Rule, ...]
+
+
+_PLAN_CACHE: dict[tuple[object, ...], _Plan] = {}
+_PLAN_CACHE_SIZE: Final = 64
+
+
+def _plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
+    key = (
+        tuple(map(id, rules)),
+        config.select,
+        config.ignore,
+        tuple(sorted(config.severity.items(), key=lambda item: item[0])),
+    )
+    cached = _PLAN_CACHE.get(key)
+    if cached is not None and cached.rules == rules:
+        return cached
+    plan = _make_plan(rules, config)
+    if len(_PLAN_CACHE) >= _PLAN_CACHE_SIZE:
+        _PLAN_CACHE.pop(next(iter(_PLAN_CACHE)))
+    _PLAN_CACHE[key] = plan
+    return plan
+
+
+def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
+    codes = [rule.code for rule in rules]
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise InvalidValueError(f"two rules have the code {code}", field="rules", value=code)
+        seen.add(code)
+    for option, selectors in (
+        ("select", config.select or ()),
+        ("ignore", config.ignore),
+        ("severity", tuple(config.severity)),
+    ):
+        for selector in selectors:
+            if selector != "ALL" and not any(code.startswith(selector) for code in codes):
+                msg = f"{option}: {selector!r} matches no rule code"
+                raise InvalidValueError(msg, field=option, value=selector)
+    select = ("ALL",) if config.select is None else config.select
+    grouped: dict[Scope, list[tuple[Rule, Severity]]] = {scope: [] for scope in Scope}
+    active: set[str] = set()
+    for rule in rules:
+        chosen = _specificity(rule.code, select)
+        if chosen < 0 or chosen <= _specificity(rule.code, config.ignore):
+            continue
+        severity = rule.severity
+        best = -1
+        for selector, override in config.severity.items():
+            length = _specificity(rule.code, (selector,))
+            if length > best:
+                best, severity = length, override
+        grouped[rule.scope].append((rule, severity))
+        active.add(rule.code)
+    return _Plan(
+        by_scope={scope: tuple(items) for scope, items in grouped.items()},
+        active=frozenset(active),
+        known=frozenset(codes),
+        rules=rules,
+    )
+
+
+# --- the engine ----------------------------------------------------------------------------
+
+_PATH_TOKEN: Final = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+@lru_cache(maxsize=65536)
+def _path_key(path: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple((0, int(index), "") if index else (1, 0, name) for index, name in _PATH_TOKEN.findall(path))
+
+
+def _finding_key(finding: Finding) -> tuple[tuple[tuple[int, int, str], ...], str]:
+    return _path_key(finding.path), finding.code
+
+
+def _prefixes(path: str) -> Iterator[str]:
+    yield path
+    end = len(path)
+    while end > 0:
+        end = max(path.rfind(".", 0, end), path.rfind("[", 0, end), 0)
+        yield path[:end]
+
+
+class _Run:
+    """One review call: runs the plan over the tree and collects findings."""
+
+    __slots__ = ("config", "document", "findings", "holders", "plan", "root")
+
+    def __init__(self, plan: _Plan, config: ReviewConfig, document: Document, root: str) -> None:
+        self.plan = plan
+        self.config = config
+        self.document = document
+        self.root: Literal["document", "project", "department"] = root  # type: ignore[assignment]
+        self.findings: list[Finding] = []
+        self.holders: dict[str, tuple[Suppression, ...]] = {}
+
+    def run(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> None:
+        findings = self.findings
+        for rule, severity in rules:
+            for violation in rule.check(context):
+                findings.append(rule._finding(severity, _join(context.path, violation.field), violation.values))  # noqa: SLF001
+
+    def walk(self) -> None:
+        document, config, root = self.document, self.config, self.root
+        by_scope = self.plan.by_scope
+        if by_scope[Scope.DOCUMENT]:
+            self.run(by_scope[Scope.DOCUMENT], RuleContext(document=document, config=config, root=root))
+        department = document.department
+        if department is not None:
+            path = "" if root == "department" else "department"
+            if by_scope[Scope.DEPARTMENT]:
+                self.run(
+                    by_scope[Scope.DEPARTMENT],
+                    RuleContext(document=document, config=config, path=path, department=department, root=root),
+                )
+            self.walk_goals(department.goals, path, None, department)
+        for index, project in enumerate(document.projects):
+            path = "" if root == "project" else f"projects[{index}]"
+            if project.suppressions:
+                self.holders[path] = project.suppressions
+            if by_scope[Scope.PROJECT]:
+                self.run(
+                    by_scope[Scope.PROJECT],
+                    RuleContext(document=document, config=config, path=path, project=project, root=root),
+                )
+            self.walk_goals(project.goals, path, project, None)
+
+    def walk_goals(
+        self,
+        goals: tuple[Goal, ...],
+        table_path: str,
+        project: ProjectTargets | None,
+        department: DepartmentTargets | None,
+    ) -> None:
+        document, config, root = self.document, self.config, self.root
+        goal_rules = self.plan.by_scope[Scope.GOAL]
+        indicator_rules = self.plan.by_scope[Scope.INDICATOR]
+        run = self.run
+        holders = self.holders
+        goals_path = _join(table_path, "goals")
+        for g, goal in enumerate(goals):
+            goal_path = f"{goals_path}[{g}]"
+            if goal_rules:
+                run(
+                    goal_rules,
+                    RuleContext(
+                        document=document,
+                        config=config,
+                        path=goal_path,
+                        project=project,
+                        department=department,
+                        goal=goal,
+                        root=root,
+                    ),
+                )
+            for i, indicator in enumerate(goal.indicators):
+                path = f"{goal_path}.indicators[{i}]"
+                if indicator.suppressions:
+                    holders[path] = indicator.suppressions
+                if indicator_rules:
+                    run(
+                        indicator_rules,
+                        RuleContext(
+                            document=document,
+                            config=config,
+                            path=path,
+                            project=project,
+                            department=department,
+                            goal=goal,
+                            indicator=indicator,
+                            root=root,
+                        ),
+                    )
+
+    def suppress(self, *, include_suppressed: bool) -> list[Finding]:
+        holders = self.holders
+        if not holders:
+            return self.findings
+        used: set[tuple[str, int]] = set()
+        kept: list[Finding] = []
+        for finding in self.findings:
+            match: Suppression | None = None
+            for prefix in _prefixes(finding.path):
+                suppressions = holders.get(prefix)
+                if suppressions is None:
+                    continue
+                for k, suppression in enumerate(suppressions):
+                    if finding.code.startswith(suppression.code.strip().upper()):
+                        used.add((prefix, k))
+                        match = match or suppression
+            if match is None:
+                kept.append(finding)
+            elif include_suppressed:
+                kept.append(attrs.evolve(finding, suppression=match))
+        kept.extend(self.unused(used))
+        return kept
+
+    def unused(self, used: set[tuple[str, int]]) -> Iterator[Finding]:
+        plan = self.plan
+        if UNUSED_SUPPRESSION_CODE not in plan.active:
+            return
+        rule, severity = next((r, s) for r, s in plan.by_scope[Scope.DOCUMENT] if r.code == UNUSED_SUPPRESSION_CODE)
+        for holder, suppressions in self.holders.items():
+            for k, suppression in enumerate(suppressions):
+                code = suppression.code.strip().upper()
+                if (holder, k) in used:
+                    continue
+                path = _join(holder, f"suppressions[{k}]")
+                if not any(known.startswith(code) for known in plan.known):
+                    yield rule._finding(  # noqa: SLF001
+                        severity,
+                        path,
+                        {
+                            "code": suppression.code,
+                            "why": "不是任何规则的代码",
+                            "why_en": "is not the code of any rule",
+                        },
+                    )
+                elif any(active.startswith(code) for active in plan.active):
+                    yield rule._finding(  # noqa: SLF001
+                        severity,
+                        path,
+                        {"code": suppression.code, "why": "没有可屏蔽的问题", "why_en": "matches no finding here"},
+                    )
+
+
+def review(
+    document_or_table: Document | ProjectTargets | DepartmentTargets,
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+    config: ReviewConfig | None = None,
+    rules: Iterable[Rule] | None = None,
+    include_suppressed: bool = False,
+) -> list[Finding]:
+    """Review a document or one table and return every finding, ordered by path then code.
+
+    Args:
+        document_or_table: a :class:`~perftarget.Document`, a
+            :class:`~perftarget.ProjectTargets` or a :class:`~perftarget.DepartmentTargets`;
+            paths are relative to it.
+        select: codes or prefixes of the rules to run (replaces ``config.select``).
+        ignore: codes or prefixes of rules to skip (replaces ``config.ignore``).
+        config: a :class:`ReviewConfig`, e.g. from :func:`load_config`.
+        rules: custom rules to run as well as the built-in and registered ones.
+        include_suppressed: keep the findings the table suppresses, marked with their
+            :class:`~perftarget.Suppression`, instead of dropping them.
+
+    Raises:
+        InvalidValueError: a selector matches no rule, or two rules share a code.
+        TypeError: the first argument is not a document or a table.
+
+    >>> import perftarget
+    >>> seed = perftarget.load("examples/petition-bureau.toml")
+    >>> [f.code for f in review(seed, select=["PT3"])]
+    ['PT302', 'PT305', 'PT305', 'PT306']
+
+    .. versionadded:: 0.1.0
+    """
+    settings = config if config is not None else ReviewConfig()
+    if select is not None or ignore is not None:
+        settings = attrs.evolve(
+            settings,
+            select=settings.select if select is None else _to_selectors(select),
+            ignore=settings.ignore if ignore is None else _to_ignore(ignore),
+        )
+    all_rules = _builtin_rules()
+    if _REGISTERED:
+        all_rules = (*all_rules, *_REGISTERED.values())
+    if rules is not None:
+        extra = tuple(rules)
+        for rule in extra:
+            if not isinstance(rule, Rule):
+                raise InvalidValueError(f"rules: expected Rule values, got {type(rule).__name__}", value=rule)
+        all_rules = (*all_rules, *extra)
+    plan = _plan(all_rules, settings)
+    if isinstance(document_or_table, Document):
+        run = _Run(plan, settings, document_or_table, "document")
+    elif isinstance(document_or_table, ProjectTargets):
+        run = _Run(plan, settings, Document(projects=(document_or_table,)), "project")
+    elif isinstance(document_or_table, DepartmentTargets):
+        run = _Run(plan, settings, Document(department=document_or_table), "department")
+    else:
+        msg = f"review() takes a Document, ProjectTargets or DepartmentTargets, not {type(document_or_table).__name__}"
+        raise TypeError(msg)
+    run.walk()
+    findings = run.suppress(include_suppressed=include_suppressed)
+    findings.sort(key=_finding_key)
+    return findings
+
+
+def format_decimal(value: Decimal) -> str:
+    """A number for a message: at most two decimals, half up, no trailing zeros.
+
+    >>> format_decimal(Decimal("83.3333")), format_decimal(Decimal("25.00")), format_decimal(Decimal("1E+3"))
+    ('83.33', '25', '1000')
+    """
+    text = format_number(round_half_up(value, 2))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -1,0 +1,50 @@
+"""Small predicates shared by the built-in rules."""
+
+from __future__ import annotations
+
+from perftarget._levels import Level1, Level2
+from perftarget._model import Indicator
+from perftarget._threshold import Threshold, ThresholdKind
+from perftarget.rules._text import is_not_applicable_text
+
+__all__ = ["COST_LEVEL2", "is_cost", "is_row", "label", "row", "shown", "target_text"]
+
+# Level-2s whose indicators are amounts of money: classic 成本指标 and 2021 经济成本指标.
+COST_LEVEL2 = frozenset({Level2.COST, Level2.ECONOMIC_COST})
+
+
+def is_row(indicator: Indicator) -> bool:
+    """Whether the row is a real indicator: a name that is not 无 and a target that applies."""
+    return indicator.target.kind is not ThresholdKind.NOT_APPLICABLE and not is_not_applicable_text(indicator.name)
+
+
+def is_cost(indicator: Indicator) -> bool:
+    """Whether the indicator sits under a cost level (成本指标, 经济成本指标)."""
+    level2 = indicator.level2  # identity tests: an enum's hash is computed in Python, and this runs per row
+    return (
+        level2 is Level2.COST or level2 is Level2.ECONOMIC_COST or (level2 is None and indicator.level1 is Level1.COST)
+    )
+
+
+def shown(indicator: Indicator) -> str:
+    """The indicator's name for a message (its description when the name is empty)."""
+    return indicator.name.strip() or indicator.description.strip() or "（未命名）"
+
+
+def target_text(threshold: Threshold) -> str:
+    """The target as the table wrote it."""
+    return threshold.display.strip() or str(threshold)
+
+
+def label(value: object) -> str:
+    """A level label for a message."""
+    return "" if value is None else str(value)
+
+
+def row(levels: str, name: str, description: str, target: str, basis: str = "工作要求") -> str:
+    """An ``[[indicators]]`` example row; ``levels`` is ``"一级/二级"``."""
+    level1, _, level2 = levels.partition("/")
+    return (
+        f'[[indicators]]\nlevel1 = "{level1}"\nlevel2 = "{level2}"\nname = "{name}"\n'
+        f'description = "{description}"\ntarget = "{target}"\nbasis = "{basis}"\n'
+    )

@@ -1,0 +1,341 @@
+"""PT1xx completeness: the table has what 88号 and the Hebei template require."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from perftarget._levels import Level1
+from perftarget._review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
+from perftarget.rules._common import is_row, shown, target_text
+from perftarget.rules._text import is_not_applicable_text, is_placeholder, serves_people
+
+__all__ = ["RULES"]
+
+
+def _has_level1(ctx: RuleContext, level1: Level1) -> bool:
+    assert ctx.project is not None  # noqa: S101 - project scope
+    return any(indicator.level1 is level1 and is_row(indicator) for indicator in ctx.project.indicators)
+
+
+def _no_output(ctx: RuleContext) -> Iterator[Violation]:
+    if not _has_level1(ctx, Level1.OUTPUT):
+        yield ctx.violation("goals")
+
+
+def _no_benefit(ctx: RuleContext) -> Iterator[Violation]:
+    if not _has_level1(ctx, Level1.BENEFIT):
+        yield ctx.violation("goals")
+
+
+def _no_satisfaction(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    if any(indicator.level1 is Level1.SATISFACTION for indicator in project.indicators):
+        return  # present, or declared not applicable with a 无 row
+    texts = [project.name, project.purpose]
+    for goal in project.goals:
+        texts.append(goal.content)
+        texts.extend(f"{indicator.name} {indicator.description}" for indicator in goal.indicators)
+    word = serves_people(" ".join(texts))
+    if word is None:
+        return
+    yield ctx.violation("goals", word=word)
+
+
+def _no_target(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if not indicator.target.is_applicable and not is_not_applicable_text(indicator.name):
+        yield ctx.violation("target", name=shown(indicator), target=target_text(indicator.target) or "（空）")
+
+
+def _no_unit(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if indicator.target.is_quantitative and not indicator.target.unit:
+        yield ctx.violation("target", name=shown(indicator), target=target_text(indicator.target))
+
+
+def _no_basis(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    basis = indicator.basis
+    if basis is not None and not is_not_applicable_text(basis.text):
+        return
+    if ctx.project is not None and is_row(indicator):
+        yield ctx.violation("basis", name=shown(indicator))
+
+
+def _no_indicators(ctx: RuleContext) -> Iterator[Violation]:
+    goal = ctx.goal
+    assert goal is not None  # noqa: S101 - goal scope
+    if not goal.indicators:
+        yield ctx.violation("indicators", content=goal.content.strip() or "（空）")
+
+
+def _empty_content(ctx: RuleContext) -> Iterator[Violation]:
+    goal = ctx.goal
+    assert goal is not None  # noqa: S101 - goal scope
+    if is_not_applicable_text(goal.content):
+        yield ctx.violation("content", content=goal.content.strip() or "（空）")
+
+
+def _placeholder(ctx: RuleContext) -> Iterator[Violation]:
+    goal = ctx.goal
+    assert goal is not None  # noqa: S101 - goal scope
+    if is_placeholder(goal.content):
+        yield ctx.violation("content", content=goal.content.strip())
+
+
+def _no_description(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if is_not_applicable_text(indicator.description) and ctx.project is not None and is_row(indicator):
+        yield ctx.violation("description", name=shown(indicator))
+
+
+def _year_assumed(ctx: RuleContext) -> Iterator[Violation]:
+    document = ctx.document
+    if document.department is not None and document.department.year_assumed:
+        yield Violation(
+            _field(ctx.department_path, "year"),
+            {"year": document.department.year, "what": "部门整体绩效目标", "what_en": "the department targets"},
+        )
+    for index, project in enumerate(document.projects):
+        if project.year_assumed:
+            yield Violation(
+                _field(ctx.project_path(index), "year"),
+                {"year": project.year, "what": f"项目“{project.name}”", "what_en": f"project “{project.name}”"},
+            )
+
+
+def _field(base: str, name: str) -> str:
+    return f"{base}.{name}" if base else name
+
+
+_OUTPUT_ROW = """\
+[[goals.indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "驻京值班天数"
+description = "全年驻京值班的天数"
+target = "≥250天"
+basis = "工作要求"
+"""
+_BENEFIT_ROW = """\
+[[goals.indicators]]
+level1 = "效益指标"
+level2 = "社会效益指标"
+name = "群众来访劝返率"
+description = "劝返的来访群众人数占来访人数的比例"
+target = "≥95%"
+basis = "历年劝返比例"
+"""
+_SATISFACTION_ROW = """\
+[[goals.indicators]]
+level1 = "满意度指标"
+level2 = "服务对象满意度指标"
+name = "上访人员满意度"
+description = "问卷中表示满意的上访人员占比"
+target = "≥90%"
+basis = "调查问卷"
+"""
+_ROWS = _OUTPUT_ROW + "\n" + _BENEFIT_ROW + "\n" + _SATISFACTION_ROW
+_GOAL = '[[goals]]\ncontent = "保障驻京值班工作队全年在岗值班，做好来访群众劝返工作"\n\n'
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        code="PT101",
+        severity=Severity.ERROR,
+        scope=Scope.PROJECT,
+        title="No output indicator (产出指标)",
+        message="项目没有产出指标：每个项目至少要有一个适用的产出指标",
+        message_en="the project has no output indicator (产出指标); every project needs at least one that applies",
+        help=(
+            "88号 and 10号 require at least one indicator under each of 产出指标 and 效益指标. Add the outputs the "
+            "money buys (数量, 质量, 时效, 成本), each with a target. A row marked 无 does not count."
+        ),
+        check=_no_output,
+        fail_example=RuleExample(_GOAL + _BENEFIT_ROW + "\n" + _SATISFACTION_ROW, "project"),
+        pass_example=RuleExample(_GOAL + _OUTPUT_ROW + "\n" + _BENEFIT_ROW + "\n" + _SATISFACTION_ROW, "project"),
+    ),
+    Rule(
+        code="PT102",
+        severity=Severity.ERROR,
+        scope=Scope.PROJECT,
+        title="No benefit indicator (效益指标)",
+        message="项目没有效益指标：每个项目至少要有一个适用的效益指标",
+        message_en="the project has no benefit indicator (效益指标); every project needs at least one that applies",
+        help=(
+            "Besides outputs, a project states what they achieve: 经济效益, 社会效益, 生态效益 or 可持续影响. Rows "
+            "marked 无 do not count; at least one benefit must apply."
+        ),
+        check=_no_benefit,
+        fail_example=RuleExample(_GOAL + _OUTPUT_ROW + "\n" + _SATISFACTION_ROW, "project"),
+        pass_example=RuleExample(_GOAL + _OUTPUT_ROW + "\n" + _BENEFIT_ROW + "\n" + _SATISFACTION_ROW, "project"),
+    ),
+    Rule(
+        code="PT103",
+        severity=Severity.WARNING,
+        scope=Scope.PROJECT,
+        title="No satisfaction indicator for a project that serves people",
+        message="项目服务于“{word}”等对象，但没有适用的满意度指标",
+        message_en="the project serves people (“{word}”) but has no satisfaction indicator (满意度指标) that applies",
+        help=(
+            "Where a project has service recipients, 88号 practice expects a 服务对象满意度指标, usually measured "
+            "by questionnaire (e.g. 满意度 ≥90%). The rule looks for words naming recipients (群众, 学生, 来访...) "
+            "in the project's name, purpose, goals and indicators. If nobody is served, suppress it with a reason."
+        ),
+        check=_no_satisfaction,
+        fail_example=RuleExample(_GOAL + _OUTPUT_ROW + "\n" + _BENEFIT_ROW, "project"),
+        pass_example=RuleExample(_GOAL + _OUTPUT_ROW + "\n" + _BENEFIT_ROW + "\n" + _SATISFACTION_ROW, "project"),
+    ),
+    Rule(
+        code="PT104",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="Indicator without a target value",
+        message="指标“{name}”没有指标值（填写为“{target}”）",
+        message_en="indicator “{name}” has no target value (written “{target}”)",
+        help=(
+            "Every named indicator needs a target: a comparator, a number and a unit (≥95%), or a graded "
+            "qualitative statement. 无 or / is only for a row whose whole level-2 does not apply, with 无 as its "
+            "name too."
+        ),
+        check=_no_target,
+        fail_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "来访登记完整率"\n'
+            'description = "登记信息完整的来访人次占比"\ntarget = "无"\nbasis = "工作要求"\n'
+        ),
+        pass_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "来访登记完整率"\n'
+            'description = "登记信息完整的来访人次占比"\ntarget = "≥98%"\nbasis = "工作要求"\n'
+        ),
+    ),
+    Rule(
+        code="PT105",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="Quantitative target without a unit",
+        message="指标“{name}”的指标值 {target} 没有计量单位",
+        message_en="the target {target} of indicator “{name}” has no unit of measure",
+        help=(
+            "A quantitative target needs its unit (计量单位): %, 个, 人次, 天, 万元, 小时/天... Write it in the target "
+            "(≥250天) so that the value can be compared and scored."
+        ),
+        check=_no_unit,
+        fail_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "数量指标"\nname = "接待来访人次"\n'
+            'description = "全年接待来访群众的人次"\ntarget = "≥500"\nbasis = "上年接待量"\n'
+        ),
+        pass_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "数量指标"\nname = "接待来访人次"\n'
+            'description = "全年接待来访群众的人次"\ntarget = "≥500人次"\nbasis = "上年接待量"\n'
+        ),
+    ),
+    Rule(
+        code="PT106",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="No basis for the target value (指标值确定依据)",
+        message="指标“{name}”没有指标值确定依据",
+        message_en="indicator “{name}” gives no basis for its target value (指标值确定依据)",
+        help=(
+            "Say why the target has its value: 计划标准 (the plan or budget), 行业标准, 历史标准 (past results), or "
+            "another standard the finance bureau accepts; free text such as 工作要求 or 调查问卷 is common. The "
+            "Hebei template makes this column mandatory; ignore the rule where the template has no such column."
+        ),
+        check=_no_basis,
+        fail_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "时效指标"\nname = "来信办理及时率"\n'
+            'description = "按期办结的来信占比"\ntarget = "≥95%"\n'
+        ),
+        pass_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "时效指标"\nname = "来信办理及时率"\n'
+            'description = "按期办结的来信占比"\ntarget = "≥95%"\nbasis = {text = "信访条例规定的办理期限", '
+            'category = "计划标准"}\n'
+        ),
+    ),
+    Rule(
+        code="PT107",
+        severity=Severity.ERROR,
+        scope=Scope.GOAL,
+        title="Goal without indicators",
+        message="目标“{content}”下没有任何指标",
+        message_en="goal “{content}” has no indicators",
+        help="Each goal (目标内容 / 分项绩效目标) is measured by at least one indicator; add one or merge the goal.",
+        check=_no_indicators,
+        fail_example=RuleExample('[[department.goals]]\ncontent = "按时足额发放工资、补贴"\n', "document"),
+        pass_example=RuleExample(
+            '[[department.goals]]\ncontent = "按时足额发放工资、补贴"\n\n[[department.goals.indicators]]\n'
+            'name = "工资、补贴发放"\ntarget = "根据发放期限按时间进度及时发放"\n',
+            "document",
+        ),
+    ),
+    Rule(
+        code="PT108",
+        severity=Severity.ERROR,
+        scope=Scope.GOAL,
+        title="Empty goal content",
+        message="目标内容为空（“{content}”）",
+        message_en="the goal's content is empty (“{content}”)",
+        help=(
+            "State the goal (年度总体目标 / 目标内容) in a sentence: what the money achieves this year. 88号 asks "
+            "for goals that are 指向明确 (specific)."
+        ),
+        check=_empty_content,
+        fail_example=RuleExample('[[goals]]\ncontent = "无"\n\n' + _ROWS, "project"),
+        pass_example=RuleExample(_GOAL + _ROWS, "project"),
+    ),
+    Rule(
+        code="PT109",
+        severity=Severity.WARNING,
+        scope=Scope.GOAL,
+        title="Goal content is a template placeholder",
+        message="目标内容“{content}”是模板占位文字，不是目标",
+        message_en="the goal's content “{content}” is the template's placeholder, not a goal",
+        help=(
+            "Templates print 目标内容1, 目标内容2... as placeholders; replace them with the goal itself (the seed "
+            "leaves 目标内容 1)."
+        ),
+        check=_placeholder,
+        fail_example=RuleExample('[[goals]]\ncontent = "目标内容 1"\n\n' + _ROWS, "project"),
+        pass_example=RuleExample(_GOAL + _ROWS, "project"),
+    ),
+    Rule(
+        code="PT110",
+        severity=Severity.INFO,
+        scope=Scope.INDICATOR,
+        title="Indicator without a description (绩效指标描述)",
+        message="指标“{name}”没有绩效指标描述",
+        message_en="indicator “{name}” has no description (绩效指标描述 / 指标解释)",
+        help=(
+            "A description says what is counted and how (分子/分母 for a rate), so that the target can be checked "
+            "at the end of the year."
+        ),
+        check=_no_description,
+        fail_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "信访事项办结率"\n'
+            'target = "≥90%"\nbasis = "工作要求"\n'
+        ),
+        pass_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "信访事项办结率"\n'
+            'description = "已办结信访事项占受理事项的比例"\ntarget = "≥90%"\nbasis = "工作要求"\n'
+        ),
+    ),
+    Rule(
+        code="PT111",
+        severity=Severity.INFO,
+        scope=Scope.DOCUMENT,
+        title="Budget year not printed",
+        message="{what}没有写明预算年度（按 {year} 年处理）",
+        message_en="the budget year is not printed for {what_en} ({year} is assumed)",
+        help=(
+            "A target table belongs to one budget year; print it in the title. perftarget keeps an assumed year "
+            "marked with year_assumed so that nobody mistakes it for a printed one."
+        ),
+        check=_year_assumed,
+        fail_example=RuleExample("year_assumed = true\n", "project"),
+        pass_example=RuleExample("year = 2022\n", "project"),
+    ),
+)

@@ -1,0 +1,232 @@
+"""PT4xx money and plan: the budget adds up, costs fit in it, the spending plan is sound."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Final
+
+from perftarget._review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._schedule import Checkpoint, SpendingSchedule
+from perftarget._units import convert, dimension_of
+from perftarget.rules._common import is_cost, is_row, shown, target_text
+
+__all__ = ["RULES", "time_progress"]
+
+_HUNDRED: Final = Decimal(100)
+_TWELVE: Final = Decimal(12)
+
+
+def time_progress(schedule: SpendingSchedule, checkpoint: Checkpoint) -> Decimal:
+    """The linear time progress (序时进度) at a checkpoint, in percent.
+
+    At a month end it is months elapsed / 12 (the way tables state it: 3月底 25 %,
+    10月底 83.33 %); at another date, days elapsed / days in the fiscal year.
+    """
+    start, day = dt.date(schedule.fiscal_year, schedule.start_month, 1), checkpoint.date
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        months = (day.year - start.year) * 12 + day.month - start.month + 1
+        return Decimal(months) * _HUNDRED / _TWELVE
+    end = schedule.end
+    elapsed = (day - start).days + 1
+    return Decimal(elapsed) * _HUNDRED / Decimal((end - start).days + 1)
+
+
+def _parts_above_total(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    budget = project.budget
+    for field, part, zh in (("fiscal", budget.fiscal, "财政资金"), ("other", budget.other, "其他资金")):
+        if part is not None and part > budget.total:
+            yield ctx.violation(
+                f"budget.{field}",
+                part=zh,
+                part_en=field,
+                amount=format_decimal(part),
+                total=format_decimal(budget.total),
+            )
+
+
+def _zero_budget(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    if project.budget.total.is_zero():
+        yield ctx.violation("budget.total")
+
+
+def _cost_above_budget(ctx: RuleContext) -> Iterator[Violation]:
+    indicator, project = ctx.indicator, ctx.project
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if project is None or not is_row(indicator) or not is_cost(indicator):
+        return
+    target = indicator.target
+    if not target.is_quantitative or target.value is None or dimension_of(target.unit)[0] != "money":
+        return
+    amount = convert(target.value, target.unit, "万元")
+    if amount > project.budget.total:
+        yield ctx.violation(
+            "target",
+            name=shown(indicator),
+            target=target_text(target),
+            amount=format_decimal(amount),
+            budget=format_decimal(project.budget.total),
+        )
+
+
+def _multi_year_share(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    schedule = project.schedule
+    if schedule is None or not schedule.multi_year or not schedule.checkpoints:
+        return
+    last = schedule.checkpoints[-1]
+    if last.percent < _HUNDRED:
+        yield ctx.violation(
+            f"schedule.checkpoints[{len(schedule.checkpoints) - 1}]",
+            label=last.display_label,
+            percent=format_decimal(last.percent),
+            rest=format_decimal(_HUNDRED - last.percent),
+        )
+
+
+def _below_time_progress(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    schedule = project.schedule
+    if schedule is None:
+        return
+    for index, checkpoint in enumerate(schedule.checkpoints):
+        progress = time_progress(schedule, checkpoint)
+        if checkpoint.percent < progress:
+            yield ctx.violation(
+                f"schedule.checkpoints[{index}]",
+                label=checkpoint.display_label,
+                percent=format_decimal(checkpoint.percent),
+                progress=format_decimal(progress),
+            )
+
+
+def _no_plan(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    if project.schedule is None or not project.schedule.checkpoints:
+        yield ctx.violation("schedule")
+
+
+def _plan(october: int, december: int, *, multi_year: bool = False) -> str:
+    flag = "multi_year = true\n" if multi_year else ""
+    return (
+        f"[schedule]\nfiscal_year = 2022\n{flag}checkpoints = [\n"
+        '    {date = 2022-03-31, percent = 25, label = "3月底"},\n'
+        '    {date = 2022-06-30, percent = 50, label = "6月底"},\n'
+        f'    {{date = 2022-10-31, percent = {october}, label = "10月底"}},\n'
+        f'    {{date = 2022-12-31, percent = {december}, label = "12月底"}},\n'
+        "]\n"
+    )
+
+
+def _cost_row(target: str) -> str:
+    return (
+        '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "成本指标"\nname = "值班费总额"\n'
+        f'description = "全年驻京值班费用"\ntarget = "{target}"\nbasis = "差旅保险标准"\n'
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        code="PT401",
+        severity=Severity.ERROR,
+        scope=Scope.PROJECT,
+        title="Budget part larger than the total",
+        message="{part} {amount} 万元超过预算总额 {total} 万元",
+        message_en="the {part_en} part of the budget, {amount} 万元, is larger than the total {total} 万元",
+        help=(
+            "预算数 = 财政资金 + 其他资金. When all three are given perftarget checks the sum when the table is read; "
+            "when one part is blank, a part larger than the total is still impossible. Check the amounts (万元)."
+        ),
+        check=_parts_above_total,
+        fail_example=RuleExample("budget = {total = 10.00, fiscal = 12.00}\n", "project"),
+        pass_example=RuleExample("budget = {total = 12.00, fiscal = 10.00}\n", "project"),
+    ),
+    Rule(
+        code="PT402",
+        severity=Severity.WARNING,
+        scope=Scope.PROJECT,
+        title="Budget total is zero",
+        message="预算总额为 0：绩效目标无从与资金匹配",
+        message_en="the budget total is 0: the targets cannot be matched to any money",
+        help=(
+            "A project target table accompanies a budget request; with no money, outputs and costs cannot be "
+            "matched (相应匹配) and the execution rate cannot be computed. Enter the budget in 万元."
+        ),
+        check=_zero_budget,
+        fail_example=RuleExample("budget = {total = 0}\n", "project"),
+        pass_example=RuleExample("budget = {total = 10.00}\n", "project"),
+    ),
+    Rule(
+        code="PT403",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="Cost target above the budget",
+        message="成本指标“{name}”的指标值 {target}（{amount} 万元）超过项目预算 {budget} 万元",
+        message_en="cost indicator “{name}” has the target {target} ({amount} 万元), above the budget of {budget} 万元",
+        help=(
+            "Outputs and costs must match the money (相应匹配, 88号): a cost indicator cannot plan to spend more than "
+            "the project's budget. Lower the target or correct the budget (amounts are compared in 万元; unit "
+            "costs such as 万元/人 are not compared)."
+        ),
+        check=_cost_above_budget,
+        fail_example=RuleExample(_cost_row("≤90万元") + "\n", "indicators"),
+        pass_example=RuleExample(_cost_row("≤10万元") + "\n", "indicators"),
+    ),
+    Rule(
+        code="PT404",
+        severity=Severity.INFO,
+        scope=Scope.PROJECT,
+        title="Multi-year plan ends below 100 %",
+        message="多年度项目：资金支出计划到{label}累计 {percent}%，其余 {rest}% 在以后年度支出",
+        message_en=(
+            "multi-year project: the plan reaches {percent}% by {label}; the other {rest}% is spent in later years"
+        ),
+        help=(
+            "A plan must reach 100 % by the end of the year unless the project is declared multi-year "
+            "(multi_year = true). For such a project, check that the carried-over share is intended and budgeted."
+        ),
+        check=_multi_year_share,
+        fail_example=RuleExample(_plan(50, 60, multi_year=True), "project"),
+        pass_example=RuleExample(_plan(85, 100, multi_year=True), "project"),
+    ),
+    Rule(
+        code="PT405",
+        severity=Severity.INFO,
+        scope=Scope.PROJECT,
+        title="Spending plan behind the linear time progress",
+        message="资金支出计划到{label}累计 {percent}%，低于序时进度 {progress}%",
+        message_en="the spending plan reaches {percent}% by {label}, below the linear time progress of {progress}%",
+        help=(
+            "序时进度 is the share of the year elapsed (10月底: 10/12 = 83.33 %). A plan behind it is allowed, but "
+            "monitoring will compare spending with both the plan and the time progress, so a slow plan should be "
+            "intended (e.g. payments due at year end)."
+        ),
+        check=_below_time_progress,
+        fail_example=RuleExample(_plan(75, 100), "project"),
+        pass_example=RuleExample(_plan(85, 100), "project"),
+    ),
+    Rule(
+        code="PT406",
+        severity=Severity.INFO,
+        scope=Scope.PROJECT,
+        title="No spending plan",
+        message="项目没有资金支出计划",
+        message_en="the project has no spending plan (资金支出计划)",
+        help=(
+            "The Hebei template asks for the cumulative share of the budget to be spent by 3月底, 6月底, 10月底 and "
+            "12月底; in-year monitoring compares spending with it. Ignore the rule where the template has no plan."
+        ),
+        check=_no_plan,
+        fail_example=RuleExample("schedule = {fiscal_year = 2022, checkpoints = []}\n", "project"),
+        pass_example=RuleExample(_plan(85, 100), "project"),
+    ),
+)

@@ -1,0 +1,273 @@
+"""PT3xx quality of targets: quantified, in the right unit, reachable, pointing the right way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Final
+
+from perftarget._levels import Level2
+from perftarget._review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._threshold import Comparator
+from perftarget._units import dimension_of
+from perftarget.rules._common import COST_LEVEL2, is_cost, is_row, label, row, shown, target_text
+from perftarget.rules._text import RATE_UNITS, direction_of, is_growth, rate_kind, restates_spending
+
+__all__ = ["RULES"]
+
+_HUNDRED: Final = Decimal(100)
+_RATE_CEILING: Final = {"%": _HUNDRED, "‰": Decimal(1000)}
+_NUMERIC_LEVEL2: Final = frozenset({Level2.QUANTITY, *COST_LEVEL2})
+
+
+def _rate_text(name: str, description: str) -> tuple[str, str] | None:
+    """The text that names a rate (the name first, then the description) and its kind."""
+    for text in (name, description):
+        kind = rate_kind(text)
+        if kind is not None:
+            return text.strip(), kind
+    return None
+
+
+def _qualitative_for_number(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if not indicator.target.is_qualitative or not is_row(indicator):
+        return
+    if indicator.level2 in _NUMERIC_LEVEL2:
+        yield ctx.violation(
+            "target",
+            name=shown(indicator),
+            target=target_text(indicator.target),
+            why=f"它是{label(indicator.level2)}",
+            why_en=f"it is a {label(indicator.level2)} indicator",
+        )
+        return
+    found = _rate_text(indicator.name, indicator.description)
+    if found is not None:
+        yield ctx.violation(
+            "target",
+            name=shown(indicator),
+            target=target_text(indicator.target),
+            why=f"“{found[0]}”是比率",
+            why_en=f"“{found[0]}” names a rate",
+        )
+
+
+def _rate_unit(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    target = indicator.target
+    if not target.is_quantitative or not target.unit or target.unit in RATE_UNITS:
+        return
+    found = _rate_text(indicator.name, indicator.description)
+    if found is None:
+        return
+    text, kind = found
+    if kind == "satisfaction" and target.unit == "分":
+        return  # satisfaction scored in points (满意度 ≥90分) is a common, legitimate form
+    yield ctx.violation("target", text=text, target=target_text(target), unit=target.unit)
+
+
+def _rate_above_hundred(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    target = indicator.target
+    if not target.is_quantitative or target.value is None:
+        return
+    ceiling = _RATE_CEILING.get(target.unit)
+    if ceiling is None or is_growth(indicator.name) or is_growth(indicator.description):
+        return
+    comparator = target.comparator
+    value = target.value
+    if (comparator in (Comparator.GE, Comparator.EQ, Comparator.BETWEEN) and value > ceiling) or (
+        comparator is Comparator.GT and value >= ceiling
+    ):
+        yield ctx.violation(
+            "target",
+            name=shown(indicator),
+            target=target_text(target),
+            ceiling=f"{format_decimal(ceiling)}{target.unit}",
+        )
+
+
+def _wrong_direction(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    target = indicator.target
+    if not target.is_quantitative or target.comparator is None:
+        return
+    wants_higher = target.comparator.higher_is_better
+    if wants_higher is None or target.inferred:
+        return
+    higher = direction_of(indicator.name)
+    if higher is None:
+        higher = direction_of(indicator.description)
+    if higher is None or higher == wants_higher:
+        return
+    yield ctx.violation(
+        "target",
+        name=shown(indicator),
+        target=target_text(target),
+        says="越高越好" if higher else "越低越好",
+        says_en="higher is better" if higher else "lower is better",
+        comparator=target.comparator.value,
+    )
+
+
+def _restates_spending(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if ctx.project is None or not is_row(indicator):
+        return
+    if restates_spending(indicator.name):
+        yield ctx.violation("name", name=indicator.name.strip(), target=target_text(indicator.target))
+
+
+def _cost_not_money(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if ctx.project is None or not is_row(indicator) or not is_cost(indicator):
+        return
+    target = indicator.target
+    if target.is_quantitative and dimension_of(target.unit)[0].split("/", 1)[0] == "money":
+        return
+    yield ctx.violation(
+        "target", name=shown(indicator), target=target_text(target), level=label(indicator.level2 or indicator.level1)
+    )
+
+
+def _inferred(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    target = indicator.target
+    if target.is_quantitative and target.inferred and target.comparator is not None:
+        yield ctx.violation(
+            "target", name=shown(indicator), target=target_text(target), comparator=target.comparator.value
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        code="PT301",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Qualitative target where a number is expected",
+        message="指标“{name}”的指标值“{target}”是定性表述，但{why}，应当量化",
+        message_en="indicator “{name}” has the qualitative target “{target}”, but {why_en}: give a number",
+        help=(
+            "88号 asks for targets that are 细化量化: use a qualitative statement only when the result cannot be "
+            "counted, and then in graded form (好/较好/一般/差). Quantity and cost indicators, and indicators named "
+            "as rates (…率, 占比), are numbers by nature."
+        ),
+        check=_qualitative_for_number,
+        fail_example=RuleExample(row("产出指标/数量指标", "接待来访群众", "全年接待来访群众的人次", "应接尽接")),
+        pass_example=RuleExample(row("产出指标/数量指标", "接待来访群众", "全年接待来访群众的人次", "≥500人次")),
+    ),
+    Rule(
+        code="PT302",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Rate-named indicator with a non-rate unit",
+        message="“{text}”按名称是比率，但指标值 {target} 的单位是“{unit}”，不是 % 或 ‰",
+        message_en="“{text}” is named as a rate, but its target {target} is in “{unit}”, not % or ‰",
+        help=(
+            "A name or description ending in 率 (or containing 占比, 比例) promises a share, so the target should "
+            "be in % or ‰ (出勤率 ≥95%). Either express the target as a share or rename the indicator after what "
+            "is measured (出勤时长 ≥8小时/天). 频率, 效率 and satisfaction in points (满意度 ≥90分) are not flagged."
+        ),
+        check=_rate_unit,
+        fail_example=RuleExample(row("产出指标/数量指标", "工作日保障单位运转", "在岗人员出勤率", "≥8 小时/天")),
+        pass_example=RuleExample(
+            row("产出指标/数量指标", "工作日在岗人员出勤率", "在岗人员出勤天数占工作日的比例", "≥95%")
+        ),
+    ),
+    Rule(
+        code="PT303",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="Rate target above 100 %",
+        message="指标“{name}”的指标值 {target} 超过 {ceiling}，比率达不到",
+        message_en="indicator “{name}” has the target {target}, above {ceiling}: a share cannot reach it",
+        help=(
+            "A share cannot exceed 100 % (1000 ‰), so a target above it (or > 100 %) can never be met. Growth and "
+            "change rates (增长率, 提高, 同比) may exceed 100 % and are not flagged."
+        ),
+        check=_rate_above_hundred,
+        fail_example=RuleExample(row("产出指标/质量指标", "信访事项按期办结率", "按期办结事项占比", "≥105%")),
+        pass_example=RuleExample(row("产出指标/质量指标", "信访事项按期办结率", "按期办结事项占比", "≥95%")),
+    ),
+    Rule(
+        code="PT304",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Comparator contradicts the name",
+        message="指标“{name}”按名称{says}，但指标值 {target} 使用了“{comparator}”",
+        message_en="indicator “{name}” reads as {says_en}, but its target {target} uses “{comparator}”",
+        help=(
+            "满意度, 合格率, 覆盖率 and the like are better when higher, so their target is ≥ (or >); 投诉, 差错, "
+            "事故, 不合格率 are better when lower, so ≤ (or <). The direction decides how the indicator is scored."
+        ),
+        check=_wrong_direction,
+        fail_example=RuleExample(
+            row("满意度指标/服务对象满意度指标", "来访群众满意度", "问卷中满意的来访群众占比", "≤90%", "调查问卷")
+        ),
+        pass_example=RuleExample(
+            row("满意度指标/服务对象满意度指标", "来访群众满意度", "问卷中满意的来访群众占比", "≥90%", "调查问卷")
+        ),
+    ),
+    Rule(
+        code="PT305",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Spending restated as an output",
+        message="指标“{name}”（{target}）是对资金支出的复述（投入类指标），不是项目的产出或效益",
+        message_en=(
+            "indicator “{name}” ({target}) restates spending the money (an input), not what the project delivers"
+        ),
+        help=(
+            "资金执行率 = 100%, 足额保障率, 按进度支付资金: spending the budget is the input, scored separately as "
+            "预算执行率 (10 points). Indicators should say what the money buys (outputs) and achieves (benefits)."
+        ),
+        check=_restates_spending,
+        fail_example=RuleExample(
+            row("产出指标/时效指标", "按时间进度要求支付使用资金", "月度时序", "按时发放", "发放期限")
+        ),
+        pass_example=RuleExample(
+            row("产出指标/时效指标", "劝返信息报送及时率", "按规定时限报送的劝返信息占比", "≥98%", "信访工作规定")
+        ),
+    ),
+    Rule(
+        code="PT306",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Cost indicator that is not an amount of money",
+        message="“{level}”下的指标“{name}”的指标值 {target} 不是金额",
+        message_en="indicator “{name}” under “{level}” has the target {target}, which is not an amount of money",
+        help=(
+            "成本指标 (and 101号's 经济成本指标) state what the output costs: a total or a unit cost in 元 or 万元 "
+            "(≤2万元/人, ≤10万元), so that it can be matched against the budget. A share or a qualitative statement "
+            "belongs under 质量指标."
+        ),
+        check=_cost_not_money,
+        fail_example=RuleExample(row("产出指标/成本指标", "经费支出准确率", "准确率", "≥98%", "差旅保险标准")),
+        pass_example=RuleExample(
+            row("产出指标/成本指标", "人均值班费用", "值班人员人均费用", "≤2万元/人", "差旅保险标准")
+        ),
+    ),
+    Rule(
+        code="PT307",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Target without a comparator",
+        message="指标“{name}”的指标值 {target} 没有计算符号，按“{comparator}”理解",
+        message_en="the target {target} of indicator “{name}” has no comparator; it is read as “{comparator}”",
+        help=(
+            "Write the comparator (≥, ≤, =, >, <) in the target. A bare value is read as ≥ (the way published "
+            "self-evaluations score it), which is wrong for costs and other lower-is-better indicators."
+        ),
+        check=_inferred,
+        fail_example=RuleExample(row("产出指标/质量指标", "来信办理及时率", "按期办结的来信占比", "100%")),
+        pass_example=RuleExample(row("产出指标/质量指标", "来信办理及时率", "按期办结的来信占比", "=100%")),
+    ),
+)

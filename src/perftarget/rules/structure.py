@@ -1,0 +1,299 @@
+"""PT2xx structure: the indicator tree is one national tree, without duplicates or stray 无."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from perftarget._levels import Level1, Level2
+from perftarget._model import Goal
+from perftarget._review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
+from perftarget.rules._common import is_row, label, row, shown, target_text
+from perftarget.rules._text import is_not_applicable_text, normalize_name
+
+__all__ = ["RULES"]
+
+
+def _unknown_level1(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    value = indicator.level1
+    if isinstance(value, str) and not is_not_applicable_text(value):
+        yield ctx.violation("level1", label=value.strip())
+
+
+def _suggest_level2(text: str) -> tuple[str, str]:
+    for word, member in (
+        ("满意", Level2.SERVICE_SATISFACTION),
+        ("社会效益", Level2.SOCIAL_BENEFIT),
+        ("经济效益", Level2.ECONOMIC_BENEFIT),
+        ("生态", Level2.ECOLOGICAL_BENEFIT),
+        ("可持续", Level2.SUSTAINABILITY),
+        ("数量", Level2.QUANTITY),
+        ("质量", Level2.QUALITY),
+        ("时效", Level2.TIMELINESS),
+    ):
+        if word in text:
+            return f"，可改为“{member.label}”", f"; use “{member.label}”"
+    return "", ""
+
+
+def _unknown_level2(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    value = indicator.level2
+    if isinstance(value, str) and not is_not_applicable_text(value):
+        text = value.strip()
+        suggestion, suggestion_en = _suggest_level2(text)
+        yield ctx.violation("level2", label=text, suggestion=suggestion, suggestion_en=suggestion_en)
+
+
+def _missing_level(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if ctx.project is None:
+        return  # department narratives have no levels
+    for field, value, what in (("level1", indicator.level1, "一级"), ("level2", indicator.level2, "二级")):
+        if value is None or (isinstance(value, str) and is_not_applicable_text(value)):
+            english = "level-1" if field == "level1" else "level-2"
+            yield ctx.violation(field, name=shown(indicator), what=what, what_en=english)
+
+
+def _schema_of(level1: object, level2: object) -> str | None:
+    if level2 is Level2.COST:
+        return "classic"
+    if (
+        level1 is Level1.COST
+        or level2 is Level2.ECONOMIC_COST
+        or level2 is Level2.SOCIAL_COST
+        or level2 is Level2.ECOLOGICAL_COST
+    ):
+        return "core2021"
+    return None
+
+
+def _mixed_schema(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    first: tuple[str, str, str] | None = None  # (schema, path, label)
+    for path, indicator in project.iter_indicators():
+        schema = _schema_of(indicator.level1, indicator.level2)
+        if schema is None:
+            continue
+        here = f"{label(indicator.level1)}/{label(indicator.level2)}".rstrip("/")
+        if first is None:
+            first = (schema, path, here)
+        elif schema != first[0]:
+            yield ctx.violation(
+                f"{path}.level1",
+                label=here,
+                other=first[2],
+                other_path=ctx.path_of(first[1]),
+                schema=_SCHEMA_ZH[schema],
+                other_schema=_SCHEMA_ZH[first[0]],
+                schema_en=_SCHEMA_EN[schema],
+                other_schema_en=_SCHEMA_EN[first[0]],
+            )
+            return
+
+
+_SCHEMA_ZH = {"classic": "88号/10号", "core2021": "101号"}
+_SCHEMA_EN = {"classic": "classic (88号/10号)", "core2021": "core2021 (101号)"}
+
+
+def _table_goals(ctx: RuleContext) -> Iterator[tuple[str, tuple[Goal, ...]]]:
+    document = ctx.document
+    if document.department is not None:
+        yield ctx.department_path, document.department.goals
+    for index, project in enumerate(document.projects):
+        yield ctx.project_path(index), project.goals
+
+
+def _duplicates(ctx: RuleContext) -> Iterator[Violation]:
+    for table, goals in _table_goals(ctx):
+        names: dict[str, str] = {}
+        keys: dict[str, str] = {}
+        prefix = f"{table}.goals" if table else "goals"
+        for g, goal in enumerate(goals):
+            for i, indicator in enumerate(goal.indicators):
+                path = f"{prefix}[{g}].indicators[{i}]"
+                if indicator.key is not None:
+                    earlier = keys.setdefault(indicator.key, path)
+                    if earlier != path:
+                        yield Violation(
+                            f"{path}.key",
+                            {"what": "指标键", "what_en": "key", "name": indicator.key, "other": earlier},
+                        )
+                if not is_row(indicator):
+                    continue
+                normalized = normalize_name(indicator.name)
+                if not normalized:
+                    continue
+                earlier = names.setdefault(normalized, path)
+                if earlier != path:
+                    yield Violation(
+                        f"{path}.name",
+                        {"what": "指标名称", "what_en": "name", "name": indicator.name.strip(), "other": earlier},
+                    )
+
+
+def _not_applicable_row(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if not indicator.target.is_applicable and is_not_applicable_text(indicator.name):
+        level = label(indicator.level2) or label(indicator.level1) or "（未分级）"
+        yield ctx.violation("target", level=level)
+
+
+def _named_not_applicable(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if indicator.target.is_applicable and is_not_applicable_text(indicator.name):
+        yield ctx.violation("name", name=indicator.name.strip() or "（空）", target=target_text(indicator.target))
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        code="PT201",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Unknown level-1 label",
+        message="一级指标“{label}”不在国家指标体系中（产出、效益、满意度、成本指标）",
+        message_en="level-1 “{label}” is not in either national tree (产出, 效益, 满意度, 成本指标)",
+        help=(
+            "perftarget keeps a label it does not know as text, but scoring and the other rules only understand the "
+            "national level-1s: 产出指标, 效益指标, 满意度指标 and (101号) 成本指标. Points printed in the cell "
+            "(产出指标(50分)) are understood."
+        ),
+        check=_unknown_level1,
+        fail_example=RuleExample(
+            row("成效指标/社会效益指标", "矛盾纠纷化解率", "化解的矛盾纠纷占受理数的比例", "≥90%")
+        ),
+        pass_example=RuleExample(
+            row("效益指标/社会效益指标", "矛盾纠纷化解率", "化解的矛盾纠纷占受理数的比例", "≥90%")
+        ),
+    ),
+    Rule(
+        code="PT202",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Unknown level-2 label",
+        message="二级指标“{label}”不在国家指标体系中{suggestion}",
+        message_en="level-2 “{label}” is not in either national tree{suggestion_en}",
+        help=(
+            "Real tables print variants such as 社会公众或服务对象满意度指标. perftarget keeps the text, but only "
+            "the national level-2s (数量/质量/时效/成本指标, 经济/社会/生态效益指标, 可持续影响指标, "
+            "服务对象满意度指标, and the 101号 cost level-2s) are understood by scoring and by the other rules."
+        ),
+        check=_unknown_level2,
+        fail_example=RuleExample(
+            row(
+                "满意度指标/社会公众或服务对象满意度指标",
+                "来访群众满意度",
+                "问卷中满意的来访群众占比",
+                "≥90%",
+                "调查问卷",
+            )
+        ),
+        pass_example=RuleExample(
+            row("满意度指标/服务对象满意度指标", "来访群众满意度", "问卷中满意的来访群众占比", "≥90%", "调查问卷")
+        ),
+    ),
+    Rule(
+        code="PT203",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="Indicator without its level-1 or level-2",
+        message="项目表中的指标“{name}”没有{what}指标",
+        message_en="indicator “{name}” of a project table has no {what_en} indicator",
+        help=(
+            "In a project table every 三级指标 sits under a 一级 and a 二级指标; without them it cannot be weighted "
+            "or scored. (Department narratives may list indicators without levels.)"
+        ),
+        check=_missing_level,
+        fail_example=RuleExample(
+            '[[indicators]]\nname = "来信办理及时率"\ndescription = "按期办结的来信占比"\ntarget = "≥95%"\n'
+            'basis = "工作要求"\n'
+        ),
+        pass_example=RuleExample(row("产出指标/时效指标", "来信办理及时率", "按期办结的来信占比", "≥95%")),
+    ),
+    Rule(
+        code="PT204",
+        severity=Severity.ERROR,
+        scope=Scope.PROJECT,
+        title="Two indicator trees mixed in one table",
+        message="“{label}”属于{schema}指标体系，但本表 {other_path} 的“{other}”属于{other_schema}指标体系",
+        message_en=(
+            "“{label}” belongs to the {schema_en} tree, but “{other}” at {other_path} belongs to the "
+            "{other_schema_en} tree"
+        ),
+        help=(
+            "A table follows one tree: either the 88号/10号 tree, where 成本指标 is a level-2 under 产出指标, or the "
+            "101号 (2021) tree, where 成本指标 is a level-1 with 经济/社会/生态环境成本指标 under it. Move the cost "
+            "indicators to one of the two places."
+        ),
+        check=_mixed_schema,
+        fail_example=RuleExample(
+            row("产出指标/成本指标", "人均值班费用", "值班人员人均费用", "≤2万元/人", "差旅保险标准")
+            + "\n"
+            + row("成本指标/经济成本指标", "值班费总额", "全年值班费用", "≤10万元", "预算批复"),
+        ),
+        pass_example=RuleExample(
+            row("产出指标/成本指标", "人均值班费用", "值班人员人均费用", "≤2万元/人", "差旅保险标准")
+            + "\n"
+            + row("产出指标/成本指标", "值班费总额", "全年值班费用", "≤10万元", "预算批复"),
+        ),
+    ),
+    Rule(
+        code="PT205",
+        severity=Severity.WARNING,
+        scope=Scope.DOCUMENT,
+        title="Duplicate indicator",
+        message="{what}“{name}”与同表 {other} 重复",
+        message_en="the {what_en} “{name}” repeats the one at {other} in the same table",
+        help=(
+            "Each indicator appears once in a table (names are compared ignoring spaces and punctuation; keys "
+            "exactly). A repeated indicator is counted and scored twice; merge the rows or tell them apart."
+        ),
+        check=_duplicates,
+        fail_example=RuleExample(row("产出指标/质量指标", "驻京值班天数", "全年驻京值班的天数", "≥240天")),
+        pass_example=RuleExample(row("产出指标/质量指标", "值班记录完整率", "值班记录完整的天数占比", "≥98%")),
+    ),
+    Rule(
+        code="PT206",
+        severity=Severity.INFO,
+        scope=Scope.INDICATOR,
+        title="Level-2 marked 无 (not applicable)",
+        message="二级指标“{level}”填写为“无”（不适用），该项不计入指标",
+        message_en="level-2 “{level}” is marked 无 (not applicable) and has no indicator",
+        help=(
+            "A row of 无 says that a level-2 does not apply to the project, which is allowed, but it narrows what "
+            "the table measures. Check that the project really has no such effect."
+        ),
+        check=_not_applicable_row,
+        fail_example=RuleExample(row("效益指标/生态效益指标", "无", "无", "无", "无")),
+        pass_example=RuleExample(
+            row(
+                "效益指标/可持续影响指标",
+                "重点敏感时期覆盖率",
+                "对重大时间节点的维稳安排情况",
+                "≥95%",
+                "保障维稳工作效果",
+            )
+        ),
+    ),
+    Rule(
+        code="PT207",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="Indicator named 无 with a target",
+        message="指标名称为“{name}”，却有指标值 {target}",
+        message_en="the indicator is named “{name}” but has the target {target}",
+        help=(
+            "无 (or /) as the name marks a row that does not apply; such a row has no target. Either name the "
+            "indicator or mark the whole row 无."
+        ),
+        check=_named_not_applicable,
+        fail_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "≥95%", "无")),
+        pass_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "无", "无")),
+    ),
+)
