@@ -39,17 +39,47 @@ def test_show_english_markdown_html_json(capsys, seed_path):
     assert pt.loads(out) == pt.load(seed_path)
 
 
-def test_check_ok_and_bad(capsys, seed_path, tmp_path):
-    """check exits 0 on a good file, 1 with every problem of a bad one."""
+def test_check_reviews_the_seed(capsys, seed_path):
+    """check prints each finding with code, severity, path and message; warnings alone exit 0."""
     code, out, _ = run(capsys, "check", str(seed_path))
     assert code == EXIT_OK
+    assert "PT501 warning department.goals[1].indicators[0].target" in out
+    assert "PT302 warning projects[0].goals[0].indicators[0].target" in out
+    assert out.rstrip().endswith("0 个错误，6 个警告，5 个提示")
+
+
+def test_check_select_ignore_lang_json(capsys, seed_path):
+    """--select/--ignore filter rules like a linter; --format json gives the findings as data."""
+    code, out, _ = run(capsys, "check", str(seed_path), "--select", "PT3", "--ignore", "PT305", "--lang", "en")
+    assert code == EXIT_OK
+    assert out.count("PT3") == 2
+    assert "0 errors, 2 warnings, 0 info" in out
+    code, out, _ = run(capsys, "check", str(seed_path), "--format", "json", "--select", "PT501")
+    (result,) = json.loads(out)
+    assert [f["code"] for f in result["findings"]] == ["PT501"]
+    assert result["findings"][0]["severity"] == "warning"
+
+
+def test_check_exit_1_on_error_findings(capsys, seed_path, tmp_path):
+    """A finding of error severity makes check exit 1 (severity raised by a config file)."""
+    config = tmp_path / "perftarget.toml"
+    config.write_text('[tool.perftarget]\nseverity = {PT302 = "error"}\n', encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(seed_path), "--config", str(config))
+    assert code == EXIT_FINDINGS
+    assert "PT302 error" in out
+
+
+def test_check_bad_file_does_not_stop_the_others(capsys, seed_path, tmp_path):
+    """A file that cannot be read is reported with every problem; the others are still reviewed; exit 2."""
     bad = tmp_path / "bad.toml"
     bad.write_text("schema_version = 1\nfoo = 1\nprojects = 3\n", encoding="utf-8")
-    code, out, _ = run(capsys, "check", str(bad), "--format", "json")
-    assert code == EXIT_FINDINGS
-    (result,) = json.loads(out)
-    assert result["ok"] is False
-    assert len(result["problems"]) == 2
+    code, out, _ = run(capsys, "check", str(bad), str(seed_path), "--format", "json")
+    assert code == EXIT_BAD_INPUT
+    broken, seed = json.loads(out)
+    assert broken["readable"] is False
+    assert len(broken["problems"]) == 2
+    assert seed["readable"] is True
+    assert len(seed["findings"]) == 11
 
 
 def test_check_folder(capsys, seed_path, tmp_path):
@@ -58,7 +88,7 @@ def test_check_folder(capsys, seed_path, tmp_path):
     pt.dump(pt.load(seed_path), tmp_path / "b.toml")
     code, out, _ = run(capsys, "check", str(tmp_path))
     assert code == EXIT_OK
-    assert out.count(": ok") == 2
+    assert out.count("PT501") == 2
 
 
 def test_bad_input_is_one_message_exit_2(capsys, tmp_path):

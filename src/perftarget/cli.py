@@ -18,6 +18,7 @@ from perftarget._actuals import load_actuals
 from perftarget._display import markdown_table, render_document, text_table
 from perftarget._model import Document, ProjectTargets
 from perftarget._monitoring import MonitoringReport, load_payments, monitor, monitor_series
+from perftarget._review import Finding, ReviewConfig, Severity, load_config, review
 from perftarget._schema import json_schema
 from perftarget._scoring import ProjectEvaluation, ScoringPolicy, evaluate, evaluate_document
 from perftarget._serialization import dump, dumps, load, to_dict
@@ -122,34 +123,81 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 def _summary(document: Document, lang: str) -> str:
     indicators = sum(len(p.indicators) for p in document.projects)
+    findings = _counts(review(document), lang)
     if lang == "zh":
-        return f"\n已读取并校验：{len(document.projects)} 个项目表，{indicators} 个三级指标。\n"
-    return f"\nRead and validated: {len(document.projects)} project table(s), {indicators} indicators.\n"
+        return (
+            f"\n已读取并校验：{len(document.projects)} 个项目表，{indicators} 个三级指标。"
+            f"审核：{findings}（perftarget check 查看详情）。\n"
+        )
+    return (
+        f"\nRead and validated: {len(document.projects)} project table(s), {indicators} indicators. "
+        f"Review: {findings} (details: perftarget check).\n"
+    )
+
+
+def _config(args: argparse.Namespace) -> ReviewConfig | None:
+    """The review configuration: --config, else perftarget.toml or pyproject.toml in the working folder."""
+    if args.config is not None:
+        return load_config(args.config)
+    for name in ("perftarget.toml", "pyproject.toml"):
+        if Path(name).is_file():
+            return load_config(name)
+    return None
+
+
+def _selectors(values: Sequence[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _counts(findings: Sequence[Finding], lang: str) -> str:
+    tally = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        tally[finding.severity] += 1
+    if lang == "zh":
+        return (
+            f"{tally[Severity.ERROR]} 个错误，{tally[Severity.WARNING]} 个警告，{tally[Severity.INFO]} 个提示"
+        )
+    return f"{tally[Severity.ERROR]} errors, {tally[Severity.WARNING]} warnings, {tally[Severity.INFO]} info"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     paths = _files(args.files)
+    config = _config(args)
+    select, ignore = _selectors(args.select), _selectors(args.ignore)
     results: list[dict[str, Any]] = []
     worst = EXIT_OK
     for path in Progress(len(paths)).wrap(paths):
         try:
-            _load(path)
+            document = _load(path)
         except PerftargetError as exc:
-            problems = getattr(exc, "problems", ())
-            listed = [str(p) for p in problems] if isinstance(problems, tuple) else []
-            results.append({"file": str(path), "ok": False, "problems": listed or [str(exc)]})
-            worst = EXIT_FINDINGS
+            problems = getattr(exc, "problems", None)
+            listed = [str(p) for p in problems] if isinstance(problems, tuple) and problems else [str(exc)]
+            results.append({"file": str(path), "readable": False, "problems": listed, "findings": []})
+            worst = EXIT_BAD_INPUT
             continue
-        results.append({"file": str(path), "ok": True, "problems": []})
+        findings = review(document, select=select, ignore=ignore, config=config)
+        if any(f.severity is Severity.ERROR for f in findings):
+            worst = max(worst, EXIT_FINDINGS)
+        results.append({"file": str(path), "readable": True, "problems": [], "findings": findings})
     if args.format == "json":
-        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
-    else:
-        for result in results:
-            if result["ok"]:
-                sys.stdout.write(f"{result['file']}: ok\n")
-            else:
-                sys.stdout.write(f"{result['file']}:\n")
-                sys.stdout.writelines(f"  {p}\n" for p in result["problems"])
+        payload = [{**r, "findings": [to_dict(f) for f in r["findings"]]} for r in results]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return worst
+    every: list[Finding] = []
+    for result in results:
+        sys.stdout.write(f"{result['file']}\n")
+        if not result["readable"]:
+            sys.stdout.writelines(f"  cannot read: {p}\n" for p in result["problems"])
+            continue
+        for finding in result["findings"]:
+            message = finding.message if args.lang == "zh" else finding.message_en
+            sys.stdout.write(f"  {finding.code} {finding.severity.value:<7} {finding.path}\n      {message}\n")
+            if args.show_help and finding.help:
+                sys.stdout.write(f"      help: {finding.help}\n")
+        every.extend(result["findings"])
+    sys.stdout.write(f"\n{_counts(every, args.lang)}\n")
     return worst
 
 
@@ -328,9 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the labels")
     show.set_defaults(run=_cmd_show)
 
-    check = commands.add_parser("check", help="validate documents and review them; exit 1 on errors")
+    check = commands.add_parser("check", help="review documents (审核); exit 1 when a finding is an error")
     check.add_argument("files", nargs="+", metavar="FILE", help="documents, folders or globs")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--select", action="append", metavar="CODES", help="only these rules (codes or prefixes)")
+    check.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules (codes or prefixes)")
+    check.add_argument("--config", metavar="FILE", help="a pyproject.toml or perftarget.toml with [tool.perftarget]")
+    check.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
+    check.add_argument("--show-help", action="store_true", help="print how to fix each finding")
     check.set_defaults(run=_cmd_check)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the document format")
