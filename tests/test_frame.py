@@ -75,3 +75,12 @@ def test_html_escapes_text():
         goals=[pt.Goal("g", [indicator])],
     )
     assert "&lt;b&gt;x&lt;/b&gt;" in project._repr_html_()
+
+
+def test_findings_become_rows(seed_path):
+    """A list of findings is a table of their fields."""
+    findings = pt.review(pt.load(seed_path))
+    frame = to_frame(findings)
+    assert frame.shape[0] == len(findings)
+    assert list(frame["code"])[:2] == ["PT501", "PT111"]
+    assert {"severity", "path", "message", "message_en", "help"} <= set(frame.columns)

@@ -2,8 +2,9 @@
 
 ``records(obj)`` needs nothing beyond perftarget; ``to_frame(obj)`` needs the ``pandas``
 extra (``pip install "perftarget[pandas]"``). Both accept a :class:`~perftarget.Document`,
-a :class:`~perftarget.ProjectTargets`, a :class:`~perftarget.DepartmentTargets`, or any
-result with a ``to_rows()`` method (evaluations, monitoring reports, findings lists).
+a :class:`~perftarget.ProjectTargets`, a :class:`~perftarget.DepartmentTargets`, any
+result with a ``to_rows()`` method (evaluations, monitoring reports), any other perftarget
+value (a :class:`~perftarget.Finding`: one row of its fields), or a list of these.
 
 Amounts stay ``Decimal`` unless asked otherwise: ``decimals="float"`` converts them
 for plotting and statistics, ``decimals="str"`` keeps every digit as text.
@@ -17,8 +18,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+import attrs
+
 from perftarget._display import Lang
 from perftarget._model import DepartmentTargets, Document, Indicator, ProjectTargets
+from perftarget._serialization import to_dict
 from perftarget.exceptions import MissingDependencyError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,6 +112,8 @@ def records(obj: object, *, lang: Lang = "en") -> list[dict[str, object]]:
     to_rows = getattr(obj, "to_rows", None)
     if callable(to_rows):
         return [dict(row) for row in to_rows()]
+    if attrs.has(type(obj)):  # a finding, a payment...: its fields, as stored
+        return [to_dict(obj, native=True)]
     if isinstance(obj, Iterable) and not isinstance(obj, (str, bytes, Mapping)):
         out: list[dict[str, object]] = []
         for item in obj:
