@@ -180,23 +180,24 @@ def render_project(project: ProjectTargets, fmt: TableFormat = "text", lang: Lan
 
 
 def render_department(department: DepartmentTargets, fmt: TableFormat = "text", lang: Lang = "zh") -> str:
-    """The department-wide part: duties, goals with their indicators, measures."""
+    """The department-wide part: duties, goals with their indicators, measures (numbered lists)."""
     title = f"{department.unit.name} {_t('department', lang)}"
-    bullet = "-" if fmt == "markdown" else " "
-    lines = [f"## {title}" if fmt == "markdown" else f"{title}\n{'=' * display_width(title)}"]
-    lines.append("")
+    markdown = fmt == "markdown"
+    indent = "" if markdown else "  "
+    sub = "   -" if markdown else "      "
+    lines = [f"## {title}" if markdown else f"{title}\n{'=' * display_width(title)}", ""]
     lines.append(f"{_t('duties', lang)}:")
-    lines.extend(f"{bullet} {n}. {duty}" for n, duty in enumerate(department.duties, 1))
+    lines.extend(f"{indent}{n}. {duty}" for n, duty in enumerate(department.duties, 1))
     lines.append("")
     lines.append(f"{_t('goals', lang)}:")
     for n, goal in enumerate(department.goals, 1):
-        lines.append(f"{bullet} {n}. {goal.content}")
+        lines.append(f"{indent}{n}. {goal.content}")
         lines.extend(
-            f"  {bullet} {_t('indicator_line', lang)}: {i.name} {i.target.display}".rstrip() for i in goal.indicators
+            f"{sub} {_t('indicator_line', lang)}: {i.name} {i.target.display}".rstrip() for i in goal.indicators
         )
     lines.append("")
     lines.append(f"{_t('measures', lang)}:")
-    lines.extend(f"{bullet} {n}. {m.title} {m.detail}".rstrip() for n, m in enumerate(department.measures, 1))
+    lines.extend(f"{indent}{n}. {m.title} {m.detail}".rstrip() for n, m in enumerate(department.measures, 1))
     return "\n".join(lines) + "\n"
 
 
