@@ -140,6 +140,7 @@ __all__ = [
     "UnitMismatchError",
     "Violation",
     "WorkbookError",
+    "__version__",
     "checkpoint_date",
     "dump",
     "dumps",
@@ -159,7 +160,6 @@ __all__ = [
     "registered_rules",
     "review",
     "unregister_rule",
-    "__version__",
 ]
 
 

@@ -197,7 +197,7 @@ _TOML_CONVERTER.register_unstructure_hook(dt.date, lambda value: value)
 # --- errors with paths ---------------------------------------------------------------------
 
 
-def _format_exception(exc: BaseException, type_: type | None) -> str:
+def _format_exception(exc: BaseException, type_: type | None) -> str:  # noqa: PLR0911 - one message per error kind
     if isinstance(exc, PerftargetError):
         return str(exc)
     if isinstance(exc, ForbiddenExtraKeysError):
