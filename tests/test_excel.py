@@ -574,3 +574,17 @@ def test_import_does_not_need_openpyxl() -> None:
     code = "import sys, perftarget, perftarget.excel; print('openpyxl' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("value", "where"), [("无", "C5"), ("/", "C5"), (None, "A5")])
+def test_budget_total_not_applicable_is_reported(seed_sheet: openpyxl.Workbook, value: object, where: str) -> None:
+    """A budget total written as 无, / or left blank is reported at its cell (found by the edit fuzz test)."""
+    cell = seed_sheet.active.cell(row=5, column=3)
+    old, cell.value = cell.value, value
+    try:
+        with pytest.raises(WorkbookError) as caught:
+            read_project_sheet(seed_sheet.active)
+    finally:
+        cell.value = old
+    expected = f"{seed_sheet.active.title}!{where}: 预算数 (the budget total) is missing"
+    assert [str(p) for p in caught.value.problems] == [expected]

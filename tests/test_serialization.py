@@ -283,3 +283,10 @@ def test_evolved_threshold_is_not_shown_or_stored_with_stale_text():
         department=pt.DepartmentTargets(unit=pt.Unit("1", "u"), year=2024, goals=[pt.Goal("g", [indicator])])
     )
     assert "≥9小时/天" in pt.dumps(document, "toml")
+
+
+def test_document_error_is_never_empty():
+    """An error built without problems still says something (a bug, but never a silent error)."""
+    error = pt.DocumentError([])
+    assert len(error.problems) == 1
+    assert "no reason was recorded" in str(error)

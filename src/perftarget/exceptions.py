@@ -106,7 +106,10 @@ class DocumentError(PerftargetError, ValueError):
     """
 
     def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
-        self.problems: Sequence[Problem] = tuple(problems)
+        found = tuple(problems)
+        if not found:  # never an error that says nothing
+            found = (Problem("", "the input could not be read, and no reason was recorded (please report this)"),)
+        self.problems: Sequence[Problem] = found
         self.source = source
         super().__init__(self._render())
 

@@ -34,6 +34,7 @@ from perftarget._model import (
     Indicator,
     Measure,
     ProjectTargets,
+    Suppression,
     Unit,
 )
 from perftarget._schedule import Checkpoint, SpendingSchedule
@@ -52,6 +53,7 @@ __all__ = [
     "project_targets",
     "qualitative_statements",
     "schedules",
+    "suppressions",
     "thresholds",
     "units",
     "units_of_measure",
@@ -145,15 +147,33 @@ def _level_pair(schema: Schema) -> st.SearchStrategy[tuple[Level1, Level2]]:
     return st.sampled_from(pairs)
 
 
-def indicators(*, schema: Schema = Schema.CLASSIC, levels: bool = True) -> st.SearchStrategy[Indicator]:
-    """Indicators placed in ``schema``'s tree (or without levels, as in department narratives)."""
+UNKNOWN_LEVEL2 = ("社会公众或服务对象满意度指标", "满意度", "其他指标")
+
+
+def suppressions() -> st.SearchStrategy[Suppression]:
+    """Suppressions of a review rule, with a reason."""
+    return st.builds(Suppression, st.from_regex(r"\APT[1-5][0-9]{2}\Z"), text())
+
+
+def indicators(
+    *, schema: Schema = Schema.CLASSIC, levels: bool = True, unusual: bool = True
+) -> st.SearchStrategy[Indicator]:
+    """Indicators placed in ``schema``'s tree (or without levels, as in department narratives).
+
+    With ``unusual`` (the default), some indicators also carry what real tables and tools
+    add now and then: a stable ``key``, suppressions, a level-2 label outside the national
+    trees (kept as text), or no level-2 at all.
+    """
 
     @st.composite
     def build(draw: st.DrawFn) -> Indicator:
-        level1: Level1 | None = None
-        level2: Level2 | None = None
+        level1: Level1 | str | None = None
+        level2: Level2 | str | None = None
         if levels:
             level1, level2 = draw(_level_pair(schema))
+            if unusual:
+                level2 = draw(st.sampled_from([level2] * 8 + [None, *UNKNOWN_LEVEL2]))
+        extras = unusual and draw(st.integers(0, 5)) == 0
         return Indicator(
             level1=level1,
             level2=level2,
@@ -162,6 +182,8 @@ def indicators(*, schema: Schema = Schema.CLASSIC, levels: bool = True) -> st.Se
             description=draw(st.just("") | text()),
             basis=draw(st.none() | bases()),
             weight=draw(st.none() | amounts(max_value=50, places=1)),
+            key=draw(st.none() | st.from_regex(r"\A[a-z][a-z0-9-]{0,11}\Z")) if extras else None,
+            suppressions=tuple(draw(st.lists(suppressions(), max_size=2))) if extras else (),
         )
 
     return build()
@@ -174,32 +196,48 @@ def goals(*, schema: Schema = Schema.CLASSIC, levels: bool = True, max_indicator
     )
 
 
-def checkpoints(fiscal_year: int) -> st.SearchStrategy[tuple[Checkpoint, ...]]:
-    """A valid plan's checkpoints: month ends in order, non-decreasing percents ending at 100."""
+def checkpoints(
+    fiscal_year: int, *, start_month: int = 1, multi_year: bool = False
+) -> st.SearchStrategy[tuple[Checkpoint, ...]]:
+    """A valid plan's checkpoints: month ends in order, with non-decreasing percents.
+
+    The last is 100 (or below, for a multi-year plan); dates fall in a fiscal year starting
+    in ``start_month``.
+    """
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[Checkpoint, ...]:
-        months = sorted(draw(st.sets(st.integers(1, 11), max_size=4)))
-        months.append(12)
-        percents = sorted(draw(st.lists(amounts(max_value=100, places=1), min_size=len(months) - 1,
-                                        max_size=len(months) - 1)))
-        percents.append(Decimal(100))
-        return tuple(
-            Checkpoint(date=dt.date(fiscal_year, month, 1) + relativedelta(months=1, days=-1), percent=percent,
-                       label=draw(st.none() | st.just(f"{month}月底")))
-            for month, percent in zip(months, percents, strict=True)
-        )
+        offsets = sorted(draw(st.sets(st.integers(0, 10), max_size=4)))
+        offsets.append(11)
+        count = len(offsets)
+        percents = sorted(draw(st.lists(amounts(max_value=100, places=1), min_size=count, max_size=count)))
+        if not multi_year:
+            percents[-1] = Decimal(100)
+        start = dt.date(fiscal_year, start_month, 1)
+        out = []
+        for offset, percent in zip(offsets, percents, strict=True):
+            day = start + relativedelta(months=offset + 1, days=-1)
+            label = draw(st.none() | st.just(f"{day.month}月底"))
+            out.append(Checkpoint(date=day, percent=percent, label=label))
+        return tuple(out)
 
     return build()
 
 
 def schedules(fiscal_year: int | None = None) -> st.SearchStrategy[SpendingSchedule]:
-    """Valid spending plans (资金支出计划) for ``fiscal_year`` (any year when ``None``)."""
+    """Valid spending plans (资金支出计划) for ``fiscal_year`` (any year when ``None``).
+
+    Most start in January and end at 100 %; some start in April or October, and some
+    are multi-year plans that end below 100 %.
+    """
 
     @st.composite
     def build(draw: st.DrawFn) -> SpendingSchedule:
         year = fiscal_year if fiscal_year is not None else draw(st.integers(2015, 2035))
-        return SpendingSchedule(fiscal_year=year, checkpoints=draw(checkpoints(year)))
+        start_month = draw(st.sampled_from([1, 1, 1, 1, 4, 10]))
+        multi_year = draw(st.integers(0, 7)) == 0
+        points = draw(checkpoints(year, start_month=start_month, multi_year=multi_year))
+        return SpendingSchedule(fiscal_year=year, checkpoints=points, multi_year=multi_year, start_month=start_month)
 
     return build()
 
@@ -225,6 +263,7 @@ def project_targets(*, schema: Schema = Schema.CLASSIC) -> st.SearchStrategy[Pro
             schedule=draw(st.none() | schedules(year)),
             goals=tuple(draw(st.lists(goals(schema=schema), min_size=1, max_size=2))),
             year_assumed=draw(st.booleans()),
+            suppressions=tuple(draw(st.lists(suppressions(), max_size=1))),
         )
 
     return build()

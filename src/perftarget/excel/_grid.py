@@ -1,0 +1,283 @@
+"""Cells as read: a worksheet as a grid of values, labels compared loosely, problems collected with their cell.
+
+Everything every layout (target table, self-evaluation, monitoring) shares when reading:
+:class:`_Grid` (merged ranges filled in), :func:`_display` (a cell as text, as shown),
+:func:`_numeric` (a number cell as shown, percent formats scaled), :class:`_Problems`
+(each problem at ``sheet!A12``) and :class:`_Reader` (typed values from cells, each
+failure noted at its cell). openpyxl is imported on first use by :func:`_openpyxl`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import re
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from perftarget._numbers import format_number
+from perftarget._threshold import parse_quantity
+from perftarget._units import convert
+from perftarget.exceptions import MissingDependencyError, Problem, ThresholdSyntaxError
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from openpyxl.worksheet.worksheet import Worksheet
+
+_Where = tuple[int, int] | None  # a (row, column) position, or None for the sheet as a whole
+
+
+def _openpyxl() -> ModuleType:
+    """openpyxl, imported on first use (the ``excel`` extra)."""
+    try:
+        return importlib.import_module("openpyxl")
+    except ImportError as exc:
+        raise MissingDependencyError("openpyxl", "excel", "reading and writing Excel workbooks") from exc
+
+
+_LABEL_FOLD: Final = str.maketrans({"（": "(", "）": ")", "：": ":", "％": "%", "．": ".", "，": ","})
+_LABEL_NUMBERING: Final = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[、.])")
+_LABEL_SUFFIX: Final = re.compile(r"\([^()]*\)$")
+
+_NOT_APPLICABLE: Final = frozenset({"无", "/", "／", "-", "—", "--", "——", "不适用"})
+_FILLER_CHARS: Final = frozenset("….。·．")
+_INDICATOR_NUMBERING: Final = re.compile(r"^指标\s*[0-9０-９]+\s*[:：]\s*")
+
+_YEAR_IN_TITLE: Final = re.compile(r"((?:19|20)\d\d)\s*年")
+
+_TRUE: Final = frozenset({"true", "是", "1", "yes"})
+_FALSE: Final = frozenset({"false", "否", "0", "no"})
+
+
+def _label_key(text: str) -> str:
+    """A label as compared: no spaces, half-width punctuation, no numbering, trailing colon or (note)."""
+    key = "".join(text.split()).translate(_LABEL_FOLD)
+    key = _LABEL_NUMBERING.sub("", key, count=1).rstrip(":")
+    return _LABEL_SUFFIX.sub("", key) or key
+
+
+def _column_letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _is_filler(text: str) -> bool:
+    return bool(text) and (set(text) <= _FILLER_CHARS or text in ("等", "……等"))
+
+
+# --- reading: a worksheet as a grid of values ---------------------------------------------
+
+
+@attrs.frozen
+class _Cell:
+    """One cell as read: a merged cell's value shows in every position it covers."""
+
+    row: int
+    column: int
+    value: object
+    number_format: str
+    formula: bool
+    leading: bool  # the leftmost column of its merged range (or not merged)
+    continued: bool  # a row of a merged range below its first
+
+
+class _Grid:
+    """A read-only view of a worksheet: values by position, merged ranges filled in."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.title = str(ws.title)
+        self._values: dict[tuple[int, int], tuple[object, str, bool]] = {}
+        for cells in ws.iter_rows():
+            for cell in cells:
+                value = cell.value
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                self._values[(cell.row, cell.column)] = (value, str(cell.number_format or ""), cell.data_type == "f")
+        self._origin: dict[tuple[int, int], tuple[int, int]] = {}
+        self._last_column: dict[tuple[int, int], int] = {}
+        for merged in ws.merged_cells.ranges:
+            origin = (merged.min_row, merged.min_col)
+            self._last_column[origin] = merged.max_col
+            for row in range(merged.min_row, merged.max_row + 1):
+                for column in range(merged.min_col, merged.max_col + 1):
+                    self._origin[(row, column)] = origin
+        positions = self._values.keys() | self._origin.keys()
+        self.max_row = max((row for row, _ in positions), default=0)
+        self.max_column = max((column for _, column in positions), default=0)
+        self.left = min((column for _, column in self._values), default=1)
+
+    def at(self, row: int, column: int) -> _Cell | None:
+        """The cell at a position (a merged range's value anywhere in it), or ``None`` if blank."""
+        origin = self._origin.get((row, column), (row, column))
+        stored = self._values.get(origin)
+        if stored is None:
+            return None
+        value, number_format, formula = stored
+        return _Cell(row, column, value, number_format, formula, origin[1] == column, origin[0] != row)
+
+    def items(self, row: int) -> list[_Cell]:
+        """The non-blank cells of a row, left to right, a merged range once."""
+        cells = (self.at(row, column) for column in range(1, self.max_column + 1))
+        return [cell for cell in cells if cell is not None and cell.leading]
+
+    def after(self, cell: _Cell) -> _Cell | None:
+        """The cell right of ``cell`` (of its merged range), blank or not."""
+        origin = self._origin.get((cell.row, cell.column), (cell.row, cell.column))
+        return self.at(cell.row, self._last_column.get(origin, origin[1]) + 1)
+
+    def ref(self, row: int, column: int) -> str:
+        return f"{self.title}!{_column_letter(column)}{row}"
+
+    def where(self, cell: _Cell) -> str:
+        return self.ref(cell.row, cell.column)
+
+
+class _Problems:
+    """Problems found so far, each at a place such as ``sheet!A12``; listed sheet by sheet, top to bottom."""
+
+    def __init__(self) -> None:
+        self._found: list[tuple[int, int, int, Problem]] = []
+        self._sheets: dict[str, int] = {}
+
+    def add(self, where: str, message: str, *, sheet: str = "", position: tuple[int, int] = (0, 0)) -> None:
+        order = self._sheets.setdefault(sheet, len(self._sheets))
+        self._found.append((order, *position, Problem(where, message)))
+
+    @property
+    def found(self) -> list[Problem]:
+        return [problem for *_, problem in sorted(self._found, key=lambda entry: entry[:3])]
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+def _numeric(cell: _Cell) -> tuple[Decimal, bool]:
+    """A number cell's value as shown (percent formats scaled to percent) and whether it is a percent."""
+    value = cell.value
+    number = Decimal(value) if isinstance(value, (int, Decimal)) else Decimal(repr(value))
+    section = cell.number_format.split(";", 1)[0]
+    percent = "%" in section
+    if percent:
+        number *= 100
+    match = re.search(r"\.([0#?]+)", section)
+    shown = len(match.group(1)) if match else (0 if re.search(r"[0#?]", section) else None)
+    try:
+        plain = number.normalize()
+        if _places(plain) == 0:
+            plain = plain.quantize(Decimal(1))
+        if shown is not None and _places(plain) <= shown:
+            plain = plain.quantize(Decimal(1).scaleb(-shown))
+    except InvalidOperation:  # too large to re-scale: keep it as it is
+        return number, percent
+    return plain, percent
+
+
+def _display(cell: _Cell | None) -> str:
+    """A cell's value as text, stripped; numbers as shown (``0.95`` in a percent format is ``95%``)."""
+    if cell is None:
+        return ""
+    value = cell.value
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, Decimal)):
+        number, percent = _numeric(cell)
+        return format_number(number) + ("%" if percent else "")
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        value = value.date()
+    return value.isoformat() if isinstance(value, (dt.date, dt.time)) else str(value).strip()
+
+
+class _Reader:
+    """Reads cells of one grid into values, noting each problem at its cell."""
+
+    def __init__(self, grid: _Grid, problems: _Problems) -> None:
+        self.grid = grid
+        self.problems = problems
+
+    def problem(self, where: _Cell | _Where, message: str) -> None:
+        """Note a problem at a cell, a (row, column) position, or (``None``) the sheet."""
+        title = self.grid.title
+        if isinstance(where, _Cell):
+            where = (where.row, where.column)
+        if where is None:
+            self.problems.add(title, message, sheet=title)
+        else:
+            self.problems.add(self.grid.ref(*where), message, sheet=title, position=where)
+
+    def text(self, cell: _Cell | None, what: str) -> str:
+        if cell is not None and cell.formula:
+            self.problem(cell, f"{what} is a formula ({cell.value}); perftarget reads values: enter the value")
+            return ""
+        return _display(cell)
+
+    def number(
+        self, cell: _Cell | None, what: str, units: tuple[str, ...] = (), *, plain: str = "", to: str = ""
+    ) -> Decimal | None:
+        """A number, blank (``None``), 无 or / (``None``); a unit word among ``units`` is converted ``to``.
+
+        A number without a unit is in ``plain``; a number cell in a percent format is a percent.
+        """
+        text = self.text(cell, what)
+        if cell is None or not text or text in _NOT_APPLICABLE:
+            return None
+        if isinstance(cell.value, (int, float, Decimal)) and not isinstance(cell.value, bool):
+            value, percent = _numeric(cell)
+            unit = "%" if percent and "%" in units else plain
+        else:
+            try:
+                quantity = parse_quantity(text)
+            except ThresholdSyntaxError:
+                quantity = None
+            if quantity is None or (quantity.unit and quantity.unit not in units):
+                shown = f" (plain or in {'/'.join(units)})" if units else ""
+                self.problem(cell, f"{what} must be a number{shown}, not {text!r}")
+                return None
+            value, unit = quantity.value, quantity.unit or plain
+        return convert(value, unit, to) if unit and to and unit != to else value
+
+    def integer(self, cell: _Cell | None, what: str) -> int | None:
+        number = self.number(cell, what)
+        if number is None:
+            if _display(cell) in ("", *_NOT_APPLICABLE):  # else number() said what is wrong
+                self.problem(cell, f"{what} is missing")
+            return None
+        if number != number.to_integral_value():
+            self.problem(cell, f"{what} must be a whole number, not {format_number(number)}")
+            return None
+        return int(number)
+
+    def flag(self, cell: _Cell | None, what: str) -> bool:
+        if cell is not None and isinstance(cell.value, bool):
+            return cell.value
+        text = self.text(cell, what).lower()
+        if text in _TRUE:
+            return True
+        if text not in _FALSE and text:
+            self.problem(cell, f"{what} must be TRUE or FALSE (是/否), not {text!r}")
+        return False
+
+    def date(self, cell: _Cell, what: str) -> dt.date | None:
+        if isinstance(cell.value, dt.datetime):
+            return cell.value.date()
+        if isinstance(cell.value, dt.date):
+            return cell.value
+        text = self.text(cell, what)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.problem(cell, f"{what} must be a date such as 2024-03-31, not {text!r}")
+            return None
+
