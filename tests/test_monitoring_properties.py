@@ -96,8 +96,8 @@ def monitored(draw: st.DrawFn) -> tuple[ProjectTargets, dt.date, MonitoringPolic
     assume(project.budget.total > 0)
     if project.schedule is None and draw(st.booleans()):
         project = attrs.evolve(project, schedule=draw(schedules(project.year)))
-    start = dt.date(project.year, 1, 1)
-    day = start + dt.timedelta(days=draw(st.integers(0, (dt.date(project.year, 12, 31) - start).days)))
+    year = project.schedule or SpendingSchedule.even(project.year)
+    day = year.start + dt.timedelta(days=draw(st.integers(0, (year.end - year.start).days)))
     return project, day, draw(POLICIES)
 
 
@@ -130,7 +130,7 @@ def test_yuan_or_wan_give_identical_reports(case, wan):
 def test_payments_add_up_to_the_amount(case, entries):
     """A list of payments gives the report of their total to date; a series agrees with single reports."""
     project, day, policy = case
-    start = dt.date(project.year, 1, 1)
+    start = (project.schedule or SpendingSchedule.even(project.year)).start
     payments = [Payment(start + dt.timedelta(days=offset), amount) for offset, amount in entries]
     total = sum((p.amount for p in payments if p.date <= day), Decimal(0))
     by_payments = monitor(project, spent=payments, as_of=day, policy=policy)
