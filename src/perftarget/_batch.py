@@ -1,0 +1,880 @@
+"""Many tables at once: a folder on all cores, one result table, and the same work per Arrow batch or frame.
+
+The unit of work is one *record*: the text of a targets document, with the text of its
+actuals (for ``evaluate``) or of its spending (for ``monitor``). :func:`process_record`
+turns one record into result rows of a fixed schema (:func:`result_columns`); everything
+else is plumbing around it:
+
+- :func:`process_folder` finds the documents under folders, pairs each ``X.json`` (or
+  ``.toml``) with ``X.actuals.json`` / ``X.monitoring.json`` beside it, runs the records on
+  all cores (processes), shows a progress bar, and streams the rows to CSV and Parquet;
+- :func:`process_frame` / :func:`map_pandas` (pandas) and :func:`process_arrow` /
+  :func:`map_arrow` (pyarrow) run the same function over a frame or record batches whose
+  columns hold the texts, which is what Dask's ``map_partitions`` and Spark's
+  ``mapInPandas`` / ``mapInArrow`` call.
+
+A record that cannot be read or processed gives one row whose ``error`` column says why;
+the others go on. Amounts, scores and rates are written as exact decimal text.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import gc
+import json
+import os
+import pickle
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, Literal, TextIO
+
+import attrs
+
+from perftarget import _toml
+from perftarget._actuals import ActualsDocument, TableActuals, actuals_from_dict
+from perftarget._model import Document, ProjectTargets
+from perftarget._monitoring import MonitoringPolicy, Payment, monitor
+from perftarget._numbers import format_number
+from perftarget._review import review
+from perftarget._scoring import ScoringPolicy, evaluate
+from perftarget._serialization import Format, _fast_path, _parse_text, format_of, loads
+from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
+
+__all__ = [
+    "BatchFailure",
+    "BatchOptions",
+    "BatchSummary",
+    "find_documents",
+    "map_arrow",
+    "map_pandas",
+    "process_arrow",
+    "process_folder",
+    "process_frame",
+    "process_record",
+    "read_frame",
+    "result_columns",
+    "result_ddl",
+    "result_schema",
+]
+
+Operation = Literal["check", "evaluate", "monitor"]
+Per = Literal["table", "indicator"]
+
+_COMPANIONS: Final = {"evaluate": "actuals", "monitor": "monitoring"}
+_SUFFIXES: Final = (".json", ".toml")
+
+# --- the result schema -------------------------------------------------------------------------
+
+# name -> kind: "str" (text, decimals as exact text), "int" or "bool"
+_COLUMNS: Final[dict[tuple[str, str], dict[str, str]]] = {
+    ("check", "table"): {
+        "file": "str", "project_code": "str", "project_name": "str", "year": "int", "indicators": "int",
+        "errors": "int", "warnings": "int", "infos": "int", "codes": "str", "error": "str",
+    },
+    ("check", "indicator"): {
+        "file": "str", "project_code": "str", "project_name": "str", "path": "str", "code": "str",
+        "severity": "str", "message": "str", "error": "str",
+    },
+    ("evaluate", "table"): {
+        "file": "str", "project_code": "str", "project_name": "str", "year": "int", "total": "str",
+        "grade": "str", "raw_total": "str", "weight_total": "str", "budget": "str", "spent": "str",
+        "budget_execution_rate": "str", "budget_score": "str", "indicators": "int", "needs_explanation": "int",
+        "problems": "int", "problem_messages": "str", "error": "str",
+    },
+    ("evaluate", "indicator"): {
+        "file": "str", "project_code": "str", "project_name": "str", "path": "str", "level1": "str",
+        "level2": "str", "indicator": "str", "target": "str", "actual": "str", "weight": "str", "score": "str",
+        "rule": "str", "formula": "str", "reason": "str", "needs_explanation": "bool", "over_achieved": "bool",
+        "error": "str",
+    },
+    ("monitor", "table"): {
+        "file": "str", "project_code": "str", "project_name": "str", "as_of": "str", "budget": "str",
+        "spent": "str", "execution_rate": "str", "planned_share": "str", "time_progress": "str",
+        "gap_to_plan": "str", "gap_to_time": "str", "ratio": "str", "status": "str", "projected_spent": "str",
+        "findings": "str", "error": "str",
+    },
+    ("monitor", "indicator"): {
+        "file": "str", "project_code": "str", "project_name": "str", "path": "str", "level1": "str",
+        "level2": "str", "indicator": "str", "target": "str", "unit": "str", "value": "str", "forecast": "str",
+        "ratio": "str", "likelihood": "str", "status": "str", "error": "str",
+    },
+}
+
+
+def _schema_key(operation: str, per: str) -> tuple[str, str]:
+    key = (operation, per)
+    if key not in _COLUMNS:
+        msg = f"unknown operation {operation!r} or per {per!r}: expected check/evaluate/monitor and table/indicator"
+        raise ValueError(msg)
+    return key
+
+
+def result_columns(operation: Operation, per: Per = "table") -> tuple[str, ...]:
+    """The columns of the result table of ``operation``, one row per table or per indicator.
+
+    For ``check``, ``per="indicator"`` gives one row per finding (its ``path`` says where).
+
+    .. versionadded:: 0.1.0
+    """
+    return tuple(_COLUMNS[_schema_key(operation, per)])
+
+
+_DDL_TYPES: Final = {"str": "string", "int": "long", "bool": "boolean"}
+
+
+def result_ddl(operation: Operation, per: Per = "table") -> str:
+    """The result schema as a Spark DDL string, for ``mapInArrow`` / ``mapInPandas``.
+
+    >>> result_ddl("check")[:60]
+    'file string, project_code string, project_name string, year '
+
+    .. versionadded:: 0.1.0
+    """
+    columns = _COLUMNS[_schema_key(operation, per)]
+    return ", ".join(f"{name} {_DDL_TYPES[kind]}" for name, kind in columns.items())
+
+
+def result_schema(operation: Operation, per: Per = "table") -> Any:  # noqa: ANN401 - a pyarrow.Schema
+    """The result schema as a :class:`pyarrow.Schema` (needs the ``parquet`` extra).
+
+    .. versionadded:: 0.1.0
+    """
+    pa = _pyarrow("result_schema()")
+    kinds = {"str": pa.string(), "int": pa.int64(), "bool": pa.bool_()}
+    return pa.schema([(name, kinds[kind]) for name, kind in _COLUMNS[_schema_key(operation, per)].items()])
+
+
+def _pyarrow(feature: str) -> Any:  # noqa: ANN401 - the pyarrow module
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional extra
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError("pyarrow", "parquet", feature) from None
+    return pa
+
+
+def _pandas(feature: str) -> Any:  # noqa: ANN401 - the pandas module
+    try:
+        import pandas as pd  # noqa: PLC0415 - optional extra
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise MissingDependencyError("pandas", "pandas", feature) from None
+    return pd
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+def _to_date(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    msg = f"as_of must be a date such as 2023-07-31 (got {value!r})"
+    raise ValueError(msg)
+
+
+def _check_choice(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[str], str], None]:
+    def check(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+        if value not in choices:
+            msg = f"{attribute.name} must be one of {', '.join(choices)} (got {value!r})"
+            raise ValueError(msg)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class BatchOptions:
+    """What to do with each record: the operation, the row granularity and the policies.
+
+    ``policy`` is a scoring preset name, the path of a policy file (``.toml`` / ``.json``)
+    or a :class:`~perftarget.ScoringPolicy` (evaluate; with worker processes, a name or a path);
+    ``monitoring_policy`` a :class:`~perftarget.MonitoringPolicy` (monitor); ``as_of``
+    the monitoring date, which otherwise comes from the spending file; ``select`` and
+    ``ignore`` choose review rules (check); ``fmt`` is the format of the texts (``None``:
+    JSON when a text starts with ``{``, else TOML). Options are sent to the worker
+    processes, so they must pickle.
+
+    .. versionadded:: 0.1.0
+    """
+
+    operation: Operation = attrs.field(validator=_check_choice(("check", "evaluate", "monitor")))
+    per: Per = attrs.field(default="table", validator=_check_choice(("table", "indicator")))
+    fmt: Format | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_check_choice(("json", "toml")))
+    )
+    as_of: dt.date | None = attrs.field(default=None, converter=_to_date)
+    policy: ScoringPolicy | str | None = None
+    monitoring_policy: MonitoringPolicy | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The result columns for these options."""
+        return result_columns(self.operation, self.per)
+
+
+# --- one record --------------------------------------------------------------------------------
+
+
+def _text(value: Decimal | None) -> str:
+    return "" if value is None else format_number(value)
+
+
+def _row(columns: Sequence[str], values: Mapping[str, object]) -> tuple[object, ...]:
+    return tuple(values.get(name, _EMPTY[name]) for name in columns)
+
+
+_EMPTY: Final[dict[str, object]] = {
+    name: (0 if kind == "int" else False if kind == "bool" else "")
+    for schema in _COLUMNS.values()
+    for name, kind in schema.items()
+}
+
+
+def _failure_row(
+    columns: Sequence[str], file: str, reason: str, project: ProjectTargets | None = None
+) -> tuple[object, ...]:
+    values: dict[str, object] = {"file": file, "error": reason}
+    if project is not None:
+        values.update(project_code=project.code, project_name=project.name, year=project.year)
+    return _row(columns, values)
+
+
+def _reason(exc: BaseException) -> str:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return "; ".join(str(p) for p in problems)
+    return str(exc) or type(exc).__name__
+
+
+def _sniff(data: str | bytes) -> Format:
+    """JSON when the text starts with ``{`` (after a BOM and blanks); a TOML document cannot."""
+    head = data[:64].decode("utf-8", "ignore") if isinstance(data, bytes) else data[:64]
+    return "json" if head.lstrip("\ufeff \t\r\n").startswith("{") else "toml"
+
+
+def _read_document(data: str | bytes, fmt: Format, source: str) -> Document:
+    """Read a targets document: the fast path straight from bytes when it can, else the full reader."""
+    if fmt == "json":
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+        fast = _fast_path()
+        if fast is not None:
+            document: Document | None = fast.loads_json(raw)
+            if document is not None:
+                return document
+        text = raw.decode("utf-8")
+    else:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    return loads(text, fmt, Document, source=source)
+
+
+def _parse(data: str | bytes, fmt: Format, source: str) -> object:
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        return _parse_text(text, fmt)
+    except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
+        raise DocumentError([Problem("", f"invalid {fmt.upper()}: {exc}")], source=source) from exc
+
+
+def _projects_by_key(entries: Iterable[Any]) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    for entry in entries:
+        index.setdefault(entry.project, entry)
+    return index
+
+
+def _check_rows(document: Document, options: BatchOptions, file: str) -> list[tuple[object, ...]]:
+    columns = options.columns
+    findings = review(document, select=options.select, ignore=options.ignore)
+    by_project: dict[int, list[Any]] = {}
+    rest: list[Any] = []
+    for finding in findings:
+        path = finding.path
+        if path.startswith("projects["):
+            index = int(path[len("projects[") : path.index("]")])
+            by_project.setdefault(index, []).append(finding)
+        else:
+            rest.append(finding)
+    rows: list[tuple[object, ...]] = []
+    if options.per == "indicator":
+        rows.extend(
+            _row(columns, {"file": file, "path": finding.path, "code": finding.code,
+                           "severity": finding.severity.value, "message": finding.message})
+            for finding in rest
+        )
+    for index, project in enumerate(document.projects):
+        found = by_project.get(index, [])
+        if options.per == "indicator":
+            rows.extend(
+                _row(columns, {
+                    "file": file, "project_code": project.code, "project_name": project.name, "path": finding.path,
+                    "code": finding.code, "severity": finding.severity.value, "message": finding.message,
+                })
+                for finding in found
+            )
+            continue
+        severities = [finding.severity.value for finding in found]
+        rows.append(_row(columns, {
+            "file": file, "project_code": project.code, "project_name": project.name, "year": project.year,
+            "indicators": sum(len(goal.indicators) for goal in project.goals),
+            "errors": severities.count("error"), "warnings": severities.count("warning"),
+            "infos": severities.count("info"), "codes": " ".join(finding.code for finding in found),
+        }))
+    return rows
+
+
+@functools.lru_cache(maxsize=8)
+def _policy_from(name_or_path: str) -> ScoringPolicy | str:
+    """A preset name as it is; a ``.toml`` / ``.json`` path read once per process."""
+    if name_or_path.lower().endswith(_SUFFIXES):
+        return ScoringPolicy.load(name_or_path)
+    return name_or_path
+
+
+def _evaluate_rows(
+    document: Document, actuals: ActualsDocument, options: BatchOptions, file: str
+) -> list[tuple[object, ...]]:
+    columns = options.columns
+    by_code = _projects_by_key(actuals.projects)
+    rows = []
+    for project in document.projects:
+        entry: TableActuals | None = by_code.get(project.code) or by_code.get(project.name)
+        if entry is None:
+            rows.append(_failure_row(columns, file, f"no actuals for project {project.code}", project))
+            continue
+        try:
+            policy = _policy_from(options.policy) if isinstance(options.policy, str) else options.policy
+            result = evaluate(project, entry, spent=entry.spent, budget=entry.budget, policy=policy, strict=False)
+        except PerftargetError as exc:
+            rows.append(_failure_row(columns, file, _reason(exc), project))
+            continue
+        base = {"file": file, "project_code": project.code, "project_name": project.name}
+        if options.per == "indicator":
+            rows.extend(
+                _row(columns, {
+                    **base, "path": item.path, "level1": item.level1, "level2": item.level2, "indicator": item.name,
+                    "target": item.target, "actual": item.actual, "weight": _text(item.weight),
+                    "score": _text(item.score), "rule": item.rule, "formula": item.formula, "reason": item.reason,
+                    "needs_explanation": item.needs_explanation, "over_achieved": item.over_achieved,
+                })
+                for item in result.items
+            )
+            continue
+        rows.append(_row(columns, {
+            **base, "year": project.year, "total": _text(result.total), "grade": result.grade.value,
+            "raw_total": _text(result.raw_total), "weight_total": _text(result.weight_total),
+            "budget": _text(result.budget), "spent": _text(result.spent),
+            "budget_execution_rate": _text(result.budget_execution_rate), "budget_score": _text(result.budget_score),
+            "indicators": len(result.items), "needs_explanation": len(result.needs_explanation),
+            "problems": len(result.problems), "problem_messages": "; ".join(str(p) for p in result.problems),
+        }))
+    return rows
+
+
+def _payment_date(value: object) -> dt.date:
+    day = _to_date(value)
+    if day is None:
+        msg = "a payment needs a date"
+        raise ValueError(msg)
+    return day
+
+
+@attrs.frozen
+class _Spending:
+    project: str
+    spent: object
+    as_of: dt.date | None
+    progress: Mapping[object, object]
+
+
+def _spending_entries(data: object, source: str) -> list[_Spending]:
+    """Read a spending file: ``projects`` with ``project``, ``payments`` (or ``spent``), ``progress``, ``as_of``."""
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping) or not isinstance(data.get("projects"), list):
+        raise DocumentError([Problem("projects", "expected a list of projects")], source=source)
+    file_as_of = data.get("as_of")
+    entries = []
+    for index, item in enumerate(data["projects"]):
+        where = f"projects[{index}]"
+        if not isinstance(item, Mapping) or not isinstance(item.get("project"), str):
+            problems.append(Problem(where, "expected a table with the project's code (project = ...)"))
+            continue
+        try:
+            if "payments" in item:
+                spent: object = [
+                    Payment(_payment_date(p["date"]), p["amount"], note=p.get("note", "")) for p in item["payments"]
+                ]
+            else:
+                spent = item["spent"]
+            as_of = _to_date(item.get("as_of", file_as_of))
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(Problem(where, f"expected payments [{{date, amount}}] or spent, and a date: {exc}"))
+            continue
+        progress = item.get("progress", {})
+        entries.append(_Spending(item["project"], spent, as_of, progress if isinstance(progress, Mapping) else {}))
+    if problems:
+        raise DocumentError(problems, source=source)
+    return entries
+
+
+def _monitor_rows(
+    document: Document, spending: list[_Spending], options: BatchOptions, file: str
+) -> list[tuple[object, ...]]:
+    columns = options.columns
+    by_code = _projects_by_key(spending)
+    rows = []
+    for project in document.projects:
+        entry: _Spending | None = by_code.get(project.code) or by_code.get(project.name)
+        if entry is None:
+            rows.append(_failure_row(columns, file, f"no spending for project {project.code}", project))
+            continue
+        as_of = options.as_of or entry.as_of
+        if as_of is None:
+            rows.append(_failure_row(columns, file, "no as_of date (give one, or as_of in the spending file)", project))
+            continue
+        try:
+            report = monitor(project, spent=entry.spent, as_of=as_of, progress=entry.progress,
+                             policy=options.monitoring_policy)
+        except PerftargetError as exc:
+            rows.append(_failure_row(columns, file, _reason(exc), project))
+            continue
+        base = {"file": file, "project_code": project.code, "project_name": project.name}
+        if options.per == "indicator":
+            rows.extend(
+                _row(columns, {
+                    **base, "path": line.path, "level1": line.level1, "level2": line.level2, "indicator": line.name,
+                    "target": line.target, "unit": line.unit,
+                    "value": _text(line.value) if line.achievement is None else line.achievement.value,
+                    "forecast": _text(line.forecast) if line.forecast_achievement is None
+                    else line.forecast_achievement.value,
+                    "ratio": _text(line.ratio), "likelihood": "" if line.likelihood is None else line.likelihood.value,
+                    "status": "" if line.status is None else line.status.value,
+                })
+                for line in report.indicators
+            )
+            continue
+        rows.append(_row(columns, {
+            **base, "as_of": report.as_of.isoformat(), "budget": _text(report.budget), "spent": _text(report.spent),
+            "execution_rate": _text(report.execution_rate), "planned_share": _text(report.planned_share),
+            "time_progress": _text(report.time_progress), "gap_to_plan": _text(report.gap_to_plan),
+            "gap_to_time": _text(report.gap_to_time), "ratio": _text(report.ratio), "status": report.status.value,
+            "projected_spent": _text(report.projected_spent), "findings": " ".join(report.finding_codes()),
+        }))
+    return rows
+
+
+def process_record(
+    targets: str | bytes,
+    options: BatchOptions,
+    *,
+    companion: str | bytes | None = None,
+    file: str = "",
+) -> list[tuple[object, ...]]:
+    """Process one targets document (its text) and return result rows, in :attr:`BatchOptions.columns` order.
+
+    ``companion`` is the text of the actuals (``evaluate``) or spending (``monitor``) file.
+    Nothing raises for bad input: a document that cannot be read gives one row whose
+    ``error`` column says why, a table that cannot be processed one such row for the table.
+
+    .. versionadded:: 0.1.0
+    """
+    columns = options.columns
+    source = file or None
+    try:
+        document = _read_document(targets, options.fmt or _sniff(targets), source or "targets")
+    except PerftargetError as exc:
+        return [_failure_row(columns, file, _reason(exc))]
+    if options.operation == "check":
+        return _check_rows(document, options, file)
+    if companion is None:
+        what = "actuals" if options.operation == "evaluate" else "spending"
+        return [_failure_row(columns, file, f"no {what} given for this document")]
+    try:
+        data = _parse(companion, options.fmt or _sniff(companion), source or _COMPANIONS[options.operation])
+        if options.operation == "evaluate":
+            return _evaluate_rows(document, actuals_from_dict(data, source=source), options, file)
+        return _monitor_rows(document, _spending_entries(data, source or "spending"), options, file)
+    except PerftargetError as exc:
+        return [_failure_row(columns, file, _reason(exc))]
+
+
+# --- frames and record batches -----------------------------------------------------------------
+
+
+def _options(operation: Operation | BatchOptions, kwargs: Mapping[str, Any]) -> BatchOptions:
+    if isinstance(operation, BatchOptions):
+        return attrs.evolve(operation, **kwargs) if kwargs else operation
+    return BatchOptions(operation=operation, **kwargs)
+
+
+def _records_rows(
+    targets: Sequence[object], companions: Sequence[object] | None, files: Sequence[object] | None,
+    options: BatchOptions,
+) -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = []
+    for index, text in enumerate(targets):
+        file = "" if files is None or files[index] is None else str(files[index])
+        companion = None if companions is None else companions[index]
+        if not isinstance(text, (str, bytes)):
+            rows.append(_failure_row(options.columns, file, "the targets cell is empty"))
+            continue
+        rows.extend(process_record(text, options, companion=companion, file=file))  # type: ignore[arg-type]
+    return rows
+
+
+def _companion_column(options: BatchOptions) -> str | None:
+    return _COMPANIONS.get(options.operation)
+
+
+def process_frame(frame: Any, operation: Operation | BatchOptions, **options: Any) -> Any:  # noqa: ANN401 - pandas
+    """Process every row of a pandas DataFrame; returns a DataFrame of result rows.
+
+    The input has a column ``targets`` (the text of a targets document), ``actuals`` (for
+    ``evaluate``) or ``monitoring`` (for ``monitor``) with the companion text, and
+    optionally ``file`` (a label carried into the results). This is the function to give
+    Dask's ``map_partitions``; ``options`` are those of :class:`BatchOptions`.
+
+    .. versionadded:: 0.1.0
+    """
+    pd = _pandas("process_frame()")
+    chosen = _options(operation, options)
+    companion = _companion_column(chosen)
+    rows = _records_rows(
+        list(frame["targets"]),
+        list(frame[companion]) if companion is not None and companion in frame else None,
+        list(frame["file"]) if "file" in frame else None,
+        chosen,
+    )
+    result = pd.DataFrame.from_records(rows, columns=list(chosen.columns))
+    kinds = _COLUMNS[(chosen.operation, chosen.per)]
+    dtypes = {name: {"int": "int64", "bool": "bool"}.get(kind, "object") for name, kind in kinds.items()}
+    return result.astype(dtypes)
+
+
+def read_frame(paths: Iterable[str | os.PathLike[str]], operation: Operation) -> Any:  # noqa: ANN401 - pandas
+    """A frame of documents for :func:`process_frame`: ``file``, ``targets`` and the companion text.
+
+    The companion column is ``actuals`` for ``evaluate`` and ``monitoring`` for
+    ``monitor`` (``None`` where the file beside the document is missing). Give each Dask
+    partition its share of the paths (``dask.dataframe.from_map(read_frame, chunks, ...)``).
+
+    .. versionadded:: 0.1.0
+    """
+    pd = _pandas("read_frame()")
+    kind = _COMPANIONS.get(_schema_key(operation, "table")[0])
+    records = []
+    for item in paths:
+        path = Path(item)
+        record: dict[str, object] = {"file": str(path), "targets": path.read_text("utf-8-sig")}
+        if kind is not None:
+            companion = _companion_path(path, operation)
+            record[kind] = companion.read_text("utf-8-sig") if companion is not None and companion.exists() else None
+        records.append(record)
+    columns = ["file", "targets", *([kind] if kind is not None else [])]
+    return pd.DataFrame.from_records(records, columns=columns).astype("object")
+
+
+def map_pandas(
+    frames: Iterable[Any], operation: Operation | BatchOptions, **options: Any  # noqa: ANN401 - BatchOptions fields
+) -> Iterator[Any]:
+    """:func:`process_frame` over an iterator of frames: the shape of Spark's ``mapInPandas``.
+
+    .. versionadded:: 0.1.0
+    """
+    chosen = _options(operation, options)
+    for frame in frames:
+        yield process_frame(frame, chosen)
+
+
+def process_arrow(batch: Any, operation: Operation | BatchOptions, **options: Any) -> Any:  # noqa: ANN401 - pyarrow
+    """Process a :class:`pyarrow.RecordBatch` (columns as for :func:`process_frame`); returns one.
+
+    .. versionadded:: 0.1.0
+    """
+    pa = _pyarrow("process_arrow()")
+    chosen = _options(operation, options)
+    names = set(batch.schema.names)
+    companion = _companion_column(chosen)
+    rows = _records_rows(
+        batch.column("targets").to_pylist(),
+        batch.column(companion).to_pylist() if companion is not None and companion in names else None,
+        batch.column("file").to_pylist() if "file" in names else None,
+        chosen,
+    )
+    schema = result_schema(chosen.operation, chosen.per)
+    arrays = [pa.array([row[i] for row in rows], type=field.type) for i, field in enumerate(schema)]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def map_arrow(
+    batches: Iterable[Any], operation: Operation | BatchOptions, **options: Any  # noqa: ANN401 - BatchOptions fields
+) -> Iterator[Any]:
+    """:func:`process_arrow` over an iterator of record batches: the shape of Spark's ``mapInArrow``.
+
+    .. versionadded:: 0.1.0
+    """
+    chosen = _options(operation, options)
+    for batch in batches:
+        yield process_arrow(batch, chosen)
+
+
+# --- a folder on all cores ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class BatchFailure:
+    """A file or table that could not be processed: where, and why.
+
+    .. versionadded:: 0.1.0
+    """
+
+    file: str
+    reason: str
+    project: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file} ({self.project})" if self.project else self.file
+        return f"{where}: {self.reason}"
+
+
+@attrs.frozen(kw_only=True)
+class BatchSummary:
+    """What :func:`process_folder` did: counts, the failures, and the rows when collected.
+
+    .. versionadded:: 0.1.0
+    """
+
+    columns: tuple[str, ...]
+    files: int
+    rows: int
+    failures: tuple[BatchFailure, ...] = ()
+    collected: tuple[tuple[object, ...], ...] | None = None
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when every file and table was processed."""
+        return not self.failures
+
+    def to_records(self) -> list[dict[str, object]]:
+        """The collected rows as dicts (empty unless ``collect=True`` was given)."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.collected or ()]
+
+
+def _is_companion(path: Path) -> bool:
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    return any(stem.endswith(f".{kind}") for kind in _COMPANIONS.values())
+
+
+def find_documents(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The targets documents under ``inputs`` (folders, searched recursively, and files), sorted.
+
+    Companion files (``*.actuals.json``, ``*.monitoring.json`` and their ``.toml`` forms)
+    are left out.
+    """
+    items = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    found: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found.extend(p for p in path.rglob("*") if p.suffix.lower() in _SUFFIXES and p.is_file()
+                         and not _is_companion(p))
+        else:
+            found.append(path)
+    return sorted(found)
+
+
+def _companion_path(path: Path, operation: str) -> Path | None:
+    kind = _COMPANIONS.get(operation)
+    if kind is None:
+        return None
+    return path.with_name(f"{path.name[: -len(path.suffix)]}.{kind}{path.suffix}")
+
+
+def _process_file(task: tuple[str, BatchOptions]) -> tuple[str, list[tuple[object, ...]]]:
+    file, options = task
+    path = Path(file)
+    columns = options.columns
+    try:
+        fmt = format_of(path)
+        data = path.read_bytes()
+        companion_path = _companion_path(path, options.operation)
+        companion = None
+        if companion_path is not None:
+            if not companion_path.exists():
+                return file, [_failure_row(columns, file, f"no {companion_path.name} beside it")]
+            companion = companion_path.read_bytes()
+    except (OSError, PerftargetError) as exc:
+        reason = _reason(exc) if isinstance(exc, PerftargetError) else f"cannot read the file: {exc.strerror or exc}"
+        return file, [_failure_row(columns, file, reason)]
+    return file, process_record(data, attrs.evolve(options, fmt=fmt), companion=companion, file=file)
+
+
+def _worker_init() -> None:
+    # the modules imported so far live as long as the worker: keep them out of every collection
+    gc.freeze()
+
+
+class _Progress:
+    """A one-line progress bar on a text stream."""
+
+    def __init__(self, total: int, stream: TextIO | None) -> None:
+        self.total = total
+        self.stream = stream
+        self.done = 0
+
+    def step(self, tables: int) -> None:
+        self.done += 1
+        if self.stream is None:
+            return
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        self.stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} files, {tables} rows")
+        if self.done == self.total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class _Writers:
+    """Streams rows to CSV and Parquet as they arrive."""
+
+    def __init__(self, options: BatchOptions, csv_path: Path | None, parquet_path: Path | None) -> None:
+        self.columns = options.columns
+        self.csv_file: TextIO | None = None
+        self.csv: Any = None
+        if csv_path is not None:
+            self.csv_file = csv_path.open("w", encoding="utf-8", newline="")
+            self.csv = csv.writer(self.csv_file)
+            self.csv.writerow(self.columns)
+        self.parquet: Any = None
+        self.schema: Any = None
+        self.pending: list[tuple[object, ...]] = []
+        if parquet_path is not None:
+            pa = _pyarrow("writing Parquet")
+            import pyarrow.parquet as pq  # noqa: PLC0415 - optional extra
+
+            self.pa = pa
+            self.schema = result_schema(options.operation, options.per)
+            self.parquet = pq.ParquetWriter(str(parquet_path), self.schema)
+
+    def write(self, rows: list[tuple[object, ...]]) -> None:
+        if self.csv is not None:
+            self.csv.writerows(rows)
+        if self.parquet is not None:
+            self.pending.extend(rows)
+            if len(self.pending) >= 65536:  # noqa: PLR2004 - one row group
+                self.flush()
+
+    def flush(self) -> None:
+        if self.parquet is not None and self.pending:
+            rows = self.pending
+            arrays = [self.pa.array([row[i] for row in rows], type=f.type) for i, f in enumerate(self.schema)]
+            self.parquet.write_batch(self.pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+            self.pending = []
+
+    def close(self) -> None:
+        self.flush()
+        if self.parquet is not None:
+            self.parquet.close()
+        if self.csv_file is not None:
+            self.csv_file.close()
+
+
+def _check_picklable(options: BatchOptions) -> None:
+    try:
+        pickle.dumps(options)
+    except Exception as exc:
+        msg = (
+            f"the options cannot be sent to worker processes ({exc}): give the scoring policy as a preset "
+            "name or the path of a policy file, or use workers=1"
+        )
+        raise ValueError(msg) from exc
+
+
+def _failures(file: str, rows: list[tuple[object, ...]], columns: tuple[str, ...]) -> list[BatchFailure]:
+    error, code = columns.index("error"), columns.index("project_code")
+    return [BatchFailure(file, str(row[error]), str(row[code])) for row in rows if row[error]]
+
+
+def process_folder(
+    operation: Operation | BatchOptions,
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    csv_path: str | os.PathLike[str] | None = None,
+    parquet_path: str | os.PathLike[str] | None = None,
+    workers: int | None = None,
+    progress: bool | TextIO | None = None,
+    collect: bool = False,
+    **options: Any,  # noqa: ANN401 - BatchOptions fields
+) -> BatchSummary:
+    """Process every targets document under ``inputs`` on all cores and write one result table.
+
+    Each document ``X.json`` (or ``.toml``) is read with the actuals ``X.actuals.json``
+    beside it for ``evaluate``, or the spending ``X.monitoring.json`` for ``monitor``. The
+    rows (:func:`result_columns`) are streamed, in file order, to ``csv_path`` and
+    ``parquet_path`` (the ``parquet`` extra) as results arrive; ``collect=True`` also keeps
+    them in the summary. A file or table that fails gives a row with its ``error`` and a
+    :class:`BatchFailure` in the summary; the others go on.
+
+    Args:
+        operation: ``"check"`` (read and review), ``"evaluate"`` or ``"monitor"``, or
+            :class:`BatchOptions`.
+        inputs: folders (searched recursively) and files.
+        csv_path: where to write the rows as CSV (UTF-8, a header row).
+        parquet_path: where to write them as Parquet.
+        workers: processes to use; ``os.cpu_count()`` by default, 1 to stay in this process.
+        progress: a progress bar on stderr (``None``: when stderr is a terminal), or a stream.
+        collect: keep the rows in :attr:`BatchSummary.collected`.
+        options: the fields of :class:`BatchOptions` (``per``, ``as_of``, ``policy``...).
+
+    .. versionadded:: 0.1.0
+    """
+    chosen = _options(operation, options)
+    files = [str(path) for path in find_documents(inputs)]
+    stream: TextIO | None
+    if progress is None or isinstance(progress, bool):
+        stream = sys.stderr if (sys.stderr.isatty() if progress is None else progress) else None
+    else:
+        stream = progress
+    bar = _Progress(len(files), stream)
+    writers = _Writers(chosen, None if csv_path is None else Path(csv_path),
+                       None if parquet_path is None else Path(parquet_path))
+    collected: list[tuple[object, ...]] | None = [] if collect else None
+    failures: list[BatchFailure] = []
+    count = 0
+    tasks = [(file, chosen) for file in files]
+    try:
+        processes = workers if workers is not None else (os.cpu_count() or 1)
+        if processes > 1 and len(files) > 1:
+            _check_picklable(chosen)
+        if processes <= 1 or len(files) <= 1:
+            results: Iterable[tuple[str, list[tuple[object, ...]]]] = map(_process_file, tasks)
+            executor = None
+        else:
+            executor = ProcessPoolExecutor(max_workers=processes, initializer=_worker_init)
+            chunk = max(1, min(32, len(tasks) // (processes * 8)))
+            results = executor.map(_process_file, tasks, chunksize=chunk)
+        try:
+            for file, rows in results:
+                writers.write(rows)
+                failures.extend(_failures(file, rows, chosen.columns))
+                if collected is not None:
+                    collected.extend(rows)
+                count += len(rows)
+                bar.step(count)
+        finally:
+            if executor is not None:
+                executor.shutdown(cancel_futures=True)
+    finally:
+        writers.close()
+    return BatchSummary(
+        columns=chosen.columns, files=len(files), rows=count, failures=tuple(failures),
+        collected=None if collected is None else tuple(collected),
+    )

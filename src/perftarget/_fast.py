@@ -1,0 +1,735 @@
+"""A fast JSON path for documents: msgspec decoding and a cattrs-free writer (the ``fast`` extra).
+
+Reading: :mod:`msgspec` decodes the JSON text into private mirror structs of the stored
+format (strict types, unknown keys refused, all in C); the model objects are then built
+from them without the generic machinery of cattrs. Writing: the model objects are turned
+into the same dicts as :func:`perftarget._serialization.to_dict` by hand-written code and
+encoded by msgspec with the same layout as :func:`json.dumps` (``indent=2``).
+
+The contract is strict: whenever this path returns a result, it is the one the cattrs path
+returns (the same objects, the same text byte for byte). Whenever it cannot (bad input, an
+input form only the cattrs path reads, a type it does not handle) it returns ``None`` and
+the caller runs the cattrs path, which gives the result or the detailed error with paths.
+
+Objects are built as the attrs ``__init__`` would build them, without running the checks
+that the decoded types already guarantee (``instance_of``); the model's own converters,
+value validators and ``__attrs_post_init__`` still run. A digest of each model class
+(fields, defaults, converters, validators, post-init source) is checked at import: if the
+model changed since this module was written, the fast path switches itself off (see
+:func:`model_drift`) and everything goes through cattrs until this module is updated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+import inspect
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Final, TypeVar, cast
+
+import attrs
+import msgspec
+from msgspec import UNSET, Struct, UnsetType
+
+from perftarget._levels import Level1, Level2, schemas_of, to_level1, to_level2
+from perftarget._model import (
+    Basis,
+    BasisCategory,
+    Budget,
+    DepartmentTargets,
+    Document,
+    Goal,
+    Indicator,
+    Measure,
+    ProjectTargets,
+    Suppression,
+    Unit,
+)
+from perftarget._numbers import format_number, to_decimal, to_tuple
+from perftarget._schedule import Checkpoint, SpendingSchedule
+from perftarget._serialization import SCHEMA_VERSION, _structure_category, threshold_text
+from perftarget._threshold import Threshold
+
+__all__ = ["ACTIVE", "dumps_json", "loads_json", "model_drift"]
+
+T = TypeVar("T")
+
+# --- the stored format as msgspec structs ---------------------------------------------------
+
+
+class _S(Struct, forbid_unknown_fields=True, gc=False):
+    """Base of the mirror structs: unknown keys are errors, as in the cattrs converter."""
+
+
+class _UnitS(_S):
+    code: str
+    name: str
+
+
+class _BudgetS(_S):
+    total: Decimal
+    fiscal: Decimal | None = None
+    other: Decimal | None = None
+
+
+class _CheckpointS(_S):
+    date: dt.date
+    percent: Decimal
+    label: str | None = None
+
+
+class _ScheduleS(_S):
+    fiscal_year: int
+    checkpoints: list[_CheckpointS]
+    multi_year: bool = False
+    start_month: int = 1
+
+
+class _BasisS(_S):
+    text: str
+    category: str | None = None
+
+
+class _SuppressionS(_S):
+    code: str
+    reason: str
+
+
+class _IndicatorS(_S):
+    name: str
+    target: str | int
+    # a JSON null is an error for the levels (the cattrs hook wants text): UNSET marks "absent"
+    level1: str | UnsetType = UNSET
+    level2: str | UnsetType = UNSET
+    description: str = ""
+    basis: str | _BasisS | None = None
+    weight: Decimal | None = None
+    key: str | None = None
+    suppressions: list[_SuppressionS] = []
+
+
+class _GoalS(_S):
+    content: str
+    indicators: list[_IndicatorS] = []
+
+
+class _MeasureS(_S):
+    title: str
+    detail: str = ""
+
+
+class _ProjectS(_S):
+    unit: _UnitS
+    code: str
+    name: str
+    year: int
+    budget: _BudgetS
+    purpose: str = ""
+    schedule: _ScheduleS | None = None
+    goals: list[_GoalS] = []
+    year_assumed: bool = False
+    suppressions: list[_SuppressionS] = []
+
+
+class _DepartmentS(_S):
+    unit: _UnitS
+    year: int
+    duties: list[str] = []
+    goals: list[_GoalS] = []
+    measures: list[_MeasureS] = []
+    year_assumed: bool = False
+
+
+class _DocumentS(_S):
+    schema_version: int
+    department: _DepartmentS | None = None
+    projects: list[_ProjectS] = []
+    notes: str = ""
+
+
+_DOCUMENT_DECODER: Final = msgspec.json.Decoder(_DocumentS)
+_PROJECT_DECODER: Final = msgspec.json.Decoder(_ProjectS)
+
+# --- building model objects -------------------------------------------------------------------
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+_Converter = Callable[[object], Any]
+_Validator = Callable[[object, "attrs.Attribute[Any]", object], None]
+
+
+class _Amount:
+    """A model field's own converter and validator, called exactly as ``__init__`` calls them."""
+
+    __slots__ = ("convert", "field", "validate")
+
+    def __init__(self, cls: type, name: str) -> None:
+        self.field: attrs.Attribute[Any] = getattr(attrs.fields(cls), name)
+        self.convert = cast("_Converter", self.field.converter)
+        self.validate = cast("_Validator | None", self.field.validator)
+
+    def __call__(self, obj: object, value: object) -> Any:  # noqa: ANN401 - the converter's result
+        converted = self.convert(value)
+        if self.validate is not None:
+            self.validate(obj, self.field, converted)
+        return converted
+
+
+def _setter(cls: type, name: str) -> Callable[[object, object], None]:
+    setter: Callable[[object, object], None] = cls.__dict__[name].__set__
+    return setter
+
+
+_TOTAL: Final = _Amount(Budget, "total")
+_FISCAL: Final = _Amount(Budget, "fiscal")
+_OTHER: Final = _Amount(Budget, "other")
+_WEIGHT: Final = _Amount(Indicator, "weight")
+_PERCENT: Final = _Amount(Checkpoint, "percent")
+
+# Slot setters of the class built most often.
+_I_LEVEL1: Final = _setter(Indicator, "level1")
+_I_LEVEL2: Final = _setter(Indicator, "level2")
+_I_NAME: Final = _setter(Indicator, "name")
+_I_DESCRIPTION: Final = _setter(Indicator, "description")
+_I_TARGET: Final = _setter(Indicator, "target")
+_I_BASIS: Final = _setter(Indicator, "basis")
+_I_WEIGHT: Final = _setter(Indicator, "weight")
+_I_KEY: Final = _setter(Indicator, "key")
+_I_SUPPRESSIONS: Final = _setter(Indicator, "suppressions")
+
+# Pure functions of their key, remembered; immutable results are shared between objects.
+_CACHE_LIMIT: Final = 8192
+_THRESHOLDS: Final[dict[str, Threshold]] = {}
+_LEVELS: Final[dict[tuple[str | UnsetType, str | UnsetType], tuple[Level1 | str | None, Level2 | str | None]]] = {}
+_BASES: Final[dict[str, Basis]] = {}
+_CATEGORIES: Final[dict[str, BasisCategory]] = {}
+_UNITS: Final[dict[tuple[str, str], Unit]] = {}
+_SCHEDULES: Final[dict[tuple[object, ...], SpendingSchedule]] = {}
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(cache: dict[K, V], key: K, value: V) -> V:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _threshold(target: str | int) -> Threshold:
+    text = target if isinstance(target, str) else format_number(Decimal(target))
+    threshold = _THRESHOLDS.get(text)
+    if threshold is None:
+        threshold = _remember(_THRESHOLDS, text, Threshold.parse(text))
+    return threshold
+
+
+def _levels(
+    level1: str | UnsetType, level2: str | UnsetType
+) -> tuple[Level1 | str | None, Level2 | str | None]:
+    first = to_level1(level1) if isinstance(level1, str) else None
+    second = to_level2(level2) if isinstance(level2, str) else None
+    if type(first) is Level1 and type(second) is Level2 and not schemas_of(first, second):
+        Indicator(level1=first, level2=second, name="", target=Threshold.not_applicable())  # raises the model's error
+    return _remember(_LEVELS, (level1, level2), (first, second))
+
+
+def _basis(value: str | _BasisS) -> Basis:
+    if type(value) is str:
+        basis = _BASES.get(value)
+        if basis is None:
+            basis = _remember(_BASES, value, Basis(value))
+        return basis
+    assert isinstance(value, _BasisS)  # noqa: S101 - the decoder's type
+    if value.category is None:
+        return Basis(value.text)
+    category = _CATEGORIES.get(value.category)
+    if category is None:
+        category = _remember(_CATEGORIES, value.category, _structure_category(value.category, BasisCategory))
+    return Basis(value.text, category)
+
+
+def _unit(s: _UnitS) -> Unit:
+    key = (s.code, s.name)
+    unit = _UNITS.get(key)
+    if unit is None:
+        unit = _new(Unit)
+        _set(unit, "code", s.code)
+        _set(unit, "name", s.name)
+        _remember(_UNITS, key, unit)
+    return unit
+
+
+def _plain(value: Decimal | None) -> bool:
+    """True for what the model's amount converters and validators pass unchanged: None, or finite and >= 0."""
+    return value is None or (value.is_finite() and value >= 0)
+
+
+def _budget(s: _BudgetS) -> Budget:
+    budget = _new(Budget)
+    total, fiscal, other = s.total, s.fiscal, s.other
+    if not (_plain(total) and _plain(fiscal) and _plain(other)):
+        total, fiscal, other = _TOTAL(budget, total), _FISCAL(budget, fiscal), _OTHER(budget, other)
+    _set(budget, "total", total)
+    _set(budget, "fiscal", fiscal)
+    _set(budget, "other", other)
+    budget.__attrs_post_init__()
+    return budget
+
+
+def _suppressions(items: list[_SuppressionS]) -> tuple[Suppression, ...]:
+    return tuple(Suppression(item.code, item.reason) for item in items) if items else ()
+
+
+def _schedule(s: _ScheduleS) -> SpendingSchedule:
+    # equal plans are one object: the key keeps each percent's digits (25 and 25.0 write differently)
+    key = (s.fiscal_year, s.multi_year, s.start_month, *((c.date, str(c.percent), c.label) for c in s.checkpoints))
+    schedule = _SCHEDULES.get(key)
+    if schedule is not None:
+        return schedule
+    points = []
+    for c in s.checkpoints:
+        point = _new(Checkpoint)
+        _set(point, "date", c.date)
+        _set(point, "percent", _PERCENT(point, c.percent))
+        _set(point, "label", c.label)
+        point.__attrs_post_init__()
+        points.append(point)
+    schedule = _new(SpendingSchedule)
+    _set(schedule, "fiscal_year", s.fiscal_year)
+    _set(schedule, "checkpoints", tuple(points))
+    _set(schedule, "multi_year", s.multi_year)
+    _set(schedule, "start_month", s.start_month)
+    schedule.__attrs_post_init__()
+    return _remember(_SCHEDULES, key, schedule)
+
+
+def _indicators(items: list[_IndicatorS]) -> tuple[Indicator, ...]:
+    out: list[Indicator] = []
+    append = out.append
+    levels_get, thresholds_get, bases_get = _LEVELS.get, _THRESHOLDS.get, _BASES.get
+    set_level1, set_level2, set_name, set_description = _I_LEVEL1, _I_LEVEL2, _I_NAME, _I_DESCRIPTION
+    set_target, set_basis, set_weight = _I_TARGET, _I_BASIS, _I_WEIGHT
+    set_key, set_suppressions = _I_KEY, _I_SUPPRESSIONS
+    for s in items:
+        levels = levels_get((s.level1, s.level2))
+        if levels is None:
+            levels = _levels(s.level1, s.level2)
+        threshold = thresholds_get(s.target)  # type: ignore[arg-type]
+        if threshold is None:
+            threshold = _threshold(s.target)
+        basis: Any = s.basis
+        if basis is not None:
+            shared = bases_get(basis) if type(basis) is str else None
+            basis = shared if shared is not None else _basis(basis)
+        weight = s.weight
+        if weight is not None and not (weight.is_finite() and weight >= 0):
+            weight = _WEIGHT(None, weight)  # the model's converter and validator raise its error
+        indicator = _new(Indicator)
+        set_level1(indicator, levels[0])
+        set_level2(indicator, levels[1])
+        set_name(indicator, s.name)
+        set_description(indicator, s.description)
+        set_target(indicator, threshold)
+        set_basis(indicator, basis)
+        set_weight(indicator, weight)
+        set_key(indicator, s.key)
+        set_suppressions(indicator, _suppressions(s.suppressions) if s.suppressions else ())
+        append(indicator)
+    return tuple(out)
+
+
+def _goals(items: list[_GoalS]) -> tuple[Goal, ...]:
+    goals = []
+    for s in items:
+        goal = _new(Goal)
+        _set(goal, "content", s.content)
+        _set(goal, "indicators", _indicators(s.indicators))
+        goals.append(goal)
+    return tuple(goals)
+
+
+def _project(s: _ProjectS) -> ProjectTargets:
+    project = _new(ProjectTargets)
+    _set(project, "unit", _unit(s.unit))
+    _set(project, "code", s.code)
+    _set(project, "name", s.name)
+    _set(project, "year", s.year)
+    _set(project, "budget", _budget(s.budget))
+    _set(project, "purpose", s.purpose)
+    _set(project, "schedule", None if s.schedule is None else _schedule(s.schedule))
+    _set(project, "goals", _goals(s.goals))
+    _set(project, "year_assumed", s.year_assumed)
+    _set(project, "suppressions", _suppressions(s.suppressions))
+    project.__attrs_post_init__()
+    return project
+
+
+def _department(s: _DepartmentS) -> DepartmentTargets:
+    return DepartmentTargets(
+        unit=_unit(s.unit),
+        year=s.year,
+        duties=tuple(s.duties),
+        goals=_goals(s.goals),
+        measures=tuple(Measure(m.title, m.detail) for m in s.measures),
+        year_assumed=s.year_assumed,
+    )
+
+
+def _document(s: _DocumentS) -> Document:
+    document = _new(Document)
+    _set(document, "department", None if s.department is None else _department(s.department))
+    _set(document, "projects", tuple([_project(p) for p in s.projects]))
+    _set(document, "notes", s.notes)
+    return document
+
+
+_PAUSE_GC_AT: Final = 1 << 18
+"""Texts of at least this many characters (about 90 tables) are read with the collector paused."""
+_PAUSE_GC_TABLES: Final = 100
+"""Documents of at least this many tables are written with the collector paused."""
+
+
+def loads_json(text: str | bytes, cls: type[T] = Document) -> T | None:  # type: ignore[assignment]
+    """The object the cattrs path would read from ``text``, or ``None`` to let the cattrs path run.
+
+    ``None`` comes back for malformed or invalid input (the cattrs path then reports it with
+    paths), for input forms only the cattrs path reads (``"1,000"`` amounts, dates such as
+    ``20240331``, targets written as JSON decimals), for types other than
+    :class:`Document` and :class:`ProjectTargets`, and when the fast path is off.
+
+    A large text (256 Ki characters or more) is read with the cyclic garbage collector
+    paused, and its previous state restored afterwards: every object built survives, so
+    collecting while building only traverses them again and again (three times the cost
+    at 10,000 tables). Nothing built here forms a cycle.
+    """
+    if not ACTIVE:
+        return None
+    pause = len(text) >= _PAUSE_GC_AT and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        if cls is Document:
+            data = _DOCUMENT_DECODER.decode(text)
+            if not 1 <= data.schema_version <= SCHEMA_VERSION:
+                return None
+            return _document(data)  # type: ignore[return-value]
+        if cls is ProjectTargets:
+            return _project(_PROJECT_DECODER.decode(text))  # type: ignore[return-value]
+    except Exception:  # noqa: BLE001 - any failure hands over to the cattrs path, which explains it
+        return None
+    finally:
+        if pause:
+            gc.enable()
+    return None
+
+
+# --- writing ----------------------------------------------------------------------------------
+#
+# The dicts of to_dict() as msgspec structs built in C: fields in the order cattrs writes them
+# (required first, then the others in class order), defaults omitted. cattrs omits a field when
+# ``value != default``; msgspec when the value *is* the default, so values equal to their default
+# are passed as the default object itself.
+
+
+class _O(Struct, omit_defaults=True, gc=False):
+    """Base of the output structs."""
+
+
+class _OutUnit(_O):
+    code: str
+    name: str
+
+
+class _OutBudget(_O):
+    total: str
+    fiscal: str | None = None
+    other: str | None = None
+
+
+class _OutCheckpoint(_O):
+    date: dt.date
+    percent: str
+    label: str | None = None
+
+
+class _OutSchedule(_O):
+    fiscal_year: int
+    checkpoints: list[_OutCheckpoint]
+    multi_year: object = False
+    start_month: object = 1
+
+
+class _OutBasis(_O):
+    text: str
+    category: str
+
+
+class _OutSuppression(_O):
+    code: str
+    reason: str
+
+
+class _OutIndicator(_O):
+    name: str
+    target: str
+    level1: str | None = None
+    level2: str | None = None
+    description: str = ""
+    basis: str | _OutBasis | None = None
+    weight: str | None = None
+    key: str | None = None
+    suppressions: list[_OutSuppression] = []
+
+
+class _OutGoal(_O):
+    content: str
+    indicators: list[_OutIndicator] = []
+
+
+class _OutProject(_O):
+    unit: _OutUnit
+    code: str
+    name: str
+    year: int
+    budget: _OutBudget
+    purpose: str = ""
+    schedule: _OutSchedule | None = None
+    goals: list[_OutGoal] = []
+    year_assumed: object = False
+    suppressions: list[_OutSuppression] = []
+
+
+class _OutMeasure(_O):
+    title: str
+    detail: str = ""
+
+
+class _OutDepartment(_O):
+    unit: _OutUnit
+    year: int
+    duties: list[str] = []
+    goals: list[_OutGoal] = []
+    measures: list[_OutMeasure] = []
+    year_assumed: object = False
+
+
+class _OutDocument(_O):
+    schema_version: int
+    department: _OutDepartment | None = None
+    projects: list[_OutProject] = []
+    notes: str = ""
+
+
+_THRESHOLD_TEXT: Final[dict[int, tuple[Threshold, str]]] = {}
+
+
+def _threshold_text(threshold: Threshold) -> str:
+    # keyed by identity, holding the object so that its id cannot be reused while cached
+    text = threshold_text(threshold)
+    _remember(_THRESHOLD_TEXT, id(threshold), (threshold, text))
+    return text
+
+
+def _out_suppressions(items: tuple[Suppression, ...]) -> list[_OutSuppression]:
+    return [_OutSuppression(s.code, s.reason) for s in items]
+
+
+def _out_indicators(items: tuple[Indicator, ...]) -> list[_OutIndicator]:
+    out: list[_OutIndicator] = []
+    append = out.append
+    texts_get = _THRESHOLD_TEXT.get
+    for i in items:
+        target = i.target
+        entry = texts_get(id(target))
+        text = entry[1] if entry is not None and entry[0] is target else _threshold_text(target)
+        level1, level2 = i.level1, i.level2
+        basis: Any = i.basis
+        if basis is not None:
+            category = basis.category
+            basis = basis.text if category is None else _OutBasis(basis.text, category.value)
+        weight: Any = i.weight
+        append(
+            _OutIndicator(
+                i.name,
+                text,
+                None if level1 is None else level1._value_ if type(level1) is Level1 else str(level1),
+                None if level2 is None else level2._value_ if type(level2) is Level2 else str(level2),
+                "" if i.description == "" else i.description,
+                basis,
+                None if weight is None else format_number(weight),
+                i.key,
+                _out_suppressions(i.suppressions) if i.suppressions != () else [],
+            )
+        )
+    return out
+
+
+def _out_goals(goals: tuple[Goal, ...]) -> list[_OutGoal]:
+    return [
+        _OutGoal(goal.content, _out_indicators(goal.indicators) if goal.indicators != () else []) for goal in goals
+    ]
+
+
+def _out_schedule(s: SpendingSchedule) -> _OutSchedule:
+    points = [_OutCheckpoint(c.date, format_number(c.percent), c.label) for c in s.checkpoints]
+    return _OutSchedule(
+        s.fiscal_year,
+        points,
+        False if s.multi_year == False else s.multi_year,  # noqa: E712 - cattrs compares with !=
+        1 if s.start_month == 1 else s.start_month,
+    )
+
+
+def _out_project(p: ProjectTargets) -> _OutProject:
+    budget = p.budget
+    return _OutProject(
+        _OutUnit(p.unit.code, p.unit.name),
+        p.code,
+        p.name,
+        p.year,
+        _OutBudget(
+            format_number(budget.total),
+            None if budget.fiscal is None else format_number(budget.fiscal),
+            None if budget.other is None else format_number(budget.other),
+        ),
+        "" if p.purpose == "" else p.purpose,
+        None if p.schedule is None else _out_schedule(p.schedule),
+        _out_goals(p.goals) if p.goals != () else [],
+        False if p.year_assumed == False else p.year_assumed,  # noqa: E712 - cattrs compares with !=
+        _out_suppressions(p.suppressions) if p.suppressions != () else [],
+    )
+
+
+def _out_department(d: DepartmentTargets) -> _OutDepartment:
+    return _OutDepartment(
+        _OutUnit(d.unit.code, d.unit.name),
+        d.year,
+        list(d.duties),
+        _out_goals(d.goals) if d.goals != () else [],
+        [_OutMeasure(m.title, "" if m.detail == "" else m.detail) for m in d.measures],
+        False if d.year_assumed == False else d.year_assumed,  # noqa: E712 - cattrs compares with !=
+    )
+
+
+def _out_document(doc: Document) -> _OutDocument:
+    return _OutDocument(
+        SCHEMA_VERSION,
+        None if doc.department is None else _out_department(doc.department),
+        [_out_project(p) for p in doc.projects],
+        "" if doc.notes == "" else doc.notes,
+    )
+
+
+_ENCODER: Final = msgspec.json.Encoder()
+
+
+def dumps_json(obj: object) -> str | None:
+    """The text :func:`perftarget.dumps` writes for ``obj`` as JSON, or ``None`` to let cattrs write it.
+
+    Handles :class:`Document` and :class:`ProjectTargets`; the text is the one of
+    ``json.dumps(to_dict(obj), ensure_ascii=False, indent=2)`` plus a newline, byte for byte.
+    A document of 100 tables or more is written with the garbage collector paused (the
+    intermediate objects hold no cycles), as :func:`loads_json` reads a large one.
+    """
+    if not ACTIVE:
+        return None
+    pause = type(obj) is Document and len(obj.projects) >= _PAUSE_GC_TABLES and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        if type(obj) is Document:
+            data: Struct = _out_document(obj)
+        elif type(obj) is ProjectTargets:
+            data = _out_project(obj)
+        else:
+            return None
+        return msgspec.json.format(_ENCODER.encode(data), indent=2).decode("utf-8") + "\n"
+    except Exception:  # noqa: BLE001 - e.g. lone surrogates, huge integers: the cattrs path writes those
+        return None
+    finally:
+        if pause:
+            gc.enable()
+
+
+# --- the model this module was written for --------------------------------------------------------
+
+_ADDRESS: Final = re.compile(r" at 0x[0-9a-f]+")
+_CLASSES: Final = (
+    Unit, Budget, Basis, Suppression, Indicator, Goal, Measure, ProjectTargets, DepartmentTargets, Document,
+    Checkpoint, SpendingSchedule,
+)
+# sha256 of _describe(cls)[:16] for each class; update after checking this module against a model change.
+_EXPECTED: Final = {
+    "Unit": "2748ae0b72ecd3c5",
+    "Budget": "6f6df89ad6a99de6",
+    "Basis": "764210e02596d648",
+    "Suppression": "20d53cd0360fc862",
+    "Indicator": "2629417ebd14e0a0",
+    "Goal": "4360ad381dd77d7d",
+    "Measure": "cf765395c0c21534",
+    "ProjectTargets": "d28d21fcc37a7a95",
+    "DepartmentTargets": "60caee78f84271cd",
+    "Document": "8c9fc7b9a2aa503f",
+    "Checkpoint": "2e735f47ce038062",
+    "SpendingSchedule": "75c85932a64d1c95",
+    "_serialization": "d475c57354952576",
+}
+
+
+def _name(value: object) -> str:
+    if value is None:
+        return "-"
+    if inspect.isfunction(value):
+        return inspect.getsource(value)
+    return _ADDRESS.sub("", repr(value))
+
+
+def _describe(cls: type) -> str:
+    parts = [
+        f"{field.name}|{field.default!r}|{_name(field.converter)}|{_name(field.validator)}|{field.init}"
+        for field in attrs.fields(cls)
+    ]
+    post_init = getattr(cls, "__attrs_post_init__", None)
+    if post_init is not None:
+        parts.append(inspect.getsource(post_init))
+    return "\n".join(parts)
+
+
+def _digest(cls: type) -> str:
+    return hashlib.sha256(_describe(cls).encode("utf-8")).hexdigest()[:16]
+
+
+def _hooks_digest() -> str:
+    from perftarget import _serialization  # noqa: PLC0415 - the module whose behaviour is mirrored
+
+    names = (
+        "_structure_decimal", "_structure_str", "_structure_int", "_structure_bool", "_structure_date",
+        "_structure_threshold", "_structure_level1", "_structure_level2", "_unstructure_basis",
+        "configure_converter", "make_converter", "from_dict", "to_dict", "threshold_text", "_parse_text", "dumps",
+    )
+    helpers: tuple[Callable[..., Any], ...] = (to_decimal, to_tuple, to_level1, to_level2, schemas_of, format_number)
+    sources = [inspect.getsource(getattr(_serialization, name)) for name in names]
+    sources.extend(inspect.getsource(helper) for helper in helpers)
+    source = "\n".join(sources)
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def model_drift() -> dict[str, str]:
+    """The model classes (and ``_serialization``) that differ from what this module was written for.
+
+    Maps each to its current digest; empty when the fast path matches the model and the
+    converter. After checking this module against a change, copy the digests into ``_EXPECTED``.
+    """
+    current = {cls.__name__: _digest(cls) for cls in _CLASSES}
+    current["_serialization"] = _hooks_digest()
+    return {name: digest for name, digest in current.items() if _EXPECTED.get(name) != digest}
+
+
+ACTIVE: bool = not model_drift()
+"""Whether the fast path runs (``False`` when the model changed since this module was checked)."""

@@ -1,0 +1,340 @@
+"""The msgspec fast path reads and writes exactly what the cattrs path does, or hands over to it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import perftarget as pt
+from perftarget import _serialization
+from perftarget._model import Document, Goal, ProjectTargets
+from perftarget._serialization import from_dict, to_dict
+from perftarget.testing import documents, project_targets
+
+_fast = pytest.importorskip("perftarget._fast")
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _cattrs_loads(text: str, cls: type = Document) -> Any:
+    return from_dict(json.loads(text, parse_float=Decimal), cls)
+
+
+def _cattrs_dumps(obj: object) -> str:
+    return json.dumps(to_dict(obj), ensure_ascii=False, indent=2) + "\n"
+
+
+def _identical(a: object, b: object, where: str = "$") -> None:
+    """Equal, and equal in what ``==`` ignores: a target's source text, a decimal's digits, exact types."""
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if attrs.has(type(a)):
+        for field in attrs.fields(type(a)):
+            _identical(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
+    elif isinstance(a, tuple):
+        assert len(a) == len(b), f"{where}: {len(a)} != {len(b)} items"  # type: ignore[arg-type]
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):  # type: ignore[call-overload]
+            _identical(x, y, f"{where}[{index}]")
+    elif isinstance(a, Decimal):
+        assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # type: ignore[attr-defined]
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def test_fast_path_matches_the_model():
+    """The model and converter are the ones the fast path was written for (else it switches itself off).
+
+    When this fails after a change to the model or to ``_serialization``: check ``_fast.py``
+    against the change (fields, converters, validators, post-init checks, hooks), then copy
+    the digests printed here into ``_EXPECTED`` in ``src/perftarget/_fast.py``.
+    """
+    assert _fast.model_drift() == {}
+    assert _fast.ACTIVE
+
+
+@given(documents())
+def test_reads_what_cattrs_reads(document):
+    """Any document written as JSON is read back identically by both paths."""
+    text = _cattrs_dumps(document)
+    fast = _fast.loads_json(text)
+    assert fast is not None
+    _identical(fast, _cattrs_loads(text))
+
+
+@given(documents())
+def test_writes_what_cattrs_writes(document):
+    """Any document is written byte for byte as the cattrs path writes it."""
+    assert _fast.dumps_json(document) == _cattrs_dumps(document)
+
+
+@given(project_targets())
+def test_project_tables_alone(project):
+    """A single project table reads and writes the same way too."""
+    text = _cattrs_dumps(project)
+    read = _fast.loads_json(text, ProjectTargets)
+    assert read is not None
+    _identical(read, _cattrs_loads(text, ProjectTargets))
+    assert _fast.dumps_json(project) == text
+
+
+def test_generated_province_reads_and_writes_identically():
+    """The benchmark's realistic tables (every notation, both trees) go through the fast path unchanged."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    text = json.dumps(generate.document(generate.generate_tables(300, seed=3)), ensure_ascii=False)
+    fast = _fast.loads_json(text)
+    assert fast is not None
+    slow = _cattrs_loads(text)
+    _identical(fast, slow)
+    assert _fast.dumps_json(fast) == _cattrs_dumps(slow)
+
+
+def test_seed_golden_files():
+    """The seed reads from its golden JSON through the fast path and writes it back byte for byte."""
+    golden = (GOLDEN / "petition-bureau.json").read_text("utf-8")
+    document = _fast.loads_json(golden)
+    assert document is not None
+    _identical(document, pt.load(ROOT / "examples" / "petition-bureau.toml"))
+    assert _fast.dumps_json(document) == golden
+    assert pt.dumps(document) == golden
+
+
+# --- inputs only the cattrs path reads, and bad inputs ----------------------------------------
+
+PROJECT: dict[str, Any] = {
+    "schema_version": 1,
+    "projects": [
+        {
+            "unit": {"code": "1", "name": "单位"},
+            "code": "P1",
+            "name": "项目",
+            "year": 2022,
+            "budget": {"total": "10.00", "fiscal": "10.00"},
+            "schedule": {
+                "fiscal_year": 2022,
+                "checkpoints": [{"date": "2022-06-30", "percent": "50"}, {"date": "2022-12-31", "percent": "100"}],
+            },
+            "goals": [
+                {
+                    "content": "目标",
+                    "indicators": [
+                        {"name": "合格率", "target": "≥95%", "level1": "产出指标", "level2": "质量指标",
+                         "basis": {"text": "标准", "category": "行业"}, "weight": "10"},
+                        {"name": "次数", "target": 12, "basis": "计划"},
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+
+def _with(path: str, value: object) -> str:
+    data = json.loads(json.dumps(PROJECT))
+    *parents, last = path.split(".")
+    node: Any = data
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    if value is _DELETE:
+        del node[int(last) if last.isdigit() else last]
+    elif last.isdigit():
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return json.dumps(data, ensure_ascii=False)
+
+
+_DELETE = object()
+_INDICATOR = "projects.0.goals.0.indicators.0"
+
+HANDED_OVER_AND_READ = [
+    ("projects.0.budget.total", "1,000.00"),  # thousands separators: cattrs reads them
+    ("projects.0.schedule.checkpoints.0.date", "20220630"),  # a basic ISO date
+    (f"{_INDICATOR}.target", 95.5),  # a target written as a JSON decimal
+    ("department", {"unit": {"code": "1", "name": "单位"}, "year": 2022, "duties": "ab"}),  # cattrs iterates text
+]
+
+
+@pytest.mark.parametrize(("path", "value"), HANDED_OVER_AND_READ)
+def test_forms_only_cattrs_reads_are_handed_over(path, value):
+    """Inputs the fast path does not read come back as None, and perftarget.loads still reads them."""
+    text = _with(path, value)
+    assert _fast.loads_json(text) is None
+    _identical(pt.loads(text), _cattrs_loads(text))
+
+
+BAD = [
+    ("projects.0.budget.total", "NaN"),
+    ("projects.0.budget.total", "-1"),
+    ("projects.0.budget.other", "5"),
+    ("projects.0.budget.colour", "red"),
+    ("projects.0.code", 7),
+    ("projects.0.year", 2022.0),
+    ("projects.0.year", True),
+    ("projects.0.schedule.checkpoints.1.percent", "90"),
+    ("projects.0.schedule.checkpoints.0.percent", "Infinity"),
+    ("projects.0.schedule.fiscal_year", 2023),
+    (f"{_INDICATOR}.level1", None),
+    (f"{_INDICATOR}.level1", "效益指标"),
+    (f"{_INDICATOR}.target", "≥abc"),
+    (f"{_INDICATOR}.target", True),
+    (f"{_INDICATOR}.weight", "-2"),
+    (f"{_INDICATOR}.weight", "sNaN"),
+    (f"{_INDICATOR}.basis", ["x"]),
+    (f"{_INDICATOR}.basis", {"text": "x", "category": "国际"}),
+    (f"{_INDICATOR}.name", _DELETE),
+    (f"{_INDICATOR}.suppressions", [{"code": "PT301", "reason": "  "}]),
+    ("projects.0.unit.extra", 1),
+    ("schema_version", 2),
+    ("schema_version", _DELETE),
+    ("notes", None),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), BAD)
+def test_bad_input_gets_the_cattrs_errors(path, value):
+    """Invalid input is never read by the fast path; perftarget.loads reports the cattrs problems and paths."""
+    text = _with(path, value)
+    assert _fast.loads_json(text) is None
+    with pytest.raises(pt.DocumentError) as expected:
+        _cattrs_loads(text)
+    with pytest.raises(pt.DocumentError) as caught:
+        pt.loads(text)
+    assert caught.value.problems == expected.value.problems
+    assert isinstance(caught.value, ValueError)
+
+
+def test_syntax_errors_keep_line_and_column():
+    """Malformed JSON is reported by the cattrs path, with its line and column."""
+    with pytest.raises(pt.DocumentError, match=r"line 2, column 16: invalid JSON"):
+        pt.loads('{"schema_version": 1,\n  "projects": [}')
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.sampled_from(
+        ["", "无", "≥95%", "≤10万元", "按时", "1,000", "10.00", "NaN", "-1", "2022-03-31", "20220331", "产出指标",
+         "数量指标", "效益指标", "计划标准", "plan", " 7 ", "1e2", "\u0000", "\ud800"]
+    ),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["text", "x", "name"]),
+                                                                       children, max_size=2),
+    max_leaves=4,
+)
+
+
+def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.extend(_paths(value, (*prefix, key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found.extend(_paths(value, (*prefix, index)))
+    return found
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.data())
+def test_mutated_documents_never_read_differently(document, data):
+    """Whatever one value is changed to, the fast path reads it identically or hands over to cattrs."""
+    tree = to_dict(document)
+    paths = _paths(tree)
+    if paths:
+        path = data.draw(st.sampled_from(paths))
+        *parents, last = path
+        node: Any = tree
+        for part in parents:
+            node = node[part]
+        action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+        if action == "replace":
+            node[last] = data.draw(_JSON_VALUES)
+        elif action == "delete":
+            del node[last]
+        elif isinstance(node, dict):
+            node[data.draw(st.sampled_from(["colour", "level3", "weight", "key", "label"]))] = data.draw(_JSON_VALUES)
+    text = json.dumps(tree, ensure_ascii=False)
+    fast = _fast.loads_json(text)
+    try:
+        slow = _cattrs_loads(text)
+    except pt.DocumentError:
+        assert fast is None
+        return
+    if fast is not None:
+        _identical(fast, slow)
+
+
+def test_other_types_are_handed_over():
+    """Only documents and project tables take the fast path; the rest is read and written by cattrs."""
+    goal = Goal("目标")
+    assert _fast.loads_json('{"content": "目标"}', Goal) is None
+    assert pt.loads('{"content": "目标"}', "json", Goal) == goal
+    assert _fast.dumps_json(goal) is None
+    assert pt.dumps(goal) == '{\n  "content": "目标"\n}\n'
+
+
+def test_unwritable_text_is_handed_over():
+    """Text msgspec cannot encode (a lone surrogate) is written by the cattrs path as before."""
+    document = Document(notes="\ud800")
+    assert _fast.dumps_json(document) is None
+    assert pt.dumps(document) == _cattrs_dumps(document)
+
+
+def test_switched_off_when_the_model_drifts(monkeypatch):
+    """A changed model is detected, and the fast path then declines everything."""
+    monkeypatch.setitem(_fast._EXPECTED, "Indicator", "0" * 16)
+    assert set(_fast.model_drift()) == {"Indicator"}
+    monkeypatch.setattr(_fast, "ACTIVE", False)
+    text = _cattrs_dumps(pt.load(ROOT / "examples" / "petition-bureau.toml"))
+    assert _fast.loads_json(text) is None
+    assert _fast.dumps_json(pt.loads(text)) is None
+    assert pt.dumps(pt.loads(text)) == text
+
+
+def test_without_msgspec_the_cattrs_path_serves(monkeypatch):
+    """Without the fast extra, loads and dumps work as before."""
+    monkeypatch.setattr(_serialization, "_fast_path", lambda: None)
+    golden = (GOLDEN / "petition-bureau.json").read_text("utf-8")
+    document = pt.loads(golden)
+    assert pt.dumps(document) == golden
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_state_is_restored(enabled):
+    """Reading and writing a large document pause the collector and leave it as they found it."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    text = json.dumps(generate.document(generate.generate_tables(150, seed=5)), ensure_ascii=False).encode()
+    assert len(text) >= _fast._PAUSE_GC_AT
+    import gc
+
+    was = gc.isenabled()
+    try:
+        if enabled:
+            gc.enable()
+        else:
+            gc.disable()
+        document = _fast.loads_json(text)
+        assert document is not None
+        assert gc.isenabled() is enabled
+        assert _fast.dumps_json(document) is not None
+        assert gc.isenabled() is enabled
+        assert _fast.loads_json(b'{"schema_version": 1, "projects": [' + b" " * _fast._PAUSE_GC_AT + b"}") is None
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()
