@@ -2,9 +2,11 @@
 
 Reading: :mod:`msgspec` decodes the JSON text into private mirror structs of the stored
 format (strict types, unknown keys refused, all in C); the model objects are then built
-from them without the generic machinery of cattrs. Writing: the model objects are turned
-into the same dicts as :func:`perftarget._serialization.to_dict` by hand-written code and
-encoded by msgspec with the same layout as :func:`json.dumps` (``indent=2``).
+from them without the generic machinery of cattrs. Equal immutable leaves (targets, bases,
+units, spending plans) are shared between the objects built. Writing: the model objects
+are turned into msgspec structs shaped like the dicts of
+:func:`perftarget._serialization.to_dict` (same keys, same order, defaults left out) and
+encoded with the layout of :func:`json.dumps` (``indent=2``).
 
 The contract is strict: whenever this path returns a result, it is the one the cattrs path
 returns (the same objects, the same text byte for byte). Whenever it cannot (bad input, an
@@ -214,7 +216,15 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+_KEY_LIMIT: Final = 256
+
+
 def _remember(cache: dict[K, V], key: K, value: V) -> V:
+    """Keep ``value`` under ``key`` unless the key is long text (hostile input must not fill memory)."""
+    if isinstance(key, str) and len(key) > _KEY_LIMIT:
+        return value
+    if isinstance(key, tuple) and sum(len(part) for part in key if isinstance(part, str)) > _KEY_LIMIT:
+        return value
     if len(cache) >= _CACHE_LIMIT:
         cache.clear()
     cache[key] = value
@@ -288,7 +298,9 @@ def _suppressions(items: list[_SuppressionS]) -> tuple[Suppression, ...]:
 
 def _schedule(s: _ScheduleS) -> SpendingSchedule:
     # equal plans are one object: the key keeps each percent's digits (25 and 25.0 write differently)
-    key = (s.fiscal_year, s.multi_year, s.start_month, *((c.date, str(c.percent), c.label) for c in s.checkpoints))
+    key: tuple[object, ...] = (s.fiscal_year, s.multi_year, s.start_month)
+    for c in s.checkpoints:
+        key += (c.date, str(c.percent), c.label)
     schedule = _SCHEDULES.get(key)
     if schedule is not None:
         return schedule
