@@ -5,8 +5,10 @@ One command (see ``benchmarks/README.md``)::
     .venv/bin/python benchmarks/bench_province.py                      # 1k, 10k, 100k, 300k tables
     .venv/bin/python benchmarks/bench_province.py --sizes 1000,5000     # a quick run
 
-For each size the generated province (``benchmarks/generate.py``, seeded) is held as JSON
-bytes, in documents of ``--chunk`` tables (10,000 by default: one document at 1k and 10k).
+For each size the generated province (``benchmarks/generate.py``, seeded) is made as JSON
+bytes, in documents of ``--chunk`` tables (10,000 by default: one document at 1k and 10k);
+above two documents they are generated again for each repetition, one at a time, so that
+memory holds one document (generating is not timed).
 Every repetition walks the documents; on each one, every path runs once, in a rotating
 order, so that the noise of a shared machine falls on all paths alike. Times are CPU
 seconds of this process (``time.process_time``), summed over the documents; the table
@@ -299,21 +301,31 @@ def _rotate(items: list[Any], shift: int) -> list[Any]:
 def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads best in one piece
     size: int, args: argparse.Namespace, pyd: type[Any] | None
 ) -> dict[str, Any]:
-    chunks = []
-    start = 0
-    while start < size:
-        count = min(args.chunk, size - start)
-        chunks.append(Chunk(count, args.seed, start))
-        start += count
-    tables = sum(c.tables for c in chunks)
-    indicators = sum(c.indicators for c in chunks)
+    spans = [(start, min(args.chunk, size - start)) for start in range(0, size, args.chunk)]
+    # small provinces are generated once; large ones document by document, so that memory
+    # holds one document at a time (a 300,000-table province is about 2 GB of JSON texts)
+    kept = len(spans) <= 2
+    cache: dict[int, Chunk] = {}
+
+    def chunks() -> Iterable[Chunk]:
+        for start, count in spans:
+            chunk = cache.get(start) or Chunk(count, args.seed, start)
+            if kept:
+                cache[start] = chunk
+            yield chunk
+
+    tables = indicators = data_bytes = 0
+    for chunk in chunks():
+        tables += chunk.tables
+        indicators += chunk.indicators
+        data_bytes += len(chunk.data)
     peers = size <= args.peers_up_to
-    results: dict[str, Any] = {"size": tables, "indicators": indicators, "bytes": sum(len(c.data) for c in chunks)}
+    results: dict[str, Any] = {"size": tables, "indicators": indicators, "bytes": data_bytes}
     for gc_mode in args.gc:
         gc_on = gc_mode == "on"
         run = Run()
         for rep in range(args.repeat):
-            for index, chunk in enumerate(chunks):
+            for index, chunk in enumerate(chunks()):
                 text = chunk.text()
                 loaders: list[tuple[str, Callable[[], object]]] = [
                     ("orjson.loads (floor)", lambda c=chunk: orjson.loads(c.data)),
@@ -380,7 +392,7 @@ def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads bes
             print(f"  size {tables:,} gc {gc_mode}: repetition {rep + 1}/{args.repeat} done", file=sys.stderr)
         results[f"gc {gc_mode}"] = {f"{op} | {name}": run.median((op, name)) for op, name in run.seconds}
     if args.memory:
-        results["memory"] = measure_memory(chunks[0], pyd if peers else None)
+        results["memory"] = measure_memory(next(iter(chunks())), pyd if peers else None)
     return results
 
 

@@ -21,6 +21,7 @@ the others go on. Amounts, scores and rates are written as exact decimal text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -42,7 +43,7 @@ from perftarget._actuals import ActualsDocument, TableActuals, actuals_from_dict
 from perftarget._model import Document, ProjectTargets
 from perftarget._monitoring import MonitoringPolicy, Payment, monitor
 from perftarget._numbers import format_number
-from perftarget._review import review
+from perftarget._review import ReviewConfig, review
 from perftarget._scoring import ScoringPolicy, evaluate
 from perftarget._serialization import Format, _fast_path, _parse_text, format_of, loads
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
@@ -196,7 +197,8 @@ class BatchOptions:
     or a :class:`~perftarget.ScoringPolicy` (evaluate; with worker processes, a name or a path);
     ``monitoring_policy`` a :class:`~perftarget.MonitoringPolicy` (monitor); ``as_of``
     the monitoring date, which otherwise comes from the spending file; ``select`` and
-    ``ignore`` choose review rules (check); ``fmt`` is the format of the texts (``None``:
+    ``ignore`` choose review rules and ``config`` (a :class:`~perftarget.ReviewConfig`)
+    sets their severities (check); ``fmt`` is the format of the texts (``None``:
     JSON when a text starts with ``{``, else TOML). Options are sent to the worker
     processes, so they must pickle.
 
@@ -213,6 +215,7 @@ class BatchOptions:
     monitoring_policy: MonitoringPolicy | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
+    config: ReviewConfig | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -293,7 +296,7 @@ def _projects_by_key(entries: Iterable[Any]) -> dict[str, Any]:
 
 def _check_rows(document: Document, options: BatchOptions, file: str) -> list[tuple[object, ...]]:
     columns = options.columns
-    findings = review(document, select=options.select, ignore=options.ignore)
+    findings = review(document, select=options.select, ignore=options.ignore, config=options.config)
     by_project: dict[int, list[Any]] = {}
     rest: list[Any] = []
     for finding in findings:
@@ -742,27 +745,53 @@ class _Progress:
         self.stream.flush()
 
 
+def _temporary_beside(target: Path) -> Path:
+    """A new, empty file in the folder of ``target``, to be renamed onto it when complete."""
+    for attempt in range(100):
+        candidate = target.with_name(f".{target.name}.{os.getpid()}-{attempt}.tmp")
+        try:
+            candidate.touch(exist_ok=False)  # the usual permissions (umask), unlike mkstemp's 0600
+        except FileExistsError:
+            continue
+        return candidate
+    msg = f"cannot create a temporary file beside {target}"  # pragma: no cover - 100 stale files
+    raise FileExistsError(msg)  # pragma: no cover
+
+
 class _Writers:
-    """Streams rows to CSV and Parquet as they arrive."""
+    """Streams rows to CSV and Parquet as they arrive, into temporary files beside the targets.
+
+    :meth:`close` renames the complete files onto the targets (``os.replace``); :meth:`abort`
+    removes them, so a run that fails leaves the files that were there before untouched.
+    """
 
     def __init__(self, options: BatchOptions, csv_path: Path | None, parquet_path: Path | None) -> None:
         self.columns = options.columns
         self.csv_file: TextIO | None = None
         self.csv: Any = None
-        if csv_path is not None:
-            self.csv_file = csv_path.open("w", encoding="utf-8", newline="")
-            self.csv = csv.writer(self.csv_file)
-            self.csv.writerow(self.columns)
         self.parquet: Any = None
         self.schema: Any = None
         self.pending: list[tuple[object, ...]] = []
-        if parquet_path is not None:
-            pa = _pyarrow("writing Parquet")
-            import pyarrow.parquet as pq  # noqa: PLC0415 - optional extra
+        self.renames: list[tuple[Path, Path]] = []
+        try:
+            if parquet_path is not None:
+                pa = _pyarrow("writing Parquet")
+                import pyarrow.parquet as pq  # noqa: PLC0415 - optional extra
 
-            self.pa = pa
-            self.schema = result_schema(options.operation, options.per)
-            self.parquet = pq.ParquetWriter(str(parquet_path), self.schema)
+                self.pa = pa
+                self.schema = result_schema(options.operation, options.per)
+                temporary = _temporary_beside(parquet_path)
+                self.renames.append((temporary, parquet_path))
+                self.parquet = pq.ParquetWriter(str(temporary), self.schema)
+            if csv_path is not None:
+                temporary = _temporary_beside(csv_path)
+                self.renames.append((temporary, csv_path))
+                self.csv_file = temporary.open("w", encoding="utf-8", newline="")
+                self.csv = csv.writer(self.csv_file)
+                self.csv.writerow(self.columns)
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, rows: list[tuple[object, ...]]) -> None:
         if self.csv is not None:
@@ -779,12 +808,36 @@ class _Writers:
             self.parquet.write_batch(self.pa.RecordBatch.from_arrays(arrays, schema=self.schema))
             self.pending = []
 
+    def _close_files(self) -> None:
+        parquet, csv_file = self.parquet, self.csv_file
+        self.parquet = self.csv_file = self.csv = None
+        try:
+            if parquet is not None:
+                parquet.close()
+        finally:
+            if csv_file is not None:
+                csv_file.close()
+
     def close(self) -> None:
-        self.flush()
-        if self.parquet is not None:
-            self.parquet.close()
-        if self.csv_file is not None:
-            self.csv_file.close()
+        """Finish the files and rename them onto the targets; on any failure, remove them."""
+        try:
+            self.flush()
+            self._close_files()
+            while self.renames:
+                temporary, target = self.renames[0]
+                temporary.replace(target)  # os.replace: atomic within a folder
+                self.renames.pop(0)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Close and remove the temporary files; the targets keep what they held."""
+        with contextlib.suppress(Exception):  # the files are being thrown away
+            self._close_files()
+        for temporary, _target in self.renames:
+            temporary.unlink(missing_ok=True)
+        self.renames = []
 
 
 def _check_picklable(options: BatchOptions) -> None:
@@ -812,6 +865,7 @@ def process_folder(
     workers: int | None = None,
     progress: bool | TextIO | None = None,
     collect: bool = False,
+    on_rows: Callable[[str, list[tuple[object, ...]]], None] | None = None,
     **options: Any,  # noqa: ANN401 - BatchOptions fields
 ) -> BatchSummary:
     """Process every targets document under ``inputs`` on all cores and write one result table.
@@ -823,6 +877,10 @@ def process_folder(
     them in the summary. A file or table that fails gives a row with its ``error`` and a
     :class:`BatchFailure` in the summary; the others go on.
 
+    The output files are written atomically: the rows go to a temporary file in the same
+    folder, renamed onto ``csv_path`` / ``parquet_path`` when the run is complete; a run
+    that fails or is interrupted leaves what was there before untouched.
+
     Args:
         operation: ``"check"`` (read and review), ``"evaluate"`` or ``"monitor"``, or
             :class:`BatchOptions`.
@@ -832,6 +890,8 @@ def process_folder(
         workers: processes to use; ``os.cpu_count()`` by default, 1 to stay in this process.
         progress: a progress bar on stderr (``None``: when stderr is a terminal), or a stream.
         collect: keep the rows in :attr:`BatchSummary.collected`.
+        on_rows: called in this process with each file's path and rows, in file order,
+            as they are written (to tally them without keeping them).
         options: the fields of :class:`BatchOptions` (``per``, ``as_of``, ``policy``...).
 
     .. versionadded:: 0.1.0
@@ -844,6 +904,9 @@ def process_folder(
     else:
         stream = progress
     bar = _Progress(len(files), stream)
+    processes = workers if workers is not None else (os.cpu_count() or 1)
+    if processes > 1 and len(files) > 1:
+        _check_picklable(chosen)
     writers = _Writers(chosen, None if csv_path is None else Path(csv_path),
                        None if parquet_path is None else Path(parquet_path))
     collected: list[tuple[object, ...]] | None = [] if collect else None
@@ -851,9 +914,6 @@ def process_folder(
     count = 0
     tasks = [(file, chosen) for file in files]
     try:
-        processes = workers if workers is not None else (os.cpu_count() or 1)
-        if processes > 1 and len(files) > 1:
-            _check_picklable(chosen)
         if processes <= 1 or len(files) <= 1:
             results: Iterable[tuple[str, list[tuple[object, ...]]]] = map(_process_file, tasks)
             executor = None
@@ -867,13 +927,17 @@ def process_folder(
                 failures.extend(_failures(file, rows, chosen.columns))
                 if collected is not None:
                     collected.extend(rows)
+                if on_rows is not None:
+                    on_rows(file, rows)
                 count += len(rows)
                 bar.step(count)
         finally:
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
-    finally:
-        writers.close()
+    except BaseException:
+        writers.abort()
+        raise
+    writers.close()
     return BatchSummary(
         columns=chosen.columns, files=len(files), rows=count, failures=tuple(failures),
         collected=None if collected is None else tuple(collected),

@@ -3,18 +3,27 @@
 Exit codes: 0 fine; 1 the check found errors (or, for ``evaluate``/``monitor``, the
 input was read but problems were reported); 2 bad input or usage. Bad input never
 shows a traceback: one message says which file, where and what was expected.
+
+With ``--out``, ``check``, ``evaluate`` and ``monitor`` process folders of documents on
+all cores (:func:`perftarget.batch.process_folder`) and write one result table; exit 1
+then means the table was written and some row needs attention (a file or table that
+failed, an error finding, an evaluation with problems), 2 that nothing was written.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import glob
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
 
 from perftarget._actuals import load_actuals
+from perftarget._batch import BatchSummary, _is_companion, _pyarrow, find_documents, process_folder, result_columns
 from perftarget._display import markdown_table, render_document, text_table
 from perftarget._model import Document, ProjectTargets
 from perftarget._monitoring import MonitoringReport, load_payments, monitor, monitor_series
@@ -69,7 +78,10 @@ def _files(arguments: Sequence[str]) -> list[Path]:
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _TABLE_SUFFIXES and p.is_file()))
         elif any(ch in argument for ch in "*?[") and not path.exists():
-            matches = sorted(Path().glob(argument))
+            if path.is_absolute():  # Path().glob takes relative patterns only
+                matches = sorted(Path(match) for match in glob.glob(argument, recursive=True))  # noqa: PTH207
+            else:
+                matches = sorted(Path().glob(argument))
             if not matches:
                 raise _UsageError(f"no file matches {argument!r}")
             found.extend(matches)
@@ -107,6 +119,208 @@ class Progress:
         for path in paths:
             yield path
             self.step(str(path))
+
+
+# --- folders on all cores (--out) ---------------------------------------------------------------
+
+_OUT_SUFFIXES: Final = (".csv", ".parquet")
+_SHOWN_FAILURES: Final = 20
+_INTERRUPTED: Final = 130
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes (got {value!r})") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 process (got {jobs})")
+    return jobs
+
+
+def _add_batch_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("folders on all cores (with --out)")
+    group.add_argument("--out", action="append", metavar="FILE",
+                       help="write one result table to FILE (.csv or .parquet; give twice for both)")
+    group.add_argument("--jobs", type=_jobs, metavar="N", help="processes to use (default: all cores; 1: no pool)")
+    group.add_argument("--per", choices=["table", "indicator"], help="one row per table (default) or per indicator")
+    group.add_argument("--progress", action=argparse.BooleanOptionalAction,
+                       help="draw a progress bar on stderr (default: when stderr is a terminal)")
+
+
+def _single_mode(args: argparse.Namespace) -> None:
+    """Without --out: refuse the batch-only options; one FILE for evaluate and monitor."""
+    parser: argparse.ArgumentParser = args.parser
+    for name, given in (("--jobs", args.jobs), ("--per", args.per), ("--progress/--no-progress", args.progress)):
+        if given is not None:
+            parser.error(f"{name} applies to folders processed with --out FILE")
+    if args.command in ("evaluate", "monitor"):
+        if len(args.files) > 1:
+            parser.error(f"unrecognized arguments: {' '.join(args.files[1:])} (several documents need --out FILE)")
+        args.file = args.files[0]
+    if args.command == "evaluate" and args.actuals is None:
+        parser.error("the following arguments are required: --actuals")
+    if args.format is None:
+        args.format = "text"
+
+
+_BATCH_NOTE: Final = {
+    "check": "the results go to the --out file(s)",
+    "evaluate": "each document X.json (X.toml) is read with X.actuals.json (X.actuals.toml) beside it, "
+                "and the results go to the --out file(s)",
+    "monitor": "each document X.json (X.toml) is read with X.monitoring.json (X.monitoring.toml) beside it, "
+               "and the results go to the --out file(s)",
+}
+
+
+def _refuse(args: argparse.Namespace, flags: Sequence[tuple[str, str]]) -> None:
+    """Refuse the single-document options in batch mode, as a usage error."""
+    given = [flag for attribute, flag in flags if getattr(args, attribute, None) not in (None, False)]
+    if given:
+        parser: argparse.ArgumentParser = args.parser
+        parser.error(f"{', '.join(given)} cannot be used with --out: {_BATCH_NOTE[args.command]}")
+
+
+def _outputs(args: argparse.Namespace) -> dict[str, Path]:
+    """The --out files by suffix, checked before any work: a known suffix, a writable folder, pyarrow."""
+    parser: argparse.ArgumentParser = args.parser
+    outputs: dict[str, Path] = {}
+    for value in args.out:
+        path = Path(value)
+        suffix = path.suffix.lower()
+        if suffix not in _OUT_SUFFIXES:
+            parser.error(f"--out {value}: expected a file ending in .csv or .parquet")
+        if suffix in outputs:
+            parser.error(f"--out {value}: one {suffix} file at most (already {outputs[suffix]})")
+        folder = path.parent
+        if not folder.is_dir():
+            raise _UsageError(f"cannot write {value}: the folder {folder} does not exist")
+        if path.is_dir():
+            raise _UsageError(f"cannot write {value}: it is a folder")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise _UsageError(f"cannot write {value}: the folder {folder} is not writable")
+        if suffix == ".parquet":
+            _pyarrow(f"--out {value}")
+        outputs[suffix] = path
+    return outputs
+
+
+def _batch_inputs(arguments: Sequence[str]) -> list[Path]:
+    """Folders, files and globs; the targets documents they hold (companion files left out)."""
+    given: list[Path] = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.exists():
+            given.append(path)
+        elif any(ch in argument for ch in "*?["):
+            matches = [
+                Path(match) for match in sorted(glob.glob(argument, recursive=True))  # noqa: PTH207 - absolute patterns too
+                if Path(match).is_dir() or (Path(match).suffix.lower() in _SUFFIXES and not _is_companion(Path(match)))
+            ]
+            if not matches:
+                raise _UsageError(f"no file matches {argument!r}")
+            given.extend(matches)
+        else:
+            raise _UsageError(f"{argument}: no such file or folder")
+    documents = find_documents(given)
+    if not documents:
+        raise _UsageError(f"no targets documents (.json or .toml) in {', '.join(arguments)}")
+    return documents
+
+
+_COUNT_COLUMNS: Final = (("errors", Severity.ERROR), ("warnings", Severity.WARNING), ("infos", Severity.INFO))
+
+
+class _Tally:
+    """Counts, from the rows as they are written, what decides the exit code."""
+
+    def __init__(self, command: str, per: str, columns: Sequence[str]) -> None:
+        self.command = command
+        self.per = per
+        self.index = {name: i for i, name in enumerate(columns)}
+        self.severities = dict.fromkeys(Severity, 0)
+        self.flagged = 0
+        flag = {"evaluate": "problems", "monitor": "findings"}.get(command) if per == "table" else None
+        self.flag = None if flag is None else self.index[flag]
+
+    def add(self, _file: str, rows: list[tuple[object, ...]]) -> None:
+        index = self.index
+        for row in rows:
+            if self.command == "check" and self.per == "table":
+                for name, severity in _COUNT_COLUMNS:
+                    count = row[index[name]]
+                    self.severities[severity] += count if isinstance(count, int) else 0
+            elif self.command == "check" and row[index["severity"]]:
+                self.severities[Severity(row[index["severity"]])] += 1
+            elif self.flag is not None and row[self.flag]:
+                self.flagged += 1
+
+
+def _report(summary: BatchSummary, tally: _Tally, outputs: Sequence[Path], lang: str) -> None:
+    failures = summary.failures
+    written = ", ".join(str(path) for path in outputs)
+    sys.stdout.write(
+        f"{summary.files} file(s), {summary.rows} row(s) written to {written}; {len(failures)} failure(s)\n"
+    )
+    for failure in failures[:_SHOWN_FAILURES]:
+        sys.stdout.write(f"  {failure}\n")
+    if len(failures) > _SHOWN_FAILURES:
+        sys.stdout.write(f"  ... and {len(failures) - _SHOWN_FAILURES} more (see the error column)\n")
+    if tally.command == "check":
+        sys.stdout.write(f"review: {_tallied(tally.severities, lang)}\n")
+    elif tally.per == "table":
+        what = "with problems (problems column)" if tally.command == "evaluate" else "with findings (findings column)"
+        sys.stdout.write(f"{tally.flagged} table(s) {what}\n")
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    """check/evaluate/monitor with --out: a folder on all cores, one result table."""
+    command: str = args.command
+    _refuse(args, {
+        "check": [("format", "--format")],
+        "evaluate": [("actuals", "--actuals"), ("spent", "--spent"), ("project", "--project"), ("format", "--format")],
+        "monitor": [("spent", "--spent"), ("payments", "--payments"), ("monthly", "--monthly"),
+                    ("project", "--project"), ("format", "--format")],
+    }[command])
+    outputs = _outputs(args)
+    per = args.per or "table"
+    options: dict[str, Any] = {"per": per}
+    if command == "check":
+        config = _config(args)
+        select, ignore = _selectors(args.select), _selectors(args.ignore)
+        review(Document(), select=select, ignore=ignore, config=config)  # an unknown rule code: exit 2 now
+        options.update(select=None if select is None else tuple(select),
+                       ignore=None if ignore is None else tuple(ignore), config=config)
+    elif command == "evaluate" and args.policy is not None:
+        _policy(args.policy)  # an unknown name or a bad policy file: exit 2 now, not a failure per table
+        options["policy"] = args.policy
+    elif command == "monitor" and args.as_of:
+        if len(args.as_of) > 1:
+            args.parser.error("one --as-of date with --out (the month-by-month view is for one document)")
+        try:
+            options["as_of"] = dt.date.fromisoformat(args.as_of[0])
+        except ValueError:
+            args.parser.error(f"--as-of {args.as_of[0]}: with --out, give a date such as 2023-07-31 "
+                              "(documents may be of different years)")
+    documents = _batch_inputs(args.files)
+    tally = _Tally(command, per, result_columns(command, per))  # type: ignore[arg-type]
+    try:
+        summary = process_folder(
+            command,  # type: ignore[arg-type]
+            documents,
+            csv_path=outputs.get(".csv"), parquet_path=outputs.get(".parquet"),
+            workers=args.jobs, progress=args.progress, on_rows=tally.add, **options,
+        )
+    except KeyboardInterrupt:
+        sys.stderr.write("\nperftarget: interrupted; the --out files were left as they were\n")
+        return _INTERRUPTED
+    _report(summary, tally, list(outputs.values()), getattr(args, "lang", "zh"))
+    flagged = (
+        not summary.ok
+        or tally.severities[Severity.ERROR] > 0
+        or (tally.flagged > 0 and (command == "evaluate" or (command == "monitor" and args.strict)))
+    )
+    return EXIT_FINDINGS if flagged else EXIT_OK
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
@@ -155,6 +369,10 @@ def _counts(findings: Sequence[Finding], lang: str) -> str:
     tally = dict.fromkeys(Severity, 0)
     for finding in findings:
         tally[finding.severity] += 1
+    return _tallied(tally, lang)
+
+
+def _tallied(tally: dict[Severity, int], lang: str) -> str:
     if lang == "zh":
         return (
             f"{tally[Severity.ERROR]} 个错误，{tally[Severity.WARNING]} 个警告，{tally[Severity.INFO]} 个提示"
@@ -378,39 +596,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="review documents (审核); exit 1 when a finding is an error")
     check.add_argument("files", nargs="+", metavar="FILE", help="documents, folders or globs")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=["text", "json"], help="text (default) or json")
     check.add_argument("--select", action="append", metavar="CODES", help="only these rules (codes or prefixes)")
     check.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules (codes or prefixes)")
     check.add_argument("--config", metavar="FILE", help="a pyproject.toml or perftarget.toml with [tool.perftarget]")
     check.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
     check.add_argument("--show-help", action="store_true", help="print how to fix each finding")
-    check.set_defaults(run=_cmd_check)
+    _add_batch_options(check)
+    check.set_defaults(run=_cmd_check, parser=check)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the document format")
     schema.add_argument("--indent", type=int, default=2)
     schema.set_defaults(run=_cmd_schema)
 
     evaluate_parser = commands.add_parser("evaluate", help="score projects against their actuals (绩效自评)")
-    evaluate_parser.add_argument("file", metavar="FILE", help="the targets document")
-    evaluate_parser.add_argument("--actuals", required=True, metavar="ACTUALS", help="the actuals file (.toml/.json)")
+    evaluate_parser.add_argument("files", nargs="+", metavar="FILE",
+                                 help="the targets document; with --out, documents, folders or globs")
+    evaluate_parser.add_argument("--actuals", metavar="ACTUALS", help="the actuals file (.toml/.json); required")
     evaluate_parser.add_argument("--spent", metavar="X", help="full-year amount executed, 万元 (overrides the file)")
     evaluate_parser.add_argument("--project", metavar="CODE", help="only this project (code or name)")
     evaluate_parser.add_argument("--policy", metavar="NAME|FILE", help="a scoring preset or a policy file")
-    evaluate_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], default="text")
-    evaluate_parser.add_argument("--lenient", action="store_true", help="score what can be scored, list the rest")
-    evaluate_parser.set_defaults(run=_cmd_evaluate)
+    evaluate_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], help="default: text")
+    evaluate_parser.add_argument("--lenient", action="store_true",
+                                 help="score what can be scored, list the rest (always so with --out)")
+    _add_batch_options(evaluate_parser)
+    evaluate_parser.set_defaults(run=_cmd_evaluate, parser=evaluate_parser)
 
     monitor_parser = commands.add_parser("monitor", help="spending and targets against the plan (绩效运行监控)")
-    monitor_parser.add_argument("file", metavar="FILE", help="the targets document")
+    monitor_parser.add_argument("files", nargs="+", metavar="FILE",
+                                help="the targets document; with --out, documents, folders or globs")
     spent_group = monitor_parser.add_mutually_exclusive_group()
     spent_group.add_argument("--spent", metavar="X", help="amount spent by the date (万元, or text such as 40000元)")
     spent_group.add_argument("--payments", metavar="P", help="a file of dated payments (.toml/.json)")
     monitor_parser.add_argument("--as-of", nargs="+", metavar="DATE", help="date(s) of the check: 2022-07-31, 7月底")
     monitor_parser.add_argument("--monthly", action="store_true", help="month-by-month view (with --payments)")
     monitor_parser.add_argument("--project", metavar="CODE", help="the project (code or name)")
-    monitor_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], default="text")
+    monitor_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], help="default: text")
     monitor_parser.add_argument("--strict", action="store_true", help="exit 1 when the report has findings")
-    monitor_parser.set_defaults(run=_cmd_monitor)
+    _add_batch_options(monitor_parser)
+    monitor_parser.set_defaults(run=_cmd_monitor, parser=monitor_parser)
 
     convert = commands.add_parser("convert", help="convert between .toml, .json and .xlsx (by suffix)")
     convert.add_argument("input", metavar="IN")
@@ -433,6 +657,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
+    if getattr(args, "out", None) is not None:
+        run = _cmd_batch
+    elif hasattr(args, "out"):
+        _single_mode(args)
     try:
         return run(args)
     except _UsageError as exc:
@@ -441,12 +669,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PerftargetError as exc:
         sys.stderr.write(f"perftarget: error: {exc}\n")
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # pragma: no cover - `perftarget show | head`
+        return EXIT_OK
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         sys.stderr.write(f"perftarget: error: {where}{exc.strerror or exc}\n")
         return EXIT_BAD_INPUT
-    except BrokenPipeError:  # pragma: no cover - `perftarget show | head`
-        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
