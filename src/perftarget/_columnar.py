@@ -1,0 +1,250 @@
+"""Province data as columns: one Arrow table of project tables, one of indicators, one of payments.
+
+A finance department's warehouse holds targets as rows (one per indicator), not as
+documents. :func:`flatten` turns documents (with their actuals and payments) into that
+form, and the column kernels (:func:`perftarget.columnar.evaluate`, ``monitor``, ``review``)
+work on it a whole column at a time, so that a batch of hundreds of thousands of tables
+costs a few vectorised passes instead of one Python call per indicator.
+
+The column layout (text columns are ``string``, amounts and percents exact decimal text,
+``null`` where absent):
+
+``tables`` (one row per project table): ``table`` (int32, the number of the table in the
+batch, 0…n-1, in order), ``file``, ``project`` (int32, its place in its document),
+``project_code``, ``project_name``, ``unit``, ``year`` (int32), ``year_assumed`` (bool),
+``purpose``, ``budget``, ``budget_fiscal``, ``budget_other`` (预算数 and its parts, 万元),
+``spent`` and ``actuals_budget`` (全年执行数 and a budget given with the actuals, 万元),
+``goal_contents`` (list<string>, one per goal), ``plan_start_month`` (int8, the first month of
+the fiscal year; null without a plan), ``plan_dates`` (list<date32>), ``plan_percents``
+(list<string>, cumulative), ``plan_labels`` (list<string>, the printed headings) and
+``plan_multi_year`` (bool).
+
+``indicators`` (one row per indicator, table by table): ``table`` (int32), ``path``
+(``goals[0].indicators[3]``, inside the project), ``level1`` and ``level2`` (the printed
+labels), ``name``, ``description``, ``target`` (as displayed: the text it was written with,
+which reads as the same threshold), ``basis``, ``weight`` (分值, null when not given), ``key``,
+``actual`` (the actual as text, null when none), ``actual_score`` (a score set by hand),
+``explicit_score`` (the score given with a band, ``actual`` then holding the band), ``reason``.
+
+``payments`` (one row per dated payment): ``table`` (int32), ``date`` (date32), ``amount`` (万元).
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from perftarget._actuals import MISSING, ActualsDocument, ExplicitScore, Matched, TableActuals, match_actuals
+from perftarget._model import Document, ProjectTargets
+from perftarget._monitoring import Payment
+from perftarget._numbers import format_number
+from perftarget._threshold import Achievement
+from perftarget.exceptions import InvalidValueError, MissingDependencyError
+
+__all__ = ["Columns", "flatten", "pyarrow_module"]
+
+
+def pyarrow_module(feature: str) -> Any:  # noqa: ANN401 - the pyarrow module
+    """``pyarrow``, or a :class:`MissingDependencyError` naming the extra to install."""
+    try:
+        import pyarrow as pa  # noqa: PLC0415 - optional dependency, imported on use
+    except ImportError:  # pragma: no cover - the extra is installed in the test environment
+        raise MissingDependencyError("pyarrow", "columnar", feature) from None
+    return pa
+
+
+@attrs.frozen
+class Columns:
+    """A batch of project tables as Arrow tables: ``tables``, ``indicators`` and ``payments``.
+
+    Build it with :func:`flatten`, or from your own warehouse tables with the same columns
+    (see :mod:`perftarget.columnar` for the layout). ``indicators.table`` and
+    ``payments.table`` refer to ``tables.table``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    tables: Any
+    indicators: Any
+    payments: Any = None
+
+    @property
+    def table_count(self) -> int:
+        """How many project tables the batch holds."""
+        return int(self.tables.num_rows)
+
+    @property
+    def indicator_count(self) -> int:
+        """How many indicators the batch holds."""
+        return int(self.indicators.num_rows)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format_number(value)
+    return str(value)
+
+
+def _actual_text(value: object) -> str | None:
+    if value is MISSING:
+        return None
+    if isinstance(value, Achievement):
+        return value.value
+    if isinstance(value, ExplicitScore):
+        return value.band.value
+    return _text(value)
+
+
+_TABLE_FIELDS = (
+    "table", "file", "project", "project_code", "project_name", "unit", "year", "year_assumed", "purpose", "budget",
+    "budget_fiscal", "budget_other", "spent", "actuals_budget", "goal_contents", "plan_start_month", "plan_dates",
+    "plan_percents", "plan_labels", "plan_multi_year",
+)
+_INDICATOR_FIELDS = (
+    "table", "path", "level1", "level2", "name", "description", "target", "basis", "weight", "key", "actual",
+    "actual_score", "explicit_score", "reason",
+)
+
+
+def _schemas(pa: Any) -> tuple[Any, Any, Any]:  # noqa: ANN401 - pyarrow
+    text, texts = pa.string(), pa.list_(pa.string())
+    tables = pa.schema([
+        ("table", pa.int32()), ("file", text), ("project", pa.int32()), ("project_code", text),
+        ("project_name", text), ("unit", text), ("year", pa.int32()), ("year_assumed", pa.bool_()),
+        ("purpose", text), ("budget", text), ("budget_fiscal", text), ("budget_other", text), ("spent", text),
+        ("actuals_budget", text), ("goal_contents", texts), ("plan_start_month", pa.int8()),
+        ("plan_dates", pa.list_(pa.date32())), ("plan_percents", texts), ("plan_labels", texts),
+        ("plan_multi_year", pa.bool_()),
+    ])
+    indicators = pa.schema([
+        ("table", pa.int32()), ("path", text), ("level1", text), ("level2", text), ("name", text),
+        ("description", text), ("target", text), ("basis", text), ("weight", text), ("key", text), ("actual", text),
+        ("actual_score", text), ("explicit_score", text), ("reason", text),
+    ])
+    payments = pa.schema([("table", pa.int32()), ("date", pa.date32()), ("amount", pa.string())])
+    return tables, indicators, payments
+
+
+def _projects(source: object) -> list[tuple[str, int, ProjectTargets]]:
+    if isinstance(source, Document):
+        return [("", index, project) for index, project in enumerate(source.projects)]
+    if isinstance(source, ProjectTargets):
+        return [("", 0, source)]
+    if isinstance(source, Mapping):
+        found: list[tuple[str, int, ProjectTargets]] = []
+        for file, item in source.items():
+            found.extend((str(file), index, project) for _, index, project in _projects(item))
+        return found
+    if isinstance(source, Iterable) and not isinstance(source, (str, bytes)):
+        found = []
+        for item in source:
+            found.extend(_projects(item))
+        return found
+    msg = f"expected documents or project tables (got {type(source).__name__})"
+    raise InvalidValueError(msg, field="source", value=source)
+
+
+def _find(entries: Mapping[str, Any], project: ProjectTargets) -> Any:  # noqa: ANN401 - a table's entry
+    return entries.get(project.code) or entries.get(project.name)
+
+
+def _by_project(items: Iterable[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in items:
+        found.setdefault(item.project, item)
+    return found
+
+
+def flatten(
+    source: Document | ProjectTargets | Iterable[Document | ProjectTargets] | Mapping[str, Document],
+    *,
+    actuals: ActualsDocument | Iterable[TableActuals] | None = None,
+    payments: Mapping[str, Sequence[Payment]] | None = None,
+) -> Columns:
+    """Documents (or project tables) as :class:`Columns`, with their actuals and payments.
+
+    Args:
+        source: a document, a project table, a list of them, or a mapping of file name to
+            document (the name fills the ``file`` column).
+        actuals: the actuals (实际完成值) of the tables, matched by project code or name and,
+            inside a table, by indicator path, key or name as :func:`perftarget.evaluate`
+            does. Actuals that match no indicator are left out.
+        payments: dated payments per project code (or name), for monitoring.
+
+    Raises:
+        MissingDependencyError: ``pyarrow`` is not installed (the ``columnar`` extra).
+
+    .. versionadded:: 0.1.0
+    """
+    pa = pyarrow_module("perftarget.columnar")
+    table_schema, indicator_schema, payment_schema = _schemas(pa)
+    projects = _projects(source)
+    actual_entries = _by_project(
+        (actuals.projects if isinstance(actuals, ActualsDocument) else actuals) if actuals is not None else ()
+    )
+    tables: dict[str, list[object]] = {name: [] for name in _TABLE_FIELDS}
+    rows: dict[str, list[object]] = {name: [] for name in _INDICATOR_FIELDS}
+    paid: dict[str, list[object]] = {"table": [], "date": [], "amount": []}
+    for number, (file, place, project) in enumerate(projects):
+        entry: TableActuals | None = _find(actual_entries, project) if actual_entries else None
+        schedule = project.schedule
+        budget = project.budget
+        checkpoints = () if schedule is None else schedule.checkpoints
+        for name, value in (
+            ("table", number), ("file", file), ("project", place), ("project_code", project.code),
+            ("project_name", project.name), ("unit", project.unit.name), ("year", project.year),
+            ("year_assumed", project.year_assumed), ("purpose", project.purpose), ("budget", _text(budget.total)),
+            ("budget_fiscal", _text(budget.fiscal)), ("budget_other", _text(budget.other)),
+            ("spent", None if entry is None else _text(entry.spent)),
+            ("actuals_budget", None if entry is None else _text(entry.budget)),
+            ("goal_contents", [goal.content for goal in project.goals]),
+            ("plan_start_month", None if schedule is None else schedule.start_month),
+            ("plan_dates", [c.date for c in checkpoints]),
+            ("plan_percents", [format_number(c.percent) for c in checkpoints]),
+            ("plan_labels", [c.label for c in checkpoints]),
+            ("plan_multi_year", None if schedule is None else schedule.multi_year),
+        ):
+            tables[name].append(value)
+        entries = list(project.iter_indicators())
+        matched = match_actuals(entries, entry.actuals, []) if entry is not None else Matched(len(entries))
+        for index, (path, indicator) in enumerate(entries):
+            rows["table"].append(number)
+            rows["path"].append(path)
+            rows["level1"].append(_level(indicator.level1))
+            rows["level2"].append(_level(indicator.level2))
+            rows["name"].append(indicator.name)
+            rows["description"].append(indicator.description)
+            rows["target"].append(indicator.target.display)
+            rows["basis"].append(None if indicator.basis is None else indicator.basis.text)
+            rows["weight"].append(_text(indicator.weight))
+            rows["key"].append(indicator.key or None)
+            rows["actual"].append(_actual_text(matched.values[index]))
+            rows["actual_score"].append(_text(matched.manual[index]))
+            given = matched.values[index]
+            rows["explicit_score"].append(_text(given.score) if isinstance(given, ExplicitScore) else None)
+            rows["reason"].append(matched.reasons[index])
+        spent = None if payments is None else (payments.get(project.code) or payments.get(project.name))
+        for payment in spent or ():
+            paid["table"].append(number)
+            paid["date"].append(payment.date)
+            paid["amount"].append(format_number(payment.amount))
+    return Columns(
+        tables=pa.Table.from_pydict(tables, schema=table_schema),
+        indicators=pa.Table.from_pydict(rows, schema=indicator_schema),
+        payments=pa.Table.from_pydict(paid, schema=payment_schema),
+    )
+
+
+def _level(level: object) -> str:
+    if level is None:
+        return ""
+    label = getattr(level, "label", None)
+    return label if isinstance(label, str) else str(level)
+

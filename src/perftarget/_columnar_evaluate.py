@@ -1,0 +1,1002 @@
+"""Self-evaluation (绩效自评) of a whole batch a column at a time.
+
+:func:`evaluate_columns` scores every indicator of a :class:`~perftarget.columnar.Columns`
+batch with the same rules as :func:`perftarget.evaluate`, but with numpy over whole
+columns: each distinct target, weight and actual text is read once, every score is exact
+integer arithmetic, and the explanation of every score (the formula with its numbers) is
+put together by Arrow's string kernels.
+
+Exact numbers: amounts, values and weights are held as integers of 10⁻⁶ (a value with more
+decimals, or beyond 10⁹, sends its table to the object path), weights as exact fractions
+(``50 / 3``), and every score as the exact quotient truncated to ten decimals, from which
+the six decimals printed are rounded half up; the grade is decided on the exact total
+(a total within 10⁻⁹ of a grade bound, or of a rounding tie, is recomputed by the object
+path). No float takes part in any amount, score or comparison.
+
+Every figure of the result is printed rounded half up to **6 decimal places** (trailing
+zeros trimmed), which is what the batch result tables print for the object path too; the
+formulas are those of the object path, character for character.
+
+A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
+(lenient) and its rows are put back in place: tables with a missing, unreadable or
+negative actual, a score set by hand or given with a band, a unit conversion the kernel
+does not hold, weights that leave a level empty or do not add up, level labels outside the
+policy, no amount spent, and every table under a policy with ``not_applicable = "rescale"``
+or the 90 %-minus-one budget rule. Such tables give the same rows, problems included.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation, localcontext
+from typing import Any, Final, Literal
+
+from perftarget._actuals import Actual, ExplicitScore
+from perftarget._columnar import Columns, pyarrow_module
+from perftarget._model import Indicator
+from perftarget._numbers import format_number, round_half_up
+from perftarget._scoring import (
+    _CONTEXT,
+    ProjectEvaluation,
+    ScoringPolicy,
+    _band,
+    _Constants,
+    _constants,
+    _evaluate,
+    _Invalid,
+    _n,
+    _policy,
+)
+from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind
+from perftarget._units import convert
+from perftarget.exceptions import InvalidValueError, PerftargetError, ThresholdSyntaxError, UnitMismatchError
+
+__all__ = ["evaluate_columns"]
+
+_M6: Final = 10**6
+_LIMIT6: Final = 10**15  # values below 10**9, held as integers of 10**-6
+_SAFE: Final = 2**62
+_DIVISOR_LIMIT: Final = 9 * 10**13  # a remainder times 10**5 stays below 2**63
+
+# target kinds and rule forms, as small integers for numpy
+_NA, _QUAL, _QUANT = 0, 1, 2
+_GE, _EQ, _LE, _BETWEEN = 0, 1, 2, 3
+_COMPARATOR_CODE: Final = {
+    Comparator.GE: _GE, Comparator.GT: _GE, Comparator.EQ: _EQ, Comparator.LE: _LE, Comparator.LT: _LE,
+    Comparator.BETWEEN: _BETWEEN,
+}
+
+# formula templates: (rule, pieces); a piece is a literal or one of b, a, u, w, s (the score shown), band, share
+_TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("not_applicable", ("not applicable (无)",)),                         # 0
+    ("at_least", ("{b}", " ≥ ", "{a}", " → ", "{w}")),                     # 1
+    ("at_least", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),          # 2
+    ("equal", ("{b}", " ≥ ", "{a}", " → ", "{w}")),                        # 3
+    ("equal", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),             # 4
+    ("equal_zero", ("{b}", " = 0 → ", "{w}")),                             # 5
+    ("equal_zero", ("{b}", " ≠ 0 → 0")),                                   # 6
+    ("rate_times_weight", ("{b}", "% × ", "{w}", " ", "{s}")),             # 7
+    ("at_most", ("{b}", " ≤ ", "{a}", " → ", "{w}")),                      # 8
+    ("at_most", ("{b}", " > ", "{a}", " → 0")),                            # 9
+    ("at_most_linear", ("{b}", " ≥ 2 × ", "{a}", " → 0")),                 # 10
+    ("at_most_linear", ("{w}", " × (1 − (", "{b}", " − ", "{a}", ") / ", "{a}", ") ", "{s}")),  # 11
+    ("at_most", ("{a}", " / ", "{b}", " × ", "{w}", " ", "{s}")),           # 12
+    ("range", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),             # 13
+    ("range", ("{b}", " > ", "{u}", " → 0")),                              # 14
+    ("range", ("{u}", " / ", "{b}", " × ", "{w}", " ", "{s}")),             # 15
+    ("range", ("{a}", " ≤ ", "{b}", " ≤ ", "{u}", " → ", "{w}")),          # 16
+    ("qualitative", ("{band}", " → ", "{w}")),                             # 17
+    ("qualitative", ("{band}", ": ", "{share}", " × ", "{w}", " ", "{s}")),  # 18
+)
+
+_BANDS: Final = tuple(Achievement)
+_POOR: Final = "差"
+_SPLICE_LIMIT: Final = 256
+_HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
+_MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
+_MIN_EXPONENT: Final = -63
+# templates whose score is a ratio times the weight (see _TEMPLATES), and which ratio
+_T_LINEAR, _T_INVERSE, _T_ABOVE = 11, 12, 15
+_T_RATIOS: Final = (2, 4, 11, 12, 13, 15)
+
+
+def _modules(feature: str) -> tuple[Any, Any, Any]:
+    pa = pyarrow_module(feature)
+    import numpy as np  # noqa: PLC0415 - comes with pyarrow's extra
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    return pa, pc, np
+
+
+def _scaled(value: Decimal) -> int | None:
+    """``value`` as an integer of 10**-6, or ``None`` when that is not exact or too large."""
+    try:
+        scaled = value.scaleb(6)
+        if scaled != scaled.to_integral_value() or abs(scaled) >= _LIMIT6:
+            return None
+        return int(scaled)
+    except (InvalidOperation, OverflowError):  # pragma: no cover - NaN or infinity never reach here
+        return None
+
+
+def _six(value: Decimal | None) -> str:
+    """A figure as the batch results print it: rounded half up to 6 places, no trailing zeros."""
+    if value is None:
+        return ""
+    text = format_number(round_half_up(value, 6))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+class _Kernel:
+    """The arrays of one call; methods fill them step by step."""
+
+    def __init__(self, columns: Columns, c: _Constants, policy: ScoringPolicy) -> None:
+        self.pa, self.pc, self.np = _modules("perftarget.columnar.evaluate_columns")
+        self.columns = columns
+        self.c = c
+        self.policy = policy
+        self.ind = columns.indicators
+        self.tab = columns.tables
+        np = self.np
+        self.n = int(self.ind.num_rows)
+        self.t = int(self.tab.num_rows)
+        self.table_of = self._ints(self.ind.column("table"))
+        numbers = self._ints(self.tab.column("table"))
+        if not np.array_equal(numbers, np.arange(self.t)):
+            msg = "tables.table must number the tables 0, 1, 2… in order (as flatten() does)"
+            raise InvalidValueError(msg, field="tables.table", value=None)
+        if self.n and (self.table_of.min() < 0 or self.table_of.max() >= self.t):
+            msg = "indicators.table refers to a table that is not in tables"
+            raise InvalidValueError(msg, field="indicators.table", value=None)
+        if self.n > 1 and bool((self.table_of[1:] < self.table_of[:-1]).any()):
+            msg = "indicators must come table by table (indicators.table never decreasing), as flatten() gives them"
+            raise InvalidValueError(msg, field="indicators.table", value=None)
+        self.slow = np.zeros(self.t, dtype=bool)
+        # filled in by _score
+        self.exact: Any = None
+        self.t_idx: Any = None
+        self.target_texts: tuple[Any, Any] = (None, None)
+        self.thresholds: dict[int, Threshold | None] = {}
+        self.target_dict: Any = None
+        self.spent6: Any = None
+        self.budget6: Any = None
+        self.budget10: Any = None
+        self.budget_exact: Any = None
+        self.rate10: Any = None
+        self.rate_exact: Any = None
+        self.w10_distinct: Any = None
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _ints(self, column: Any) -> Any:  # noqa: ANN401 - numpy arrays
+        return self.np.asarray(column.to_numpy(zero_copy_only=False), dtype=self.np.int64)
+
+    def encode_array(self, name: str) -> tuple[Any, Any]:
+        """Indices into the distinct values of a text column (-1 for null), and those values as Arrow."""
+        return _encode_array(self.pc, self.np, self.ind.column(name))
+
+    def encode(self, name: str) -> tuple[Any, list[str | None]]:
+        """Indices into the distinct values of a text column (-1 for null), and those values."""
+        column = self.ind.column(name)
+        encoded = self.pc.dictionary_encode(column).combine_chunks()
+        indices = self.pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return self.np.asarray(indices, dtype=self.np.int64), encoded.dictionary.to_pylist()
+
+    def scaled_column(self, column: Any) -> tuple[Any, Any]:  # noqa: ANN401
+        """Decimal texts as integers of 10**-6, and where that is exact (null and bad texts: not)."""
+        pa, pc, np = self.pa, self.pc, self.np
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        count = len(array)
+        try:
+            decimals = pc.cast(array, pa.decimal128(38, 6))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            values = np.zeros(count, dtype=np.int64)
+            ok = np.zeros(count, dtype=bool)
+            for index, text in enumerate(array.to_pylist()):
+                try:
+                    scaled = None if text is None else _scaled(Decimal(text))
+                except InvalidOperation:
+                    scaled = None
+                if scaled is not None:
+                    values[index], ok[index] = scaled, True
+            return values, ok
+        start = 2 * decimals.offset
+        words = np.frombuffer(decimals.buffers()[1], dtype=np.int64)[start : start + 2 * count]
+        words = words.reshape(-1, 2) if count else np.zeros((0, 2), dtype=np.int64)
+        low, high = words[:, 0], words[:, 1]
+        valid = np.asarray(decimals.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        ok = valid & (high == np.where(low < 0, -1, 0)) & (np.abs(low) < _LIMIT6)
+        return np.where(ok, low, 0), ok
+
+    def threshold(self, index: int) -> Threshold | None:
+        """The parsed target of distinct target ``index``."""
+        cache = self.thresholds
+        if index not in cache:
+            cache[index] = _parse_target(self.target_dict[index].as_py())
+        return cache[index]
+
+    def terminating(self, top: Any, bottom: Any) -> Any:  # noqa: ANN401 - numpy arrays
+        """Whether each ``top / bottom`` is a finite decimal (its reduced denominator has no prime but 2 and 5)."""
+        np = self.np
+        bottom = np.where(bottom == 0, 1, np.abs(bottom))
+        g = np.gcd(top, bottom)
+        q = bottom // np.where(g == 0, 1, g)
+        for prime in (2, 5):
+            while True:
+                divisible = q % prime == 0
+                if not divisible.any():
+                    break
+                q = np.where(divisible, q // prime, q)
+        return q == 1
+
+    def flag(self, rows: Any) -> None:  # noqa: ANN401 - a boolean row mask
+        """Send the tables of the flagged rows to the object path."""
+        if rows.any():
+            self.slow[self.table_of[rows]] = True
+
+    def divide(self, num: Any, den: Any) -> tuple[Any, Any]:  # noqa: ANN401
+        """``num / den`` truncated to 10 decimals (as an integer of 10**-10) and whether that is exact."""
+        np = self.np
+        den = np.where(den == 0, 1, den)
+        q0, r = np.divmod(num, den)
+        t1, r = np.divmod(r * 100_000, den)
+        t2, r = np.divmod(r * 100_000, den)
+        return q0 * 10**10 + t1 * 100_000 + t2, r == 0
+
+    def text6(self, s10: Any) -> Any:  # noqa: ANN401 - an Arrow string array
+        """Integers of 10**-10 (non-negative) as text rounded half up to 6 places, trailing zeros trimmed."""
+        s6 = (s10 + _HALF) // 10_000
+        return self.decimal_text(s6, 6, trim=True)
+
+    def decimal_text(self, scaled: Any, places: int, *, trim: bool) -> Any:  # noqa: ANN401
+        pa, pc, np = self.pa, self.pc, self.np
+        count = len(scaled)
+        words = np.zeros((count, 2), dtype=np.int64)
+        words[:, 0] = scaled
+        words[:, 1] = np.where(scaled < 0, -1, 0)
+        array = pa.Array.from_buffers(pa.decimal128(38, places), count, [None, pa.py_buffer(words)])
+        text = pc.cast(array, pa.string())
+        if trim and places:
+            text = pc.utf8_rtrim(pc.utf8_rtrim(text, "0"), ".")
+        return text
+
+
+_NUMBER_PATTERN: Final = r"^(?P<num>(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?)(?P<unit>[^0-9.,，．].*)?$"
+
+
+_TARGET_PATTERN: Final = (
+    r"^(?P<op>[≥≤><=])?(?P<num>(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?)(?P<unit>[^0-9.,，．~～至\-].*)?$"
+)
+_OPERATOR_CODE: Final = {"": _GE, "≥": _GE, ">": _GE, "≤": _LE, "<": _LE, "=": _EQ}
+
+
+def _parse_target(text: str | None) -> Threshold | None:
+    try:
+        return Threshold.parse(text or "")
+    except (ThresholdSyntaxError, UnitMismatchError):
+        return None
+
+
+def _canonical_unit(unit: str) -> str | None:
+    """The unit as perftarget names it, or ``None`` when the text is not a plain unit (``万人次``: a multiplier)."""
+    if not unit:
+        return ""
+    try:
+        value, name = _parse_quantity("1" + unit)
+    except (ThresholdSyntaxError, InvalidValueError, UnitMismatchError):
+        return None
+    return name if value == 1 else None
+
+
+def _encode_array(pc: Any, np: Any, column: Any) -> tuple[Any, Any]:  # noqa: ANN401
+    encoded = pc.dictionary_encode(column)
+    if hasattr(encoded, "combine_chunks"):
+        encoded = encoded.combine_chunks()
+    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return np.asarray(indices, dtype=np.int64), encoded.dictionary
+
+
+def _fraction(value: Decimal) -> tuple[int, int]:
+    num, den = value.as_integer_ratio()
+    return num, den
+
+
+def evaluate_columns(
+    columns: Columns,
+    *,
+    policy: ScoringPolicy | str | None = None,
+    per: Literal["table", "indicator"] = "table",
+) -> Any:  # noqa: ANN401 - a pyarrow.Table
+    """Score every table of a batch, a column at a time; one row per table or per indicator.
+
+    The result has the columns of :func:`perftarget.batch.result_columns` (``"evaluate"``,
+    ``per``) and the same values as the object path, each figure printed rounded half up to
+    6 places. The actual of each indicator is the ``actual`` column; the amount spent the
+    tables' ``spent`` column (a table without it is scored by the object path, which
+    leaves budget execution unscored).
+
+    Args:
+        columns: the batch (:func:`perftarget.columnar.flatten`, or your own tables).
+        policy: a :class:`~perftarget.ScoringPolicy` or a preset name (``national-2020``).
+        per: ``"table"`` (one row per project table) or ``"indicator"``.
+
+    Raises:
+        InvalidValueError: the tables are not numbered 0…n-1, or ``per`` is unknown.
+        MissingDependencyError: ``pyarrow`` (the ``columnar`` extra) is missing.
+
+    .. versionadded:: 0.1.0
+    """
+    if per not in {"table", "indicator"}:
+        msg = f"'per' must be 'table' or 'indicator' (got {per!r})"
+        raise InvalidValueError(msg, field="per", value=per)
+    chosen = _policy(policy)
+    c = _constants(chosen)
+    k = _Kernel(columns, c, chosen)
+    with localcontext(_CONTEXT):
+        scores = _score(k)
+    return _results(k, scores, per)
+
+
+class _Scores:
+    """What the fast path computed, per indicator row and per table."""
+
+    __slots__ = (
+        "applicable", "b_text", "band", "full", "over", "rule", "s10", "share_text", "table_total", "w10", "w_text",
+    )
+
+    applicable: Any  # bool per row: not a 无 row
+    b_text: tuple[Any, Any]  # the actual in the target's unit as formulas write it: (distinct texts, index per row)
+    band: Any  # the band of a qualitative row (index into Achievement), -1 otherwise
+    full: Any  # bool per row: the score is the whole weight
+    over: Any  # bool per row: over-achieved
+    rule: Any  # the formula template of each row (an index into _TEMPLATES)
+    s10: Any  # each score truncated to 10 decimals, as an integer
+    share_text: list[str]  # each band's default share, as formulas write it
+    table_total: Any  # each table's total truncated to 10 decimals, as an integer
+    w10: Any  # each weight truncated to 10 decimals, as an integer
+    w_text: tuple[Any, Any]  # each weight as formulas write it: (distinct texts, index per row)
+
+
+def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, step by step
+    np, pa, pc, c = k.np, k.pa, k.pc, k.c
+    n = k.n
+    out = _Scores()
+    if c.rescale or c.budget_90:
+        k.slow[:] = True
+    # the tables' amounts: spent, and the budget the evaluation uses
+    spent6, spent_ok = k.scaled_column(k.tab.column("spent"))
+    budget6, budget_ok = k.scaled_column(_coalesce(k, "actuals_budget", "budget"))
+    k.spent6, k.budget6 = spent6, budget6
+    k.slow |= ~spent_ok | ~budget_ok | (spent6 < 0)
+    k.slow |= budget6 <= 0
+    k.slow |= budget6 >= _DIVISOR_LIMIT // 100
+    # targets: the usual ≥95% / ≤10万元 read a column at a time, the rest (words, ranges…) one by one
+    t_idx, t_dict = k.encode_array("target")
+    k.t_idx = t_idx
+    nt = len(t_dict)
+    match = pc.extract_regex(t_dict, _TARGET_PATTERN)
+    t_ok = np.asarray(match.is_valid().to_numpy(zero_copy_only=False), dtype=bool) if nt else np.zeros(0, bool)
+    value_text = pc.if_else(match.is_valid(), match.field("num"), "0") if nt else pa.array([], pa.string())
+    a6u, value_ok = k.scaled_column(value_text)
+    t_ok &= value_ok
+    operators = pc.fill_null(match.field("op"), "") if nt else pa.array([], pa.string())
+    op_idx, op_texts = _encode_array(pc, np, operators)
+    op_codes = np.asarray([_OPERATOR_CODE[o] for o in op_texts.to_pylist()] or [0], dtype=np.int64)
+    unit_idx, unit_texts = _encode_array(pc, np, pc.fill_null(match.field("unit"), "") if nt else operators)
+    unit_names = [_canonical_unit(u) for u in unit_texts.to_pylist()]
+    t_units: list[str | None] = [unit_names[i] if i >= 0 else None for i in unit_idx.tolist()]
+    t_ok &= np.asarray([u is not None for u in t_units], dtype=bool)
+    kinds = np.full(nt, _QUANT, dtype=np.int64)
+    comps = op_codes[np.maximum(op_idx, 0)] if nt else np.zeros(0, np.int64)
+    a6s = np.where(t_ok, a6u, 0)
+    u6s = np.zeros(nt, dtype=np.int64)
+    bad_target = np.zeros(nt, dtype=bool)
+    a_txt = value_text
+    u_txt = pa.array([""] * nt, type=pa.string())
+    units: list[str] = [u or "" for u in t_units]
+    thresholds = k.thresholds
+    k.target_dict = t_dict
+    others = np.nonzero(~t_ok)[0]
+    if len(others):
+        fixed_a: dict[int, str] = {}
+        fixed_u: dict[int, str] = {}
+        for index, text in zip(others.tolist(), t_dict.take(pa.array(others)).to_pylist(), strict=True):
+            threshold = _parse_target(text)
+            thresholds[index] = threshold
+            kind, comp, a6, u6, unit, at, ut, bad = _NA, _GE, 0, 0, "", "", "", threshold is None
+            if threshold is not None:
+                if threshold.kind is ThresholdKind.QUALITATIVE:
+                    kind = _QUAL
+                elif threshold.kind is ThresholdKind.QUANTITATIVE:
+                    kind = _QUANT
+                    comp = _COMPARATOR_CODE[threshold.comparator]  # type: ignore[index]
+                    written = threshold.value
+                    assert written is not None  # noqa: S101 - quantitative
+                    scaled = _scaled(written)
+                    upper = threshold.upper
+                    scaled_upper = _scaled(upper) if upper is not None else 0
+                    bad = scaled is None or scaled_upper is None or scaled < 0 or (scaled_upper or 0) < 0
+                    a6, u6 = scaled or 0, scaled_upper or 0
+                    unit, at, ut = threshold.unit, _n(written), "" if upper is None else _n(upper)
+            kinds[index], comps[index], a6s[index], u6s[index], units[index] = kind, comp, a6, u6, unit
+            bad_target[index] = bad
+            fixed_a[index], fixed_u[index] = at, ut
+        mask = pa.array(~t_ok)
+        a_txt = pc.replace_with_mask(a_txt, mask, pa.array([fixed_a[i] for i in others.tolist()], type=pa.string()))
+        u_txt = pc.replace_with_mask(u_txt, mask, pa.array([fixed_u[i] for i in others.tolist()], type=pa.string()))
+    k.target_texts = (a_txt, u_txt)
+    t_safe = np.maximum(t_idx, 0)
+    if n and nt:
+        k.flag(t_idx < 0)
+        k.flag(bad_target[t_safe])
+    if nt:
+        kind, comp, a6, u6 = kinds[t_safe], comps[t_safe], a6s[t_safe], u6s[t_safe]
+    else:
+        kind = comp = a6 = u6 = np.zeros(n, dtype=np.int64)
+    applicable = kind != _NA
+    out.applicable = applicable
+    # hand scores and scores given with a band go the object path
+    for name in ("actual_score", "explicit_score"):
+        k.flag(np.asarray(k.ind.column(name).is_valid().to_numpy(zero_copy_only=False), dtype=bool))
+    # level-1 blocks
+    l_idx, l_texts = k.encode("level1")
+    blocks = list(c.level1)
+    block_of_label = []
+    for label in l_texts:
+        block = c.fold.get(label or "", label or "")
+        block_of_label.append(blocks.index(block) if block in c.level1 else -1)
+    block = np.asarray(block_of_label, dtype=np.int64)[np.maximum(l_idx, 0)] if l_texts else np.full(n, -1)
+    block = np.where(l_idx < 0, -1, block)
+    k.flag(block < 0)
+    block = np.maximum(block, 0)
+    nb = max(len(blocks), 1)
+    if nb > 8:  # noqa: PLR2004 - the packing below holds eight level-1 blocks
+        k.slow[:] = True
+    # weights given
+    w_idx, w_texts = k.encode("weight")
+    w6_values, w_exp = [], []
+    for text in w_texts:
+        try:
+            weight = Decimal(text or "")
+            scaled = _scaled(weight)
+            exponent = int(weight.as_tuple().exponent)
+        except InvalidOperation:
+            scaled, exponent = None, 0
+        w6_values.append(-1 if scaled is None or scaled < 0 else scaled)
+        w_exp.append(exponent)
+    given = w_idx >= 0
+    w6 = np.asarray(w6_values, dtype=np.int64)[np.maximum(w_idx, 0)] if w_texts else np.zeros(n, dtype=np.int64)
+    k.flag(given & (w6 < 0))
+    w6 = np.where(given, np.maximum(w6, 0), 0)
+    exp_row = np.asarray(w_exp, dtype=np.int64)[np.maximum(w_idx, 0)] if w_texts else np.zeros(n, dtype=np.int64)
+    group = k.table_of * nb + block
+    groups = k.t * nb
+    live = applicable & given
+    free = applicable & ~given
+    given_sum = np.zeros(groups, dtype=np.int64)
+    np.add.at(given_sum, group[live], w6[live])
+    free_count = np.bincount(group[free], minlength=groups).astype(np.int64)
+    live_count = np.bincount(group[applicable], minlength=groups).astype(np.int64)
+    min_exp = np.zeros(groups, dtype=np.int64)
+    np.minimum.at(min_exp, group[live], exp_row[live])
+    points6 = np.asarray([_scaled(c.level1[b]) or 0 for b in blocks] or [0], dtype=np.int64)
+    nominal = np.tile(points6, k.t)
+    remaining = nominal - given_sum
+    bad_group = (live_count == 0) | (remaining < 0) | ((free_count == 0) & (remaining != 0))
+    bad_tables = bad_group.reshape(k.t, nb).any(axis=1) if k.t else np.zeros(0, dtype=bool)
+    k.slow |= bad_tables
+    # the weight as the object path writes it (_n of its Decimal)
+    # per group, what its share's text depends on, packed in one integer: few distinct values
+    given_count = live_count - free_count
+    packed = (((given_sum * 64 + np.clip(-min_exp, 0, 63)) * 256 + np.minimum(free_count, 255)) * 8
+              + np.tile(np.arange(nb, dtype=np.int64), k.t)) * 2 + (given_count > 0)
+    too_wide = (given_sum >= 2**40) | (free_count > _MAX_FREE) | (min_exp < _MIN_EXPONENT)
+    if k.t:
+        k.slow |= too_wide.reshape(k.t, nb).any(axis=1)
+    w_key = np.where(applicable, np.where(given, -1 - np.maximum(w_idx, 0), packed[group]), -(2**62))
+    uniq_w, w_first, w_inverse = np.unique(w_key, return_index=True, return_inverse=True)
+    w_inverse = w_inverse.reshape(-1)
+    # each distinct weight as a fraction wn / wd, then for every row
+    row_remaining = remaining[group[w_first]]
+    row_free = np.maximum(free_count[group[w_first]], 1)
+    first_given = given[w_first]
+    wn = np.where(first_given, w6[w_first], row_remaining)
+    wd = np.where(first_given, _M6, _M6 * row_free)
+    first_live = applicable[w_first]
+    wn = np.where(first_live, wn, 0)
+    wd = np.where(first_live, wd, 1)
+    g = np.gcd(wn, wd)
+    g = np.where(g == 0, 1, g)
+    wn, wd = wn // g, wd // g
+    w10_distinct, w_exact_distinct = k.divide(wn, wd)
+    k.w10_distinct = w10_distinct
+    wn, wd = wn[w_inverse], wd[w_inverse]
+    w10, w_exact = w10_distinct[w_inverse], w_exact_distinct[w_inverse]
+    out.w10 = w10
+    w_strings = []
+    for key in uniq_w.tolist():
+        if key == -(2**62):
+            w_strings.append("0")
+            continue
+        if key < 0:
+            w_strings.append(_n(Decimal(w_texts[-1 - key] or "0")))
+            continue
+        has_given, rest = key % 2, key // 2
+        b_label, rest = blocks[rest % 8] if blocks else "", rest // 8
+        count, rest = rest % 256, rest // 256
+        exponent, total6 = -(rest % 64), rest // 64
+        given_value = Decimal(total6).scaleb(-6).quantize(Decimal(1).scaleb(exponent)) if has_given else Decimal(0)
+        share = (c.level1.get(b_label, Decimal(0)) - given_value) / max(count, 1)
+        w_strings.append(_n(share))
+    out.w_text = (pa.array(w_strings, type=pa.string()), w_inverse)
+    # actuals: a number and a unit read from each distinct text, a column at a time
+    act_idx, act_dict = k.encode_array("actual")
+    k.flag(applicable & (act_idx < 0))
+    nq = len(act_dict)
+    quant = kind == _QUANT
+    qual = kind == _QUAL
+    match = pc.extract_regex(act_dict, _NUMBER_PATTERN)
+    matched = np.asarray(match.is_valid().to_numpy(zero_copy_only=False), dtype=bool) if nq else np.zeros(0, bool)
+    number_text = pc.if_else(match.is_valid(), match.field("num"), "0") if nq else pa.array([], pa.string())
+    q6, q_ok = k.scaled_column(number_text)
+    q_ok &= matched
+    unit_column = pc.fill_null(match.field("unit"), "") if nq else pa.array([], pa.string())
+    unit_idx, unit_texts = _encode_array(pc, np, unit_column)
+    canonical = [_canonical_unit(unit) for unit in unit_texts.to_pylist()]
+    q_unit: list[str | None] = [canonical[i] if i >= 0 else None for i in unit_idx.tolist()]
+    q_text = number_text
+    # the texts the pattern does not read (thousands separators, full-width digits...): one by one
+    odd = np.nonzero(~q_ok | np.asarray([u is None for u in q_unit], dtype=bool))[0] if nq else np.zeros(0, np.int64)
+    q_bad = ~q_ok
+    if len(odd):
+        texts = act_dict.take(pa.array(odd)).to_pylist()
+        fixed_text: dict[int, str] = {}
+        for index, text in zip(odd.tolist(), texts, strict=True):
+            q_bad[index] = True
+            q_unit[index] = ""
+            try:
+                parsed = _parse_quantity(text or "")
+            except (ThresholdSyntaxError, InvalidValueError):
+                continue
+            scaled = _scaled(parsed[0])
+            if scaled is None or scaled < 0:
+                continue
+            q6[index], q_unit[index], q_bad[index] = scaled, parsed[1], False
+            fixed_text[index] = _n(parsed[0])
+        if fixed_text:
+            mask = np.zeros(nq, dtype=bool)
+            mask[list(fixed_text)] = True
+            q_text = pc.replace_with_mask(q_text, pa.array(mask),
+                                          pa.array([fixed_text[i] for i in sorted(fixed_text)], type=pa.string()))
+    a_safe = np.maximum(act_idx, 0)
+    if nq:
+        b6 = q6[a_safe]
+        row_q_bad = q_bad[a_safe] | (act_idx < 0)
+    else:
+        b6 = np.zeros(n, dtype=np.int64)
+        row_q_bad = np.ones(n, dtype=bool)
+    act_texts = act_dict
+    k.flag(quant & row_q_bad)
+    # units: same unit or no unit reads as is; another unit is converted, once per distinct actual
+    b_dict = q_text if nq else pa.array([""], type=pa.string())
+    b_index = a_safe.copy()
+    if nq and n:
+        unit_id = {unit: i for i, unit in enumerate(sorted(set(units) | {u or "" for u in q_unit}))}
+        unit_name = {i: unit for unit, i in unit_id.items()}
+        t_unit = np.asarray([unit_id[u] for u in units] or [0], dtype=np.int64)[t_safe]
+        a_unit = np.asarray([unit_id[u or ""] for u in q_unit], dtype=np.int64)[a_safe]
+        empty = unit_id.get("", -2)
+        convert_rows = np.nonzero(quant & ~row_q_bad & (a_unit != empty) & (a_unit != t_unit))[0]
+        if len(convert_rows):
+            done: dict[tuple[int, int, int], tuple[int | None, int]] = {}
+            extra: list[str] = []
+            numbers = q_text.take(pa.array(act_idx[convert_rows])).to_pylist()
+            for row, actual, unit_from, unit_to, number in zip(
+                convert_rows.tolist(), act_idx[convert_rows].tolist(), a_unit[convert_rows].tolist(),
+                t_unit[convert_rows].tolist(), numbers, strict=True,
+            ):
+                key = (actual, unit_from, unit_to)
+                hit = done.get(key)
+                if hit is None:
+                    value: Decimal | None = None
+                    try:
+                        value = convert(Decimal(number), unit_name[unit_from], unit_name[unit_to])
+                        scaled = _scaled(value)
+                    except (PerftargetError, InvalidOperation):
+                        scaled = None
+                    if value is None or scaled is None or scaled < 0:
+                        hit = (None, -1)
+                    else:
+                        hit = (scaled, nq + len(extra))
+                        extra.append(_n(value))
+                    done[key] = hit
+                if hit[0] is None:
+                    k.slow[k.table_of[row]] = True
+                    continue
+                b6[row], b_index[row] = hit
+            if extra:
+                b_dict = pa.concat_arrays([b_dict, pa.array(extra, type=pa.string())])
+    out.b_text = (b_dict, b_index)
+    # qualitative: the band of each distinct (target, actual) pair
+    band_row = np.full(n, -1, dtype=np.int64)
+    share6 = np.zeros(n, dtype=np.int64)
+    share_text = [""] * len(_BANDS)
+    share_values = []
+    for i, band in enumerate(_BANDS):
+        share = c.band_default[band]
+        share_values.append(_scaled(share))
+        share_text[i] = _n(share)
+    if share_values and any(v is None or v > _M6 for v in share_values):
+        k.flag(qual)
+    if qual.any():
+        rows = np.nonzero(qual & (act_idx >= 0))[0]
+        pair = t_idx[rows] * (nq + 1) + act_idx[rows]
+        uniq_pair, pair_inverse = np.unique(pair, return_inverse=True)
+        pair_band = []
+        for key in uniq_pair.tolist():
+            threshold = k.threshold(key // (nq + 1))
+            text = act_texts[key % (nq + 1)].as_py() or ""
+            try:
+                assert threshold is not None  # noqa: S101 - flagged rows have a target
+                pair_band.append(_BANDS.index(_band(threshold, text)))
+            except _Invalid:
+                pair_band.append(-1)
+        band_row[rows] = np.asarray(pair_band, dtype=np.int64)[pair_inverse.reshape(-1)]
+        k.flag(qual & (band_row < 0))
+        safe_share = np.asarray([v or 0 for v in share_values], dtype=np.int64)
+        share6 = np.where(band_row >= 0, safe_share[np.maximum(band_row, 0)], 0)
+    out.band = band_row
+    out.share_text = share_text
+    # scores: numerator / denominator, or the whole weight, or zero
+    template = np.zeros(n, dtype=np.int64)
+    num = np.zeros(n, dtype=np.int64)
+    den = np.ones(n, dtype=np.int64)
+    full = np.zeros(n, dtype=bool)
+    zero = np.zeros(n, dtype=bool)
+    over = np.zeros(n, dtype=bool)
+
+    def pick(mask: Any, tmpl: int, *, whole: bool = False, nothing: bool = False,  # noqa: ANN401
+             top: Any = None, bottom: Any = None) -> None:  # noqa: ANN401
+        template[mask] = tmpl
+        if whole:
+            full[mask] = True
+        elif nothing:
+            zero[mask] = True
+        else:
+            num[mask] = top[mask]
+            den[mask] = bottom[mask]
+
+    percent_unit = np.asarray([u == "%" for u in units] or [False], dtype=bool)[t_safe]
+    ge = quant & (comp == _GE)
+    eq = quant & (comp == _EQ)
+    le = quant & (comp == _LE)
+    between = quant & (comp == _BETWEEN)
+    eq_zero = eq & (a6 == 0)
+    at_least = ge | (eq & (a6 != 0))
+    base = np.where(comp == _EQ, 3, 1)
+    if c.over is not None:
+        over_num, over_den = _fraction(c.over)
+        over = at_least & (a6 > 0) & (b6 * over_den >= a6 * over_num)
+    if c.rate_times_weight:
+        rtw = at_least & percent_unit
+        capped = np.minimum(b6, 100 * _M6)
+        pick(rtw, 7, top=capped * wn, bottom=100 * _M6 * wd)
+        full[rtw & (b6 >= 100 * _M6)] = True  # min(rate, 100 %) × weight is the whole weight
+        at_least &= ~rtw
+    pick(at_least & (b6 >= a6), 0, whole=True)
+    template[at_least & (b6 >= a6)] = base[at_least & (b6 >= a6)]
+    pick(at_least & (b6 < a6), 0, top=b6 * wn, bottom=a6 * wd)
+    template[at_least & (b6 < a6)] = base[at_least & (b6 < a6)] + 1
+    pick(eq_zero & (b6 == 0), 5, whole=True)
+    pick(eq_zero & (b6 != 0), 6, nothing=True)
+    pick(le & (b6 <= a6), 8, whole=True)
+    le_over = le & (b6 > a6)
+    pick(le_over & (a6 <= 0), 9, nothing=True)
+    le_over &= a6 > 0
+    if c.linear:
+        pick(le_over & (b6 >= 2 * a6), 10, nothing=True)
+        pick(le_over & (b6 < 2 * a6), 11, top=(2 * a6 - b6) * wn, bottom=a6 * wd)
+    else:
+        pick(le_over, 12, top=a6 * wn, bottom=b6 * wd)
+    pick(between & (b6 < a6), 13, top=b6 * wn, bottom=a6 * wd)
+    above = between & (b6 > u6)
+    pick(above & (u6 <= 0), 14, nothing=True)
+    pick(above & (u6 > 0), 15, top=u6 * wn, bottom=b6 * wd)
+    pick(between & (b6 >= a6) & (b6 <= u6), 16, whole=True)
+    pick(qual & (share6 >= _M6), 17, whole=True)
+    pick(qual & (share6 < _M6), 18, top=share6 * wn, bottom=_M6 * wd)
+    computed = applicable & ~full & ~zero
+    # overflow guards (magnitudes only): otherwise the object path
+    k.flag(computed & ((num < 0) | (num >= _SAFE) | (den <= 0) | (den >= _DIVISOR_LIMIT)))
+    k.flag(applicable & ((wn >= _SAFE // _LIMIT6) | (wd >= _DIVISOR_LIMIT)))
+    s10, exact = k.divide(num, den)
+    s10 = np.where(full, w10, np.where(zero | ~applicable, 0, s10))
+    # rate_times_weight at or above 100 % is the whole weight
+    out.s10 = s10
+    out.full = full
+    out.over = over
+    out.rule = template
+    # "= 9.20" or "≈ 9.69": the object path works to 28 digits, so a score is exact there only when
+    # the weight and the ratio it multiplies are finite decimals (1/3 × 30 is "≈ 10.00" there too)
+    linear, inverse, above_range = template == _T_LINEAR, template == _T_INVERSE, template == _T_ABOVE
+    ratio_top = np.select([linear, inverse, above_range], [b6 - a6, a6, u6], b6)
+    ratio_bottom = np.where(inverse | above_range, b6, a6)
+    ratio_term = ~np.isin(template, _T_RATIOS) | k.terminating(ratio_top, ratio_bottom)
+    w_term = k.terminating(wn, wd)
+    k.exact = np.where(full, w_exact & w_term, ~computed | (exact & w_term & ratio_term))
+    # table totals, the budget line included
+    budget_w = c.budget_weight
+    bw_num, bw_den = _fraction(budget_w)
+    rate_num = spent6 * 100
+    rate10, rate_exact = k.divide(rate_num, np.maximum(budget6, 1))
+    ratio_full = spent6 >= budget6
+    b_num = spent6 * bw_num
+    k.slow |= (b_num >= _SAFE) | (budget6 * bw_den >= _DIVISOR_LIMIT)
+    budget10, budget_exact = k.divide(b_num, np.maximum(budget6, 1) * bw_den)
+    budget_full10, _ = k.divide(np.full(k.t, bw_num, dtype=np.int64), np.full(k.t, bw_den, dtype=np.int64))
+    budget10 = np.where(ratio_full, budget_full10, budget10)
+    budget_exact = budget_exact | ratio_full
+    k.budget10, k.budget_exact, k.rate10, k.rate_exact = budget10, budget_exact, rate10, rate_exact
+    total = budget10.copy()
+    np.add.at(total, k.table_of[applicable], s10[applicable])
+    inexact = np.zeros(k.t, dtype=np.int64)
+    np.add.at(inexact, k.table_of, (~k.exact).astype(np.int64))
+    inexact += (~budget_exact).astype(np.int64)
+    # rounding ties and grade bounds that the truncation could hide
+    tail = total % 10_000
+    k.slow |= (inexact > 0) & (tail < _HALF) & (tail + inexact >= _HALF)
+    for bound, _grade in c.grades:
+        bound10, _ = k.divide(np.full(k.t, _fraction(bound)[0], dtype=np.int64),
+                              np.full(k.t, _fraction(bound)[1], dtype=np.int64))
+        k.slow |= (inexact > 0) & (total < bound10) & (total + inexact >= bound10)
+    out.table_total = total
+    return out
+
+
+def _coalesce(k: _Kernel, first: str, second: str) -> Any:  # noqa: ANN401 - an Arrow array
+    """Column ``first`` where it has a value, else ``second`` (``first`` may be absent)."""
+    if first not in k.tab.column_names:
+        return k.tab.column(second)
+    return k.pc.coalesce(k.tab.column(first), k.tab.column(second))
+
+
+def _parse_quantity(text: str) -> tuple[Decimal, str]:
+    from perftarget._threshold import parse_quantity  # noqa: PLC0415 - kept beside its only use
+
+    quantity = parse_quantity(text)
+    return quantity.value, quantity.unit
+
+
+def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarrow.Table
+    from perftarget._batch import result_columns, result_schema  # noqa: PLC0415 - avoids an import cycle
+
+    np, pa = k.np, k.pa
+    schema = result_schema("evaluate", per)  # type: ignore[arg-type]
+    names = result_columns("evaluate", per)  # type: ignore[arg-type]
+    # every row through the kernel (the rows of slow tables are then replaced): no copy of the columns
+    data = _indicator_rows(k, s) if per == "indicator" else _table_rows(k, s)
+    fast = pa.table([_column(data[name], schema.field(name).type) for name in names], schema=schema)
+    slow_tables = np.nonzero(k.slow)[0]
+    if not len(slow_tables):
+        return fast
+    slow_rows, spans = _object_path(k, slow_tables, per, names)
+    slow = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in slow_rows], schema=schema)
+    if len(spans) > _SPLICE_LIMIT:
+        index = np.arange(fast.num_rows, dtype=np.int64)
+        at = fast.num_rows
+        for start, end, _first, count in spans:
+            index[start:end] = np.arange(at, at + count)
+            at += count
+        return pa.concat_tables([fast, slow]).take(pa.array(index))
+    # few slow tables: slices of the fast table around them, zero-copy
+    pieces: list[Any] = []
+    done = 0
+    for start, end, first, count in spans:
+        pieces.extend((fast.slice(done, start - done), slow.slice(first, count)))
+        done = end
+    pieces.append(fast.slice(done))
+    return pa.concat_tables(pieces)
+
+
+def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
+    """The result columns of every indicator row, as the kernel computed them."""
+    np, pa, pc, c = k.np, k.pa, k.pc, k.c
+    ind, tab = k.ind, k.tab
+    count = k.n
+    rows = np.arange(count)
+    t_of = pa.array(k.table_of)
+    places = c.places
+    shown10 = s.s10[rows]
+    applicable = s.applicable[rows]
+    template = s.rule[rows]
+    exact_at = (shown10 % 10 ** (10 - places) == 0) & k.exact[rows]
+    b_dict, b_index = s.b_text
+    w_dict, w_index = s.w_text
+    a_dict, u_dict = k.target_texts
+    t_index = np.maximum(k.t_idx, 0)
+    band_dict = pa.array([b.value for b in _BANDS] + [""], type=pa.string())
+    share_dict = pa.array([*s.share_text, ""], type=pa.string())
+    band_index = np.where(s.band >= 0, s.band, len(_BANDS))
+    sources = {
+        "{b}": (b_dict, b_index), "{a}": (a_dict, t_index), "{u}": (u_dict, t_index), "{w}": (w_dict, w_index),
+        "{band}": (band_dict, band_index), "{share}": (share_dict, band_index),
+    }
+    parts_out, where_out = [], []
+    for tmpl, (_rule, pieces) in enumerate(_TEMPLATES):
+        where = np.nonzero(template == tmpl)[0]
+        if not len(where):
+            continue
+        chosen = rows[where]
+        args: list[Any] = []
+        for piece in pieces:
+            if piece == "{s}":
+                rounded = (shown10[where] + 5 * 10 ** (9 - places)) // 10 ** (10 - places)
+                sign = pa.array(np.where(exact_at[where], "= ", "≈ "))
+                args.append(pc.binary_join_element_wise(sign, k.decimal_text(rounded, places, trim=False), ""))
+            elif piece in sources:
+                values, index = sources[piece]
+                args.append(values.take(pa.array(index[chosen])))
+            else:
+                args.append(piece)
+        if len(args) == 1:
+            joined = pa.repeat(pa.scalar(args[0], pa.string()), len(where))
+        else:
+            joined = pc.binary_join_element_wise(*args, "")
+        parts_out.append(joined)
+        where_out.append(where)
+    if parts_out:
+        order = np.empty(count, dtype=np.int64)
+        order[np.concatenate(where_out)] = np.arange(count)
+        formula = pa.concat_arrays(parts_out).take(pa.array(order))
+    else:
+        formula = pa.array([], type=pa.string())
+    weight10 = np.where(applicable, s.w10[rows], 0)
+    return {
+        "file": tab.column("file").take(t_of),
+        "project_code": tab.column("project_code").take(t_of),
+        "project_name": tab.column("project_name").take(t_of),
+        "path": ind.column("path"),
+        "level1": ind.column("level1"),
+        "level2": ind.column("level2"),
+        "indicator": ind.column("name"),
+        "target": ind.column("target"),
+        "actual": pc.if_else(pa.array(applicable), pc.fill_null(ind.column("actual"), ""), ""),
+        "weight": k.text6(k.w10_distinct).take(pa.array(s.w_text[1])),
+        "score": k.text6(shown10),
+        "rule": pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()).take(pa.array(template)),
+        "formula": formula,
+        "reason": pc.fill_null(ind.column("reason"), ""),
+        "needs_explanation": pa.array(applicable & ~s.full[rows] & (weight10 > 0)),
+        "over_achieved": pa.array(s.over[rows]),
+        "error": pa.repeat(pa.scalar("", pa.string()), count),
+    }
+
+
+def _table_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
+    """The result columns of every table, as the kernel computed them."""
+    np, pa, c = k.np, k.pa, k.c
+    tables = np.arange(k.t)
+    total10 = s.table_total[tables]
+    grade = np.full(len(tables), len(c.grades), dtype=np.int64)
+    for position in range(len(c.grades) - 1, -1, -1):
+        num, den = _fraction(c.grades[position][0])
+        bound10, _ = k.divide(np.asarray([num], dtype=np.int64), np.asarray([den], dtype=np.int64))
+        grade = np.where(total10 >= bound10[0], position, grade)
+    grade_names = pa.array([str(g.value) for _, g in c.grades] + [_POOR], type=pa.string())
+    counts = np.bincount(k.table_of, minlength=k.t) if k.n else np.zeros(k.t, dtype=np.int64)
+    explain = np.zeros(k.t, dtype=np.int64)
+    needs = s.applicable & ~s.full & (s.w10 > 0)
+    np.add.at(explain, k.table_of, needs.astype(np.int64))
+    count = len(tables)
+    return {
+        "file": k.tab.column("file"),
+        "project_code": k.tab.column("project_code"),
+        "project_name": k.tab.column("project_name"),
+        "year": k.tab.column("year"),
+        "total": k.text6(total10),
+        "grade": grade_names.take(pa.array(grade)),
+        "raw_total": k.text6(total10),
+        "weight_total": pa.repeat(pa.scalar(_six(c.total_points), pa.string()), count),
+        "budget": k.decimal_text(k.budget6[tables], 6, trim=True),
+        "spent": k.decimal_text(k.spent6[tables], 6, trim=True),
+        "budget_execution_rate": k.text6(k.rate10[tables]),
+        "budget_score": k.text6(k.budget10[tables]),
+        "indicators": pa.array(counts),
+        "needs_explanation": pa.array(explain),
+        "problems": pa.array(np.zeros(count, dtype=np.int64)),
+        "problem_messages": pa.repeat(pa.scalar("", pa.string()), count),
+        "error": pa.repeat(pa.scalar("", pa.string()), count),
+    }
+
+
+def _column(values: Any, kind: Any) -> Any:  # noqa: ANN401
+    return values.cast(kind) if values.type != kind else values
+
+
+def _object_path(
+    k: _Kernel, tables: Any, per: str, names: Sequence[str]  # noqa: ANN401
+) -> tuple[list[tuple[object, ...]], list[tuple[int, int, int, int]]]:
+    """Rows of the tables the kernel leaves to :func:`perftarget.evaluate`, and where they go.
+
+    Each span is (first result row replaced, end of those rows, first of the new rows, how many).
+    """
+    from perftarget._batch import _row  # noqa: PLC0415 - avoids an import cycle
+
+    np = k.np
+    tab = k.tab
+    ind = k.ind
+    rows: list[tuple[object, ...]] = []
+    spans: list[tuple[int, int, int, int]] = []
+    starts = np.searchsorted(k.table_of, tables, side="left")
+    ends = np.searchsorted(k.table_of, tables, side="right")
+    columns = {name: ind.column(name) for name in (
+        "path", "level1", "level2", "name", "target", "weight", "key", "actual", "actual_score", "explicit_score",
+        "reason")}
+    for table, start, end in zip(tables.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        first = len(rows)
+        replaced = (start, end) if per == "indicator" else (table, table + 1)
+        info = {name: tab.column(name)[table].as_py() for name in (
+            "file", "project_code", "project_name", "year", "budget", "actuals_budget", "spent")}
+        budget = info["actuals_budget"]
+        if budget is None and info["spent"] is not None:
+            budget = info["budget"]
+        base = {"file": info["file"] or "", "project_code": info["project_code"] or "",
+                "project_name": info["project_name"] or ""}
+        part = {name: column.slice(start, end - start).to_pylist() for name, column in columns.items()}
+        entries = []
+        actuals: dict[str, Actual] = {}
+        error = ""
+        try:
+            for i in range(end - start):
+                path = part["path"][i]
+                indicator = Indicator(level1=part["level1"][i] or None, level2=part["level2"][i] or None,
+                                      name=part["name"][i] or "", target=part["target"][i] or "",
+                                      weight=part["weight"][i], key=part["key"][i])
+                entries.append((path, indicator))
+                actual = part["actual"][i]
+                if actual is None:
+                    continue
+                value: str | ExplicitScore = actual
+                if part["explicit_score"][i] is not None:
+                    value = ExplicitScore(actual, Decimal(part["explicit_score"][i]))
+                score = part["actual_score"][i]
+                actuals[path] = Actual(value, reason=part["reason"][i] or "",
+                                       score=None if score is None else Decimal(score))
+            result: ProjectEvaluation | None = _evaluate(
+                scope="project", code=base["project_code"], name=base["project_name"], year=int(info["year"] or 0),
+                entries=entries, actuals=actuals, spent=info["spent"], budget=budget, policy=k.policy,
+                strict=False, subject=f"project {base['project_code']}",
+            )
+        except (PerftargetError, ValueError, InvalidOperation) as exc:
+            result, error = None, str(exc)
+        if result is None:
+            rows.append(_row(names, {**base, "error": error or "cannot be evaluated"}))
+            spans.append((*replaced, first, 1))
+            continue
+        if per == "indicator":
+            rows.extend(
+                _row(names, {
+                    **base, "path": item.path, "level1": item.level1, "level2": item.level2, "indicator": item.name,
+                    "target": item.target, "actual": item.actual, "weight": _six(item.weight),
+                    "score": _six(item.score), "rule": item.rule, "formula": item.formula, "reason": item.reason,
+                    "needs_explanation": item.needs_explanation, "over_achieved": item.over_achieved,
+                })
+                for item in result.items
+            )
+            spans.append((*replaced, first, len(rows) - first))
+            continue
+        rows.append(_row(names, {
+            **base, "year": info["year"], "total": _six(result.total), "grade": result.grade.value,
+            "raw_total": _six(result.raw_total), "weight_total": _six(result.weight_total),
+            "budget": _six(result.budget), "spent": _six(result.spent),
+            "budget_execution_rate": _six(result.budget_execution_rate), "budget_score": _six(result.budget_score),
+            "indicators": len(result.items), "needs_explanation": len(result.needs_explanation),
+            "problems": len(result.problems), "problem_messages": "; ".join(str(p) for p in result.problems),
+        }))
+        spans.append((*replaced, first, 1))
+    return rows, spans
+

@@ -1,0 +1,1241 @@
+"""Review (审核) of a columnar batch: the built-in rules over :class:`~perftarget._columnar.Columns`.
+
+:func:`review_columns` gives the findings :func:`perftarget.review` gives for the same
+project tables, the same codes, paths, severities and messages, without one Python call
+per indicator. It never re-implements a rule's judgement or wording: every finding comes
+from the rule's own ``check`` run through :class:`~perftarget.RuleContext`, only fewer
+times:
+
+- **indicator rules** run once per *distinct* indicator rather than once per row. The
+  rows are dictionary-encoded on the columns the rules read (levels, name, description,
+  basis, target). Each rule is first asked *whether* it fires on one representative of
+  each distinct combination of the fields its decision depends on (the target stands in
+  by its class: kind, comparator, unit, bare or not, and where the value lies against
+  100 % / 1000 ‰); then it is run for its message on each distinct combination among the
+  rows where it fires. The findings are broadcast to the rows with numpy.
+- **table rules** (PT101, PT102, PT402, PT406, the goal rules) are decided with numpy
+  group operations over ``table``; their messages do not depend on the table, or only
+  on a value with few distinct values. The plan rules (PT404, PT405) run once per
+  distinct spending plan.
+- **rare findings that need the whole table** (PT204 mixed trees, PT205 duplicates,
+  PT401, PT403, PT502, PT503, PT111) are found by a vectorised pre-filter that may
+  over-select; the rule then runs on the table rebuilt from its rows, which decides.
+
+Paths are what :func:`perftarget.review` gives for each document: ``projects[p].…`` with
+``p`` the table's place in its document. That place is the ``project`` column of
+``tables`` when present; otherwise it is counted among the consecutive tables with the
+same ``file`` (right for :func:`~perftarget._columnar.flatten` of a mapping of file to
+document or of one document; for a list of unnamed documents add the ``project`` column).
+
+What the columns must hold. :func:`~perftarget._columnar.flatten` gives every column the
+rules read. Tables built elsewhere may lack some (``description``, ``basis``, ``project``,
+``purpose``, ``budget_fiscal``, ``budget_other``, ``year_assumed``, ``goal_contents``,
+``plan_labels``): a rule whose inputs are missing is *not run* (see :func:`covered_codes`),
+and :func:`with_review_columns` adds them from the source documents.
+
+Never covered, because a batch of project tables has no department part and no
+suppressions: PT501 and PT505 (the department), PT504 and suppressions themselves (a
+finding a table suppresses is reported), the department's goals and indicators, and
+custom rules (:func:`perftarget.register_rule`). An inferred comparator other than ≥ (a
+bare value read as ≤) does not survive the ``target`` text either.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+
+from perftarget._columnar import Columns, pyarrow_module
+from perftarget._levels import Level1, Level2, to_level1, to_level2
+from perftarget._model import (
+    Basis,
+    Budget,
+    Document,
+    Goal,
+    Indicator,
+    ProjectTargets,
+    Unit,
+)
+from perftarget._numbers import format_number
+from perftarget._review import (
+    ReviewConfig,
+    Rule,
+    RuleContext,
+    Scope,
+    Severity,
+    _path_key,
+    _plan,
+    _to_ignore,
+    _to_selectors,
+)
+from perftarget._schedule import Checkpoint, SpendingSchedule
+from perftarget._threshold import Threshold
+from perftarget._units import convert, dimension_of
+from perftarget.exceptions import InvalidValueError
+from perftarget.rules import BUILTIN_RULES
+from perftarget.rules._common import is_cost, is_row
+from perftarget.rules._text import normalize_name, serves_people
+
+__all__ = ["covered_codes", "review_columns", "review_summary", "with_review_columns"]
+
+# --- what each rule reads --------------------------------------------------------------------
+
+# Indicator rules: (fields the decision depends on, fields the message adds). "target" is the
+# threshold itself; "target_class" stands for it where only its class matters (see _target_class).
+_INDICATOR_SPEC: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "PT104": (("name", "target_class"), ("description", "target")),
+    "PT105": (("target_class",), ("name", "description", "target")),
+    "PT106": (("basis", "name", "target_class"), ("description",)),
+    "PT110": (("description", "name", "target_class"), ()),
+    "PT201": (("level1",), ()),
+    "PT202": (("level2",), ()),
+    "PT203": (("level1", "level2"), ("name", "description")),
+    "PT206": (("name", "target_class"), ("level1", "level2")),
+    "PT207": (("name", "target_class"), ("target",)),
+    "PT301": (("name", "description", "level2", "target_class"), ("target",)),
+    "PT302": (("name", "description", "target_class"), ("target",)),
+    "PT303": (("name", "description", "target_class"), ("target",)),
+    "PT304": (("name", "description", "target_class"), ("target",)),
+    "PT305": (("name", "target_class"), ("target",)),
+    "PT306": (("name", "level1", "level2", "target_class"), ("description", "target")),
+    "PT307": (("target_class",), ("name", "description", "target")),
+}
+# Codes and the optional columns they need beyond flatten's (indicator column, table column).
+_NEEDS: Final[dict[str, tuple[str, ...]]] = {
+    "PT101": (), "PT102": (), "PT103": ("description", "purpose", "goal_contents"),
+    "PT104": ("description", "target"), "PT105": ("description", "target"),
+    "PT106": ("description", "basis"), "PT107": ("goal_contents",), "PT108": ("goal_contents",),
+    "PT109": ("goal_contents",), "PT110": ("description",), "PT111": ("year_assumed",),
+    "PT201": (), "PT202": (), "PT203": ("description",), "PT204": (), "PT205": (),
+    "PT206": (), "PT207": ("target",),
+    "PT301": ("description", "target"), "PT302": ("description", "target"),
+    "PT303": ("description", "target"), "PT304": ("description", "target"),
+    "PT305": ("target",), "PT306": ("description", "target"),
+    "PT307": ("description", "target"),
+    "PT401": ("budget_fiscal", "budget_other"), "PT402": (), "PT403": ("description", "target"),
+    "PT404": ("plan_labels",), "PT405": ("plan_labels",), "PT406": (),
+    "PT502": (), "PT503": ("description",),
+}
+_TABLE_EXTRAS: Final = ("project", "purpose", "budget", "budget_fiscal", "budget_other", "year_assumed",
+                        "goal_contents", "plan_labels")
+_INDICATOR_EXTRAS: Final = ("description", "basis", "target")
+
+_FIELD_ORDER: Final = ("level1", "level2", "name", "description", "basis", "target", "target_class")
+_HUNDRED: Final = Decimal(100)
+_CEILINGS: Final = {"%": _HUNDRED, "‰": Decimal(1000)}
+_LEVEL1S: Final = tuple(Level1)
+_PATH: Final = re.compile(r"\Agoals\[(\d+)\]\.indicators\[(\d+)\]\Z")
+
+
+def covered_codes(columns: Columns) -> frozenset[str]:
+    """The codes of the built-in rules :func:`review_columns` runs on these columns.
+
+    A code is covered when every column it reads is present (see the module docstring);
+    :func:`with_review_columns` adds the optional ones.
+
+    .. versionadded:: 0.1.0
+    """
+    present = set(columns.tables.column_names) | set(columns.indicators.column_names)
+    return frozenset(code for code, needs in _NEEDS.items() if all(name in present for name in needs))
+
+
+# --- adding the optional columns ----------------------------------------------------------------
+
+
+def _walk(source: object) -> Iterator[tuple[int, ProjectTargets]]:
+    if isinstance(source, Document):
+        yield from enumerate(source.projects)
+    elif isinstance(source, ProjectTargets):
+        yield 0, source
+    elif isinstance(source, Mapping):
+        for item in source.values():
+            yield from _walk(item)
+    elif isinstance(source, Iterable) and not isinstance(source, (str, bytes)):
+        for item in source:
+            yield from _walk(item)
+    else:
+        msg = f"expected documents or project tables (got {type(source).__name__})"
+        raise InvalidValueError(msg, field="source", value=source)
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else format_number(value)
+
+
+def with_review_columns(columns: Columns, source: object) -> Columns:
+    """``columns`` with the optional columns the review reads, taken from ``source``.
+
+    ``source`` is what ``columns`` was flattened from (the same documents, in the same
+    order). See the module docstring for the columns added.
+
+    Raises:
+        InvalidValueError: ``source`` does not hold the tables and indicators of ``columns``.
+
+    .. versionadded:: 0.1.0
+    """
+    pa = pyarrow_module("perftarget.columnar")
+    table_values: dict[str, list[object]] = {name: [] for name in _TABLE_EXTRAS}
+    indicator_values: dict[str, list[object]] = {name: [] for name in _INDICATOR_EXTRAS}
+    for index, project in _walk(source):
+        schedule = project.schedule
+        budget = project.budget
+        for name, value in (
+            ("project", index), ("purpose", project.purpose), ("budget", _amount(budget.total)),
+            ("budget_fiscal", _amount(budget.fiscal)), ("budget_other", _amount(budget.other)),
+            ("year_assumed", project.year_assumed), ("goal_contents", [goal.content for goal in project.goals]),
+            ("plan_labels", [] if schedule is None else [c.label for c in schedule.checkpoints]),
+        ):
+            table_values[name].append(value)
+        for _, indicator in project.iter_indicators():
+            indicator_values["description"].append(indicator.description)
+            indicator_values["basis"].append(None if indicator.basis is None else indicator.basis.text)
+            indicator_values["target"].append(indicator.target.display)
+    if len(table_values["project"]) != columns.table_count or (
+        len(indicator_values["description"]) != columns.indicator_count
+    ):
+        msg = (
+            f"source: expected the {columns.table_count} tables and {columns.indicator_count} indicators of the "
+            f"columns, got {len(table_values['project'])} and {len(indicator_values['description'])}"
+        )
+        raise InvalidValueError(msg, field="source")
+    kinds = {"project": pa.int32(), "year_assumed": pa.bool_(), "goal_contents": pa.list_(pa.string()),
+             "plan_labels": pa.list_(pa.string())}
+    tables = columns.tables
+    for name, values in table_values.items():
+        tables = _put(tables, name, pa.array(values, kinds.get(name, pa.string())))
+    indicators = columns.indicators
+    for name, values in indicator_values.items():
+        indicators = _put(indicators, name, pa.array(values, pa.string()))
+    return attrs.evolve(columns, tables=tables, indicators=indicators)
+
+
+def _put(table: Any, name: str, array: Any) -> Any:  # noqa: ANN401 - pyarrow tables
+    if name in table.column_names:
+        return table.set_column(table.column_names.index(name), name, array)
+    return table.append_column(name, array)
+
+
+# --- encoding -------------------------------------------------------------------------------------
+
+
+class _Encoded:
+    """A column as integer codes (0 for null) and its distinct values (index 0: ``None``)."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, column: Any, np: Any, pc: Any) -> None:  # noqa: ANN401 - pyarrow and numpy
+        encoded = pc.dictionary_encode(column).combine_chunks() if hasattr(column, "chunks") else (
+            pc.dictionary_encode(column)
+        )
+        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        self.codes: Any = indices.astype(np.int64) + 1
+        self.values: list[Any] = [None, *encoded.dictionary.to_pylist()]
+
+
+def _combine(parts: Sequence[Any], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy arrays
+    """Distinct rows of several code arrays: (the id of each row, the first row of each id)."""
+    key = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
+    size = 1
+    for codes in parts:
+        span = int(codes.max()) + 1 if len(codes) else 1
+        if size * span >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            size = int(key.max()) + 1 if len(key) else 1
+        key = key * span + codes
+        size *= span
+    if not len(key):
+        return key, key
+    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    del unique
+    return inverse.reshape(-1), first
+
+
+def _to_numpy(column: Any, np: Any, dtype: Any, fill: object) -> Any:  # noqa: ANN401 - pyarrow, numpy
+    return np.asarray(column.fill_null(fill).to_numpy(zero_copy_only=False), dtype=dtype)
+
+
+# --- thresholds and representatives ---------------------------------------------------------------
+
+
+def _threshold(canonical: str, display: str | None) -> Threshold:
+    threshold = Threshold.parse(canonical)
+    if display is not None and display != canonical:
+        threshold = attrs.evolve(threshold, source=display)
+    return threshold
+
+
+def _target_class(threshold: Threshold) -> tuple[object, ...]:
+    """What the rules' decisions read of a target (not the number, except against 100 % / 1000 ‰)."""
+    ceiling = _CEILINGS.get(threshold.unit)
+    value = threshold.value
+    side = 0
+    if ceiling is not None and value is not None:
+        side = (value > ceiling) - (value < ceiling)
+    return (threshold.kind, threshold.comparator, threshold.unit, threshold.inferred, value is None, side)
+
+
+@attrs.frozen
+class _Distinct:
+    """The distinct indicators of the batch, with each target standing in by its class.
+
+    ``row_id`` maps each row to its distinct indicator, ``fields``/``codes`` give each
+    distinct indicator's field values and codes, ``indicators`` holds each one built with
+    its class's representative target. ``target_row`` maps each row to its real target in
+    ``targets``.
+    """
+
+    row_id: Any
+    fields: dict[str, list[Any]]  # field -> value per distinct id
+    codes: dict[str, Any]  # field -> numpy code per distinct id
+    indicators: list[Indicator]
+    target_row: Any
+    targets: list[Threshold]
+
+
+_PLACEHOLDER_TARGET: Final = Threshold.parse("≥1个")
+
+
+def _indicator(values: Mapping[str, Any]) -> Indicator:
+    """An indicator from the fields given; the others get plain values no rule decides on."""
+    return Indicator(
+        level1=values.get("level1"),
+        level2=values.get("level2"),
+        name=values.get("name", "指标"),
+        description=values.get("description", ""),
+        target=values.get("target", _PLACEHOLDER_TARGET),
+        basis=values.get("basis"),
+    )
+
+
+def _level(text: object, convert_level: Callable[[Any], Any]) -> object:
+    if text is None or text == "":
+        return None
+    return convert_level(text)
+
+
+def _hashable(field: str, value: Any) -> object:  # noqa: ANN401 - any field's value
+    if field == "basis":
+        return None if value is None else value.text
+    if field == "target":
+        return (str(value), value.display, value.inferred)
+    return value
+
+
+def _first_ids(key: Any, np: Any, pa: Any, pc: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy, pyarrow
+    """Distinct values of an int64 array by hashing: (the id of each row, the first row of each id)."""
+    if not len(key):
+        return key, key
+    encoded = pc.dictionary_encode(pa.array(key))
+    ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    peak = np.maximum.accumulate(ids)
+    new = np.empty(len(ids), dtype=bool)
+    new[0] = True
+    new[1:] = peak[1:] > peak[:-1]
+    return ids, np.flatnonzero(new)
+
+
+def _distinct_indicators(indicators: Any, np: Any, pa: Any, pc: Any) -> _Distinct:  # noqa: ANN401 - pyarrow, numpy
+    names = indicators.column_names
+    encoded = {field: _Encoded(indicators.column(field), np, pc) for field in
+               ("level1", "level2", "name", "description", "basis", "target") if field in names}
+    # the targets: one threshold per distinct (canonical, display) pair, and its class
+    pairs = [encoded["target"].codes]
+    if "target" in encoded:
+        pairs.append(encoded["target"].codes)
+    target_row, target_first = _combine(pairs, np)
+    canonical = encoded["target"].values
+    display = encoded["target"].values if "target" in encoded else None
+    targets = [
+        _threshold(canonical[int(pairs[0][r])] or "", None if display is None else display[int(pairs[1][r])])
+        for r in target_first.tolist()
+    ]
+    classes: dict[tuple[object, ...], int] = {}
+    representative: list[Threshold] = []
+    class_of = []
+    for threshold in targets:
+        klass = _target_class(threshold)
+        if klass not in classes:
+            classes[klass] = len(representative)
+            representative.append(threshold)
+        class_of.append(classes[klass])
+    class_row = np.array(class_of, dtype=np.int64)[target_row] if len(target_row) else target_row
+    parts = [encoded[f].codes for f in ("level1", "level2", "name", "description", "basis") if f in encoded]
+    key, _ = _combine_key([*parts, class_row], np)
+    row_id, first = _first_ids(key, np, pa, pc)
+    count = len(first)
+
+    def column(field: str, convert_value: Callable[[Any], Any], default: object) -> list[Any]:
+        if field not in encoded:
+            return [default] * count
+        values = [convert_value(v) for v in encoded[field].values]
+        return [values[c] for c in encoded[field].codes[first].tolist()]
+
+    fields: dict[str, list[Any]] = {
+        "level1": column("level1", lambda v: _level(v, to_level1), None),
+        "level2": column("level2", lambda v: _level(v, to_level2), None),
+        "name": column("name", lambda v: v or "", ""),
+        "description": column("description", lambda v: v or "", ""),
+        "basis": column("basis", lambda v: None if v is None else Basis(v), None),
+        "target_class": [representative[c] for c in class_row[first].tolist()],
+    }
+    codes: dict[str, Any] = {
+        f: (encoded[f].codes[first] if f in encoded else np.zeros(count, dtype=np.int64))
+        for f in ("level1", "level2", "name", "description", "basis")
+    }
+    codes["target_class"] = class_row[first]
+    built = [
+        Indicator(
+            level1=fields["level1"][i], level2=fields["level2"][i], name=fields["name"][i],
+            description=fields["description"][i], target=fields["target_class"][i], basis=fields["basis"][i],
+        )
+        for i in range(count)
+    ]
+    return _Distinct(row_id=row_id, fields=fields, codes=codes, indicators=built, target_row=target_row,
+                     targets=targets)
+
+
+def _combine_key(parts: Sequence[Any], np: Any) -> tuple[Any, int]:  # noqa: ANN401 - numpy arrays
+    """One int64 key per row from several code arrays (re-numbered when it would overflow)."""
+    key = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
+    size = 1
+    for codes in parts:
+        span = int(codes.max()) + 1 if len(codes) else 1
+        if size * span >= 2**62:
+            _, key = np.unique(key, return_inverse=True)
+            key = key.reshape(-1)
+            size = int(key.max()) + 1 if len(key) else 1
+        key = key * span + codes
+        size *= span
+    return key, size
+
+
+# --- findings under construction --------------------------------------------------------------------
+
+
+class _Texts:
+    """Interned strings: each distinct path suffix, code and message gets a number."""
+
+    __slots__ = ("index", "values")
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        number = self.index.get(text)
+        if number is None:
+            number = self.index[text] = len(self.values)
+            self.values.append(text)
+        return number
+
+
+@attrs.define
+class _Out:
+    """Findings as parallel lists of numbers: table, indicator row (-1: none), suffix, code, severity, message."""
+
+    texts: _Texts = attrs.field(factory=_Texts)
+    parts: list[tuple[Any, Any, Any, Any, Any, Any]] = attrs.field(factory=list)
+
+
+def _suffix(field: str) -> str:
+    if not field:
+        return ""
+    return field if field.startswith("[") else f".{field}"
+
+
+@attrs.frozen
+class _Batch:
+    """What every stage needs: numpy, pyarrow, the plan and the per-table arrays."""
+
+    np: Any
+    pa: Any
+    pc: Any
+    columns: Columns
+    rules: Mapping[str, tuple[Rule, Severity]]
+    config: ReviewConfig
+    covered: frozenset[str]
+    tables: int
+    row_table: Any  # indicator row -> table
+    order: Any  # indicator rows sorted by table (stable)
+    starts: Any  # table -> first position in order
+    distinct: _Distinct
+    goal: Any  # row -> goal index
+    place: Any  # row -> index inside the goal
+    out: _Out
+
+
+_DUMMY_PROJECT: Final = ProjectTargets(
+    unit=Unit("", ""), code="", name="", year=2000, budget=Budget(total=Decimal(1))
+)
+
+
+def _context(config: ReviewConfig, **kwargs: Any) -> RuleContext:  # noqa: ANN401 - passed on
+    document = kwargs.pop("document", None) or Document(projects=(_DUMMY_PROJECT,))
+    return RuleContext(document=document, config=config, **kwargs)
+
+
+def _violations(rule: Rule, context: RuleContext) -> list[tuple[str, Mapping[str, object]]]:
+    return [(v.field, v.values) for v in rule.check(context)]
+
+
+def _emit(  # noqa: PLR0917 - one finding's parts
+    batch: _Batch, table: Any, row: Any, suffix: Any, code: str, severity: Severity, message: Any,  # noqa: ANN401
+) -> None:
+    np = batch.np
+    n = len(table)
+    if not n:
+        return
+    texts = batch.out.texts
+    batch.out.parts.append((
+        np.asarray(table, dtype=np.int64), np.asarray(row, dtype=np.int64) * np.ones(n, dtype=np.int64),
+        np.asarray(suffix, dtype=np.int64) * np.ones(n, dtype=np.int64), np.full(n, texts(code), dtype=np.int64),
+        np.full(n, texts(severity.value), dtype=np.int64),
+        np.asarray(message, dtype=np.int64) * np.ones(n, dtype=np.int64),
+    ))
+
+
+# --- indicator rules ------------------------------------------------------------------------------
+
+
+def _indicator_rules(batch: _Batch) -> None:
+    np = batch.np
+    distinct = batch.distinct
+    count = len(distinct.indicators)
+    if not count:
+        return
+    texts = batch.out.texts
+    per_row_ids = distinct.row_id
+    for code, (decide, message) in _INDICATOR_SPEC.items():
+        if code not in batch.rules or code not in batch.covered:
+            continue
+        rule, severity = batch.rules[code]
+        fires = _decide(batch, rule, decide)
+        if not fires.any():
+            continue
+        wanted = {*decide, *message}
+        real_target = "target" in wanted
+        wanted.discard("target")
+        if real_target:
+            wanted.discard("target_class")
+        fields = tuple(f for f in _FIELD_ORDER if f in wanted)
+        rows = np.flatnonzero(fires[per_row_ids])
+        coarse = per_row_ids[rows]
+        parts = [distinct.codes[f][coarse] for f in fields]
+        if real_target:
+            parts.append(distinct.target_row[rows])
+        ids, first = _combine(parts, np)
+        starts: list[int] = []
+        suffixes: list[int] = []
+        messages: list[int] = []
+        for position in first.tolist():
+            i = int(coarse[position])
+            values = _values(distinct, fields, i)
+            if real_target:
+                values["target"] = distinct.targets[int(distinct.target_row[rows[position]])]
+            context = _context(batch.config, path="", project=_DUMMY_PROJECT, indicator=_indicator(values))
+            starts.append(len(suffixes))
+            for field, found in _violations(rule, context):
+                finding = rule._finding(severity, field, found)  # noqa: SLF001 - the engine's own formatting
+                suffixes.append(texts(_suffix(field)))
+                messages.append(texts(finding.message))
+        starts.append(len(suffixes))
+        _broadcast(batch, rows, ids, np.array(starts), np.array(suffixes, dtype=np.int64),
+                   np.array(messages, dtype=np.int64), rule, severity)
+
+
+def _broadcast(  # noqa: PLR0917 - the groups and their findings
+    batch: _Batch, rows: Any, groups: Any, starts: Any, suffixes: Any, messages: Any, rule: Rule,  # noqa: ANN401
+               severity: Severity) -> None:
+    np = batch.np
+    sizes = (starts[1:] - starts[:-1])[groups]
+    total = int(sizes.sum())
+    if not total:
+        return
+    expanded = np.repeat(rows, sizes)
+    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    which = np.repeat(starts[:-1][groups], sizes) + (np.arange(total) - offsets)
+    _emit(batch, batch.row_table[expanded], expanded, suffixes[which], rule.code, severity, messages[which])
+
+
+def _values(distinct: _Distinct, fields: tuple[str, ...], i: int) -> dict[str, Any]:
+    """The fields of distinct indicator ``i``; a target's class is given as its representative target."""
+    return {"target" if f == "target_class" else f: distinct.fields[f][i] for f in fields}
+
+
+def _decide(batch: _Batch, rule: Rule, fields: tuple[str, ...]) -> Any:  # noqa: ANN401 - numpy bool array
+    """Whether ``rule`` fires, per distinct indicator, from one representative per combination of ``fields``."""
+    np = batch.np
+    distinct = batch.distinct
+    ids, first = _combine([distinct.codes[f] for f in fields], np)
+    verdict = []
+    for i in first.tolist():
+        values = _values(distinct, fields, i)
+        context = _context(batch.config, path="", project=_DUMMY_PROJECT, indicator=_indicator(values))
+        verdict.append(any(True for _ in rule.check(context)))
+    return np.array(verdict, dtype=bool)[ids]
+
+
+# --- table helpers ------------------------------------------------------------------------------------
+
+
+def _table_values(batch: _Batch, name: str) -> list[Any]:
+    return batch.columns.tables.column(name).to_pylist()  # type: ignore[no-any-return]
+
+
+def _rows_of(batch: _Batch, table: int) -> Any:  # noqa: ANN401 - numpy array
+    return batch.order[batch.starts[table] : batch.starts[table + 1]]
+
+
+def _schedule(batch: _Batch, table: int, year: int) -> SpendingSchedule | None:
+    tables = batch.columns.tables
+    start = tables.column("plan_start_month")[table].as_py()
+    if start is None:
+        return None
+    dates = tables.column("plan_dates")[table].as_py() or []
+    percents = tables.column("plan_percents")[table].as_py() or []
+    labels = (tables.column("plan_labels")[table].as_py() if "plan_labels" in tables.column_names else None) or (
+        [None] * len(dates)
+    )
+    multi_year = bool(tables.column("plan_multi_year")[table].as_py())
+    return SpendingSchedule(
+        fiscal_year=year,
+        checkpoints=tuple(
+            Checkpoint(date=d, percent=Decimal(p), label=lab) for d, p, lab in zip(dates, percents, labels, strict=True)
+        ),
+        multi_year=multi_year,
+        start_month=int(start),
+    )
+
+
+def _rebuild(batch: _Batch, table: int) -> ProjectTargets:
+    """The project table ``table`` rebuilt from its rows (as far as the columns tell)."""
+    tables = batch.columns.tables
+    names = tables.column_names
+
+    def cell(name: str, default: object = None) -> Any:  # noqa: ANN401 - a cell
+        return tables.column(name)[table].as_py() if name in names else default
+
+    distinct = batch.distinct
+    indicators = batch.columns.indicators
+    rows = _rows_of(batch, table)
+    picked = batch.pa.array(rows)
+    weights = indicators.column("weight").take(picked).to_pylist()
+    keys = indicators.column("key").take(picked).to_pylist()
+    contents = cell("goal_contents")
+    goal_count = len(contents) if contents is not None else 0
+    if len(rows):
+        goal_count = max(goal_count, int(batch.goal[rows].max()) + 1)
+    placed: list[list[tuple[int, Indicator]]] = [[] for _ in range(goal_count)]
+    for row, weight, key in zip(rows.tolist(), weights, keys, strict=True):
+        base = distinct.indicators[int(distinct.row_id[row])]
+        target = distinct.targets[int(distinct.target_row[row])]
+        indicator = attrs.evolve(base, target=target, weight=None if weight is None else Decimal(weight), key=key)
+        placed[int(batch.goal[row])].append((int(batch.place[row]), indicator))
+    goals = tuple(
+        Goal(contents[g] if contents is not None and g < len(contents) else "", tuple(i for _, i in sorted(items)))
+        for g, items in enumerate(placed)
+    )
+    year = int(cell("year"))
+    total = cell("budget") or cell("budget") or "0"
+    return ProjectTargets(
+        unit=Unit("", cell("unit") or ""),
+        code=cell("project_code") or "",
+        name=cell("project_name") or "",
+        year=year,
+        budget=Budget(total=Decimal(total), fiscal=_decimal(cell("budget_fiscal")),
+                      other=_decimal(cell("budget_other"))),
+        purpose=cell("purpose") or "",
+        schedule=_schedule(batch, table, year),
+        goals=goals,
+        year_assumed=bool(cell("year_assumed", default=False)),
+    )
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+@attrs.frozen(kw_only=True)
+class _TableContext(RuleContext):
+    """A document of one table that stands at ``index`` in the real document (for document rules)."""
+
+    index: int = 0
+
+    def project_path(self, index: int) -> str:
+        """The path of the table (``projects[index]`` of the real document)."""
+        return f"projects[{self.index + index}]"
+
+
+def _run_rebuilt(batch: _Batch, code: str, tables: Iterable[int], places: Any) -> None:  # noqa: ANN401 - numpy
+    """Run ``code`` on each of ``tables`` rebuilt from the columns."""
+    if code not in batch.rules or code not in batch.covered:
+        return
+    rule, severity = batch.rules[code]
+    for table in tables:
+        project = _rebuild(batch, table)
+        index = int(places[table])
+        document = Document(projects=(project,))
+        if rule.scope is Scope.DOCUMENT:
+            context: RuleContext = _TableContext(document=document, config=batch.config, index=index)
+        else:
+            context = RuleContext(document=document, config=batch.config, path=f"projects[{index}]",
+                                  project=project)
+        for field, values in _violations(rule, context):
+            relative = field.removeprefix(f"projects[{index}]").removeprefix(".") if rule.scope is Scope.DOCUMENT \
+                else field
+            finding = rule._finding(severity, field, values)  # noqa: SLF001 - the engine's own formatting
+            texts = batch.out.texts
+            np = batch.np
+            _emit(batch, np.array([table]), np.array([-1]), texts(_suffix(relative)), code, severity,
+                  texts(finding.message))
+
+
+# --- table rules ------------------------------------------------------------------------------------
+
+
+def _group_any(batch: _Batch, mask: Any) -> Any:  # noqa: ANN401 - numpy
+    np = batch.np
+    return np.bincount(batch.row_table[mask], minlength=batch.tables) > 0
+
+
+def _constant(batch: _Batch, code: str, tables: Any, project: ProjectTargets) -> None:  # noqa: ANN401 - numpy
+    """A project rule whose finding is the same for every table it fires on: run it once on ``project``."""
+    if code not in batch.rules or code not in batch.covered or not len(tables):
+        return
+    rule, severity = batch.rules[code]
+    context = RuleContext(document=Document(projects=(project,)), config=batch.config, path="", project=project)
+    found = _violations(rule, context)
+    texts = batch.out.texts
+    for field, values in found:
+        finding = rule._finding(severity, field, values)  # noqa: SLF001 - the engine's own formatting
+        _emit(batch, tables, -1, texts(_suffix(field)), code, severity, texts(finding.message))
+
+
+def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; one stage per rule
+    np, pc = batch.np, batch.pc
+    distinct = batch.distinct
+    rid = distinct.row_id
+    tables = batch.columns.tables
+    n = batch.tables
+    level1 = distinct.fields["level1"]
+    level2 = distinct.fields["level2"]
+    rowish = np.array([is_row(i) for i in distinct.indicators], dtype=bool)
+    l1 = np.array([_LEVEL1S.index(v) if isinstance(v, Level1) else -1 for v in level1], dtype=np.int64)
+    is_row_r = rowish[rid]
+    l1_r = l1[rid]
+    # PT101, PT102: no applicable output / benefit row
+    for code, level in (("PT101", Level1.OUTPUT), ("PT102", Level1.BENEFIT)):
+        has = _group_any(batch, is_row_r & (l1_r == _LEVEL1S.index(level)))
+        _constant(batch, code, np.flatnonzero(~has), _DUMMY_PROJECT)
+    # PT402: budget total zero
+    budgets = tables.column("budget")
+    budget_codes = _Encoded(budgets, np, pc)
+    zero = np.array([v is not None and Decimal(v).is_zero() for v in budget_codes.values], dtype=bool)
+    _constant(batch, "PT402", np.flatnonzero(zero[budget_codes.codes]),
+              attrs.evolve(_DUMMY_PROJECT, budget=Budget(total=Decimal(0))))
+    # PT406: no plan
+    lengths = _to_numpy(pc.list_value_length(tables.column("plan_dates")), np, np.int64, 0)
+    _constant(batch, "PT406", np.flatnonzero(lengths == 0), _DUMMY_PROJECT)
+    # PT404, PT405: once per distinct plan
+    _plan_rules(batch, lengths)
+    # PT204: both trees in one table
+    schema = np.array([_schema(a, b) for a, b in zip(level1, level2, strict=True)], dtype=np.int64)[rid]
+    mixed = _group_any(batch, schema == 1) & _group_any(batch, schema == 2)  # noqa: PLR2004 - the 2021 tree
+    _run_rebuilt(batch, "PT204", np.flatnonzero(mixed).tolist(), places)
+    # PT205: repeated key or name in one table
+    _run_rebuilt(batch, "PT205", _duplicate_tables(batch, rowish).tolist(), places)
+    # PT502, PT503: weights
+    weights = batch.columns.indicators.column("weight")
+    given = ~_to_numpy(pc.is_null(weights), np, bool, True)  # noqa: FBT003 - a fill value
+    has_weights = _group_any(batch, given)
+    rows_per = np.bincount(batch.row_table[is_row_r], minlength=n)
+    given_per = np.bincount(batch.row_table[is_row_r & given], minlength=n)
+    partial = has_weights & (given_per > 0) & (given_per < rows_per)
+    _run_rebuilt(batch, "PT503", np.flatnonzero(partial).tolist(), places)
+    full = has_weights & (rows_per > 0) & (given_per == rows_per)
+    _run_rebuilt(batch, "PT502", _weight_candidates(batch, full, is_row_r, l1_r, weights).tolist(), places)
+    # PT401: a part above the total
+    if "PT401" in batch.covered:
+        candidates = [
+            t for t, (total, fiscal, other) in enumerate(zip(
+                budgets.to_pylist(), tables.column("budget_fiscal").to_pylist(),
+                tables.column("budget_other").to_pylist(), strict=True))
+            if (fiscal is not None and Decimal(fiscal) > Decimal(total))
+            or (other is not None and Decimal(other) > Decimal(total))
+        ]
+        _run_rebuilt(batch, "PT401", candidates, places)
+    # PT403: a cost above the budget
+    _cost_above_budget(batch, budget_codes)
+    # PT111: year not printed
+    if "PT111" in batch.covered:
+        assumed = _to_numpy(tables.column("year_assumed"), np, bool, False)  # noqa: FBT003 - a fill value
+        _run_rebuilt(batch, "PT111", np.flatnonzero(assumed).tolist(), places)
+    # PT103: serves people without satisfaction
+    _satisfaction(batch, l1)
+    # PT107, PT108, PT109: goal rules
+    _goal_rules(batch)
+
+
+def _schema(level1: object, level2: object) -> int:
+    if level2 is Level2.COST:
+        return 1
+    if level1 is Level1.COST or level2 in (Level2.ECONOMIC_COST, Level2.SOCIAL_COST, Level2.ECOLOGICAL_COST):
+        return 2
+    return 0
+
+
+def _duplicate_tables(batch: _Batch, rowish: Any) -> Any:  # noqa: ANN401 - numpy
+    np, pc = batch.np, batch.pc
+    distinct = batch.distinct
+    rid = distinct.row_id
+    normal: dict[str, int] = {}
+    name_ids = np.array(
+        [normal.setdefault(normalize_name(v), len(normal)) if normalize_name(v) else -1
+         for v in distinct.fields["name"]],
+        dtype=np.int64,
+    )
+    candidates = np.zeros(batch.tables, dtype=bool)
+    names = name_ids[rid]
+    usable = rowish[rid] & (names >= 0)
+    keys = _Encoded(batch.columns.indicators.column("key"), np, pc).codes
+    for value, mask in ((names, usable), (keys, keys > 0)):
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            continue
+        ids, _ = _combine([batch.row_table[rows], value[rows]], np)
+        counts = np.bincount(ids)
+        candidates[batch.row_table[rows[counts[ids] > 1]]] = True
+    return np.flatnonzero(candidates)
+
+
+def _weight_candidates(batch: _Batch, full: Any, is_row_r: Any, l1_r: Any, weights: Any) -> Any:  # noqa: ANN401 - numpy
+    """Tables whose weights may not add up (a superset: the rule decides)."""
+    np = batch.np
+    rule = batch.rules.get("PT502")
+    if rule is None or not full.any():
+        return np.flatnonzero(full & False)
+    from perftarget._scoring import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
+
+    policy = ScoringPolicy.preset(batch.config.scoring_policy)
+    encoded = _Encoded(weights, np, batch.pc)
+    decimals = [Decimal(v) if v is not None else Decimal(0) for v in encoded.values]
+    exponents = [d.as_tuple().exponent for d in decimals]
+    scale = max((-e for e in exponents if isinstance(e, int)), default=0)
+    scale = max(scale, 2)
+    if scale > 6 or any(abs(d) > 10**9 for d in decimals):  # noqa: PLR2004 - int64 range
+        return np.flatnonzero(full)
+    factor = Decimal(10) ** scale
+    scaled = np.array([int(d * factor) for d in decimals], dtype=np.int64)[encoded.codes]
+    blocks: dict[Level1, Level1] = {level: level for level in policy.level1_weights}
+    for child, parent in ((Level1.COST, Level1.OUTPUT), (Level1.SATISFACTION, Level1.BENEFIT)):
+        if child not in blocks and parent in blocks:
+            blocks[child] = parent
+    rows = np.flatnonzero(is_row_r & full[batch.row_table])
+    table = batch.row_table[rows]
+    total = np.bincount(table, weights=None, minlength=batch.tables) * 0
+    np.add.at(total, table, scaled[rows])
+    expected_total = int(sum(policy.level1_weights.values(), Decimal(0)) * factor)
+    block_of = np.full(len(_LEVEL1S) + 1, -1, dtype=np.int64)
+    order = list(policy.level1_weights)
+    for child, parent in blocks.items():
+        block_of[_LEVEL1S.index(child)] = order.index(parent)
+    row_block = block_of[l1_r[rows]]
+    present_all = np.ones(batch.tables, dtype=bool)
+    wrong_block = np.zeros(batch.tables, dtype=bool)
+    for b, level in enumerate(order):
+        in_block = row_block == b
+        present_all &= np.bincount(table[in_block], minlength=batch.tables) > 0
+        sums = np.zeros(batch.tables, dtype=np.int64)
+        np.add.at(sums, table[in_block], scaled[rows][in_block])
+        wrong_block |= sums != int(policy.level1_weights[level] * factor)
+    fires = np.where(present_all, wrong_block, total != expected_total)
+    return np.flatnonzero(full & fires)
+
+
+def _cost_above_budget(batch: _Batch, budget_codes: _Encoded) -> None:
+    """PT403: rows whose money target may exceed the budget (floats, with a margin) are checked exactly."""
+    if "PT403" not in batch.rules or "PT403" not in batch.covered:
+        return
+    np = batch.np
+    distinct = batch.distinct
+    cost = np.array([is_row(i) and is_cost(i) for i in distinct.indicators], dtype=bool)
+    amounts = [
+        float(convert(t.value, t.unit, "万元"))
+        if t.is_quantitative and t.value is not None and dimension_of(t.unit)[0] == "money" else float("nan")
+        for t in distinct.targets
+    ]
+    amount = np.array(amounts, dtype=np.float64)[distinct.target_row] if amounts else np.zeros(0)
+    budget = np.array([float(v) if v is not None else np.nan for v in budget_codes.values])[budget_codes.codes]
+    with np.errstate(invalid="ignore"):
+        near = amount >= budget[batch.row_table] * (1 - 1e-9)
+    rows = np.flatnonzero(cost[distinct.row_id] & ~np.isnan(amount) & near)
+    rule, severity = batch.rules["PT403"]
+    texts = batch.out.texts
+    for row in rows.tolist():
+        table = int(batch.row_table[row])
+        total = budget_codes.values[int(budget_codes.codes[table])]
+        project = attrs.evolve(_DUMMY_PROJECT, budget=Budget(total=Decimal(total)))
+        indicator = attrs.evolve(distinct.indicators[int(distinct.row_id[row])],
+                                 target=distinct.targets[int(distinct.target_row[row])])
+        context = RuleContext(document=Document(projects=(project,)), config=batch.config, path="",
+                              project=project, indicator=indicator)
+        for field, values in _violations(rule, context):
+            finding = rule._finding(severity, field, values)  # noqa: SLF001 - the engine's own formatting
+            _emit(batch, np.array([table]), np.array([row]), texts(_suffix(field)), rule.code, severity,
+                  texts(finding.message))
+
+
+def _join_lists(column: Any, batch: _Batch) -> Any:  # noqa: ANN401 - pyarrow arrays
+    """Each list of texts as one text (null items and null lists kept apart from empty ones)."""
+    pa, pc = batch.pa, batch.pc
+    array = column.combine_chunks() if hasattr(column, "chunks") else column
+    values = array.flatten().fill_null("\x00")
+    offsets = batch.np.asarray(array.offsets.to_numpy(zero_copy_only=False), dtype=batch.np.int32)
+    rebuilt = pa.ListArray.from_arrays(pa.array(offsets - offsets[0]), values)
+    return pc.binary_join(rebuilt, "\x1f")
+
+
+def _plan_rules(batch: _Batch, lengths: Any) -> None:  # noqa: ANN401 - numpy
+    """PT404 on each multi-year plan; PT405 once per distinct checkpoint (year, start, date, percent, label)."""
+    np, pc = batch.np, batch.pc
+    tables = batch.columns.tables
+    if "PT404" in batch.rules and "PT404" in batch.covered:
+        multi = _to_numpy(tables.column("plan_multi_year"), np, bool, False)  # noqa: FBT003 - a fill value
+        for table in np.flatnonzero(multi & (lengths > 0)).tolist():
+            year = int(tables.column("year")[table].as_py())
+            project = attrs.evolve(_DUMMY_PROJECT, year=year, schedule=_schedule(batch, table, year))
+            _run_on(batch, "PT404", project, table)
+    if "PT405" not in batch.rules or "PT405" not in batch.covered:
+        return
+    rule, severity = batch.rules["PT405"]
+    parent = _to_numpy(pc.list_parent_indices(tables.column("plan_dates")), np, np.int64, 0)
+    if not len(parent):
+        return
+    starts = np.cumsum(lengths) - lengths
+    index = np.arange(len(parent)) - starts[parent]
+    dates = _Encoded(pc.list_flatten(tables.column("plan_dates")), np, pc)
+    percents = _Encoded(pc.list_flatten(tables.column("plan_percents")), np, pc)
+    labels = _Encoded(pc.list_flatten(tables.column("plan_labels")), np, pc)
+    years = _Encoded(tables.column("year"), np, pc)
+    months = _Encoded(tables.column("plan_start_month"), np, pc)
+    ids, first = _combine(
+        [years.codes[parent], months.codes[parent], dates.codes, percents.codes, labels.codes], np
+    )
+    texts = batch.out.texts
+    group_start: list[int] = []
+    templates: list[str] = []
+    messages: list[int] = []
+    for position in first.tolist():
+        year = int(years.values[int(years.codes[parent[position]])])
+        checkpoint = Checkpoint(date=dates.values[int(dates.codes[position])],
+                                percent=Decimal(percents.values[int(percents.codes[position])]),
+                                label=labels.values[int(labels.codes[position])])
+        start = int(months.values[int(months.codes[parent[position]])])
+        schedule = SpendingSchedule(fiscal_year=year, checkpoints=(checkpoint,), multi_year=True, start_month=start)
+        project = attrs.evolve(_DUMMY_PROJECT, year=year, schedule=schedule)
+        context = RuleContext(document=Document(projects=(project,)), config=batch.config, path="", project=project)
+        group_start.append(len(templates))
+        for field, values in _violations(rule, context):
+            templates.append(_suffix(field).replace("checkpoints[0]", "checkpoints[{i}]"))
+            messages.append(texts(rule._finding(severity, field, values).message))  # noqa: SLF001 - the engine's
+    group_start.append(len(templates))
+    start_of = np.array(group_start)
+    sizes = (start_of[1:] - start_of[:-1])[ids]
+    total = int(sizes.sum())
+    if not total:
+        return
+    points = np.repeat(np.arange(len(ids)), sizes)
+    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    which = np.repeat(start_of[:-1][ids], sizes) + (np.arange(total) - offsets)
+    width = int(index.max()) + 1
+    lookup = np.array([[texts(t.replace("{i}", str(i))) for i in range(width)] for t in templates], dtype=np.int64)
+    suffix = lookup[which, index[points]]
+    _emit(batch, parent[points], -1, suffix, "PT405", severity, np.array(messages, dtype=np.int64)[which])
+
+
+def _run_on(batch: _Batch, code: str, project: ProjectTargets, table: int) -> None:
+    rule, severity = batch.rules[code]
+    context = RuleContext(document=Document(projects=(project,)), config=batch.config, path="", project=project)
+    texts = batch.out.texts
+    for field, values in _violations(rule, context):
+        finding = rule._finding(severity, field, values)  # noqa: SLF001 - the engine's own formatting
+        _emit(batch, batch.np.array([table]), -1, texts(_suffix(field)), code, severity, texts(finding.message))
+
+
+def _satisfaction(batch: _Batch, l1: Any) -> None:  # noqa: ANN401 - numpy
+    if "PT103" not in batch.rules or "PT103" not in batch.covered:
+        return
+    np, pc = batch.np, batch.pc
+    rule, severity = batch.rules["PT103"]
+    from perftarget.rules._text import _RECIPIENTS  # noqa: PLC0415 - the order serves_people reads in
+
+    rank = {word: k for k, word in enumerate(_RECIPIENTS)}
+    none = len(_RECIPIENTS)
+
+    def first(text: str | None) -> int:
+        word = serves_people(text or "")
+        return none if word is None else rank[word]
+
+    distinct = batch.distinct
+    best = np.full(batch.tables, none, dtype=np.int64)
+    per_distinct = np.array(
+        [first(f"{n} {d}") for n, d in zip(distinct.fields["name"], distinct.fields["description"], strict=True)],
+        dtype=np.int64,
+    )
+    np.minimum.at(best, batch.row_table, per_distinct[distinct.row_id])
+    tables = batch.columns.tables
+    for name in ("project_name", "purpose"):
+        encoded = _Encoded(tables.column(name), np, pc)
+        best = np.minimum(best, np.array([first(v) for v in encoded.values], dtype=np.int64)[encoded.codes])
+    contents = tables.column("goal_contents")
+    flat = _Encoded(pc.list_flatten(contents), np, pc)
+    parents = _to_numpy(pc.list_parent_indices(contents), np, np.int64, 0)
+    if len(parents):
+        np.minimum.at(best, parents, np.array([first(v) for v in flat.values], dtype=np.int64)[flat.codes])
+    satisfied = _group_any(batch, l1[distinct.row_id] == _LEVEL1S.index(Level1.SATISFACTION))
+    fires = (best < none) & ~satisfied
+    texts = batch.out.texts
+    for k in np.unique(best[fires]).tolist():
+        word = _RECIPIENTS[k]
+        project = attrs.evolve(_DUMMY_PROJECT, purpose=word)
+        context = RuleContext(document=Document(projects=(project,)), config=batch.config, path="", project=project)
+        for field, values in _violations(rule, context):
+            finding = rule._finding(severity, field, values)  # noqa: SLF001 - the engine's own formatting
+            _emit(batch, np.flatnonzero(fires & (best == k)), -1, texts(_suffix(field)), rule.code, severity,
+                  texts(finding.message))
+
+
+def _goal_rules(batch: _Batch) -> None:
+    codes = [c for c in ("PT107", "PT108", "PT109") if c in batch.rules and c in batch.covered]
+    if not codes:
+        return
+    np, pc = batch.np, batch.pc
+    contents = batch.columns.tables.column("goal_contents")
+    flat = _Encoded(pc.list_flatten(contents), np, pc)
+    table = _to_numpy(pc.list_parent_indices(contents), np, np.int64, 0)
+    if not len(table):
+        return
+    lengths = _to_numpy(pc.list_value_length(contents), np, np.int64, 0)
+    starts = np.cumsum(lengths) - lengths
+    goal = np.arange(len(table)) - starts[table]
+    # goals with indicators: (table, goal) pairs of the rows
+    width = int(max(goal.max(), batch.goal.max() if len(batch.goal) else 0)) + 1
+    used = np.zeros(batch.tables * width, dtype=bool)
+    used[batch.row_table * width + batch.goal] = True
+    empty = ~used[table * width + goal]
+    ids, first = _combine([flat.codes, empty.astype(np.int64)], np)
+    texts = batch.out.texts
+    filler = Indicator(name="指标", target=_PLACEHOLDER_TARGET)
+    for code in codes:
+        rule, severity = batch.rules[code]
+        starts_list: list[int] = []
+        suffixes: list[int] = []
+        messages: list[int] = []
+        for position in first.tolist():
+            content = flat.values[int(flat.codes[position])] or ""
+            value = Goal(content, () if empty[position] else (filler,))
+            context = _context(batch.config, path="", project=_DUMMY_PROJECT, goal=value)
+            starts_list.append(len(suffixes))
+            for field, values in _violations(rule, context):
+                finding = rule._finding(severity, field, values)  # noqa: SLF001 - the engine's own formatting
+                suffixes.append(texts(_suffix(f"goals[{{g}}].{field}" if field else "goals[{g}]")))
+                messages.append(texts(finding.message))
+        starts_list.append(len(suffixes))
+        start = np.array(starts_list)
+        sizes = (start[1:] - start[:-1])[ids]
+        total = int(sizes.sum())
+        if not total:
+            continue
+        expanded = np.repeat(np.arange(len(ids)), sizes)
+        offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        which = np.repeat(start[:-1][ids], sizes) + (np.arange(total) - offsets)
+        # the goal's index goes in the suffix: one suffix text per (template, goal)
+        suffix = np.array(suffixes)[which]
+        numbers = goal[expanded]
+        resolved = np.array(
+            [texts(batch.out.texts.values[s].replace("{g}", str(g))) for s, g in
+             zip(suffix.tolist(), numbers.tolist(), strict=True)],
+            dtype=np.int64,
+        )
+        _emit(batch, table[expanded], -1, resolved, code, severity, np.array(messages)[which])
+
+
+# --- the entry points ---------------------------------------------------------------------------------
+
+
+def _places(batch_tables: Any, np: Any, pc: Any) -> Any:  # noqa: ANN401 - pyarrow, numpy
+    """Each table's index in its document: the ``project`` column, or its run of equal ``file``."""
+    if "project" in batch_tables.column_names:
+        return _to_numpy(batch_tables.column("project"), np, np.int64, 0)
+    files = _Encoded(batch_tables.column("file"), np, pc).codes
+    n = len(files)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    new = np.ones(n, dtype=bool)
+    new[1:] = files[1:] != files[:-1]
+    run_start = np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    return np.arange(n) - run_start
+
+
+def review_columns(
+    columns: Columns,
+    *,
+    select: Iterable[str] | str | None = None,
+    ignore: Iterable[str] | str | None = None,
+) -> Any:  # noqa: ANN401 - a pyarrow.Table
+    """The findings of the built-in rules on a columnar batch, one row per finding.
+
+    The columns are those of ``perftarget.batch.result_columns("check", "indicator")``:
+    ``file`` (the table's), ``project_code``, ``project_name``, ``path``
+    (``projects[p].goals[g].indicators[k].target``, relative to the table's document),
+    ``code``, ``severity``, ``message`` and ``error`` (always null). Rows are ordered by
+    table, then as :func:`perftarget.review` orders them (path, then code).
+
+    Only the rules of :func:`covered_codes` run (see the module docstring for what the
+    columns must hold); ``select`` and ``ignore`` choose among the built-in rules as for
+    :func:`perftarget.review`.
+
+    Raises:
+        InvalidValueError: a selector matches no rule.
+        MissingDependencyError: ``pyarrow`` is not installed (the ``columnar`` extra).
+
+    .. versionadded:: 0.1.0
+    """
+    pa = pyarrow_module("perftarget.columnar")
+    import numpy as np  # noqa: PLC0415 - pyarrow's own dependency
+    import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency
+
+    config = ReviewConfig()
+    if select is not None or ignore is not None:
+        config = attrs.evolve(
+            config,
+            select=None if select is None else _to_selectors(select),
+            ignore=() if ignore is None else _to_ignore(ignore),
+        )
+    plan = _plan(BUILTIN_RULES, config)
+    active = {rule.code: (rule, severity) for items in plan.by_scope.values() for rule, severity in items}
+    tables = columns.tables
+    indicators = columns.indicators
+    n = int(tables.num_rows)
+    row_table = _to_numpy(indicators.column("table"), np, np.int64, 0)
+    numbers = _to_numpy(tables.column("table"), np, np.int64, 0)
+    if n and not (numbers == np.arange(n)).all():
+        msg = "tables: the 'table' column must number the tables 0, 1, … in order"
+        raise InvalidValueError(msg, field="table")
+    order = np.argsort(row_table, kind="stable")
+    starts = np.searchsorted(row_table[order], np.arange(n + 1))
+    paths = _Encoded(indicators.column("path"), np, pc)
+    parsed = [_PATH.match(p or "") for p in paths.values]
+    goal_of = np.array([int(m.group(1)) if m else 0 for m in parsed], dtype=np.int64)[paths.codes]
+    place_of = np.array([int(m.group(2)) if m else 0 for m in parsed], dtype=np.int64)[paths.codes]
+    batch = _Batch(
+        np=np, pa=pa, pc=pc, columns=columns, rules=active, config=config, covered=covered_codes(columns),
+        tables=n, row_table=row_table, order=order, starts=starts,
+        distinct=_distinct_indicators(indicators, np, pa, pc), goal=goal_of, place=place_of, out=_Out(),
+    )
+    places = _places(tables, np, pc)
+    _indicator_rules(batch)
+    _table_rules(batch, places)
+    return _assemble(batch, places, paths)
+
+
+def _assemble(batch: _Batch, places: Any, paths: _Encoded) -> Any:  # noqa: ANN401 - pyarrow, numpy
+    np, pa, pc = batch.np, batch.pa, batch.pc
+    from perftarget._batch import result_schema  # noqa: PLC0415 - batch sits above review
+
+    schema = result_schema("check", "indicator")
+    parts = batch.out.parts
+    if not parts:
+        return schema.empty_table()
+    table, row, suffix, code, severity, message = (np.concatenate([p[k] for p in parts]) for k in range(6))
+    texts = batch.out.texts.values
+    # the path inside the table, as a number ranked like the engine's sort key
+    path_code = np.zeros(len(row), dtype=np.int64)
+    indicator_findings = row >= 0
+    path_code[indicator_findings] = paths.codes[row[indicator_findings]]
+    rel_ids, rel_first = _combine([path_code, suffix], np)
+    relative = [
+        (("" if paths.values[int(path_code[i])] is None or row[i] < 0 else "." + paths.values[int(path_code[i])])
+         + texts[int(suffix[i])])
+        for i in rel_first.tolist()
+    ]
+    rank_of = np.empty(len(relative), dtype=np.int64)
+    rank_of[sorted(range(len(relative)), key=lambda k: _path_key(relative[k]))] = np.arange(len(relative))
+    code_texts = sorted({texts[c] for c in np.unique(code).tolist()})
+    code_rank = np.zeros(len(texts), dtype=np.int64)
+    for k, text in enumerate(code_texts):
+        code_rank[batch.out.texts.index[text]] = k
+    order = np.lexsort((code_rank[code], rank_of[rel_ids], table))
+    table, rel_ids, code, severity, message = (a[order] for a in (table, rel_ids, code, severity, message))
+    prefixes = pa.array([f"projects[{p}]" for p in places.tolist()], pa.string())
+    tables = batch.columns.tables
+    strings = pa.array(texts, pa.string())
+    path = pc.binary_join_element_wise(
+        prefixes.take(pa.array(table)), pa.array(relative, pa.string()).take(pa.array(rel_ids)), ""
+    )
+    arrays = [
+        tables.column("file").take(pa.array(table)),
+        tables.column("project_code").take(pa.array(table)),
+        tables.column("project_name").take(pa.array(table)),
+        path,
+        strings.take(pa.array(code)),
+        strings.take(pa.array(severity)),
+        strings.take(pa.array(message)),
+        pa.nulls(len(table), pa.string()),
+    ]
+    return pa.Table.from_arrays([pa.chunked_array([a]) if not hasattr(a, "chunks") else a for a in arrays],
+                                schema=schema)
+
+
+def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - pyarrow tables
+    """One row per table with its finding counts: the columns of ``result_columns("check", "table")``.
+
+    ``findings`` is what :func:`review_columns` returned for ``columns``: ``codes`` lists
+    each table's codes in its findings' order, ``indicators`` counts its indicators.
+
+    .. versionadded:: 0.1.0
+    """
+    pa = pyarrow_module("perftarget.columnar")
+    import numpy as np  # noqa: PLC0415 - pyarrow's own dependency
+    import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency
+
+    from perftarget._batch import result_schema  # noqa: PLC0415 - batch sits above review
+
+    tables = columns.tables
+    n = int(tables.num_rows)
+    places = _places(tables, np, pc)
+    file_codes = _Encoded(tables.column("file"), np, pc)
+    # findings -> table: by (file, place in the document)
+    lookup = {(file_codes.values[int(f)], int(p)): t
+              for t, (f, p) in enumerate(zip(file_codes.codes.tolist(), places.tolist(), strict=True))}
+    place = pc.struct_field(pc.extract_regex(findings.column("path"), r"^projects\[(?P<p>\d+)\]"), "p")
+    place = _to_numpy(pc.cast(place, pa.int64()), np, np.int64, -1)
+    files = findings.column("file").to_pylist()
+    table = np.array([lookup.get((f, p), -1) for f, p in zip(files, place.tolist(), strict=True)], dtype=np.int64)
+    order = np.argsort(table, kind="stable")
+    table = table[order]
+    keep = table >= 0
+    order, table = order[keep], table[keep]
+    codes = findings.column("code").take(pa.array(order))
+    severity = _to_numpy(findings.column("severity").take(pa.array(order)), np, object, "")
+    counts = {kind: np.bincount(table[severity == kind], minlength=n) for kind in ("error", "warning", "info")}
+    offsets = np.searchsorted(table, np.arange(n + 1)).astype(np.int32)
+    joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), codes.combine_chunks()), " ")
+    row_table = _to_numpy(columns.indicators.column("table"), np, np.int64, 0)
+    schema = result_schema("check", "table")
+    arrays = [
+        tables.column("file"), tables.column("project_code"), tables.column("project_name"),
+        pc.cast(tables.column("year"), pa.int64()),
+        pa.array(np.bincount(row_table, minlength=n)[:n].astype(np.int64)),
+        pa.array(counts["error"].astype(np.int64)), pa.array(counts["warning"].astype(np.int64)),
+        pa.array(counts["info"].astype(np.int64)), joined, pa.nulls(n, pa.string()),
+    ]
+    return pa.Table.from_arrays([pa.chunked_array([a]) if not hasattr(a, "chunks") else a for a in arrays],
+                                schema=schema)
+

@@ -1,0 +1,211 @@
+"""The column kernel of the self-evaluation gives the object path's results, row for row."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pa = pytest.importorskip("pyarrow")
+pytest.importorskip("numpy")
+
+import perftarget  # noqa: E402
+from perftarget import columnar  # noqa: E402
+from perftarget._actuals import ActualsDocument, ExplicitScore, TableActuals, load_actuals  # noqa: E402
+from perftarget._batch import BatchOptions, _evaluate_rows, result_columns  # noqa: E402
+from perftarget._columnar_evaluate import _six  # noqa: E402
+from perftarget._model import Document  # noqa: E402
+from perftarget._numbers import format_number  # noqa: E402
+from perftarget._scoring import ScoringPolicy  # noqa: E402
+from perftarget._threshold import Achievement, Threshold, ThresholdKind  # noqa: E402
+from perftarget.exceptions import InvalidValueError  # noqa: E402
+from perftarget.testing import amounts, project_targets  # noqa: E402
+
+SEED = "examples/petition-bureau.toml"
+SEED_ACTUALS = "examples/petition-bureau-actuals.toml"
+NUMERIC = {
+    "total", "raw_total", "weight_total", "budget", "spent", "budget_execution_rate", "budget_score", "weight", "score",
+}
+
+
+def expected_rows(document: Document, actuals: ActualsDocument, per: str, policy: object = None) -> list[dict[str, object]]:
+    """The object path's batch rows, each figure rounded half up to 6 places as the kernel prints them."""
+    options = BatchOptions(operation="evaluate", per=per, policy=policy)  # type: ignore[arg-type]
+    names = result_columns("evaluate", per)  # type: ignore[arg-type]
+    rows = []
+    for row in _evaluate_rows(document, actuals, options, ""):
+        values = dict(zip(names, row, strict=True))
+        for key in NUMERIC & values.keys():
+            if values[key] != "":
+                values[key] = _six(Decimal(str(values[key])))
+        rows.append(values)
+    return rows
+
+
+def assert_same(document: Document, actuals: ActualsDocument, policy: object = None) -> None:
+    columns = columnar.flatten(document, actuals=actuals)
+    for per in ("table", "indicator"):
+        got = columnar.evaluate(columns, per=per, policy=policy).to_pylist()  # type: ignore[arg-type]
+        assert got == expected_rows(document, actuals, per, policy)
+
+
+@st.composite
+def actual_for(draw: st.DrawFn, target: Threshold) -> object:
+    """An actual as people write it: numbers with or without the unit, 元 for 万元, bands, sometimes nonsense."""
+    if target.kind is ThresholdKind.QUALITATIVE:
+        band = draw(st.sampled_from(list(Achievement)))
+        return draw(st.sampled_from([band.value, band.english, band.value, "96%"]))
+    value = draw(st.decimals(min_value=0, max_value=10**6, places=draw(st.integers(0, 7)), allow_nan=False,
+                             allow_infinity=False))
+    choice = draw(st.integers(0, 5))
+    if choice == 0:  # a number given as a number: echoed as formulas write it, so at most 6 decimals here
+        return value.quantize(Decimal(1).scaleb(-min(6, -int(value.as_tuple().exponent))))
+    if choice == 1 and target.unit == "万元":
+        return f"{format_number(value * 10000)}元"
+    if choice == 2:
+        return draw(st.sampled_from(["达成", "-3", "１２", "1,200", f"{format_number(value)}天"]))
+    return f"{format_number(value)}{target.unit}"
+
+
+@st.composite
+def batches(draw: st.DrawFn) -> tuple[Document, ActualsDocument]:
+    """A few project tables with actuals for most indicators and, mostly, an amount spent."""
+    projects = []
+    entries = []
+    for number in range(draw(st.integers(1, 4))):
+        project = attrs.evolve(draw(project_targets()), code=f"P{number}")
+        projects.append(project)
+        actuals = {
+            path: draw(actual_for(indicator.target))
+            for path, indicator in project.iter_indicators()
+            if indicator.applicable and draw(st.integers(0, 19)) > 0
+        }
+        spent = draw(st.one_of(st.none(), amounts(max_value=200000), amounts(max_value=200000)))
+        entries.append(TableActuals(project=project.code, spent=spent, actuals=actuals))
+    # as read from a file: targets keep the text they were written with (formulas quote it)
+    document = perftarget.loads(perftarget.dumps(Document(projects=tuple(projects)), fmt="json"), fmt="json")
+    return document, ActualsDocument(projects=tuple(entries))
+
+
+@given(batches(), st.sampled_from(ScoringPolicy.presets()))
+@settings(max_examples=40, deadline=None)
+def test_same_rows_as_the_object_path(batch: tuple[Document, ActualsDocument], preset: str) -> None:
+    """Per table and per indicator, every column equals the object path's, whatever the tables and the policy."""
+    document, actuals = batch
+    assert_same(document, actuals, preset)
+
+
+def test_seed() -> None:
+    """The seed scores 94.23 (优), as perftarget.evaluate gives it, with every formula spelled the same."""
+    document = perftarget.load(SEED)
+    actuals = load_actuals(SEED_ACTUALS)
+    columns = columnar.flatten(document, actuals=actuals)
+    (row,) = columnar.evaluate(columns).to_pylist()
+    assert row["grade"] == "优"
+    assert Decimal(row["total"]).quantize(Decimal("0.01")) == Decimal("94.23")
+    assert row["error"] == ""
+    assert_same(document, actuals)
+    lines = columnar.evaluate(columns, per="indicator").to_pylist()
+    assert [line["rule"] for line in lines][:2] == ["at_least", "at_least"]
+    assert lines[1]["formula"].startswith("93 / 95 × ")
+
+
+def test_kernel_path_is_taken_for_plain_tables() -> None:
+    """The seed goes through the kernel, not the object path (white-box: no table is left to it)."""
+    from decimal import localcontext
+
+    from perftarget._columnar_evaluate import _Kernel, _score
+    from perftarget._scoring import _CONTEXT, _constants, _policy
+
+    columns = columnar.flatten(perftarget.load(SEED), actuals=load_actuals(SEED_ACTUALS))
+    policy = _policy(None)
+    kernel = _Kernel(columns, _constants(policy), policy)
+    with localcontext(_CONTEXT):
+        _score(kernel)
+    assert not kernel.slow.any()
+
+
+def _seed_with(**actuals: object) -> tuple[Document, ActualsDocument]:
+    document = perftarget.load(SEED)
+    given_actuals = load_actuals(SEED_ACTUALS)
+    (entry,) = given_actuals.projects
+    merged = {**entry.actuals, **actuals}
+    return document, ActualsDocument(projects=(attrs.evolve(entry, actuals=merged),))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"群众来访接待劝返率": {"value": "93%", "score": "5"}},  # a score set by hand
+        {"按时间进度要求支付使用资金": ExplicitScore(Achievement.PARTIAL, Decimal(3))},
+        {"群众来访接待劝返率": "about ninety"},  # unreadable: a problem, scored 0
+        {"群众来访接待劝返率": "0.93"},
+    ],
+)
+def test_tables_left_to_the_object_path(change: dict[str, object]) -> None:
+    """Hand scores, band scores and unreadable actuals give the object path's rows, problems included."""
+    document, actuals = _seed_with(**change)
+    assert_same(document, actuals)
+
+
+def test_missing_actual_and_no_spending() -> None:
+    """A missing actual and a table without an amount spent come out as the object path gives them."""
+    document = perftarget.load(SEED)
+    (entry,) = load_actuals(SEED_ACTUALS).projects
+    actuals = dict(entry.actuals)
+    actuals.pop("群众来访接待劝返率")
+    for spent in (entry.spent, None):
+        assert_same(document, ActualsDocument(projects=(attrs.evolve(entry, actuals=actuals, spent=spent),)))
+
+
+def test_rescale_policy() -> None:
+    """A policy the kernel leaves to the object path gives the same rows."""
+    document, actuals = perftarget.load(SEED), load_actuals(SEED_ACTUALS)
+    assert_same(document, actuals, "rescale-na")
+    assert_same(document, actuals, ScoringPolicy.preset("budget-90-minus-1"))
+
+
+def test_many_tables_mixed() -> None:
+    """Fast and slow tables interleaved keep their order (spliced and taken results alike)."""
+    document = perftarget.load(SEED)
+    (entry,) = load_actuals(SEED_ACTUALS).projects
+    (project,) = document.projects
+    projects, entries = [], []
+    for number in range(300):
+        code = f"P{number:03d}"
+        projects.append(attrs.evolve(project, code=code))
+        odd = {**entry.actuals, "群众来访接待劝返率": "about"} if number % 3 == 0 else entry.actuals
+        entries.append(attrs.evolve(entry, project=code, actuals=odd))
+    assert_same(Document(projects=tuple(projects)), ActualsDocument(projects=tuple(entries)))
+
+
+def test_bad_columns() -> None:
+    """Tables out of order, indicators not grouped by table and an unknown ``per`` are refused with the reason."""
+    columns = columnar.flatten(perftarget.load(SEED), actuals=load_actuals(SEED_ACTUALS))
+    with pytest.raises(InvalidValueError, match="per"):
+        columnar.evaluate(columns, per="goal")  # type: ignore[arg-type]
+    shuffled = columnar.Columns(columns.tables, columns.indicators.take(pa.array([1, 0, 2])))
+    doubled = columnar.Columns(
+        pa.concat_tables([columns.tables, columns.tables]),
+        columns.indicators,
+    )
+    with pytest.raises(InvalidValueError, match=r"tables\.table"):
+        columnar.evaluate(doubled)
+    two = columnar.flatten([perftarget.load(SEED), perftarget.load(SEED)], actuals=load_actuals(SEED_ACTUALS))
+    table = two.indicators.column("table").to_pylist()
+    order = sorted(range(len(table)), key=lambda i: -table[i])
+    with pytest.raises(InvalidValueError, match="table by table"):
+        columnar.evaluate(columnar.Columns(two.tables, two.indicators.take(pa.array(order))))
+    assert columnar.evaluate(shuffled).num_rows == 1
+
+
+def test_empty_batch() -> None:
+    """No tables, no rows; the columns are there."""
+    columns = columnar.flatten([])
+    for per in ("table", "indicator"):
+        result = columnar.evaluate(columns, per=per)  # type: ignore[arg-type]
+        assert result.num_rows == 0
+        assert tuple(result.column_names) == result_columns("evaluate", per)  # type: ignore[arg-type]

@@ -1,0 +1,175 @@
+"""The columnar review gives the object review's findings (code, path, severity, message) on project tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import perftarget as pt
+from perftarget._batch import result_columns
+from perftarget._columnar import Columns, flatten
+from perftarget._columnar_review import covered_codes, review_columns, review_summary, with_review_columns
+from perftarget._review import Rule, review
+from perftarget.rules import BUILTIN_RULES
+from perftarget.testing import documents, project_targets
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "petition-bureau.toml"
+
+Row = tuple[str, str, str, str, str]  # file, path, code, severity, message
+
+
+def _bare(document: pt.Document) -> pt.Document:
+    """``document`` without suppressions (the columns carry none)."""
+
+    def indicator(item: pt.Indicator) -> pt.Indicator:
+        return attrs.evolve(item, suppressions=())
+
+    projects = tuple(
+        attrs.evolve(
+            project,
+            suppressions=(),
+            goals=tuple(attrs.evolve(goal, indicators=tuple(map(indicator, goal.indicators))) for goal in project.goals),
+        )
+        for project in document.projects
+    )
+    return attrs.evolve(document, projects=projects)
+
+
+def _expected(files: dict[str, pt.Document], codes: frozenset[str], **options: object) -> Counter[Row]:
+    rows: Counter[Row] = Counter()
+    for file, document in files.items():
+        for finding in review(_bare(document), **options):  # type: ignore[arg-type]
+            if finding.path.startswith("projects[") and finding.code in codes:
+                rows[file, finding.path, finding.code, finding.severity.value, finding.message] += 1
+    return rows
+
+
+def _found(table: object) -> Counter[Row]:
+    data = table.to_pydict()  # type: ignore[attr-defined]
+    return Counter(zip(data["file"], data["path"], data["code"], data["severity"], data["message"], strict=True))
+
+
+def _columns(files: dict[str, pt.Document]) -> Columns:
+    return with_review_columns(flatten(files), files)
+
+
+def test_seed_findings() -> None:
+    """The seed's nine project findings (of the object review's eleven; two are the department's), in order."""
+    seed = pt.load(SEED)
+    columns = _columns({"seed.toml": seed})
+    found = review_columns(columns)
+    assert found.column_names == list(result_columns("check", "indicator"))
+    expected = [f for f in review(seed) if f.path.startswith("projects[")]
+    assert len(review(seed)) == 11
+    assert len(expected) == 9
+    assert list(zip(found.column("path").to_pylist(), found.column("code").to_pylist(), strict=True)) == [
+        (f.path, f.code) for f in expected
+    ]
+    assert found.column("message").to_pylist() == [f.message for f in expected]
+    assert found.column("severity").to_pylist() == [f.severity.value for f in expected]
+    assert set(found.column("file").to_pylist()) == {"seed.toml"}
+    assert found.column("error").null_count == found.num_rows
+
+
+def test_seed_summary() -> None:
+    """The summary row counts the seed's project findings by severity and lists their codes in order."""
+    seed = pt.load(SEED)
+    columns = _columns({"seed.toml": seed})
+    summary = review_summary(columns, review_columns(columns))
+    assert summary.column_names == list(result_columns("check", "table"))
+    (row,) = summary.to_pylist()
+    project_findings = [f for f in review(seed) if f.path.startswith("projects[")]
+    assert row["codes"] == " ".join(f.code for f in project_findings)
+    assert row["indicators"] == len(seed.projects[0].indicators)
+    assert (row["errors"], row["warnings"], row["infos"]) == (0, 5, 4)
+    assert row["year"] == 2022
+
+
+def test_select_and_ignore() -> None:
+    """``select`` and ``ignore`` choose rules as for the object review, and a bad selector is refused."""
+    seed = pt.load(SEED)
+    columns = _columns({"seed.toml": seed})
+    assert sorted(review_columns(columns, select=["PT3"]).column("code").to_pylist()) == [
+        "PT302", "PT305", "PT305", "PT306",
+    ]
+    assert "PT305" not in review_columns(columns, ignore="PT305").column("code").to_pylist()
+    with pytest.raises(ValueError, match="matches no rule"):
+        review_columns(columns, select=["PT9"])
+
+
+def test_flatten_columns_alone() -> None:
+    """Without the optional columns only the rules they do not need run, and those agree."""
+    seed = pt.load(SEED)
+    full = flatten({"seed.toml": seed})
+    assert covered_codes(full) >= {"PT110", "PT103", "PT401", "PT404"}
+    columns = attrs.evolve(
+        full,
+        tables=full.tables.drop(["purpose", "goal_contents", "budget_fiscal", "budget_other", "plan_labels"]),
+        indicators=full.indicators.drop(["description", "basis"]),
+    )
+    codes = covered_codes(columns)
+    assert "PT110" not in codes
+    assert {"PT101", "PT204", "PT406", "PT502"} <= codes
+    assert _found(review_columns(columns)) == _expected({"seed.toml": seed}, codes)
+
+
+def test_empty_batch() -> None:
+    """A batch without tables has no findings and an empty summary."""
+    columns = _columns({})
+    assert review_columns(columns).num_rows == 0
+    assert review_summary(columns, review_columns(columns)).num_rows == 0
+
+
+@given(st.lists(documents(), min_size=1, max_size=3))
+def test_same_findings_as_review(batch: list[pt.Document]) -> None:
+    """On any documents, the covered rules give the object review's project findings, as a multiset."""
+    files = {f"file{k}.json": document for k, document in enumerate(batch)}
+    columns = _columns(files)
+    codes = covered_codes(columns)
+    assert _found(review_columns(columns)) == _expected(files, codes)
+
+
+@given(st.lists(project_targets(), min_size=1, max_size=4), st.sampled_from(["PT1", "PT3", "PT4", "PT5"]))
+def test_same_findings_when_selected(projects: list[pt.ProjectTargets], selector: str) -> None:
+    """Selecting a group of rules selects the same findings in both reviews."""
+    files = {"one.json": pt.Document(projects=tuple(projects))}
+    columns = _columns(files)
+    expected = _expected(files, covered_codes(columns), select=[selector])
+    assert _found(review_columns(columns, select=[selector])) == expected
+
+
+@given(st.lists(project_targets(), min_size=1, max_size=4))
+def test_order_and_summary(projects: list[pt.ProjectTargets]) -> None:
+    """Findings come in the object review's order, and the summary counts each table's findings."""
+    document = pt.Document(projects=tuple(projects))
+    files = {"one.json": document}
+    columns = _columns(files)
+    found = review_columns(columns)
+    codes = covered_codes(columns)
+    expected = [f for f in review(_bare(document)) if f.code in codes]
+    assert list(zip(found.column("path").to_pylist(), found.column("code").to_pylist(), strict=True)) == [
+        (f.path, f.code) for f in expected
+    ]
+    summary = review_summary(columns, found).to_pylist()
+    for index, row in enumerate(summary):
+        mine = [f for f in expected if f.path.startswith(f"projects[{index}]")]
+        assert row["codes"] == " ".join(f.code for f in mine)
+        assert row["errors"] == sum(f.severity.value == "error" for f in mine)
+        assert row["indicators"] == len(projects[index].indicators)
+
+
+@pytest.mark.parametrize("rule", [r for r in BUILTIN_RULES if r.fail_example is not None], ids=lambda r: r.code)
+def test_rule_examples_at_second_place(rule: Rule) -> None:
+    """Each rule's failing example, as the second table of a document, gives the object review's findings."""
+    assert rule.fail_example is not None
+    example = rule.fail_example.document()
+    document = attrs.evolve(example, projects=(pt.load(SEED).projects[0], *example.projects))
+    files = {"example.json": document}
+    columns = _columns(files)
+    assert _found(review_columns(columns)) == _expected(files, covered_codes(columns))
