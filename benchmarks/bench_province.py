@@ -22,7 +22,10 @@ ratio to the floor measured in the same run:
   (``OPT_INDENT_2``); peers: pydantic ``model_dump_json(indent=2)``, the cattrs path, and
   ``perftarget.dumps``;
 - review, evaluate (with the generated actuals, explanations included) and monitor (dated
-  payments and progress as of 31 July): perftarget only, per table and per indicator.
+  payments and progress as of 31 July): perftarget only, per table and per indicator, on the
+  objects (``perftarget.review``/``evaluate``/``monitor``, one call per table) and on columns
+  (``perftarget.columnar``, the whole document at once; with the ``columnar`` extra), and the
+  cost of making the columns from the documents (``columnar.flatten``), shown on its own.
 
 Memory: bytes allocated and still held per table after loading one document of
 ``min(size, chunk)`` tables (``tracemalloc``), and the peak during the load, for the
@@ -69,6 +72,11 @@ try:
     import msgspec
 except ImportError:  # pragma: no cover - the fast extra is missing
     msgspec = None
+
+try:
+    from perftarget import columnar
+except ImportError:  # pragma: no cover - the columnar extra is missing
+    columnar = None  # type: ignore[assignment]
 
 try:
     import pydantic
@@ -387,6 +395,26 @@ def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads bes
                 for operation, name, call in _rotate(judges, rep + index):
                     seconds, _ = _timed(call, gc_on=gc_on)
                     run.add((operation, name), rep, seconds)
+                if columnar is not None:
+                    payments = {p.code: pay for p, (pay, _) in zip(document.projects, monitoring_entries, strict=True)}
+                    seconds, columns = _timed(
+                        lambda doc=document, e=actual_entries, p=payments: columnar.flatten(doc, actuals=e, payments=p),
+                        gc_on=gc_on,
+                    )
+                    run.add(("columns", "columnar.flatten (documents → columns)"), rep, seconds)
+                    kernels: list[tuple[str, str, Callable[[], object]]] = [
+                        ("review", "columnar.review", lambda c=columns: columnar.review(c)),
+                        ("evaluate", "columnar.evaluate, per table", lambda c=columns: columnar.evaluate(c)),
+                        ("evaluate", "columnar.evaluate, per indicator (formulas)",
+                         lambda c=columns: columnar.evaluate(c, per="indicator")),
+                    ]
+                    if hasattr(columnar, "monitor"):
+                        kernels.append(("monitor", "columnar.monitor",
+                                        lambda c=columns: columnar.monitor(c, as_of=AS_OF)))
+                    for operation, name, call in _rotate(kernels, rep + index):
+                        seconds, _ = _timed(call, gc_on=gc_on)
+                        run.add((operation, name), rep, seconds)
+                    del columns, payments
                 del document, actual_entries, monitoring_entries
                 gc.collect()
             print(f"  size {tables:,} gc {gc_mode}: repetition {rep + 1}/{args.repeat} done", file=sys.stderr)

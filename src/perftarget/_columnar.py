@@ -40,13 +40,15 @@ from typing import Any
 import attrs
 
 from perftarget._actuals import MISSING, ActualsDocument, ExplicitScore, Matched, TableActuals, match_actuals
-from perftarget._model import Document, ProjectTargets
+from perftarget._model import Document, Indicator, ProjectTargets
 from perftarget._monitoring import Payment
 from perftarget._numbers import format_number
-from perftarget._threshold import Achievement
+from perftarget._threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import InvalidValueError, MissingDependencyError
 
 __all__ = ["Columns", "flatten", "pyarrow_module"]
+
+_NOT_APPLICABLE = ThresholdKind.NOT_APPLICABLE
 
 
 def pyarrow_module(feature: str) -> Any:  # noqa: ANN401 - the pyarrow module
@@ -192,6 +194,9 @@ def flatten(
     tables: dict[str, list[object]] = {name: [] for name in _TABLE_FIELDS}
     rows: dict[str, list[object]] = {name: [] for name in _INDICATOR_FIELDS}
     paid: dict[str, list[object]] = {"table": [], "date": [], "amount": []}
+    # labels and displayed targets repeat: worked out once per object (the source keeps them alive)
+    levels: dict[int, str] = {id(None): ""}
+    shown: dict[int, str] = {}
     for number, (file, place, project) in enumerate(projects):
         entry: TableActuals | None = _find(actual_entries, project) if actual_entries else None
         schedule = project.schedule
@@ -213,23 +218,26 @@ def flatten(
         ):
             tables[name].append(value)
         entries = list(project.iter_indicators())
-        matched = match_actuals(entries, entry.actuals, []) if entry is not None else Matched(len(entries))
-        for index, (path, indicator) in enumerate(entries):
-            rows["table"].append(number)
-            rows["path"].append(path)
-            rows["level1"].append(_level(indicator.level1))
-            rows["level2"].append(_level(indicator.level2))
-            rows["name"].append(indicator.name)
-            rows["description"].append(indicator.description)
-            rows["target"].append(indicator.target.display)
-            rows["basis"].append(None if indicator.basis is None else indicator.basis.text)
-            rows["weight"].append(_text(indicator.weight))
-            rows["key"].append(indicator.key or None)
-            rows["actual"].append(_actual_text(matched.values[index]))
-            rows["actual_score"].append(_text(matched.manual[index]))
-            given = matched.values[index]
-            rows["explicit_score"].append(_text(given.score) if isinstance(given, ExplicitScore) else None)
-            rows["reason"].append(matched.reasons[index])
+        matched = _match(entries, entry.actuals) if entry is not None else Matched(len(entries))
+        count = len(entries)
+        indicators = [indicator for _, indicator in entries]
+        values = matched.values
+        rows["table"].extend([number] * count)
+        rows["path"].extend([path for path, _ in entries])
+        rows["level1"].extend([levels.get(id(i.level1)) or _level(levels, i.level1) for i in indicators])
+        rows["level2"].extend([levels.get(id(i.level2)) or _level(levels, i.level2) for i in indicators])
+        rows["name"].extend([i.name for i in indicators])
+        rows["description"].extend([i.description for i in indicators])
+        rows["target"].extend([shown.get(id(i.target)) or _display(shown, i.target) for i in indicators])
+        rows["basis"].extend([None if i.basis is None else i.basis.text for i in indicators])
+        rows["weight"].extend([None if i.weight is None else format_number(i.weight) for i in indicators])
+        rows["key"].extend([i.key or None for i in indicators])
+        rows["actual"].extend([value if type(value) is str else _actual_text(value) for value in values])
+        rows["actual_score"].extend([_text(score) for score in matched.manual])
+        rows["explicit_score"].extend(
+            [_text(value.score) if isinstance(value, ExplicitScore) else None for value in values]
+        )
+        rows["reason"].extend(matched.reasons)
         spent = None if payments is None else (payments.get(project.code) or payments.get(project.name))
         for payment in spent or ():
             paid["table"].append(number)
@@ -242,9 +250,37 @@ def flatten(
     )
 
 
-def _level(level: object) -> str:
+def _match(entries: list[tuple[str, Indicator]], actuals: Mapping[str, Any]) -> Matched:
+    """The actuals of a table's indicators, as :func:`match_actuals` finds them.
+
+    The common case (distinct names, no keys, actuals given by name) is a dictionary
+    lookup per indicator; anything else goes through ``match_actuals``.
+    """
+    names = [indicator.name for _, indicator in entries]
+    if len(set(names)) != len(names) or any(indicator.key for _, indicator in entries) or any(
+        key.startswith("goals[") for key in actuals
+    ):
+        return match_actuals(entries, actuals, [])
+    matched = Matched(len(entries))
+    get = actuals.get
+    for index, (name, (_, indicator)) in enumerate(zip(names, entries, strict=True)):
+        raw = get(name)
+        if raw is not None and indicator.target.kind is not _NOT_APPLICABLE:
+            matched.store(index, raw)
+    return matched
+
+
+def _level(levels: dict[int, str], level: object) -> str:
     if level is None:
         return ""
     label = getattr(level, "label", None)
-    return label if isinstance(label, str) else str(level)
+    text = label if isinstance(label, str) else str(level)
+    levels[id(level)] = text
+    return text
+
+
+def _display(shown: dict[int, str], target: Threshold) -> str:
+    text = target.display
+    shown[id(target)] = text
+    return text
 
