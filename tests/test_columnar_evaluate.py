@@ -179,7 +179,11 @@ def test_many_tables_mixed() -> None:
         projects.append(attrs.evolve(project, code=code))
         odd = {**entry.actuals, "群众来访接待劝返率": "about"} if number % 3 == 0 else entry.actuals
         entries.append(attrs.evolve(entry, project=code, actuals=odd))
-    assert_same(Document(projects=tuple(projects)), ActualsDocument(projects=tuple(entries)))
+    document, actuals = Document(projects=tuple(projects)), ActualsDocument(projects=tuple(entries))
+    assert_same(document, actuals)
+    frame = columnar.evaluate(columnar.flatten({"a.json": document}, actuals=actuals), per="indicator").to_pandas()
+    assert frame["file"].nunique() == 1
+    assert len(frame) == sum(len(p.indicators) for p in document.projects)
 
 
 def test_bad_columns() -> None:
@@ -200,6 +204,22 @@ def test_bad_columns() -> None:
     with pytest.raises(InvalidValueError, match="table by table"):
         columnar.evaluate(columnar.Columns(two.tables, two.indicators.take(pa.array(order))))
     assert columnar.evaluate(shuffled).num_rows == 1
+
+
+def test_minimal_columns() -> None:
+    """Warehouse tables with only the required columns score the same; a missing required column is named."""
+    columns = columnar.flatten(perftarget.load(SEED), actuals=load_actuals(SEED_ACTUALS))
+    minimal = columnar.Columns(
+        columns.tables.select(["table", "project_code", "budget", "spent", "project_name", "file", "year"]),
+        columns.indicators.select(["table", "path", "level1", "level2", "name", "target", "actual", "reason"]),
+    )
+    for per in ("table", "indicator"):
+        assert columnar.evaluate(minimal, per=per).equals(columnar.evaluate(columns, per=per))  # type: ignore[arg-type]
+    bare = columnar.Columns(columns.tables.select(["table", "project_code", "budget", "spent"]),
+                            columns.indicators.select(["table", "path", "level1", "name", "target", "actual"]))
+    assert columnar.evaluate(bare).column("total").to_pylist() == columnar.evaluate(columns).column("total").to_pylist()
+    with pytest.raises(InvalidValueError, match=r"indicators lacks the column\(s\) actual"):
+        columnar.evaluate(columnar.Columns(columns.tables, columns.indicators.drop(["actual"])))
 
 
 def test_empty_batch() -> None:

@@ -29,7 +29,7 @@ or the 90 %-minus-one budget rule. Such tables give the same rows, problems incl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Final, Literal
 
@@ -94,11 +94,12 @@ _TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 _BANDS: Final = tuple(Achievement)
 _POOR: Final = "差"
 _SPLICE_LIMIT: Final = 256
+_REPEATED: Final = ("file", "project_code", "project_name")
 _HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
 _MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
 _MIN_EXPONENT: Final = -63
 # templates whose score is a ratio times the weight (see _TEMPLATES), and which ratio
-_T_LINEAR, _T_INVERSE, _T_ABOVE = 11, 12, 15
+_T_LINEAR, _T_INVERSE, _T_ABOVE, _T_RATE, _T_SHARE = 11, 12, 15, 7, 18
 _T_RATIOS: Final = (2, 4, 11, 12, 13, 15)
 
 
@@ -139,8 +140,8 @@ class _Kernel:
         self.columns = columns
         self.c = c
         self.policy = policy
-        self.ind = columns.indicators
-        self.tab = columns.tables
+        self.ind = _complete(self.pa, columns.indicators, "indicators", _INDICATOR_COLUMNS)
+        self.tab = _complete(self.pa, columns.tables, "tables", _TABLE_COLUMNS)
         np = self.np
         self.n = int(self.ind.num_rows)
         self.t = int(self.tab.num_rows)
@@ -298,6 +299,37 @@ def _encode_array(pc: Any, np: Any, column: Any) -> tuple[Any, Any]:  # noqa: AN
         encoded = encoded.combine_chunks()
     indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return np.asarray(indices, dtype=np.int64), encoded.dictionary
+
+
+# the columns the kernel reads: required (True) or filled with nulls when absent (False)
+_TABLE_COLUMNS: Final = {
+    "table": True, "project_code": True, "project_name": False, "file": False, "year": False, "budget": True,
+    "spent": True, "actuals_budget": False,
+}
+_INDICATOR_COLUMNS: Final = {
+    "table": True, "path": True, "level1": True, "level2": False, "name": True, "target": True, "weight": False,
+    "key": False, "actual": True, "actual_score": False, "explicit_score": False, "reason": False,
+}
+
+
+_EMPTY_TEXT: Final = frozenset({"file", "project_name", "level2", "reason"})
+
+
+def _complete(pa: Any, table: Any, what: str, wanted: Mapping[str, bool]) -> Any:  # noqa: ANN401 - pyarrow
+    """``table`` with the optional columns it lacks added as nulls; an error naming the required ones missing."""
+    present = set(table.column_names)
+    missing = [name for name, required in wanted.items() if required and name not in present]
+    if missing:
+        msg = f"{what} lacks the column(s) {', '.join(missing)} (see perftarget.columnar for the layout)"
+        raise InvalidValueError(msg, field=what, value=None)
+    for name, required in wanted.items():
+        if not required and name not in present:
+            if name in _EMPTY_TEXT:
+                column = pa.repeat(pa.scalar("", pa.string()), table.num_rows)
+            else:
+                column = pa.nulls(table.num_rows, pa.int32() if name == "year" else pa.string())
+            table = table.append_column(name, column)
+    return table
 
 
 def _fraction(value: Decimal) -> tuple[int, int]:
@@ -497,34 +529,26 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     too_wide = (given_sum >= 2**40) | (free_count > _MAX_FREE) | (min_exp < _MIN_EXPONENT)
     if k.t:
         k.slow |= too_wide.reshape(k.t, nb).any(axis=1)
-    w_key = np.where(applicable, np.where(given, -1 - np.maximum(w_idx, 0), packed[group]), -(2**62))
-    uniq_w, w_first, w_inverse = np.unique(w_key, return_index=True, return_inverse=True)
-    w_inverse = w_inverse.reshape(-1)
-    # each distinct weight as a fraction wn / wd, then for every row
-    row_remaining = remaining[group[w_first]]
-    row_free = np.maximum(free_count[group[w_first]], 1)
-    first_given = given[w_first]
-    wn = np.where(first_given, w6[w_first], row_remaining)
-    wd = np.where(first_given, _M6, _M6 * row_free)
-    first_live = applicable[w_first]
-    wn = np.where(first_live, wn, 0)
-    wd = np.where(first_live, wd, 1)
+    # the distinct weights: 0 (无 rows), each weight text given, each kind of share of a level's points
+    nw = len(w_texts)
+    group_keys, group_first, group_inverse = np.unique(packed, return_index=True, return_inverse=True)
+    w_inverse = np.where(
+        ~applicable, 0, np.where(given, 1 + np.maximum(w_idx, 0), 1 + nw + group_inverse.reshape(-1)[group])
+    )
+    wn = np.concatenate([[0], np.maximum(np.asarray(w6_values, dtype=np.int64), 0), remaining[group_first]])
+    wd = np.concatenate([[1], np.full(nw, _M6, dtype=np.int64), _M6 * np.maximum(free_count[group_first], 1)])
     g = np.gcd(wn, wd)
     g = np.where(g == 0, 1, g)
     wn, wd = wn // g, wd // g
     w10_distinct, w_exact_distinct = k.divide(wn, wd)
+    w_term = k.terminating(wn, wd)[w_inverse]
     k.w10_distinct = w10_distinct
     wn, wd = wn[w_inverse], wd[w_inverse]
     w10, w_exact = w10_distinct[w_inverse], w_exact_distinct[w_inverse]
     out.w10 = w10
-    w_strings = []
-    for key in uniq_w.tolist():
-        if key == -(2**62):
-            w_strings.append("0")
-            continue
-        if key < 0:
-            w_strings.append(_n(Decimal(w_texts[-1 - key] or "0")))
-            continue
+    w_strings = ["0", *(_n(Decimal(text or "0")) if value >= 0 else "" for text, value in zip(
+        w_texts, w6_values, strict=True))]
+    for key in group_keys.tolist():
         has_given, rest = key % 2, key // 2
         b_label, rest = blocks[rest % 8] if blocks else "", rest // 8
         count, rest = rest % 256, rest // 256
@@ -722,12 +746,21 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     out.rule = template
     # "= 9.20" or "≈ 9.69": the object path works to 28 digits, so a score is exact there only when
     # the weight and the ratio it multiplies are finite decimals (1/3 × 30 is "≈ 10.00" there too)
-    linear, inverse, above_range = template == _T_LINEAR, template == _T_INVERSE, template == _T_ABOVE
-    ratio_top = np.select([linear, inverse, above_range], [b6 - a6, a6, u6], b6)
-    ratio_bottom = np.where(inverse | above_range, b6, a6)
-    ratio_term = ~np.isin(template, _T_RATIOS) | k.terminating(ratio_top, ratio_bottom)
-    w_term = k.terminating(wn, wd)
-    k.exact = np.where(full, w_exact & w_term, ~computed | (exact & w_term & ratio_term))
+    k.exact = np.where(full, w_exact & w_term, ~computed | exact)
+    # A score that is exactly a number at display precision may still be "≈" in the object path,
+    # which rounds a weight such as 50/3 or a ratio such as 45.2/47.46 to 28 digits on the way:
+    # where a weight or a ratio is an endless decimal, that arithmetic is redone as it does it.
+    unit = 10 ** (10 - c.places)
+    need = np.nonzero(computed & exact & (s10 % unit == 0))[0]
+    if len(need):
+        kind_of = template[need]
+        linear, inverse, above_range = kind_of == _T_LINEAR, kind_of == _T_INVERSE, kind_of == _T_ABOVE
+        tops = np.select([linear, inverse, above_range], [b6[need] - a6[need], a6[need], u6[need]], b6[need])
+        bottoms = np.where(inverse | above_range, b6[need], a6[need])
+        plain = w_term[need] & (~np.isin(kind_of, _T_RATIOS) | k.terminating(tops, bottoms))
+        for row in need[~plain].tolist():
+            k.exact[row] = _exact_in_object_path(int(template[row]), int(b6[row]), int(a6[row]), int(u6[row]),
+                                                 int(share6[row]), int(wn[row]), int(wd[row]), c.places)
     # table totals, the budget line included
     budget_w = c.budget_weight
     bw_num, bw_den = _fraction(budget_w)
@@ -757,6 +790,27 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     return out
 
 
+def _exact_in_object_path(  # noqa: PLR0917 - the numbers of one formula
+    template: int, b6: int, a6: int, u6: int, share6: int, wn: int, wd: int, places: int
+) -> bool:
+    """Whether :func:`perftarget.evaluate` finds this score exact at ``places`` (its 28-digit arithmetic)."""
+    b, a, upper, share = (Decimal(v).scaleb(-6) for v in (b6, a6, u6, share6))
+    w = Decimal(wn) / Decimal(wd)
+    if template == _T_LINEAR:
+        score = w * (1 - (b - a) / a)
+    elif template == _T_INVERSE:
+        score = a / b * w
+    elif template == _T_ABOVE:
+        score = upper / b * w
+    elif template == _T_RATE:
+        score = min(b / 100, Decimal(1)) * w
+    elif template == _T_SHARE:
+        score = share * w
+    else:
+        score = b / a * w
+    return round_half_up(score, places) == score
+
+
 def _coalesce(k: _Kernel, first: str, second: str) -> Any:  # noqa: ANN401 - an Arrow array
     """Column ``first`` where it has a value, else ``second`` (``first`` may be absent)."""
     if first not in k.tab.column_names:
@@ -777,6 +831,9 @@ def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarr
     np, pa = k.np, k.pa
     schema = result_schema("evaluate", per)  # type: ignore[arg-type]
     names = result_columns("evaluate", per)  # type: ignore[arg-type]
+    if per == "indicator":  # the table's texts repeat on each of its rows: dictionary-encoded
+        for name in _REPEATED:
+            schema = schema.set(schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string())))
     # every row through the kernel (the rows of slow tables are then replaced): no copy of the columns
     data = _indicator_rows(k, s) if per == "indicator" else _table_rows(k, s)
     fast = pa.table([_column(data[name], schema.field(name).type) for name in names], schema=schema)
@@ -808,7 +865,6 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
     ind, tab = k.ind, k.tab
     count = k.n
     rows = np.arange(count)
-    t_of = pa.array(k.table_of)
     places = c.places
     shown10 = s.s10[rows]
     applicable = s.applicable[rows]
@@ -855,18 +911,19 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
     else:
         formula = pa.array([], type=pa.string())
     weight10 = np.where(applicable, s.w10[rows], 0)
+    weights = k.text6(k.w10_distinct)
     return {
-        "file": tab.column("file").take(t_of),
-        "project_code": tab.column("project_code").take(t_of),
-        "project_name": tab.column("project_name").take(t_of),
+        "file": _repeated(k, tab.column("file")),
+        "project_code": _repeated(k, tab.column("project_code")),
+        "project_name": _repeated(k, tab.column("project_name")),
         "path": ind.column("path"),
         "level1": ind.column("level1"),
         "level2": ind.column("level2"),
         "indicator": ind.column("name"),
         "target": ind.column("target"),
-        "actual": pc.if_else(pa.array(applicable), pc.fill_null(ind.column("actual"), ""), ""),
-        "weight": k.text6(k.w10_distinct).take(pa.array(s.w_text[1])),
-        "score": k.text6(shown10),
+        "actual": _actual_column(k, applicable),
+        "weight": weights.take(pa.array(s.w_text[1])),
+        "score": _score_texts(k, s, weights),
         "rule": pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()).take(pa.array(template)),
         "formula": formula,
         "reason": pc.fill_null(ind.column("reason"), ""),
@@ -874,6 +931,33 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         "over_achieved": pa.array(s.over[rows]),
         "error": pa.repeat(pa.scalar("", pa.string()), count),
     }
+
+
+def _actual_column(k: _Kernel, applicable: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
+    """The actual as given, blank on 无 rows (which take none)."""
+    pa, pc, np = k.pa, k.pc, k.np
+    actual = pc.fill_null(k.ind.column("actual"), "")
+    given = np.asarray(k.ind.column("actual").is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if (given & ~applicable).any():
+        actual = pc.if_else(pa.array(applicable), actual, "")
+    return actual
+
+
+def _score_texts(k: _Kernel, s: _Scores, weights: Any) -> Any:  # noqa: ANN401 - Arrow
+    """Each score as text: the weight's text where it is the whole weight, "0", or the quotient's."""
+    np, pa = k.np, k.pa
+    whole = s.full & s.applicable
+    computed = np.nonzero(~whole & (s.s10 != 0))[0]
+    index = np.where(whole, s.w_text[1], len(weights))
+    index[computed] = len(weights) + 1 + np.arange(len(computed))
+    texts = pa.concat_arrays([weights, pa.array(["0"], type=pa.string()), k.text6(s.s10[computed])])
+    return texts.take(pa.array(index))
+
+
+def _repeated(k: _Kernel, column: Any) -> Any:  # noqa: ANN401 - Arrow
+    """A table's text on each of its indicator rows, dictionary-encoded (distinct values, as pandas wants)."""
+    per_table, values = _encode_array(k.pc, k.np, column)
+    return k.pa.DictionaryArray.from_arrays(k.pa.array(per_table[k.table_of], type=k.pa.int32()), values)
 
 
 def _table_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
