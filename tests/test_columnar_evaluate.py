@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pa = pytest.importorskip("pyarrow")
+pc = pytest.importorskip("pyarrow.compute")
 pytest.importorskip("numpy")
 
 import perftarget  # noqa: E402
@@ -196,7 +197,7 @@ def test_bad_columns() -> None:
         pa.concat_tables([columns.tables, columns.tables]),
         columns.indicators,
     )
-    with pytest.raises(InvalidValueError, match=r"tables\.table"):
+    with pytest.raises(InvalidValueError, match=r"tables\.table must number"):
         columnar.evaluate(doubled)
     two = columnar.flatten([perftarget.load(SEED), perftarget.load(SEED)], actuals=load_actuals(SEED_ACTUALS))
     table = two.indicators.column("table").to_pylist()
@@ -204,6 +205,24 @@ def test_bad_columns() -> None:
     with pytest.raises(InvalidValueError, match="table by table"):
         columnar.evaluate(columnar.Columns(two.tables, two.indicators.take(pa.array(order))))
     assert columnar.evaluate(shuffled).num_rows == 1
+    orphan = columnar.Columns(two.tables.slice(0, 1), two.indicators)
+    with pytest.raises(InvalidValueError, match="not in tables"):
+        columnar.evaluate(orphan)
+
+
+def test_a_partition_scores_as_the_whole() -> None:
+    """Tables numbered 5, 9… (a partition of a larger batch) give the rows the whole batch gives for them."""
+    document = perftarget.load(SEED)
+    (entry,) = load_actuals(SEED_ACTUALS).projects
+    (project,) = document.projects
+    projects = [attrs.evolve(project, code=f"P{n}") for n in range(12)]
+    entries = [attrs.evolve(entry, project=f"P{n}", spent=Decimal(n)) for n in range(12)]
+    whole = columnar.flatten(Document(projects=tuple(projects)), actuals=ActualsDocument(projects=tuple(entries)))
+    keep = [5, 9, 10]
+    tables = whole.tables.filter(pc.is_in(whole.tables.column("table"), pa.array(keep, pa.int32())))
+    rows = whole.indicators.filter(pc.is_in(whole.indicators.column("table"), pa.array(keep, pa.int32())))
+    part = columnar.evaluate(columnar.Columns(tables, rows))
+    assert part.to_pylist() == columnar.evaluate(whole).take(pa.array(keep)).to_pylist()
 
 
 def test_minimal_columns() -> None:

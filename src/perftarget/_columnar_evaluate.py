@@ -14,8 +14,10 @@ the six decimals printed are rounded half up; the grade is decided on the exact 
 path). No float takes part in any amount, score or comparison.
 
 Every figure of the result is printed rounded half up to **6 decimal places** (trailing
-zeros trimmed), which is what the batch result tables print for the object path too; the
-formulas are those of the object path, character for character.
+zeros trimmed; :func:`perftarget.batch.process_folder` prints the object path's full
+28-digit decimals instead), and the formulas are those of the object path, character for
+character, ``=`` and ``≈`` included. The repeated texts of a table (``file``,
+``project_code``, ``project_name``) come dictionary-encoded in the per-indicator result.
 
 A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
 (lenient) and its rows are put back in place: tables with a missing, unreadable or
@@ -147,15 +149,19 @@ class _Kernel:
         self.t = int(self.tab.num_rows)
         self.table_of = self._ints(self.ind.column("table"))
         numbers = self._ints(self.tab.column("table"))
-        if not np.array_equal(numbers, np.arange(self.t)):
-            msg = "tables.table must number the tables 0, 1, 2… in order (as flatten() does)"
+        if self.t > 1 and bool((numbers[1:] <= numbers[:-1]).any()):
+            msg = "tables.table must number the tables in increasing order, each once (flatten() gives 0, 1, 2…)"
             raise InvalidValueError(msg, field="tables.table", value=None)
-        if self.n and (self.table_of.min() < 0 or self.table_of.max() >= self.t):
-            msg = "indicators.table refers to a table that is not in tables"
-            raise InvalidValueError(msg, field="indicators.table", value=None)
         if self.n > 1 and bool((self.table_of[1:] < self.table_of[:-1]).any()):
             msg = "indicators must come table by table (indicators.table never decreasing), as flatten() gives them"
             raise InvalidValueError(msg, field="indicators.table", value=None)
+        # the table numbers as positions 0…t-1, so that a partition of a larger batch works as it is
+        positions = np.searchsorted(numbers, self.table_of) if self.t else np.zeros(self.n, dtype=np.int64)
+        if self.n and (not self.t or bool((positions >= self.t).any())
+                       or bool((numbers[np.minimum(positions, self.t - 1)] != self.table_of).any())):
+            msg = "indicators.table refers to a table that is not in tables"
+            raise InvalidValueError(msg, field="indicators.table", value=None)
+        self.table_of = np.asarray(positions, dtype=np.int64)
         self.slow = np.zeros(self.t, dtype=bool)
         # filled in by _score
         self.exact: Any = None
@@ -357,7 +363,8 @@ def evaluate_columns(
         per: ``"table"`` (one row per project table) or ``"indicator"``.
 
     Raises:
-        InvalidValueError: the tables are not numbered 0…n-1, or ``per`` is unknown.
+        InvalidValueError: a required column is missing, the tables are not in increasing order of
+            ``table``, the indicators not table by table, or ``per`` is unknown.
         MissingDependencyError: ``pyarrow`` (the ``columnar`` extra) is missing.
 
     .. versionadded:: 0.1.0
