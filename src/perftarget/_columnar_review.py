@@ -239,21 +239,15 @@ class _Encoded:
 
 
 def _combine(parts: Sequence[Any], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy arrays
-    """Distinct rows of several code arrays: (the id of each row, the first row of each id)."""
-    key = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
-    size = 1
-    for codes in parts:
-        span = int(codes.max()) + 1 if len(codes) else 1
-        if size * span >= 2**62:
-            _, key = np.unique(key, return_inverse=True)
-            size = int(key.max()) + 1 if len(key) else 1
-        key = key * span + codes
-        size *= span
-    if not len(key):
-        return key, key
-    unique, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    del unique
-    return inverse.reshape(-1), first
+    """Distinct rows of several code arrays: (the id of each row, the first row of each id).
+
+    Ids are numbered in order of first appearance (found by hashing, not sorting).
+    """
+    import pyarrow as pa  # noqa: PLC0415 - only reached through the columnar entry points
+    import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency
+
+    key, _ = _combine_key(parts, np)
+    return _first_ids(key, np, pa, pc)
 
 
 def _to_numpy(column: Any, np: Any, dtype: Any, fill: object) -> Any:  # noqa: ANN401 - pyarrow, numpy
@@ -261,13 +255,6 @@ def _to_numpy(column: Any, np: Any, dtype: Any, fill: object) -> Any:  # noqa: A
 
 
 # --- thresholds and representatives ---------------------------------------------------------------
-
-
-def _threshold(canonical: str, display: str | None) -> Threshold:
-    threshold = Threshold.parse(canonical)
-    if display is not None and display != canonical:
-        threshold = attrs.evolve(threshold, source=display)
-    return threshold
 
 
 def _target_class(threshold: Threshold) -> tuple[object, ...]:
@@ -280,51 +267,31 @@ def _target_class(threshold: Threshold) -> tuple[object, ...]:
     return (threshold.kind, threshold.comparator, threshold.unit, threshold.inferred, value is None, side)
 
 
-@attrs.frozen
-class _Distinct:
-    """The distinct indicators of the batch, with each target standing in by its class.
-
-    ``row_id`` maps each row to its distinct indicator, ``fields``/``codes`` give each
-    distinct indicator's field values and codes, ``indicators`` holds each one built with
-    its class's representative target. ``target_row`` maps each row to its real target in
-    ``targets``.
-    """
-
-    row_id: Any
-    fields: dict[str, list[Any]]  # field -> value per distinct id
-    codes: dict[str, Any]  # field -> numpy code per distinct id
-    indicators: list[Indicator]
-    target_row: Any
-    targets: list[Threshold]
-
-
 _PLACEHOLDER_TARGET: Final = Threshold.parse("≥1个")
+# The values a representative indicator takes for the fields a rule does not read.
+_FILLER: Final = Indicator(name="指标", target=_PLACEHOLDER_TARGET)
+_FILLER_VALUES: Final = tuple((field.name, getattr(_FILLER, field.name)) for field in attrs.fields(Indicator))
 
 
-def _indicator(values: Mapping[str, Any]) -> Indicator:
-    """An indicator from the fields given; the others get plain values no rule decides on."""
-    return Indicator(
-        level1=values.get("level1"),
-        level2=values.get("level2"),
-        name=values.get("name", "指标"),
-        description=values.get("description", ""),
-        target=values.get("target", _PLACEHOLDER_TARGET),
-        basis=values.get("basis"),
-    )
+def _bare_indicator(values: Mapping[str, Any]) -> Indicator:
+    """An indicator from field values that are already converted; the others take the filler's values.
+
+    The values come from :class:`_Distinct`, converted once per distinct value by the
+    converters :class:`Indicator` uses, and each pair of levels has been checked by a real
+    ``Indicator`` (see :func:`_check_levels`); so the converters and validators are not run
+    again (they cost more than most rules). The result equals ``Indicator(**values)``.
+    """
+    made = object.__new__(Indicator)
+    get = values.get
+    for name, default in _FILLER_VALUES:
+        object.__setattr__(made, name, get(name, default))
+    return made
 
 
 def _level(text: object, convert_level: Callable[[Any], Any]) -> object:
     if text is None or text == "":
         return None
     return convert_level(text)
-
-
-def _hashable(field: str, value: Any) -> object:  # noqa: ANN401 - any field's value
-    if field == "basis":
-        return None if value is None else value.text
-    if field == "target":
-        return (str(value), value.display, value.inferred)
-    return value
 
 
 def _first_ids(key: Any, np: Any, pa: Any, pc: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy, pyarrow
@@ -340,64 +307,113 @@ def _first_ids(key: Any, np: Any, pa: Any, pc: Any) -> tuple[Any, Any]:  # noqa:
     return ids, np.flatnonzero(new)
 
 
+@attrs.frozen
+class _Distinct:
+    """The distinct indicators of the batch, with each target standing in by its class.
+
+    No indicator object is built here: ``codes`` gives, per field, the code of each
+    distinct indicator's value and ``values`` the value of each code (converted once per
+    distinct value); ``target_class`` codes index the representative targets. ``row_id``
+    maps each row to its distinct indicator, ``target_row`` each row to its real target in
+    ``targets``.
+    """
+
+    row_id: Any
+    first: Any  # distinct indicator -> its first row
+    codes: dict[str, Any]  # field -> numpy code per distinct indicator
+    values: dict[str, list[Any]]  # field -> value per code
+    target_row: Any
+    targets: list[Threshold]
+
+    @property
+    def count(self) -> int:
+        """How many distinct indicators."""
+        return len(self.first)
+
+    def fields_of(self, fields: Iterable[str], i: int) -> dict[str, Any]:
+        """The fields of distinct indicator ``i`` as :class:`Indicator` arguments (a class as its target)."""
+        return {"target" if f == "target_class" else f: self.values[f][int(self.codes[f][i])] for f in fields}
+
+    def combos(self, fields: Sequence[str], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy
+        """The distinct combinations of ``fields``: (the combination of each distinct indicator, its first one)."""
+        return _combine([self.codes[f] for f in fields], np)
+
+    def per_indicator(self, fields: Sequence[str], judge: Callable[[Indicator], object], np: Any) -> Any:  # noqa: ANN401
+        """``judge`` of each distinct indicator, asked once per combination of the ``fields`` it reads."""
+        if not self.count:
+            return np.zeros(0, dtype=np.int64)
+        ids, first = self.combos(fields, np)
+        return np.array([judge(_bare_indicator(self.fields_of(fields, i))) for i in first.tolist()])[ids]
+
+
+_CONVERTERS: Final[dict[str, Callable[[Any], Any]]] = {
+    "level1": lambda v: _level(v, to_level1),
+    "level2": lambda v: _level(v, to_level2),
+    "name": lambda v: v or "",
+    "description": lambda v: v or "",
+    "basis": lambda v: None if v is None else Basis(v),
+}
+
+
 def _distinct_indicators(indicators: Any, np: Any, pa: Any, pc: Any) -> _Distinct:  # noqa: ANN401 - pyarrow, numpy
     names = indicators.column_names
-    encoded = {field: _Encoded(indicators.column(field), np, pc) for field in
-               ("level1", "level2", "name", "description", "basis", "target") if field in names}
-    # the targets: one threshold per distinct (canonical, display) pair, and its class
-    pairs = [encoded["target"].codes]
-    if "target" in encoded:
-        pairs.append(encoded["target"].codes)
-    target_row, target_first = _combine(pairs, np)
-    canonical = encoded["target"].values
-    display = encoded["target"].values if "target" in encoded else None
-    targets = [
-        _threshold(canonical[int(pairs[0][r])] or "", None if display is None else display[int(pairs[1][r])])
-        for r in target_first.tolist()
-    ]
+    rows = int(indicators.num_rows)
+    row_codes: dict[str, Any] = {}
+    values: dict[str, list[Any]] = {}
+    for field, convert_value in _CONVERTERS.items():
+        if field in names:
+            encoded = _Encoded(indicators.column(field), np, pc)
+            row_codes[field] = encoded.codes
+            values[field] = [convert_value(v) for v in encoded.values]
+        else:
+            row_codes[field] = np.zeros(rows, dtype=np.int64)
+            values[field] = [convert_value(None)]
+    # the targets: one threshold per distinct text, and its class
+    if "target" in names:
+        encoded = _Encoded(indicators.column("target"), np, pc)
+        target_row = encoded.codes
+        used = np.zeros(len(encoded.values), dtype=bool)
+        used[target_row] = True
+        present = used.tolist()
+        targets = [
+            Threshold.parse(text or "") if here else _PLACEHOLDER_TARGET
+            for text, here in zip(encoded.values, present, strict=True)
+        ]
+    else:
+        target_row = np.zeros(rows, dtype=np.int64)
+        targets = [_PLACEHOLDER_TARGET]
+        present = [rows > 0]
     classes: dict[tuple[object, ...], int] = {}
     representative: list[Threshold] = []
     class_of = []
-    for threshold in targets:
+    for threshold, here in zip(targets, present, strict=True):
+        if not here:  # a code no row has (the null code): never looked up
+            class_of.append(0)
+            continue
         klass = _target_class(threshold)
         if klass not in classes:
             classes[klass] = len(representative)
             representative.append(threshold)
         class_of.append(classes[klass])
-    class_row = np.array(class_of, dtype=np.int64)[target_row] if len(target_row) else target_row
-    parts = [encoded[f].codes for f in ("level1", "level2", "name", "description", "basis") if f in encoded]
-    key, _ = _combine_key([*parts, class_row], np)
+    class_row = np.array(class_of, dtype=np.int64)[target_row]
+    values["target_class"] = representative
+    key, _ = _combine_key([*(row_codes[f] for f in _CONVERTERS), class_row], np)
     row_id, first = _first_ids(key, np, pa, pc)
-    count = len(first)
-
-    def column(field: str, convert_value: Callable[[Any], Any], default: object) -> list[Any]:
-        if field not in encoded:
-            return [default] * count
-        values = [convert_value(v) for v in encoded[field].values]
-        return [values[c] for c in encoded[field].codes[first].tolist()]
-
-    fields: dict[str, list[Any]] = {
-        "level1": column("level1", lambda v: _level(v, to_level1), None),
-        "level2": column("level2", lambda v: _level(v, to_level2), None),
-        "name": column("name", lambda v: v or "", ""),
-        "description": column("description", lambda v: v or "", ""),
-        "basis": column("basis", lambda v: None if v is None else Basis(v), None),
-        "target_class": [representative[c] for c in class_row[first].tolist()],
-    }
-    codes: dict[str, Any] = {
-        f: (encoded[f].codes[first] if f in encoded else np.zeros(count, dtype=np.int64))
-        for f in ("level1", "level2", "name", "description", "basis")
-    }
+    codes = {f: row_codes[f][first] for f in _CONVERTERS}
     codes["target_class"] = class_row[first]
-    built = [
-        Indicator(
-            level1=fields["level1"][i], level2=fields["level2"][i], name=fields["name"][i],
-            description=fields["description"][i], target=fields["target_class"][i], basis=fields["basis"][i],
-        )
-        for i in range(count)
-    ]
-    return _Distinct(row_id=row_id, fields=fields, codes=codes, indicators=built, target_row=target_row,
-                     targets=targets)
+    distinct = _Distinct(row_id=row_id, first=first, codes=codes, values=values, target_row=target_row,
+                         targets=targets)
+    _check_levels(distinct, np)
+    return distinct
+
+
+def _check_levels(distinct: _Distinct, np: Any) -> None:  # noqa: ANN401 - numpy
+    """Each pair of levels as :class:`Indicator` checks it (a level-2 of another level-1 is refused)."""
+    if not distinct.count:
+        return
+    _, first = distinct.combos(("level1", "level2"), np)
+    for i in first.tolist():
+        Indicator(**distinct.fields_of(("level1", "level2"), i), name="指标", target=_PLACEHOLDER_TARGET)
 
 
 def _combine_key(parts: Sequence[Any], np: Any) -> tuple[Any, int]:  # noqa: ANN401 - numpy arrays
@@ -473,15 +489,24 @@ class _Batch:
 _DUMMY_PROJECT: Final = ProjectTargets(
     unit=Unit("", ""), code="", name="", year=2000, budget=Budget(total=Decimal(1))
 )
+_DUMMY_DOCUMENT: Final = Document(projects=(_DUMMY_PROJECT,))
 
 
 def _context(config: ReviewConfig, **kwargs: Any) -> RuleContext:  # noqa: ANN401 - passed on
-    document = kwargs.pop("document", None) or Document(projects=(_DUMMY_PROJECT,))
+    document = kwargs.pop("document", None) or _DUMMY_DOCUMENT
     return RuleContext(document=document, config=config, **kwargs)
+
+
+def _indicator_context(config: ReviewConfig, indicator: Indicator) -> RuleContext:
+    return RuleContext(document=_DUMMY_DOCUMENT, config=config, path="", project=_DUMMY_PROJECT, indicator=indicator)
 
 
 def _violations(rule: Rule, context: RuleContext) -> list[tuple[str, Mapping[str, object]]]:
     return [(v.field, v.values) for v in rule.check(context)]
+
+
+def _fires(rule: Rule, context: RuleContext) -> bool:
+    return next(iter(rule.check(context)), None) is not None
 
 
 def _emit(  # noqa: PLR0917 - one finding's parts
@@ -506,16 +531,14 @@ def _emit(  # noqa: PLR0917 - one finding's parts
 def _indicator_rules(batch: _Batch) -> None:
     np = batch.np
     distinct = batch.distinct
-    count = len(distinct.indicators)
-    if not count:
+    if not distinct.count:
         return
+    specs = {code: spec for code, spec in _INDICATOR_SPEC.items() if code in batch.rules and code in batch.covered}
+    verdicts = _decide(batch, {code: decide for code, (decide, _) in specs.items()})
     texts = batch.out.texts
-    per_row_ids = distinct.row_id
-    for code, (decide, message) in _INDICATOR_SPEC.items():
-        if code not in batch.rules or code not in batch.covered:
-            continue
+    for code, (decide, message) in specs.items():
         rule, severity = batch.rules[code]
-        fires = _decide(batch, rule, decide)
+        fires = verdicts[code]
         if not fires.any():
             continue
         wanted = {*decide, *message}
@@ -524,21 +547,31 @@ def _indicator_rules(batch: _Batch) -> None:
         if real_target:
             wanted.discard("target_class")
         fields = tuple(f for f in _FIELD_ORDER if f in wanted)
-        rows = np.flatnonzero(fires[per_row_ids])
-        coarse = per_row_ids[rows]
-        parts = [distinct.codes[f][coarse] for f in fields]
+        # the distinct combinations of the fields among the distinct indicators that fire ...
+        firing = np.flatnonzero(fires)
+        sub_ids, sub_first = _combine([distinct.codes[f][firing] for f in fields], np)
+        group_of = np.full(distinct.count, -1, dtype=np.int64)
+        group_of[firing] = sub_ids
+        rows = np.flatnonzero(fires[distinct.row_id])
+        groups = group_of[distinct.row_id[rows]]
+        # ... and, when the message shows the target, of the real targets among their rows
         if real_target:
-            parts.append(distinct.target_row[rows])
-        ids, first = _combine(parts, np)
+            ids, first_rows = _first_ids(groups * len(distinct.targets) + distinct.target_row[rows],
+                                         np, batch.pa, batch.pc)
+            representatives = distinct.row_id[rows[first_rows]].tolist()
+            real = [distinct.targets[t] for t in distinct.target_row[rows[first_rows]].tolist()]
+        else:
+            ids = groups
+            representatives = firing[sub_first].tolist()
+            real = []
         starts: list[int] = []
         suffixes: list[int] = []
         messages: list[int] = []
-        for position in first.tolist():
-            i = int(coarse[position])
-            values = _values(distinct, fields, i)
+        for k, i in enumerate(representatives):
+            values = distinct.fields_of(fields, i)
             if real_target:
-                values["target"] = distinct.targets[int(distinct.target_row[rows[position]])]
-            context = _context(batch.config, path="", project=_DUMMY_PROJECT, indicator=_indicator(values))
+                values["target"] = real[k]
+            context = _indicator_context(batch.config, _bare_indicator(values))
             starts.append(len(suffixes))
             for field, found in _violations(rule, context):
                 finding = rule._finding(severity, field, found)  # noqa: SLF001 - the engine's own formatting
@@ -563,22 +596,26 @@ def _broadcast(  # noqa: PLR0917 - the groups and their findings
     _emit(batch, batch.row_table[expanded], expanded, suffixes[which], rule.code, severity, messages[which])
 
 
-def _values(distinct: _Distinct, fields: tuple[str, ...], i: int) -> dict[str, Any]:
-    """The fields of distinct indicator ``i``; a target's class is given as its representative target."""
-    return {"target" if f == "target_class" else f: distinct.fields[f][i] for f in fields}
+def _decide(batch: _Batch, decides: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """Whether each rule fires, per distinct indicator, from one representative per combination of its fields.
 
-
-def _decide(batch: _Batch, rule: Rule, fields: tuple[str, ...]) -> Any:  # noqa: ANN401 - numpy bool array
-    """Whether ``rule`` fires, per distinct indicator, from one representative per combination of ``fields``."""
+    Rules that read the same fields share the representatives (and their contexts).
+    """
     np = batch.np
     distinct = batch.distinct
-    ids, first = _combine([distinct.codes[f] for f in fields], np)
-    verdict = []
-    for i in first.tolist():
-        values = _values(distinct, fields, i)
-        context = _context(batch.config, path="", project=_DUMMY_PROJECT, indicator=_indicator(values))
-        verdict.append(any(True for _ in rule.check(context)))
-    return np.array(verdict, dtype=bool)[ids]
+    by_fields: dict[tuple[str, ...], list[str]] = {}
+    for code, fields in decides.items():
+        by_fields.setdefault(fields, []).append(code)
+    verdicts: dict[str, Any] = {}
+    for fields, codes in by_fields.items():
+        ids, first = distinct.combos(fields, np)
+        contexts = [
+            _indicator_context(batch.config, _bare_indicator(distinct.fields_of(fields, i))) for i in first.tolist()
+        ]
+        for code in codes:
+            rule = batch.rules[code][0]
+            verdicts[code] = np.array([_fires(rule, context) for context in contexts], dtype=bool)[ids]
+    return verdicts
 
 
 # --- table helpers ------------------------------------------------------------------------------------
@@ -632,10 +669,14 @@ def _rebuild(batch: _Batch, table: int) -> ProjectTargets:
     if len(rows):
         goal_count = max(goal_count, int(batch.goal[rows].max()) + 1)
     placed: list[list[tuple[int, Indicator]]] = [[] for _ in range(goal_count)]
+    fields = ("level1", "level2", "name", "description", "basis")
     for row, weight, key in zip(rows.tolist(), weights, keys, strict=True):
-        base = distinct.indicators[int(distinct.row_id[row])]
-        target = distinct.targets[int(distinct.target_row[row])]
-        indicator = attrs.evolve(base, target=target, weight=None if weight is None else Decimal(weight), key=key)
+        indicator = Indicator(
+            **distinct.fields_of(fields, int(distinct.row_id[row])),
+            target=distinct.targets[int(distinct.target_row[row])],
+            weight=None if weight is None else Decimal(weight),
+            key=key,
+        )
         placed[int(batch.goal[row])].append((int(batch.place[row]), indicator))
     goals = tuple(
         Goal(contents[g] if contents is not None and g < len(contents) else "", tuple(i for _, i in sorted(items)))
@@ -723,10 +764,11 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
     rid = distinct.row_id
     tables = batch.columns.tables
     n = batch.tables
-    level1 = distinct.fields["level1"]
-    level2 = distinct.fields["level2"]
-    rowish = np.array([is_row(i) for i in distinct.indicators], dtype=bool)
-    l1 = np.array([_LEVEL1S.index(v) if isinstance(v, Level1) else -1 for v in level1], dtype=np.int64)
+    # per distinct indicator: a real row or 无, its level-1, its tree
+    rowish = distinct.per_indicator(("name", "target_class"), is_row, np).astype(bool)
+    l1 = np.array([_LEVEL1S.index(v) if isinstance(v, Level1) else -1 for v in distinct.values["level1"]],
+                  dtype=np.int64)[distinct.codes["level1"]]
+    schema = distinct.per_indicator(("level1", "level2"), lambda i: _schema(i.level1, i.level2), np)
     is_row_r = rowish[rid]
     l1_r = l1[rid]
     # PT101, PT102: no applicable output / benefit row
@@ -745,8 +787,8 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
     # PT404, PT405: once per distinct plan
     _plan_rules(batch, lengths)
     # PT204: both trees in one table
-    schema = np.array([_schema(a, b) for a, b in zip(level1, level2, strict=True)], dtype=np.int64)[rid]
-    mixed = _group_any(batch, schema == 1) & _group_any(batch, schema == 2)  # noqa: PLR2004 - the 2021 tree
+    schema_r = schema[rid]
+    mixed = _group_any(batch, schema_r == 1) & _group_any(batch, schema_r == 2)  # noqa: PLR2004 - the 2021 tree
     _run_rebuilt(batch, "PT204", np.flatnonzero(mixed).tolist(), places)
     # PT205: repeated key or name in one table
     _run_rebuilt(batch, "PT205", _duplicate_tables(batch, rowish).tolist(), places)
@@ -771,7 +813,7 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
         ]
         _run_rebuilt(batch, "PT401", candidates, places)
     # PT403: a cost above the budget
-    _cost_above_budget(batch, budget_codes)
+    _cost_above_budget(batch, budget_codes, rowish)
     # PT111: year not printed
     if "PT111" in batch.covered:
         assumed = _to_numpy(tables.column("year_assumed"), np, bool, False)  # noqa: FBT003 - a fill value
@@ -797,11 +839,11 @@ def _duplicate_tables(batch: _Batch, rowish: Any) -> Any:  # noqa: ANN401 - nump
     normal: dict[str, int] = {}
     name_ids = np.array(
         [normal.setdefault(normalize_name(v), len(normal)) if normalize_name(v) else -1
-         for v in distinct.fields["name"]],
+         for v in distinct.values["name"]],
         dtype=np.int64,
     )
     candidates = np.zeros(batch.tables, dtype=bool)
-    names = name_ids[rid]
+    names = name_ids[distinct.codes["name"]][rid]
     usable = rowish[rid] & (names >= 0)
     keys = _Encoded(batch.columns.indicators.column("key"), np, pc).codes
     for value, mask in ((names, usable), (keys, keys > 0)):
@@ -858,35 +900,54 @@ def _weight_candidates(batch: _Batch, full: Any, is_row_r: Any, l1_r: Any, weigh
     return np.flatnonzero(full & fires)
 
 
-def _cost_above_budget(batch: _Batch, budget_codes: _Encoded) -> None:
-    """PT403: rows whose money target may exceed the budget (floats, with a margin) are checked exactly."""
+def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> None:  # noqa: ANN401 - numpy
+    """PT403: rows whose money target may exceed the budget are found with floats (with a margin).
+
+    The amount and the budget of each distinct (target, budget) pair among them are then
+    compared exactly, as the rule compares them; the rule runs on the rows that pass.
+    """
     if "PT403" not in batch.rules or "PT403" not in batch.covered:
         return
     np = batch.np
     distinct = batch.distinct
-    cost = np.array([is_row(i) and is_cost(i) for i in distinct.indicators], dtype=bool)
-    amounts = [
-        float(convert(t.value, t.unit, "万元"))
-        if t.is_quantitative and t.value is not None and dimension_of(t.unit)[0] == "money" else float("nan")
+    cost = rowish & distinct.per_indicator(("level1", "level2"), is_cost, np).astype(bool)
+    exact = [
+        convert(t.value, t.unit, "万元")
+        if t.is_quantitative and t.value is not None and dimension_of(t.unit)[0] == "money" else None
         for t in distinct.targets
     ]
+    amounts = [float("nan") if a is None else float(a) for a in exact]
     amount = np.array(amounts, dtype=np.float64)[distinct.target_row] if amounts else np.zeros(0)
     budget = np.array([float(v) if v is not None else np.nan for v in budget_codes.values])[budget_codes.codes]
     with np.errstate(invalid="ignore"):
         near = amount >= budget[batch.row_table] * (1 - 1e-9)
     rows = np.flatnonzero(cost[distinct.row_id] & ~np.isnan(amount) & near)
+    if not len(rows):
+        return
+    target_of = distinct.target_row[rows]
+    budget_of = budget_codes.codes[batch.row_table[rows]]
+    pair, first = _first_ids(target_of * len(budget_codes.values) + budget_of, np, batch.pa, batch.pc)
+    totals: dict[int, Decimal] = {}
+    above = []
+    for t, b in zip(target_of[first].tolist(), budget_of[first].tolist(), strict=True):
+        total = totals.get(b)
+        if total is None:
+            total = totals[b] = Decimal(budget_codes.values[b])
+        above.append(exact[t] is not None and exact[t] > total)
+    rows = rows[np.array(above, dtype=bool)[pair]]
     rule, severity = batch.rules["PT403"]
     texts = batch.out.texts
+    fields = ("level1", "level2", "name", "description", "basis")
     for row in rows.tolist():
         table = int(batch.row_table[row])
         total = budget_codes.values[int(budget_codes.codes[table])]
         project = attrs.evolve(_DUMMY_PROJECT, budget=Budget(total=Decimal(total)))
-        indicator = attrs.evolve(distinct.indicators[int(distinct.row_id[row])],
-                                 target=distinct.targets[int(distinct.target_row[row])])
+        values = distinct.fields_of(fields, int(distinct.row_id[row]))
+        values["target"] = distinct.targets[int(distinct.target_row[row])]
         context = RuleContext(document=Document(projects=(project,)), config=batch.config, path="",
-                              project=project, indicator=indicator)
-        for field, values in _violations(rule, context):
-            finding = rule._finding(severity, field, values)  # noqa: SLF001 - the engine's own formatting
+                              project=project, indicator=_bare_indicator(values))
+        for field, found in _violations(rule, context):
+            finding = rule._finding(severity, field, found)  # noqa: SLF001 - the engine's own formatting
             _emit(batch, np.array([table]), np.array([row]), texts(_suffix(field)), rule.code, severity,
                   texts(finding.message))
 
@@ -984,10 +1045,7 @@ def _satisfaction(batch: _Batch, l1: Any) -> None:  # noqa: ANN401 - numpy
 
     distinct = batch.distinct
     best = np.full(batch.tables, none, dtype=np.int64)
-    per_distinct = np.array(
-        [first(f"{n} {d}") for n, d in zip(distinct.fields["name"], distinct.fields["description"], strict=True)],
-        dtype=np.int64,
-    )
+    per_distinct = distinct.per_indicator(("name", "description"), lambda i: first(f"{i.name} {i.description}"), np)
     np.minimum.at(best, batch.row_table, per_distinct[distinct.row_id])
     tables = batch.columns.tables
     for name in ("project_name", "purpose"):
