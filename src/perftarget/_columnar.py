@@ -13,7 +13,8 @@ The column layout (text columns are ``string``, amounts and percents exact decim
 batch: 0…n-1 from :func:`flatten`; the kernels need only that it increase), ``file``,
 ``project`` (int32, its place in its document), ``project_code``, ``project_name``, ``unit``,
 ``year`` (int32), ``year_assumed`` (bool), ``purpose``, ``budget``, ``budget_fiscal``,
-``budget_other`` (预算数 and its parts, 万元), ``spent`` and ``actuals_budget`` (全年执行数 and a budget given with the actuals, 万元),
+``budget_other`` (预算数 and its parts, 万元), ``spent`` and ``actuals_budget``
+(全年执行数 and a budget given with the actuals, 万元),
 ``goal_contents`` (list<string>, one per goal), ``plan_start_month`` (int8, the first month of
 the fiscal year; null without a plan), ``plan_dates`` (list<date32>), ``plan_percents``
 (list<string>, cumulative), ``plan_labels`` (list<string>, the printed headings) and
