@@ -328,6 +328,7 @@ def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads bes
         indicators += chunk.indicators
         data_bytes += len(chunk.data)
     peers = size <= args.peers_up_to
+    columns_only = args.paths == "columnar"
     results: dict[str, Any] = {"size": tables, "indicators": indicators, "bytes": data_bytes}
     for gc_mode in args.gc:
         gc_on = gc_mode == "on"
@@ -338,12 +339,15 @@ def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads bes
                 loaders: list[tuple[str, Callable[[], object]]] = [
                     ("orjson.loads (floor)", lambda c=chunk: orjson.loads(c.data)),
                     ("perftarget.loads", lambda t=text: perftarget.loads(t)),
-                    ("perftarget fast path, from bytes", lambda c=chunk: _fast.loads_json(c.data)),
-                    ("json.loads, exact decimals (dicts)", lambda t=text: json.loads(t, parse_float=Decimal)),
                 ]
-                if msgspec is not None:
+                if not columns_only:
+                    loaders += [
+                        ("perftarget fast path, from bytes", lambda c=chunk: _fast.loads_json(c.data)),
+                        ("json.loads, exact decimals (dicts)", lambda t=text: json.loads(t, parse_float=Decimal)),
+                    ]
+                if msgspec is not None and not columns_only:
                     loaders.append(("msgspec.json.decode (dicts)", lambda c=chunk: msgspec.json.decode(c.data)))
-                if peers:
+                if peers and not columns_only:
                     cattrs_text = chunk.text()
                     loaders.append(
                         ("cattrs path (json + from_dict)",
@@ -366,13 +370,13 @@ def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads bes
                 if not isinstance(document, Document):
                     msg = "perftarget.loads did not return a document"
                     raise TypeError(msg)
-                dicts = to_dict(document)
-                dumpers: list[tuple[str, Callable[[], object]]] = [
+                dicts = {} if columns_only else to_dict(document)
+                dumpers: list[tuple[str, Callable[[], object]]] = [] if columns_only else [
                     ("orjson.dumps, indent 2 (floor)", lambda d=dicts: orjson.dumps(d, option=orjson.OPT_INDENT_2)),
                     ("orjson.dumps, compact", lambda d=dicts: orjson.dumps(d)),
                     ("perftarget.dumps", lambda doc=document: perftarget.dumps(doc)),
                 ]
-                if peers:
+                if peers and not columns_only:
                     dumpers.append(
                         ("cattrs path (to_dict + json.dumps)",
                          lambda doc=document: json.dumps(to_dict(doc), ensure_ascii=False, indent=2))
@@ -385,7 +389,7 @@ def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads bes
                 del dicts, model
                 actual_entries = chunk.actual_entries()
                 monitoring_entries = chunk.monitoring_entries()
-                judges: list[tuple[str, str, Callable[[], object]]] = [
+                judges: list[tuple[str, str, Callable[[], object]]] = [] if columns_only else [
                     ("review", "perftarget.review", lambda doc=document: review(doc)),
                     ("evaluate", "perftarget.evaluate",
                      lambda doc=document, e=actual_entries: _evaluate_all(doc, e)),
@@ -560,6 +564,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--peers-up-to", type=int, default=10_000,
                         help="run the cattrs path and pydantic only up to this many tables (default 10000)")
     parser.add_argument("--no-memory", dest="memory", action="store_false", help="skip the memory measurement")
+    parser.add_argument("--paths", choices=["all", "columnar"], default="all",
+                        help="'columnar': only the floor, perftarget.loads and the columnar paths (for large sizes)")
     parser.add_argument("--json", type=Path, help="also write the raw medians to this file")
     args = parser.parse_args(list(argv) if argv is not None else None)
     args.gc = [mode.strip() for mode in args.gc.split(",") if mode.strip()]
