@@ -744,8 +744,12 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     # overflow guards (magnitudes only): otherwise the object path
     k.flag(computed & ((num < 0) | (num >= _SAFE) | (den <= 0) | (den >= _DIVISOR_LIMIT)))
     k.flag(applicable & ((wn >= _SAFE // _LIMIT6) | (wd >= _DIVISOR_LIMIT)))
-    s10, exact = k.divide(num, den)
-    s10 = np.where(full, w10, np.where(zero | ~applicable, 0, s10))
+    rows = np.nonzero(computed)[0]
+    quotient, quotient_exact = k.divide(num[rows], den[rows])
+    s10 = np.where(full, w10, 0)
+    s10[rows] = quotient
+    exact = np.ones(n, dtype=bool)
+    exact[rows] = quotient_exact
     # rate_times_weight at or above 100 % is the whole weight
     out.s10 = s10
     out.full = full
