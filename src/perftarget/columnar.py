@@ -10,14 +10,17 @@ questions of hundreds of thousands of tables at once. This module works in that 
 - :func:`evaluate` scores every table (绩效自评) with numpy over whole columns and gives the
   result table of :func:`perftarget.batch.result_columns` (``"evaluate"``), one row per table
   or per indicator, the formula of every score included;
+- :func:`monitor` computes the in-year monitoring figures (绩效运行监控) of every table as of a
+  date from its dated payments (or an amount per table): execution rate, planned share, time
+  progress, gaps, status and findings, the ``"monitor"`` result rows (one per table);
 - :func:`review` runs the built-in review rules (审核) once per distinct indicator rather than
   once per row and gives the ``"check"`` result rows (one per finding); :func:`review_summary`
   one row per table, and :func:`covered_codes` the rules the columns allow.
 
-Results equal those of :func:`perftarget.evaluate` and :func:`perftarget.review` row for row
-(figures printed rounded half up to 6 decimal places); a table the evaluation kernel does
-not do exactly goes through the object path. Needs the ``columnar`` extra (``pyarrow`` and
-``numpy``).
+Results equal those of :func:`perftarget.evaluate`, :func:`perftarget.monitor` and
+:func:`perftarget.review` row for row (figures printed rounded half up to 6 decimal places);
+a table a kernel does not do exactly goes through the object path. Needs the ``columnar``
+extra (``pyarrow`` and ``numpy``).
 
 .. versionadded:: 0.1.0
 """
@@ -29,6 +32,7 @@ from pathlib import Path
 
 from perftarget._columnar import Columns, flatten, pyarrow_module
 from perftarget._columnar_evaluate import evaluate_columns as evaluate
+from perftarget._columnar_monitor import monitor_columns as monitor
 from perftarget._columnar_review import covered_codes, review_summary
 from perftarget._columnar_review import review_columns as review
 
@@ -37,6 +41,7 @@ __all__ = [
     "covered_codes",
     "evaluate",
     "flatten",
+    "monitor",
     "read_parquet",
     "review",
     "review_summary",
