@@ -35,7 +35,7 @@ which reads as the same threshold), ``basis``, ``weight`` (分值, null when not
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
@@ -43,13 +43,34 @@ import attrs
 from perftarget._actuals import MISSING, ActualsDocument, ExplicitScore, Matched, TableActuals, match_actuals
 from perftarget._model import Document, Indicator, ProjectTargets
 from perftarget._monitoring import Payment
-from perftarget._numbers import format_number
+from perftarget._numbers import format_number, round_half_up
 from perftarget._threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import InvalidValueError, MissingDependencyError
 
-__all__ = ["Columns", "flatten", "pyarrow_module"]
+__all__ = ["Columns", "flatten", "pyarrow_module", "scaled", "six_places"]
 
 _NOT_APPLICABLE = ThresholdKind.NOT_APPLICABLE
+
+
+def six_places(value: Decimal | None) -> str:
+    """A figure as the column kernels print it: rounded half up to 6 places, no trailing zeros."""
+    if value is None:
+        return ""
+    text = format_number(round_half_up(value, 6))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def scaled(value: Decimal, limit: int) -> int | None:
+    """``value`` as an integer of 10**-6, or ``None`` when that is not exact or not below ``limit``."""
+    try:
+        micro = value.scaleb(6)
+        if micro != micro.to_integral_value() or abs(micro) >= limit:
+            return None
+        return int(micro)
+    except (InvalidOperation, OverflowError):  # pragma: no cover - NaN or infinity never reach here
+        return None
 
 
 def pyarrow_module(feature: str) -> Any:  # noqa: ANN401 - the pyarrow module

@@ -37,8 +37,10 @@ from typing import Any, Final, Literal
 
 from perftarget._actuals import Actual, ExplicitScore
 from perftarget._columnar import Columns, pyarrow_module
+from perftarget._columnar import scaled as _micro
+from perftarget._columnar import six_places as _six
 from perftarget._model import Indicator
-from perftarget._numbers import format_number, round_half_up
+from perftarget._numbers import round_half_up
 from perftarget._scoring import (
     _CONTEXT,
     ProjectEvaluation,
@@ -115,23 +117,7 @@ def _modules(feature: str) -> tuple[Any, Any, Any]:
 
 def _scaled(value: Decimal) -> int | None:
     """``value`` as an integer of 10**-6, or ``None`` when that is not exact or too large."""
-    try:
-        scaled = value.scaleb(6)
-        if scaled != scaled.to_integral_value() or abs(scaled) >= _LIMIT6:
-            return None
-        return int(scaled)
-    except (InvalidOperation, OverflowError):  # pragma: no cover - NaN or infinity never reach here
-        return None
-
-
-def _six(value: Decimal | None) -> str:
-    """A figure as the batch results print it: rounded half up to 6 places, no trailing zeros."""
-    if value is None:
-        return ""
-    text = format_number(round_half_up(value, 6))
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return _micro(value, _LIMIT6)
 
 
 class _Kernel:

@@ -48,14 +48,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from perftarget._batch import result_schema
 from perftarget._columnar import Columns, pyarrow_module
+from perftarget._columnar import scaled as _micro
+from perftarget._columnar import six_places as _six
 from perftarget._model import Budget, ProjectTargets, Unit
 from perftarget._monitoring import MonitoringPolicy, MonitoringReport, Payment, Status, monitor
-from perftarget._numbers import format_number, round_half_up
 from perftarget._schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.exceptions import InvalidValueError, PerftargetError
 
@@ -96,25 +97,9 @@ def _modules() -> tuple[Any, Any, Any]:
     return pa, pc, np
 
 
-def _six(value: Decimal | None) -> str:
-    """A figure as the columnar result prints it: rounded half up to 6 places, no trailing zeros."""
-    if value is None:
-        return ""
-    text = format_number(round_half_up(value, 6))
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _scaled(value: Decimal) -> int | None:
     """A cut-off as an integer of 10**-6, or ``None`` when that is not exact or too large."""
-    try:
-        scaled = value.scaleb(6)
-        if scaled != scaled.to_integral_value() or abs(scaled) > _LIMIT:
-            return None
-        return int(scaled)
-    except (InvalidOperation, OverflowError):  # pragma: no cover - policies hold finite numbers
-        return None
+    return _micro(value, _LIMIT + 1)
 
 
 def _reason(exc: BaseException) -> str:
