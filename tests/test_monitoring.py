@@ -678,3 +678,13 @@ def test_bad_payment_file(tmp_path):
         load_payments(tmp_path / "missing.toml")
     with pytest.raises(DocumentError, match="suffix"):
         load_payments(tmp_path / "payments.csv")
+
+
+def test_plan_without_checkpoints_keeps_its_fiscal_year():
+    """A plan with no checkpoints is taken as even over the table's own fiscal year (April to March here)."""
+    project = pt.load("examples/petition-bureau.toml").projects[0]
+    april = attrs.evolve(project, schedule=pt.SpendingSchedule(fiscal_year=2022, checkpoints=(), start_month=4))
+    report = pt.monitor(april, spent="4.0", as_of="2022-07-31")
+    assert report.finding_codes() == ("no-plan",)
+    assert report.time_progress == report.planned_share
+    assert round(report.time_progress, 4) == Decimal("33.2418")  # 1 April to 31 July: 121 of 364 days

@@ -266,7 +266,7 @@ class _Kernel:
         uneven = has_month & (lengths != self._ints(pc.list_value_length(percents), 0))
         self.slow |= bad_month | uneven
         self.has_plan = has_month & (lengths > 0) & ~bad_month & ~uneven
-        self.start_month = np.where(self.has_plan, month, 1)
+        self.start_month = np.where(has_month & ~bad_month & ~uneven, month, 1)
         self.start_month = np.where(self.slow, 1, self.start_month)
         # first and last day of each fiscal year, as days since 1970-01-01
         first_month = (self.year - 1970) * 12 + self.start_month - 1

@@ -560,7 +560,8 @@ class _Project:
         schedule = project.schedule
         findings: list[MonitoringFinding] = []
         if schedule is None or not schedule.checkpoints:
-            schedule = SpendingSchedule.even(project.year)
+            start_month = 1 if schedule is None else schedule.start_month  # the fiscal year stays the table's
+            schedule = SpendingSchedule.even(project.year, start_month=start_month)
             findings.append(
                 MonitoringFinding(
                     "no-plan",
