@@ -19,7 +19,7 @@ import perftarget as pt
 from perftarget._batch import result_columns, result_schema
 from perftarget._columnar import Columns, flatten
 from perftarget._columnar_monitor import _run, monitor_columns
-from perftarget._model import Budget, ProjectTargets, Unit
+from perftarget._model import Budget, Document, ProjectTargets, Unit
 from perftarget._monitoring import MonitoringPolicy, Payment, monitor
 from perftarget._numbers import round_half_up
 from perftarget._schedule import SpendingSchedule
@@ -28,6 +28,7 @@ from perftarget.exceptions import InvalidValueError, PerftargetError
 from perftarget.testing import project_targets, schedules
 
 pa = pytest.importorskip("pyarrow")
+pc = pytest.importorskip("pyarrow.compute")
 
 D = dt.date
 ROOT = Path(__file__).resolve().parent.parent
@@ -382,3 +383,22 @@ def test_uneven_plan_lists():
     assert result[0]["error"] == result[2]["error"] == ""
     assert result[0]["planned_share"] == result[2]["planned_share"] != ""
     assert "plan_percents" in result[1]["error"]
+
+
+def test_a_partition_monitors_as_the_whole() -> None:
+    """Tables numbered 3, 7… (a partition of a larger batch) give the rows the whole batch gives for them."""
+    document = pt.load(SEED)
+    (project,) = document.projects
+    projects = [attrs.evolve(project, code=f"P{n}") for n in range(10)]
+    payments = {
+        f"P{n}": [Payment(dt.date(2022, 2, 1), f"{n}.5"), Payment(dt.date(2022, 9, 1), "1")] for n in range(10)
+    }
+    whole = flatten(Document(projects=tuple(projects)), payments=payments)
+    keep = pa.array([3, 7, 8], pa.int32())
+    part = Columns(
+        whole.tables.filter(pc.is_in(whole.tables.column("table"), keep)),
+        whole.indicators.filter(pc.is_in(whole.indicators.column("table"), keep)),
+        whole.payments.filter(pc.is_in(whole.payments.column("table"), keep)),
+    )
+    expected = monitor_columns(whole, as_of="2022-07-31").take(pa.array([3, 7, 8])).to_pylist()
+    assert monitor_columns(part, as_of="2022-07-31").to_pylist() == expected

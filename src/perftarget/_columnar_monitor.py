@@ -123,9 +123,10 @@ class _Kernel:
         self.tables = columns.tables
         self.n = int(self.tables.num_rows)
         numbers = self._ints(self.tables.column("table"), -1)
-        if not np.array_equal(numbers, np.arange(self.n)):
-            msg = "tables.table must number the tables 0, 1, ..., n-1 in order (as flatten() does)"
+        if self.n > 1 and bool((numbers[1:] <= numbers[:-1]).any()):
+            msg = "tables.table must number the tables in increasing order, each once (flatten() gives 0, 1, 2…)"
             raise InvalidValueError(msg, field="table")
+        self.numbers: _Ints = numbers
         self.slow: _Bools = np.zeros(self.n, dtype=bool)
         self.powers: _Ints = np.array(_POWERS, dtype=np.int64)
         self.payment_owner: _Ints = np.zeros(0, dtype=np.int64)  # payments by table, and their rows
@@ -372,11 +373,12 @@ class _Kernel:
         if payments is None or payments.num_rows == 0:
             self.spent = np.zeros(n, dtype=np.int64)
             return
-        owner = self._ints(payments.column("table"), -1)
+        raw = self._ints(payments.column("table"), -1)
+        owner = np.searchsorted(self.numbers, raw) if n else np.zeros(len(raw), dtype=np.int64)
         date_column = payments.column("date")
         days = self._ints(date_column, 0)
         amount, amount_ok = self._decimals(payments.column("amount"), repeated=True)
-        mine = (owner >= 0) & (owner < n)
+        mine = (owner < n) & (self.numbers[np.minimum(owner, max(n - 1, 0))] == raw) if n else owner < 0
         rows = np.flatnonzero(mine)
         owner, days, amount = owner[mine], days[mine], amount[mine]
         bad = ~amount_ok[mine] | self._nulls(date_column)[mine]
@@ -540,8 +542,9 @@ class _Kernel:
             low = np.searchsorted(self.payment_owner, wanted, side="left")
             high = np.searchsorted(self.payment_owner, wanted, side="right")
             chosen = np.concatenate([self.payment_rows[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True)])
+            place = {int(self.numbers[index]): index for index in indices}
             for item in self.columns.payments.take(pa.array(chosen, pa.int64())).to_pylist():
-                payments[item["table"]].append(item)
+                payments[place[item["table"]]].append(item)
         out = []
         for index, row in zip(indices, rows, strict=True):
             out.append(self._object_row(index, row, payments[index]))
@@ -699,7 +702,7 @@ def monitor_columns(
 
     Raises:
         InvalidValueError: ``per`` is not ``"table"``, ``spent`` does not give one amount per
-            table, or ``tables.table`` does not number the tables in order.
+            table, or ``tables.table`` does not number the tables in increasing order.
         MissingDependencyError: ``pyarrow`` (with numpy) is not installed.
 
     .. versionadded:: 0.1.0
