@@ -16,8 +16,8 @@ path). No float takes part in any amount, score or comparison.
 Every figure of the result is printed rounded half up to **6 decimal places** (trailing
 zeros trimmed; :func:`perftarget.batch.process_folder` prints the object path's full
 28-digit decimals instead), and the formulas are those of the object path, character for
-character, ``=`` and ``≈`` included. The repeated texts of a table (``file``,
-``project_code``, ``project_name``) come dictionary-encoded in the per-indicator result.
+character, ``=`` and ``≈`` included. The texts that repeat (``file``, ``project_code``,
+``project_name``, ``weight``, ``rule``) come dictionary-encoded in the per-indicator result.
 
 A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
 (lenient) and its rows are put back in place: tables with a missing, unreadable or
@@ -98,7 +98,7 @@ _TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 _BANDS: Final = tuple(Achievement)
 _POOR: Final = "差"
 _SPLICE_LIMIT: Final = 256
-_REPEATED: Final = ("file", "project_code", "project_name")
+_REPEATED: Final = ("file", "project_code", "project_name", "weight", "rule")
 _HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
 _MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
 _MIN_EXPONENT: Final = -63
@@ -919,11 +919,11 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         "indicator": ind.column("name"),
         "target": ind.column("target"),
         "actual": _actual_column(k, applicable),
-        "weight": weights.take(pa.array(s.w_text[1])),
+        "weight": _coded(k, weights, s.w_text[1]),
         "score": _score_texts(k, s, weights),
-        "rule": pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()).take(pa.array(template)),
+        "rule": _coded(k, pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()), template),
         "formula": formula,
-        "reason": pc.fill_null(ind.column("reason"), ""),
+        "reason": _no_nulls(k, ind.column("reason")),
         "needs_explanation": pa.array(applicable & ~s.full[rows] & (weight10 > 0)),
         "over_achieved": pa.array(s.over[rows]),
         "error": pa.repeat(pa.scalar("", pa.string()), count),
@@ -949,6 +949,16 @@ def _score_texts(k: _Kernel, s: _Scores, weights: Any) -> Any:  # noqa: ANN401 -
     index[computed] = len(weights) + 1 + np.arange(len(computed))
     texts = pa.concat_arrays([weights, pa.array(["0"], type=pa.string()), k.text6(s.s10[computed])])
     return texts.take(pa.array(index))
+
+
+def _no_nulls(k: _Kernel, column: Any) -> Any:  # noqa: ANN401 - Arrow
+    return column if column.null_count == 0 else k.pc.fill_null(column, "")
+
+
+def _coded(k: _Kernel, texts: Any, index: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
+    """``texts[index]`` for every row, dictionary-encoded over the distinct texts (as pandas wants them)."""
+    distinct, values = _encode_array(k.pc, k.np, texts)
+    return k.pa.DictionaryArray.from_arrays(k.pa.array(distinct[index], type=k.pa.int32()), values)
 
 
 def _repeated(k: _Kernel, column: Any) -> Any:  # noqa: ANN401 - Arrow
