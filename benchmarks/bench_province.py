@@ -459,7 +459,8 @@ def measure_memory(chunk: Chunk, pyd: type[Any] | None) -> dict[str, tuple[int, 
 
 
 def _fast_caches_clear() -> None:
-    for cache in (_fast._THRESHOLDS, _fast._LEVELS, _fast._BASES, _fast._UNITS, _fast._SCHEDULES):  # noqa: SLF001
+    caches = (_fast._THRESHOLDS, _fast._LEVELS, _fast._BASES, _fast._UNITS, _fast._SCHEDULES, _fast._WEIGHTS)  # noqa: SLF001
+    for cache in caches:
         cache.clear()
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from decimal import Decimal
+import weakref
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,14 @@ from hypothesis import strategies as st
 
 import perftarget as pt
 from perftarget import _serialization
+from perftarget._levels import Level1, Level2
 from perftarget._model import Document, Goal, ProjectTargets
+from perftarget._numbers import format_number
 from perftarget._serialization import from_dict, to_dict
 from perftarget.testing import documents, project_targets
 
 _fast = pytest.importorskip("perftarget._fast")
+msgspec = pytest.importorskip("msgspec")
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -160,6 +164,8 @@ _INDICATOR = "projects.0.goals.0.indicators.0"
 
 HANDED_OVER_AND_READ = [
     ("projects.0.budget.total", "1,000.00"),  # thousands separators: cattrs reads them
+    (f"{_INDICATOR}.weight", 7.5),  # a weight written as a JSON decimal
+    ("projects.0.schedule.checkpoints.0.percent", 50.5),  # so is this percent
     ("projects.0.schedule.checkpoints.0.date", "20220630"),  # a basic ISO date
     (f"{_INDICATOR}.target", 95.5),  # a target written as a JSON decimal
     ("department", {"unit": {"code": "1", "name": "单位"}, "year": 2022, "duties": "ab"}),  # cattrs iterates text
@@ -184,6 +190,10 @@ BAD = [
     ("projects.0.year", True),
     ("projects.0.schedule.checkpoints.1.percent", "90"),
     ("projects.0.schedule.checkpoints.0.percent", "Infinity"),
+    ("projects.0.schedule.checkpoints.0.percent", "101"),
+    ("projects.0.schedule.checkpoints.0.percent", "-1"),
+    ("projects.0.schedule.checkpoints.0.percent", "NaN"),
+    ("projects.0.schedule.checkpoints.0.percent", None),
     ("projects.0.schedule.fiscal_year", 2023),
     (f"{_INDICATOR}.level1", None),
     (f"{_INDICATOR}.level1", "效益指标"),
@@ -191,6 +201,11 @@ BAD = [
     (f"{_INDICATOR}.target", True),
     (f"{_INDICATOR}.weight", "-2"),
     (f"{_INDICATOR}.weight", "sNaN"),
+    (f"{_INDICATOR}.weight", "Infinity"),
+    (f"{_INDICATOR}.weight", "-1E+2"),
+    (f"{_INDICATOR}.weight", "七"),
+    (f"{_INDICATOR}.weight", True),
+    (f"{_INDICATOR}.weight", [7]),
     (f"{_INDICATOR}.basis", ["x"]),
     (f"{_INDICATOR}.basis", {"text": "x", "category": "国际"}),
     (f"{_INDICATOR}.name", _DELETE),
@@ -224,7 +239,8 @@ def test_syntax_errors_keep_line_and_column():
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 3000) | st.sampled_from(
         ["", "无", "≥95%", "≤10万元", "按时", "1,000", "10.00", "NaN", "-1", "2022-03-31", "20220331", "产出指标",
-         "数量指标", "效益指标", "计划标准", "plan", " 7 ", "1e2", "\u0000", "\ud800"]
+         "数量指标", "效益指标", "计划标准", "plan", " 7 ", "1e2", "\u0000", "\ud800", "1_000", "-0", "7.50", "1E+2",
+         "Infinity", "0.000001", "1E-7"]
     ),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["text", "x", "name"]),
                                                                        children, max_size=2),
@@ -338,3 +354,105 @@ def test_collector_state_is_restored(enabled):
             gc.enable()
         else:
             gc.disable()
+
+
+# --- weights as written, shared leaves, fast number text, built objects -------------------------
+
+_WEIGHT = f"{_INDICATOR}.weight"
+_PERCENT = "projects.0.schedule.checkpoints.0.percent"
+AMOUNTS_READ = [
+    *((_WEIGHT, weight) for weight in
+      ["10", "7.50", " 7 ", "1,000", "1_000", "-0", "1E+2", "0.000001", "1E-7", "００７", 0, 7, 10**30]),
+    *((_PERCENT, percent) for percent in [" 50 ", "5_0", "50.0", 50, "0", "-0", "5E+1", "00050", "1,0", "50.000"]),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), AMOUNTS_READ)
+def test_amounts_as_written_read_as_cattrs_reads_them(path, value):
+    """Every weight and planned percent the cattrs path reads is read by the fast path the same, twice over."""
+    text = _with(path, value)
+    expected = _cattrs_loads(text)
+    for _ in range(2):  # the second read takes the remembered Decimal
+        fast = _fast.loads_json(text)
+        assert fast is not None
+        _identical(fast, expected)
+        assert _fast.dumps_json(fast) == _cattrs_dumps(expected)
+
+
+def test_equal_weights_are_one_object():
+    """Equal weight texts read as one shared Decimal (immutable), as targets and bases are shared."""
+    document = _fast.loads_json(_with(f"{_INDICATOR}.weight", "7.14").replace('"basis": "计划"', '"weight": "7.14"'))
+    assert document is not None
+    first, second = document.projects[0].goals[0].indicators
+    assert first.weight == Decimal("7.14")
+    assert first.weight is second.weight
+
+
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False) | st.builds(
+    Decimal, st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{0,9})?([eE][-+]?[0-9]{1,3})?", fullmatch=True)
+)
+
+
+@given(_DECIMALS)
+def test_number_text_is_format_number(value):
+    """The fast number text is exactly ``format_number`` for any finite Decimal (exponents, -0 included)."""
+    assert _fast._number(value) == format_number(value)
+    with localcontext() as context:
+        context.capitals = 0  # str() then writes a lower-case exponent
+        assert _fast._number(value) == format_number(value)
+
+
+def test_levels_are_written_as_their_text():
+    """A level member is written by msgspec as its str(), the text cattrs writes."""
+    for member in [*Level1, *Level2]:
+        assert msgspec.json.encode(member).decode() == json.dumps(str(member), ensure_ascii=False)
+
+
+def test_built_objects_are_plain_frozen_model_objects():
+    """Objects built by the fast path are of the model classes themselves, frozen, hashable and weak-referable."""
+    golden = (GOLDEN / "petition-bureau.json").read_text("utf-8")
+    document = _fast.loads_json(golden)
+    assert document is not None
+    project = document.projects[0]
+    indicator = project.goals[0].indicators[0]
+    objects = [document, project, project.budget, project.unit, project.goals[0], indicator]
+    if project.schedule is not None:
+        objects += [project.schedule, project.schedule.checkpoints[0]]
+    for obj in objects:
+        assert type(obj) in _fast._CLASSES
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            obj.__setattr__(attrs.fields(type(obj))[0].name, None)
+        assert hash(obj) == hash(attrs.evolve(obj))
+        assert weakref.ref(obj)() is obj
+    assert attrs.evolve(indicator, name="新") == attrs.evolve(_cattrs_loads(golden).projects[0].goals[0].indicators[0],
+                                                               name="新")
+
+
+def test_documents_not_read_by_the_fast_path_write_the_same():
+    """Objects made by hand (no shared leaves) and the same objects written twice give the cattrs text."""
+    document = pt.load(ROOT / "examples" / "petition-bureau.toml")
+    expected = _cattrs_dumps(document)
+    assert _fast.dumps_json(document) == expected
+    assert _fast.dumps_json(document) == expected  # now from the remembered leaves
+    changed = attrs.evolve(document, projects=tuple(
+        attrs.evolve(p, unit=attrs.evolve(p.unit, name=p.unit.name + "甲")) for p in document.projects
+    ))
+    assert _fast.dumps_json(changed) == _cattrs_dumps(changed)
+
+
+_AMOUNT_TEXTS = st.text(alphabet="0123456789.,-+_eE sNaInfity七０\u3000", max_size=8) | st.integers(-3, 10**20)
+
+
+@given(st.sampled_from([_WEIGHT, _PERCENT]), _AMOUNT_TEXTS)
+def test_amounts_accepted_and_refused_as_cattrs_does(path, value):
+    """For any weight or planned percent as text or whole number, the fast path reads it exactly when cattrs does."""
+    text = _with(path, value)
+    fast = _fast.loads_json(text)
+    try:
+        slow = _cattrs_loads(text)
+    except pt.DocumentError:
+        assert fast is None
+        return
+    assert fast is not None
+    _identical(fast, slow)
+    assert _fast.dumps_json(fast) == _cattrs_dumps(slow)
