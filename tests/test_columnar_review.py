@@ -16,7 +16,7 @@ from perftarget._columnar import Columns, flatten
 from perftarget._columnar_review import covered_codes, review_columns, review_summary, with_review_columns
 from perftarget._review import Rule, review
 from perftarget.rules import BUILTIN_RULES
-from perftarget.testing import documents, project_targets
+from perftarget.testing import documents, indicators, project_targets, text, thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "petition-bureau.toml"
@@ -57,6 +57,35 @@ def _found(table: object) -> Counter[Row]:
 
 def _columns(files: dict[str, pt.Document]) -> Columns:
     return with_review_columns(flatten(files), files)
+
+
+# Cells the rules read as 无 (or not), in several spellings: the columnar review asks some rules
+# once per class of such a cell (无 or not) and must still give each row its own finding.
+_NOT_APPLICABLE_CELLS = ("无", " 无 ", "/", "－", "-", "不适用", "N/A", "", "无效", "无人机巡检次数")
+_RATE_NAMES = ("来信办理及时率", "群众满意度", "经费支出增长率", "差错率", "值班天数", "值班费支出")
+
+
+@st.composite
+def _unusual_indicators(draw: st.DrawFn) -> pt.Indicator:
+    """Indicators whose name, description or basis is often a 无 cell, with any target."""
+    base = draw(indicators())
+    name = draw(st.sampled_from(_NOT_APPLICABLE_CELLS + _RATE_NAMES) | text())
+    description = draw(st.sampled_from(_NOT_APPLICABLE_CELLS + _RATE_NAMES) | text())
+    basis = draw(st.none() | st.sampled_from(_NOT_APPLICABLE_CELLS[:-2]).map(pt.Basis) | text().map(pt.Basis))
+    target = draw(thresholds() | st.sampled_from(["无", "/", "≥95%", "≤10万元", "按时完成"]).map(pt.Threshold.parse))
+    return attrs.evolve(base, name=name, description=description, basis=basis, target=target, suppressions=())
+
+
+@st.composite
+def _tables_with_unusual_rows(draw: st.DrawFn) -> pt.Document:
+    """Documents whose tables mix ordinary indicators with rows of 无 cells (often the same ones again)."""
+    projects = []
+    for project in draw(st.lists(project_targets(), min_size=1, max_size=3)):
+        rows = draw(st.lists(_unusual_indicators(), min_size=1, max_size=8))
+        rows += draw(st.lists(st.sampled_from(rows), max_size=4))  # repeated rows share their groups
+        goals = (*project.goals, pt.Goal("重复与无", tuple(rows)))
+        projects.append(attrs.evolve(project, goals=goals))
+    return pt.Document(projects=tuple(projects))
 
 
 def test_seed_findings() -> None:
@@ -133,6 +162,18 @@ def test_same_findings_as_review(batch: list[pt.Document]) -> None:
     columns = _columns(files)
     codes = covered_codes(columns)
     assert _found(review_columns(columns)) == _expected(files, codes)
+
+
+@given(_tables_with_unusual_rows())
+def test_same_findings_with_not_applicable_cells(document: pt.Document) -> None:
+    """Rows of 无 names, descriptions and bases, repeated or not, give the object review's findings."""
+    files = {"unusual.json": document}
+    columns = _columns(files)
+    found = review_columns(columns)
+    codes = covered_codes(columns)
+    assert _found(found) == _expected(files, codes)
+    expected = [f for f in review(_bare(document)) if f.code in codes]
+    assert found.column("message").to_pylist() == [f.message for f in expected]
 
 
 @given(st.lists(project_targets(), min_size=1, max_size=4), st.sampled_from(["PT1", "PT3", "PT4", "PT5"]))

@@ -8,18 +8,25 @@ times:
 
 - **indicator rules** run once per *distinct* indicator rather than once per row. The
   rows are dictionary-encoded on the columns the rules read (levels, name, description,
-  basis, target). Each rule is first asked *whether* it fires on one representative of
-  each distinct combination of the fields its decision depends on (the target stands in
-  by its class: kind, comparator, unit, bare or not, and where the value lies against
-  100 % / 1000 ‰); then it is run for its message on each distinct combination among the
-  rows where it fires. The findings are broadcast to the rows with numpy.
+  basis, target) and grouped on the codes; no indicator object is built per group. Each
+  rule is first asked *whether* it fires on one representative of each distinct
+  combination of the fields its decision depends on, built from small per-value tables
+  (rules that read the same fields share the representatives). The target stands in by
+  its class (kind, comparator, unit, bare or not, and where the value lies against 100 % /
+  1000 ‰); a name, description or basis that a decision reads only as 无 or not (as
+  ``is_row`` reads the name) stands in by that class. Then each rule is run for its message
+  on each distinct combination among the rows where it fires. The findings are broadcast
+  to the rows with numpy.
 - **table rules** (PT101, PT102, PT402, PT406, the goal rules) are decided with numpy
   group operations over ``table``; their messages do not depend on the table, or only
   on a value with few distinct values. The plan rules (PT404, PT405) run once per
   distinct spending plan.
 - **rare findings that need the whole table** (PT204 mixed trees, PT205 duplicates,
   PT401, PT403, PT502, PT503, PT111) are found by a vectorised pre-filter that may
-  over-select; the rule then runs on the table rebuilt from its rows, which decides.
+  over-select; the rule then runs on the table rebuilt from its rows (or, for PT403, on the
+  row), which decides. The money pre-filters (PT401, PT403) compare with floats where the
+  floats differ by more than their rounding and exactly (``Decimal``) otherwise, once per
+  distinct pair of amounts, so that a target equal to the budget costs no rule call.
 
 Paths are what :func:`perftarget.review` gives for each document: ``projects[p].…`` with
 ``p`` the table's place in its document. That place is the ``project`` column of
@@ -80,7 +87,7 @@ from perftarget._units import convert, dimension_of
 from perftarget.exceptions import InvalidValueError
 from perftarget.rules import BUILTIN_RULES
 from perftarget.rules._common import is_cost, is_row
-from perftarget.rules._text import normalize_name, serves_people
+from perftarget.rules._text import is_not_applicable_text, normalize_name, serves_people
 
 __all__ = ["covered_codes", "review_columns", "review_summary", "with_review_columns"]
 
@@ -88,22 +95,25 @@ __all__ = ["covered_codes", "review_columns", "review_summary", "with_review_col
 
 # Indicator rules: (fields the decision depends on, fields the message adds). "target" is the
 # threshold itself; "target_class" stands for it where only its class matters (see _target_class).
+# "name_na", "description_na" and "basis_na" stand for a field the decision reads only through
+# is_not_applicable_text (is_row reads the name so): its class (无 or not; for the basis also
+# absent), shown by one value of the class (see _NA_CLASSES).
 _INDICATOR_SPEC: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
-    "PT104": (("name", "target_class"), ("description", "target")),
+    "PT104": (("name_na", "target_class"), ("name", "description", "target")),
     "PT105": (("target_class",), ("name", "description", "target")),
-    "PT106": (("basis", "name", "target_class"), ("description",)),
-    "PT110": (("description", "name", "target_class"), ()),
+    "PT106": (("basis_na", "name_na", "target_class"), ("name", "description")),
+    "PT110": (("description_na", "name_na", "target_class"), ("name", "description")),
     "PT201": (("level1",), ()),
     "PT202": (("level2",), ()),
     "PT203": (("level1", "level2"), ("name", "description")),
-    "PT206": (("name", "target_class"), ("level1", "level2")),
-    "PT207": (("name", "target_class"), ("target",)),
+    "PT206": (("name_na", "target_class"), ("level1", "level2")),
+    "PT207": (("name_na", "target_class"), ("name", "target")),
     "PT301": (("name", "description", "level2", "target_class"), ("target",)),
     "PT302": (("name", "description", "target_class"), ("target",)),
     "PT303": (("name", "description", "target_class"), ("target",)),
     "PT304": (("name", "description", "target_class"), ("target",)),
     "PT305": (("name", "target_class"), ("target",)),
-    "PT306": (("name", "level1", "level2", "target_class"), ("description", "target")),
+    "PT306": (("name_na", "level1", "level2", "target_class"), ("name", "description", "target")),
     "PT307": (("target_class",), ("name", "description", "target")),
 }
 # Codes and the optional columns they need beyond flatten's (indicator column, table column).
@@ -126,7 +136,11 @@ _TABLE_EXTRAS: Final = ("project", "purpose", "budget", "budget_fiscal", "budget
                         "goal_contents", "plan_labels")
 _INDICATOR_EXTRAS: Final = ("description", "basis", "target")
 
-_FIELD_ORDER: Final = ("level1", "level2", "name", "description", "basis", "target", "target_class")
+_FIELD_ORDER: Final = ("level1", "level2", "name", "description", "basis", "target", "target_class", "name_na",
+                       "description_na", "basis_na")
+# Stand-in fields: the field they stand for in an Indicator.
+_STANDS_FOR: Final = {"target_class": "target", "name_na": "name", "description_na": "description",
+                      "basis_na": "basis"}
 _HUNDRED: Final = Decimal(100)
 _CEILINGS: Final = {"%": _HUNDRED, "‰": Decimal(1000)}
 _LEVEL1S: Final = tuple(Level1)
@@ -233,21 +247,17 @@ class _Encoded:
         encoded = pc.dictionary_encode(column).combine_chunks() if hasattr(column, "chunks") else (
             pc.dictionary_encode(column)
         )
-        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        self.codes: Any = indices.astype(np.int64) + 1
+        indices = encoded.indices
+        if indices.null_count:
+            indices = indices.fill_null(-1)
+        self.codes: Any = np.add(indices.to_numpy(zero_copy_only=False), 1, dtype=np.int64)
         self.values: list[Any] = [None, *encoded.dictionary.to_pylist()]
 
 
 def _combine(parts: Sequence[Any], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy arrays
-    """Distinct rows of several code arrays: (the id of each row, the first row of each id).
-
-    Ids are numbered in order of first appearance (found by hashing, not sorting).
-    """
-    import pyarrow as pa  # noqa: PLC0415 - only reached through the columnar entry points
-    import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency
-
+    """Distinct rows of several code arrays: (the id of each row, one row of each id)."""
     key, _ = _combine_key(parts, np)
-    return _first_ids(key, np, pa, pc)
+    return _first_ids(key, np)
 
 
 def _to_numpy(column: Any, np: Any, dtype: Any, fill: object) -> Any:  # noqa: ANN401 - pyarrow, numpy
@@ -294,17 +304,35 @@ def _level(text: object, convert_level: Callable[[Any], Any]) -> object:
     return convert_level(text)
 
 
-def _first_ids(key: Any, np: Any, pa: Any, pc: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy, pyarrow
-    """Distinct values of an int64 array by hashing: (the id of each row, the first row of each id)."""
-    if not len(key):
+# A key space up to this many times the rows (plus a constant) is grouped with arrays indexed by key.
+_DENSE: Final = 4
+_DENSE_EXTRA: Final = 1 << 16
+
+
+def _first_ids(key: Any, np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy
+    """Distinct values of a non-negative int64 array: (the id of each row, one row of each id).
+
+    Ids follow the order of the values. A small key space is marked in a boolean array
+    (no sort, no hashing); a large one is hashed by ``pyarrow``.
+    """
+    n = len(key)
+    if not n:
         return key, key
-    encoded = pc.dictionary_encode(pa.array(key))
-    ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    peak = np.maximum.accumulate(ids)
-    new = np.empty(len(ids), dtype=bool)
-    new[0] = True
-    new[1:] = peak[1:] > peak[:-1]
-    return ids, np.flatnonzero(new)
+    size = int(key.max()) + 1
+    if size <= _DENSE * n + _DENSE_EXTRA:
+        present = np.zeros(size, dtype=bool)
+        present[key] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        ids = rank[key]
+    else:
+        import pyarrow as pa  # noqa: PLC0415 - only reached through the columnar entry points
+        import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency
+
+        encoded = pc.dictionary_encode(pa.array(key))
+        ids = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    first = np.empty(int(ids.max()) + 1, dtype=np.int64)
+    first[ids] = np.arange(n, dtype=np.int64)
+    return ids, first
 
 
 @attrs.frozen
@@ -332,7 +360,7 @@ class _Distinct:
 
     def fields_of(self, fields: Iterable[str], i: int) -> dict[str, Any]:
         """The fields of distinct indicator ``i`` as :class:`Indicator` arguments (a class as its target)."""
-        return {"target" if f == "target_class" else f: self.values[f][int(self.codes[f][i])] for f in fields}
+        return {_STANDS_FOR.get(f, f): self.values[f][int(self.codes[f][i])] for f in fields}
 
     def combos(self, fields: Sequence[str], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy
         """The distinct combinations of ``fields``: (the combination of each distinct indicator, its first one)."""
@@ -346,6 +374,12 @@ class _Distinct:
         return np.array([judge(_bare_indicator(self.fields_of(fields, i))) for i in first.tolist()])[ids]
 
 
+# The stand-ins for fields read only through is_not_applicable_text: (field, class of a value).
+_NA_CLASSES: Final[dict[str, tuple[str, Callable[[Any], int]]]] = {
+    "name_na": ("name", lambda v: int(is_not_applicable_text(v))),
+    "description_na": ("description", lambda v: int(is_not_applicable_text(v))),
+    "basis_na": ("basis", lambda v: 0 if v is None else 1 + int(is_not_applicable_text(v.text))),
+}
 _CONVERTERS: Final[dict[str, Callable[[Any], Any]]] = {
     "level1": lambda v: _level(v, to_level1),
     "level2": lambda v: _level(v, to_level2),
@@ -355,7 +389,7 @@ _CONVERTERS: Final[dict[str, Callable[[Any], Any]]] = {
 }
 
 
-def _distinct_indicators(indicators: Any, np: Any, pa: Any, pc: Any) -> _Distinct:  # noqa: ANN401 - pyarrow, numpy
+def _distinct_indicators(indicators: Any, np: Any, pc: Any) -> _Distinct:  # noqa: ANN401 - pyarrow, numpy
     names = indicators.column_names
     rows = int(indicators.num_rows)
     row_codes: dict[str, Any] = {}
@@ -398,9 +432,16 @@ def _distinct_indicators(indicators: Any, np: Any, pa: Any, pc: Any) -> _Distinc
     class_row = np.array(class_of, dtype=np.int64)[target_row]
     values["target_class"] = representative
     key, _ = _combine_key([*(row_codes[f] for f in _CONVERTERS), class_row], np)
-    row_id, first = _first_ids(key, np, pa, pc)
+    row_id, first = _first_ids(key, np)
     codes = {f: row_codes[f][first] for f in _CONVERTERS}
     codes["target_class"] = class_row[first]
+    for stand_in, (field, class_of_value) in _NA_CLASSES.items():
+        classes_of = [class_of_value(v) for v in values[field]]
+        shown_by: dict[int, Any] = {}
+        for value, k in zip(values[field], classes_of, strict=True):
+            shown_by.setdefault(k, value)
+        codes[stand_in] = np.array(classes_of, dtype=np.int64)[codes[field]]
+        values[stand_in] = [shown_by.get(k, values[field][0]) for k in range(max(classes_of) + 1)]
     distinct = _Distinct(row_id=row_id, first=first, codes=codes, values=values, target_row=target_row,
                          targets=targets)
     _check_levels(distinct, np)
@@ -417,15 +458,19 @@ def _check_levels(distinct: _Distinct, np: Any) -> None:  # noqa: ANN401 - numpy
 
 
 def _combine_key(parts: Sequence[Any], np: Any) -> tuple[Any, int]:  # noqa: ANN401 - numpy arrays
-    """One int64 key per row from several code arrays (re-numbered when it would overflow)."""
-    key = np.zeros(len(parts[0]) if parts else 0, dtype=np.int64)
+    """One non-negative int64 key per row from several code arrays (same key: same codes).
+
+    The key is renumbered (by :func:`_first_ids`) whenever the next part would take it past
+    a space :func:`_first_ids` groups without hashing, or near the int64 range.
+    """
+    n = len(parts[0]) if parts else 0
+    key = np.zeros(n, dtype=np.int64)
     size = 1
     for codes in parts:
         span = int(codes.max()) + 1 if len(codes) else 1
-        if size * span >= 2**62:
-            _, key = np.unique(key, return_inverse=True)
-            key = key.reshape(-1)
-            size = int(key.max()) + 1 if len(key) else 1
+        if size > 1 and (size * span > _DENSE * n + _DENSE_EXTRA or size * span >= 2**62):
+            key, _ = _first_ids(key, np)
+            size = int(key.max()) + 1 if n else 1
         key = key * span + codes
         size *= span
     return key, size
@@ -544,8 +589,8 @@ def _indicator_rules(batch: _Batch) -> None:
         wanted = {*decide, *message}
         real_target = "target" in wanted
         wanted.discard("target")
-        if real_target:
-            wanted.discard("target_class")
+        # a stand-in is implied by the field itself
+        wanted -= {f for f, base in _STANDS_FOR.items() if base in wanted or (base == "target" and real_target)}
         fields = tuple(f for f in _FIELD_ORDER if f in wanted)
         # the distinct combinations of the fields among the distinct indicators that fire ...
         firing = np.flatnonzero(fires)
@@ -556,8 +601,7 @@ def _indicator_rules(batch: _Batch) -> None:
         groups = group_of[distinct.row_id[rows]]
         # ... and, when the message shows the target, of the real targets among their rows
         if real_target:
-            ids, first_rows = _first_ids(groups * len(distinct.targets) + distinct.target_row[rows],
-                                         np, batch.pa, batch.pc)
+            ids, first_rows = _combine([groups, distinct.target_row[rows]], np)
             representatives = distinct.row_id[rows[first_rows]].tolist()
             real = [distinct.targets[t] for t in distinct.target_row[rows[first_rows]].tolist()]
         else:
@@ -619,10 +663,6 @@ def _decide(batch: _Batch, decides: Mapping[str, tuple[str, ...]]) -> dict[str, 
 
 
 # --- table helpers ------------------------------------------------------------------------------------
-
-
-def _table_values(batch: _Batch, name: str) -> list[Any]:
-    return batch.columns.tables.column(name).to_pylist()  # type: ignore[no-any-return]
 
 
 def _rows_of(batch: _Batch, table: int) -> Any:  # noqa: ANN401 - numpy array
@@ -765,7 +805,7 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
     tables = batch.columns.tables
     n = batch.tables
     # per distinct indicator: a real row or 无, its level-1, its tree
-    rowish = distinct.per_indicator(("name", "target_class"), is_row, np).astype(bool)
+    rowish = distinct.per_indicator(("name_na", "target_class"), is_row, np).astype(bool)
     l1 = np.array([_LEVEL1S.index(v) if isinstance(v, Level1) else -1 for v in distinct.values["level1"]],
                   dtype=np.int64)[distinct.codes["level1"]]
     schema = distinct.per_indicator(("level1", "level2"), lambda i: _schema(i.level1, i.level2), np)
@@ -803,15 +843,8 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
     full = has_weights & (rows_per > 0) & (given_per == rows_per)
     _run_rebuilt(batch, "PT502", _weight_candidates(batch, full, is_row_r, l1_r, weights).tolist(), places)
     # PT401: a part above the total
-    if "PT401" in batch.covered:
-        candidates = [
-            t for t, (total, fiscal, other) in enumerate(zip(
-                budgets.to_pylist(), tables.column("budget_fiscal").to_pylist(),
-                tables.column("budget_other").to_pylist(), strict=True))
-            if (fiscal is not None and Decimal(fiscal) > Decimal(total))
-            or (other is not None and Decimal(other) > Decimal(total))
-        ]
-        _run_rebuilt(batch, "PT401", candidates, places)
+    if "PT401" in batch.rules and "PT401" in batch.covered:
+        _run_rebuilt(batch, "PT401", _part_above_total(batch, budgets, budget_codes).tolist(), places)
     # PT403: a cost above the budget
     _cost_above_budget(batch, budget_codes, rowish)
     # PT111: year not printed
@@ -822,6 +855,39 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
     _satisfaction(batch, l1)
     # PT107, PT108, PT109: goal rules
     _goal_rules(batch)
+
+
+def _floats(encoded: _Encoded, np: Any) -> Any:  # noqa: ANN401 - numpy
+    """The amounts of an encoded decimal column as floats (NaN for null)."""
+    return np.array([np.nan if v is None else float(v) for v in encoded.values], dtype=np.float64)[encoded.codes]
+
+
+def _part_above_total(batch: _Batch, budgets: Any, budget_codes: _Encoded) -> Any:  # noqa: ANN401 - pyarrow, numpy
+    """Tables whose fiscal or other part exceeds the total (PT401), compared exactly.
+
+    Floats decide where they differ by more than their rounding; equal texts are equal; the
+    rest is compared as ``Decimal``.
+    """
+    np, pc = batch.np, batch.pc
+    tables = batch.columns.tables
+    total = _floats(budget_codes, np)
+    found = np.zeros(batch.tables, dtype=bool)
+    for name in ("budget_fiscal", "budget_other"):
+        column = tables.column(name)
+        encoded = _Encoded(column, np, pc)
+        part = _floats(encoded, np)
+        same = _to_numpy(pc.equal(column, budgets), np, bool, False)  # noqa: FBT003 - a fill value
+        with np.errstate(invalid="ignore", over="ignore"):
+            difference = part - total
+            margin = 1e-9 * np.maximum(np.abs(part), np.abs(total))
+            above = difference > margin
+            below = difference < -margin
+        found |= above
+        unsure = np.flatnonzero(~above & ~below & ~same & (encoded.codes > 0))
+        for table in unsure.tolist():
+            text = encoded.values[int(encoded.codes[table])]
+            found[table] |= Decimal(text) > Decimal(budget_codes.values[int(budget_codes.codes[table])])
+    return np.flatnonzero(found)
 
 
 def _schema(level1: object, level2: object) -> int:
@@ -845,14 +911,18 @@ def _duplicate_tables(batch: _Batch, rowish: Any) -> Any:  # noqa: ANN401 - nump
     candidates = np.zeros(batch.tables, dtype=bool)
     names = name_ids[distinct.codes["name"]][rid]
     usable = rowish[rid] & (names >= 0)
-    keys = _Encoded(batch.columns.indicators.column("key"), np, pc).codes
+    key_column = batch.columns.indicators.column("key")
+    keys = (np.zeros(len(rid), dtype=np.int64) if key_column.null_count == len(key_column)
+            else _Encoded(key_column, np, pc).codes)
     for value, mask in ((names, usable), (keys, keys > 0)):
         rows = np.flatnonzero(mask)
         if not len(rows):
             continue
-        ids, _ = _combine([batch.row_table[rows], value[rows]], np)
-        counts = np.bincount(ids)
-        candidates[batch.row_table[rows[counts[ids] > 1]]] = True
+        # a (table, value) pair that sorts next to an equal one is repeated
+        span = int(value[rows].max()) + 1
+        pairs = np.sort(batch.row_table[rows] * span + value[rows])
+        repeated = pairs[1:][pairs[1:] == pairs[:-1]]
+        candidates[repeated // span] = True
     return np.flatnonzero(candidates)
 
 
@@ -926,7 +996,7 @@ def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> No
         return
     target_of = distinct.target_row[rows]
     budget_of = budget_codes.codes[batch.row_table[rows]]
-    pair, first = _first_ids(target_of * len(budget_codes.values) + budget_of, np, batch.pa, batch.pc)
+    pair, first = _combine([target_of, budget_of], np)
     totals: dict[int, Decimal] = {}
     above = []
     for t, b in zip(target_of[first].tolist(), budget_of[first].tolist(), strict=True):
@@ -1195,7 +1265,7 @@ def review_columns(
     batch = _Batch(
         np=np, pa=pa, pc=pc, columns=columns, rules=active, config=config, covered=covered_codes(columns),
         tables=n, row_table=row_table, order=order, starts=starts,
-        distinct=_distinct_indicators(indicators, np, pa, pc), goal=goal_of, place=place_of, out=_Out(),
+        distinct=_distinct_indicators(indicators, np, pc), goal=goal_of, place=place_of, out=_Out(),
     )
     places = _places(tables, np, pc)
     _indicator_rules(batch)
@@ -1229,18 +1299,25 @@ def _assemble(batch: _Batch, places: Any, paths: _Encoded) -> Any:  # noqa: ANN4
     code_rank = np.zeros(len(texts), dtype=np.int64)
     for k, text in enumerate(code_texts):
         code_rank[batch.out.texts.index[text]] = k
-    order = np.lexsort((code_rank[code], rank_of[rel_ids], table))
+    # one sort key: table, then path, then code (a stable sort keeps the order of equal findings)
+    path_rank, code_order = rank_of[rel_ids], code_rank[code]
+    paths_span, codes_span = len(rank_of) + 1, len(code_texts) + 1
+    if (int(table.max()) + 1) * paths_span * codes_span < 2**62:
+        order = np.argsort((table * paths_span + path_rank) * codes_span + code_order, kind="stable")
+    else:  # pragma: no cover - beyond int64
+        order = np.lexsort((code_order, path_rank, table))
     table, rel_ids, code, severity, message = (a[order] for a in (table, rel_ids, code, severity, message))
-    prefixes = pa.array([f"projects[{p}]" for p in places.tolist()], pa.string())
     tables = batch.columns.tables
     strings = pa.array(texts, pa.string())
+    picked = pa.array(table)
+    place_text = pc.cast(pa.array(places).take(picked), pa.string())
     path = pc.binary_join_element_wise(
-        prefixes.take(pa.array(table)), pa.array(relative, pa.string()).take(pa.array(rel_ids)), ""
+        "projects[", place_text, "]", pa.array(relative, pa.string()).take(pa.array(rel_ids)), ""
     )
     arrays = [
-        tables.column("file").take(pa.array(table)),
-        tables.column("project_code").take(pa.array(table)),
-        tables.column("project_name").take(pa.array(table)),
+        tables.column("file").take(picked),
+        tables.column("project_code").take(picked),
+        tables.column("project_name").take(picked),
         path,
         strings.take(pa.array(code)),
         strings.take(pa.array(severity)),
@@ -1267,22 +1344,18 @@ def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - py
 
     tables = columns.tables
     n = int(tables.num_rows)
-    places = _places(tables, np, pc)
-    file_codes = _Encoded(tables.column("file"), np, pc)
-    # findings -> table: by (file, place in the document)
-    lookup = {(file_codes.values[int(f)], int(p)): t
-              for t, (f, p) in enumerate(zip(file_codes.codes.tolist(), places.tolist(), strict=True))}
-    place = pc.struct_field(pc.extract_regex(findings.column("path"), r"^projects\[(?P<p>\d+)\]"), "p")
-    place = _to_numpy(pc.cast(place, pa.int64()), np, np.int64, -1)
-    files = findings.column("file").to_pylist()
-    table = np.array([lookup.get((f, p), -1) for f, p in zip(files, place.tolist(), strict=True)], dtype=np.int64)
+    table = _finding_tables(tables, findings, np, pa, pc)
     order = np.argsort(table, kind="stable")
     table = table[order]
     keep = table >= 0
     order, table = order[keep], table[keep]
-    codes = findings.column("code").take(pa.array(order))
-    severity = _to_numpy(findings.column("severity").take(pa.array(order)), np, object, "")
-    counts = {kind: np.bincount(table[severity == kind], minlength=n) for kind in ("error", "warning", "info")}
+    picked = pa.array(order)
+    codes = findings.column("code").take(picked)
+    severity = findings.column("severity").take(picked)
+    counts = {
+        kind: np.bincount(table[_to_numpy(pc.equal(severity, kind), np, bool, False)], minlength=n)  # noqa: FBT003
+        for kind in ("error", "warning", "info")
+    }
     offsets = np.searchsorted(table, np.arange(n + 1)).astype(np.int32)
     joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), codes.combine_chunks()), " ")
     row_table = _to_numpy(columns.indicators.column("table"), np, np.int64, 0)
@@ -1297,3 +1370,28 @@ def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - py
     return pa.Table.from_arrays([pa.chunked_array([a]) if not hasattr(a, "chunks") else a for a in arrays],
                                 schema=schema)
 
+
+def _finding_tables(tables: Any, findings: Any, np: Any, pa: Any, pc: Any) -> Any:  # noqa: ANN401 - pyarrow, numpy
+    """The table of each finding (-1: none), by its ``file`` and the place in ``projects[p]`` of its path.
+
+    Where two tables share a file and a place, the later one is taken.
+    """
+    places = _places(tables, np, pc)
+    files = pc.dictionary_encode(tables.column("file").combine_chunks(), null_encoding="encode")
+    table_file = files.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    finding_file = _to_numpy(
+        pc.index_in(findings.column("file"), value_set=files.dictionary, skip_nulls=False), np, np.int64, -1
+    )
+    place = pc.struct_field(pc.extract_regex(findings.column("path"), r"^projects\[(?P<p>\d+)\]"), "p")
+    place = _to_numpy(pc.cast(place, pa.int64()), np, np.int64, -1)
+    if not len(places) or not len(place):
+        return np.full(len(place), -1, dtype=np.int64)
+    span = int(max(places.max(), place.max())) + 1
+    keys = table_file * span + places
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    wanted = finding_file * span + place
+    at = np.searchsorted(sorted_keys, wanted, side="right") - 1
+    hit = (finding_file >= 0) & (place >= 0) & (at >= 0)
+    hit[hit] = sorted_keys[at[hit]] == wanted[hit]
+    return np.where(hit, order[np.maximum(at, 0)], -1)
