@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
@@ -349,6 +349,7 @@ def batches(draw: st.DrawFn) -> tuple[list[ProjectTargets], dict[str, list[Payme
     return projects, payments, as_of
 
 
+@settings(max_examples=80, deadline=None)  # each example monitors whole batches both ways
 @given(batches(), POLICIES)
 def test_columnar_equals_object_path(batch, policy):
     """For any batch, every column of every row is the object path's, figures rounded half up to 6 places."""
@@ -356,6 +357,7 @@ def test_columnar_equals_object_path(batch, policy):
     assert_same(projects, payments, as_of, policy)
 
 
+@settings(max_examples=80, deadline=None)  # each example monitors whole batches both ways
 @given(batches(), st.lists(st.decimals(min_value=0, max_value=10**6, places=4), min_size=5, max_size=5))
 def test_columnar_equals_object_path_with_spent(batch, amounts):
     """With one amount per table instead of payments, the same holds."""

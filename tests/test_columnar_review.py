@@ -7,7 +7,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
@@ -155,6 +155,7 @@ def test_empty_batch() -> None:
     assert review_summary(columns, review_columns(columns)).num_rows == 0
 
 
+@settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
 @given(st.lists(documents(), min_size=1, max_size=3))
 def test_same_findings_as_review(batch: list[pt.Document]) -> None:
     """On any documents, the covered rules give the object review's project findings, as a multiset."""
@@ -164,6 +165,7 @@ def test_same_findings_as_review(batch: list[pt.Document]) -> None:
     assert _found(review_columns(columns)) == _expected(files, codes)
 
 
+@settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
 @given(_tables_with_unusual_rows())
 def test_same_findings_with_not_applicable_cells(document: pt.Document) -> None:
     """Rows of 无 names, descriptions and bases, repeated or not, give the object review's findings."""
@@ -176,6 +178,7 @@ def test_same_findings_with_not_applicable_cells(document: pt.Document) -> None:
     assert found.column("message").to_pylist() == [f.message for f in expected]
 
 
+@settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
 @given(st.lists(project_targets(), min_size=1, max_size=4), st.sampled_from(["PT1", "PT3", "PT4", "PT5"]))
 def test_same_findings_when_selected(projects: list[pt.ProjectTargets], selector: str) -> None:
     """Selecting a group of rules selects the same findings in both reviews."""
@@ -185,6 +188,7 @@ def test_same_findings_when_selected(projects: list[pt.ProjectTargets], selector
     assert _found(review_columns(columns, select=[selector])) == expected
 
 
+@settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
 @given(st.lists(project_targets(), min_size=1, max_size=4))
 def test_order_and_summary(projects: list[pt.ProjectTargets]) -> None:
     """Findings come in the object review's order, and the summary counts each table's findings."""
