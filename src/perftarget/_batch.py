@@ -44,7 +44,7 @@ from perftarget._model import Document, ProjectTargets
 from perftarget._monitoring import MonitoringPolicy, Payment, monitor
 from perftarget._numbers import format_number
 from perftarget._review import ReviewConfig, review
-from perftarget._scoring import ScoringPolicy, evaluate
+from perftarget._scoring import ProjectEvaluation, ScoringPolicy, evaluate
 from perftarget._serialization import Format, _fast_path, _parse_text, format_of, loads
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
 
@@ -359,27 +359,35 @@ def _evaluate_rows(
         except PerftargetError as exc:
             rows.append(_failure_row(columns, file, _reason(exc), project))
             continue
-        base = {"file": file, "project_code": project.code, "project_name": project.name}
-        if options.per == "indicator":
-            rows.extend(
-                _row(columns, {
-                    **base, "path": item.path, "level1": item.level1, "level2": item.level2, "indicator": item.name,
-                    "target": item.target, "actual": item.actual, "weight": _text(item.weight),
-                    "score": _text(item.score), "rule": item.rule, "formula": item.formula, "reason": item.reason,
-                    "needs_explanation": item.needs_explanation, "over_achieved": item.over_achieved,
-                })
-                for item in result.items
-            )
-            continue
-        rows.append(_row(columns, {
-            **base, "year": project.year, "total": _text(result.total), "grade": result.grade.value,
-            "raw_total": _text(result.raw_total), "weight_total": _text(result.weight_total),
-            "budget": _text(result.budget), "spent": _text(result.spent),
-            "budget_execution_rate": _text(result.budget_execution_rate), "budget_score": _text(result.budget_score),
-            "indicators": len(result.items), "needs_explanation": len(result.needs_explanation),
-            "problems": len(result.problems), "problem_messages": "; ".join(str(p) for p in result.problems),
-        }))
+        base = {"file": file, "project_code": project.code, "project_name": project.name, "year": project.year}
+        rows.extend(_row(columns, values) for values in evaluation_rows(result, base, options.per))
     return rows
+
+
+def evaluation_rows(
+    result: ProjectEvaluation,
+    base: Mapping[str, object],
+    per: str,
+    text: Callable[[Decimal | None], str] = _text,
+) -> list[dict[str, object]]:
+    """The result rows of one evaluation, each a mapping of column to value; ``text`` writes the figures."""
+    if per == "indicator":
+        return [
+            {
+                **base, "path": item.path, "level1": item.level1, "level2": item.level2, "indicator": item.name,
+                "target": item.target, "actual": item.actual, "weight": text(item.weight), "score": text(item.score),
+                "rule": item.rule, "formula": item.formula, "reason": item.reason,
+                "needs_explanation": item.needs_explanation, "over_achieved": item.over_achieved,
+            }
+            for item in result.items
+        ]
+    return [{
+        **base, "total": text(result.total), "grade": result.grade.value, "raw_total": text(result.raw_total),
+        "weight_total": text(result.weight_total), "budget": text(result.budget), "spent": text(result.spent),
+        "budget_execution_rate": text(result.budget_execution_rate), "budget_score": text(result.budget_score),
+        "indicators": len(result.items), "needs_explanation": len(result.needs_explanation),
+        "problems": len(result.problems), "problem_messages": "; ".join(str(p) for p in result.problems),
+    }]
 
 
 def _payment_date(value: object) -> dt.date:

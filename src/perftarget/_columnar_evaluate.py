@@ -1015,7 +1015,7 @@ def _object_path(
 
     Each span is (first result row replaced, end of those rows, first of the new rows, how many).
     """
-    from perftarget._batch import _row  # noqa: PLC0415 - avoids an import cycle
+    from perftarget._batch import _row, evaluation_rows  # noqa: PLC0415 - avoids an import cycle
 
     np = k.np
     tab = k.tab
@@ -1068,26 +1068,8 @@ def _object_path(
             rows.append(_row(names, {**base, "error": error or "cannot be evaluated"}))
             spans.append((*replaced, first, 1))
             continue
-        if per == "indicator":
-            rows.extend(
-                _row(names, {
-                    **base, "path": item.path, "level1": item.level1, "level2": item.level2, "indicator": item.name,
-                    "target": item.target, "actual": item.actual, "weight": _six(item.weight),
-                    "score": _six(item.score), "rule": item.rule, "formula": item.formula, "reason": item.reason,
-                    "needs_explanation": item.needs_explanation, "over_achieved": item.over_achieved,
-                })
-                for item in result.items
-            )
-            spans.append((*replaced, first, len(rows) - first))
-            continue
-        rows.append(_row(names, {
-            **base, "year": info["year"], "total": _six(result.total), "grade": result.grade.value,
-            "raw_total": _six(result.raw_total), "weight_total": _six(result.weight_total),
-            "budget": _six(result.budget), "spent": _six(result.spent),
-            "budget_execution_rate": _six(result.budget_execution_rate), "budget_score": _six(result.budget_score),
-            "indicators": len(result.items), "needs_explanation": len(result.needs_explanation),
-            "problems": len(result.problems), "problem_messages": "; ".join(str(p) for p in result.problems),
-        }))
-        spans.append((*replaced, first, 1))
+        base["year"] = info["year"]
+        rows.extend(_row(names, values) for values in evaluation_rows(result, base, per, _six))
+        spans.append((*replaced, first, len(rows) - first))
     return rows, spans
 
