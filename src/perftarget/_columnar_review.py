@@ -1222,7 +1222,7 @@ def review_columns(
     The columns are those of ``perftarget.batch.result_columns("check", "indicator")``:
     ``file`` (the table's), ``project_code``, ``project_name``, ``path``
     (``projects[p].goals[g].indicators[k].target``, relative to the table's document),
-    ``code``, ``severity``, ``message`` and ``error`` (always null). Rows are ordered by
+    ``code``, ``severity``, ``message`` and ``error`` (always empty). Rows are ordered by
     table, then as :func:`perftarget.review` orders them (path, then code).
 
     Only the rules of :func:`covered_codes` run (see the module docstring for what the
@@ -1322,7 +1322,7 @@ def _assemble(batch: _Batch, places: Any, paths: _Encoded) -> Any:  # noqa: ANN4
         strings.take(pa.array(code)),
         strings.take(pa.array(severity)),
         strings.take(pa.array(message)),
-        pa.nulls(len(table), pa.string()),
+        pa.repeat(pa.scalar("", pa.string()), len(table)),
     ]
     return pa.Table.from_arrays([pa.chunked_array([a]) if not hasattr(a, "chunks") else a for a in arrays],
                                 schema=schema)
@@ -1365,7 +1365,7 @@ def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - py
         pc.cast(tables.column("year"), pa.int64()),
         pa.array(np.bincount(row_table, minlength=n)[:n].astype(np.int64)),
         pa.array(counts["error"].astype(np.int64)), pa.array(counts["warning"].astype(np.int64)),
-        pa.array(counts["info"].astype(np.int64)), joined, pa.nulls(n, pa.string()),
+        pa.array(counts["info"].astype(np.int64)), joined, pa.repeat(pa.scalar("", pa.string()), n),
     ]
     return pa.Table.from_arrays([pa.chunked_array([a]) if not hasattr(a, "chunks") else a for a in arrays],
                                 schema=schema)
