@@ -184,6 +184,10 @@ def test_many_tables_mixed() -> None:
     assert_same(document, actuals)
     frame = columnar.evaluate(columnar.flatten({"a.json": document}, actuals=actuals), per="indicator").to_pandas()
     assert frame["file"].nunique() == 1
+    lines = columnar.evaluate(columnar.flatten({"a.json": document}, actuals=actuals), per="indicator")
+    counts = {row["rule"]: row["rule_count"] for row in lines.group_by("rule").aggregate([("rule", "count")]).to_pylist()}
+    assert sum(counts.values()) == lines.num_rows
+    assert_same(document, actuals, "rescale-na")  # every table by the object path: taken, not spliced
     assert len(frame) == sum(len(p.indicators) for p in document.projects)
 
 

@@ -845,7 +845,7 @@ def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarr
         for start, end, _first, count in spans:
             index[start:end] = np.arange(at, at + count)
             at += count
-        return pa.concat_tables([fast, slow]).take(pa.array(index))
+        return pa.concat_tables([fast, slow]).take(pa.array(index)).unify_dictionaries()
     # few slow tables: slices of the fast table around them, zero-copy
     pieces: list[Any] = []
     done = 0
@@ -853,7 +853,7 @@ def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarr
         pieces.extend((fast.slice(done, start - done), slow.slice(first, count)))
         done = end
     pieces.append(fast.slice(done))
-    return pa.concat_tables(pieces)
+    return pa.concat_tables(pieces).unify_dictionaries()  # one dictionary per column, for group_by and pandas
 
 
 def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
