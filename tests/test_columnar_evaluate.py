@@ -245,6 +245,18 @@ def test_minimal_columns() -> None:
         columnar.evaluate(columnar.Columns(columns.tables, columns.indicators.drop(["actual"])))
 
 
+def test_dictionary_encoded_columns() -> None:
+    """Categorical (dictionary-encoded) text columns, as from pandas or Parquet, score the same."""
+    columns = columnar.flatten([perftarget.load(SEED)] * 3, actuals=load_actuals(SEED_ACTUALS))
+    indicators = columns.indicators
+    for name in ("level1", "level2", "target", "weight", "actual", "path", "name"):
+        index = indicators.column_names.index(name)
+        indicators = indicators.set_column(index, name, pc.dictionary_encode(indicators.column(name)))
+    encoded = columnar.Columns(columns.tables, indicators)
+    for per in ("table", "indicator"):
+        assert columnar.evaluate(encoded, per=per).to_pylist() == columnar.evaluate(columns, per=per).to_pylist()  # type: ignore[arg-type]
+
+
 def test_empty_batch() -> None:
     """No tables, no rows; the columns are there."""
     columns = columnar.flatten([])

@@ -17,7 +17,9 @@ Every figure of the result is printed rounded half up to **6 decimal places** (t
 zeros trimmed; :func:`perftarget.batch.process_folder` prints the object path's full
 28-digit decimals instead), and the formulas are those of the object path, character for
 character, ``=`` and ``≈`` included. The texts that repeat (``file``, ``project_code``,
-``project_name``, ``weight``, ``rule``) come dictionary-encoded in the per-indicator result.
+``project_name``, ``weight``, ``score``, ``rule``, ``formula``) come dictionary-encoded in the
+per-indicator result: a formula is put together once per distinct combination of template,
+actual, target, weight and band, which in a province is about one row in ten.
 
 A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
 (lenient) and its rows are put back in place: tables with a missing, unreadable or
@@ -31,6 +33,7 @@ or the 90 %-minus-one budget rule. Such tables give the same rows, problems incl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Final, Literal
@@ -174,10 +177,8 @@ class _Kernel:
 
     def encode(self, name: str) -> tuple[Any, list[str | None]]:
         """Indices into the distinct values of a text column (-1 for null), and those values."""
-        column = self.ind.column(name)
-        encoded = self.pc.dictionary_encode(column).combine_chunks()
-        indices = self.pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        return self.np.asarray(indices, dtype=self.np.int64), encoded.dictionary.to_pylist()
+        indices, values = _encode_array(self.pc, self.np, self.ind.column(name))
+        return indices, values.to_pylist()
 
     def scaled_column(self, column: Any) -> tuple[Any, Any]:  # noqa: ANN401
         """Decimal texts as integers of 10**-6, and where that is exact (null and bad texts: not)."""
@@ -286,9 +287,14 @@ def _canonical_unit(unit: str) -> str | None:
 
 
 def _encode_array(pc: Any, np: Any, column: Any) -> tuple[Any, Any]:  # noqa: ANN401
+    """Indices into the distinct values of a text column (-1 for null), and those values (Arrow).
+
+    A dictionary-encoded column (a pandas categorical, Parquet read with ``read_dictionary``) is
+    taken as it is: its dictionary stands for the distinct values.
+    """
     encoded = pc.dictionary_encode(column)
-    if hasattr(encoded, "combine_chunks"):
-        encoded = encoded.combine_chunks()
+    if hasattr(encoded, "unify_dictionaries"):  # a chunked array: one dictionary for all its chunks
+        encoded = encoded.unify_dictionaries().combine_chunks()
     indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
     return np.asarray(indices, dtype=np.int64), encoded.dictionary
 
@@ -858,13 +864,54 @@ def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarr
 
 def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
     """The result columns of every indicator row, as the kernel computed them."""
-    np, pa, pc, c = k.np, k.pa, k.pc, k.c
+    np, pa = k.np, k.pa
     ind, tab = k.ind, k.tab
     count = k.n
-    rows = np.arange(count)
+    applicable = s.applicable
+    template = s.rule
+    # A row's formula and score are a function of its template, actual, target, weight and band: the
+    # texts are made once per distinct combination (a tenth of the rows in a province) and shared.
+    t_index = np.maximum(k.t_idx, 0) if count else np.zeros(0, dtype=np.int64)
+    band_index = np.where(s.band >= 0, s.band, len(_BANDS))
+    parts = (template, s.b_text[1], t_index, s.w_text[1], band_index)
+    sizes = (len(_TEMPLATES), len(s.b_text[0]), max(len(k.target_texts[0]), 1), len(s.w_text[0]), len(_BANDS) + 1)
+    if math.prod(sizes) < 2**62:
+        key = np.zeros(count, dtype=np.int64)
+        for values, size in zip(parts, sizes, strict=True):
+            key = key * size + values
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    else:  # pragma: no cover - a batch of more than 2**62 combinations
+        first, inverse = np.arange(count), np.arange(count)
+    formulas = _coded(k, _formulas(k, s, first), inverse)
+    scores = _coded(k, k.text6(s.s10[first]), inverse)
+    weight10 = np.where(applicable, s.w10, 0)
+    return {
+        "file": _repeated(k, tab.column("file")),
+        "project_code": _repeated(k, tab.column("project_code")),
+        "project_name": _repeated(k, tab.column("project_name")),
+        "path": ind.column("path"),
+        "level1": ind.column("level1"),
+        "level2": ind.column("level2"),
+        "indicator": ind.column("name"),
+        "target": ind.column("target"),
+        "actual": _actual_column(k, applicable),
+        "weight": _coded(k, k.text6(k.w10_distinct), s.w_text[1]),
+        "score": scores,
+        "rule": _coded(k, pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()), template),
+        "formula": formulas,
+        "reason": _no_nulls(k, ind.column("reason")),
+        "needs_explanation": pa.array(applicable & ~s.full & (weight10 > 0)),
+        "over_achieved": pa.array(s.over),
+        "error": pa.repeat(pa.scalar("", pa.string()), count),
+    }
+
+
+def _formulas(k: _Kernel, s: _Scores, rows: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
+    """The formula of each of ``rows`` (indicator rows), in their order."""
+    np, pa, pc, c = k.np, k.pa, k.pc, k.c
     places = c.places
     shown10 = s.s10[rows]
-    applicable = s.applicable[rows]
     template = s.rule[rows]
     exact_at = (shown10 % 10 ** (10 - places) == 0) & k.exact[rows]
     b_dict, b_index = s.b_text
@@ -901,33 +948,11 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
             joined = pc.binary_join_element_wise(*args, "")
         parts_out.append(joined)
         where_out.append(where)
-    if parts_out:
-        order = np.empty(count, dtype=np.int64)
-        order[np.concatenate(where_out)] = np.arange(count)
-        formula = pa.concat_arrays(parts_out).take(pa.array(order))
-    else:
-        formula = pa.array([], type=pa.string())
-    weight10 = np.where(applicable, s.w10[rows], 0)
-    weights = k.text6(k.w10_distinct)
-    return {
-        "file": _repeated(k, tab.column("file")),
-        "project_code": _repeated(k, tab.column("project_code")),
-        "project_name": _repeated(k, tab.column("project_name")),
-        "path": ind.column("path"),
-        "level1": ind.column("level1"),
-        "level2": ind.column("level2"),
-        "indicator": ind.column("name"),
-        "target": ind.column("target"),
-        "actual": _actual_column(k, applicable),
-        "weight": _coded(k, weights, s.w_text[1]),
-        "score": _score_texts(k, s, weights),
-        "rule": _coded(k, pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()), template),
-        "formula": formula,
-        "reason": _no_nulls(k, ind.column("reason")),
-        "needs_explanation": pa.array(applicable & ~s.full[rows] & (weight10 > 0)),
-        "over_achieved": pa.array(s.over[rows]),
-        "error": pa.repeat(pa.scalar("", pa.string()), count),
-    }
+    if not parts_out:
+        return pa.array([], type=pa.string())
+    order = np.empty(len(rows), dtype=np.int64)
+    order[np.concatenate(where_out)] = np.arange(len(rows))
+    return pa.concat_arrays(parts_out).take(pa.array(order))
 
 
 def _actual_column(k: _Kernel, applicable: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
@@ -938,17 +963,6 @@ def _actual_column(k: _Kernel, applicable: Any) -> Any:  # noqa: ANN401 - Arrow,
     if (given & ~applicable).any():
         actual = pc.if_else(pa.array(applicable), actual, "")
     return actual
-
-
-def _score_texts(k: _Kernel, s: _Scores, weights: Any) -> Any:  # noqa: ANN401 - Arrow
-    """Each score as text: the weight's text where it is the whole weight, "0", or the quotient's."""
-    np, pa = k.np, k.pa
-    whole = s.full & s.applicable
-    computed = np.nonzero(~whole & (s.s10 != 0))[0]
-    index = np.where(whole, s.w_text[1], len(weights))
-    index[computed] = len(weights) + 1 + np.arange(len(computed))
-    texts = pa.concat_arrays([weights, pa.array(["0"], type=pa.string()), k.text6(s.s10[computed])])
-    return texts.take(pa.array(index))
 
 
 def _no_nulls(k: _Kernel, column: Any) -> Any:  # noqa: ANN401 - Arrow
