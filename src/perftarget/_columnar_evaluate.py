@@ -879,8 +879,7 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         key = np.zeros(count, dtype=np.int64)
         for values, size in zip(parts, sizes, strict=True):
             key = key * size + values
-        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        first, inverse = _distinct(k, key)
     else:  # pragma: no cover - a batch of more than 2**62 combinations
         first, inverse = np.arange(count), np.arange(count)
     formulas = _coded(k, _formulas(k, s, first), inverse)
@@ -905,6 +904,16 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         "over_achieved": pa.array(s.over),
         "error": pa.repeat(pa.scalar("", pa.string()), count),
     }
+
+
+def _distinct(k: _Kernel, key: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy arrays
+    """The first row of each distinct key, and each row's distinct key number (hashed, not sorted)."""
+    np = k.np
+    encoded = k.pc.dictionary_encode(k.pa.array(key))
+    inverse = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    first = np.empty(len(encoded.dictionary), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(key) - 1, -1, -1)  # the last write is the first row
+    return first, inverse
 
 
 def _formulas(k: _Kernel, s: _Scores, rows: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
