@@ -33,9 +33,10 @@ or the 90 %-minus-one budget rule. Such tables give the same rows, problems incl
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from typing import Any, Final, Literal
 
 from perftarget._actuals import Actual, ExplicitScore
@@ -43,7 +44,6 @@ from perftarget._columnar import Columns, pyarrow_module
 from perftarget._columnar import scaled as _micro
 from perftarget._columnar import six_places as _six
 from perftarget._model import Indicator
-from perftarget._numbers import round_half_up
 from perftarget._scoring import (
     _CONTEXT,
     ProjectEvaluation,
@@ -101,6 +101,7 @@ _TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 _BANDS: Final = tuple(Achievement)
 _POOR: Final = "差"
 _SPLICE_LIMIT: Final = 256
+_WIDE: Final = Context(prec=100)  # for rounding a 28-digit score to display places, whatever its size
 _REPEATED: Final = ("file", "project_code", "project_name", "weight", "rule")
 _HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
 _MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
@@ -761,9 +762,10 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
         tops = np.select([linear, inverse, above_range], [b6[need] - a6[need], a6[need], u6[need]], b6[need])
         bottoms = np.where(inverse | above_range, b6[need], a6[need])
         plain = w_term[need] & (~np.isin(kind_of, _T_RATIOS) | k.terminating(tops, bottoms))
-        for row in need[~plain].tolist():
-            k.exact[row] = _exact_in_object_path(int(template[row]), int(b6[row]), int(a6[row]), int(u6[row]),
-                                                 int(share6[row]), int(wn[row]), int(wd[row]), c.places)
+        redo = need[~plain]
+        numbers = zip(template[redo].tolist(), b6[redo].tolist(), a6[redo].tolist(), u6[redo].tolist(),
+                      share6[redo].tolist(), wn[redo].tolist(), wd[redo].tolist(), strict=True)
+        k.exact[redo] = [_exact_in_object_path(*row, c.places) for row in numbers]
     # table totals, the budget line included
     budget_w = c.budget_weight
     bw_num, bw_den = _fraction(budget_w)
@@ -793,6 +795,7 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def _exact_in_object_path(  # noqa: PLR0917 - the numbers of one formula
     template: int, b6: int, a6: int, u6: int, share6: int, wn: int, wd: int, places: int
 ) -> bool:
@@ -811,7 +814,7 @@ def _exact_in_object_path(  # noqa: PLR0917 - the numbers of one formula
         score = share * w
     else:
         score = b / a * w
-    return round_half_up(score, places) == score
+    return score.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE) == score
 
 
 def _coalesce(k: _Kernel, first: str, second: str) -> Any:  # noqa: ANN401 - an Arrow array
