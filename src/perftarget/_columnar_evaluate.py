@@ -57,7 +57,7 @@ from perftarget._scoring import (
     _policy,
 )
 from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind
-from perftarget._units import convert
+from perftarget._units import convert, dimension_of
 from perftarget.exceptions import InvalidValueError, PerftargetError, ThresholdSyntaxError, UnitMismatchError
 
 __all__ = ["evaluate_columns"]
@@ -615,9 +615,19 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
         a_unit = np.asarray([unit_id[u or ""] for u in q_unit], dtype=np.int64)[a_safe]
         empty = unit_id.get("", -2)
         convert_rows = np.nonzero(quant & ~row_q_bad & (a_unit != empty) & (a_unit != t_unit))[0]
+        extra_arrays: list[Any] = []
+        if len(convert_rows):
+            convert_rows, shifted, texts = _shift_by_powers_of_ten(
+                k, convert_rows, a_unit, t_unit, unit_name, len(unit_id), act_idx, q6, q_text, nq
+            )
+            if len(shifted[0]):
+                b6[shifted[0]] = shifted[1]
+                b_index[shifted[0]] = shifted[2]
+                extra_arrays.append(texts)
         if len(convert_rows):
             done: dict[tuple[int, int, int], tuple[int | None, int]] = {}
             extra: list[str] = []
+            base_index = nq + sum(len(t) for t in extra_arrays)
             numbers = q_text.take(pa.array(act_idx[convert_rows])).to_pylist()
             for row, actual, unit_from, unit_to, number in zip(
                 convert_rows.tolist(), act_idx[convert_rows].tolist(), a_unit[convert_rows].tolist(),
@@ -635,7 +645,7 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
                     if value is None or scaled is None or scaled < 0:
                         hit = (None, -1)
                     else:
-                        hit = (scaled, nq + len(extra))
+                        hit = (scaled, base_index + len(extra))
                         extra.append(_n(value))
                     done[key] = hit
                 if hit[0] is None:
@@ -643,7 +653,9 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
                     continue
                 b6[row], b_index[row] = hit
             if extra:
-                b_dict = pa.concat_arrays([b_dict, pa.array(extra, type=pa.string())])
+                extra_arrays.append(pa.array(extra, type=pa.string()))
+        if extra_arrays:
+            b_dict = pa.concat_arrays([b_dict, *extra_arrays])
     out.b_text = (b_dict, b_index)
     # qualitative: the band of each distinct (target, actual) pair
     band_row = np.full(n, -1, dtype=np.int64)
@@ -815,6 +827,77 @@ def _exact_in_object_path(  # noqa: PLR0917 - the numbers of one formula
     else:
         score = b / a * w
     return score.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE) == score
+
+
+def _ten_powers(unit_from: str, unit_to: str) -> tuple[int, int] | None:
+    """(a, b) when ``unit_from`` is 10**a and ``unit_to`` 10**b of one base unit (元, 万元, 亿元…), else None."""
+    try:
+        (dim_from, factor_from), (dim_to, factor_to) = dimension_of(unit_from), dimension_of(unit_to)
+    except (PerftargetError, ValueError):  # pragma: no cover - units were read by the parser
+        return None
+    if dim_from != dim_to:
+        return None
+    powers = []
+    for factor in (factor_from, factor_to):
+        sign, digits, exponent = factor.as_tuple()
+        if sign or exponent != 0 or digits[0] != 1 or any(digits[1:]):
+            return None
+        powers.append(len(digits) - 1)
+    return powers[0], powers[1]
+
+
+def _shift_by_powers_of_ten(  # noqa: PLR0917 - the arrays of one step
+    k: _Kernel, rows: Any, a_unit: Any, t_unit: Any, unit_name: Mapping[int, str], units: int,  # noqa: ANN401
+    act_idx: Any, q6: Any, q_text: Any, nq: int,  # noqa: ANN401
+) -> tuple[Any, tuple[Any, Any, Any], Any]:
+    """Actuals in another unit of the target's scale (元 against 万元): converted a column at a time.
+
+    ``convert`` multiplies by one unit's factor and divides by the other's; with powers of ten
+    the value is the actual's digits shifted, and its text keeps the actual's decimals, or more
+    where the division needs them (``95000元`` is ``9.5`` 万元, ``95000.00元`` ``9.5000``... as
+    :class:`decimal.Decimal` writes them). Returns the rows left to the general path, then the
+    rows done with their values (10**-6) and places in the actual texts, and those texts.
+    """
+    np, pa, pc = k.np, k.pa, k.pc
+    pairs = a_unit[rows] * units + t_unit[rows]
+    known, where = np.unique(pairs, return_inverse=True)
+    shifts = [_ten_powers(unit_name[p // units], unit_name[p % units]) for p in known.tolist()]
+    ok_pair = np.asarray([s is not None for s in shifts], dtype=bool)
+    shift = np.asarray([0 if s is None else s[0] - s[1] for s in shifts], dtype=np.int64)[where.reshape(-1)]
+    fast = ok_pair[where.reshape(-1)]
+    actual = act_idx[rows]
+    value = q6[actual]
+    # decimals of each actual's number as written
+    dots = np.asarray(pc.find_substring(q_text, ".").to_numpy(zero_copy_only=False), dtype=np.int64)
+    lengths = np.asarray(pc.utf8_length(q_text).to_numpy(zero_copy_only=False), dtype=np.int64)
+    written = np.where(dots >= 0, lengths - dots - 1, 0)[actual]
+    up, down = np.maximum(shift, 0), np.maximum(-shift, 0)
+    fast &= (written <= 6) & (value < _LIMIT6 // 10**up) & (value % 10**down == 0)  # noqa: PLR2004 - six places
+    result = np.where(shift >= 0, value * 10**up, value // 10**down)
+    digits = value // 10 ** (6 - np.minimum(written, 6))  # the actual's coefficient
+    zeros = np.zeros(len(rows), dtype=np.int64)
+    rest = digits.copy()
+    for _ in range(18):
+        more = (rest % 10 == 0) & (rest != 0) & (zeros < down)
+        if not more.any():
+            break
+        zeros += more
+        rest = np.where(more, rest // 10, rest)
+    zeros = np.where(digits == 0, down, zeros)
+    places = written + down - np.minimum(zeros, down)
+    fast &= places <= 6  # noqa: PLR2004 - six places
+    done = np.nonzero(fast)[0]
+    texts, index = [], np.zeros(len(done), dtype=np.int64)
+    at = nq
+    for count in range(7):
+        chosen = np.nonzero(places[done] == count)[0]
+        if not len(chosen):
+            continue
+        texts.append(k.decimal_text(result[done][chosen] // 10 ** (6 - count), count, trim=False))
+        index[chosen] = at + np.arange(len(chosen))
+        at += len(chosen)
+    joined = pa.concat_arrays(texts) if texts else pa.array([], type=pa.string())
+    return rows[~fast], (rows[done], result[done], index), joined
 
 
 def _coalesce(k: _Kernel, first: str, second: str) -> Any:  # noqa: ANN401 - an Arrow array
