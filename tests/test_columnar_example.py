@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -16,24 +15,13 @@ pytest.importorskip("numpy")
 from perftarget._batch import process_folder
 from perftarget._columnar import six_places
 
-ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2023-07-31"
 
 
-def _module(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def province(tmp_path_factory: pytest.TempPathFactory, load_script: Callable[[str], ModuleType]) -> Path:
     """60 generated tables in 6 unit files, with actuals and spending."""
-    generate = _module("_province_generate_columnar", ROOT / "benchmarks" / "generate.py")
+    generate = load_script("benchmarks/generate.py")
     folder = tmp_path_factory.mktemp("province")
     generate.write_province(folder, 60, seed=11)
     return folder
@@ -43,9 +31,11 @@ def _rounded(rows: list[dict[str, object]], figures: tuple[str, ...]) -> list[di
     return [{k: six_places(Decimal(str(v))) if k in figures and v != "" else v for k, v in row.items()} for row in rows]
 
 
-def test_example_matches_the_batch_api(province: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_example_matches_the_batch_api(
+    province: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], load_script: Callable[[str], ModuleType]
+) -> None:
     """Scores and monitoring equal process_folder's rows (figures to 6 places); the summary is printed."""
-    example = _module("_columnar_province", ROOT / "examples" / "columnar_province.py")
+    example = load_script("examples/columnar_province.py")
     assert example.main([str(province), "--as-of", AS_OF, "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "60 tables" in printed

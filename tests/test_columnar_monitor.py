@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -289,19 +287,9 @@ def test_unreadable_columns_give_error_rows():
     assert result.column("budget").to_pylist()[1:] == ["", ""]
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("generate", module)  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_generated_province_runs_in_the_kernel():
+def test_generated_province_runs_in_the_kernel(load_script):
     """200 generated tables with their payments: every table in the kernel, equal to the object path."""
-    generate = _generator()
+    generate = load_script("benchmarks/generate.py")
     generated = list(generate.generate_tables(200, seed=3))
     document = from_dict(generate.document(generated), pt.Document)
     payments = {

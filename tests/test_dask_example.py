@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("dask.dataframe")
@@ -13,31 +9,19 @@ pytest.importorskip("distributed")
 
 from perftarget._batch import process_folder
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _module(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory):
+def province(tmp_path_factory, load_script):
     """40 generated tables in 4 unit files, with actuals and spending."""
-    generate = _module("_province_generate", ROOT / "benchmarks" / "generate.py")
+    generate = load_script("benchmarks/generate.py")
     folder = tmp_path_factory.mktemp("province")
     generate.write_province(folder, 40, seed=7)
     return folder
 
 
-def test_dask_example_matches_the_batch_api(province, tmp_path, capsys):
+def test_dask_example_matches_the_batch_api(province, tmp_path, capsys, load_script):
     """On a two-worker LocalCluster the example computes the rows process_folder writes."""
-    example = _module("_dask_province", ROOT / "examples" / "dask_province.py")
+    example = load_script("examples/dask_province.py")
     out = tmp_path / "scores.csv"
     assert example.main([str(province), "--operation", "evaluate", "--out", str(out), "--workers", "2"]) == 0
     printed = capsys.readouterr().out

@@ -47,9 +47,21 @@ from perftarget._numbers import format_number, round_half_up
 from perftarget._threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import InvalidValueError, MissingDependencyError
 
-__all__ = ["Columns", "flatten", "pyarrow_module", "scaled", "six_places"]
+__all__ = ["Columns", "flatten", "kernel_modules", "pyarrow_module", "scaled", "six_places"]
 
 _NOT_APPLICABLE = ThresholdKind.NOT_APPLICABLE
+
+
+def kernel_modules(feature: str) -> tuple[Any, Any, Any]:
+    """``pyarrow``, ``pyarrow.compute`` and ``numpy`` for the column kernels, or the extra to install."""
+    pa = pyarrow_module(feature)
+    try:
+        import numpy as np  # noqa: PLC0415 - optional dependency, imported on use
+    except ImportError:  # pragma: no cover - the extra is installed in the test environment
+        raise MissingDependencyError("numpy", "columnar", feature) from None
+    import pyarrow.compute as pc  # noqa: PLC0415 - part of pyarrow
+
+    return pa, pc, np
 
 
 def six_places(value: Decimal | None) -> str:

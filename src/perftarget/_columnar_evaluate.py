@@ -40,7 +40,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 from typing import Any, Final, Literal
 
 from perftarget._actuals import Actual, ExplicitScore
-from perftarget._columnar import Columns, pyarrow_module
+from perftarget._columnar import Columns, kernel_modules
 from perftarget._columnar import scaled as _micro
 from perftarget._columnar import six_places as _six
 from perftarget._model import Indicator
@@ -111,14 +111,6 @@ _T_LINEAR, _T_INVERSE, _T_ABOVE, _T_RATE, _T_SHARE = 11, 12, 15, 7, 18
 _T_RATIOS: Final = (2, 4, 11, 12, 13, 15)
 
 
-def _modules(feature: str) -> tuple[Any, Any, Any]:
-    pa = pyarrow_module(feature)
-    import numpy as np  # noqa: PLC0415 - comes with pyarrow's extra
-    import pyarrow.compute as pc  # noqa: PLC0415
-
-    return pa, pc, np
-
-
 def _scaled(value: Decimal) -> int | None:
     """``value`` as an integer of 10**-6, or ``None`` when that is not exact or too large."""
     return _micro(value, _LIMIT6)
@@ -128,7 +120,7 @@ class _Kernel:
     """The arrays of one call; methods fill them step by step."""
 
     def __init__(self, columns: Columns, c: _Constants, policy: ScoringPolicy) -> None:
-        self.pa, self.pc, self.np = _modules("perftarget.columnar.evaluate_columns")
+        self.pa, self.pc, self.np = kernel_modules("perftarget.columnar.evaluate_columns")
         self.columns = columns
         self.c = c
         self.policy = policy

@@ -52,7 +52,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from perftarget._batch import result_schema
-from perftarget._columnar import Columns, pyarrow_module
+from perftarget._columnar import Columns, kernel_modules
 from perftarget._columnar import scaled as _micro
 from perftarget._columnar import six_places as _six
 from perftarget._model import Budget, ProjectTargets, Unit
@@ -89,14 +89,6 @@ _KEPT: Final = frozenset({"file", "project_code", "project_name"})  # the same o
 _FEW: Final = 256  # up to this many tables by the object path, their rows go in as chunks
 
 
-def _modules() -> tuple[Any, Any, Any]:
-    pa = pyarrow_module("perftarget.columnar.monitor_columns")
-    import numpy as np  # noqa: PLC0415 - comes with pyarrow's extra
-    import pyarrow.compute as pc  # noqa: PLC0415
-
-    return pa, pc, np
-
-
 def _scaled(value: Decimal) -> int | None:
     """A cut-off as an integer of 10**-6, or ``None`` when that is not exact or too large."""
     return _micro(value, _LIMIT + 1)
@@ -114,7 +106,7 @@ class _Kernel:
     """One call of :func:`monitor_columns`: the columns as numpy arrays, and the figures."""
 
     def __init__(self, columns: Columns, as_of: object, spent: object, policy: MonitoringPolicy) -> None:
-        self.pa, self.pc, self.np = _modules()
+        self.pa, self.pc, self.np = kernel_modules("perftarget.columnar.monitor_columns")
         np = self.np
         self.columns = columns
         self.as_of = as_of

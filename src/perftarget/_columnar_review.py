@@ -58,7 +58,7 @@ from typing import Any, Final
 
 import attrs
 
-from perftarget._columnar import Columns, pyarrow_module
+from perftarget._columnar import Columns, kernel_modules, pyarrow_module
 from perftarget._levels import Level1, Level2, to_level1, to_level2
 from perftarget._model import (
     Basis,
@@ -1235,9 +1235,7 @@ def review_columns(
 
     .. versionadded:: 0.1.0
     """
-    pa = pyarrow_module("perftarget.columnar")
-    import numpy as np  # noqa: PLC0415 - pyarrow's own dependency
-    import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency
+    pa, pc, np = kernel_modules("perftarget.columnar")
 
     config = ReviewConfig()
     if select is not None or ignore is not None:
@@ -1336,9 +1334,7 @@ def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - py
 
     .. versionadded:: 0.1.0
     """
-    pa = pyarrow_module("perftarget.columnar")
-    import numpy as np  # noqa: PLC0415 - pyarrow's own dependency
-    import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency
+    pa, pc, np = kernel_modules("perftarget.columnar")
 
     from perftarget._batch import result_schema  # noqa: PLC0415 - batch sits above review
 
