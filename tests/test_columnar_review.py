@@ -62,7 +62,12 @@ def _columns(files: dict[str, pt.Document]) -> Columns:
 # Cells the rules read as 无 (or not), in several spellings: the columnar review asks some rules
 # once per class of such a cell (无 or not) and must still give each row its own finding.
 _NOT_APPLICABLE_CELLS = ("无", " 无 ", "/", "－", "-", "不适用", "N/A", "", "无效", "无人机巡检次数")
-_RATE_NAMES = ("来信办理及时率", "群众满意度", "经费支出增长率", "差错率", "值班天数", "值班费支出")
+# Names the rules' word tests answer differently (rate, satisfaction, growth, better higher or lower,
+# spending restated): the columnar review asks the text rules once per combination of those answers.
+_RATE_NAMES = (
+    "来信办理及时率", "群众满意度", "经费支出增长率", "差错率", "值班天数", "值班费支出", "投诉处理满意度", "不合格率",
+    "资金执行率", "按时间进度要求支付使用资金", "合格率同比提高", "巡查频率", "事故发生次数", "覆盖率", "占比",
+)
 
 
 @st.composite
@@ -218,3 +223,25 @@ def test_rule_examples_at_second_place(rule: Rule) -> None:
     files = {"example.json": document}
     columns = _columns(files)
     assert _found(review_columns(columns)) == _expected(files, covered_codes(columns))
+
+
+def test_representatives_are_model_objects() -> None:
+    """The indicators and contexts the review builds slot by slot equal those built by their classes."""
+    from perftarget._columnar_review import _DUMMY_DOCUMENT, _DUMMY_PROJECT, _indicator_contexts, _representative
+    from perftarget._review import ReviewConfig, RuleContext
+
+    target = pt.Threshold.parse("≥95%")
+    basis = pt.Basis("工作要求")
+    made = _representative(pt.Level1.OUTPUT, pt.Level2.QUALITY, "办结率", "按期办结的占比", target, basis)
+    expected = pt.Indicator(
+        level1="产出指标", level2="质量指标", name="办结率", description="按期办结的占比", target=target, basis=basis
+    )
+    assert type(made) is pt.Indicator
+    assert made == expected
+    assert hash(made) == hash(expected)
+    config = ReviewConfig()
+    (context,) = _indicator_contexts(config, [made])
+    assert type(context) is RuleContext
+    assert context == RuleContext(
+        document=_DUMMY_DOCUMENT, config=config, path="", project=_DUMMY_PROJECT, indicator=expected
+    )

@@ -58,6 +58,7 @@ from typing import Any, Final
 
 import attrs
 
+from perftarget._build import builder
 from perftarget._columnar import Columns, kernel_modules, pyarrow_module
 from perftarget._levels import Level1, Level2, to_level1, to_level2
 from perftarget._model import (
@@ -87,7 +88,15 @@ from perftarget._units import convert, dimension_of
 from perftarget.exceptions import InvalidValueError
 from perftarget.rules import BUILTIN_RULES
 from perftarget.rules._common import is_cost, is_row
-from perftarget.rules._text import is_not_applicable_text, normalize_name, serves_people
+from perftarget.rules._text import (
+    direction_of,
+    is_growth,
+    is_not_applicable_text,
+    normalize_name,
+    rate_kind,
+    restates_spending,
+    serves_people,
+)
 
 __all__ = ["covered_codes", "review_columns", "review_summary", "with_review_columns"]
 
@@ -97,7 +106,11 @@ __all__ = ["covered_codes", "review_columns", "review_summary", "with_review_col
 # threshold itself; "target_class" stands for it where only its class matters (see _target_class).
 # "name_na", "description_na" and "basis_na" stand for a field the decision reads only through
 # is_not_applicable_text (is_row reads the name so): its class (无 or not; for the basis also
-# absent), shown by one value of the class (see _NA_CLASSES).
+# absent), shown by one value of the class (see _NA_CLASSES). "name_words" and
+# "description_words" stand for a text the decision reads only through the word tests of
+# rules/_text.py (无 or not, rate_kind, is_growth, direction_of, restates_spending): the
+# answers of those tests, shown by one text that gives them. A rule whose decision reads a
+# text any other way must list the text itself.
 _INDICATOR_SPEC: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "PT104": (("name_na", "target_class"), ("name", "description", "target")),
     "PT105": (("target_class",), ("name", "description", "target")),
@@ -108,11 +121,11 @@ _INDICATOR_SPEC: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     "PT203": (("level1", "level2"), ("name", "description")),
     "PT206": (("name_na", "target_class"), ("level1", "level2")),
     "PT207": (("name_na", "target_class"), ("name", "target")),
-    "PT301": (("name", "description", "level2", "target_class"), ("target",)),
-    "PT302": (("name", "description", "target_class"), ("target",)),
-    "PT303": (("name", "description", "target_class"), ("target",)),
-    "PT304": (("name", "description", "target_class"), ("target",)),
-    "PT305": (("name", "target_class"), ("target",)),
+    "PT301": (("name_words", "description_words", "level2", "target_class"), ("name", "description", "target")),
+    "PT302": (("name_words", "description_words", "target_class"), ("name", "description", "target")),
+    "PT303": (("name_words", "description_words", "target_class"), ("name", "description", "target")),
+    "PT304": (("name_words", "description_words", "target_class"), ("name", "description", "target")),
+    "PT305": (("name_words", "target_class"), ("name", "target")),
     "PT306": (("name_na", "level1", "level2", "target_class"), ("name", "description", "target")),
     "PT307": (("target_class",), ("name", "description", "target")),
 }
@@ -137,10 +150,10 @@ _TABLE_EXTRAS: Final = ("project", "purpose", "budget", "budget_fiscal", "budget
 _INDICATOR_EXTRAS: Final = ("description", "basis", "target")
 
 _FIELD_ORDER: Final = ("level1", "level2", "name", "description", "basis", "target", "target_class", "name_na",
-                       "description_na", "basis_na")
+                       "description_na", "basis_na", "name_words", "description_words")
 # Stand-in fields: the field they stand for in an Indicator.
 _STANDS_FOR: Final = {"target_class": "target", "name_na": "name", "description_na": "description",
-                      "basis_na": "basis"}
+                      "basis_na": "basis", "name_words": "name", "description_words": "description"}
 _HUNDRED: Final = Decimal(100)
 _CEILINGS: Final = {"%": _HUNDRED, "‰": Decimal(1000)}
 _LEVEL1S: Final = tuple(Level1)
@@ -281,6 +294,10 @@ _PLACEHOLDER_TARGET: Final = Threshold.parse("≥1个")
 # The values a representative indicator takes for the fields a rule does not read.
 _FILLER: Final = Indicator(name="指标", target=_PLACEHOLDER_TARGET)
 _FILLER_VALUES: Final = tuple((field.name, getattr(_FILLER, field.name)) for field in attrs.fields(Indicator))
+# The fields a representative takes from the batch (the arguments of _representative), with the filler's values.
+_REPRESENTED: Final = tuple(
+    (name, getattr(_FILLER, name)) for name in ("level1", "level2", "name", "description", "target", "basis")
+)
 
 
 def _bare_indicator(values: Mapping[str, Any]) -> Indicator:
@@ -296,6 +313,48 @@ def _bare_indicator(values: Mapping[str, Any]) -> Indicator:
     for name, default in _FILLER_VALUES:
         object.__setattr__(made, name, get(name, default))
     return made
+
+
+_new: Final = object.__new__
+_B_INDICATOR: Final = builder(Indicator)
+_B_CONTEXT: Final = builder(RuleContext)
+
+
+def _representative(  # noqa: PLR0917 - one argument per field a rule may read
+    level1: object, level2: object, name: str, description: str, target: Threshold, basis: Basis | None
+) -> Indicator:
+    """What :func:`_bare_indicator` gives, for the fields as arguments: one assignment per slot, no call."""
+    made = _new(_B_INDICATOR)
+    made.level1 = level1
+    made.level2 = level2
+    made.name = name
+    made.description = description
+    made.target = target
+    made.basis = basis
+    made.weight = None
+    made.key = None
+    made.suppressions = ()
+    made.__class__ = Indicator
+    return made  # type: ignore[no-any-return]
+
+
+def _indicator_contexts(config: ReviewConfig, indicators: Iterable[Indicator]) -> list[RuleContext]:
+    """The context of an indicator rule for each indicator (document and table: the dummies), slot by slot."""
+    contexts: list[RuleContext] = []
+    append = contexts.append
+    for indicator in indicators:
+        made = _new(_B_CONTEXT)
+        made.document = _DUMMY_DOCUMENT
+        made.config = config
+        made.path = ""
+        made.project = _DUMMY_PROJECT
+        made.department = None
+        made.goal = None
+        made.indicator = indicator
+        made.root = "document"
+        made.__class__ = RuleContext
+        append(made)
+    return contexts
 
 
 def _level(text: object, convert_level: Callable[[Any], Any]) -> object:
@@ -352,6 +411,7 @@ class _Distinct:
     values: dict[str, list[Any]]  # field -> value per code
     target_row: Any
     targets: list[Threshold]
+    _columns: dict[str, list[Any]] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @property
     def count(self) -> int:
@@ -362,6 +422,31 @@ class _Distinct:
         """The fields of distinct indicator ``i`` as :class:`Indicator` arguments (a class as its target)."""
         return {_STANDS_FOR.get(f, f): self.values[f][int(self.codes[f][i])] for f in fields}
 
+    def column(self, field: str) -> list[Any]:
+        """The value of ``field`` (as :class:`Indicator` takes it) for each distinct indicator, made once."""
+        made = self._columns.get(field)
+        if made is None:
+            values = self.values[field]
+            made = self._columns[field] = [values[code] for code in self.codes[field].tolist()]
+        return made
+
+    def representatives(
+        self, fields: Sequence[str], indices: Sequence[int], targets: Sequence[Threshold] | None = None
+    ) -> list[Indicator]:
+        """``_bare_indicator(self.fields_of(fields, i))`` for each ``i`` of ``indices``, made in one pass.
+
+        ``targets``, when given, are the targets of the indicators (in place of the field's).
+        """
+        count = len(indices)
+        slots: dict[str, list[Any]] = {}
+        for field in fields:
+            column = self.column(field)
+            slots[_STANDS_FOR.get(field, field)] = [column[i] for i in indices]
+        if targets is not None:
+            slots["target"] = list(targets)
+        arguments = [slots.get(name) or [default] * count for name, default in _REPRESENTED]
+        return list(map(_representative, *arguments))
+
     def combos(self, fields: Sequence[str], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy
         """The distinct combinations of ``fields``: (the combination of each distinct indicator, its first one)."""
         return _combine([self.codes[f] for f in fields], np)
@@ -371,14 +456,22 @@ class _Distinct:
         if not self.count:
             return np.zeros(0, dtype=np.int64)
         ids, first = self.combos(fields, np)
-        return np.array([judge(_bare_indicator(self.fields_of(fields, i))) for i in first.tolist()])[ids]
+        return np.array([judge(i) for i in self.representatives(fields, first.tolist())])[ids]
 
 
-# The stand-ins for fields read only through is_not_applicable_text: (field, class of a value).
-_NA_CLASSES: Final[dict[str, tuple[str, Callable[[Any], int]]]] = {
-    "name_na": ("name", lambda v: int(is_not_applicable_text(v))),
-    "description_na": ("description", lambda v: int(is_not_applicable_text(v))),
-    "basis_na": ("basis", lambda v: 0 if v is None else 1 + int(is_not_applicable_text(v.text))),
+def _words(text: str) -> tuple[object, ...]:
+    """What the word tests of the rules say of a name or description (see _INDICATOR_SPEC)."""
+    return (is_not_applicable_text(text), rate_kind(text), is_growth(text), direction_of(text),
+            restates_spending(text))
+
+
+# The stand-ins for fields a decision reads only through some tests: (field, the class of a value).
+_NA_CLASSES: Final[dict[str, tuple[str, Callable[[Any], object]]]] = {
+    "name_na": ("name", is_not_applicable_text),
+    "description_na": ("description", is_not_applicable_text),
+    "basis_na": ("basis", lambda v: None if v is None else is_not_applicable_text(v.text)),
+    "name_words": ("name", _words),
+    "description_words": ("description", _words),
 }
 _CONVERTERS: Final[dict[str, Callable[[Any], Any]]] = {
     "level1": lambda v: _level(v, to_level1),
@@ -436,16 +529,29 @@ def _distinct_indicators(indicators: Any, np: Any, pc: Any) -> _Distinct:  # noq
     codes = {f: row_codes[f][first] for f in _CONVERTERS}
     codes["target_class"] = class_row[first]
     for stand_in, (field, class_of_value) in _NA_CLASSES.items():
-        classes_of = [class_of_value(v) for v in values[field]]
-        shown_by: dict[int, Any] = {}
-        for value, k in zip(values[field], classes_of, strict=True):
-            shown_by.setdefault(k, value)
-        codes[stand_in] = np.array(classes_of, dtype=np.int64)[codes[field]]
-        values[stand_in] = [shown_by.get(k, values[field][0]) for k in range(max(classes_of) + 1)]
+        codes[stand_in], values[stand_in] = _classes(values[field], codes[field], class_of_value, np)
     distinct = _Distinct(row_id=row_id, first=first, codes=codes, values=values, target_row=target_row,
                          targets=targets)
     _check_levels(distinct, np)
     return distinct
+
+
+def _classes(values: list[Any], codes: Any, class_of_value: Callable[[Any], object], np: Any) -> tuple[Any, list[Any]]:  # noqa: ANN401
+    """The class of each code's value, numbered: (the class of each distinct indicator, a value shown for each class).
+
+    Each class is shown by the first value that has it.
+    """
+    numbers: dict[object, int] = {}
+    shown_by: list[Any] = []
+    classes_of = []
+    for value in values:
+        klass = class_of_value(value)
+        number = numbers.get(klass)
+        if number is None:
+            number = numbers[klass] = len(shown_by)
+            shown_by.append(value)
+        classes_of.append(number)
+    return np.array(classes_of, dtype=np.int64)[codes], shown_by
 
 
 def _check_levels(distinct: _Distinct, np: Any) -> None:  # noqa: ANN401 - numpy
@@ -542,16 +648,16 @@ def _context(config: ReviewConfig, **kwargs: Any) -> RuleContext:  # noqa: ANN40
     return RuleContext(document=document, config=config, **kwargs)
 
 
-def _indicator_context(config: ReviewConfig, indicator: Indicator) -> RuleContext:
-    return RuleContext(document=_DUMMY_DOCUMENT, config=config, path="", project=_DUMMY_PROJECT, indicator=indicator)
-
-
 def _violations(rule: Rule, context: RuleContext) -> list[tuple[str, Mapping[str, object]]]:
     return [(v.field, v.values) for v in rule.check(context)]
 
 
-def _fires(rule: Rule, context: RuleContext) -> bool:
-    return next(iter(rule.check(context)), None) is not None
+def _message(rule: Rule, severity: Severity, field: str, values: Mapping[str, object]) -> str:
+    """The message of a finding of ``rule``, as :meth:`Rule._finding` fills it (and refuses it)."""
+    try:
+        return rule.message.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        return rule._finding(severity, field, values).message  # noqa: SLF001 - raises the engine's own error
 
 
 def _emit(  # noqa: PLR0917 - one finding's parts
@@ -611,16 +717,17 @@ def _indicator_rules(batch: _Batch) -> None:
         starts: list[int] = []
         suffixes: list[int] = []
         messages: list[int] = []
-        for k, i in enumerate(representatives):
-            values = distinct.fields_of(fields, i)
-            if real_target:
-                values["target"] = real[k]
-            context = _indicator_context(batch.config, _bare_indicator(values))
+        suffix_of: dict[str, int] = {}
+        made = distinct.representatives(fields, representatives, real if real_target else None)
+        for context in _indicator_contexts(batch.config, made):
             starts.append(len(suffixes))
-            for field, found in _violations(rule, context):
-                finding = rule._finding(severity, field, found)  # noqa: SLF001 - the engine's own formatting
-                suffixes.append(texts(_suffix(field)))
-                messages.append(texts(finding.message))
+            for violation in rule.check(context):
+                field = violation.field
+                suffix = suffix_of.get(field)
+                if suffix is None:
+                    suffix = suffix_of[field] = texts(_suffix(field))
+                suffixes.append(suffix)
+                messages.append(texts(_message(rule, severity, field, violation.values)))
         starts.append(len(suffixes))
         _broadcast(batch, rows, ids, np.array(starts), np.array(suffixes, dtype=np.int64),
                    np.array(messages, dtype=np.int64), rule, severity)
@@ -653,12 +760,11 @@ def _decide(batch: _Batch, decides: Mapping[str, tuple[str, ...]]) -> dict[str, 
     verdicts: dict[str, Any] = {}
     for fields, codes in by_fields.items():
         ids, first = distinct.combos(fields, np)
-        contexts = [
-            _indicator_context(batch.config, _bare_indicator(distinct.fields_of(fields, i))) for i in first.tolist()
-        ]
+        contexts = _indicator_contexts(batch.config, distinct.representatives(fields, first.tolist()))
         for code in codes:
-            rule = batch.rules[code][0]
-            verdicts[code] = np.array([_fires(rule, context) for context in contexts], dtype=bool)[ids]
+            check = batch.rules[code][0].check
+            fired = [next(iter(check(context)), None) is not None for context in contexts]
+            verdicts[code] = np.array(fired, dtype=bool)[ids]
     return verdicts
 
 

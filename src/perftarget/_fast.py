@@ -22,7 +22,7 @@ value validators and ``__attrs_post_init__`` still run (a converter or validator
 cannot change or refuse a value of the decoded type is skipped for it: amounts that are
 finite and not negative, weights already read once). The slots are filled through a
 private subclass that adds no slot and allows plain assignment; the object then becomes
-the model class by assigning ``__class__`` (see :func:`_builder`). A digest of each model class
+the model class by assigning ``__class__`` (see :func:`perftarget._build.builder`). A digest of each model class
 (fields, defaults, converters, validators, post-init source) is checked at import: if the
 model changed since this module was written, the fast path switches itself off (see
 :func:`model_drift`) and everything goes through cattrs until this module is updated.
@@ -43,6 +43,7 @@ import attrs
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
 
+from perftarget._build import builder
 from perftarget._levels import Level1, Level2, schemas_of, to_level1, to_level2
 from perftarget._model import (
     Basis,
@@ -196,27 +197,14 @@ _WEIGHT: Final = _Amount(Indicator, "weight")
 _PERCENT: Final = _Amount(Checkpoint, "percent")
 
 
-def _builder(cls: type) -> Any:  # noqa: ANN401 - a class whose instances take plain assignment
-    """A subclass of the frozen ``cls`` whose slots are set by plain (fast) assignment.
-
-    It adds no slot, so an object built as it becomes a ``cls`` by assigning ``__class__``
-    (CPython allows it between classes of the same layout): ``__init__`` without the
-    converters and ``instance_of`` checks, and without a method call per field, which is
-    what setting slots through ``object.__setattr__`` costs. Both ``__setattr__`` and
-    ``__delattr__`` are the ones of ``object``, so that CPython's slot setting runs in C.
-    """
-    namespace = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__}
-    return type(f"_Building{cls.__name__}", (cls,), namespace)
-
-
-_B_UNIT: Final = _builder(Unit)
-_B_BUDGET: Final = _builder(Budget)
-_B_CHECKPOINT: Final = _builder(Checkpoint)
-_B_SCHEDULE: Final = _builder(SpendingSchedule)
-_B_INDICATOR: Final = _builder(Indicator)
-_B_GOAL: Final = _builder(Goal)
-_B_PROJECT: Final = _builder(ProjectTargets)
-_B_DOCUMENT: Final = _builder(Document)
+_B_UNIT: Final = builder(Unit)
+_B_BUDGET: Final = builder(Budget)
+_B_CHECKPOINT: Final = builder(Checkpoint)
+_B_SCHEDULE: Final = builder(SpendingSchedule)
+_B_INDICATOR: Final = builder(Indicator)
+_B_GOAL: Final = builder(Goal)
+_B_PROJECT: Final = builder(ProjectTargets)
+_B_DOCUMENT: Final = builder(Document)
 
 # Pure functions of their key, remembered; immutable results are shared between objects.
 _CACHE_LIMIT: Final = 8192
