@@ -254,7 +254,7 @@ def _put(table: Any, name: str, array: Any) -> Any:  # noqa: ANN401 - pyarrow ta
 class _Encoded:
     """A column as integer codes (0 for null) and its distinct values (index 0: ``None``)."""
 
-    __slots__ = ("codes", "values")
+    __slots__ = ("codes", "dictionary", "values")
 
     def __init__(self, column: Any, np: Any, pc: Any) -> None:  # noqa: ANN401 - pyarrow and numpy
         encoded = pc.dictionary_encode(column).combine_chunks() if hasattr(column, "chunks") else (
@@ -264,7 +264,8 @@ class _Encoded:
         if indices.null_count:
             indices = indices.fill_null(-1)
         self.codes: Any = np.add(indices.to_numpy(zero_copy_only=False), 1, dtype=np.int64)
-        self.values: list[Any] = [None, *encoded.dictionary.to_pylist()]
+        self.dictionary: Any = encoded.dictionary  # the distinct values as Arrow (code k + 1 is dictionary[k])
+        self.values: list[Any] = [None, *self.dictionary.to_pylist()]
 
 
 def _combine(parts: Sequence[Any], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy arrays
@@ -964,8 +965,19 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
 
 
 def _floats(encoded: _Encoded, np: Any) -> Any:  # noqa: ANN401 - numpy
-    """The amounts of an encoded decimal column as floats (NaN for null)."""
-    return np.array([np.nan if v is None else float(v) for v in encoded.values], dtype=np.float64)[encoded.codes]
+    """The amounts of an encoded decimal column as floats (NaN for null), as ``float(text)`` reads them.
+
+    Arrow parses the distinct texts (correctly rounded, as ``float`` is); a text it refuses
+    is read by ``float``, which decides.
+    """
+    try:
+        import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency, loaded by the caller
+
+        parsed = pc.cast(encoded.dictionary, "float64").to_numpy(zero_copy_only=False)
+        values = np.concatenate([np.array([np.nan]), np.asarray(parsed, dtype=np.float64)])
+    except (ValueError, TypeError):  # pyarrow.ArrowInvalid is a ValueError
+        values = np.array([np.nan if v is None else float(v) for v in encoded.values], dtype=np.float64)
+    return values[encoded.codes]
 
 
 def _part_above_total(batch: _Batch, budgets: Any, budget_codes: _Encoded) -> Any:  # noqa: ANN401 - pyarrow, numpy
@@ -1087,17 +1099,22 @@ def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> No
     np = batch.np
     distinct = batch.distinct
     cost = rowish & distinct.per_indicator(("level1", "level2"), is_cost, np).astype(bool)
-    exact = [
-        convert(t.value, t.unit, "万元")
-        if t.is_quantitative and t.value is not None and dimension_of(t.unit)[0] == "money" else None
-        for t in distinct.targets
-    ]
-    amounts = [float("nan") if a is None else float(a) for a in exact]
-    amount = np.array(amounts, dtype=np.float64)[distinct.target_row] if amounts else np.zeros(0)
-    budget = np.array([float(v) if v is not None else np.nan for v in budget_codes.values])[budget_codes.codes]
+    rows = np.flatnonzero(cost[distinct.row_id])
+    # the amounts (in 万元) of the targets of cost rows only: most targets are not under a cost level
+    exact: dict[int, Decimal | None] = {}
+    for code in np.unique(distinct.target_row[rows]).tolist():
+        t = distinct.targets[code]
+        money = t.is_quantitative and t.value is not None and dimension_of(t.unit)[0] == "money"
+        exact[code] = convert(t.value, t.unit, "万元") if money else None
+    amounts = np.full(len(distinct.targets), np.nan, dtype=np.float64)
+    for code, value in exact.items():
+        if value is not None:
+            amounts[code] = float(value)
+    amount = amounts[distinct.target_row[rows]]
+    budget = _floats(budget_codes, np)[batch.row_table[rows]]
     with np.errstate(invalid="ignore"):
-        near = amount >= budget[batch.row_table] * (1 - 1e-9)
-    rows = np.flatnonzero(cost[distinct.row_id] & ~np.isnan(amount) & near)
+        near = amount >= budget * (1 - 1e-9)
+    rows = rows[~np.isnan(amount) & near]
     if not len(rows):
         return
     target_of = distinct.target_row[rows]
@@ -1109,7 +1126,8 @@ def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> No
         total = totals.get(b)
         if total is None:
             total = totals[b] = Decimal(budget_codes.values[b])
-        above.append(exact[t] is not None and exact[t] > total)
+        amount_t = exact[t]
+        above.append(amount_t is not None and amount_t > total)
     rows = rows[np.array(above, dtype=bool)[pair]]
     rule, severity = batch.rules["PT403"]
     texts = batch.out.texts
