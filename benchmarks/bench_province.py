@@ -19,8 +19,8 @@ ratio to the floor measured in the same run:
   (with exact decimals), ``msgspec.json.decode`` (dicts), the same schema as pydantic v2
   models (``model_validate_json``), perftarget's cattrs path, and ``perftarget.loads``;
 - dump: floor ``orjson.dumps`` of the equivalent dicts (``to_dict``) with the same layout
-  (``OPT_INDENT_2``); peers: pydantic ``model_dump_json(indent=2)``, the cattrs path, and
-  ``perftarget.dumps``;
+  (``OPT_INDENT_2``); peers: pydantic ``model_dump_json(indent=2)``, the cattrs path,
+  ``perftarget.dumps`` (``str``) and ``perftarget.dumps_bytes`` (the UTF-8 bytes ``dump`` writes);
 - review, evaluate (with the generated actuals, explanations included) and monitor (dated
   payments and progress as of 31 July): perftarget only, per table and per indicator, on the
   objects (``perftarget.review``/``evaluate``/``monitor``, one call per table) and on columns
@@ -375,6 +375,7 @@ def measure_size(  # noqa: C901, PLR0912, PLR0915 - the measuring loop reads bes
                     ("orjson.dumps, indent 2 (floor)", lambda d=dicts: orjson.dumps(d, option=orjson.OPT_INDENT_2)),
                     ("orjson.dumps, compact", lambda d=dicts: orjson.dumps(d)),
                     ("perftarget.dumps", lambda doc=document: perftarget.dumps(doc)),
+                    ("perftarget.dumps_bytes", lambda doc=document: perftarget.dumps_bytes(doc)),
                 ]
                 if peers and not columns_only:
                     dumpers.append(

@@ -90,6 +90,15 @@ def test_writes_what_cattrs_writes(document):
     assert _fast.dumps_json(document) == _cattrs_dumps(document)
 
 
+@given(documents())
+def test_bytes_are_the_text_in_utf8(document):
+    """dumps_bytes gives the UTF-8 bytes of dumps, on the fast path and without it."""
+    expected = _cattrs_dumps(document).encode("utf-8")
+    assert _fast.dumps_json_bytes(document) == expected
+    assert pt.dumps_bytes(document) == expected
+    assert pt.dumps_bytes(document, "toml") == pt.dumps(document, "toml").encode("utf-8")
+
+
 @given(project_targets())
 def test_project_tables_alone(project):
     """A single project table reads and writes the same way too."""

@@ -240,6 +240,15 @@ def test_dump_round_trip_by_suffix(tmp_path, seed_path):
         assert pt.load(tmp_path / name) == document
 
 
+def test_dump_writes_the_bytes_of_dumps(tmp_path, seed_path):
+    """The file dump() writes holds exactly dumps() in UTF-8, whichever path made it."""
+    document = pt.load(seed_path)
+    for name, fmt in (("out.json", "json"), ("out.toml", "toml")):
+        pt.dump(document, tmp_path / name)
+        assert (tmp_path / name).read_bytes() == pt.dumps(document, fmt).encode("utf-8")
+        assert pt.dumps_bytes(document, fmt) == pt.dumps(document, fmt).encode("utf-8")
+
+
 def test_dump_failure_leaves_old_file_and_no_temp(tmp_path, seed_path, monkeypatch):
     """A failure while writing leaves the existing file untouched and no partial file behind."""
     target = tmp_path / "out.json"

@@ -59,7 +59,7 @@ from perftarget._scoring import (
     evaluate_department,
     evaluate_document,
 )
-from perftarget._serialization import SCHEMA_VERSION, dump, dumps, load, loads
+from perftarget._serialization import SCHEMA_VERSION, dump, dumps, dumps_bytes, load, loads
 from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_quantity, parse_statement
 from perftarget._units import Quantity
 from perftarget.exceptions import (
@@ -144,6 +144,7 @@ __all__ = [
     "checkpoint_date",
     "dump",
     "dumps",
+    "dumps_bytes",
     "evaluate",
     "evaluate_department",
     "evaluate_document",

@@ -694,6 +694,14 @@ def dumps_json(obj: object) -> str | None:
 
     Handles :class:`Document` and :class:`ProjectTargets`; the text is the one of
     ``json.dumps(to_dict(obj), ensure_ascii=False, indent=2)`` plus a newline, byte for byte.
+    """
+    data = dumps_json_bytes(obj)
+    return None if data is None else data.decode("utf-8")
+
+
+def dumps_json_bytes(obj: object) -> bytes | None:
+    """:func:`dumps_json` as UTF-8 bytes, made without going through ``str``.
+
     A document of 100 tables or more is written with the garbage collector paused (the
     intermediate objects hold no cycles), as :func:`loads_json` reads a large one.
     """
@@ -709,7 +717,7 @@ def dumps_json(obj: object) -> str | None:
             data = _out_project(obj)
         else:
             return None
-        return msgspec.json.format(_ENCODER.encode(data), indent=2).decode("utf-8") + "\n"
+        return msgspec.json.format(_ENCODER.encode(data), indent=2) + b"\n"
     except Exception:  # noqa: BLE001 - e.g. lone surrogates, huge integers: the cattrs path writes those
         return None
     finally:

@@ -344,6 +344,22 @@ def dumps(obj: object, fmt: Format = "json") -> str:
     return _toml.dumps(data)
 
 
+def dumps_bytes(obj: object, fmt: Format = "json") -> bytes:
+    """:func:`dumps` as UTF-8 bytes: what :func:`dump` writes to a file.
+
+    With the ``fast`` extra, JSON is made as bytes directly, which saves decoding it to
+    ``str`` and encoding it again (about a third of the time of :func:`dumps` for a
+    large document): use it to write to a file, a socket or an HTTP response.
+
+    .. versionadded:: 0.1.0
+    """
+    if fmt == "json" and (fast := _fast_path()) is not None:
+        data: bytes | None = fast.dumps_json_bytes(obj)  # the same bytes, or None
+        if data is not None:
+            return data
+    return dumps(obj, fmt).encode("utf-8")
+
+
 def format_of(path: Path, fmt: str | None = None) -> Format:
     """The format named by ``fmt`` or by the file's suffix."""
     if fmt is not None:
@@ -378,13 +394,14 @@ def load(path: str | os.PathLike[str], *, fmt: Format | None = None) -> Document
     return loads(text, kind, Document, source=str(file))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: all or nothing."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8 when ``str``) to ``path`` through a temporary file and a rename: all or nothing."""
     directory = path.parent if str(path.parent) else Path()
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temp_name).replace(path)
@@ -401,5 +418,4 @@ def dump(document: object, path: str | os.PathLike[str], *, fmt: Format | None =
     file as it was and no partial file behind.
     """
     file = Path(path)
-    text = dumps(document, format_of(file, fmt))
-    write_atomic(file, text)
+    write_atomic(file, dumps_bytes(document, format_of(file, fmt)))
