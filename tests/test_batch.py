@@ -246,3 +246,16 @@ def test_scoring_policy_by_name_or_file(province, tmp_path):
             process_folder("evaluate", province, policy=policy, workers=2, progress=False)
         in_process = process_folder("evaluate", province, policy=policy, workers=1, collect=True, progress=False)
         assert in_process.collected == by_name.collected
+
+
+def test_default_workers_respect_cpu_affinity(monkeypatch):
+    """Without ``workers``, the pool is as large as the CPUs the process may run on, not the machine's."""
+    import os
+
+    from perftarget._batch import usable_cpus
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 3}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert usable_cpus() == 2
+    monkeypatch.delattr(os, "sched_getaffinity")
+    assert usable_cpus() == 64

@@ -71,6 +71,19 @@ Per = Literal["table", "indicator"]
 _COMPANIONS: Final = {"evaluate": "actuals", "monitor": "monitoring"}
 _SUFFIXES: Final = (".json", ".toml")
 
+
+def usable_cpus() -> int:
+    """The number of CPUs this process may run on.
+
+    Its CPU affinity where the system tells it (the limit of a container or of ``taskset``),
+    else ``os.cpu_count()``.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS and Windows have no sched_getaffinity
+        return os.cpu_count() or 1
+
+
 # --- the result schema -------------------------------------------------------------------------
 
 # name -> kind: "str" (text, decimals as exact text), "int" or "bool"
@@ -895,7 +908,7 @@ def process_folder(
         inputs: folders (searched recursively) and files.
         csv_path: where to write the rows as CSV (UTF-8, a header row).
         parquet_path: where to write them as Parquet.
-        workers: processes to use; ``os.cpu_count()`` by default, 1 to stay in this process.
+        workers: processes to use; by default the CPUs this process may run on, 1 to stay in this process.
         progress: a progress bar on stderr (``None``: when stderr is a terminal), or a stream.
         collect: keep the rows in :attr:`BatchSummary.collected`.
         on_rows: called in this process with each file's path and rows, in file order,
@@ -912,7 +925,7 @@ def process_folder(
     else:
         stream = progress
     bar = _Progress(len(files), stream)
-    processes = workers if workers is not None else (os.cpu_count() or 1)
+    processes = workers if workers is not None else usable_cpus()
     if processes > 1 and len(files) > 1:
         _check_picklable(chosen)
     writers = _Writers(chosen, None if csv_path is None else Path(csv_path),

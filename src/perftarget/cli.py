@@ -142,7 +142,7 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("folders on all cores (with --out)")
     group.add_argument("--out", action="append", metavar="FILE",
                        help="write one result table to FILE (.csv or .parquet; give twice for both)")
-    group.add_argument("--jobs", type=_jobs, metavar="N", help="processes to use (default: all cores; 1: no pool)")
+    group.add_argument("--jobs", type=_jobs, metavar="N", help="processes to use (default: usable cores; 1: no pool)")
     group.add_argument("--per", choices=["table", "indicator"], help="one row per table (default) or per indicator")
     group.add_argument("--progress", action=argparse.BooleanOptionalAction,
                        help="draw a progress bar on stderr (default: when stderr is a terminal)")
