@@ -213,6 +213,19 @@ def test_bad_columns() -> None:
     with pytest.raises(InvalidValueError, match="not in tables"):
         columnar.evaluate(orphan)
 
+    def numbered(tables: list[int], rows: list[int]) -> columnar.Columns:
+        """``two`` with its tables numbered ``tables`` and its indicators' tables ``rows`` (one number per table)."""
+        per_row = [rows[number] for number in two.indicators.column("table").to_pylist()]
+        return columnar.Columns(
+            two.tables.set_column(0, "table", pa.array(tables, pa.int32())),
+            two.indicators.set_column(0, "table", pa.array(per_row, pa.int32())),
+        )
+
+    assert columnar.evaluate(numbered([5, 9], [5, 9])).num_rows == 2  # a partition: any increasing numbers
+    for tables, rows in (([0, 1], [-1, 1]), ([5, 9], [5, 7]), ([5, 9], [5, 10]), ([5, 9], [4, 9])):
+        with pytest.raises(InvalidValueError, match="not in tables"):
+            columnar.evaluate(numbered(tables, rows))
+
 
 def test_a_partition_scores_as_the_whole() -> None:
     """Tables numbered 5, 9… (a partition of a larger batch) give the rows the whole batch gives for them."""
@@ -264,3 +277,45 @@ def test_empty_batch() -> None:
         result = columnar.evaluate(columns, per=per)  # type: ignore[arg-type]
         assert result.num_rows == 0
         assert tuple(result.column_names) == result_columns("evaluate", per)  # type: ignore[arg-type]
+
+
+def test_texts_in_chunks_and_nulls_holding_bytes() -> None:
+    """Columns in several chunks, and null actuals whose slots still hold text (Arrow allows it), score the same."""
+    np = pytest.importorskip("numpy")
+    columns = columnar.flatten([perftarget.load(SEED)] * 4, actuals=load_actuals(SEED_ACTUALS))
+    indicators = columns.indicators.combine_chunks()
+    actual = indicators.column("actual").chunk(0)
+    given = (np.arange(len(actual)) % 3 != 0) & actual.is_valid().to_numpy(zero_copy_only=False)
+    # the same nulls, written as Arrow writes them (empty slots) and with each slot's old text left in place
+    plain = pc.if_else(pa.array(given), actual, pa.scalar(None, pa.string()))
+    holding = pa.Array.from_buffers(pa.string(), len(actual), [pa.array(given).buffers()[1], *actual.buffers()[1:]])
+    assert holding.null_count == plain.null_count
+    results = []
+    for column in (plain, holding):
+        changed = indicators.set_column(indicators.column_names.index("actual"), "actual", column)
+        for chunked in (changed, pa.Table.from_batches(changed.to_batches(max_chunksize=7))):
+            batch = columnar.Columns(columns.tables, chunked)
+            results.append([columnar.evaluate(batch, per=per).to_pylist() for per in ("table", "indicator")])
+    assert all(result == results[0] for result in results)
+    lines = results[0][1]
+    assert all(line["actual"] == "" for line, ok in zip(lines, given.tolist(), strict=True) if not ok)
+
+
+def test_null_table_texts() -> None:
+    """A table without a project name gives null on each of its indicator rows, as on its table row."""
+    columns = columnar.flatten([perftarget.load(SEED)] * 2, actuals=load_actuals(SEED_ACTUALS))
+    names = pa.array([None, "second"], type=pa.string())
+    tables = columns.tables.set_column(columns.tables.column_names.index("project_name"), "project_name", names)
+    batch = columnar.Columns(tables, columns.indicators)
+    assert columnar.evaluate(batch).column("project_name").to_pylist() == [None, "second"]
+    shown = columnar.evaluate(batch, per="indicator").column("project_name").to_pylist()
+    half = len(shown) // 2  # the same table twice: the first half of the rows is the first table's
+    assert shown == [None] * half + ["second"] * half
+
+
+@pytest.mark.parametrize("preset", ScoringPolicy.presets())
+def test_every_preset_on_the_seed(preset: str) -> None:
+    """Each shipped policy (reverse linear, rate × weight…) scores the seed and its variants as the object path."""
+    assert_same(perftarget.load(SEED), load_actuals(SEED_ACTUALS), preset)
+    document, actuals = _seed_with(群众来访接待劝返率="99%", 按时间进度要求支付使用资金="部分达成")
+    assert_same(document, actuals, preset)

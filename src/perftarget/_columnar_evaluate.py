@@ -34,6 +34,7 @@ or the 90 %-minus-one budget rule. Such tables give the same rows, problems incl
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
@@ -63,6 +64,7 @@ from perftarget.exceptions import InvalidValueError, PerftargetError, ThresholdS
 __all__ = ["evaluate_columns"]
 
 _M6: Final = 10**6
+_POWER_OF_FIVE: Final = 5**27  # the largest power of 5 below 2**63: holds every factor 5 of an int64
 _LIMIT6: Final = 10**15  # values below 10**9, held as integers of 10**-6
 _SAFE: Final = 2**62
 _DIVISOR_LIMIT: Final = 9 * 10**13  # a remainder times 10**5 stays below 2**63
@@ -102,13 +104,71 @@ _BANDS: Final = tuple(Achievement)
 _POOR: Final = "差"
 _SPLICE_LIMIT: Final = 256
 _WIDE: Final = Context(prec=100)  # for rounding a 28-digit score to display places, whatever its size
-_REPEATED: Final = ("file", "project_code", "project_name", "weight", "rule")
+_REPEATED: Final = ("file", "project_code", "project_name", "weight", "score", "rule", "formula")
 _HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
 _MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
 _MIN_EXPONENT: Final = -63
 # templates whose score is a ratio times the weight (see _TEMPLATES), and which ratio
 _T_LINEAR, _T_INVERSE, _T_ABOVE, _T_RATE, _T_SHARE = 11, 12, 15, 7, 18
 _T_RATIOS: Final = (2, 4, 11, 12, 13, 15)
+_T_SCORED: Final = tuple(number for number, (_rule, pieces) in enumerate(_TEMPLATES) if "{s}" in pieces)
+# the templates of the rules "at least" and "equal" (not zero), rate × weight included: over-achievement
+_AT_LEAST: Final = tuple(number in {1, 2, 3, 4, 7} for number in range(19))
+
+
+@functools.cache
+def _template_table(linear: bool, rate_times_weight: bool) -> tuple[int, ...]:
+    """The template of each combination of facts, numbered as in _score.
+
+    The facts: the target's kind, comparator, unit % or not, sign of its bound (-, 0, +), upper
+    bound positive; then the actual below, at or above the bound, zero, at least twice the bound,
+    above the upper bound, and the band's share whole. Where two tests hold (a range written
+    upside down), the later one wins, as in the object path.
+    """
+    table = []
+    for kind, comp, percent, a_sign, u_positive, relation, b_zero, twice, above, whole_share in itertools.product(
+        range(3), range(4), range(2), range(3), range(2), range(3), range(2), range(2), range(2), range(2)
+    ):
+        if kind == _NA:
+            table.append(0)
+            continue
+        if kind == _QUAL:
+            table.append(17 if whole_share else 18)
+            continue
+        ge, eq, le, between = comp == _GE, comp == _EQ, comp == _LE, comp == _BETWEEN
+        a_zero, a_positive = a_sign == 1, a_sign == 2  # noqa: PLR2004 - the sign, shifted by one
+        reached, within = relation >= 1, relation <= 1
+        eq_zero = eq and a_zero
+        at_least = ge or (eq and not a_zero)
+        rtw = at_least and bool(percent) and rate_times_weight
+        at_least = at_least and not rtw
+        base = 3 if eq else 1
+        le_over = le and not within
+        tests = [
+            (7, rtw), (base, at_least and reached), (base + 1, at_least and not reached), (5, eq_zero and b_zero),
+            (6, eq_zero and not b_zero), (8, le and within), (9, le_over and not a_positive),
+        ]
+        if linear:
+            tests += [(10, le_over and a_positive and twice), (11, le_over and a_positive and not twice)]
+        else:
+            tests.append((12, le_over and a_positive))
+        tests += [
+            (13, between and not reached), (14, between and above and not u_positive),
+            (15, between and above and u_positive), (16, between and reached and not above),
+        ]
+        table.append(([0] + [number for number, holds in tests if holds])[-1])
+    return tuple(table)
+
+
+# which texts each template shows: the actual, the target's bound, its upper bound, the weight, the band
+_USES: Final = tuple(
+    tuple(int(piece in pieces or (piece == "{w}" and "{s}" in pieces)) for _rule, pieces in _TEMPLATES)
+    for piece in ("{b}", "{a}", "{u}", "{w}", "{band}")
+)
+# what each template's score is: the whole weight, nothing, or a ratio times the weight (0: 无)
+_WHOLE, _NOTHING, _RATIO = 1, 2, 3
+_ROLES: Final = (0, _WHOLE, _RATIO, _WHOLE, _RATIO, _WHOLE, _NOTHING, _RATIO, _WHOLE, _NOTHING, _NOTHING, _RATIO,
+                 _RATIO, _RATIO, _NOTHING, _RATIO, _WHOLE, _WHOLE, _RATIO)
 
 
 def _scaled(value: Decimal) -> int | None:
@@ -138,12 +198,23 @@ class _Kernel:
             msg = "indicators must come table by table (indicators.table never decreasing), as flatten() gives them"
             raise InvalidValueError(msg, field="indicators.table", value=None)
         # the table numbers as positions 0…t-1, so that a partition of a larger batch works as it is
-        positions = np.searchsorted(numbers, self.table_of) if self.t else np.zeros(self.n, dtype=np.int64)
-        if self.n and (not self.t or bool((positions >= self.t).any())
-                       or bool((numbers[np.minimum(positions, self.t - 1)] != self.table_of).any())):
+        # (numbers increasing from 0 to t-1 are those positions already, as flatten() gives them)
+        if self.t and numbers[0] == 0 and numbers[-1] == self.t - 1:
+            positions = self.table_of
+            outside = bool(self.n) and (self.table_of[0] < 0 or self.table_of[-1] >= self.t)
+        else:
+            positions = np.searchsorted(numbers, self.table_of) if self.t else np.zeros(self.n, dtype=np.int64)
+            outside = bool(self.t) and (
+                bool((positions >= self.t).any())
+                or bool((numbers[np.minimum(positions, self.t - 1)] != self.table_of).any())
+            )
+        if self.n and (not self.t or outside):
             msg = "indicators.table refers to a table that is not in tables"
             raise InvalidValueError(msg, field="indicators.table", value=None)
         self.table_of = np.asarray(positions, dtype=np.int64)
+        # each table's rows are table_of[starts[i]:ends[i]] (the rows come table by table)
+        self.ends = np.searchsorted(self.table_of, np.arange(self.t), side="right")
+        self.starts = np.concatenate([[0], self.ends[:-1]]).astype(np.int64) if self.t else self.ends
         self.slow = np.zeros(self.t, dtype=bool)
         # filled in by _score
         self.exact: Any = None
@@ -210,15 +281,21 @@ class _Kernel:
         """Whether each ``top / bottom`` is a finite decimal (its reduced denominator has no prime but 2 and 5)."""
         np = self.np
         bottom = np.where(bottom == 0, 1, np.abs(bottom))
-        g = np.gcd(top, bottom)
-        q = bottom // np.where(g == 0, 1, g)
-        for prime in (2, 5):
-            while True:
-                divisible = q % prime == 0
-                if not divisible.any():
-                    break
-                q = np.where(divisible, q // prime, q)
+        q = bottom // np.gcd(top, bottom)  # the reduced denominator (at least 1)
+        q //= q & -q  # without its factors 2 (the lowest bit set is the largest power of 2 dividing it)
+        q //= np.gcd(q, _POWER_OF_FIVE)  # and without its factors 5
         return q == 1
+
+    def per_table(self, values: Any) -> Any:  # noqa: ANN401 - numpy arrays
+        """The sum of ``values`` (integers, one per row) over each table's rows.
+
+        Differences of a running sum: in int64 the running sum may wrap around, but the
+        difference is exact wherever the table's own sum fits, as with a sum table by table.
+        """
+        np = self.np
+        running = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum(values, out=running[1:], dtype=np.int64)
+        return running[self.ends] - running[self.starts]
 
     def flag(self, rows: Any) -> None:  # noqa: ANN401 - a boolean row mask
         """Send the tables of the flagged rows to the object path."""
@@ -277,6 +354,19 @@ def _canonical_unit(unit: str) -> str | None:
     except (ThresholdSyntaxError, InvalidValueError, UnitMismatchError):
         return None
     return name if value == 1 else None
+
+
+def _unit_codes(k: _Kernel, texts: Any, unit_ids: dict[str, int]) -> Any:  # noqa: ANN401 - Arrow, numpy
+    """The number of the unit each of ``texts`` names (-1: not a plain unit), numbering new units in ``unit_ids``.
+
+    The unit texts of a batch are few: each distinct one is read once, and the numbers are
+    spread to the texts with numpy.
+    """
+    np = k.np
+    index, distinct = _encode_array(k.pc, np, texts)
+    codes = [-1 if name is None else unit_ids.setdefault(name, len(unit_ids))
+             for name in map(_canonical_unit, distinct.to_pylist())]
+    return np.asarray(codes or [-1], dtype=np.int64)[np.maximum(index, 0)]
 
 
 def _encode_array(pc: Any, np: Any, column: Any) -> tuple[Any, Any]:  # noqa: ANN401
@@ -410,18 +500,17 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     operators = pc.fill_null(match.field("op"), "") if nt else pa.array([], pa.string())
     op_idx, op_texts = _encode_array(pc, np, operators)
     op_codes = np.asarray([_OPERATOR_CODE[o] for o in op_texts.to_pylist()] or [0], dtype=np.int64)
-    unit_idx, unit_texts = _encode_array(pc, np, pc.fill_null(match.field("unit"), "") if nt else operators)
-    unit_names = [_canonical_unit(u) for u in unit_texts.to_pylist()]
-    t_units: list[str | None] = [unit_names[i] if i >= 0 else None for i in unit_idx.tolist()]
-    t_ok &= np.asarray([u is not None for u in t_units], dtype=bool)
+    # units are numbered once for targets and actuals alike (-1: not a plain unit), per distinct unit text
+    unit_ids: dict[str, int] = {}
+    t_unit = _unit_codes(k, pc.fill_null(match.field("unit"), "") if nt else operators, unit_ids)
+    t_ok &= t_unit >= 0
     kinds = np.full(nt, _QUANT, dtype=np.int64)
     comps = op_codes[np.maximum(op_idx, 0)] if nt else np.zeros(0, np.int64)
     a6s = np.where(t_ok, a6u, 0)
     u6s = np.zeros(nt, dtype=np.int64)
     bad_target = np.zeros(nt, dtype=bool)
     a_txt = value_text
-    u_txt = pa.array([""] * nt, type=pa.string())
-    units: list[str] = [u or "" for u in t_units]
+    u_txt = pa.repeat(pa.scalar("", pa.string()), nt)
     thresholds = k.thresholds
     k.target_dict = t_dict
     others = np.nonzero(~t_ok)[0]
@@ -446,7 +535,8 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
                     bad = scaled is None or scaled_upper is None or scaled < 0 or (scaled_upper or 0) < 0
                     a6, u6 = scaled or 0, scaled_upper or 0
                     unit, at, ut = threshold.unit, _n(written), "" if upper is None else _n(upper)
-            kinds[index], comps[index], a6s[index], u6s[index], units[index] = kind, comp, a6, u6, unit
+            kinds[index], comps[index], a6s[index], u6s[index] = kind, comp, a6, u6
+            t_unit[index] = unit_ids.setdefault(unit, len(unit_ids))
             bad_target[index] = bad
             fixed_a[index], fixed_u[index] = at, ut
         mask = pa.array(~t_ok)
@@ -455,28 +545,39 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     k.target_texts = (a_txt, u_txt)
     t_safe = np.maximum(t_idx, 0)
     if n and nt:
-        k.flag(t_idx < 0)
-        k.flag(bad_target[t_safe])
+        if k.ind.column("target").null_count:
+            k.flag(t_idx < 0)
+        if bad_target.any():
+            k.flag(bad_target[t_safe])
     if nt:
-        kind, comp, a6, u6 = kinds[t_safe], comps[t_safe], a6s[t_safe], u6s[t_safe]
+        kind, a6, u6 = kinds[t_safe], a6s[t_safe], u6s[t_safe]
     else:
-        kind = comp = a6 = u6 = np.zeros(n, dtype=np.int64)
+        kind = a6 = u6 = np.zeros(n, dtype=np.int64)
     applicable = kind != _NA
     out.applicable = applicable
     # hand scores and scores given with a band go the object path
     for name in ("actual_score", "explicit_score"):
-        k.flag(np.asarray(k.ind.column(name).is_valid().to_numpy(zero_copy_only=False), dtype=bool))
+        column = k.ind.column(name)
+        if column.null_count < len(column):
+            k.flag(np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
     # level-1 blocks
-    l_idx, l_texts = k.encode("level1")
     blocks = list(c.level1)
+    labels = k.ind.column("level1")
+    if labels.type == pa.string():  # looked up among the labels the policy knows (few): no dictionary to build
+        known = sorted(set(c.fold) | set(c.level1))
+        l_idx = np.asarray(pc.fill_null(pc.index_in(labels, value_set=pa.array(known, type=pa.string())), -1)
+                           .to_numpy(zero_copy_only=False), dtype=np.int64)
+        l_texts: list[str | None] = list(known)
+    else:
+        l_idx, l_texts = k.encode("level1")
     block_of_label = []
     for label in l_texts:
         block = c.fold.get(label or "", label or "")
         block_of_label.append(blocks.index(block) if block in c.level1 else -1)
-    block = np.asarray(block_of_label, dtype=np.int64)[np.maximum(l_idx, 0)] if l_texts else np.full(n, -1)
-    block = np.where(l_idx < 0, -1, block)
-    k.flag(block < 0)
-    block = np.maximum(block, 0)
+    block = np.asarray([*block_of_label, -1], dtype=np.int64)[l_idx]  # a null label (-1) takes the -1 at the end
+    if (block < 0).any():
+        k.flag(block < 0)
+        block = np.maximum(block, 0)
     nb = max(len(blocks), 1)
     if nb > 8:  # noqa: PLR2004 - the packing below holds eight level-1 blocks
         k.slow[:] = True
@@ -493,10 +594,12 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
         w6_values.append(-1 if scaled is None or scaled < 0 else scaled)
         w_exp.append(exponent)
     given = w_idx >= 0
-    w6 = np.asarray(w6_values, dtype=np.int64)[np.maximum(w_idx, 0)] if w_texts else np.zeros(n, dtype=np.int64)
-    k.flag(given & (w6 < 0))
-    w6 = np.where(given, np.maximum(w6, 0), 0)
-    exp_row = np.asarray(w_exp, dtype=np.int64)[np.maximum(w_idx, 0)] if w_texts else np.zeros(n, dtype=np.int64)
+    # per row (no weight: -1, which takes the 0 put at the end); an unreadable weight sends its table away
+    w6 = np.asarray([*w6_values, 0], dtype=np.int64)[w_idx]
+    if min(w6_values, default=0) < 0:
+        k.flag(w6 < 0)
+        w6 = np.maximum(w6, 0)
+    exp_row = np.asarray([*w_exp, 0], dtype=np.int64)[w_idx]
     group = k.table_of * nb + block
     groups = k.t * nb
     live = applicable & given
@@ -523,7 +626,12 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
         k.slow |= too_wide.reshape(k.t, nb).any(axis=1)
     # the distinct weights: 0 (无 rows), each weight text given, each kind of share of a level's points
     nw = len(w_texts)
-    group_keys, group_first, group_inverse = np.unique(packed, return_index=True, return_inverse=True)
+    group_first, group_inverse = _distinct(k, packed)
+    group_order = np.argsort(packed[group_first], kind="stable")  # the few distinct groups in increasing order
+    group_rank = np.empty(len(group_order), dtype=np.int64)
+    group_rank[group_order] = np.arange(len(group_order))
+    group_first, group_inverse = group_first[group_order], group_rank[group_inverse]
+    group_keys = packed[group_first]
     w_inverse = np.where(
         ~applicable, 0, np.where(given, 1 + np.maximum(w_idx, 0), 1 + nw + group_inverse.reshape(-1)[group])
     )
@@ -532,11 +640,11 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     g = np.gcd(wn, wd)
     g = np.where(g == 0, 1, g)
     wn, wd = wn // g, wd // g
+    # per distinct weight (few): the rows take them by w_inverse where they need them
     w10_distinct, w_exact_distinct = k.divide(wn, wd)
-    w_term = k.terminating(wn, wd)[w_inverse]
+    w_term_distinct = k.terminating(wn, wd)
     k.w10_distinct = w10_distinct
-    wn, wd = wn[w_inverse], wd[w_inverse]
-    w10, w_exact = w10_distinct[w_inverse], w_exact_distinct[w_inverse]
+    w10 = w10_distinct[w_inverse]
     out.w10 = w10
     w_strings = ["0", *(_n(Decimal(text or "0")) if value >= 0 else "" for text, value in zip(
         w_texts, w6_values, strict=True))]
@@ -561,19 +669,18 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     q6, q_ok = k.scaled_column(number_text)
     q_ok &= matched
     unit_column = pc.fill_null(match.field("unit"), "") if nq else pa.array([], pa.string())
-    unit_idx, unit_texts = _encode_array(pc, np, unit_column)
-    canonical = [_canonical_unit(unit) for unit in unit_texts.to_pylist()]
-    q_unit: list[str | None] = [canonical[i] if i >= 0 else None for i in unit_idx.tolist()]
+    q_unit = _unit_codes(k, unit_column, unit_ids)
     q_text = number_text
     # the texts the pattern does not read (thousands separators, full-width digits...): one by one
-    odd = np.nonzero(~q_ok | np.asarray([u is None for u in q_unit], dtype=bool))[0] if nq else np.zeros(0, np.int64)
+    odd = np.nonzero(~q_ok | (q_unit < 0))[0] if nq else np.zeros(0, np.int64)
     q_bad = ~q_ok
     if len(odd):
         texts = act_dict.take(pa.array(odd)).to_pylist()
         fixed_text: dict[int, str] = {}
+        no_unit = unit_ids.setdefault("", len(unit_ids))
         for index, text in zip(odd.tolist(), texts, strict=True):
             q_bad[index] = True
-            q_unit[index] = ""
+            q_unit[index] = no_unit
             try:
                 parsed = _parse_quantity(text or "")
             except (ThresholdSyntaxError, InvalidValueError):
@@ -581,7 +688,7 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
             scaled = _scaled(parsed[0])
             if scaled is None or scaled < 0:
                 continue
-            q6[index], q_unit[index], q_bad[index] = scaled, parsed[1], False
+            q6[index], q_unit[index], q_bad[index] = scaled, unit_ids.setdefault(parsed[1], len(unit_ids)), False
             fixed_text[index] = _n(parsed[0])
         if fixed_text:
             mask = np.zeros(nq, dtype=bool)
@@ -601,16 +708,15 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     b_dict = q_text if nq else pa.array([""], type=pa.string())
     b_index = a_safe.copy()
     if nq and n:
-        unit_id = {unit: i for i, unit in enumerate(sorted(set(units) | {u or "" for u in q_unit}))}
-        unit_name = {i: unit for unit, i in unit_id.items()}
-        t_unit = np.asarray([unit_id[u] for u in units] or [0], dtype=np.int64)[t_safe]
-        a_unit = np.asarray([unit_id[u or ""] for u in q_unit], dtype=np.int64)[a_safe]
-        empty = unit_id.get("", -2)
-        convert_rows = np.nonzero(quant & ~row_q_bad & (a_unit != empty) & (a_unit != t_unit))[0]
+        unit_name = {i: unit for unit, i in unit_ids.items()}
+        t_unit_row = t_unit[t_safe] if nt else np.zeros(n, dtype=np.int64)
+        a_unit = q_unit[a_safe]
+        empty = unit_ids.get("", -2)
+        convert_rows = np.nonzero(quant & ~row_q_bad & (a_unit != empty) & (a_unit != t_unit_row))[0]
         extra_arrays: list[Any] = []
         if len(convert_rows):
             convert_rows, shifted, texts = _shift_by_powers_of_ten(
-                k, convert_rows, a_unit, t_unit, unit_name, len(unit_id), act_idx, q6, q_text, nq
+                k, convert_rows, a_unit, t_unit_row, unit_name, len(unit_ids), act_idx, q6, q_text, nq
             )
             if len(shifted[0]):
                 b6[shifted[0]] = shifted[1]
@@ -623,7 +729,7 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
             numbers = q_text.take(pa.array(act_idx[convert_rows])).to_pylist()
             for row, actual, unit_from, unit_to, number in zip(
                 convert_rows.tolist(), act_idx[convert_rows].tolist(), a_unit[convert_rows].tolist(),
-                t_unit[convert_rows].tolist(), numbers, strict=True,
+                t_unit_row[convert_rows].tolist(), numbers, strict=True,
             ):
                 key = (actual, unit_from, unit_to)
                 hit = done.get(key)
@@ -663,7 +769,8 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     if qual.any():
         rows = np.nonzero(qual & (act_idx >= 0))[0]
         pair = t_idx[rows] * (nq + 1) + act_idx[rows]
-        uniq_pair, pair_inverse = np.unique(pair, return_inverse=True)
+        pair_first, pair_inverse = _distinct(k, pair)
+        uniq_pair = pair[pair_first]
         pair_band = []
         for key in uniq_pair.tolist():
             threshold = k.threshold(key // (nq + 1))
@@ -675,74 +782,55 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
                 pair_band.append(-1)
         band_row[rows] = np.asarray(pair_band, dtype=np.int64)[pair_inverse.reshape(-1)]
         k.flag(qual & (band_row < 0))
-        safe_share = np.asarray([v or 0 for v in share_values], dtype=np.int64)
-        share6 = np.where(band_row >= 0, safe_share[np.maximum(band_row, 0)], 0)
+        share6 = np.asarray([*(v or 0 for v in share_values), 0], dtype=np.int64)[band_row]  # -1: the 0 at the end
     out.band = band_row
     out.share_text = share_text
-    # scores: numerator / denominator, or the whole weight, or zero
-    template = np.zeros(n, dtype=np.int64)
-    num = np.zeros(n, dtype=np.int64)
-    den = np.ones(n, dtype=np.int64)
-    full = np.zeros(n, dtype=bool)
-    zero = np.zeros(n, dtype=bool)
+    # scores: each row's template (the formula it is scored by) says whether its score is the whole
+    # weight, nothing, or a ratio times the weight. The template follows from a few facts about the
+    # target (kind, comparator, unit %, signs of its bounds) and how the actual compares with them:
+    # those facts are numbered, and one table (_template_table) gives the template of each number.
+    percent = t_unit == unit_ids.get("%", -2) if nt else np.zeros(1, dtype=bool)
+    if nt:
+        facts = ((((kinds * 4 + comps) * 2 + percent) * 3 + np.sign(a6s) + 1) * 2 + (u6s > 0))[t_safe]
+    else:
+        facts = np.zeros(n, dtype=np.int64)
+    facts *= 3
+    facts += b6 > a6
+    facts += b6 >= a6
+    for fact in (b6 == 0, b6 >= 2 * a6, b6 > u6, share6 >= _M6):
+        facts *= 2
+        facts += fact
+    template = np.asarray(_template_table(c.linear, c.rate_times_weight), dtype=np.int64)[facts]
+    role = np.asarray(_ROLES, dtype=np.int8)[template]
+    rtw = template == _T_RATE
+    full = (role == _WHOLE) | (rtw & (b6 >= 100 * _M6))  # min(rate, 100 %) × weight is the whole weight
     over = np.zeros(n, dtype=bool)
-
-    def pick(mask: Any, tmpl: int, *, whole: bool = False, nothing: bool = False,  # noqa: ANN401
-             top: Any = None, bottom: Any = None) -> None:  # noqa: ANN401
-        template[mask] = tmpl
-        if whole:
-            full[mask] = True
-        elif nothing:
-            zero[mask] = True
-        else:
-            num[mask] = top[mask]
-            den[mask] = bottom[mask]
-
-    percent_unit = np.asarray([u == "%" for u in units] or [False], dtype=bool)[t_safe]
-    ge = quant & (comp == _GE)
-    eq = quant & (comp == _EQ)
-    le = quant & (comp == _LE)
-    between = quant & (comp == _BETWEEN)
-    eq_zero = eq & (a6 == 0)
-    at_least = ge | (eq & (a6 != 0))
-    base = np.where(comp == _EQ, 3, 1)
     if c.over is not None:
         over_num, over_den = _fraction(c.over)
+        at_least = np.asarray(_AT_LEAST, dtype=bool)[template]
         over = at_least & (a6 > 0) & (b6 * over_den >= a6 * over_num)
-    if c.rate_times_weight:
-        rtw = at_least & percent_unit
-        capped = np.minimum(b6, 100 * _M6)
-        pick(rtw, 7, top=capped * wn, bottom=100 * _M6 * wd)
-        full[rtw & (b6 >= 100 * _M6)] = True  # min(rate, 100 %) × weight is the whole weight
-        at_least &= ~rtw
-    pick(at_least & (b6 >= a6), 0, whole=True)
-    template[at_least & (b6 >= a6)] = base[at_least & (b6 >= a6)]
-    pick(at_least & (b6 < a6), 0, top=b6 * wn, bottom=a6 * wd)
-    template[at_least & (b6 < a6)] = base[at_least & (b6 < a6)] + 1
-    pick(eq_zero & (b6 == 0), 5, whole=True)
-    pick(eq_zero & (b6 != 0), 6, nothing=True)
-    pick(le & (b6 <= a6), 8, whole=True)
-    le_over = le & (b6 > a6)
-    pick(le_over & (a6 <= 0), 9, nothing=True)
-    le_over &= a6 > 0
-    if c.linear:
-        pick(le_over & (b6 >= 2 * a6), 10, nothing=True)
-        pick(le_over & (b6 < 2 * a6), 11, top=(2 * a6 - b6) * wn, bottom=a6 * wd)
-    else:
-        pick(le_over, 12, top=a6 * wn, bottom=b6 * wd)
-    pick(between & (b6 < a6), 13, top=b6 * wn, bottom=a6 * wd)
-    above = between & (b6 > u6)
-    pick(above & (u6 <= 0), 14, nothing=True)
-    pick(above & (u6 > 0), 15, top=u6 * wn, bottom=b6 * wd)
-    pick(between & (b6 >= a6) & (b6 <= u6), 16, whole=True)
-    pick(qual & (share6 >= _M6), 17, whole=True)
-    pick(qual & (share6 < _M6), 18, top=share6 * wn, bottom=_M6 * wd)
-    computed = applicable & ~full & ~zero
-    # overflow guards (magnitudes only): otherwise the object path
-    k.flag(computed & ((num < 0) | (num >= _SAFE) | (den <= 0) | (den >= _DIVISOR_LIMIT)))
-    k.flag(applicable & ((wn >= _SAFE // _LIMIT6) | (wd >= _DIVISOR_LIMIT)))
+    computed = applicable & (role == _RATIO) & ~full
+    # the ratio of each computed score, times the weight: (top × wn) / (bottom × wd)
     rows = np.nonzero(computed)[0]
-    quotient, quotient_exact = k.divide(num[rows], den[rows])
+    tr, b_rows, a_rows = template[rows], b6[rows], a6[rows]
+    top = np.select(
+        [tr == 7, tr == _T_LINEAR, tr == _T_INVERSE, tr == _T_ABOVE, tr == _T_SHARE],  # noqa: PLR2004 - template 7
+        [np.minimum(b_rows, 100 * _M6), 2 * a_rows - b_rows, a_rows, u6[rows], share6[rows]], b_rows,
+    )
+    bottom = np.select(
+        [tr == 7, (tr == _T_INVERSE) | (tr == _T_ABOVE), tr == _T_SHARE],  # noqa: PLR2004 - template 7
+        [100 * _M6, b_rows, _M6], a_rows,
+    )
+    w_rows = w_inverse[rows]
+    num, den = top * wn[w_rows], bottom * wd[w_rows]
+    # overflow guards (magnitudes only): otherwise the object path
+    overflow = (num < 0) | (num >= _SAFE) | (den <= 0) | (den >= _DIVISOR_LIMIT)
+    if overflow.any():
+        k.slow[k.table_of[rows[overflow]]] = True
+    too_large = (wn >= _SAFE // _LIMIT6) | (wd >= _DIVISOR_LIMIT)
+    if too_large.any():
+        k.flag(applicable & too_large[w_inverse])
+    quotient, quotient_exact = k.divide(num, den)
     s10 = np.where(full, w10, 0)
     s10[rows] = quotient
     exact = np.ones(n, dtype=bool)
@@ -754,22 +842,22 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     out.rule = template
     # "= 9.20" or "≈ 9.69": the object path works to 28 digits, so a score is exact there only when
     # the weight and the ratio it multiplies are finite decimals (1/3 × 30 is "≈ 10.00" there too)
-    k.exact = np.where(full, w_exact & w_term, ~computed | exact)
+    k.exact = np.where(full, (w_exact_distinct & w_term_distinct)[w_inverse], ~computed | exact)
     # A score that is exactly a number at display precision may still be "≈" in the object path,
     # which rounds a weight such as 50/3 or a ratio such as 45.2/47.46 to 28 digits on the way:
     # where a weight or a ratio is an endless decimal, that arithmetic is redone as it does it.
+    # (The ratio's top and bottom as above: 2 − (b − a) / a ends where (b − a) / a does.)
     unit = 10 ** (10 - c.places)
-    need = np.nonzero(computed & exact & (s10 % unit == 0))[0]
-    if len(need):
-        kind_of = template[need]
-        linear, inverse, above_range = kind_of == _T_LINEAR, kind_of == _T_INVERSE, kind_of == _T_ABOVE
-        tops = np.select([linear, inverse, above_range], [b6[need] - a6[need], a6[need], u6[need]], b6[need])
-        bottoms = np.where(inverse | above_range, b6[need], a6[need])
-        plain = w_term[need] & (~np.isin(kind_of, _T_RATIOS) | k.terminating(tops, bottoms))
-        redo = need[~plain]
-        numbers = zip(template[redo].tolist(), b6[redo].tolist(), a6[redo].tolist(), u6[redo].tolist(),
-                      share6[redo].tolist(), wn[redo].tolist(), wd[redo].tolist(), strict=True)
-        k.exact[redo] = [_exact_in_object_path(*row, c.places) for row in numbers]
+    chosen = np.nonzero(quotient_exact & (quotient % unit == 0))[0]
+    if len(chosen):
+        kind_of = tr[chosen]
+        plain = w_term_distinct[w_rows[chosen]] & (
+            ~np.isin(kind_of, _T_RATIOS) | k.terminating(top[chosen], bottom[chosen]))
+        redo, w_redo = rows[chosen[~plain]], w_rows[chosen[~plain]]
+        numbers = list(zip(template[redo].tolist(), b6[redo].tolist(), a6[redo].tolist(), u6[redo].tolist(),
+                           share6[redo].tolist(), wn[w_redo].tolist(), wd[w_redo].tolist(), strict=True))
+        found = {row: _exact_in_object_path(*row, c.places) for row in set(numbers)}
+        k.exact[redo] = [found[row] for row in numbers]
     # table totals, the budget line included
     budget_w = c.budget_weight
     bw_num, bw_den = _fraction(budget_w)
@@ -783,18 +871,17 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     budget10 = np.where(ratio_full, budget_full10, budget10)
     budget_exact = budget_exact | ratio_full
     k.budget10, k.budget_exact, k.rate10, k.rate_exact = budget10, budget_exact, rate10, rate_exact
-    total = budget10.copy()
-    np.add.at(total, k.table_of[applicable], s10[applicable])
-    inexact = np.zeros(k.t, dtype=np.int64)
-    np.add.at(inexact, k.table_of, (~k.exact).astype(np.int64))
-    inexact += (~budget_exact).astype(np.int64)
+    total = budget10 + k.per_table(np.where(applicable, s10, 0))
+    inexact = k.per_table(~k.exact) + ~budget_exact
     # rounding ties and grade bounds that the truncation could hide
     tail = total % 10_000
     k.slow |= (inexact > 0) & (tail < _HALF) & (tail + inexact >= _HALF)
-    for bound, _grade in c.grades:
-        bound10, _ = k.divide(np.full(k.t, _fraction(bound)[0], dtype=np.int64),
-                              np.full(k.t, _fraction(bound)[1], dtype=np.int64))
-        k.slow |= (inexact > 0) & (total < bound10) & (total + inexact >= bound10)
+    unsure = inexact > 0
+    if unsure.any():
+        for bound, _grade in c.grades:
+            num, den = _fraction(bound)
+            bound10 = int(k.divide(np.asarray([num], dtype=np.int64), np.asarray([den], dtype=np.int64))[0][0])
+            k.slow |= unsure & (total < bound10) & (total + inexact >= bound10)
     out.table_total = total
     return out
 
@@ -917,27 +1004,50 @@ def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarr
             schema = schema.set(schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string())))
     # every row through the kernel (the rows of slow tables are then replaced): no copy of the columns
     data = _indicator_rows(k, s) if per == "indicator" else _table_rows(k, s)
-    fast = pa.table([_column(data[name], schema.field(name).type) for name in names], schema=schema)
     slow_tables = np.nonzero(k.slow)[0]
     if not len(slow_tables):
-        return fast
+        return pa.table([_column(k, data[name], schema.field(name).type) for name in names], schema=schema)
+    return _with_object_path(k, data, schema, per, slow_tables)
+
+
+def _with_object_path(k: _Kernel, data: Mapping[str, Any], schema: Any, per: str, slow_tables: Any) -> Any:  # noqa: ANN401
+    """The result with the rows of ``slow_tables`` made by :func:`perftarget.evaluate` put in place."""
+    np, pa = k.np, k.pa
+    names = schema.names
     slow_rows, spans = _object_path(k, slow_tables, per, names)
-    slow = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in slow_rows], schema=schema)
+    plain = pa.schema([pa.field(name, pa.string()) if isinstance(data[name], _Coded) else schema.field(name)
+                       for name in names])
+    slow = pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in slow_rows], schema=plain)
+    # where each result row comes from: a row of the kernel's (below count) or of the object path's
+    count = k.n if per == "indicator" else k.t
+    source = None
     if len(spans) > _SPLICE_LIMIT:
-        index = np.arange(fast.num_rows, dtype=np.int64)
-        at = fast.num_rows
-        for start, end, _first, count in spans:
-            index[start:end] = np.arange(at, at + count)
-            at += count
-        return pa.concat_tables([fast, slow]).take(pa.array(index)).unify_dictionaries()
-    # few slow tables: slices of the fast table around them, zero-copy
-    pieces: list[Any] = []
-    done = 0
-    for start, end, first, count in spans:
-        pieces.extend((fast.slice(done, start - done), slow.slice(first, count)))
-        done = end
-    pieces.append(fast.slice(done))
-    return pa.concat_tables(pieces).unify_dictionaries()  # one dictionary per column, for group_by and pandas
+        pieces, done = [], 0
+        for start, end, first, rows in spans:
+            pieces += [np.arange(done, start), count + np.arange(first, first + rows)]
+            done = end
+        pieces.append(np.arange(done, count))
+        source = pa.array(np.concatenate(pieces))
+    columns = []
+    for name in names:
+        value, kind = data[name], schema.field(name).type
+        if isinstance(value, _Coded):  # one dictionary for the column, the object path's texts included
+            columns.append(_coded(k, value, slow.column(name).combine_chunks(), spans))
+            continue
+        kept, new = _column(k, value, kind), slow.column(name).cast(kind)
+        if not isinstance(kept, pa.ChunkedArray):
+            kept = pa.chunked_array([kept], type=kind)
+        if source is not None:  # many slow tables: one take
+            columns.append(pa.chunked_array([*kept.chunks, *new.chunks], type=kind).take(source))
+            continue
+        # few slow tables: slices of the kernel's column around them, zero-copy
+        parts, done = [], 0
+        for start, end, first, rows in spans:
+            parts += [kept.slice(done, start - done), new.slice(first, rows)]
+            done = end
+        parts.append(kept.slice(done))
+        columns.append(pa.chunked_array([chunk for part in parts for chunk in part.chunks], type=kind))
+    return pa.table(columns, schema=schema)
 
 
 def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
@@ -947,41 +1057,77 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
     count = k.n
     applicable = s.applicable
     template = s.rule
-    # A row's formula and score are a function of its template, actual, target, weight and band: the
-    # texts are made once per distinct combination (a tenth of the rows in a province) and shared.
-    t_index = np.maximum(k.t_idx, 0) if count else np.zeros(0, dtype=np.int64)
-    band_index = np.where(s.band >= 0, s.band, len(_BANDS))
-    parts = (template, s.b_text[1], t_index, s.w_text[1], band_index)
-    sizes = (len(_TEMPLATES), len(s.b_text[0]), max(len(k.target_texts[0]), 1), len(s.w_text[0]), len(_BANDS) + 1)
-    if math.prod(sizes) < 2**62:
-        key = np.zeros(count, dtype=np.int64)
-        for values, size in zip(parts, sizes, strict=True):
-            key = key * size + values
-        first, inverse = _distinct(k, key)
-    else:  # pragma: no cover - a batch of more than 2**62 combinations
-        first, inverse = np.arange(count), np.arange(count)
-    formulas = _coded(k, _formulas(k, s, first), inverse)
-    scores = _coded(k, k.text6(s.s10[first]), inverse)
+    first, inverse = _combinations(k, s)
+    texts, position = _formulas(k, s, first)
+    # the score texts: one per distinct rounded score (a text is a function of the number, so the
+    # numbers are made distinct, not the texts)
+    rounded = (s.s10[first] + _HALF) // 10_000
+    shown_first, shown_index = _distinct(k, rounded)
+    shown_order = np.argsort(rounded[shown_first])
+    shown = rounded[shown_first][shown_order]
+    shown_rank = np.empty(len(shown_order), dtype=np.int64)
+    shown_rank[shown_order] = np.arange(len(shown_order))
+    shown_index = shown_rank[shown_index]
     weight10 = np.where(applicable, s.w10, 0)
     return {
-        "file": _repeated(k, tab.column("file")),
-        "project_code": _repeated(k, tab.column("project_code")),
-        "project_name": _repeated(k, tab.column("project_name")),
+        "file": _Coded(tab.column("file"), k.table_of),
+        "project_code": _Coded(tab.column("project_code"), k.table_of),
+        "project_name": _Coded(tab.column("project_name"), k.table_of),
         "path": ind.column("path"),
         "level1": ind.column("level1"),
         "level2": ind.column("level2"),
         "indicator": ind.column("name"),
         "target": ind.column("target"),
         "actual": _actual_column(k, applicable),
-        "weight": _coded(k, k.text6(k.w10_distinct), s.w_text[1]),
-        "score": scores,
-        "rule": _coded(k, pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()), template),
-        "formula": formulas,
+        "weight": _Coded(k.text6(k.w10_distinct), s.w_text[1]),
+        "score": _Coded(k.decimal_text(shown, 6, trim=True), shown_index.reshape(-1)[inverse], distinct=True),
+        "rule": _Coded(pa.array([rule for rule, _ in _TEMPLATES], type=pa.string()), template),
+        "formula": _Coded(texts, position[inverse]),
         "reason": _no_nulls(k, ind.column("reason")),
         "needs_explanation": pa.array(applicable & ~s.full & (weight10 > 0)),
         "over_achieved": pa.array(s.over),
-        "error": pa.repeat(pa.scalar("", pa.string()), count),
+        "error": _empty_texts(k, count),
     }
+
+
+def _combinations(k: _Kernel, s: _Scores) -> tuple[Any, Any]:
+    """The first row of each distinct formula combination, and each row's combination number.
+
+    A row's formula and score are a function of its template and of the texts it shows: the
+    actual, the target's bound(s), the weight and the band (a template that does not show one
+    leaves it out). The texts are made once per combination (a tenth of the rows in a province)
+    and shared. Texts are compared as texts (``95%`` and ``95`` both show ``95``): a number written
+    the same is the same number, and the weight by its exact value. Rows of tables left to the
+    object path may hold numbers that do not match their texts: they are kept apart (and are
+    replaced later).
+    """
+    np, pc = k.np, k.pc
+    count = k.n
+    template = s.rule
+    b_dict, b_index = s.b_text
+    a_dict, u_dict = k.target_texts
+    w_index = s.w_text[1]
+    # the distinct texts, numbered: the actual's number, and the target's bounds (one number for both)
+    b_code, b_texts = _encode_array(pc, np, b_dict)
+    a_code, a_texts = _encode_array(pc, np, a_dict)
+    u_code, u_texts = _encode_array(pc, np, u_dict)
+    bounds = a_code * (len(u_texts) + 1) + u_code if len(a_code) else np.zeros(1, dtype=np.int64)
+    uses = [np.asarray(row, dtype=np.int64)[template] for row in _USES]
+    parts = [
+        (b_code[b_index] * uses[0], len(b_texts)),
+        (bounds[np.maximum(k.t_idx, 0)] * (uses[1] | uses[2]), (len(a_texts) + 1) * (len(u_texts) + 1)),
+        (w_index * uses[3], len(s.w_text[0])),
+        (np.maximum(s.band, 0) * uses[4], len(_BANDS)),
+    ]
+    if count and k.slow.any():
+        parts.append((k.slow[k.table_of], 2))
+    if math.prod(size for _, size in parts) * len(_TEMPLATES) >= 2**62:  # pragma: no cover - 2**62 combinations
+        return np.arange(count), np.arange(count)
+    key = template.astype(np.int64)
+    for values, size in parts:
+        key *= size
+        key += values
+    return _distinct(k, key)
 
 
 def _distinct(k: _Kernel, key: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy arrays
@@ -989,83 +1135,160 @@ def _distinct(k: _Kernel, key: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy 
     np = k.np
     encoded = k.pc.dictionary_encode(k.pa.array(key))
     inverse = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    first = np.empty(len(encoded.dictionary), dtype=np.int64)
-    first[inverse[::-1]] = np.arange(len(key) - 1, -1, -1)  # the last write is the first row
+    # the keys are numbered in the order they first appear: a row is the first of its key where its
+    # number exceeds every number before it (checked, else found the long way)
+    count = len(encoded.dictionary)
+    new = np.ones(len(inverse), dtype=bool)
+    if len(inverse):
+        new[1:] = inverse[1:] > np.maximum.accumulate(inverse)[:-1]
+    first = np.nonzero(new)[0]
+    if len(first) != count or bool((inverse[first] != np.arange(count)).any()):  # pragma: no cover - see above
+        first = np.empty(count, dtype=np.int64)
+        first[inverse[::-1]] = np.arange(len(key) - 1, -1, -1)  # the last write is the first row
     return first, inverse
 
 
-def _formulas(k: _Kernel, s: _Scores, rows: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
-    """The formula of each of ``rows`` (indicator rows), in their order."""
+def _formulas(k: _Kernel, s: _Scores, rows: Any) -> tuple[Any, Any]:  # noqa: ANN401 - Arrow, numpy
+    """The formula of each of ``rows`` (indicator rows), and where each row's formula is in them.
+
+    The formulas are put together template by template (one join of the template's literals
+    and values each), and left in that order: the second array gives, for each of ``rows``,
+    the position of its formula.
+    """
     np, pa, pc, c = k.np, k.pa, k.pc, k.c
     places = c.places
-    shown10 = s.s10[rows]
+    count = len(rows)
     template = s.rule[rows]
-    exact_at = (shown10 % 10 ** (10 - places) == 0) & k.exact[rows]
+    order = np.argsort(template.astype(np.int8), kind="stable")  # 19 templates: a radix sort
+    sizes = np.bincount(template, minlength=len(_TEMPLATES))
+    ends = np.cumsum(sizes).tolist()
+    position = np.empty(count, dtype=np.int64)
+    position[order] = np.arange(count, dtype=np.int64)
+    ordered = rows[order]
     b_dict, b_index = s.b_text
     w_dict, w_index = s.w_text
     a_dict, u_dict = k.target_texts
-    t_index = np.maximum(k.t_idx, 0)
-    band_dict = pa.array([b.value for b in _BANDS] + [""], type=pa.string())
-    share_dict = pa.array([*s.share_text, ""], type=pa.string())
-    band_index = np.where(s.band >= 0, s.band, len(_BANDS))
+    band = s.band[ordered]
+    band_index = np.where(band >= 0, band, len(_BANDS))
+    t_index = np.maximum(k.t_idx[ordered], 0)
     sources = {
-        "{b}": (b_dict, b_index), "{a}": (a_dict, t_index), "{u}": (u_dict, t_index), "{w}": (w_dict, w_index),
-        "{band}": (band_dict, band_index), "{share}": (share_dict, band_index),
+        "{b}": (b_dict, b_index[ordered]), "{a}": (a_dict, t_index), "{u}": (u_dict, t_index),
+        "{w}": (w_dict, w_index[ordered]),
+        "{band}": (pa.array([b.value for b in _BANDS] + [""], type=pa.string()), band_index),
+        "{share}": (pa.array([*s.share_text, ""], type=pa.string()), band_index),
     }
-    parts_out, where_out = [], []
+    # the score as shown ("= 9.2" or "≈ 9.69"), for the rows of the templates that show one
+    scored = np.isin(np.arange(len(_TEMPLATES)), _T_SCORED)[template[order]]
+    shown_rows = ordered[scored]
+    shown10 = s.s10[shown_rows]
+    approx = ~((shown10 % 10 ** (10 - places) == 0) & k.exact[shown_rows])
+    rounded = (shown10 + 5 * 10 ** (9 - places)) // 10 ** (10 - places)
+    signs = pa.array(["= ", "≈ "], type=pa.string()).take(pa.array(approx.astype(np.int8)))
+    shown = pc.binary_join_element_wise(signs, k.decimal_text(rounded, places, trim=False), "")
+    shown_at = np.cumsum(scored) - 1  # the place of each (scored) row in shown
+    parts: list[Any] = []
+    start = 0
     for tmpl, (_rule, pieces) in enumerate(_TEMPLATES):
-        where = np.nonzero(template == tmpl)[0]
-        if not len(where):
+        end = ends[tmpl]
+        if end == start:
             continue
-        chosen = rows[where]
         args: list[Any] = []
         for piece in pieces:
             if piece == "{s}":
-                rounded = (shown10[where] + 5 * 10 ** (9 - places)) // 10 ** (10 - places)
-                sign = pa.array(np.where(exact_at[where], "= ", "≈ "))
-                args.append(pc.binary_join_element_wise(sign, k.decimal_text(rounded, places, trim=False), ""))
+                args.append(shown.slice(int(shown_at[start]), end - start))
             elif piece in sources:
                 values, index = sources[piece]
-                args.append(values.take(pa.array(index[chosen])))
+                args.append(values.take(pa.array(index[start:end])))
             else:
                 args.append(piece)
         if len(args) == 1:
-            joined = pa.repeat(pa.scalar(args[0], pa.string()), len(where))
+            parts.append(pa.repeat(pa.scalar(args[0], pa.string()), end - start))
         else:
-            joined = pc.binary_join_element_wise(*args, "")
-        parts_out.append(joined)
-        where_out.append(where)
-    if not parts_out:
-        return pa.array([], type=pa.string())
-    order = np.empty(len(rows), dtype=np.int64)
-    order[np.concatenate(where_out)] = np.arange(len(rows))
-    return pa.concat_arrays(parts_out).take(pa.array(order))
+            parts.append(pc.binary_join_element_wise(*args, ""))
+        start = end
+    texts = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
+    return texts, position
 
 
 def _actual_column(k: _Kernel, applicable: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
     """The actual as given, blank on 无 rows (which take none)."""
     pa, pc, np = k.pa, k.pc, k.np
-    actual = pc.fill_null(k.ind.column("actual"), "")
-    given = np.asarray(k.ind.column("actual").is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    column = k.ind.column("actual")
+    given = np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    actual = _blank_nulls(k, column, given)
     if (given & ~applicable).any():
         actual = pc.if_else(pa.array(applicable), actual, "")
     return actual
+
+
+def _blank_nulls(k: _Kernel, column: Any, given: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
+    """A text column with ``""`` for null (``given``: where it is not null).
+
+    Arrow usually leaves a null text empty (its start and end offsets equal): then only the
+    validity bitmap goes, and the texts are shared, not copied.
+    """
+    pa, np = k.pa, k.np
+    if column.null_count == 0:
+        return column
+    array = column.chunk(0) if isinstance(column, pa.ChunkedArray) and column.num_chunks == 1 else column
+    if isinstance(array, pa.Array) and array.type == pa.string():
+        count, start = len(array), array.offset
+        offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[start : start + count + 1]
+        if not (offsets[1:] - offsets[:-1])[~given].any():
+            return pa.Array.from_buffers(pa.string(), count, [None, *array.buffers()[1:]], offset=start)
+    return k.pc.fill_null(column, "")
+
+
+def _empty_texts(k: _Kernel, count: int) -> Any:  # noqa: ANN401 - Arrow
+    """``count`` empty texts: all offsets zero, no text bytes."""
+    pa = k.pa
+    offsets = pa.py_buffer(k.np.zeros(count + 1, dtype=k.np.int32))
+    return pa.Array.from_buffers(pa.string(), count, [None, offsets, pa.py_buffer(b"")])
 
 
 def _no_nulls(k: _Kernel, column: Any) -> Any:  # noqa: ANN401 - Arrow
     return column if column.null_count == 0 else k.pc.fill_null(column, "")
 
 
-def _coded(k: _Kernel, texts: Any, index: Any) -> Any:  # noqa: ANN401 - Arrow, numpy
-    """``texts[index]`` for every row, dictionary-encoded over the distinct texts (as pandas wants them)."""
-    distinct, values = _encode_array(k.pc, k.np, texts)
-    return k.pa.DictionaryArray.from_arrays(k.pa.array(distinct[index], type=k.pa.int32()), values)
+class _Coded:
+    """A result column given as ``texts[index]``: dictionary-encoded when the result is put together.
+
+    ``distinct``: the texts are already distinct and none is null.
+    """
+
+    __slots__ = ("distinct", "index", "texts")
+
+    def __init__(self, texts: Any, index: Any, *, distinct: bool = False) -> None:  # noqa: ANN401
+        self.texts, self.index, self.distinct = texts, index, distinct
 
 
-def _repeated(k: _Kernel, column: Any) -> Any:  # noqa: ANN401 - Arrow
-    """A table's text on each of its indicator rows, dictionary-encoded (distinct values, as pandas wants)."""
-    per_table, values = _encode_array(k.pc, k.np, column)
-    return k.pa.DictionaryArray.from_arrays(k.pa.array(per_table[k.table_of], type=k.pa.int32()), values)
+def _coded(k: _Kernel, coded: _Coded, more: Any = None, spans: Sequence[tuple[int, int, int, int]] = ()) -> Any:  # noqa: ANN401
+    """The column ``coded`` stands for, dictionary-encoded over its distinct texts (as pandas wants them).
+
+    With ``more`` (the texts of the object path's rows) and ``spans`` (as :func:`_object_path` gives
+    them), those rows are put in place of the kernel's.
+    """
+    np, pa = k.np, k.pa
+    texts, index = coded.texts, coded.index
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if more is None and coded.distinct:
+        return pa.DictionaryArray.from_arrays(pa.array(index, type=pa.int32()), texts)
+    if more is not None:
+        texts = pa.concat_arrays([texts.cast(pa.string()), more.cast(pa.string())])
+    distinct, values = _encode_array(k.pc, np, texts)
+    distinct = distinct.astype(np.int32)
+    codes = distinct[index]
+    if more is not None:
+        added = distinct[len(coded.texts) :]
+        parts, done = [], 0
+        for start, end, first, count in spans:
+            parts += [codes[done:start], added[first : first + count]]
+            done = end
+        parts.append(codes[done:])
+        codes = np.concatenate(parts)
+    null = codes < 0 if bool((distinct < 0).any()) else None  # a null text stays null
+    return pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32(), mask=null), values)
 
 
 def _table_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
@@ -1079,19 +1302,18 @@ def _table_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         bound10, _ = k.divide(np.asarray([num], dtype=np.int64), np.asarray([den], dtype=np.int64))
         grade = np.where(total10 >= bound10[0], position, grade)
     grade_names = pa.array([str(g.value) for _, g in c.grades] + [_POOR], type=pa.string())
-    counts = np.bincount(k.table_of, minlength=k.t) if k.n else np.zeros(k.t, dtype=np.int64)
-    explain = np.zeros(k.t, dtype=np.int64)
-    needs = s.applicable & ~s.full & (s.w10 > 0)
-    np.add.at(explain, k.table_of, needs.astype(np.int64))
+    counts = k.ends - k.starts
+    explain = k.per_table(s.applicable & ~s.full & (s.w10 > 0))
     count = len(tables)
+    total_text = k.text6(total10)
     return {
         "file": k.tab.column("file"),
         "project_code": k.tab.column("project_code"),
         "project_name": k.tab.column("project_name"),
         "year": k.tab.column("year"),
-        "total": k.text6(total10),
+        "total": total_text,
         "grade": grade_names.take(pa.array(grade)),
-        "raw_total": k.text6(total10),
+        "raw_total": total_text,
         "weight_total": pa.repeat(pa.scalar(_six(c.total_points), pa.string()), count),
         "budget": k.decimal_text(k.budget6[tables], 6, trim=True),
         "spent": k.decimal_text(k.spent6[tables], 6, trim=True),
@@ -1100,12 +1322,14 @@ def _table_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         "indicators": pa.array(counts),
         "needs_explanation": pa.array(explain),
         "problems": pa.array(np.zeros(count, dtype=np.int64)),
-        "problem_messages": pa.repeat(pa.scalar("", pa.string()), count),
-        "error": pa.repeat(pa.scalar("", pa.string()), count),
+        "problem_messages": _empty_texts(k, count),
+        "error": _empty_texts(k, count),
     }
 
 
-def _column(values: Any, kind: Any) -> Any:  # noqa: ANN401
+def _column(k: _Kernel, values: Any, kind: Any) -> Any:  # noqa: ANN401
+    if isinstance(values, _Coded):
+        return _coded(k, values)
     return values.cast(kind) if values.type != kind else values
 
 
