@@ -245,3 +245,21 @@ def test_representatives_are_model_objects() -> None:
     assert context == RuleContext(
         document=_DUMMY_DOCUMENT, config=config, path="", project=_DUMMY_PROJECT, indicator=expected
     )
+
+
+def test_garbage_collector_state_is_restored() -> None:
+    """The review pauses the garbage collector while it runs and leaves it as it found it."""
+    import gc
+
+    document = pt.load(SEED)
+    files = {"seed.toml": document}
+    columns = _columns(files)
+    assert gc.isenabled()
+    review_columns(columns)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        review_columns(columns)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -14,7 +14,9 @@ times:
   (rules that read the same fields share the representatives). The target stands in by
   its class (kind, comparator, unit, bare or not, and where the value lies against 100 % /
   1000 ‰); a name, description or basis that a decision reads only as 无 or not (as
-  ``is_row`` reads the name) stands in by that class. Then each rule is run for its message
+  ``is_row`` reads the name) stands in by that class, and a name or description that it reads
+  only through the word tests of ``rules/_text.py`` (a rate, growth, which way is better,
+  spending restated) by the answers of those tests. Then each rule is run for its message
   on each distinct combination among the rows where it fires. The findings are broadcast
   to the rows with numpy.
 - **table rules** (PT101, PT102, PT402, PT406, the goal rules) are decided with numpy
@@ -51,6 +53,7 @@ bare value read as ≤) does not survive the ``target`` text either.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -1347,7 +1350,9 @@ def review_columns(
     ``file`` (the table's), ``project_code``, ``project_name``, ``path``
     (``projects[p].goals[g].indicators[k].target``, relative to the table's document),
     ``code``, ``severity``, ``message`` and ``error`` (always empty). Rows are ordered by
-    table, then as :func:`perftarget.review` orders them (path, then code).
+    table, then as :func:`perftarget.review` orders them (path, then code). The texts that
+    repeat (``file``, ``project_code``, ``project_name``, ``code``, ``severity``,
+    ``message``) are dictionary-encoded (pandas shows them as categoricals).
 
     Only the rules of :func:`covered_codes` run (see the module docstring for what the
     columns must hold); ``select`` and ``ignore`` choose among the built-in rules as for
@@ -1390,8 +1395,16 @@ def review_columns(
         distinct=_distinct_indicators(indicators, np, pc), goal=goal_of, place=place_of, out=_Out(),
     )
     places = _places(tables, np, pc)
-    _indicator_rules(batch)
-    _table_rules(batch, places)
+    # the stages make many small objects that hold no cycles (representatives, contexts, findings):
+    # the garbage collector is paused while they run, as the fast JSON path does for a large document
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _indicator_rules(batch)
+        _table_rules(batch, places)
+    finally:
+        if collecting:
+            gc.enable()
     return _assemble(batch, places, paths)
 
 
@@ -1402,7 +1415,7 @@ def _assemble(batch: _Batch, places: Any, paths: _Encoded) -> Any:  # noqa: ANN4
     schema = result_schema("check", "indicator")
     parts = batch.out.parts
     if not parts:
-        return schema.empty_table()
+        return _dictionary_schema(schema, pa).empty_table()
     table, row, suffix, code, severity, message = (np.concatenate([p[k] for p in parts]) for k in range(6))
     texts = batch.out.texts.values
     # the path inside the table, as a number ranked like the engine's sort key
@@ -1430,24 +1443,45 @@ def _assemble(batch: _Batch, places: Any, paths: _Encoded) -> Any:  # noqa: ANN4
         order = np.lexsort((code_order, path_rank, table))
     table, rel_ids, code, severity, message = (a[order] for a in (table, rel_ids, code, severity, message))
     tables = batch.columns.tables
+    # the texts that repeat (the table's, the code, severity and message) are dictionary-encoded:
+    # each finding holds a number, not a copy of the text
     strings = pa.array(texts, pa.string())
-    picked = pa.array(table)
+    picked = pa.array(table.astype(np.int32))
     place_text = pc.cast(pa.array(places).take(picked), pa.string())
     path = pc.binary_join_element_wise(
         "projects[", place_text, "]", pa.array(relative, pa.string()).take(pa.array(rel_ids)), ""
     )
+
+    def coded(indices: Any, values: Any) -> Any:  # noqa: ANN401 - Arrow arrays
+        return pa.DictionaryArray.from_arrays(indices, values)
+
+    def of_table(name: str) -> Any:  # noqa: ANN401 - an Arrow array
+        return coded(picked, tables.column(name).combine_chunks().cast(pa.string()))
+
     arrays = [
-        tables.column("file").take(picked),
-        tables.column("project_code").take(picked),
-        tables.column("project_name").take(picked),
-        path,
-        strings.take(pa.array(code)),
-        strings.take(pa.array(severity)),
-        strings.take(pa.array(message)),
+        of_table("file"), of_table("project_code"), of_table("project_name"), path,
+        coded(pa.array(code.astype(np.int32)), strings),
+        coded(pa.array(severity.astype(np.int32)), strings),
+        coded(pa.array(message.astype(np.int32)), strings),
         pa.repeat(pa.scalar("", pa.string()), len(table)),
     ]
     return pa.Table.from_arrays([pa.chunked_array([a]) if not hasattr(a, "chunks") else a for a in arrays],
-                                schema=schema)
+                                schema=_dictionary_schema(schema, pa))
+
+
+_CODED: Final = ("file", "project_code", "project_name", "code", "severity", "message")
+
+
+def _dictionary_schema(schema: Any, pa: Any) -> Any:  # noqa: ANN401 - a pyarrow schema
+    """``schema`` with the repeated texts of the findings (:data:`_CODED`) dictionary-encoded."""
+    for name in _CODED:
+        schema = schema.set(schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string())))
+    return schema
+
+
+def _plain(column: Any, pa: Any) -> Any:  # noqa: ANN401 - an Arrow column
+    """A text column as plain strings (a dictionary-encoded one decoded)."""
+    return column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
 
 
 def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - pyarrow tables
@@ -1470,8 +1504,8 @@ def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - py
     keep = table >= 0
     order, table = order[keep], table[keep]
     picked = pa.array(order)
-    codes = findings.column("code").take(picked)
-    severity = findings.column("severity").take(picked)
+    codes = _plain(findings.column("code"), pa).take(picked)
+    severity = _plain(findings.column("severity"), pa).take(picked)
     counts = {
         kind: np.bincount(table[_to_numpy(pc.equal(severity, kind), np, bool, False)], minlength=n)  # noqa: FBT003
         for kind in ("error", "warning", "info")
@@ -1500,7 +1534,8 @@ def _finding_tables(tables: Any, findings: Any, np: Any, pa: Any, pc: Any) -> An
     files = pc.dictionary_encode(tables.column("file").combine_chunks(), null_encoding="encode")
     table_file = files.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     finding_file = _to_numpy(
-        pc.index_in(findings.column("file"), value_set=files.dictionary, skip_nulls=False), np, np.int64, -1
+        pc.index_in(_plain(findings.column("file"), pa), value_set=files.dictionary, skip_nulls=False), np, np.int64,
+        -1,
     )
     place = pc.struct_field(pc.extract_regex(findings.column("path"), r"^projects\[(?P<p>\d+)\]"), "p")
     place = _to_numpy(pc.cast(place, pa.int64()), np, np.int64, -1)
