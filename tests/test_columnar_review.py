@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -263,3 +264,36 @@ def test_garbage_collector_state_is_restored() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+_TO_UNIT = {"元": Decimal(10000), "千元": Decimal(10), "万元": Decimal(1), "亿元": Decimal("0.0001")}
+
+
+@settings(max_examples=60, deadline=None)  # each example reviews a table both ways
+@given(
+    st.lists(
+        st.tuples(
+            st.decimals(min_value=Decimal("0.01"), max_value=Decimal(10**6), places=2),
+            st.sampled_from(sorted(_TO_UNIT)),
+            st.sampled_from([-1, 0, 1]),
+            st.sampled_from(["≤", "≥", "=", ""]),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_cost_targets_near_the_budget(cases: list[tuple[Decimal, str, int, str]]) -> None:
+    """Money targets of cost rows at, just below and just above the budget (PT403) in any money unit."""
+    base = pt.load(SEED).projects[0]
+    projects = []
+    for budget, unit, step, comparator in cases:
+        value = budget * _TO_UNIT[unit] + Decimal(step) * Decimal("0.01")
+        cost = pt.Indicator(
+            level1="产出指标", level2="成本指标", name="人均费用", description="每人的费用",
+            target=pt.Threshold.parse(f"{comparator}{value}{unit}"), basis=pt.Basis("工作要求"),
+        )
+        goal = attrs.evolve(base.goals[0], indicators=(*base.goals[0].indicators, cost))
+        projects.append(attrs.evolve(base, budget=pt.Budget(total=budget), goals=(goal, *base.goals[1:])))
+    files = {"money.json": pt.Document(projects=tuple(projects))}
+    columns = _columns(files)
+    assert _found(review_columns(columns)) == _expected(files, covered_codes(columns))

@@ -1103,20 +1103,30 @@ def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> No
     distinct = batch.distinct
     cost = rowish & distinct.per_indicator(("level1", "level2"), is_cost, np).astype(bool)
     rows = np.flatnonzero(cost[distinct.row_id])
-    # the amounts (in 万元) of the targets of cost rows only: most targets are not under a cost level
-    exact: dict[int, Decimal | None] = {}
-    for code in np.unique(distinct.target_row[rows]).tolist():
+    # cost rows with an amount of money as target: money or not is a matter of the target's class
+    money = [
+        t.is_quantitative and t.value is not None and dimension_of(t.unit)[0] == "money"
+        for t in distinct.values["target_class"]
+    ]
+    rows = rows[np.array(money, dtype=bool)[distinct.codes["target_class"][distinct.row_id[rows]]]]
+    # each of their targets in 万元 as a float (value times the unit's factor); exact amounts only below
+    present = np.zeros(len(distinct.targets), dtype=bool)
+    present[distinct.target_row[rows]] = True
+    codes = np.flatnonzero(present)
+    factors: dict[str, float] = {}
+    floats = []
+    for code in codes.tolist():
         t = distinct.targets[code]
-        money = t.is_quantitative and t.value is not None and dimension_of(t.unit)[0] == "money"
-        exact[code] = convert(t.value, t.unit, "万元") if money else None
+        factor = factors.get(t.unit)
+        if factor is None:
+            factor = factors[t.unit] = float(convert(Decimal(1), t.unit, "万元"))
+        floats.append(float(t.value) * factor)  # a money class has a value
     amounts = np.full(len(distinct.targets), np.nan, dtype=np.float64)
-    for code, value in exact.items():
-        if value is not None:
-            amounts[code] = float(value)
+    amounts[codes] = floats
     amount = amounts[distinct.target_row[rows]]
     budget = _floats(budget_codes, np)[batch.row_table[rows]]
     with np.errstate(invalid="ignore"):
-        near = amount >= budget * (1 - 1e-9)
+        near = amount >= budget * (1 - 1e-6)  # the float product and the texts are within 1e-15 of exact
     rows = rows[~np.isnan(amount) & near]
     if not len(rows):
         return
@@ -1129,8 +1139,8 @@ def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> No
         total = totals.get(b)
         if total is None:
             total = totals[b] = Decimal(budget_codes.values[b])
-        amount_t = exact[t]
-        above.append(amount_t is not None and amount_t > total)
+        target = distinct.targets[t]
+        above.append(convert(target.value, target.unit, "万元") > total)  # a money class has a value
     rows = rows[np.array(above, dtype=bool)[pair]]
     rule, severity = batch.rules["PT403"]
     texts = batch.out.texts
