@@ -299,3 +299,13 @@ def test_document_error_is_never_empty():
     error = pt.DocumentError([])
     assert len(error.problems) == 1
     assert "no reason was recorded" in str(error)
+
+
+def test_write_atomic_of_unencodable_text_leaves_nothing(tmp_path):
+    """Text that is not valid UTF-8 (a lone surrogate) fails before any file, temporary or not, exists."""
+    from perftarget._serialization import write_atomic
+
+    target = tmp_path / "out.json"
+    with pytest.raises(UnicodeEncodeError):
+        write_atomic(target, "\ud800")
+    assert list(tmp_path.iterdir()) == []

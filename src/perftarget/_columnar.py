@@ -47,7 +47,7 @@ from perftarget._numbers import format_number, round_half_up
 from perftarget._threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import InvalidValueError, MissingDependencyError
 
-__all__ = ["Columns", "flatten", "kernel_modules", "pyarrow_module", "scaled", "six_places"]
+__all__ = ["Columns", "dictionary_texts", "flatten", "kernel_modules", "pyarrow_module", "scaled", "six_places"]
 
 _NOT_APPLICABLE = ThresholdKind.NOT_APPLICABLE
 
@@ -62,6 +62,13 @@ def kernel_modules(feature: str) -> tuple[Any, Any, Any]:
     import pyarrow.compute as pc  # noqa: PLC0415 - part of pyarrow
 
     return pa, pc, np
+
+
+def dictionary_texts(schema: Any, names: Iterable[str], pa: Any) -> Any:  # noqa: ANN401 - a pyarrow schema
+    """``schema`` with the text columns ``names`` dictionary-encoded (the repeated texts of a result)."""
+    for name in names:
+        schema = schema.set(schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string())))
+    return schema
 
 
 def six_places(value: Decimal | None) -> str:

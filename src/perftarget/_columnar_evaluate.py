@@ -41,7 +41,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 from typing import Any, Final, Literal
 
 from perftarget._actuals import Actual, ExplicitScore
-from perftarget._columnar import Columns, kernel_modules
+from perftarget._columnar import Columns, dictionary_texts, kernel_modules
 from perftarget._columnar import scaled as _micro
 from perftarget._columnar import six_places as _six
 from perftarget._model import Indicator
@@ -1000,8 +1000,7 @@ def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarr
     schema = result_schema("evaluate", per)  # type: ignore[arg-type]
     names = result_columns("evaluate", per)  # type: ignore[arg-type]
     if per == "indicator":  # the table's texts repeat on each of its rows: dictionary-encoded
-        for name in _REPEATED:
-            schema = schema.set(schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string())))
+        schema = dictionary_texts(schema, _REPEATED, pa)
     # every row through the kernel (the rows of slow tables are then replaced): no copy of the columns
     data = _indicator_rows(k, s) if per == "indicator" else _table_rows(k, s)
     slow_tables = np.nonzero(k.slow)[0]

@@ -62,7 +62,7 @@ from typing import Any, Final
 import attrs
 
 from perftarget._build import builder
-from perftarget._columnar import Columns, kernel_modules, pyarrow_module
+from perftarget._columnar import Columns, dictionary_texts, kernel_modules, pyarrow_module
 from perftarget._levels import Level1, Level2, to_level1, to_level2
 from perftarget._model import (
     Basis,
@@ -109,7 +109,7 @@ __all__ = ["covered_codes", "review_columns", "review_summary", "with_review_col
 # threshold itself; "target_class" stands for it where only its class matters (see _target_class).
 # "name_na", "description_na" and "basis_na" stand for a field the decision reads only through
 # is_not_applicable_text (is_row reads the name so): its class (无 or not; for the basis also
-# absent), shown by one value of the class (see _NA_CLASSES). "name_words" and
+# absent), shown by one value of the class (see _STAND_IN_CLASSES). "name_words" and
 # "description_words" stand for a text the decision reads only through the word tests of
 # rules/_text.py (无 or not, rate_kind, is_growth, direction_of, restates_spending): the
 # answers of those tests, shown by one text that gives them. A rule whose decision reads a
@@ -297,26 +297,10 @@ def _target_class(threshold: Threshold) -> tuple[object, ...]:
 _PLACEHOLDER_TARGET: Final = Threshold.parse("≥1个")
 # The values a representative indicator takes for the fields a rule does not read.
 _FILLER: Final = Indicator(name="指标", target=_PLACEHOLDER_TARGET)
-_FILLER_VALUES: Final = tuple((field.name, getattr(_FILLER, field.name)) for field in attrs.fields(Indicator))
 # The fields a representative takes from the batch (the arguments of _representative), with the filler's values.
 _REPRESENTED: Final = tuple(
     (name, getattr(_FILLER, name)) for name in ("level1", "level2", "name", "description", "target", "basis")
 )
-
-
-def _bare_indicator(values: Mapping[str, Any]) -> Indicator:
-    """An indicator from field values that are already converted; the others take the filler's values.
-
-    The values come from :class:`_Distinct`, converted once per distinct value by the
-    converters :class:`Indicator` uses, and each pair of levels has been checked by a real
-    ``Indicator`` (see :func:`_check_levels`); so the converters and validators are not run
-    again (they cost more than most rules). The result equals ``Indicator(**values)``.
-    """
-    made = object.__new__(Indicator)
-    get = values.get
-    for name, default in _FILLER_VALUES:
-        object.__setattr__(made, name, get(name, default))
-    return made
 
 
 _new: Final = object.__new__
@@ -327,7 +311,14 @@ _B_CONTEXT: Final = builder(RuleContext)
 def _representative(  # noqa: PLR0917 - one argument per field a rule may read
     level1: object, level2: object, name: str, description: str, target: Threshold, basis: Basis | None
 ) -> Indicator:
-    """What :func:`_bare_indicator` gives, for the fields as arguments: one assignment per slot, no call."""
+    """An indicator from field values that are already converted, the others left at the filler's.
+
+    The values come from :class:`_Distinct`, converted once per distinct value by the
+    converters :class:`Indicator` uses, and each pair of levels has been checked by a real
+    ``Indicator`` (see :func:`_check_levels`); so the converters and validators are not run
+    again (they cost more than most rules): one assignment per slot. The result equals
+    ``Indicator(...)`` with the same values.
+    """
     made = _new(_B_INDICATOR)
     made.level1 = level1
     made.level2 = level2
@@ -437,7 +428,7 @@ class _Distinct:
     def representatives(
         self, fields: Sequence[str], indices: Sequence[int], targets: Sequence[Threshold] | None = None
     ) -> list[Indicator]:
-        """``_bare_indicator(self.fields_of(fields, i))`` for each ``i`` of ``indices``, made in one pass.
+        """The representative indicator (see :func:`_representative`) of each of ``indices``, on ``fields``.
 
         ``targets``, when given, are the targets of the indicators (in place of the field's).
         """
@@ -470,7 +461,7 @@ def _words(text: str) -> tuple[object, ...]:
 
 
 # The stand-ins for fields a decision reads only through some tests: (field, the class of a value).
-_NA_CLASSES: Final[dict[str, tuple[str, Callable[[Any], object]]]] = {
+_STAND_IN_CLASSES: Final[dict[str, tuple[str, Callable[[Any], object]]]] = {
     "name_na": ("name", is_not_applicable_text),
     "description_na": ("description", is_not_applicable_text),
     "basis_na": ("basis", lambda v: None if v is None else is_not_applicable_text(v.text)),
@@ -532,7 +523,7 @@ def _distinct_indicators(indicators: Any, np: Any, pc: Any) -> _Distinct:  # noq
     row_id, first = _first_ids(key, np)
     codes = {f: row_codes[f][first] for f in _CONVERTERS}
     codes["target_class"] = class_row[first]
-    for stand_in, (field, class_of_value) in _NA_CLASSES.items():
+    for stand_in, (field, class_of_value) in _STAND_IN_CLASSES.items():
         codes[stand_in], values[stand_in] = _classes(values[field], codes[field], class_of_value, np)
     distinct = _Distinct(row_id=row_id, first=first, codes=codes, values=values, target_row=target_row,
                          targets=targets)
@@ -967,15 +958,13 @@ def _table_rules(batch: _Batch, places: Any) -> None:  # noqa: ANN401 - numpy; o
     _goal_rules(batch)
 
 
-def _floats(encoded: _Encoded, np: Any) -> Any:  # noqa: ANN401 - numpy
+def _floats(encoded: _Encoded, np: Any, pc: Any) -> Any:  # noqa: ANN401 - numpy, pyarrow.compute
     """The amounts of an encoded decimal column as floats (NaN for null), as ``float(text)`` reads them.
 
     Arrow parses the distinct texts (correctly rounded, as ``float`` is); a text it refuses
     is read by ``float``, which decides.
     """
     try:
-        import pyarrow.compute as pc  # noqa: PLC0415 - optional dependency, loaded by the caller
-
         parsed = pc.cast(encoded.dictionary, "float64").to_numpy(zero_copy_only=False)
         values = np.concatenate([np.array([np.nan]), np.asarray(parsed, dtype=np.float64)])
     except (ValueError, TypeError):  # pyarrow.ArrowInvalid is a ValueError
@@ -991,12 +980,12 @@ def _part_above_total(batch: _Batch, budgets: Any, budget_codes: _Encoded) -> An
     """
     np, pc = batch.np, batch.pc
     tables = batch.columns.tables
-    total = _floats(budget_codes, np)
+    total = _floats(budget_codes, np, pc)
     found = np.zeros(batch.tables, dtype=bool)
     for name in ("budget_fiscal", "budget_other"):
         column = tables.column(name)
         encoded = _Encoded(column, np, pc)
-        part = _floats(encoded, np)
+        part = _floats(encoded, np, pc)
         same = _to_numpy(pc.equal(column, budgets), np, bool, False)  # noqa: FBT003 - a fill value
         with np.errstate(invalid="ignore", over="ignore"):
             difference = part - total
@@ -1124,7 +1113,7 @@ def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> No
     amounts = np.full(len(distinct.targets), np.nan, dtype=np.float64)
     amounts[codes] = floats
     amount = amounts[distinct.target_row[rows]]
-    budget = _floats(budget_codes, np)[batch.row_table[rows]]
+    budget = _floats(budget_codes, np, batch.pc)[batch.row_table[rows]]
     with np.errstate(invalid="ignore"):
         near = amount >= budget * (1 - 1e-6)  # the float product and the texts are within 1e-15 of exact
     rows = rows[~np.isnan(amount) & near]
@@ -1149,10 +1138,11 @@ def _cost_above_budget(batch: _Batch, budget_codes: _Encoded, rowish: Any) -> No
         table = int(batch.row_table[row])
         total = budget_codes.values[int(budget_codes.codes[table])]
         project = attrs.evolve(_DUMMY_PROJECT, budget=Budget(total=Decimal(total)))
-        values = distinct.fields_of(fields, int(distinct.row_id[row]))
-        values["target"] = distinct.targets[int(distinct.target_row[row])]
+        (indicator,) = distinct.representatives(
+            fields, [int(distinct.row_id[row])], [distinct.targets[int(distinct.target_row[row])]]
+        )
         context = RuleContext(document=Document(projects=(project,)), config=batch.config, path="",
-                              project=project, indicator=_bare_indicator(values))
+                              project=project, indicator=indicator)
         for field, found in _violations(rule, context):
             finding = rule._finding(severity, field, found)  # noqa: SLF001 - the engine's own formatting
             _emit(batch, np.array([table]), np.array([row]), texts(_suffix(field)), rule.code, severity,
@@ -1484,9 +1474,7 @@ _CODED: Final = ("file", "project_code", "project_name", "code", "severity", "me
 
 def _dictionary_schema(schema: Any, pa: Any) -> Any:  # noqa: ANN401 - a pyarrow schema
     """``schema`` with the repeated texts of the findings (:data:`_CODED`) dictionary-encoded."""
-    for name in _CODED:
-        schema = schema.set(schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string())))
-    return schema
+    return dictionary_texts(schema, _CODED, pa)
 
 
 def _plain(column: Any, pa: Any) -> Any:  # noqa: ANN401 - an Arrow column

@@ -396,9 +396,9 @@ def load(path: str | os.PathLike[str], *, fmt: Format | None = None) -> Document
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write ``text`` (UTF-8 when ``str``) to ``path`` through a temporary file and a rename: all or nothing."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8")  # before a temporary file exists
     directory = path.parent if str(path.parent) else Path()
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
