@@ -7,7 +7,12 @@ work on it a whole column at a time, so that a batch of hundreds of thousands of
 costs a few vectorised passes instead of one Python call per indicator.
 
 The column layout (text columns are ``string``, amounts and percents exact decimal text,
-``null`` where absent):
+``null`` where absent). The texts that repeat from row to row (``file`` and ``unit`` of the
+tables; ``path``, ``level1``, ``level2``, ``name``, ``description``, ``target``, ``basis``,
+``weight`` and ``key`` of the indicators) are dictionary-encoded (``dictionary<int32, string>``:
+each distinct text held once, a number per row), which Parquet keeps and pandas shows as
+categoricals; the kernels take every text column either way (plain ``string`` too, a dictionary
+in any index width, chunks with different dictionaries):
 
 ``tables`` (one row per project table): ``table`` (int32, the number of the table in the
 batch: 0…n-1 from :func:`flatten`; the kernels need only that it increase), ``file``,
@@ -47,7 +52,10 @@ from perftarget._numbers import format_number, round_half_up
 from perftarget._threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import InvalidValueError, MissingDependencyError
 
-__all__ = ["Columns", "dictionary_texts", "flatten", "kernel_modules", "pyarrow_module", "scaled", "six_places"]
+__all__ = [
+    "Columns", "clean_columns", "column_schemas", "dictionary_texts", "flatten", "kernel_modules", "pyarrow_module",
+    "scaled", "six_places", "text_codes",
+]
 
 _NOT_APPLICABLE = ThresholdKind.NOT_APPLICABLE
 
@@ -69,6 +77,90 @@ def dictionary_texts(schema: Any, names: Iterable[str], pa: Any) -> Any:  # noqa
     for name in names:
         schema = schema.set(schema.get_field_index(name), pa.field(name, pa.dictionary(pa.int32(), pa.string())))
     return schema
+
+
+def text_codes(column: Any, pa: Any, pc: Any, np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - pyarrow, numpy
+    """A text column as codes into its distinct values: (int64 code of each row, -1 for null; the values).
+
+    A dictionary-encoded column (as :func:`flatten` writes repeated texts, Parquet keeps them,
+    pandas gives a categorical) is taken as it is, its rows not hashed again (see
+    :func:`_clean_dictionary`). The values are an Arrow array: distinct, without null, each the
+    text of some row.
+    """
+    if isinstance(column, pa.ChunkedArray) and not pa.types.is_dictionary(column.type):
+        column = column.combine_chunks()
+    encoded = _clean_dictionary(column, pa, pc, np) if pa.types.is_dictionary(column.type) else (
+        pc.dictionary_encode(column)
+    )
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64), encoded.dictionary
+
+
+def _clean_dictionary(column: Any, pa: Any, pc: Any, np: Any) -> Any:  # noqa: ANN401 - pyarrow, numpy
+    """A dictionary-encoded column as one array whose dictionary holds each text of its rows once.
+
+    Chunks get one dictionary (Arrow unifies them); a dictionary that repeats a value or holds
+    a null is made distinct (a row pointing at a null entry becomes null), and texts no row has
+    (a categorical's unused categories) are left out. Indices become int32.
+    """
+    kind = pa.dictionary(pa.int32(), column.type.value_type)
+    if isinstance(column, pa.ChunkedArray):
+        column = pa.chunked_array([_distinct(chunk, pa, pc).cast(kind) for chunk in column.chunks], type=kind)
+        column = column.combine_chunks()
+    column = _distinct(column, pa, pc).cast(kind)
+    dictionary, indices = column.dictionary, column.indices
+    codes = np.asarray(indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    used = np.zeros(len(dictionary) + 1, dtype=bool)
+    used[codes] = True  # a null (-1) marks the extra last slot
+    if used[:-1].all():
+        return column
+    kept = np.flatnonzero(used[:-1])
+    renumber = np.full(len(dictionary) + 1, -1, dtype=np.int32)
+    renumber[kept] = np.arange(len(kept), dtype=np.int32)
+    renumbered = renumber[codes]
+    return pa.DictionaryArray.from_arrays(
+        pa.array(renumbered, mask=renumbered < 0), dictionary.take(pa.array(kept))
+    )
+
+
+def _distinct(array: Any, pa: Any, pc: Any) -> Any:  # noqa: ANN401 - pyarrow
+    """A dictionary array whose dictionary holds each value once and no null (null entries: null rows)."""
+    dictionary = array.dictionary
+    if not dictionary.null_count and len(pc.unique(dictionary)) == len(dictionary):
+        return array
+    distinct = pc.dictionary_encode(dictionary)
+    return pa.DictionaryArray.from_arrays(distinct.indices.take(array.indices), distinct.dictionary)
+
+
+def clean_columns(
+    columns: Columns, pa: Any, pc: Any, np: Any, parts: Sequence[str] = ("tables", "indicators", "payments")  # noqa: ANN401 - pyarrow, numpy
+) -> Columns:
+    """``columns`` with each dictionary-encoded column of ``parts`` in one chunk over a distinct dictionary.
+
+    The kernels call this first, so that the rest of their code meets one layout of such
+    columns (Arrow cannot join chunks whose dictionaries hold a null), whatever the warehouse
+    or pandas handed over. A column already in one chunk over a distinct dictionary without
+    null (as :func:`flatten` makes them) is left as it is, as are plain columns; unused
+    dictionary texts are left to :func:`text_codes`.
+    """
+    changed = {}
+    for part in parts:
+        table = getattr(columns, part)
+        if table is None:
+            continue
+        for index, field in enumerate(table.schema):
+            if not pa.types.is_dictionary(field.type):
+                continue
+            column = table.column(index)
+            if column.num_chunks == 1:
+                chunk = column.chunk(0)
+                if _distinct(chunk, pa, pc) is chunk:
+                    continue
+            table = table.set_column(index, field.name, _clean_dictionary(column, pa, pc, np))
+        changed[part] = table
+    return attrs.evolve(columns, **changed)
 
 
 def six_places(value: Decimal | None) -> str:
@@ -156,19 +248,22 @@ _INDICATOR_FIELDS = (
 )
 
 
-def _schemas(pa: Any) -> tuple[Any, Any, Any]:  # noqa: ANN401 - pyarrow
+def column_schemas(pa: Any) -> tuple[Any, Any, Any]:  # noqa: ANN401 - pyarrow
+    """The Arrow schemas of the ``tables``, ``indicators`` and ``payments`` that :func:`flatten` makes."""
     text, texts = pa.string(), pa.list_(pa.string())
+    coded = pa.dictionary(pa.int32(), pa.string())  # texts that repeat from row to row
     tables = pa.schema([
-        ("table", pa.int32()), ("file", text), ("project", pa.int32()), ("project_code", text),
-        ("project_name", text), ("unit", text), ("year", pa.int32()), ("year_assumed", pa.bool_()),
+        ("table", pa.int32()), ("file", coded), ("project", pa.int32()), ("project_code", text),
+        ("project_name", text), ("unit", coded), ("year", pa.int32()), ("year_assumed", pa.bool_()),
         ("purpose", text), ("budget", text), ("budget_fiscal", text), ("budget_other", text), ("spent", text),
         ("actuals_budget", text), ("goal_contents", texts), ("plan_start_month", pa.int8()),
         ("plan_dates", pa.list_(pa.date32())), ("plan_percents", texts), ("plan_labels", texts),
         ("plan_multi_year", pa.bool_()),
     ])
     indicators = pa.schema([
-        ("table", pa.int32()), ("path", text), ("level1", text), ("level2", text), ("name", text),
-        ("description", text), ("target", text), ("basis", text), ("weight", text), ("key", text), ("actual", text),
+        ("table", pa.int32()), ("path", coded), ("level1", coded), ("level2", coded), ("name", coded),
+        ("description", coded), ("target", coded), ("basis", coded), ("weight", coded), ("key", coded),
+        ("actual", text),
         ("actual_score", text), ("explicit_score", text), ("reason", text),
     ])
     payments = pa.schema([("table", pa.int32()), ("date", pa.date32()), ("amount", pa.string())])
@@ -227,7 +322,7 @@ def flatten(
     .. versionadded:: 0.1.0
     """
     pa = pyarrow_module("perftarget.columnar")
-    table_schema, indicator_schema, payment_schema = _schemas(pa)
+    table_schema, indicator_schema, payment_schema = column_schemas(pa)
     projects = _projects(source)
     actual_entries = _by_project(
         (actuals.projects if isinstance(actuals, ActualsDocument) else actuals) if actuals is not None else ()

@@ -17,9 +17,10 @@ Every figure of the result is printed rounded half up to **6 decimal places** (t
 zeros trimmed; :func:`perftarget.batch.process_folder` prints the object path's full
 28-digit decimals instead), and the formulas are those of the object path, character for
 character, ``=`` and ``≈`` included. The texts that repeat (``file``, ``project_code``,
-``project_name``, ``weight``, ``score``, ``rule``, ``formula``) come dictionary-encoded in the
-per-indicator result: a formula is put together once per distinct combination of template,
-actual, target, weight and band, which in a province is about one row in ten.
+``project_name``, ``path``, ``level1``, ``level2``, ``indicator``, ``target``, ``weight``,
+``score``, ``rule``, ``formula``) come dictionary-encoded in the per-indicator result: a
+formula is put together once per distinct combination of template, actual, target, weight
+and band, which in a province is about one row in ten.
 
 A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
 (lenient) and its rows are put back in place: tables with a missing, unreadable or
@@ -41,7 +42,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 from typing import Any, Final, Literal
 
 from perftarget._actuals import Actual, ExplicitScore
-from perftarget._columnar import Columns, dictionary_texts, kernel_modules
+from perftarget._columnar import Columns, clean_columns, dictionary_texts, kernel_modules, text_codes
 from perftarget._columnar import scaled as _micro
 from perftarget._columnar import six_places as _six
 from perftarget._model import Indicator
@@ -104,7 +105,10 @@ _BANDS: Final = tuple(Achievement)
 _POOR: Final = "差"
 _SPLICE_LIMIT: Final = 256
 _WIDE: Final = Context(prec=100)  # for rounding a 28-digit score to display places, whatever its size
-_REPEATED: Final = ("file", "project_code", "project_name", "weight", "score", "rule", "formula")
+_REPEATED: Final = (
+    "file", "project_code", "project_name", "path", "level1", "level2", "indicator", "target", "weight", "score",
+    "rule", "formula",
+)
 _HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
 _MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
 _MIN_EXPONENT: Final = -63
@@ -181,6 +185,7 @@ class _Kernel:
 
     def __init__(self, columns: Columns, c: _Constants, policy: ScoringPolicy) -> None:
         self.pa, self.pc, self.np = kernel_modules("perftarget.columnar.evaluate_columns")
+        columns = clean_columns(columns, self.pa, self.pc, self.np)
         self.columns = columns
         self.c = c
         self.policy = policy
@@ -372,14 +377,12 @@ def _unit_codes(k: _Kernel, texts: Any, unit_ids: dict[str, int]) -> Any:  # noq
 def _encode_array(pc: Any, np: Any, column: Any) -> tuple[Any, Any]:  # noqa: ANN401
     """Indices into the distinct values of a text column (-1 for null), and those values (Arrow).
 
-    A dictionary-encoded column (a pandas categorical, Parquet read with ``read_dictionary``) is
-    taken as it is: its dictionary stands for the distinct values.
+    A dictionary-encoded column (as :func:`perftarget.columnar.flatten` writes repeated texts, a
+    pandas categorical, Parquet) is taken as it is (see :func:`text_codes`).
     """
-    encoded = pc.dictionary_encode(column)
-    if hasattr(encoded, "unify_dictionaries"):  # a chunked array: one dictionary for all its chunks
-        encoded = encoded.unify_dictionaries().combine_chunks()
-    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-    return np.asarray(indices, dtype=np.int64), encoded.dictionary
+    import pyarrow as pa  # noqa: PLC0415 - only reached through the columnar entry points
+
+    return text_codes(column, pa, pc, np)
 
 
 # the columns the kernel reads: required (True) or filled with nulls when absent (False)
@@ -1072,11 +1075,11 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         "file": _Coded(tab.column("file"), k.table_of),
         "project_code": _Coded(tab.column("project_code"), k.table_of),
         "project_name": _Coded(tab.column("project_name"), k.table_of),
-        "path": ind.column("path"),
-        "level1": ind.column("level1"),
-        "level2": ind.column("level2"),
-        "indicator": ind.column("name"),
-        "target": ind.column("target"),
+        "path": _shown(k, ind.column("path")),
+        "level1": _shown(k, ind.column("level1")),
+        "level2": _shown(k, ind.column("level2")),
+        "indicator": _shown(k, ind.column("name")),
+        "target": _shown(k, ind.column("target")),
         "actual": _actual_column(k, applicable),
         "weight": _Coded(k.text6(k.w10_distinct), s.w_text[1]),
         "score": _Coded(k.decimal_text(shown, 6, trim=True), shown_index.reshape(-1)[inverse], distinct=True),
@@ -1087,6 +1090,22 @@ def _indicator_rows(k: _Kernel, s: _Scores) -> dict[str, Any]:
         "over_achieved": pa.array(s.over),
         "error": _empty_texts(k, count),
     }
+
+
+def _shown(k: _Kernel, column: Any) -> _Coded:  # noqa: ANN401 - an Arrow column
+    """A text column of the input as the result shows it: codes into its distinct texts (null stays null).
+
+    A dictionary-encoded column (as :func:`perftarget.columnar.flatten` writes them) is taken as
+    it is: no text is copied or hashed per row.
+    """
+    np, pa = k.np, k.pa
+    codes, values = _encode_array(k.pc, np, column)
+    if values.type != pa.string():
+        values = values.cast(pa.string())
+    null = codes < 0
+    if not null.any():
+        return _Coded(values, codes, distinct=True)
+    return _Coded(pa.concat_arrays([values, pa.nulls(1, values.type)]), np.where(null, len(values), codes))
 
 
 def _combinations(k: _Kernel, s: _Scores) -> tuple[Any, Any]:

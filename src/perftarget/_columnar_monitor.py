@@ -52,7 +52,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from perftarget._batch import result_schema
-from perftarget._columnar import Columns, kernel_modules
+from perftarget._columnar import Columns, clean_columns, kernel_modules
 from perftarget._columnar import scaled as _micro
 from perftarget._columnar import six_places as _six
 from perftarget._model import Budget, ProjectTargets, Unit
@@ -108,6 +108,7 @@ class _Kernel:
     def __init__(self, columns: Columns, as_of: object, spent: object, policy: MonitoringPolicy) -> None:
         self.pa, self.pc, self.np = kernel_modules("perftarget.columnar.monitor_columns")
         np = self.np
+        columns = clean_columns(columns, self.pa, self.pc, np, ("tables", "payments"))
         self.columns = columns
         self.as_of = as_of
         self.spent_given = spent

@@ -62,7 +62,15 @@ from typing import Any, Final
 import attrs
 
 from perftarget._build import builder
-from perftarget._columnar import Columns, dictionary_texts, kernel_modules, pyarrow_module
+from perftarget._columnar import (
+    Columns,
+    clean_columns,
+    column_schemas,
+    dictionary_texts,
+    kernel_modules,
+    pyarrow_module,
+    text_codes,
+)
 from perftarget._levels import Level1, Level2, to_level1, to_level2
 from perftarget._model import (
     Basis,
@@ -234,14 +242,13 @@ def with_review_columns(columns: Columns, source: object) -> Columns:
             f"columns, got {len(table_values['project'])} and {len(indicator_values['description'])}"
         )
         raise InvalidValueError(msg, field="source")
-    kinds = {"project": pa.int32(), "year_assumed": pa.bool_(), "goal_contents": pa.list_(pa.string()),
-             "plan_labels": pa.list_(pa.string())}
+    table_schema, indicator_schema, _ = column_schemas(pa)  # the types flatten gives these columns
     tables = columns.tables
     for name, values in table_values.items():
-        tables = _put(tables, name, pa.array(values, kinds.get(name, pa.string())))
+        tables = _put(tables, name, pa.array(values, table_schema.field(name).type))
     indicators = columns.indicators
     for name, values in indicator_values.items():
-        indicators = _put(indicators, name, pa.array(values, pa.string()))
+        indicators = _put(indicators, name, pa.array(values, indicator_schema.field(name).type))
     return attrs.evolve(columns, tables=tables, indicators=indicators)
 
 
@@ -260,15 +267,12 @@ class _Encoded:
     __slots__ = ("codes", "dictionary", "values")
 
     def __init__(self, column: Any, np: Any, pc: Any) -> None:  # noqa: ANN401 - pyarrow and numpy
-        encoded = pc.dictionary_encode(column).combine_chunks() if hasattr(column, "chunks") else (
-            pc.dictionary_encode(column)
-        )
-        indices = encoded.indices
-        if indices.null_count:
-            indices = indices.fill_null(-1)
-        self.codes: Any = np.add(indices.to_numpy(zero_copy_only=False), 1, dtype=np.int64)
-        self.dictionary: Any = encoded.dictionary  # the distinct values as Arrow (code k + 1 is dictionary[k])
-        self.values: list[Any] = [None, *self.dictionary.to_pylist()]
+        import pyarrow as pa  # noqa: PLC0415 - only reached through the columnar entry points
+
+        codes, dictionary = text_codes(column, pa, pc, np)
+        self.codes: Any = np.add(codes, 1, dtype=np.int64)
+        self.dictionary: Any = dictionary  # the distinct values as Arrow (code k + 1 is dictionary[k])
+        self.values: list[Any] = [None, *dictionary.to_pylist()]
 
 
 def _combine(parts: Sequence[Any], np: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy arrays
@@ -1375,6 +1379,7 @@ def review_columns(
         )
     plan = _plan(BUILTIN_RULES, config)
     active = {rule.code: (rule, severity) for items in plan.by_scope.values() for rule, severity in items}
+    columns = clean_columns(columns, pa, pc, np)
     tables = columns.tables
     indicators = columns.indicators
     n = int(tables.num_rows)
@@ -1494,6 +1499,7 @@ def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - py
 
     from perftarget._batch import result_schema  # noqa: PLC0415 - batch sits above review
 
+    columns = clean_columns(columns, pa, pc, np)
     tables = columns.tables
     n = int(tables.num_rows)
     table = _finding_tables(tables, findings, np, pa, pc)
