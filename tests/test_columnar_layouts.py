@@ -194,3 +194,21 @@ def test_text_codes(chunks: list[list[str | None]], messy: bool) -> None:
     assert len(set(texts)) == len(texts)
     assert set(texts) == {text for text in flat if text is not None}
     assert [None if code < 0 else texts[code] for code in codes.tolist()] == flat
+
+
+def test_evaluate_shows_null_texts_as_null() -> None:
+    """A null level or target in the input is null in the per-indicator result, in every layout."""
+    columns = columnar.flatten([pt.load(SEED)] * 2, actuals=pt.load_actuals(SEED_ACTUALS))
+    indicators = columns.indicators
+    count = indicators.num_rows
+    for name in ("level2", "path"):
+        texts = _plain_array(indicators.column(name)).to_pylist()
+        texts[1] = None
+        indicators = indicators.set_column(indicators.column_names.index(name), name, pa.array(texts, pa.string()))
+    batch = columnar.Columns(columns.tables, indicators)
+    for layout in ("as given", *LAYOUTS):
+        changed = batch if layout == "as given" else in_layout(batch, layout)
+        result = rows(columnar.evaluate(changed, per="indicator"))
+        assert len(result) == count
+        assert (result[1]["level2"], result[1]["path"]) == (None, None), layout
+        assert None not in (result[0]["level2"], result[2]["path"]), layout
