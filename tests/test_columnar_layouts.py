@@ -202,7 +202,7 @@ def test_evaluate_shows_null_texts_as_null() -> None:
     indicators = columns.indicators
     count = indicators.num_rows
     for name in ("level2", "path"):
-        texts = _plain_array(indicators.column(name)).to_pylist()
+        texts = _plain_array(indicators.column(name)).to_pylist()  # type: ignore[attr-defined]
         texts[1] = None
         indicators = indicators.set_column(indicators.column_names.index(name), name, pa.array(texts, pa.string()))
     batch = columnar.Columns(columns.tables, indicators)
