@@ -212,3 +212,24 @@ def test_evaluate_shows_null_texts_as_null() -> None:
         assert len(result) == count
         assert (result[1]["level2"], result[1]["path"]) == (None, None), layout
         assert None not in (result[0]["level2"], result[2]["path"]), layout
+
+
+def test_summary_of_a_table_without_a_file_name() -> None:
+    """A null file is a file of its own: its table keeps its findings in the summary, in every layout."""
+    document = pt.load(SEED)
+    columns = columnar.flatten({"a.toml": document, "b.toml": document})
+    tables = columns.tables.set_column(
+        columns.tables.column_names.index("file"), "file", pa.array([None, "b.toml"], pa.string())
+    )
+    batch = columnar.Columns(tables, columns.indicators)
+    for layout in ("as given", "dictionary", *LAYOUTS):
+        if layout == "dictionary":
+            changed = columnar.Columns(
+                tables.set_column(tables.column_names.index("file"), "file", pc.dictionary_encode(tables.column("file"))),
+                columns.indicators,
+            )
+        else:
+            changed = batch if layout == "as given" else in_layout(batch, layout)
+        summary = rows(columnar.review_summary(changed, columnar.review(changed)))
+        assert [row["file"] for row in summary] == [None, "b.toml"], layout
+        assert summary[0]["codes"] == summary[1]["codes"] != "", layout

@@ -1535,7 +1535,8 @@ def _finding_tables(tables: Any, findings: Any, np: Any, pa: Any, pc: Any) -> An
     Where two tables share a file and a place, the later one is taken.
     """
     places = _places(tables, np, pc)
-    files = pc.dictionary_encode(tables.column("file").combine_chunks(), null_encoding="encode")
+    # a null file is a value of its own (a dictionary-encoded column would keep it as a null index)
+    files = pc.dictionary_encode(_plain(tables.column("file"), pa).combine_chunks(), null_encoding="encode")
     table_file = files.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     finding_file = _to_numpy(
         pc.index_in(_plain(findings.column("file"), pa), value_set=files.dictionary, skip_nulls=False), np, np.int64,
