@@ -11,6 +11,14 @@ encoded, and given the layout of :func:`json.dumps` (``indent=2``) by
 (msgspec's own encoding of attrs classes cannot give that text: it writes every field,
 defaults included, in another key order, and a ``Threshold`` or ``Basis`` as an object.)
 
+When the optional compiled writer ``perftarget._cwriter`` was built at install time (a C
+compiler was at hand; see ``hatch_build.py``), it writes the text instead, in one pass over
+the objects with no intermediate structs (about 2.5 times faster on large documents). It
+follows the same contract, declining with ``None`` whatever it does not know (a str subclass,
+a lone surrogate, a bool where an int belongs...), and then the msgspec writer runs. It is
+used only if it was compiled from the ``_cwriter.c`` beside this module (a stale build is
+ignored) and only while the model is the one checked below.
+
 The contract is strict: whenever this path returns a result, it is the one the cattrs path
 returns (the same objects, the same text byte for byte). Whenever it cannot (bad input, an
 input form only the cattrs path reads, a type it does not handle) it returns ``None`` and
@@ -37,6 +45,7 @@ import inspect
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Final, TypeVar, cast
 
 import attrs
@@ -689,6 +698,38 @@ def _out_document(doc: Document) -> _OutDocument:
 _ENCODER: Final = msgspec.json.Encoder()
 
 
+def _target_text(target: Threshold) -> str:
+    """The stored text of a target, remembered by identity (for the compiled writer)."""
+    text: str = _written(target, threshold_text)
+    return text
+
+
+def _compiled_writer() -> Any:  # noqa: ANN401 - an optional compiled module
+    """The compiled writer ``perftarget._cwriter``, configured, or ``None``.
+
+    ``None`` when it was not built (no C compiler at install time, ``PERFTARGET_PURE_PYTHON``)
+    or when it was built from another version of ``_cwriter.c`` than the one beside it (a
+    stale editable build): it then must not write anything.
+    """
+    try:
+        from perftarget import _cwriter  # noqa: PLC0415 - optional, compiled at install time
+    except ImportError:
+        return None
+    source = Path(__file__).with_name("_cwriter.c")
+    if source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != _cwriter.SOURCE_SHA256:
+        return None
+    types: dict[str, type] = {cls.__name__: cls for cls in (*_CLASSES, Level1, Level2, BasisCategory, Decimal)}
+    try:
+        _cwriter.configure(types, _WRITTEN, _target_text, format_number, SCHEMA_VERSION)
+    except TypeError:  # a model class it does not know (a field that is not a slot)
+        return None
+    return _cwriter
+
+
+_CWRITER: Any = None
+"""The compiled writer when it is in use (set at the end of this module), else ``None``."""
+
+
 def dumps_json(obj: object) -> str | None:
     """The text :func:`perftarget.dumps` writes for ``obj`` as JSON, or ``None`` to let cattrs write it.
 
@@ -711,6 +752,8 @@ def dumps_json_bytes(obj: object) -> bytes | None:
     if pause:
         gc.disable()
     try:
+        if _CWRITER is not None and (written := _CWRITER.dump(obj)) is not None:
+            return cast("bytes", written)
         if type(obj) is Document:
             data: Struct = _out_document(obj)
         elif type(obj) is ProjectTargets:
@@ -803,3 +846,5 @@ def model_drift() -> dict[str, str]:
 
 ACTIVE: bool = not model_drift()
 """Whether the fast path runs (``False`` when the model changed since this module was checked)."""
+if ACTIVE:
+    _CWRITER = _compiled_writer()
