@@ -295,7 +295,8 @@ def _target_class(threshold: Threshold) -> tuple[object, ...]:
     side = 0
     if ceiling is not None and value is not None:
         side = (value > ceiling) - (value < ceiling)
-    return (threshold.kind, threshold.comparator, threshold.unit, threshold.inferred, value is None, side)
+    # the enum members by identity: hashing a member runs Python code, hashing an int does not
+    return (id(threshold.kind), id(threshold.comparator), threshold.unit, threshold.inferred, value is None, side)
 
 
 _PLACEHOLDER_TARGET: Final = Threshold.parse("≥1个")
@@ -426,7 +427,7 @@ class _Distinct:
         made = self._columns.get(field)
         if made is None:
             values = self.values[field]
-            made = self._columns[field] = [values[code] for code in self.codes[field].tolist()]
+            made = self._columns[field] = list(map(values.__getitem__, self.codes[field].tolist()))
         return made
 
     def representatives(
@@ -440,7 +441,7 @@ class _Distinct:
         slots: dict[str, list[Any]] = {}
         for field in fields:
             column = self.column(field)
-            slots[_STANDS_FOR.get(field, field)] = [column[i] for i in indices]
+            slots[_STANDS_FOR.get(field, field)] = list(map(column.__getitem__, indices))
         if targets is not None:
             slots["target"] = list(targets)
         arguments = [slots.get(name) or [default] * count for name, default in _REPRESENTED]
@@ -517,10 +518,11 @@ def _distinct_indicators(indicators: Any, np: Any, pc: Any) -> _Distinct:  # noq
             class_of.append(0)
             continue
         klass = _target_class(threshold)
-        if klass not in classes:
-            classes[klass] = len(representative)
+        number = classes.get(klass)
+        if number is None:
+            number = classes[klass] = len(representative)
             representative.append(threshold)
-        class_of.append(classes[klass])
+        class_of.append(number)
     class_row = np.array(class_of, dtype=np.int64)[target_row]
     values["target_class"] = representative
     key, _ = _combine_key([*(row_codes[f] for f in _CONVERTERS), class_row], np)
