@@ -1,14 +1,14 @@
-"""Build hook: compile the optional JSON writer ``perftarget._cwriter`` when a C compiler is at hand.
+"""Build hook: compile the optional module ``perftarget._speedups`` when a C compiler is at hand.
 
-perftarget is a pure-Python library; ``src/perftarget/_cwriter.c`` only makes
-``perftarget.dump``/``dumps`` faster with the ``fast`` extra. When it cannot be compiled (no
+perftarget is a pure-Python library; ``src/perftarget/_speedups.c`` only makes
+``perftarget.dump``/``dumps`` and ``load``/``loads`` faster with the ``fast`` extra. When it cannot be compiled (no
 compiler, no Python headers, an unknown platform) the wheel is built without it, with a warning,
-and the pure-Python writer is used. Set ``PERFTARGET_PURE_PYTHON=1`` to skip the compiler.
+and the pure-Python code is used. Set ``PERFTARGET_PURE_PYTHON=1`` to skip the compiler.
 
 - A regular wheel gets the compiled module and a platform tag.
 - An editable install (``pip install -e .``) gets it compiled into ``src/perftarget/``, next
   to the source (ignored by git); ``perftarget._fast`` uses it only while its recorded digest
-  still matches ``_cwriter.c``, so a stale build after an edit is never used.
+  still matches ``_speedups.c``, so a stale build after an edit is never used.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SOURCE = Path("src") / "perftarget" / "_cwriter.c"
+SOURCE = Path("src") / "perftarget" / "_speedups.c"
 
 
 def _compile(root: Path, work: Path) -> Path:
@@ -32,7 +32,7 @@ def _compile(root: Path, work: Path) -> Path:
     source = root / SOURCE
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     extension = Extension(
-        "perftarget._cwriter",
+        "perftarget._speedups",
         sources=[str(source)],
         define_macros=[("PERFTARGET_SOURCE_SHA256", f'"{digest}"')],
     )
@@ -43,27 +43,27 @@ def _compile(root: Path, work: Path) -> Path:
     command.inplace = False
     command.ensure_finalized()
     command.run()
-    return Path(command.get_ext_fullpath("perftarget._cwriter"))
+    return Path(command.get_ext_fullpath("perftarget._speedups"))
 
 
 class CWriterHook(BuildHookInterface):  # type: ignore[type-arg]
-    """Add the compiled writer to the wheel, or leave the wheel pure Python."""
+    """Add the compiled module to the wheel, or leave the wheel pure Python."""
 
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        """Compile ``_cwriter.c``; on any failure, warn and build without it."""
+        """Compile ``_speedups.c``; on any failure, warn and build without it."""
         if self.target_name != "wheel" or os.environ.get("PERFTARGET_PURE_PYTHON"):
             return
         root = Path(self.root)
         work = Path(tempfile.mkdtemp(prefix="perftarget-build-"))
         try:
             built = _compile(root, work)
-        except Exception as exc:  # noqa: BLE001 - any failure means: no compiled writer
+        except Exception as exc:  # noqa: BLE001 - any failure means: no compiled module
             shutil.rmtree(work, ignore_errors=True)
             self.app.display_warning(
-                f"perftarget: the optional compiled JSON writer was not built ({exc!r}); "
-                "the pure-Python writer will be used"
+                f"perftarget: the optional compiled module _speedups was not built ({exc!r}); "
+                "the pure-Python code will be used"
             )
             return
         build_data["pure_python"] = False

@@ -1,4 +1,5 @@
-"""The compiled JSON writer (``perftarget._cwriter``) writes the cattrs path's bytes, or declines.
+"""The compiled module (``perftarget._speedups``): its writer gives the cattrs path's bytes or declines,
+its indicator builder gives what the Python builder gives.
 
 It is built at install time when a C compiler is at hand; these tests skip when it was not
 built (the CI of this project checks that it was).
@@ -24,7 +25,7 @@ from perftarget._serialization import to_dict
 from perftarget.testing import documents, project_targets
 
 _fast = pytest.importorskip("perftarget._fast")
-_cwriter = pytest.importorskip("perftarget._cwriter")
+_speedups = pytest.importorskip("perftarget._speedups")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,33 +58,33 @@ def _with_indicator(document: Document, indicator: Indicator) -> Document:
 
 def test_in_use():
     """When it was built from the source beside it, the fast path writes with it."""
-    assert _fast._CWRITER is _cwriter
-    source = Path(_fast.__file__).with_name("_cwriter.c").read_bytes()
-    assert _fast.hashlib.sha256(source).hexdigest() == _cwriter.SOURCE_SHA256
+    assert _fast._SPEEDUPS is _speedups
+    source = Path(_fast.__file__).with_name("_speedups.c").read_bytes()
+    assert _fast.hashlib.sha256(source).hexdigest() == _speedups.SOURCE_SHA256
 
 
 @given(documents())
 def test_writes_what_cattrs_writes(document):
     """Any document: the cattrs path's bytes exactly."""
-    assert _cwriter.dump(document) == _expected(document)
+    assert _speedups.dump(document) == _expected(document)
 
 
 @given(project_targets())
 def test_project_tables_alone(project):
     """A project table on its own too."""
-    assert _cwriter.dump(project) == _expected(project)
+    assert _speedups.dump(project) == _expected(project)
 
 
 @given(documents())
 def test_the_struct_writer_still_writes_the_same(document):
     """Without the compiled writer, the msgspec writer gives the same bytes (it serves where it is not built)."""
-    written = _cwriter.dump(document)
-    saved = _fast._CWRITER
-    _fast._CWRITER = None
+    written = _speedups.dump(document)
+    saved = _fast._SPEEDUPS
+    _fast._SPEEDUPS = None
     try:
         assert _fast.dumps_json_bytes(document) == written
     finally:
-        _fast._CWRITER = saved
+        _fast._SPEEDUPS = saved
 
 
 _ANY_TEXT = st.text(st.characters(), max_size=12)
@@ -96,7 +97,7 @@ def test_any_text_is_escaped_as_json_escapes_it(name, description, notes, key):
     base = _seed()
     indicator = attrs.evolve(_first_indicator(base), name=name, description=description, key=key)
     document = attrs.evolve(_with_indicator(base, indicator), notes=notes)
-    assert _cwriter.dump(document) == _expected(document)
+    assert _speedups.dump(document) == _expected(document)
     assert pt.dumps(document) == json.dumps(to_dict(document), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -113,7 +114,7 @@ def test_decimals_are_written_as_the_converter_writes_them(weight, total, fiscal
     document = _with_indicator(base, indicator)
     project = attrs.evolve(document.projects[0], budget=Budget(total=total, fiscal=fiscal))
     document = attrs.evolve(document, projects=(project, *document.projects[1:]))
-    assert _cwriter.dump(document) == _expected(document)
+    assert _speedups.dump(document) == _expected(document)
 
 
 def test_every_optional_field_and_enum():
@@ -130,12 +131,12 @@ def test_every_optional_field_and_enum():
     project = attrs.evolve(document.projects[0], year_assumed=True, purpose="", suppressions=(pt.Suppression("PT110", "x"),))
     document = attrs.evolve(document, projects=(project, *document.projects[1:]))
     assert document.department is not None
-    assert _cwriter.dump(document) == _expected(document)
+    assert _speedups.dump(document) == _expected(document)
 
 
 def _declined(document: Document) -> None:
     """The compiled writer declines, and dumps still gives the cattrs path's text."""
-    assert _cwriter.dump(document) is None
+    assert _speedups.dump(document) is None
     assert pt.dumps(document) == json.dumps(to_dict(document), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -158,11 +159,11 @@ def test_declines_what_it_does_not_know():
     object.__setattr__(checkpoint, "date", moment)  # the model refuses it; a writer must not trust that
     changed = attrs.evolve(schedule)
     object.__setattr__(changed, "checkpoints", (checkpoint, *schedule.checkpoints[1:]))
-    assert _cwriter.dump(attrs.evolve(base, projects=(attrs.evolve(project, schedule=changed), *base.projects[1:]))) is None
+    assert _speedups.dump(attrs.evolve(base, projects=(attrs.evolve(project, schedule=changed), *base.projects[1:]))) is None
     huge = attrs.evolve(project, schedule=None, year=2**70)
-    assert _cwriter.dump(huge) is None
-    assert _cwriter.dump(Goal("目标")) is None
-    assert _cwriter.dump("not a document") is None
+    assert _speedups.dump(huge) is None
+    assert _speedups.dump(Goal("目标")) is None
+    assert _speedups.dump("not a document") is None
 
 
 def test_an_unset_field_is_declined_not_read():
@@ -171,7 +172,7 @@ def test_an_unset_field_is_declined_not_read():
     empty = object.__new__(Indicator)
     goal = attrs.evolve(base.projects[0].goals[0], indicators=(empty,))
     project = attrs.evolve(base.projects[0], goals=(goal,))
-    assert _cwriter.dump(project) is None
+    assert _speedups.dump(project) is None
 
 
 def test_an_error_in_a_callback_propagates_and_dumps_still_works(monkeypatch):
@@ -184,13 +185,13 @@ def test_an_error_in_a_callback_propagates_and_dumps_still_works(monkeypatch):
     types = {cls.__name__: cls for cls in (*_fast._CLASSES, _fast.Level1, _fast.Level2, BasisCategory, Decimal)}
     monkeypatch.setattr(_fast, "_WRITTEN", {})
     try:
-        _cwriter.configure(types, {}, broken, _fast.format_number, _fast.SCHEMA_VERSION)
+        _speedups.configure(types, {}, broken, _fast.format_number, _fast.SCHEMA_VERSION)
         with pytest.raises(ZeroDivisionError):
-            _cwriter.dump(document)
+            _speedups.dump(document)
         assert pt.dumps_bytes(document) == _expected(document)
     finally:
-        _cwriter.configure(types, _fast._WRITTEN, _fast._target_text, _fast.format_number, _fast.SCHEMA_VERSION)
-    assert _cwriter.dump(document) == _expected(document)
+        _speedups.configure(types, _fast._WRITTEN, _fast._target_text, _fast.format_number, _fast.SCHEMA_VERSION)
+    assert _speedups.dump(document) == _expected(document)
 
 
 def test_configure_refuses_a_class_without_slots_and_keeps_what_it_had():
@@ -203,15 +204,15 @@ def test_configure_refuses_a_class_without_slots_and_keeps_what_it_had():
     types = {cls.__name__: cls for cls in (*_fast._CLASSES, _fast.Level1, _fast.Level2, BasisCategory, Decimal)}
     types["Indicator"] = Loose
     with pytest.raises(TypeError, match=r"Indicator\.name is not a slot"):
-        _cwriter.configure(types, _fast._WRITTEN, _fast._target_text, _fast.format_number, _fast.SCHEMA_VERSION)
+        _speedups.configure(types, _fast._WRITTEN, _fast._target_text, _fast.format_number, _fast.SCHEMA_VERSION)
     document = _seed()
-    assert _cwriter.dump(document) == _expected(document)
+    assert _speedups.dump(document) == _expected(document)
 
 
 def test_a_stale_build_is_not_used(monkeypatch):
-    """A module built from another version of _cwriter.c (an editable install after an edit) is not used."""
-    monkeypatch.setattr(_cwriter, "SOURCE_SHA256", "0" * 64)
-    assert _fast._compiled_writer() is None
+    """A module built from another version of _speedups.c (an editable install after an edit) is not used."""
+    monkeypatch.setattr(_speedups, "SOURCE_SHA256", "0" * 64)
+    assert _fast._compiled_speedups() is None
 
 
 def test_no_references_are_leaked():
@@ -220,10 +221,10 @@ def test_no_references_are_leaked():
     indicator = _first_indicator(document)
     leaves = [indicator.name, indicator.target, indicator.basis, indicator.level1, document.projects[0].budget.total,
               document.projects[0].unit, document.projects[0].code]
-    _cwriter.dump(document)
+    _speedups.dump(document)
     before = [sys.getrefcount(leaf) for leaf in leaves]
     for _ in range(50):
-        assert _cwriter.dump(document) is not None
+        assert _speedups.dump(document) is not None
     assert [sys.getrefcount(leaf) for leaf in leaves] == before
 
 
@@ -235,4 +236,79 @@ def test_generated_province_is_written_identically():
     finally:
         sys.path.pop(0)
     document = pt.loads(json.dumps(generate.document(generate.generate_tables(200, seed=5)), ensure_ascii=False))
-    assert _cwriter.dump(document) == _expected(document)
+    assert _speedups.dump(document) == _expected(document)
+
+
+# --- reading: build_indicators ----------------------------------------------------------------
+
+
+def _identical(a: object, b: object, where: str = "$") -> None:
+    """Equal, of the same types, and sharing what the Python builder shares (targets, bases, weights)."""
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if attrs.has(type(a)):
+        for field in attrs.fields(type(a)):
+            _identical(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
+    elif isinstance(a, tuple):
+        assert len(a) == len(b), where  # type: ignore[arg-type]
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):  # type: ignore[call-overload]
+            _identical(x, y, f"{where}[{index}]")
+    elif isinstance(a, Decimal):
+        assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # type: ignore[attr-defined]
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+def test_reading_builds_indicators_in_c():
+    """The fast path builds the indicators of each goal with the compiled builder."""
+    assert _fast._BUILD_INDICATORS is _speedups.build_indicators
+
+
+@given(documents())
+def test_indicators_are_built_as_the_python_builder_builds_them(document):
+    """Any document read back: the compiled builder and the Python one give identical objects."""
+    text = json.dumps(to_dict(document), ensure_ascii=False, indent=2)
+    compiled = _fast.loads_json(text)
+    saved = _fast._BUILD_INDICATORS
+    _fast._BUILD_INDICATORS = _fast._indicators
+    try:
+        python = _fast.loads_json(text)
+    finally:
+        _fast._BUILD_INDICATORS = saved
+    assert compiled is not None
+    _identical(compiled, python)  # and tests/test_fast.py compares the fast path with cattrs
+    for goal_c, goal_p in zip(
+        (g for p in compiled.projects for g in p.goals), (g for p in python.projects for g in p.goals), strict=True
+    ):
+        for a, b in zip(goal_c.indicators, goal_p.indicators, strict=True):
+            assert a.target is b.target  # the same shared threshold, from the same cache
+            assert a.weight is b.weight
+
+
+def test_a_bad_level_pair_raises_the_model_error():
+    """A level-2 of another level-1 raises what the model raises; loads then reports it through cattrs."""
+    struct = _fast._IndicatorS(name="指标", target="≥1个", level1="产出指标", level2="社会效益指标")
+    with pytest.raises(pt.InvalidValueError, match="does not belong"):
+        _speedups.build_indicators([struct])
+
+
+def test_build_indicators_refuses_what_is_not_a_list_of_structs():
+    """Anything but a list of the decoder's indicator structs is refused with an error, never read."""
+    with pytest.raises(TypeError):
+        _speedups.build_indicators(("not", "a", "list"))
+    with pytest.raises(TypeError):
+        _speedups.build_indicators([object()])
+    assert _speedups.build_indicators([]) == ()
+
+
+def test_build_indicators_keeps_reference_counts():
+    """Building the same structs again and again leaves the reference counts of the shared leaves as they were."""
+    structs = [_fast._IndicatorS(name="指标", target="≥95%", level1="产出指标", level2="质量指标", basis="工作要求",
+                                 weight="10")]
+    built = _speedups.build_indicators(structs)
+    leaves = [built[0].target, built[0].basis, built[0].weight, built[0].level1, structs[0].name]
+    before = [sys.getrefcount(leaf) for leaf in leaves]
+    for _ in range(50):
+        again = _speedups.build_indicators(structs)
+        _identical(again, built)
+        del again
+    assert [sys.getrefcount(leaf) for leaf in leaves] == before

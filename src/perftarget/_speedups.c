@@ -1,23 +1,29 @@
-/* perftarget._cwriter: the JSON text of a Document or ProjectTargets, written in one pass.
+/* perftarget._speedups: the hot loops of the fast JSON path (perftarget._fast), in C.
  *
- * An optional accelerator of perftarget._fast.dumps_json_bytes (the `fast` extra), compiled
- * at install time when a C compiler is at hand (hatch_build.py). It writes exactly the bytes of
+ * Optional: compiled at install time when a C compiler is at hand (hatch_build.py); without it
+ * perftarget._fast runs the same steps in Python. Two functions:
  *
- *     json.dumps(to_dict(obj), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+ * - dump(obj) writes the JSON text of a Document or ProjectTargets in one pass: exactly the bytes
  *
- * walking the attrs objects directly: fields in the order the converter writes them, a field
- * left out when it holds its default, the string escapes of the json module. The few leaves
- * whose text needs Python (a target's stored text, a decimal with an exponent or a sign) are
- * asked of the functions perftarget._fast hands to configure().
+ *       json.dumps(to_dict(obj), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
  *
- * The model classes are slotted attrs classes; configure() records where each field lives in
- * an instance (the offset of its member descriptor), and the writer reads fields from there
- * after checking the exact class of every object.
+ *   walking the attrs objects directly: fields in the order the converter writes them, a field
+ *   left out when it holds its default, the string escapes of the json module. The few leaves
+ *   whose text needs Python (a target's stored text, a decimal with an exponent or a sign) are
+ *   asked of the functions perftarget._fast hands to configure(). Whenever the objects hold
+ *   anything the converter would write differently, or that this file does not know (a str
+ *   subclass, a bool where an int is expected, a lone surrogate, an integer beyond 64 bits, an
+ *   unset slot...), dump() returns None and the caller writes the object the general way. It
+ *   never guesses.
  *
- * Whenever the objects hold anything the converter would write differently, or that this file
- * does not know (a str subclass, a bool where an int is expected, a lone surrogate, an integer
- * beyond 64 bits, an unset slot...), dump() returns None and the caller writes the object the
- * general way. It never guesses. tests/test_fast.py compares its bytes with the cattrs path.
+ * - build_indicators(items) makes the Indicator objects of a goal from the decoder's structs,
+ *   as perftarget._fast._indicators does in Python: the same shared leaves from the same caches
+ *   (and the same Python functions on a cache miss), the slots filled directly.
+ *
+ * The model classes are slotted attrs classes (and the decoder's structs slotted msgspec
+ * structs); configure() records where each field lives in an instance (the offset of its member
+ * descriptor), and the code reads and fills fields there after checking the exact class of every
+ * object. tests/test_speedups.py compares both functions with the Python and cattrs paths.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -765,6 +771,220 @@ write_document(Out *o, PyObject *doc)
     return end(o, '}', 0);
 }
 
+static Py_ssize_t slot_offset(PyObject *type, const char *class_name, const char *field);
+
+/* ---- reading: the indicators of a goal ------------------------------------------------------ */
+
+static PyObject *S_Indicator;     /* perftarget._fast._IndicatorS, the decoder's struct */
+static Py_ssize_t SI_name, SI_target, SI_level1, SI_level2, SI_description, SI_basis, SI_weight;
+static Py_ssize_t SI_key, SI_suppressions;
+/* the caches of perftarget._fast (shared leaves) and what it calls on a miss */
+static PyObject *Levels, *Thresholds, *Bases, *Weights;
+static PyObject *MakeLevels, *MakeThreshold, *MakeBasis, *MakeWeight, *MakeSuppressions;
+static int ReaderConfigured = 0;
+
+static const Slot STRUCT_SLOTS[] = {
+    {"_IndicatorS", "name", &SI_name},
+    {"_IndicatorS", "target", &SI_target},
+    {"_IndicatorS", "level1", &SI_level1},
+    {"_IndicatorS", "level2", &SI_level2},
+    {"_IndicatorS", "description", &SI_description},
+    {"_IndicatorS", "basis", &SI_basis},
+    {"_IndicatorS", "weight", &SI_weight},
+    {"_IndicatorS", "key", &SI_key},
+    {"_IndicatorS", "suppressions", &SI_suppressions},
+};
+
+/* cache[key] (a new reference), else make(key); NULL with an error set on failure. */
+static PyObject *
+shared(PyObject *cache, PyObject *key, PyObject *make)
+{
+    PyObject *value = PyDict_GetItemWithError(cache, key); /* borrowed */
+    if (value != NULL) {
+        return Py_NewRef(value);
+    }
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyObject_CallOneArg(make, key);
+}
+
+/* One Indicator from a decoder struct, as perftarget._fast._indicators builds it. */
+static PyObject *
+build_indicator(PyObject *s)
+{
+    if (!is_type(s, S_Indicator)) {
+        PyErr_SetString(PyExc_TypeError, "build_indicators: not an indicator struct");
+        return NULL;
+    }
+    PyObject *level1 = SLOT(s, SI_level1), *level2 = SLOT(s, SI_level2), *name = SLOT(s, SI_name);
+    PyObject *target = SLOT(s, SI_target), *description = SLOT(s, SI_description);
+    PyObject *basis = SLOT(s, SI_basis), *weight = SLOT(s, SI_weight), *key = SLOT(s, SI_key);
+    PyObject *suppressions = SLOT(s, SI_suppressions);
+    if (!level1 || !level2 || !name || !target || !description || !basis || !weight || !key || !suppressions) {
+        PyErr_SetString(PyExc_ValueError, "build_indicators: a field of the struct is unset");
+        return NULL;
+    }
+    PyObject *levels = NULL, *threshold = NULL, *made_basis = NULL, *made_weight = NULL, *made_suppressions = NULL;
+    PyObject *pair = PyTuple_Pack(2, level1, level2);
+    if (pair == NULL) {
+        return NULL;
+    }
+    levels = PyDict_GetItemWithError(Levels, pair);
+    if (levels != NULL) {
+        Py_INCREF(levels);
+    }
+    else if (!PyErr_Occurred()) {
+        levels = PyObject_CallFunctionObjArgs(MakeLevels, level1, level2, NULL);
+    }
+    Py_DECREF(pair);
+    if (levels == NULL) {
+        goto fail;
+    }
+    if (!PyTuple_CheckExact(levels) || PyTuple_GET_SIZE(levels) != 2) {
+        PyErr_SetString(PyExc_TypeError, "build_indicators: levels must be a pair");
+        goto fail;
+    }
+    threshold = shared(Thresholds, target, MakeThreshold);
+    if (threshold == NULL) {
+        goto fail;
+    }
+    if (basis == Py_None) {
+        made_basis = Py_NewRef(Py_None);
+    }
+    else if (PyUnicode_CheckExact(basis)) {
+        made_basis = shared(Bases, basis, MakeBasis);
+    }
+    else {
+        made_basis = PyObject_CallOneArg(MakeBasis, basis);
+    }
+    if (made_basis == NULL) {
+        goto fail;
+    }
+    made_weight = weight == Py_None ? Py_NewRef(Py_None) : shared(Weights, weight, MakeWeight);
+    if (made_weight == NULL) {
+        goto fail;
+    }
+    if (PyList_CheckExact(suppressions) && PyList_GET_SIZE(suppressions) == 0) {
+        made_suppressions = PyTuple_New(0);
+    }
+    else {
+        made_suppressions = PyObject_CallOneArg(MakeSuppressions, suppressions);
+    }
+    if (made_suppressions == NULL) {
+        goto fail;
+    }
+    PyTypeObject *type = (PyTypeObject *)T_Indicator;
+    PyObject *indicator = type->tp_alloc(type, 0);
+    if (indicator == NULL) {
+        goto fail;
+    }
+    /* the new references are handed to the slots */
+    SLOT(indicator, Ind_level1) = Py_NewRef(PyTuple_GET_ITEM(levels, 0));
+    SLOT(indicator, Ind_level2) = Py_NewRef(PyTuple_GET_ITEM(levels, 1));
+    SLOT(indicator, Ind_name) = Py_NewRef(name);
+    SLOT(indicator, Ind_description) = Py_NewRef(description);
+    SLOT(indicator, Ind_target) = threshold;
+    SLOT(indicator, Ind_basis) = made_basis;
+    SLOT(indicator, Ind_weight) = made_weight;
+    SLOT(indicator, Ind_key) = Py_NewRef(key);
+    SLOT(indicator, Ind_suppressions) = made_suppressions;
+    Py_DECREF(levels);
+    return indicator;
+
+fail:
+    Py_XDECREF(levels);
+    Py_XDECREF(threshold);
+    Py_XDECREF(made_basis);
+    Py_XDECREF(made_weight);
+    Py_XDECREF(made_suppressions);
+    return NULL;
+}
+
+PyDoc_STRVAR(build_indicators_doc,
+"build_indicators(items, /)\n--\n\n"
+"The Indicator objects of a list of the decoder's indicator structs, as a tuple (see\n"
+"perftarget._fast._indicators). Raises what the model's checks raise for a bad value.");
+
+static PyObject *
+build_indicators(PyObject *module, PyObject *items)
+{
+    if (!ReaderConfigured) {
+        PyErr_SetString(PyExc_RuntimeError, "perftarget._speedups.configure_reader() was not called");
+        return NULL;
+    }
+    if (!PyList_CheckExact(items)) {
+        PyErr_SetString(PyExc_TypeError, "build_indicators: expected a list");
+        return NULL;
+    }
+    Py_INCREF(items); /* Python code runs on a cache miss: keep the list and its structs alive */
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    PyObject *out = PyTuple_New(n);
+    for (Py_ssize_t i = 0; out != NULL && i < n; i++) {
+        if (i >= PyList_GET_SIZE(items)) {
+            PyErr_SetString(PyExc_RuntimeError, "build_indicators: the list changed");
+            Py_CLEAR(out);
+            break;
+        }
+        PyObject *s = Py_NewRef(PyList_GET_ITEM(items, i));
+        PyObject *indicator = build_indicator(s);
+        Py_DECREF(s);
+        if (indicator == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyTuple_SET_ITEM(out, i, indicator);
+    }
+    Py_DECREF(items);
+    return out;
+}
+
+PyDoc_STRVAR(configure_reader_doc,
+"configure_reader(struct, caches, makers, /)\n--\n\n"
+"Give build_indicators the decoder's indicator struct, the caches of perftarget._fast (levels,\n"
+"thresholds, bases, weights: dicts) and the functions it calls on a miss (levels, threshold,\n"
+"basis, weight, suppressions). configure() must have been called. Raises TypeError when the\n"
+"struct's fields are not slots.");
+
+static PyObject *
+configure_reader(PyObject *module, PyObject *args)
+{
+    PyObject *structure, *levels, *thresholds, *bases, *weights;
+    PyObject *make_levels, *make_threshold, *make_basis, *make_weight, *make_suppressions;
+    if (!Configured) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_reader: configure() first");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "O!(O!O!O!O!)(OOOOO):configure_reader", &PyType_Type, &structure,
+                          &PyDict_Type, &levels, &PyDict_Type, &thresholds, &PyDict_Type, &bases,
+                          &PyDict_Type, &weights, &make_levels, &make_threshold, &make_basis,
+                          &make_weight, &make_suppressions)) {
+        return NULL;
+    }
+    Py_ssize_t offsets[sizeof STRUCT_SLOTS / sizeof STRUCT_SLOTS[0]];
+    for (size_t k = 0; k < sizeof STRUCT_SLOTS / sizeof STRUCT_SLOTS[0]; k++) {
+        offsets[k] = slot_offset(structure, STRUCT_SLOTS[k].class_name, STRUCT_SLOTS[k].field);
+        if (offsets[k] < 0) {
+            return NULL;
+        }
+    }
+    for (size_t k = 0; k < sizeof STRUCT_SLOTS / sizeof STRUCT_SLOTS[0]; k++) {
+        *STRUCT_SLOTS[k].offset = offsets[k];
+    }
+    Py_XSETREF(S_Indicator, Py_NewRef(structure));
+    Py_XSETREF(Levels, Py_NewRef(levels));
+    Py_XSETREF(Thresholds, Py_NewRef(thresholds));
+    Py_XSETREF(Bases, Py_NewRef(bases));
+    Py_XSETREF(Weights, Py_NewRef(weights));
+    Py_XSETREF(MakeLevels, Py_NewRef(make_levels));
+    Py_XSETREF(MakeThreshold, Py_NewRef(make_threshold));
+    Py_XSETREF(MakeBasis, Py_NewRef(make_basis));
+    Py_XSETREF(MakeWeight, Py_NewRef(make_weight));
+    Py_XSETREF(MakeSuppressions, Py_NewRef(make_suppressions));
+    ReaderConfigured = 1;
+    Py_RETURN_NONE;
+}
+
 /* ---- module functions -------------------------------------------------------------------- */
 
 PyDoc_STRVAR(dump_doc,
@@ -776,7 +996,7 @@ static PyObject *
 dump(PyObject *module, PyObject *obj)
 {
     if (!Configured) {
-        PyErr_SetString(PyExc_RuntimeError, "perftarget._cwriter.configure() was not called");
+        PyErr_SetString(PyExc_RuntimeError, "perftarget._speedups.configure() was not called");
         return NULL;
     }
     writer write;
@@ -896,17 +1116,19 @@ configure(PyObject *module, PyObject *args)
 static PyMethodDef methods[] = {
     {"dump", (PyCFunction)dump, METH_O, dump_doc},
     {"configure", (PyCFunction)configure, METH_VARARGS, configure_doc},
+    {"build_indicators", (PyCFunction)build_indicators, METH_O, build_indicators_doc},
+    {"configure_reader", (PyCFunction)configure_reader, METH_VARARGS, configure_reader_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT, "perftarget._cwriter",
-    "The JSON writer of perftarget's fast path, compiled (optional; see perftarget._fast).", -1, methods,
+    PyModuleDef_HEAD_INIT, "perftarget._speedups",
+    "The hot loops of perftarget's fast JSON path, compiled (optional; see perftarget._fast).", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC
-PyInit__cwriter(void)
+PyInit__speedups(void)
 {
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL) {
