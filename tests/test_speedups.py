@@ -242,20 +242,10 @@ def test_generated_province_is_written_identically():
 # --- reading: build_indicators ----------------------------------------------------------------
 
 
-def _identical(a: object, b: object, where: str = "$") -> None:
-    """Equal, of the same types, and sharing what the Python builder shares (targets, bases, weights)."""
-    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
-    if attrs.has(type(a)):
-        for field in attrs.fields(type(a)):
-            _identical(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
-    elif isinstance(a, tuple):
-        assert len(a) == len(b), where  # type: ignore[arg-type]
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):  # type: ignore[call-overload]
-            _identical(x, y, f"{where}[{index}]")
-    elif isinstance(a, Decimal):
-        assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # type: ignore[attr-defined]
-    else:
-        assert a == b, f"{where}: {a!r} != {b!r}"
+@pytest.fixture(scope="session")
+def identical(load_script):
+    """tests/test_fast.py's comparison: equal, of the same types, with the same source texts and digits."""
+    return load_script("tests/test_fast.py")._identical
 
 
 def test_reading_builds_indicators_in_c():
@@ -264,7 +254,7 @@ def test_reading_builds_indicators_in_c():
 
 
 @given(documents())
-def test_indicators_are_built_as_the_python_builder_builds_them(document):
+def test_indicators_are_built_as_the_python_builder_builds_them(identical, document):
     """Any document read back: the compiled builder and the Python one give identical objects."""
     text = json.dumps(to_dict(document), ensure_ascii=False, indent=2)
     compiled = _fast.loads_json(text)
@@ -275,7 +265,7 @@ def test_indicators_are_built_as_the_python_builder_builds_them(document):
     finally:
         _fast._BUILD_INDICATORS = saved
     assert compiled is not None
-    _identical(compiled, python)  # and tests/test_fast.py compares the fast path with cattrs
+    identical(compiled, python)  # and tests/test_fast.py compares the fast path with cattrs
     for goal_c, goal_p in zip(
         (g for p in compiled.projects for g in p.goals), (g for p in python.projects for g in p.goals), strict=True
     ):
@@ -300,7 +290,7 @@ def test_build_indicators_refuses_what_is_not_a_list_of_structs():
     assert _speedups.build_indicators([]) == ()
 
 
-def test_build_indicators_keeps_reference_counts():
+def test_build_indicators_keeps_reference_counts(identical):
     """Building the same structs again and again leaves the reference counts of the shared leaves as they were."""
     structs = [_fast._IndicatorS(name="指标", target="≥95%", level1="产出指标", level2="质量指标", basis="工作要求",
                                  weight="10")]
@@ -309,6 +299,6 @@ def test_build_indicators_keeps_reference_counts():
     before = [sys.getrefcount(leaf) for leaf in leaves]
     for _ in range(50):
         again = _speedups.build_indicators(structs)
-        _identical(again, built)
+        identical(again, built)
         del again
     assert [sys.getrefcount(leaf) for leaf in leaves] == before
