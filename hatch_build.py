@@ -26,7 +26,7 @@ SOURCE = Path("src") / "perftarget" / "_speedups.c"
 
 
 def _compile(root: Path, work: Path) -> Path:
-    """Compile the writer in ``work`` and return the path of the extension module."""
+    """Compile ``_speedups.c`` in ``work`` and return the path of the extension module."""
     from setuptools import Distribution, Extension  # noqa: PLC0415 - only when a wheel is built
 
     source = root / SOURCE
@@ -46,7 +46,7 @@ def _compile(root: Path, work: Path) -> Path:
     return Path(command.get_ext_fullpath("perftarget._speedups"))
 
 
-class CWriterHook(BuildHookInterface):  # type: ignore[type-arg]
+class SpeedupsHook(BuildHookInterface):  # type: ignore[type-arg]
     """Add the compiled module to the wheel, or leave the wheel pure Python."""
 
     PLUGIN_NAME = "custom"

@@ -185,12 +185,12 @@ def test_an_error_in_a_callback_propagates_and_dumps_still_works(monkeypatch):
     types = {cls.__name__: cls for cls in (*_fast._CLASSES, _fast.Level1, _fast.Level2, BasisCategory, Decimal)}
     monkeypatch.setattr(_fast, "_WRITTEN", {})
     try:
-        _speedups.configure(types, {}, broken, _fast.format_number, _fast.SCHEMA_VERSION)
+        _speedups.configure(types, {}, broken, _fast._number, _fast.SCHEMA_VERSION)
         with pytest.raises(ZeroDivisionError):
             _speedups.dump(document)
         assert pt.dumps_bytes(document) == _expected(document)
     finally:
-        _speedups.configure(types, _fast._WRITTEN, _fast._target_text, _fast.format_number, _fast.SCHEMA_VERSION)
+        _speedups.configure(types, _fast._WRITTEN, _fast._target_text, _fast._number, _fast.SCHEMA_VERSION)
     assert _speedups.dump(document) == _expected(document)
 
 
@@ -204,7 +204,7 @@ def test_configure_refuses_a_class_without_slots_and_keeps_what_it_had():
     types = {cls.__name__: cls for cls in (*_fast._CLASSES, _fast.Level1, _fast.Level2, BasisCategory, Decimal)}
     types["Indicator"] = Loose
     with pytest.raises(TypeError, match=r"Indicator\.name is not a slot"):
-        _speedups.configure(types, _fast._WRITTEN, _fast._target_text, _fast.format_number, _fast.SCHEMA_VERSION)
+        _speedups.configure(types, _fast._WRITTEN, _fast._target_text, _fast._number, _fast.SCHEMA_VERSION)
     document = _seed()
     assert _speedups.dump(document) == _expected(document)
 

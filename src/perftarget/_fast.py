@@ -727,7 +727,7 @@ def _compiled_speedups() -> Any:  # noqa: ANN401 - an optional compiled module
         return None
     types: dict[str, type] = {cls.__name__: cls for cls in (*_CLASSES, Level1, Level2, BasisCategory, Decimal)}
     try:
-        _speedups.configure(types, _WRITTEN, _target_text, format_number, SCHEMA_VERSION)
+        _speedups.configure(types, _WRITTEN, _target_text, _number, SCHEMA_VERSION)
         _speedups.configure_reader(
             _IndicatorS,
             (_LEVELS, _THRESHOLDS, _BASES, _WEIGHTS),

@@ -9,8 +9,8 @@
  *
  *   walking the attrs objects directly: fields in the order the converter writes them, a field
  *   left out when it holds its default, the string escapes of the json module. The few leaves
- *   whose text needs Python (a target's stored text, a decimal with an exponent or a sign) are
- *   asked of the functions perftarget._fast hands to configure(). Whenever the objects hold
+ *   whose text needs Python (a target's stored text, a decimal's text, once per distinct one)
+ *   are asked of the functions perftarget._fast hands to configure(). Whenever the objects hold
  *   anything the converter would write differently, or that this file does not know (a str
  *   subclass, a bool where an int is expected, a lone surrogate, an integer beyond 64 bits, an
  *   unset slot...), dump() returns None and the caller writes the object the general way. It
@@ -46,7 +46,7 @@ static PyObject *T_Suppression, *T_Indicator, *T_Goal, *T_Measure, *T_Checkpoint
 static PyObject *T_Level1, *T_Level2, *T_Category, *T_Decimal;
 static PyObject *Written;         /* dict: id(threshold) -> (threshold, text), shared with _fast */
 static PyObject *WriteThreshold;  /* threshold -> its stored text (remembers it in Written) */
-static PyObject *FormatNumber;    /* Decimal -> text, for decimals str() does not write as stored */
+static PyObject *WriteNumber;     /* Decimal -> its stored text */
 static long long SchemaVersion;
 static int Configured = 0;
 static PyObject *A_value_;        /* "_value_": where an enum member keeps its value */
@@ -370,8 +370,8 @@ put_flag(Out *o, int *first, PyObject *v, const char *key, Py_ssize_t n)
     return put(o, "true", 4);
 }
 
-/* A Decimal as the converter stores it, a string: str() unless that has an exponent or a sign,
- * else FormatNumber's text. Remembered by identity for this call. */
+/* A Decimal as the converter stores it, a string: WriteNumber's text (perftarget._fast._number),
+ * asked once per distinct decimal of the call and remembered by identity. */
 static int
 put_decimal(Out *o, PyObject *v)
 {
@@ -392,19 +392,10 @@ put_decimal(Out *o, PyObject *v)
         return ERR;
     }
     else {
-        text = PyObject_Str(v);
-        if (text != NULL) {
-            Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-            int kind = PyUnicode_KIND(text);
-            const void *data = PyUnicode_DATA(text);
-            int plain = n > 0 && PyUnicode_READ(kind, data, 0) != '-';
-            for (Py_ssize_t i = 0; plain && i < n; i++) {
-                Py_UCS4 c = PyUnicode_READ(kind, data, i);
-                plain = c != 'E' && c != 'e';
-            }
-            if (!plain) {
-                Py_SETREF(text, PyObject_CallOneArg(FormatNumber, v));
-            }
+        text = PyObject_CallOneArg(WriteNumber, v);
+        if (text != NULL && !PyUnicode_CheckExact(text)) {
+            PyErr_SetString(PyExc_TypeError, "the text of a decimal must be a str");
+            Py_CLEAR(text);
         }
         PyObject *pair = text == NULL ? NULL : PyTuple_Pack(2, v, text);
         if (pair == NULL || PyDict_SetItem(o->numbers, key, pair) < 0) {
@@ -1038,7 +1029,7 @@ dump(PyObject *module, PyObject *obj)
 }
 
 PyDoc_STRVAR(configure_doc,
-"configure(types, written, write_threshold, format_number, schema_version, /)\n--\n\n"
+"configure(types, written, write_threshold, write_number, schema_version, /)\n--\n\n"
 "Give the writer the model classes (a dict by name), the identity cache of written targets,\n"
 "the functions that give a target's and a decimal's text, and the schema version. Raises\n"
 "TypeError when a model class is not as this writer expects (a field that is not a slot).");
@@ -1069,10 +1060,10 @@ slot_offset(PyObject *type, const char *class_name, const char *field)
 static PyObject *
 configure(PyObject *module, PyObject *args)
 {
-    PyObject *types, *written, *write_threshold, *format_number;
+    PyObject *types, *written, *write_threshold, *write_number;
     long long version;
     if (!PyArg_ParseTuple(args, "O!O!OOL:configure", &PyDict_Type, &types, &PyDict_Type, &written,
-                          &write_threshold, &format_number, &version)) {
+                          &write_threshold, &write_number, &version)) {
         return NULL;
     }
     PyObject **classes[] = {
@@ -1107,7 +1098,7 @@ configure(PyObject *module, PyObject *args)
     }
     Py_XSETREF(Written, Py_NewRef(written));
     Py_XSETREF(WriteThreshold, Py_NewRef(write_threshold));
-    Py_XSETREF(FormatNumber, Py_NewRef(format_number));
+    Py_XSETREF(WriteNumber, Py_NewRef(write_number));
     SchemaVersion = version;
     Configured = 1;
     Py_RETURN_NONE;

@@ -12,7 +12,7 @@ def configure(
     types: dict[str, type],
     written: dict[int, tuple[object, Any]],
     write_threshold: Callable[[Any], str],
-    format_number: Callable[[Decimal], str],
+    write_number: Callable[[Decimal], str],
     schema_version: int,
     /,
 ) -> None: ...
