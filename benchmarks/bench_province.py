@@ -486,8 +486,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, command: str
             f"Python {platform.python_version()} on {platform.machine()}, {_cpus()} CPUs; "
             f"orjson {orjson.__version__}, msgspec {getattr(msgspec, '__version__', '-')}, "
             f"pydantic {getattr(pydantic, 'VERSION', '-')}; perftarget fast path "
-            f"{'on' if _fast.ACTIVE else 'OFF'}, compiled module _speedups "
-            f"{'in use' if getattr(_fast, '_SPEEDUPS', None) is not None else 'not built'}. "
+            f"{'on' if _fast.ACTIVE else 'OFF'}. "
             f"CPU time of one process, median of {args.repeat} "
             f"repetitions, documents of up to {args.chunk:,} tables."
         ),

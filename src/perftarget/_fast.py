@@ -11,16 +11,6 @@ encoded, and given the layout of :func:`json.dumps` (``indent=2``) by
 (msgspec's own encoding of attrs classes cannot give that text: it writes every field,
 defaults included, in another key order, and a ``Threshold`` or ``Basis`` as an object.)
 
-When the optional compiled module ``perftarget._speedups`` was built at install time (a C
-compiler was at hand; see ``hatch_build.py``), it takes the two hot loops. Writing: it writes
-the text in one pass over the objects with no intermediate structs (about 3 times faster on
-large documents), declining with ``None`` whatever it does not know (a str subclass, a lone
-surrogate, a bool where an int belongs...), and then the msgspec writer runs. Reading: it
-builds the indicators of each goal from the decoded structs exactly as :func:`_indicators`
-does (the same caches, the same functions on a miss). It is used only if it was compiled
-from the ``_speedups.c`` beside this module (a stale build is ignored) and only while the
-model is the one checked below.
-
 The contract is strict: whenever this path returns a result, it is the one the cattrs path
 returns (the same objects, the same text byte for byte). Whenever it cannot (bad input, an
 input form only the cattrs path reads, a type it does not handle) it returns ``None`` and
@@ -32,22 +22,16 @@ value validators and ``__attrs_post_init__`` still run (a converter or validator
 cannot change or refuse a value of the decoded type is skipped for it: amounts that are
 finite and not negative, weights already read once). The slots are filled through a
 private subclass that adds no slot and allows plain assignment; the object then becomes
-the model class by assigning ``__class__`` (see :func:`perftarget._build.builder`). A digest of each model class
-(fields, defaults, converters, validators, post-init source) is checked at import: if the
-model changed since this module was written, the fast path switches itself off (see
-:func:`model_drift`) and everything goes through cattrs until this module is updated.
+the model class by assigning ``__class__`` (see :func:`perftarget._build.builder`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
-import inspect
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Final, TypeVar, cast
 
 import attrs
@@ -74,7 +58,7 @@ from perftarget._schedule import Checkpoint, SpendingSchedule
 from perftarget._serialization import SCHEMA_VERSION, _structure_category, threshold_text
 from perftarget._threshold import Threshold
 
-__all__ = ["ACTIVE", "dumps_json", "loads_json", "model_drift"]
+__all__ = ["ACTIVE", "dumps_json", "loads_json"]
 
 T = TypeVar("T")
 
@@ -379,13 +363,9 @@ def _indicators(items: list[_IndicatorS]) -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-_BUILD_INDICATORS: Callable[[list[_IndicatorS]], tuple[Indicator, ...]] = _indicators
-"""What builds the indicators of a goal: :func:`_indicators`, or the same in C (``_speedups.build_indicators``)."""
-
-
 def _goals(items: list[_GoalS]) -> tuple[Goal, ...]:
     goals = []
-    build = _BUILD_INDICATORS
+    build = _indicators
     for s in items:
         goal = _new(_B_GOAL)
         goal.content = s.content
@@ -705,43 +685,6 @@ def _out_document(doc: Document) -> _OutDocument:
 _ENCODER: Final = msgspec.json.Encoder()
 
 
-def _target_text(target: Threshold) -> str:
-    """The stored text of a target, remembered by identity (for the compiled writer)."""
-    text: str = _written(target, threshold_text)
-    return text
-
-
-def _compiled_speedups() -> Any:  # noqa: ANN401 - an optional compiled module
-    """The compiled module ``perftarget._speedups``, configured, or ``None``.
-
-    ``None`` when it was not built (no C compiler at install time, ``PERFTARGET_PURE_PYTHON``)
-    or when it was built from another version of ``_speedups.c`` than the one beside it (a
-    stale editable build): it then must not be used.
-    """
-    try:
-        from perftarget import _speedups  # noqa: PLC0415 - optional, compiled at install time
-    except ImportError:
-        return None
-    source = Path(__file__).with_name("_speedups.c")
-    if source.is_file() and hashlib.sha256(source.read_bytes()).hexdigest() != _speedups.SOURCE_SHA256:
-        return None
-    types: dict[str, type] = {cls.__name__: cls for cls in (*_CLASSES, Level1, Level2, BasisCategory, Decimal)}
-    try:
-        _speedups.configure(types, _WRITTEN, _target_text, _number, SCHEMA_VERSION)
-        _speedups.configure_reader(
-            _IndicatorS,
-            (_LEVELS, _THRESHOLDS, _BASES, _WEIGHTS),
-            (_levels, _threshold, _basis, _weight, _suppressions),
-        )
-    except TypeError:  # a class it does not know (a field that is not a slot)
-        return None
-    return _speedups
-
-
-_SPEEDUPS: Any = None
-"""The compiled module when it is in use (set at the end of this module), else ``None``."""
-
-
 def dumps_json(obj: object) -> str | None:
     """The text :func:`perftarget.dumps` writes for ``obj`` as JSON, or ``None`` to let cattrs write it.
 
@@ -764,8 +707,6 @@ def dumps_json_bytes(obj: object) -> bytes | None:
     if pause:
         gc.disable()
     try:
-        if _SPEEDUPS is not None and (written := _SPEEDUPS.dump(obj)) is not None:
-            return cast("bytes", written)
         if type(obj) is Document:
             data: Struct = _out_document(obj)
         elif type(obj) is ProjectTargets:
@@ -780,85 +721,5 @@ def dumps_json_bytes(obj: object) -> bytes | None:
             gc.enable()
 
 
-# --- the model this module was written for --------------------------------------------------------
-
-_ADDRESS: Final = re.compile(r" at 0x[0-9a-f]+")
-_CLASSES: Final = (
-    Unit, Budget, Basis, Suppression, Indicator, Goal, Measure, ProjectTargets, DepartmentTargets, Document,
-    Checkpoint, SpendingSchedule,
-)
-# sha256 of _describe(cls)[:16] for each class; update after checking this module against a model change.
-_EXPECTED: Final = {
-    "Unit": "c37af5748366aeb3",
-    "Budget": "7dbf82b12bdba5d7",
-    "Basis": "0a87d02edba021bc",
-    "Suppression": "4844367b7fcd1b29",
-    "Indicator": "ee1f8c338323c99f",
-    "Goal": "64acf59138fb6c55",
-    "Measure": "85b55008f5af2f8d",
-    "ProjectTargets": "840cd747ed3696ef",
-    "DepartmentTargets": "0ba9d17469e3efe2",
-    "Document": "ca584e0bc85f8902",
-    "Checkpoint": "9417e8f20fc888ab",
-    "SpendingSchedule": "aa7ce5127b0c208f",
-    "_serialization": "d475c57354952576",
-}
-
-
-def _name(value: object) -> str:
-    if value is None:
-        return "-"
-    if inspect.isfunction(value):
-        return inspect.getsource(value)
-    return _ADDRESS.sub("", repr(value))
-
-
-def _describe(cls: type) -> str:
-    parts = [
-        f"{field.name}|{field.default!r}|{_name(field.converter)}|{_name(field.validator)}|{field.init}"
-        for field in attrs.fields(cls)
-    ]
-    # the layout the builders fill (a cached hash or a __dict__ would change it)
-    parts.append(f"slots {getattr(cls, '__slots__', None)!r} dict {cls.__dictoffset__}")
-    post_init = getattr(cls, "__attrs_post_init__", None)
-    if post_init is not None:
-        parts.append(inspect.getsource(post_init))
-    return "\n".join(parts)
-
-
-def _digest(cls: type) -> str:
-    return hashlib.sha256(_describe(cls).encode("utf-8")).hexdigest()[:16]
-
-
-def _hooks_digest() -> str:
-    from perftarget import _serialization  # noqa: PLC0415 - the module whose behaviour is mirrored
-
-    names = (
-        "_structure_decimal", "_structure_str", "_structure_int", "_structure_bool", "_structure_date",
-        "_structure_threshold", "_structure_level1", "_structure_level2", "_unstructure_basis",
-        "configure_converter", "make_converter", "from_dict", "to_dict", "threshold_text", "_parse_text", "dumps",
-    )
-    helpers: tuple[Callable[..., Any], ...] = (to_decimal, to_tuple, to_level1, to_level2, schemas_of, format_number)
-    sources = [inspect.getsource(getattr(_serialization, name)) for name in names]
-    sources.extend(inspect.getsource(helper) for helper in helpers)
-    source = "\n".join(sources)
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
-
-
-def model_drift() -> dict[str, str]:
-    """The model classes (and ``_serialization``) that differ from what this module was written for.
-
-    Maps each to its current digest; empty when the fast path matches the model and the
-    converter. After checking this module against a change, copy the digests into ``_EXPECTED``.
-    """
-    current = {cls.__name__: _digest(cls) for cls in _CLASSES}
-    current["_serialization"] = _hooks_digest()
-    return {name: digest for name, digest in current.items() if _EXPECTED.get(name) != digest}
-
-
-ACTIVE: bool = not model_drift()
-"""Whether the fast path runs (``False`` when the model changed since this module was checked)."""
-if ACTIVE:
-    _SPEEDUPS = _compiled_speedups()
-    if _SPEEDUPS is not None:
-        _BUILD_INDICATORS = _SPEEDUPS.build_indicators
+ACTIVE: Final = True
+"""Whether the fast path runs (kept for callers that check it)."""
