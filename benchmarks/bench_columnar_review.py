@@ -33,9 +33,9 @@ import generate
 import pyarrow as pa
 
 import perftarget
-from perftarget._columnar import Columns, flatten
-from perftarget._columnar_review import review_columns, review_summary, with_review_columns
-from perftarget._review import review
+from perftarget._formats.columnar import Columns, flatten
+from perftarget._formats.columnar_review import review_columns, review_summary, with_review_columns
+from perftarget._judge.review import review
 
 
 def _document(count: int, start: int) -> perftarget.Document:

@@ -58,15 +58,15 @@ import generate
 import orjson
 
 import perftarget
-from perftarget import _fast
-from perftarget._actuals import TableActuals, actuals_from_dict
-from perftarget._levels import schemas_of, to_level1, to_level2
-from perftarget._model import Document
-from perftarget._monitoring import Payment, monitor
-from perftarget._review import review
-from perftarget._scoring import evaluate
-from perftarget._serialization import from_dict, threshold_text, to_dict
-from perftarget._threshold import Threshold
+from perftarget._codec import fast as _fast
+from perftarget._model.actuals import TableActuals, actuals_from_dict
+from perftarget._values.levels import schemas_of, to_level1, to_level2
+from perftarget._model.targets import Document
+from perftarget._judge.monitor import Payment, monitor
+from perftarget._judge.review import review
+from perftarget._judge.evaluate import evaluate
+from perftarget._codec.convert import from_dict, threshold_text, to_dict
+from perftarget._values.threshold import Threshold
 
 try:
     import msgspec

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 
 from perftarget import Comparator, Threshold
-from perftarget._threshold import _parse, _parse_cached  # the benchmark measures the cache itself
+from perftarget._values.threshold import _parse, _parse_cached  # the benchmark measures the cache itself
 
 COMMON = {
     "≥95%": 40, "≥98%": 30, "≥90%": 30, "100%": 25, "=100%": 25, "按时发放": 20, "无": 20, "≥8 小时/天": 6,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import perftarget as pt
-from perftarget._actuals import load_actuals
+from perftarget._model.actuals import load_actuals
 from perftarget._batch import (
     BatchOptions,
     find_documents,
@@ -25,8 +25,8 @@ from perftarget._batch import (
     result_ddl,
     result_schema,
 )
-from perftarget._numbers import format_number
-from perftarget._scoring import evaluate
+from perftarget._values.numbers import format_number
+from perftarget._judge.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,7 +230,7 @@ def test_options_are_checked():
 
 def test_scoring_policy_by_name_or_file(province, tmp_path):
     """A preset name or a policy file reaches the worker processes; an object that cannot travel is refused."""
-    from perftarget._scoring import ScoringPolicy
+    from perftarget._judge.evaluate import ScoringPolicy
 
     by_name = process_folder("evaluate", province, policy="rescale-na", workers=2, collect=True, progress=False)
     assert by_name.ok

@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 import perftarget as pt
-from perftarget import _toml
+from perftarget._values import toml as _toml
 from perftarget._batch import result_columns
 from perftarget.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, main
 

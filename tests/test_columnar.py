@@ -15,10 +15,10 @@ pa = pytest.importorskip("pyarrow")
 
 import perftarget  # noqa: E402
 from perftarget import columnar  # noqa: E402
-from perftarget._actuals import Matched, load_actuals, match_actuals  # noqa: E402
-from perftarget._columnar import _match  # noqa: E402
-from perftarget._model import Document  # noqa: E402
-from perftarget._monitoring import Payment  # noqa: E402
+from perftarget._model.actuals import Matched, load_actuals, match_actuals  # noqa: E402
+from perftarget._formats.columnar import _match  # noqa: E402
+from perftarget._model.targets import Document  # noqa: E402
+from perftarget._judge.monitor import Payment  # noqa: E402
 from perftarget.exceptions import InvalidValueError  # noqa: E402
 from perftarget.testing import project_targets  # noqa: E402
 
@@ -130,7 +130,7 @@ def test_missing_actuals_are_null() -> None:
     document = perftarget.load(SEED)
     (entry,) = load_actuals(SEED_ACTUALS).projects
     kept = {k: v for k, v in entry.actuals.items() if k != "群众来访接待劝返率"}
-    from perftarget._actuals import ActualsDocument
+    from perftarget._model.actuals import ActualsDocument
 
     columns = columnar.flatten(document, actuals=ActualsDocument(projects=(attrs.evolve(entry, actuals=kept),)))
     rows = {row["name"]: row for row in columns.indicators.to_pylist()}

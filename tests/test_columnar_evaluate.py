@@ -15,13 +15,13 @@ pytest.importorskip("numpy")
 
 import perftarget  # noqa: E402
 from perftarget import columnar  # noqa: E402
-from perftarget._actuals import ActualsDocument, ExplicitScore, TableActuals, load_actuals  # noqa: E402
+from perftarget._model.actuals import ActualsDocument, ExplicitScore, TableActuals, load_actuals  # noqa: E402
 from perftarget._batch import BatchOptions, _evaluate_rows, result_columns  # noqa: E402
-from perftarget._columnar_evaluate import _six  # noqa: E402
-from perftarget._model import Document  # noqa: E402
-from perftarget._numbers import format_number  # noqa: E402
-from perftarget._scoring import ScoringPolicy  # noqa: E402
-from perftarget._threshold import Achievement, Threshold, ThresholdKind  # noqa: E402
+from perftarget._formats.columnar_evaluate import _six  # noqa: E402
+from perftarget._model.targets import Document  # noqa: E402
+from perftarget._values.numbers import format_number  # noqa: E402
+from perftarget._judge.evaluate import ScoringPolicy  # noqa: E402
+from perftarget._values.threshold import Achievement, Threshold, ThresholdKind  # noqa: E402
 from perftarget.exceptions import InvalidValueError  # noqa: E402
 from perftarget.testing import amounts, project_targets  # noqa: E402
 
@@ -118,8 +118,8 @@ def test_kernel_path_is_taken_for_plain_tables() -> None:
     """The seed goes through the kernel, not the object path (white-box: no table is left to it)."""
     from decimal import localcontext
 
-    from perftarget._columnar_evaluate import _Kernel, _score
-    from perftarget._scoring import _CONTEXT, _constants, _policy
+    from perftarget._formats.columnar_evaluate import _Kernel, _score
+    from perftarget._judge.evaluate import _CONTEXT, _constants, _policy
 
     columns = columnar.flatten(perftarget.load(SEED), actuals=load_actuals(SEED_ACTUALS))
     policy = _policy(None)

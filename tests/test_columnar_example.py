@@ -13,7 +13,7 @@ pytest.importorskip("pyarrow")
 pytest.importorskip("numpy")
 
 from perftarget._batch import process_folder
-from perftarget._columnar import six_places
+from perftarget._formats.columnar import six_places
 
 AS_OF = "2023-07-31"
 

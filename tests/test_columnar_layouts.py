@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import perftarget as pt
 from perftarget import columnar
-from perftarget._columnar_review import with_review_columns
-from perftarget._monitoring import Payment
+from perftarget._formats.columnar_review import with_review_columns
+from perftarget._judge.monitor import Payment
 from perftarget.testing import documents, project_targets
 
 pa = pytest.importorskip("pyarrow")
@@ -178,7 +178,7 @@ def test_monitor_in_every_layout(projects: list[pt.ProjectTargets], amounts: lis
 def test_text_codes(chunks: list[list[str | None]], messy: bool) -> None:
     """Codes into distinct texts, each used, no null among them; a code reads back as its row's text."""
     np = pytest.importorskip("numpy")
-    from perftarget._columnar import text_codes
+    from perftarget._formats.columnar import text_codes
 
     arrays = [pa.array(chunk, pa.string()) for chunk in chunks]
     if messy:

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 import perftarget as pt
 from perftarget._batch import result_columns, result_schema
-from perftarget._columnar import Columns, flatten
-from perftarget._columnar_monitor import _run, monitor_columns
-from perftarget._model import Budget, Document, ProjectTargets, Unit
-from perftarget._monitoring import MonitoringPolicy, Payment, monitor
-from perftarget._numbers import round_half_up
-from perftarget._schedule import SpendingSchedule
-from perftarget._serialization import from_dict
+from perftarget._formats.columnar import Columns, flatten
+from perftarget._formats.columnar_monitor import _run, monitor_columns
+from perftarget._model.targets import Budget, Document, ProjectTargets, Unit
+from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
+from perftarget._values.numbers import round_half_up
+from perftarget._values.schedule import SpendingSchedule
+from perftarget._codec.convert import from_dict
 from perftarget.exceptions import InvalidValueError, PerftargetError
 from perftarget.testing import project_targets, schedules
 

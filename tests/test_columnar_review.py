@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import perftarget as pt
 from perftarget._batch import result_columns
-from perftarget._columnar import Columns, flatten
-from perftarget._columnar_review import covered_codes, review_columns, review_summary, with_review_columns
-from perftarget._review import Rule, review
+from perftarget._formats.columnar import Columns, flatten
+from perftarget._formats.columnar_review import covered_codes, review_columns, review_summary, with_review_columns
+from perftarget._judge.review import Rule, review
 from perftarget.rules import BUILTIN_RULES
 from perftarget.testing import documents, indicators, project_targets, text, thresholds
 
@@ -228,8 +228,8 @@ def test_rule_examples_at_second_place(rule: Rule) -> None:
 
 def test_representatives_are_model_objects() -> None:
     """The indicators and contexts the review builds slot by slot equal those built by their classes."""
-    from perftarget._columnar_review import _DUMMY_DOCUMENT, _DUMMY_PROJECT, _indicator_contexts, _representative
-    from perftarget._review import ReviewConfig, RuleContext
+    from perftarget._formats.columnar_review import _DUMMY_DOCUMENT, _DUMMY_PROJECT, _indicator_contexts, _representative
+    from perftarget._judge.review import ReviewConfig, RuleContext
 
     target = pt.Threshold.parse("≥95%")
     basis = pt.Basis("工作要求")

@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 import perftarget as pt
-from perftarget._monitoring import (
+from perftarget._judge.monitor import (
     MONITORING_COLUMNS,
     DeviationCause,
     IndicatorProgress,
@@ -27,9 +27,9 @@ from perftarget._monitoring import (
     monitor,
     monitor_series,
 )
-from perftarget._schedule import SpendingSchedule
-from perftarget._serialization import from_dict, to_dict
-from perftarget._threshold import Achievement
+from perftarget._values.schedule import SpendingSchedule
+from perftarget._codec.convert import from_dict, to_dict
+from perftarget._values.threshold import Achievement
 from perftarget.exceptions import DocumentError, InvalidValueError, MonitoringError
 
 D = dt.date

@@ -10,10 +10,10 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from perftarget._model import ProjectTargets
-from perftarget._monitoring import MonitoringPolicy, MonitoringReport, Payment, monitor, monitor_series
-from perftarget._schedule import Checkpoint, SpendingSchedule
-from perftarget._serialization import from_dict, to_dict
+from perftarget._model.targets import ProjectTargets
+from perftarget._judge.monitor import MonitoringPolicy, MonitoringReport, Payment, monitor, monitor_series
+from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._codec.convert import from_dict, to_dict
 from perftarget.testing import amounts, project_targets, schedules
 
 POLICIES = st.builds(

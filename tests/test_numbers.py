@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perftarget._numbers import format_number, round_half_up, to_decimal
+from perftarget._values.numbers import format_number, round_half_up, to_decimal
 from perftarget.exceptions import InvalidValueError
 
 

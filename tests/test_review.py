@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 import perftarget as pt
-from perftarget._review import (
+from perftarget._judge.review import (
     Finding,
     ReviewConfig,
     Rule,
@@ -25,7 +25,7 @@ from perftarget._review import (
     review,
     unregister_rule,
 )
-from perftarget._serialization import from_dict, to_dict
+from perftarget._codec.convert import from_dict, to_dict
 from perftarget.rules import BUILTIN_RULES, render_docs, write_docs
 from perftarget.rules.__main__ import main as rules_main
 from perftarget.rules._docs import MARKER

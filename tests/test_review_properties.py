@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 import perftarget as pt
 from perftarget import Level1, Level2, Schema
-from perftarget._levels import schemas_of, to_level1, to_level2
-from perftarget._review import Finding, Severity, _finding_key, review
-from perftarget._serialization import from_dict, to_dict
+from perftarget._values.levels import schemas_of, to_level1, to_level2
+from perftarget._judge.review import Finding, Severity, _finding_key, review
+from perftarget._codec.convert import from_dict, to_dict
 from perftarget.rules import BUILTIN_RULES
 from perftarget.testing import (
     amounts,

@@ -12,7 +12,7 @@ import attrs
 import pytest
 
 import perftarget as pt
-from perftarget._review import Finding, ReviewConfig, RuleExample, Severity, review
+from perftarget._judge.review import Finding, ReviewConfig, RuleExample, Severity, review
 from perftarget.rules import BUILTIN_RULES, GROUPS, get_rule
 from perftarget.rules import _text as text
 from perftarget.rules.consistency import same_target
@@ -118,7 +118,7 @@ def test_get_rule():
 def test_helper_doctests(monkeypatch):
     """The examples in the docstrings of the engine and the helpers hold (run from the repository root)."""
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-    import perftarget._review as review_module
+    import perftarget._judge.review as review_module
 
     for module in (text, review_module):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

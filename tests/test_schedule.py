@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 import perftarget as pt
-from perftarget._schedule import Checkpoint, SpendingSchedule, checkpoint_date, to_wan
+from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date, to_wan
 from perftarget.exceptions import InvalidValueError, MonitoringError
 
 D = dt.date

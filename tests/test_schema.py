@@ -8,7 +8,7 @@ import jsonschema
 from hypothesis import given, settings
 
 import perftarget as pt
-from perftarget._schema import json_schema, shipped_schema
+from perftarget._formats.schema import json_schema, shipped_schema
 from perftarget.testing import documents
 
 

@@ -9,8 +9,8 @@ import attrs
 import pytest
 
 import perftarget
-from perftarget._actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
-from perftarget._scoring import (
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._judge.evaluate import (
     DocumentEvaluation,
     Grade,
     IndicatorScore,
@@ -20,7 +20,7 @@ from perftarget._scoring import (
     evaluate_department,
     evaluate_document,
 )
-from perftarget._serialization import dumps, from_dict, loads, to_dict
+from perftarget._codec.convert import dumps, from_dict, loads, to_dict
 from perftarget.exceptions import DocumentError, EvaluationError, InvalidValueError, PerftargetError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,11 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perftarget
-from perftarget._actuals import ExplicitScore
-from perftarget._numbers import format_number
-from perftarget._scoring import Grade, ProjectEvaluation, ScoringPolicy, evaluate, evaluate_department
-from perftarget._serialization import dumps, from_dict, loads, to_dict
-from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind
+from perftarget._model.actuals import ExplicitScore
+from perftarget._values.numbers import format_number
+from perftarget._judge.evaluate import Grade, ProjectEvaluation, ScoringPolicy, evaluate, evaluate_department
+from perftarget._codec.convert import dumps, from_dict, loads, to_dict
+from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
 from perftarget.exceptions import EvaluationError
 from perftarget.testing import amounts, department_targets, project_targets, thresholds
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 
 import perftarget as pt
-from perftarget._serialization import from_dict, to_dict
+from perftarget._codec.convert import from_dict, to_dict
 from perftarget.testing import documents
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -303,7 +303,7 @@ def test_document_error_is_never_empty():
 
 def test_write_atomic_of_unencodable_text_leaves_nothing(tmp_path):
     """Text that is not valid UTF-8 (a lone surrogate) fails before any file, temporary or not, exists."""
-    from perftarget._serialization import write_atomic
+    from perftarget._codec.convert import write_atomic
 
     target = tmp_path / "out.json"
     with pytest.raises(UnicodeEncodeError):

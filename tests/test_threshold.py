@@ -12,7 +12,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-import perftarget._threshold as threshold_module
+import perftarget._values.threshold as threshold_module
 from perftarget import (
     Achievement,
     Comparator,
@@ -26,8 +26,8 @@ from perftarget import (
     UnitMismatchError,
     parse_statement,
 )
-from perftarget._serialization import from_dict, to_dict
-from perftarget._threshold import parse_quantity
+from perftarget._codec.convert import from_dict, to_dict
+from perftarget._values.threshold import parse_quantity
 from perftarget.testing import amounts, thresholds, units_of_measure
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perftarget import Quantity, ThresholdSyntaxError, UnitMismatchError
-from perftarget._units import convert, convertible, dimension_of, is_known_unit, normalize_unit
+from perftarget._values.units import convert, convertible, dimension_of, is_known_unit, normalize_unit
 from perftarget.testing import amounts, units_of_measure
 
 MONEY = ["元", "千元", "万元", "百万元", "千万元", "亿元"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from perftarget._actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
-from perftarget._levels import Level1, Level2, Schema
-from perftarget._model import (
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._values.levels import Level1, Level2, Schema
+from perftarget._model.targets import (
     Basis,
     BasisCategory,
     Budget,
@@ -17,7 +17,7 @@ from perftarget._model import (
     Suppression,
     Unit,
 )
-from perftarget._monitoring import (
+from perftarget._judge.monitor import (
     MONITORING_COLUMNS,
     DeviationCause,
     IndicatorProgress,
@@ -32,7 +32,7 @@ from perftarget._monitoring import (
     monitor,
     monitor_series,
 )
-from perftarget._review import (
+from perftarget._judge.review import (
     Finding,
     ReviewConfig,
     Rule,
@@ -47,8 +47,8 @@ from perftarget._review import (
     review,
     unregister_rule,
 )
-from perftarget._schedule import Checkpoint, SpendingSchedule, checkpoint_date
-from perftarget._scoring import (
+from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
+from perftarget._judge.evaluate import (
     DocumentEvaluation,
     Grade,
     IndicatorScore,
@@ -59,9 +59,9 @@ from perftarget._scoring import (
     evaluate_department,
     evaluate_document,
 )
-from perftarget._serialization import SCHEMA_VERSION, dump, dumps, dumps_bytes, load, loads
-from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_quantity, parse_statement
-from perftarget._units import Quantity
+from perftarget._codec.convert import SCHEMA_VERSION, dump, dumps, dumps_bytes, load, loads
+from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_quantity, parse_statement
+from perftarget._values.units import Quantity
 from perftarget.exceptions import (
     DocumentError,
     EvaluationError,

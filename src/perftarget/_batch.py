@@ -38,14 +38,14 @@ from typing import Any, Final, Literal, TextIO
 
 import attrs
 
-from perftarget import _toml
-from perftarget._actuals import ActualsDocument, TableActuals, actuals_from_dict
-from perftarget._model import Document, ProjectTargets
-from perftarget._monitoring import MonitoringPolicy, Payment, monitor
-from perftarget._numbers import format_number
-from perftarget._review import ReviewConfig, review
-from perftarget._scoring import ProjectEvaluation, ScoringPolicy, evaluate
-from perftarget._serialization import Format, _fast_path, _parse_text, format_of, loads
+from perftarget._values import toml as _toml
+from perftarget._model.actuals import ActualsDocument, TableActuals, actuals_from_dict
+from perftarget._model.targets import Document, ProjectTargets
+from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
+from perftarget._values.numbers import format_number
+from perftarget._judge.review import ReviewConfig, review
+from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluate
+from perftarget._codec.convert import Format, _fast_path, _parse_text, format_of, loads
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
 
 __all__ = [

@@ -10,8 +10,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Final, Literal
 
-from perftarget._model import DepartmentTargets, Document, Indicator, ProjectTargets
-from perftarget._numbers import format_number
+from perftarget._model.targets import DepartmentTargets, Document, Indicator, ProjectTargets
+from perftarget._values.numbers import format_number
 
 __all__ = ["Lang", "display_width", "render_document", "render_project"]
 

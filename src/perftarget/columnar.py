@@ -30,11 +30,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from perftarget._columnar import Columns, flatten, pyarrow_module
-from perftarget._columnar_evaluate import evaluate_columns as evaluate
-from perftarget._columnar_monitor import monitor_columns as monitor
-from perftarget._columnar_review import covered_codes, review_summary
-from perftarget._columnar_review import review_columns as review
+from perftarget._formats.columnar import Columns, flatten, pyarrow_module
+from perftarget._formats.columnar_evaluate import evaluate_columns as evaluate
+from perftarget._formats.columnar_monitor import monitor_columns as monitor
+from perftarget._formats.columnar_review import covered_codes, review_summary
+from perftarget._formats.columnar_review import review_columns as review
 
 __all__ = [
     "Columns",

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
-from perftarget._model import ProjectTargets
-from perftarget._schedule import SpendingSchedule, to_wan
+from perftarget._model.targets import ProjectTargets
+from perftarget._values.schedule import SpendingSchedule, to_wan
 from perftarget.exceptions import MissingDependencyError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from perftarget._monitoring import Payment
-    from perftarget._scoring import ProjectEvaluation
+    from perftarget._judge.monitor import Payment
+    from perftarget._judge.evaluate import ProjectEvaluation
 
 __all__ = ["cjk_font", "scores_chart", "spending_chart"]
 

@@ -10,8 +10,8 @@ model objects and plain data (for a database, a web API, a message queue...).
 
 from __future__ import annotations
 
-from perftarget._schema import json_schema
-from perftarget._serialization import (
+from perftarget._formats.schema import json_schema
+from perftarget._codec.convert import (
     SCHEMA_VERSION,
     configure_converter,
     from_dict,

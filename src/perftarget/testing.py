@@ -23,8 +23,8 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
-from perftarget._levels import Level1, Level2, Schema
-from perftarget._model import (
+from perftarget._values.levels import Level1, Level2, Schema
+from perftarget._model.targets import (
     Basis,
     BasisCategory,
     Budget,
@@ -37,8 +37,8 @@ from perftarget._model import (
     Suppression,
     Unit,
 )
-from perftarget._schedule import Checkpoint, SpendingSchedule
-from perftarget._threshold import Comparator, Threshold, ThresholdKind
+from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._values.threshold import Comparator, Threshold, ThresholdKind
 
 __all__ = [
     "amounts",

@@ -12,6 +12,6 @@ Decimal('9.5')
 
 from __future__ import annotations
 
-from perftarget._units import Quantity, convert, convertible, dimension_of, is_known_unit, normalize_unit
+from perftarget._values.units import Quantity, convert, convertible, dimension_of, is_known_unit, normalize_unit
 
 __all__ = ["Quantity", "convert", "convertible", "dimension_of", "is_known_unit", "normalize_unit"]

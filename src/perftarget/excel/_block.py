@@ -28,8 +28,8 @@ from typing import Final, TypeVar
 
 import attrs
 
-from perftarget._numbers import format_number, to_decimal
-from perftarget._serialization import from_dict
+from perftarget._values.numbers import format_number, to_decimal
+from perftarget._codec.convert import from_dict
 from perftarget.excel._grid import _Cell, _display, _Reader
 from perftarget.excel._writer import _MARKER, _stored_float, _Writer
 from perftarget.exceptions import DocumentError, InvalidValueError

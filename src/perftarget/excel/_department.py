@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from perftarget._model import DepartmentTargets, Measure
+from perftarget._model.targets import DepartmentTargets, Measure
 from perftarget.excel._grid import _display, _Grid, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
 from perftarget.excel._targets import (

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from perftarget._numbers import format_number
-from perftarget._threshold import parse_quantity
-from perftarget._units import convert
+from perftarget._values.numbers import format_number
+from perftarget._values.threshold import parse_quantity
+from perftarget._values.units import convert
 from perftarget.exceptions import MissingDependencyError, Problem, ThresholdSyntaxError
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import attrs
 
-from perftarget._levels import Level1, Level2, to_level1, to_level2
+from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget.excel._grid import _Cell, _display, _Grid, _label_key, _Reader
 
 T = TypeVar("T")

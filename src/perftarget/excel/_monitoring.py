@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from perftarget._monitoring import (
+from perftarget._judge.monitor import (
     MONITORING_COLUMNS,
     DeviationCause,
     Likelihood,
@@ -33,7 +33,7 @@ from perftarget._monitoring import (
     MonitoringReport,
     cumulative_by_unit,
 )
-from perftarget._threshold import Achievement, Threshold
+from perftarget._values.threshold import Achievement, Threshold
 from perftarget.excel._block import _Count, _Derived, _leaves, _read_result, _write_block
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,

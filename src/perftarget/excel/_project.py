@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Final
 
-from perftarget._model import Budget, ProjectTargets
-from perftarget._schedule import Checkpoint, SpendingSchedule, checkpoint_date
+from perftarget._model.targets import Budget, ProjectTargets
+from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
 from perftarget.excel._targets import (

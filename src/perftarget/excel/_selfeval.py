@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from perftarget._numbers import format_number, round_half_up
-from perftarget._scoring import DEFAULT_POLICY, ProjectEvaluation, ScoringPolicy
+from perftarget._values.numbers import format_number, round_half_up
+from perftarget._judge.evaluate import DEFAULT_POLICY, ProjectEvaluation, ScoringPolicy
 from perftarget.excel._block import _Count, _Derived, _read_result, _write_block
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,

@@ -15,10 +15,10 @@ from typing import Final
 
 import attrs
 
-from perftarget._levels import Level1, Level2, to_level1, to_level2
-from perftarget._model import Basis, Goal, Indicator, Suppression, Unit
-from perftarget._serialization import _structure_category, threshold_text
-from perftarget._threshold import Threshold
+from perftarget._values.levels import Level1, Level2, to_level1, to_level2
+from perftarget._model.targets import Basis, Goal, Indicator, Suppression, Unit
+from perftarget._codec.convert import _structure_category, threshold_text
+from perftarget._values.threshold import Threshold
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,
     _YEAR_IN_TITLE,

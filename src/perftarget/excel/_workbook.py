@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Final, Literal, TypeVar
 
 import attrs
 
-from perftarget._model import DepartmentTargets, Document, ProjectTargets
-from perftarget._monitoring import MonitoringReport
-from perftarget._scoring import ProjectEvaluation
+from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget._judge.monitor import MonitoringReport
+from perftarget._judge.evaluate import ProjectEvaluation
 from perftarget.excel._department import _DEPARTMENT_TITLE, _DepartmentReader, _write_department
 from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from perftarget._numbers import format_number
+from perftarget._values.numbers import format_number
 from perftarget.excel._grid import _column_letter, _places, _Problems
 
 if TYPE_CHECKING:

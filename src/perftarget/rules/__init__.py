@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from perftarget._review import Rule
+from perftarget._judge.review import Rule
 from perftarget.rules import completeness, consistency, money, quality, structure
 from perftarget.rules._docs import GROUPS, render_docs, write_docs
 
@@ -44,7 +44,7 @@ def get_rule(code: str) -> Rule:
     Raises:
         KeyError: no rule has it.
     """
-    from perftarget._review import registered_rules  # noqa: PLC0415 - the registry changes at run time
+    from perftarget._judge.review import registered_rules  # noqa: PLC0415 - the registry changes at run time
 
     rule = _BY_CODE.get(code)
     if rule is not None:

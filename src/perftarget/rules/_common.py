@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from perftarget._levels import Level1, Level2
-from perftarget._model import Indicator
-from perftarget._threshold import Threshold, ThresholdKind
+from perftarget._values.levels import Level1, Level2
+from perftarget._model.targets import Indicator
+from perftarget._values.threshold import Threshold, ThresholdKind
 from perftarget.rules._text import is_not_applicable_text
 
 __all__ = ["COST_LEVEL2", "is_cost", "is_row", "label", "row", "shown", "target_text"]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from perftarget._review import BASE_PROJECT_TOML, Finding, Rule, RuleExample, Scope, review
+from perftarget._judge.review import BASE_PROJECT_TOML, Finding, Rule, RuleExample, Scope, review
 
 __all__ = ["GROUPS", "MARKER", "render_docs", "write_docs"]
 
@@ -156,7 +156,7 @@ def render_docs(rules: Iterable[Rule] | None = None) -> dict[str, str]:
     Args:
         rules: the rules to document (default: the built-in and registered rules).
     """
-    from perftarget._review import registered_rules  # noqa: PLC0415 - the registry changes at run time
+    from perftarget._judge.review import registered_rules  # noqa: PLC0415 - the registry changes at run time
     from perftarget.rules import BUILTIN_RULES  # noqa: PLC0415 - defined after this module loads
 
     known = (*BUILTIN_RULES, *registered_rules())

@@ -7,16 +7,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Final
 
-from perftarget._levels import Level1
-from perftarget._model import Indicator, ProjectTargets
-from perftarget._review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
-from perftarget._threshold import Threshold
-from perftarget._units import convert, convertible
+from perftarget._values.levels import Level1
+from perftarget._model.targets import Indicator, ProjectTargets
+from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._values.threshold import Threshold
+from perftarget._values.units import convert, convertible
 from perftarget.rules._common import is_row, shown
 from perftarget.rules._text import bigrams, dice
 
 if TYPE_CHECKING:
-    from perftarget._scoring import ScoringPolicy
+    from perftarget._judge.evaluate import ScoringPolicy
 
 __all__ = ["MATCH_THRESHOLD", "RULES", "same_target"]
 
@@ -124,7 +124,7 @@ def _join(base: str, field: str) -> str:
 
 
 def _policy(ctx: RuleContext) -> ScoringPolicy:
-    from perftarget._scoring import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
+    from perftarget._judge.evaluate import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
 
     return ScoringPolicy.preset(ctx.config.scoring_policy)
 
@@ -202,7 +202,7 @@ def _weights_partial(ctx: RuleContext) -> Iterator[Violation]:
 
 
 def _unused_suppression(_ctx: RuleContext) -> Iterator[Violation]:
-    """Computed by the engine after every other rule (see perftarget._review)."""
+    """Computed by the engine after every other rule (see perftarget._judge.review)."""
     return iter(())
 
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Final
 
-from perftarget._review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
-from perftarget._schedule import Checkpoint, SpendingSchedule
-from perftarget._units import convert, dimension_of
+from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._values.units import convert, dimension_of
 from perftarget.rules._common import is_cost, is_row, shown, target_text
 
 __all__ = ["RULES", "time_progress"]

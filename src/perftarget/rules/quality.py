@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Final
 
-from perftarget._levels import Level2
-from perftarget._review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
-from perftarget._threshold import Comparator
-from perftarget._units import dimension_of
+from perftarget._values.levels import Level2
+from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._values.threshold import Comparator
+from perftarget._values.units import dimension_of
 from perftarget.rules._common import COST_LEVEL2, is_cost, is_row, label, row, shown, target_text
 from perftarget.rules._text import RATE_UNITS, direction_of, is_growth, rate_kind, restates_spending
 

@@ -37,12 +37,12 @@ from typing import Final, Union
 
 import attrs
 
-from perftarget import _toml
-from perftarget._model import Indicator
-from perftarget._numbers import format_number, to_decimal, to_optional_decimal, to_tuple
-from perftarget._serialization import SCHEMA_VERSION, _parse_text, _syntax_problem, format_of
-from perftarget._threshold import Achievement, ThresholdKind, parse_quantity
-from perftarget._units import Quantity, convert
+from perftarget._values import toml as _toml
+from perftarget._model.targets import Indicator
+from perftarget._values.numbers import format_number, to_decimal, to_optional_decimal, to_tuple
+from perftarget._codec.convert import SCHEMA_VERSION, _parse_text, _syntax_problem, format_of
+from perftarget._values.threshold import Achievement, ThresholdKind, parse_quantity
+from perftarget._values.units import Quantity, convert
 from perftarget.exceptions import DocumentError, InvalidValueError, Problem, ThresholdSyntaxError, UnitMismatchError
 
 __all__ = [

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-from perftarget._numbers import format_number
+from perftarget._values.numbers import format_number
 
 if sys.version_info >= (3, 11):
     import tomllib

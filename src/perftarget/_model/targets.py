@@ -9,10 +9,10 @@ from typing import Any, Final
 
 import attrs
 
-from perftarget._levels import Level1, Level2, schemas_of, to_level1, to_level2
-from perftarget._numbers import format_number, to_decimal, to_tuple
-from perftarget._schedule import SpendingSchedule
-from perftarget._threshold import Threshold
+from perftarget._values.levels import Level1, Level2, schemas_of, to_level1, to_level2
+from perftarget._values.numbers import format_number, to_decimal, to_tuple
+from perftarget._values.schedule import SpendingSchedule
+from perftarget._values.threshold import Threshold
 from perftarget.exceptions import InvalidValueError
 
 __all__ = [

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
 
-from perftarget._numbers import format_number, to_decimal
-from perftarget._units import Quantity, convert, is_known_unit, normalize_unit
+from perftarget._values.numbers import format_number, to_decimal
+from perftarget._values.units import Quantity, convert, is_known_unit, normalize_unit
 from perftarget.exceptions import InvalidActualError, InvalidValueError, ThresholdSyntaxError
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ projected spending spent × year-end share / planned share...), worked out by in
 division: no float takes part in any amount, percent or comparison.
 
 Rounding rule: every figure of the result is printed **rounded half up to 6 decimal places**
-(half away from zero, as :func:`perftarget._numbers.round_half_up` does), trailing zeros and a
+(half away from zero, as :func:`perftarget._values.numbers.round_half_up` does), trailing zeros and a
 bare point trimmed (``40``, ``56.300813``, ``-16.300813``). The object path computes in
 ``Decimal`` with 28 significant digits and rounds a few intermediate results (the execution
 rate and the time progress before the ratio); the kernel's figure is the exact value rounded
@@ -52,12 +52,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from perftarget._batch import result_schema
-from perftarget._columnar import Columns, clean_columns, kernel_modules
-from perftarget._columnar import scaled as _micro
-from perftarget._columnar import six_places as _six
-from perftarget._model import Budget, ProjectTargets, Unit
-from perftarget._monitoring import MonitoringPolicy, MonitoringReport, Payment, Status, monitor
-from perftarget._schedule import Checkpoint, SpendingSchedule, checkpoint_date
+from perftarget._formats.columnar import Columns, clean_columns, kernel_modules
+from perftarget._formats.columnar import scaled as _micro
+from perftarget._formats.columnar import six_places as _six
+from perftarget._model.targets import Budget, ProjectTargets, Unit
+from perftarget._judge.monitor import MonitoringPolicy, MonitoringReport, Payment, Status, monitor
+from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.exceptions import InvalidValueError, PerftargetError
 
 if TYPE_CHECKING:

@@ -41,12 +41,12 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from typing import Any, Final, Literal
 
-from perftarget._actuals import Actual, ExplicitScore
-from perftarget._columnar import Columns, clean_columns, dictionary_texts, kernel_modules, text_codes
-from perftarget._columnar import scaled as _micro
-from perftarget._columnar import six_places as _six
-from perftarget._model import Indicator
-from perftarget._scoring import (
+from perftarget._model.actuals import Actual, ExplicitScore
+from perftarget._formats.columnar import Columns, clean_columns, dictionary_texts, kernel_modules, text_codes
+from perftarget._formats.columnar import scaled as _micro
+from perftarget._formats.columnar import six_places as _six
+from perftarget._model.targets import Indicator
+from perftarget._judge.evaluate import (
     _CONTEXT,
     ProjectEvaluation,
     ScoringPolicy,
@@ -58,8 +58,8 @@ from perftarget._scoring import (
     _n,
     _policy,
 )
-from perftarget._threshold import Achievement, Comparator, Threshold, ThresholdKind
-from perftarget._units import convert, dimension_of
+from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
+from perftarget._values.units import convert, dimension_of
 from perftarget.exceptions import InvalidValueError, PerftargetError, ThresholdSyntaxError, UnitMismatchError
 
 __all__ = ["evaluate_columns"]
@@ -990,7 +990,7 @@ def _coalesce(k: _Kernel, first: str, second: str) -> Any:  # noqa: ANN401 - an 
 
 
 def _parse_quantity(text: str) -> tuple[Decimal, str]:
-    from perftarget._threshold import parse_quantity  # noqa: PLC0415 - kept beside its only use
+    from perftarget._values.threshold import parse_quantity  # noqa: PLC0415 - kept beside its only use
 
     quantity = parse_quantity(text)
     return quantity.value, quantity.unit

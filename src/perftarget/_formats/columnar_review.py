@@ -1,4 +1,4 @@
-"""Review (审核) of a columnar batch: the built-in rules over :class:`~perftarget._columnar.Columns`.
+"""Review (审核) of a columnar batch: the built-in rules over :class:`~perftarget._formats.columnar.Columns`.
 
 :func:`review_columns` gives the findings :func:`perftarget.review` gives for the same
 project tables, the same codes, paths, severities and messages, without one Python call
@@ -33,10 +33,10 @@ times:
 Paths are what :func:`perftarget.review` gives for each document: ``projects[p].…`` with
 ``p`` the table's place in its document. That place is the ``project`` column of
 ``tables`` when present; otherwise it is counted among the consecutive tables with the
-same ``file`` (right for :func:`~perftarget._columnar.flatten` of a mapping of file to
+same ``file`` (right for :func:`~perftarget._formats.columnar.flatten` of a mapping of file to
 document or of one document; for a list of unnamed documents add the ``project`` column).
 
-What the columns must hold. :func:`~perftarget._columnar.flatten` gives every column the
+What the columns must hold. :func:`~perftarget._formats.columnar.flatten` gives every column the
 rules read. Tables built elsewhere may lack some (``description``, ``basis``, ``project``,
 ``purpose``, ``budget_fiscal``, ``budget_other``, ``year_assumed``, ``goal_contents``,
 ``plan_labels``): a rule whose inputs are missing is *not run* (see :func:`covered_codes`),
@@ -61,8 +61,8 @@ from typing import Any, Final
 
 import attrs
 
-from perftarget._build import builder
-from perftarget._columnar import (
+from perftarget._codec.build import builder
+from perftarget._formats.columnar import (
     Columns,
     clean_columns,
     column_schemas,
@@ -71,8 +71,8 @@ from perftarget._columnar import (
     pyarrow_module,
     text_codes,
 )
-from perftarget._levels import Level1, Level2, to_level1, to_level2
-from perftarget._model import (
+from perftarget._values.levels import Level1, Level2, to_level1, to_level2
+from perftarget._model.targets import (
     Basis,
     Budget,
     Document,
@@ -81,8 +81,8 @@ from perftarget._model import (
     ProjectTargets,
     Unit,
 )
-from perftarget._numbers import format_number
-from perftarget._review import (
+from perftarget._values.numbers import format_number
+from perftarget._judge.review import (
     ReviewConfig,
     Rule,
     RuleContext,
@@ -93,9 +93,9 @@ from perftarget._review import (
     _to_ignore,
     _to_selectors,
 )
-from perftarget._schedule import Checkpoint, SpendingSchedule
-from perftarget._threshold import Threshold
-from perftarget._units import convert, dimension_of
+from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._values.threshold import Threshold
+from perftarget._values.units import convert, dimension_of
 from perftarget.exceptions import InvalidValueError
 from perftarget.rules import BUILTIN_RULES
 from perftarget.rules._common import is_cost, is_row
@@ -1048,7 +1048,7 @@ def _weight_candidates(batch: _Batch, full: Any, is_row_r: Any, l1_r: Any, weigh
     rule = batch.rules.get("PT502")
     if rule is None or not full.any():
         return np.flatnonzero(full & False)
-    from perftarget._scoring import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
+    from perftarget._judge.evaluate import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
 
     policy = ScoringPolicy.preset(batch.config.scoring_policy)
     encoded = _Encoded(weights, np, batch.pc)

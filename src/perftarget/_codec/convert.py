@@ -22,11 +22,11 @@ import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
-from perftarget import _toml
-from perftarget._levels import Level1, Level2, to_level1, to_level2
-from perftarget._model import Basis, BasisCategory, Document
-from perftarget._numbers import format_number, to_decimal
-from perftarget._threshold import Comparator, Threshold
+from perftarget._values import toml as _toml
+from perftarget._values.levels import Level1, Level2, to_level1, to_level2
+from perftarget._model.targets import Basis, BasisCategory, Document
+from perftarget._values.numbers import format_number, to_decimal
+from perftarget._values.threshold import Comparator, Threshold
 from perftarget.exceptions import DocumentError, InvalidValueError, PerftargetError, Problem
 
 __all__ = [
@@ -317,7 +317,7 @@ def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: s
 def _fast_path() -> ModuleType | None:
     """The msgspec fast path for JSON (the ``fast`` extra), or ``None`` without msgspec."""
     try:
-        from perftarget import _fast  # noqa: PLC0415 - optional extra, imported on first use
+        from perftarget._codec import fast as _fast  # noqa: PLC0415 - optional extra, imported on first use
     except ImportError:
         return None
     return _fast

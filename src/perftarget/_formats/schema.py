@@ -12,10 +12,10 @@ from typing import Any, Final
 
 import attrs
 
-from perftarget._levels import Level1, Level2
-from perftarget._model import Basis, BasisCategory, Document
-from perftarget._serialization import SCHEMA_VERSION
-from perftarget._threshold import Threshold
+from perftarget._values.levels import Level1, Level2
+from perftarget._model.targets import Basis, BasisCategory, Document
+from perftarget._codec.convert import SCHEMA_VERSION
+from perftarget._values.threshold import Threshold
 
 __all__ = ["json_schema", "shipped_schema"]
 

@@ -19,7 +19,7 @@ from typing import Final
 
 import attrs
 
-from perftarget._numbers import format_number, to_decimal
+from perftarget._values.numbers import format_number, to_decimal
 from perftarget.exceptions import UnitMismatchError
 
 __all__ = ["Quantity", "convert", "convertible", "dimension_of", "is_known_unit", "normalize_unit"]
@@ -243,7 +243,7 @@ class Quantity:
         Raises:
             ThresholdSyntaxError: the text is not a number followed by a unit.
         """
-        from perftarget._threshold import parse_quantity  # noqa: PLC0415 - grammar lives with Threshold
+        from perftarget._values.threshold import parse_quantity  # noqa: PLC0415 - grammar lives with Threshold
 
         return parse_quantity(text)
 

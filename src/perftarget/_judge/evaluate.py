@@ -22,8 +22,8 @@ from typing import Final, Literal, TypeVar, get_args
 
 import attrs
 
-from perftarget import presets
-from perftarget._actuals import (
+from perftarget._rulebook import presets
+from perftarget._model.actuals import (
     MISSING,
     ActualInput,
     ActualsDocument,
@@ -36,11 +36,11 @@ from perftarget._actuals import (
     read_amount,
     read_text_file,
 )
-from perftarget._levels import Level1, Level2, to_level1
-from perftarget._model import DepartmentTargets, Document, ProjectTargets
-from perftarget._numbers import format_number, round_half_up, to_decimal
-from perftarget._serialization import format_of, loads
-from perftarget._threshold import _BAND_ATTAINMENT, Achievement, Comparator, Threshold, ThresholdKind
+from perftarget._values.levels import Level1, Level2, to_level1
+from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget._values.numbers import format_number, round_half_up, to_decimal
+from perftarget._codec.convert import format_of, loads
+from perftarget._values.threshold import _BAND_ATTAINMENT, Achievement, Comparator, Threshold, ThresholdKind
 from perftarget.exceptions import (
     EvaluationError,
     InvalidActualError,

@@ -22,12 +22,12 @@ from typing import Final, Literal
 
 import attrs
 
-from perftarget._model import Indicator, ProjectTargets
-from perftarget._numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
-from perftarget._schedule import Checkpoint, Interpolation, SpendingSchedule, TimeBasis, _Compiled, _compiled, to_wan
-from perftarget._serialization import format_of, loads
-from perftarget._threshold import Achievement, Comparator, Threshold
-from perftarget._units import Quantity, dimension_of
+from perftarget._model.targets import Indicator, ProjectTargets
+from perftarget._values.numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
+from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSchedule, TimeBasis, _Compiled, _compiled, to_wan
+from perftarget._codec.convert import format_of, loads
+from perftarget._values.threshold import Achievement, Comparator, Threshold
+from perftarget._values.units import Quantity, dimension_of
 from perftarget.exceptions import (
     DocumentError,
     InvalidActualError,

@@ -20,9 +20,9 @@ import attrs
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
-from perftarget._numbers import HUNDRED, format_number, to_decimal, to_tuple
-from perftarget._threshold import parse_quantity
-from perftarget._units import Quantity, convert, dimension_of
+from perftarget._values.numbers import HUNDRED, format_number, to_decimal, to_tuple
+from perftarget._values.threshold import parse_quantity
+from perftarget._values.units import Quantity, convert, dimension_of
 from perftarget.exceptions import InvalidValueError, MonitoringError, ThresholdSyntaxError, UnitMismatchError
 
 if TYPE_CHECKING:

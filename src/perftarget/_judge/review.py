@@ -26,9 +26,9 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from perftarget import _toml
-from perftarget._model import DepartmentTargets, Document, Goal, Indicator, ProjectTargets, Suppression
-from perftarget._numbers import format_number, round_half_up
+from perftarget._values import toml as _toml
+from perftarget._model.targets import DepartmentTargets, Document, Goal, Indicator, ProjectTargets, Suppression
+from perftarget._values.numbers import format_number, round_half_up
 from perftarget.exceptions import DocumentError, InvalidValueError, Problem
 
 __all__ = [
@@ -292,7 +292,7 @@ def _base_project() -> dict[str, Any]:
 
 
 def _example_document(text: str, kind: ExampleKind) -> Document:
-    from perftarget._serialization import SCHEMA_VERSION, from_dict  # noqa: PLC0415 - formats sit above review
+    from perftarget._codec.convert import SCHEMA_VERSION, from_dict  # noqa: PLC0415 - formats sit above review
 
     snippet = _toml.loads(text)
     base = _base_project()
@@ -427,7 +427,7 @@ def _config_value(key: str, value: object) -> object:
     if key == "scoring-policy":
         if not isinstance(value, str) or not value.strip():
             raise InvalidValueError('expected a policy name such as "national-2020"', value=value)
-        from perftarget._scoring import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
+        from perftarget._judge.evaluate import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
 
         ScoringPolicy.preset(value.strip())
         return value.strip()

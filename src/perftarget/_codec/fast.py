@@ -5,7 +5,7 @@ format (strict types, unknown keys refused, all in C); the model objects are the
 from them without the generic machinery of cattrs. Equal immutable leaves (targets, bases,
 units, weights, spending plans) are shared between the objects built. Writing: the model
 objects are turned into msgspec structs shaped like the dicts of
-:func:`perftarget._serialization.to_dict` (same keys, same order, defaults left out),
+:func:`perftarget._codec.convert.to_dict` (same keys, same order, defaults left out),
 encoded, and given the layout of :func:`json.dumps` (``indent=2``) by
 :func:`msgspec.json.format`; what shared leaves are written as is remembered by identity.
 (msgspec's own encoding of attrs classes cannot give that text: it writes every field,
@@ -22,7 +22,7 @@ value validators and ``__attrs_post_init__`` still run (a converter or validator
 cannot change or refuse a value of the decoded type is skipped for it: amounts that are
 finite and not negative, weights already read once). The slots are filled through a
 private subclass that adds no slot and allows plain assignment; the object then becomes
-the model class by assigning ``__class__`` (see :func:`perftarget._build.builder`).
+the model class by assigning ``__class__`` (see :func:`perftarget._codec.build.builder`).
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ import attrs
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
 
-from perftarget._build import builder
-from perftarget._levels import Level1, Level2, schemas_of, to_level1, to_level2
-from perftarget._model import (
+from perftarget._codec.build import builder
+from perftarget._values.levels import Level1, Level2, schemas_of, to_level1, to_level2
+from perftarget._model.targets import (
     Basis,
     BasisCategory,
     Budget,
@@ -53,10 +53,10 @@ from perftarget._model import (
     Suppression,
     Unit,
 )
-from perftarget._numbers import format_number, to_decimal, to_tuple
-from perftarget._schedule import Checkpoint, SpendingSchedule
-from perftarget._serialization import SCHEMA_VERSION, _structure_category, threshold_text
-from perftarget._threshold import Threshold
+from perftarget._values.numbers import format_number, to_decimal, to_tuple
+from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._codec.convert import SCHEMA_VERSION, _structure_category, threshold_text
+from perftarget._values.threshold import Threshold
 
 __all__ = ["ACTIVE", "dumps_json", "loads_json"]
 

@@ -1,0 +1,1 @@
+"""Layer 4, the rulebook: every domain decision written once, as data plus small functions, and the presets."""
