@@ -18,6 +18,7 @@ __all__ = [
     "EvaluationError",
     "InvalidActualError",
     "InvalidValueError",
+    "LimitExceededError",
     "MissingDependencyError",
     "MonitoringError",
     "PerftargetError",
@@ -49,6 +50,21 @@ class InvalidValueError(PerftargetError, ValueError):
         super().__init__(message)
         self.field = field
         self.value = value
+
+
+class LimitExceededError(InvalidValueError):
+    """An input is larger than a bound of :class:`~perftarget.Limits` allows (a size, a depth, a number's range).
+
+    Attributes:
+        limit: the name of the bound (``"sheet_cells"``, ``"number_digits"``...).
+        value: the size or value found.
+        where: the place (a file, a path, ``Sheet!A12``), when known.
+    """
+
+    def __init__(self, message: str, *, limit: str, value: object = None, where: str = "") -> None:
+        super().__init__(message, field=limit, value=value)
+        self.limit = limit
+        self.where = where
 
 
 class ThresholdSyntaxError(PerftargetError, ValueError):

@@ -1,1 +1,4 @@
-"""Layer 6, formats: the JSON Schema and the Arrow columns (the Excel package perftarget.excel is in this layer too)."""
+"""Layer 6, formats: the JSON Schema and the Arrow columns.
+
+The Excel package ``perftarget.excel`` belongs to this layer too.
+"""

@@ -1,1 +1,4 @@
-"""Layer 5, judgements: review, evaluate and monitor, pure functions of model, rulebook, facts and an explicit as_of."""
+"""Layer 5, judgements: review, evaluate and monitor.
+
+Pure functions of model, rulebook, facts and an explicit ``as_of``.
+"""

@@ -1,1 +1,4 @@
-"""Layer 2, the model: the target document classes and the facts measured against them. No files, formats or display."""
+"""Layer 2, the model: the target document classes and the facts measured against them.
+
+No files, formats or display.
+"""

@@ -1,1 +1,4 @@
-"""Layer 1, values: exact numbers, units, indicator levels, target values (Threshold) and spending plans. Pure; imports nothing of perftarget but exceptions."""
+"""Layer 1, values: numbers, units, levels, target values and spending plans.
+
+Pure; imports nothing of perftarget but the base modules (exceptions).
+"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
+from perftarget._values.limits import DEFAULT_LIMITS, Limits, check_number, check_size
 from perftarget.exceptions import InvalidValueError
 
 Number = Decimal | int | float | str
@@ -12,34 +13,34 @@ _ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
-def to_decimal(value: object, *, field: str = "value") -> Decimal:
-    """Convert ``value`` to a finite ``Decimal`` exactly.
+def to_decimal(value: object, *, field: str = "value", limits: Limits = DEFAULT_LIMITS) -> Decimal:
+    """Convert ``value`` to a finite ``Decimal`` exactly, within the number range of ``limits``.
 
     ``int``, ``Decimal`` and numeric strings convert exactly; a ``float`` converts through
     its shortest ``repr`` (``0.1`` becomes ``Decimal("0.1")``), never through its binary value.
-    ``bool`` is refused: ``True`` is not an amount.
+    ``bool`` is refused: ``True`` is not an amount. A number outside the range of
+    :class:`~perftarget.Limits` (``1e999999999999``, 5,000 digits) raises
+    :class:`~perftarget.LimitExceededError`; an over-long text or integer is refused before it is converted.
     """
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool):
         raise InvalidValueError(f"{field!r} must be a number (got {value!r})", field=field, value=value)
-    elif isinstance(value, int):
-        result = Decimal(value)
+    elif isinstance(value, (int, str)):
+        check_size(value, limits, field)
+        try:
+            result = Decimal(value.strip().replace(",", "") if isinstance(value, str) else value)
+        except InvalidOperation:
+            raise InvalidValueError(f"{field!r} must be a number (got {value!r})", field=field, value=value) from None
     elif isinstance(value, float):
         result = Decimal(repr(value))
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", ""))
-        except InvalidOperation:
-            raise InvalidValueError(
-                f"{field!r} must be a number (got {value!r})", field=field, value=value
-            ) from None
     else:
         raise InvalidValueError(
             f"{field!r} must be a number (got {type(value).__name__} {value!r})", field=field, value=value
         )
     if not result.is_finite():
         raise InvalidValueError(f"{field!r} must be a finite number (got {value!r})", field=field, value=value)
+    check_number(result, limits, field)
     return result
 
 
