@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, Final
 
 import attrs
@@ -85,6 +85,10 @@ def _weight(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, field="weight")
 
 
+_EXACT: Final = Context(prec=128)
+"""Enough digits to add any two amounts within :class:`~perftarget.Limits` exactly."""
+
+
 @attrs.frozen(kw_only=True)
 class Budget:
     """预算数 in 万元: ``total`` = ``fiscal`` (财政资金) + ``other`` (其他资金).
@@ -99,7 +103,7 @@ class Budget:
     other: Decimal | None = attrs.field(default=None, converter=_other, validator=_non_negative)
 
     def __attrs_post_init__(self) -> None:
-        if self.fiscal is not None and self.other is not None and self.fiscal + self.other != self.total:
+        if self.fiscal is not None and self.other is not None and _EXACT.add(self.fiscal, self.other) != self.total:
             msg = (
                 f"budget parts do not add up: fiscal {format_number(self.fiscal)} + other "
                 f"{format_number(self.other)} != total {format_number(self.total)}"

@@ -32,7 +32,7 @@ from perftarget._values.numbers import format_number, to_decimal
 from perftarget._codec.convert import from_dict
 from perftarget.excel._grid import _Cell, _display, _Reader
 from perftarget.excel._writer import _MARKER, _stored_float, _Writer
-from perftarget.exceptions import DocumentError, InvalidValueError
+from perftarget.exceptions import DocumentError, InvalidValueError, LimitExceededError
 
 T = TypeVar("T")
 
@@ -290,7 +290,7 @@ def _block_rows(
 ) -> Iterator[tuple[_Cell, str, _Leaf]]:
     """Each readable row of the block as (its first cell, the path, the value); the others are noted."""
     grid = reader.grid
-    for row in range(start, grid.max_row + 1):
+    for row in grid.rows(start):
         items = grid.items(row)
         if not items:
             continue
@@ -304,6 +304,9 @@ def _block_rows(
         if tokens is None or kind is None:
             reader.problem(first, f"unknown field {path!r} in the perftarget block; expected a field of {cls.__name__} "
                            f"such as {keyed}[0].name")
+            continue
+        if any(isinstance(token, int) and token >= grid.limits.items for token in tokens):
+            reader.problem(first, f"{path}: an index above the limit items = {grid.limits.items:,}")
             continue
         value_column = first.column + 1
         if len(tokens) > 2 and tokens[0] == keyed and isinstance(tokens[1], int):  # noqa: PLR2004 - name, index, field
@@ -400,12 +403,19 @@ def _leaf(  # noqa: C901, PLR0911, PLR0912 - one branch per kind of field
             if number < 0:
                 reader.problem(cell, f"{path} must be a count (0 or more), not {number}")
                 return False, None
+            most = reader.grid.limits.items
+            if number > most:
+                reader.problem(cell, f"{path} is {number:,} entries, above the limit items = {most:,}")
+                return False, None
             return True, _Count(number)
         return True, number
     if base is Decimal:
         raw = cell.value
         try:
             return True, to_decimal(raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else text)
+        except LimitExceededError as exc:
+            reader.problem(cell, f"{path}: {str(exc).removeprefix(f'{exc.where}: ')}")
+            return False, None
         except InvalidValueError:
             reader.problem(cell, f"{path} must be a number, not {text!r}")
             return False, None

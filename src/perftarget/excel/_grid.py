@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from perftarget._values.limits import DEFAULT_LIMITS, Limits
 from perftarget._values.numbers import format_number
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import convert
@@ -93,29 +94,49 @@ class _Cell:
 
 
 class _Grid:
-    """A read-only view of a worksheet: values by position, merged ranges filled in."""
+    """A read-only view of a worksheet: values by position, merged ranges filled in.
 
-    def __init__(self, ws: Worksheet) -> None:
+    Only the cells that hold a value are visited (a stray far cell such as ``XFD1048576`` costs
+    one cell, not the rectangle up to it); the cells and the merged area are bounded by
+    ``limits.sheet_cells`` before anything is built.
+    """
+
+    def __init__(self, ws: Worksheet, limits: Limits = DEFAULT_LIMITS) -> None:
         self.title = str(ws.title)
+        self.limits = limits
+        ranges = list(ws.merged_cells.ranges)
+        merged_area = sum((r.max_row - r.min_row + 1) * (r.max_col - r.min_col + 1) for r in ranges)
+        stored = ws._cells  # noqa: SLF001 - the sparse store; iter_rows() would build every blank cell
+        limits.check("sheet_cells", max(len(stored), merged_area), f"sheet {self.title!r}")
         self._values: dict[tuple[int, int], tuple[object, str, bool]] = {}
-        for cells in ws.iter_rows():
-            for cell in cells:
-                value = cell.value
-                if value is None or (isinstance(value, str) and not value.strip()):
-                    continue
-                self._values[(cell.row, cell.column)] = (value, str(cell.number_format or ""), cell.data_type == "f")
+        for cell in stored.values():
+            value = cell.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            self._values[(cell.row, cell.column)] = (value, str(cell.number_format or ""), cell.data_type == "f")
         self._origin: dict[tuple[int, int], tuple[int, int]] = {}
         self._last_column: dict[tuple[int, int], int] = {}
-        for merged in ws.merged_cells.ranges:
+        for merged in ranges:
             origin = (merged.min_row, merged.min_col)
             self._last_column[origin] = merged.max_col
             for row in range(merged.min_row, merged.max_row + 1):
                 for column in range(merged.min_col, merged.max_col + 1):
                     self._origin[(row, column)] = origin
-        positions = self._values.keys() | self._origin.keys()
-        self.max_row = max((row for row, _ in positions), default=0)
-        self.max_column = max((column for _, column in positions), default=0)
+        self._columns: dict[int, list[int]] = {}
+        for row, column in sorted(self._values.keys() | self._origin.keys()):
+            self._columns.setdefault(row, []).append(column)
+        self.max_row = max(self._columns, default=0)
+        self.max_column = max((columns[-1] for columns in self._columns.values()), default=0)
         self.left = min((column for _, column in self._values), default=1)
+
+    def rows(self, start: int = 1) -> list[int]:
+        """The rows from ``start`` on that hold anything (a value, or part of a merged range), in order."""
+        return [row for row in sorted(self._columns) if row >= start]
+
+    def row_end(self, row: int) -> int:
+        """The last column of a row that holds anything (0 for a blank row)."""
+        columns = self._columns.get(row)
+        return columns[-1] if columns else 0
 
     def at(self, row: int, column: int) -> _Cell | None:
         """The cell at a position (a merged range's value anywhere in it), or ``None`` if blank."""
@@ -128,7 +149,7 @@ class _Grid:
 
     def items(self, row: int) -> list[_Cell]:
         """The non-blank cells of a row, left to right, a merged range once."""
-        cells = (self.at(row, column) for column in range(1, self.max_column + 1))
+        cells = (self.at(row, column) for column in self._columns.get(row, ()))
         return [cell for cell in cells if cell is not None and cell.leading]
 
     def after(self, cell: _Cell) -> _Cell | None:

@@ -40,7 +40,7 @@ def _segments(grid: _Grid, labels: dict[str, str], header: _HeaderTest) -> tuple
     header (kind ``header``), wherever it starts.
     """
     segments = [_Segment("preamble", None)]
-    for row in range(1, grid.max_row + 1):
+    for row in grid.rows():
         items = grid.items(row)
         if not items or all(cell.continued for cell in items):
             continue  # blank, or nothing but the rest of merged cells from above

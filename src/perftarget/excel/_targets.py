@@ -83,13 +83,13 @@ class _Block:
 def _read_block(reader: _Reader, start: int, allowed: frozenset[str]) -> _Block:
     grid = reader.grid
     block = _Block()
-    for row in range(start, grid.max_row + 1):
+    for row in grid.rows(start):
         items = grid.items(row)
         if not items:
             continue
         first = items[0]
         name = _display(first)
-        values = [grid.at(row, column) for column in range(first.column + 1, grid.max_column + 2)]
+        values = [grid.at(row, column) for column in range(first.column + 1, grid.row_end(row) + 2)]
         match = _INDICATOR_FIELD.match(name)
         if match:
             key = (int(match.group(1)), int(match.group(2)))

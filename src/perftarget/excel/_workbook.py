@@ -11,11 +11,12 @@ may hold target tables, self-evaluation tables and monitoring tables side by sid
 from __future__ import annotations
 
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Final, Literal, TypeVar
 
 import attrs
 
@@ -32,7 +33,8 @@ from perftarget.excel._selfeval import _LABELS as _EVALUATION_LABELS
 from perftarget.excel._selfeval import _EvaluationReader, _write_evaluation
 from perftarget.excel._selfeval import _header_columns as _evaluation_header
 from perftarget.excel._writer import _save_atomic, _sheet_title, _Writer
-from perftarget.exceptions import Problem, WorkbookError
+from perftarget._values.limits import DEFAULT_LIMITS, Limits
+from perftarget.exceptions import LimitExceededError, Problem, WorkbookError
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -161,7 +163,7 @@ def write_monitoring_workbook(
 
 def _kind_of(grid: _Grid) -> SheetKind:  # noqa: PLR0911 - one return per kind
     """What a sheet holds, from its labels and headings."""
-    rows = [items for row in range(1, grid.max_row + 1) if (items := grid.items(row))]
+    rows = [items for row in grid.rows() if (items := grid.items(row))]
     if not rows:
         return "empty"
     if _display(rows[0][0]) == _NOTES_TITLE:
@@ -199,19 +201,74 @@ def sheet_kind(ws: Worksheet) -> SheetKind:
 
 
 def _notes(grid: _Grid) -> str:
-    texts = [_display(cell) for row in range(1, grid.max_row + 1) for cell in grid.items(row)]
+    texts = [_display(cell) for row in grid.rows() for cell in grid.items(row)]
     return "\n".join(texts[1:])
 
 
-def _open(xl: ModuleType, file: Path) -> Workbook:
+_CELL_TAG: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_MERGE_TAG: Final = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
+)
+_CHUNK: Final = 1 << 20
+_OVERLAP: Final = 512  # longer than any tag counted: a tag cut by a chunk's end is found in the next
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _sheet_size(stream: IO[bytes]) -> tuple[int, int]:
+    """(cells written, cells covered by merged ranges) of a worksheet's XML, read in chunks."""
+    cells = area = 0
+    tail = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        text = tail + chunk
+        end = len(text) if not chunk else max(len(text) - _OVERLAP, 0)
+        cells += sum(1 for match in _CELL_TAG.finditer(text) if match.start() < end)
+        for match in _MERGE_TAG.finditer(text):
+            if match.start() < end:
+                first_col, first_row, last_col, last_row = match.groups()
+                rows = int(last_row or first_row) - int(first_row) + 1
+                columns = _column_number(last_col or first_col) - _column_number(first_col) + 1
+                area += max(rows, 1) * max(columns, 1)
+        if not chunk:
+            return cells, area
+        tail = text[end:]
+
+
+def _check_size(file: Path, limits: Limits) -> None:
+    """Refuse a workbook above the limits before openpyxl builds anything (a zip bomb, a sheet of 10⁶ rows)."""
+    limits.check("workbook_bytes", file.stat().st_size, str(file))
+    with zipfile.ZipFile(file) as archive:
+        parts = archive.infolist()
+        limits.check("unpacked_bytes", sum(part.file_size for part in parts), str(file))
+        for part in parts:
+            if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                with archive.open(part) as stream:
+                    cells, area = _sheet_size(stream)
+                where = f"{file}: {part.filename}"
+                limits.check("sheet_cells", cells, where)
+                limits.check("sheet_cells", area, f"{where} (merged ranges)")
+
+
+def _open(xl: ModuleType, file: Path, limits: Limits) -> Workbook:
+    """The workbook, after checking its size; any failure to read it is a :class:`WorkbookError` naming the file."""
     try:
+        _check_size(file, limits)
         with file.open("rb") as stream, warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
             return xl.load_workbook(stream)
+    except LimitExceededError as exc:
+        problem = Problem(exc.where, str(exc).removeprefix(f"{exc.where}: "))
+        raise WorkbookError([problem], source=str(file)) from exc
     except OSError as exc:
         raise WorkbookError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
-    except (zipfile.BadZipFile, KeyError, ValueError, xl.utils.exceptions.InvalidFileException) as exc:
-        problem = Problem("", f"not an Excel workbook (.xlsx) that can be read: {exc}")
+    except Exception as exc:  # zip, XML, entity and style errors of a damaged or hostile file
+        problem = Problem("", f"not an Excel workbook (.xlsx) that can be read: {exc or type(exc).__name__}")
         raise WorkbookError([problem], source=str(file)) from exc
 
 
@@ -283,10 +340,12 @@ def _found(result: _R | None) -> list[_R]:
 
 
 def _read(
-    path: str | os.PathLike[str], *, year: int | None, sheets: Iterable[str] | None, every_kind: bool
+    path: str | os.PathLike[str], *, year: int | None, sheets: Iterable[str] | None, every_kind: bool,
+    limits: Limits | None,
 ) -> WorkbookContents:
     file = Path(path)
-    workbook = _open(_openpyxl(), file)
+    limits = DEFAULT_LIMITS if limits is None else limits
+    workbook = _open(_openpyxl(), file, limits)
     wanted = None if sheets is None else set(sheets)
     titles = [ws.title for ws in workbook.worksheets]
     problems = _Problems()
@@ -295,7 +354,7 @@ def _read(
     found = _Collected(problems, year, every_kind)
     for ws in workbook.worksheets:
         if wanted is None or ws.title in wanted:
-            found.read(_Grid(ws))
+            found.read(_Grid(ws, limits))
     workbook.close()
     if problems:
         raise WorkbookError(problems.found, source=str(file))
@@ -304,7 +363,8 @@ def _read(
 
 
 def read_workbook(
-    path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None
+    path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None,
+    limits: Limits | None = None,
 ) -> Document:
     """Read a document from an Excel workbook (``.xlsx``).
 
@@ -319,6 +379,8 @@ def read_workbook(
         year: the budget year for tables that give none (neither a perftarget block nor a
             ``20xx年`` in the title); such tables are marked ``year_assumed``.
         sheets: read only the sheets with these titles.
+        limits: the bounds the file is checked against before it is read (:class:`~perftarget.Limits`;
+            ``None``: the defaults).
 
     Raises:
         WorkbookError: listing every problem in every sheet, as ``sheet!A12: reason``.
@@ -326,11 +388,12 @@ def read_workbook(
 
     .. versionadded:: 0.1.0
     """
-    return _read(path, year=year, sheets=sheets, every_kind=False).document
+    return _read(path, year=year, sheets=sheets, every_kind=False, limits=limits).document
 
 
 def read_any_workbook(
-    path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None
+    path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None,
+    limits: Limits | None = None,
 ) -> WorkbookContents:
     """Read every table of an Excel workbook (``.xlsx``): target tables, self-evaluations, monitoring reports.
 
@@ -342,6 +405,8 @@ def read_any_workbook(
         path: the workbook.
         year: the budget year for target tables that give none (as :func:`read_workbook`).
         sheets: read only the sheets with these titles.
+        limits: the bounds the file is checked against before it is read (:class:`~perftarget.Limits`;
+            ``None``: the defaults).
 
     Raises:
         WorkbookError: listing every problem in every sheet, as ``sheet!A12: reason``.
@@ -349,4 +414,4 @@ def read_any_workbook(
 
     .. versionadded:: 0.1.0
     """
-    return _read(path, year=year, sheets=sheets, every_kind=True)
+    return _read(path, year=year, sheets=sheets, every_kind=True, limits=limits)

@@ -1,0 +1,279 @@
+"""Hostile and broken input: every case gives one typed error naming the place, within bounded memory and time.
+
+Each case was found by probing the released library as a hostile user would (issue "Trust under bad
+input"); the inputs are built here, small, never stored in the repository. Cases about memory run in a
+child process with its address space capped, so a regression fails the test instead of the machine.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import perftarget as pt
+from perftarget._values.limits import DEFAULT_LIMITS, MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, Limits
+from perftarget.exceptions import InvalidValueError, LimitExceededError, WorkbookError
+
+openpyxl = pytest.importorskip("openpyxl")
+excel = pytest.importorskip("perftarget.excel")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _workbook(tmp_path: Path, *, patch: dict[str, bytes] | None = None, name: str = "book.xlsx") -> Path:
+    """A small valid workbook (the seed's project sheet), with some of its parts replaced."""
+    document = pt.load(ROOT / "examples" / "petition-bureau.toml")
+    plain = tmp_path / "plain.xlsx"
+    excel.write_workbook(document, plain)
+    path = tmp_path / name
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for part in source.infolist():
+            data = source.read(part)
+            if patch and part.filename in patch:
+                data = patch[part.filename]
+            target.writestr(part, data)
+    return path
+
+
+def _sheet_xml(path: Path, sheet: str = "xl/worksheets/sheet1.xml") -> bytes:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(sheet)
+
+
+def _run_capped(code: str, megabytes: int = 1500) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a child Python with its address space capped (Linux), returning what it printed."""
+    prelude = textwrap.dedent(f"""
+        import resource
+        limit = {megabytes} * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    """)
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", prelude + textwrap.dedent(code)], capture_output=True, text=True, timeout=120,
+        check=False,
+    )
+
+
+# --- limits --------------------------------------------------------------------------------------------
+
+
+def test_limits_are_one_frozen_value_with_documented_defaults():
+    limits = Limits()
+    assert limits == DEFAULT_LIMITS
+    assert Limits(sheet_cells=10).sheet_cells == 10
+    with pytest.raises(AttributeError):
+        limits.sheet_cells = 1  # type: ignore[misc]
+    with pytest.raises(LimitExceededError, match="number_digits"):
+        Limits(number_digits=MAX_NUMBER_DIGITS + 1)
+    with pytest.raises(LimitExceededError, match="at least 1"):
+        Limits(depth=0)
+
+
+def test_limit_errors_are_value_errors_naming_the_limit():
+    with pytest.raises(LimitExceededError) as caught:
+        DEFAULT_LIMITS.check("items", DEFAULT_LIMITS.items + 1, "goals[0].indicators")
+    assert isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, pt.PerftargetError)
+    assert caught.value.limit == "items"
+    assert caught.value.where == "goals[0].indicators"
+    assert "limit items" in str(caught.value)
+
+
+# --- numbers: absurd exponents and digits ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"),
+    [
+        ("1e999999999999", "number_exponent"),
+        ("1e-999999999", "number_exponent"),
+        ("9" * 5000, "number_digits"),
+        (10**5000, "number_digits"),
+        (Decimal("1e999999"), "number_exponent"),
+        (1e300, "number_exponent"),
+    ],
+    ids=["1e999999999999", "1e-999999999", "5000 nines as text", "an int of 5001 digits", "Decimal 1e999999", "1e300"],
+)
+def test_numbers_out_of_range_are_refused_by_name(value, limit):
+    with pytest.raises(LimitExceededError) as caught:
+        pt.Budget(total=value)
+    assert caught.value.limit == limit
+    assert "total" in str(caught.value)
+
+
+def test_numbers_at_the_edge_of_the_range_are_kept_exactly():
+    largest = Decimal((0, (9,) * MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT - MAX_NUMBER_DIGITS + 1))
+    assert pt.Budget(total=largest).total == largest
+    assert pt.Budget(total=Decimal(1).scaleb(-MAX_NUMBER_EXPONENT)).total == Decimal("1E-30")
+
+
+def test_budget_parts_add_up_exactly_beyond_28_digits():
+    """The check of 财政资金 + 其他资金 = 合计 is exact, not in the default 28-digit context."""
+    assert pt.Budget(total=10**28 + 1, fiscal=10**28, other=1).total == 10**28 + 1
+    with pytest.raises(InvalidValueError, match="do not add up"):
+        pt.Budget(total=1, fiscal=Decimal("1E-29"), other=1)
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_a_document_with_a_huge_amount_is_a_document_error_with_its_path(fmt):
+    if fmt == "json":
+        text = (ROOT / "tests" / "golden" / "petition-bureau.json").read_text("utf-8")
+        broken = text.replace('"total": "10.00"', '"total": "1e999999999999"', 1)
+    else:
+        text = (ROOT / "examples" / "petition-bureau.toml").read_text("utf-8")
+        broken = text.replace("budget = {total = 10.00,", 'budget = {total = "1e999999999999",', 1)
+    assert broken != text
+    with pytest.raises(pt.DocumentError) as caught:
+        pt.loads(broken, fmt)
+    (problem,) = caught.value.problems
+    assert problem.location.endswith("budget.total")
+    assert "number_exponent" in problem.message
+
+
+# --- workbooks: bounded before openpyxl builds anything -------------------------------------------------
+
+
+def test_a_stray_far_cell_costs_one_cell(tmp_path):
+    """A cell at XFD1048576 used to make the reader build every cell of the rectangle up to it (24 GB)."""
+    xml = _sheet_xml(_workbook(tmp_path))
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    path = _workbook(tmp_path, patch={"xl/worksheets/sheet1.xml": xml.replace(b"</sheetData>", far)}, name="far.xlsx")
+    result = _run_capped(f"""
+        from perftarget.excel import read_workbook
+        from perftarget.exceptions import WorkbookError
+        try:
+            document = read_workbook({str(path)!r})
+            print("read", len(document.projects))
+        except WorkbookError as exc:
+            print("error", exc)
+    """)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.startswith(("read", "error"))
+
+
+def test_a_merged_range_to_the_sheets_end_is_refused_unbuilt(tmp_path):
+    """One merged range H1:XFD1048576 (6 kB) used to exhaust memory inside openpyxl."""
+    xml = _sheet_xml(_workbook(tmp_path))
+    merge = b'<mergeCells count="1"><mergeCell ref="H1:XFD1048576"/></mergeCells>'
+    patched = xml.replace(b"<mergeCells", merge + b"<mergeCells", 1) if b"<mergeCells" in xml else (
+        xml.replace(b"</sheetData>", b"</sheetData>" + merge, 1)
+    )
+    path = _workbook(tmp_path, patch={"xl/worksheets/sheet1.xml": patched}, name="merged.xlsx")
+    result = _run_capped(f"""
+        from perftarget.excel import read_workbook
+        from perftarget.exceptions import WorkbookError
+        try:
+            read_workbook({str(path)!r})
+        except WorkbookError as exc:
+            print(exc)
+    """)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "sheet_cells" in result.stdout
+    assert "merged ranges" in result.stdout
+
+
+def test_a_zip_bomb_is_refused_unread(tmp_path):
+    """A part that unpacks far beyond its stored size is refused by its declared size, before it is read."""
+    xml = _sheet_xml(_workbook(tmp_path))
+    padding = b" " * (3 << 20)  # 3 MiB of white space compresses to a few kB
+    bomb = xml.replace(b"</sheetData>", b"</sheetData>" + padding, 1)
+    path = _workbook(tmp_path, patch={"xl/worksheets/sheet1.xml": bomb}, name="bomb.xlsx")
+    assert path.stat().st_size < 200_000
+    with pytest.raises(WorkbookError, match="unpacked_bytes") as caught:
+        excel.read_workbook(path, limits=Limits(unpacked_bytes=1 << 20))
+    assert str(path) in str(caught.value)
+
+
+def test_too_many_cells_are_refused_before_loading(tmp_path):
+    xml = _sheet_xml(_workbook(tmp_path))
+    rows = b"".join(b'<row r="%d"><c r="Z%d"><v>1</v></c></row>' % (row, row) for row in range(5000, 7000))
+    path = _workbook(tmp_path, patch={"xl/worksheets/sheet1.xml": xml.replace(b"</sheetData>", rows + b"</sheetData>")})
+    with pytest.raises(WorkbookError, match="sheet_cells") as caught:
+        excel.read_workbook(path, limits=Limits(sheet_cells=1000))
+    assert "xl/worksheets/sheet1.xml" in caught.value.problems[0].location
+
+
+def test_the_file_size_is_checked_first(tmp_path):
+    path = _workbook(tmp_path)
+    with pytest.raises(WorkbookError, match="workbook_bytes"):
+        excel.read_workbook(path, limits=Limits(workbook_bytes=100))
+
+
+def _flipped_deflate(path: Path) -> bytes:
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    return bytes(data)
+
+
+_XXE = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>')
+_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+           b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+           b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&d;</t></is></c></row></sheetData></worksheet>')
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda xml, styles: {"xl/worksheets/sheet1.xml": xml[: len(xml) // 2]}, id="truncated sheet XML"),
+        pytest.param(lambda xml, styles: {"xl/worksheets/sheet1.xml": _XXE}, id="external entity (XXE)"),
+        pytest.param(lambda xml, styles: {"xl/worksheets/sheet1.xml": _LAUGHS}, id="billion laughs"),
+        pytest.param(
+            lambda xml, styles: {"xl/styles.xml": styles.replace(b"<cellXfs", b'<numFmts count="1"><numFmt numFmtId="x"/>'
+                                                                  b"</numFmts><cellXfs", 1)},
+            id="bad numFmt",
+        ),
+    ],
+)
+def test_damaged_or_hostile_parts_are_workbook_errors(tmp_path, damage):
+    plain = _workbook(tmp_path)
+    with zipfile.ZipFile(plain) as archive:
+        styles = archive.read("xl/styles.xml")
+    path = _workbook(tmp_path, patch=damage(_sheet_xml(plain), styles), name="damaged.xlsx")
+    with pytest.raises(WorkbookError) as caught:
+        excel.read_any_workbook(path)
+    assert str(path) in str(caught.value)
+    assert "root:" not in str(caught.value)  # /etc/passwd was not read into a cell
+
+
+def test_a_flipped_deflate_byte_is_a_workbook_error(tmp_path):
+    plain = _workbook(tmp_path)
+    path = tmp_path / "flipped.xlsx"
+    path.write_bytes(_flipped_deflate(plain))
+    with pytest.raises(WorkbookError, match="not an Excel workbook"):
+        excel.read_workbook(path)
+
+
+def test_defusedxml_guards_openpyxl():
+    """The excel extra brings defusedxml, and openpyxl then parses with it (not the system's expat alone)."""
+    pytest.importorskip("defusedxml")
+    assert openpyxl.DEFUSEDXML is True
+
+
+def test_a_huge_count_in_the_perftarget_block_is_a_problem_at_its_cell(tmp_path):
+    """``items | 1000000000`` in a self-evaluation sheet's block used to allocate a billion-entry list."""
+    document = pt.load(ROOT / "examples" / "petition-bureau.toml")
+    evaluation = pt.evaluate_document(document, ROOT / "examples" / "petition-bureau-actuals.toml").projects[0]
+    path = tmp_path / "selfeval.xlsx"
+    excel.write_evaluation_workbook([evaluation], path)
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    last = ws.max_row
+    assert any(str(cell.value).startswith("items[") for cell in ws["A"]), "the sheet ends with its perftarget block"
+    ws.cell(last + 1, 1, "items")
+    ws.cell(last + 1, 2, 1_000_000_000)
+    book.save(path)
+    with pytest.raises(WorkbookError, match="above the limit items") as caught:
+        excel.read_any_workbook(path)
+    assert any(problem.location.startswith(f"{ws.title}!") for problem in caught.value.problems)
