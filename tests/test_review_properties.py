@@ -11,11 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perftarget as pt
-from perftarget import Level1, Level2, Schema
-from perftarget._values.levels import schemas_of, to_level1, to_level2
-from perftarget._judge.review import Finding, Severity, _finding_key, review
 from perftarget._codec.convert import from_dict, to_dict
-from perftarget.rules import BUILTIN_RULES
+from perftarget._judge.review import Finding, Severity, _finding_key
+from perftarget._values.levels import schemas_of, to_level1, to_level2
+from perftarget.rules import BUILTIN_RULES, review
 from perftarget.testing import (
     amounts,
     budgets,
@@ -28,6 +27,7 @@ from perftarget.testing import (
     thresholds,
     units,
 )
+from perftarget.values import Level1, Level2, Schema
 
 CODES = [rule.code for rule in BUILTIN_RULES]
 

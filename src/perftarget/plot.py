@@ -29,8 +29,8 @@ from perftarget.exceptions import MissingDependencyError
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from perftarget._judge.monitor import Payment
     from perftarget._judge.evaluate import ProjectEvaluation
+    from perftarget._judge.monitor import Payment
 
 __all__ = ["cjk_font", "scores_chart", "spending_chart"]
 
