@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 
 import perftarget as pt
-from perftarget.testing import documents, project_targets
+from perftarget.testing import project_targets
 from perftarget.values import Level1, Level2, Schema
 
 
@@ -145,11 +145,11 @@ def test_evolve_keeps_validity(project):
     assert len(project.indicators) == sum(len(g.indicators) for g in project.goals)
 
 
-@given(documents())
-def test_paths_address_indicators(document):
+@given(project_targets())
+def test_paths_address_indicators(project):
     """iter_indicators yields paths that index the project's goals."""
-    for project in document.projects:
-        for path, indicator in project.iter_indicators():
-            goal_index = int(path.split("]")[0].split("[")[1])
-            indicator_index = int(path.split("[")[2].rstrip("]"))
-            assert project.goals[goal_index].indicators[indicator_index] is indicator
+    assert len(list(project.iter_indicators())) == len(project.indicators)
+    for path, indicator in project.iter_indicators():
+        goal_index = int(path.split("]")[0].split("[")[1])
+        indicator_index = int(path.split("[")[2].rstrip("]"))
+        assert project.goals[goal_index].indicators[indicator_index] is indicator
