@@ -35,7 +35,7 @@ import pyarrow as pa
 import perftarget
 from perftarget._formats.columnar import Columns, flatten
 from perftarget._formats.columnar_review import review_columns, review_summary, with_review_columns
-from perftarget._judge.review import review
+from perftarget.rules import review
 
 
 def _document(count: int, start: int) -> perftarget.Document:

@@ -59,14 +59,14 @@ import orjson
 
 import perftarget
 from perftarget._codec import fast as _fast
-from perftarget._model.actuals import TableActuals, actuals_from_dict
-from perftarget._values.levels import schemas_of, to_level1, to_level2
-from perftarget._model.targets import Document
-from perftarget._judge.monitor import Payment, monitor
-from perftarget._judge.review import review
-from perftarget._judge.evaluate import evaluate
 from perftarget._codec.convert import from_dict, threshold_text, to_dict
+from perftarget._judge.evaluate import evaluate
+from perftarget._judge.monitor import Payment, monitor
+from perftarget._model.actuals import TableActuals, actuals_from_dict
+from perftarget._model.targets import Document
+from perftarget._values.levels import schemas_of, to_level1, to_level2
 from perftarget._values.threshold import Threshold
+from perftarget.rules import review
 
 try:
     import msgspec

@@ -12,10 +12,36 @@ from types import ModuleType
 import pytest
 from hypothesis import HealthCheck, settings
 
+# Hypothesis profiles: "ci" (chosen when CI is set) searches longest; "dev", the default, keeps a plain
+# `pytest` within a few minutes on a small machine; "fast" is for iterating (HYPOTHESIS_PROFILE=fast).
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", max_examples=100, deadline=None)
-settings.register_profile("fast", max_examples=20, deadline=None)
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("fast", max_examples=10, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# A property that sets its own max_examples (an expensive one) states its budget for a run of
+# _BASELINE examples per property; a profile with fewer examples scales that budget down by the same
+# share (never below _FLOOR, never above the budget itself), so "dev" is short everywhere and "ci"
+# keeps every budget as written.
+_BASELINE = 100
+_FLOOR = 5
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Scale the explicit example budgets of property tests to the loaded profile (see above)."""
+    profile = settings.default
+    share = profile.max_examples / _BASELINE
+    if share >= 1:
+        return
+    scaled: set[int] = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if own is None or id(test) in scaled or own.max_examples <= profile.max_examples:
+            continue
+        scaled.add(id(test))
+        budget = min(own.max_examples, max(_FLOOR, round(own.max_examples * share)))
+        test._hypothesis_internal_use_settings = settings(own, max_examples=budget)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "petition-bureau.toml"

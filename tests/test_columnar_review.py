@@ -15,9 +15,10 @@ import perftarget as pt
 from perftarget._batch import result_columns
 from perftarget._formats.columnar import Columns, flatten
 from perftarget._formats.columnar_review import covered_codes, review_columns, review_summary, with_review_columns
-from perftarget._judge.review import Rule, review
-from perftarget.rules import BUILTIN_RULES
+from perftarget._judge.review import Rule
+from perftarget.rules import BUILTIN_RULES, review
 from perftarget.testing import documents, indicators, project_targets, text, thresholds
+from perftarget.values import Level1, Level2
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "petition-bureau.toml"
@@ -228,12 +229,17 @@ def test_rule_examples_at_second_place(rule: Rule) -> None:
 
 def test_representatives_are_model_objects() -> None:
     """The indicators and contexts the review builds slot by slot equal those built by their classes."""
-    from perftarget._formats.columnar_review import _DUMMY_DOCUMENT, _DUMMY_PROJECT, _indicator_contexts, _representative
+    from perftarget._formats.columnar_review import (
+        _DUMMY_DOCUMENT,
+        _DUMMY_PROJECT,
+        _indicator_contexts,
+        _representative,
+    )
     from perftarget._judge.review import ReviewConfig, RuleContext
 
     target = pt.Threshold.parse("≥95%")
     basis = pt.Basis("工作要求")
-    made = _representative(pt.Level1.OUTPUT, pt.Level2.QUALITY, "办结率", "按期办结的占比", target, basis)
+    made = _representative(Level1.OUTPUT, Level2.QUALITY, "办结率", "按期办结的占比", target, basis)
     expected = pt.Indicator(
         level1="产出指标", level2="质量指标", name="办结率", description="按期办结的占比", target=target, basis=basis
     )

@@ -25,8 +25,6 @@ from perftarget import (
     Document,
     Goal,
     Indicator,
-    Level1,
-    Level2,
     ProjectTargets,
     SpendingSchedule,
     Suppression,
@@ -36,6 +34,7 @@ from perftarget import (
 from perftarget.excel import read_project_sheet, read_workbook, write_project_sheet, write_workbook
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, WorkbookError
 from perftarget.testing import documents, project_targets
+from perftarget.values import Level1, Level2
 
 SEED_SHEET = "1.常年驻京值班工作队值班费"
 

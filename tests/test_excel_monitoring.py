@@ -14,15 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import perftarget
-from perftarget import (
-    MONITORING_COLUMNS,
-    Document,
-    Likelihood,
-    MonitoringPolicy,
-    MonitoringReport,
-    ProgressValue,
-    ProjectTargets,
-)
+from perftarget import Document, MonitoringPolicy, MonitoringReport, ProgressValue, ProjectTargets
 from perftarget.excel import (
     read_any_workbook,
     read_monitoring_sheet,
@@ -33,6 +25,7 @@ from perftarget.excel import (
     write_workbook,
 )
 from perftarget.exceptions import MonitoringError, WorkbookError
+from perftarget.results import MONITORING_COLUMNS, Likelihood
 from perftarget.testing import project_targets
 
 ROOT = Path(__file__).resolve().parent.parent

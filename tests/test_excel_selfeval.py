@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perftarget
-from perftarget import Actual, Document, Grade, ProjectEvaluation, ProjectTargets, ScoringPolicy
+from perftarget import Actual, Document, ProjectEvaluation, ProjectTargets, ScoringPolicy
 from perftarget.excel import (
     read_any_workbook,
     read_evaluation_sheet,
@@ -25,6 +25,7 @@ from perftarget.excel import (
     write_workbook,
 )
 from perftarget.exceptions import WorkbookError
+from perftarget.results import Grade
 from perftarget.serialization import from_dict, to_dict
 from perftarget.testing import department_targets, project_targets
 

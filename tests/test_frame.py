@@ -28,7 +28,7 @@ def test_records_one_row_per_indicator(seed_path):
 def test_chinese_headings():
     """lang='zh' uses the table's Chinese headings as column names."""
     project = pt.load("examples/petition-bureau.toml").projects[0]
-    frame = project.to_frame(lang="zh")
+    frame = to_frame(project, lang="zh")
     assert list(frame.columns[:6]) == ["项目编码", "项目名称", "绩效目标", "一级指标", "二级指标", "三级指标"]
     assert frame["指标值类型"].tolist().count("不适用") == 2
 
@@ -44,7 +44,7 @@ def test_decimal_modes(seed_path, mode, expected):
 
 def test_frame_is_a_dataframe(seed_path):
     """to_frame returns a pandas DataFrame with a row per indicator."""
-    frame = pt.load(seed_path).to_frame()
+    frame = to_frame(pt.load(seed_path))
     assert isinstance(frame, pd.DataFrame)
     assert frame.shape[0] == 13
 

@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 import perftarget as pt
+from perftarget._codec.convert import from_dict, to_dict
 from perftarget._judge.monitor import (
     MONITORING_COLUMNS,
     DeviationCause,
@@ -28,9 +29,9 @@ from perftarget._judge.monitor import (
     monitor_series,
 )
 from perftarget._values.schedule import SpendingSchedule
-from perftarget._codec.convert import from_dict, to_dict
 from perftarget._values.threshold import Achievement
 from perftarget.exceptions import DocumentError, InvalidValueError, MonitoringError
+from perftarget.values import Quantity
 
 D = dt.date
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +106,7 @@ def test_projection_policy_picks_the_straight_line(project):
 # --- amounts and payments ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spent", ["40000元", "4万元", 4, Decimal("4.000"), pt.Quantity(Decimal(40000), "元"), 4.0])
+@pytest.mark.parametrize("spent", ["40000元", "4万元", 4, Decimal("4.000"), Quantity(Decimal(40000), "元"), 4.0])
 def test_same_report_in_yuan_or_wan(project, spent):
     """The unit of the amount changes nothing, down to the serialized form."""
     reference = monitor(project, spent="4.0", as_of=JULY)

@@ -10,23 +10,24 @@ import attrs
 import pytest
 
 import perftarget as pt
-from perftarget._judge.review import (
+from perftarget._codec.convert import from_dict, to_dict
+from perftarget.rules import (
+    BUILTIN_RULES,
+    DEFAULT_RULES,
     Finding,
     ReviewConfig,
     Rule,
     RuleContext,
     RuleExample,
+    RuleSet,
     Scope,
     Severity,
     Violation,
     load_config,
-    register_rule,
-    registered_rules,
+    render_docs,
     review,
-    unregister_rule,
+    write_docs,
 )
-from perftarget._codec.convert import from_dict, to_dict
-from perftarget.rules import BUILTIN_RULES, render_docs, write_docs
 from perftarget.rules.__main__ import main as rules_main
 from perftarget.rules._docs import MARKER
 
@@ -353,44 +354,61 @@ LONG_NAMES = Rule(
     ),
     pass_example=RuleExample(""),
 )
+MINE = DEFAULT_RULES.with_rules(LONG_NAMES)
 
 
 def test_custom_rule_behaves_like_a_builtin(seed):
     """A custom rule is selected, ignored, re-graded and suppressed like a built-in one."""
-    findings = [f for f in review(seed, rules=[LONG_NAMES]) if f.code == "BY101"]
+    findings = [f for f in review(seed, rules=MINE) if f.code == "BY101"]
     assert [f.path for f in findings] == [
         "projects[0].goals[0].indicators[2].name",
         "projects[0].goals[0].indicators[4].name",
     ]
     assert findings[0].message == "指标名称“按时间进度要求支付使用资金”有 13 个字"
     assert findings[0].severity is Severity.INFO
-    assert {f.code for f in review(seed, rules=[LONG_NAMES], select=["BY"])} == {"BY101"}
-    assert "BY101" not in {f.code for f in review(seed, rules=[LONG_NAMES], ignore=["BY1"])}
+    assert {f.code for f in review(seed, rules=MINE, select=["BY"])} == {"BY101"}
+    assert "BY101" not in {f.code for f in review(seed, rules=MINE, ignore=["BY1"])}
     config = ReviewConfig(severity={"BY101": "warning"})
-    assert {f.severity for f in review(seed, rules=[LONG_NAMES], config=config) if f.code == "BY101"} == {
+    assert {f.severity for f in review(seed, rules=MINE, config=config) if f.code == "BY101"} == {
         Severity.WARNING
     }
     document = _suppress_indicator(seed, 2, pt.Suppression("BY101", "沿用上级模板名称"))
-    assert len([f for f in review(document, rules=[LONG_NAMES]) if f.code == "BY101"]) == 1
+    assert len([f for f in review(document, rules=MINE) if f.code == "BY101"]) == 1
 
 
-def test_register_rule(seed):
-    """A registered rule runs in every call until unregistered; codes cannot be taken twice."""
-    register_rule(LONG_NAMES)
-    try:
-        assert registered_rules() == (LONG_NAMES,)
-        assert "BY101" in {f.code for f in review(seed)}
-        with pytest.raises(pt.InvalidValueError, match="BY101 exists"):
-            register_rule(LONG_NAMES)
-        with pytest.raises(pt.InvalidValueError, match="two rules have the code BY101"):
-            review(seed, rules=[LONG_NAMES])
-    finally:
-        assert unregister_rule("BY101") is LONG_NAMES
-    assert "BY101" not in {f.code for f in review(seed)}
-    with pytest.raises(pt.InvalidValueError, match="PT302 exists"):
-        register_rule(attrs.evolve(LONG_NAMES, code="PT302"))
+def test_rule_sets_are_values(seed):
+    """A rule set is an immutable value: adding or removing rules makes a new set, and the default never changes."""
+    before = DEFAULT_RULES.codes
+    assert MINE.codes == (*before, "BY101")
+    assert DEFAULT_RULES.codes == before  # with_rules did not change the default
+    assert "BY101" in MINE
+    assert "BY101" not in DEFAULT_RULES
+    assert MINE["BY101"] is LONG_NAMES
+    assert DEFAULT_RULES["PT302"].title.startswith("Rate-named")
     with pytest.raises(KeyError):
-        unregister_rule("BY101")
+        DEFAULT_RULES["BY101"]
+    assert "BY101" in {f.code for f in review(seed, rules=MINE)}
+    assert "BY101" not in {f.code for f in review(seed)}
+    assert review(seed, rules=DEFAULT_RULES) == review(seed)
+    assert DEFAULT_RULES.with_rules(LONG_NAMES) == MINE
+    assert hash(MINE) == hash(DEFAULT_RULES.with_rules(LONG_NAMES))
+    with pytest.raises(pt.InvalidValueError, match="two rules have the code BY101"):
+        MINE.with_rules(LONG_NAMES)
+    with pytest.raises(pt.InvalidValueError, match="two rules have the code PT302"):
+        DEFAULT_RULES.with_rules(attrs.evolve(LONG_NAMES, code="PT302"))
+    replaced = DEFAULT_RULES.without("PT302").with_rules(attrs.evolve(LONG_NAMES, code="PT302"))
+    assert replaced["PT302"].title == LONG_NAMES.title
+    assert len(replaced) == len(DEFAULT_RULES)
+    no_money = DEFAULT_RULES.without("PT4")
+    assert not any(code.startswith("PT4") for code in no_money.codes)
+    assert not any(f.code.startswith("PT4") for f in review(seed, rules=no_money))
+    with pytest.raises(pt.InvalidValueError, match="'PT9' matches no rule code"):
+        DEFAULT_RULES.without("PT9")
+    with pytest.raises(pt.InvalidValueError, match="matches no rule code"):
+        review(seed, rules=no_money, select=["PT4"])
+    assert list(RuleSet([LONG_NAMES])) == [LONG_NAMES]
+    assert len(RuleSet()) == 0
+    assert review(seed, rules=RuleSet()) == []
 
 
 @pytest.mark.parametrize("scope", list(Scope))
@@ -415,7 +433,7 @@ def test_custom_rule_scopes(seed, scope):
         yield ctx.violation()
 
     rule = attrs.evolve(LONG_NAMES, code="BY201", scope=scope, check=check, message="x", message_en="x")
-    findings = review(seed, rules=[rule], select=["BY"])
+    findings = review(seed, rules=DEFAULT_RULES.with_rules(rule), select=["BY"])
     expected = {
         Scope.DOCUMENT: [""],
         Scope.DEPARTMENT: ["department"],
@@ -432,7 +450,7 @@ def test_custom_rule_with_a_bad_template(seed):
     """A message placeholder the check does not fill is an error naming the rule and the place."""
     rule = attrs.evolve(LONG_NAMES, message="{missing}")
     with pytest.raises(pt.InvalidValueError, match=r"rule BY101: cannot fill its message at projects\[0\]"):
-        review(seed, rules=[rule])
+        review(seed, rules=DEFAULT_RULES.with_rules(rule))
 
 
 def test_rule_definition_is_checked():
@@ -444,7 +462,9 @@ def test_rule_definition_is_checked():
     with pytest.raises(ValueError, match="'table' is not a valid Scope"):
         attrs.evolve(LONG_NAMES, scope="table")
     with pytest.raises(pt.InvalidValueError, match="expected Rule values"):
-        review(pt.Document(), rules=["PT101"])  # type: ignore[list-item]
+        RuleSet(["PT101"])  # type: ignore[list-item]
+    with pytest.raises(pt.InvalidValueError, match="expected a RuleSet"):
+        review(pt.Document(), rules=[LONG_NAMES])  # type: ignore[arg-type]
 
 
 def test_custom_rules_in_generated_docs():

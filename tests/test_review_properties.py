@@ -11,11 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perftarget as pt
-from perftarget import Level1, Level2, Schema
-from perftarget._values.levels import schemas_of, to_level1, to_level2
-from perftarget._judge.review import Finding, Severity, _finding_key, review
 from perftarget._codec.convert import from_dict, to_dict
-from perftarget.rules import BUILTIN_RULES
+from perftarget._judge.review import Finding, Severity, _finding_key
+from perftarget._values.levels import schemas_of, to_level1, to_level2
+from perftarget.rules import BUILTIN_RULES, review
 from perftarget.testing import (
     amounts,
     budgets,
@@ -28,6 +27,7 @@ from perftarget.testing import (
     thresholds,
     units,
 )
+from perftarget.values import Level1, Level2, Schema
 
 CODES = [rule.code for rule in BUILTIN_RULES]
 
@@ -321,18 +321,16 @@ def wild_documents(draw: st.DrawFn) -> pt.Document:
 # --- the properties -----------------------------------------------------------------------------
 
 
-@given(documents())
-def test_review_never_raises_on_generated_documents(document):
-    """Any document the public strategies generate is reviewed without an exception, in order."""
+@given(documents(), st.one_of(project_targets(schema=Schema.CORE2021), department_targets()))
+def test_review_never_raises_on_generated_documents(document, table):
+    """Any document the public strategies generate is reviewed without an exception, in order;
+    so is each of its tables on its own, and a 2021-schema project or a department part alone."""
     findings = review(document)
     assert findings == sorted(findings, key=_finding_key)
     assert all(f.code in CODES for f in findings)
-
-
-@given(st.one_of(project_targets(), project_targets(schema=Schema.CORE2021), department_targets()))
-def test_review_never_raises_on_generated_tables(table):
-    """Tables reviewed on their own do not raise either."""
-    assert all(isinstance(f, Finding) for f in review(table))
+    for alone in (*document.projects, document.department, table):
+        if alone is not None:
+            assert all(isinstance(f, Finding) for f in review(alone))
 
 
 @given(wild_documents(), st.booleans())

@@ -12,8 +12,7 @@ import attrs
 import pytest
 
 import perftarget as pt
-from perftarget._judge.review import Finding, ReviewConfig, RuleExample, Severity, review
-from perftarget.rules import BUILTIN_RULES, GROUPS, get_rule
+from perftarget.rules import BUILTIN_RULES, DEFAULT_RULES, GROUPS, Finding, ReviewConfig, RuleExample, Severity, review
 from perftarget.rules import _text as text
 from perftarget.rules.consistency import same_target
 from perftarget.rules.money import time_progress
@@ -108,11 +107,11 @@ def test_passing_example_passes(rule):
     assert rule.code not in _codes(review(rule.pass_example.document()))
 
 
-def test_get_rule():
+def test_rule_by_code():
     """Rules are found by code; an unknown code is a KeyError."""
-    assert get_rule("PT302").title.startswith("Rate-named")
+    assert DEFAULT_RULES["PT302"].title.startswith("Rate-named")
     with pytest.raises(KeyError):
-        get_rule("PT999")
+        DEFAULT_RULES["PT999"]
 
 
 def test_helper_doctests(monkeypatch):
@@ -434,8 +433,8 @@ def test_no_weights_no_weight_findings():
 
 def test_severity_is_the_rules_own():
     """Built-in severities are what the pages say (spot check)."""
-    assert get_rule("PT303").severity is Severity.ERROR
-    assert get_rule("PT405").severity is Severity.INFO
+    assert DEFAULT_RULES["PT303"].severity is Severity.ERROR
+    assert DEFAULT_RULES["PT405"].severity is Severity.INFO
 
 
 def test_huge_amounts_do_not_break_messages():

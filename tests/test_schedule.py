@@ -11,6 +11,7 @@ import pytest
 import perftarget as pt
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date, to_wan
 from perftarget.exceptions import InvalidValueError, MonitoringError
+from perftarget.values import Quantity
 
 D = dt.date
 
@@ -280,7 +281,7 @@ def test_seed_planned_amounts(seed_plan, seed_path):
         ("12月底", Decimal(10)),
     ]
     assert seed_plan.planned_amounts("100000元") == amounts
-    assert seed_plan.planned_amounts(pt.Quantity(Decimal(10), "万元")) == amounts
+    assert seed_plan.planned_amounts(Quantity(Decimal(10), "万元")) == amounts
 
 
 def test_planned_amounts_exact_for_awkward_numbers():
@@ -303,14 +304,14 @@ def test_planned_amounts_reject_bad_budgets(seed_plan):
 
 
 @pytest.mark.parametrize(
-    "value", ["4", "4.0", "4万元", "40000元", "40,000元", 4, Decimal("4.00"), pt.Quantity(Decimal(40000), "元")]
+    "value", ["4", "4.0", "4万元", "40000元", "40,000元", 4, Decimal("4.00"), Quantity(Decimal(40000), "元")]
 )
 def test_amounts_in_wan(value):
     """Numbers are 万元; text and quantities convert from 元/万元/亿元 exactly."""
     assert to_wan(value) == 4
 
 
-@pytest.mark.parametrize("value", ["四万", "4小时", True, None, Decimal("NaN"), pt.Quantity(Decimal(4), "%")])
+@pytest.mark.parametrize("value", ["四万", "4小时", True, None, Decimal("NaN"), Quantity(Decimal(4), "%")])
 def test_amounts_that_are_not_money(value):
     """Anything that is not an amount of money is an error naming it."""
     with pytest.raises(MonitoringError):

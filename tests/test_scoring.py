@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import perftarget
-from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._codec.convert import dumps, from_dict, loads, to_dict
 from perftarget._judge.evaluate import (
     DocumentEvaluation,
     Grade,
@@ -20,8 +20,9 @@ from perftarget._judge.evaluate import (
     evaluate_department,
     evaluate_document,
 )
-from perftarget._codec.convert import dumps, from_dict, loads, to_dict
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
 from perftarget.exceptions import DocumentError, EvaluationError, InvalidValueError, PerftargetError
+from perftarget.values import Achievement, Level1, Quantity
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "petition-bureau.toml"
@@ -172,7 +173,7 @@ def test_actual_as_number_and_quantity() -> None:
     """A bare number is in the target's unit; a Quantity converts."""
     assert score_one("≥8小时/天", 7).score == D(7) / D(8) * D(10)
     assert score_one("≥8小时/天", D("7.5")).score == D("7.5") / D(8) * D(10)
-    assert score_one("≤10万元", perftarget.Quantity(D(50000), "元")).score == D(10)
+    assert score_one("≤10万元", Quantity(D(50000), "元")).score == D(10)
 
 
 # --- over-achievement and the percentage variant ------------------------------------------------
@@ -216,7 +217,7 @@ def test_rate_times_weight() -> None:
         ("未达成", D(3)),
         ("partially achieved", D(7)),
         ("not achieved", D(3)),
-        (perftarget.Achievement.PARTIAL, D(7)),
+        (Achievement.PARTIAL, D(7)),
         ("按时发放", D(10)),
     ],
 )
@@ -318,7 +319,7 @@ def test_seed_default_weights_and_total(seed: perftarget.ProjectTargets) -> None
     assert evaluation.display_total() == "94.23"
     assert evaluation.grade is Grade.EXCELLENT
     assert [s.level1 for s in evaluation.subtotals] == ["产出指标", "效益指标", "满意度指标"]
-    assert evaluation.subtotal(perftarget.Level1.BENEFIT).score == D("25.5")
+    assert evaluation.subtotal(Level1.BENEFIT).score == D("25.5")
     assert not evaluation.problems
 
 
@@ -595,7 +596,7 @@ def test_presets() -> None:
     national = ScoringPolicy.preset()
     assert national == ScoringPolicy(name="national-2020", description=national.description)
     assert dict(national.level1_weights) == {
-        perftarget.Level1.OUTPUT: 50, perftarget.Level1.BENEFIT: 30, perftarget.Level1.SATISFACTION: 10}
+        Level1.OUTPUT: 50, Level1.BENEFIT: 30, Level1.SATISFACTION: 10}
     assert national.budget_weight == 10
     with pytest.raises(InvalidValueError, match="no scoring preset 'nope'; the presets are budget-90-minus-1"):
         ScoringPolicy.preset("nope")
@@ -655,8 +656,8 @@ def test_policy_accepts_labels_and_english_keys() -> None:
     """Weights take level labels (产出, 产出指标) and bands/grades their English names."""
     policy = ScoringPolicy(name="x", level1_weights={"产出": 60, "效益指标": 30},
                            band_defaults={"partial": "0.75"}, grade_bounds={"excellent": 85})
-    assert policy.level1_weights[perftarget.Level1.OUTPUT] == 60
-    assert policy.band_defaults[perftarget.Achievement.PARTIAL] == D("0.75")
+    assert policy.level1_weights[Level1.OUTPUT] == 60
+    assert policy.band_defaults[Achievement.PARTIAL] == D("0.75")
     assert policy.grade(D(86)) is Grade.EXCELLENT
 
 

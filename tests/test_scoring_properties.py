@@ -10,13 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import perftarget
+from perftarget._codec.convert import dumps, from_dict, loads, to_dict
+from perftarget._judge.evaluate import Grade, ProjectEvaluation, ScoringPolicy, evaluate, evaluate_department
 from perftarget._model.actuals import ExplicitScore
 from perftarget._values.numbers import format_number
-from perftarget._judge.evaluate import Grade, ProjectEvaluation, ScoringPolicy, evaluate, evaluate_department
-from perftarget._codec.convert import dumps, from_dict, loads, to_dict
 from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
 from perftarget.exceptions import EvaluationError
 from perftarget.testing import amounts, department_targets, project_targets, thresholds
+from perftarget.values import Level1
 
 HUNDRED = Decimal(100)
 PRESETS = ScoringPolicy.presets()
@@ -158,8 +159,8 @@ def policies(draw: st.DrawFn) -> ScoringPolicy:
     budget = draw(st.decimals(min_value=0, max_value=100, places=places))
     output = draw(st.decimals(min_value=0, max_value=HUNDRED - budget, places=places))
     benefit = draw(st.decimals(min_value=0, max_value=HUNDRED - budget - output, places=places))
-    weights = {perftarget.Level1.OUTPUT: output, perftarget.Level1.BENEFIT: benefit,
-               perftarget.Level1.SATISFACTION: HUNDRED - budget - output - benefit}
+    weights = {Level1.OUTPUT: output, Level1.BENEFIT: benefit,
+               Level1.SATISFACTION: HUNDRED - budget - output - benefit}
     return ScoringPolicy(
         name=draw(st.text(min_size=1, max_size=10).filter(str.strip)),
         description=draw(st.text(max_size=20)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import perftarget as pt
-from perftarget import Level1, Level2, ThresholdKind
+from perftarget.values import Level1, Level2, ThresholdKind
 
 
 def test_unit_year_and_notes(seed_path):

@@ -13,6 +13,7 @@ from hypothesis import given
 import perftarget as pt
 from perftarget._codec.convert import from_dict, to_dict
 from perftarget.testing import documents
+from perftarget.values import Comparator
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -103,13 +104,13 @@ def test_target_source_text_is_kept(seed_path):
 
 def test_inferred_comparator_other_than_default_is_written_explicitly():
     """A bare value read with another policy is stored with its comparator, so it reads back the same."""
-    threshold = pt.Threshold.parse("100%", bare=pt.Comparator.EQ)
+    threshold = pt.Threshold.parse("100%", bare=Comparator.EQ)
     indicator = pt.Indicator(name="x", target=threshold)
     goal = pt.Goal("g", [indicator])
     document = pt.Document(department=pt.DepartmentTargets(unit=pt.Unit("1", "u"), year=2024, goals=[goal]))
     back = pt.loads(pt.dumps(document))
     assert back.department is not None
-    assert back.department.goals[0].indicators[0].target.comparator is pt.Comparator.EQ
+    assert back.department.goals[0].indicators[0].target.comparator is Comparator.EQ
 
 
 # --- bad input ------------------------------------------------------------------------------

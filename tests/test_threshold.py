@@ -13,22 +13,12 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import perftarget._values.threshold as threshold_module
-from perftarget import (
-    Achievement,
-    Comparator,
-    Indicator,
-    InvalidActualError,
-    InvalidValueError,
-    Quantity,
-    Threshold,
-    ThresholdKind,
-    ThresholdSyntaxError,
-    UnitMismatchError,
-    parse_statement,
-)
+from perftarget import Indicator, InvalidValueError, Threshold
 from perftarget._codec.convert import from_dict, to_dict
 from perftarget._values.threshold import parse_quantity
+from perftarget.exceptions import InvalidActualError, ThresholdSyntaxError, UnitMismatchError
 from perftarget.testing import amounts, thresholds, units_of_measure
+from perftarget.values import Achievement, Comparator, Quantity, ThresholdKind, parse_statement
 
 T = TypeVar("T")
 QUANTITATIVE = (ThresholdKind.QUANTITATIVE,)

@@ -12,7 +12,9 @@ from decimal import Decimal
 
 import pytest
 
-from perftarget import Comparator, Threshold, ThresholdKind, ThresholdSyntaxError
+from perftarget import Threshold
+from perftarget.exceptions import ThresholdSyntaxError
+from perftarget.values import Comparator, ThresholdKind
 
 Q = ThresholdKind.QUANTITATIVE
 S = ThresholdKind.QUALITATIVE

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from perftarget import Quantity, ThresholdSyntaxError, UnitMismatchError
 from perftarget._values.units import convert, convertible, dimension_of, is_known_unit, normalize_unit
+from perftarget.exceptions import ThresholdSyntaxError, UnitMismatchError
 from perftarget.testing import amounts, units_of_measure
+from perftarget.values import Quantity
 
 MONEY = ["元", "千元", "万元", "百万元", "千万元", "亿元"]
 

@@ -1,9 +1,41 @@
-"""perftarget: Chinese budget performance targets (预算绩效目标) as typed data."""
+"""perftarget: Chinese budget performance targets (预算绩效目标) as typed data.
+
+The front door holds the model, the few values every table has, reading and writing,
+the three judgements (review, evaluate, monitor) with their policies and main results,
+and the errors most callers catch. Everything else has one documented home:
+:mod:`perftarget.values` (thresholds, units, levels), :mod:`perftarget.rules` (review rules
+and :class:`RuleSet`), :mod:`perftarget.results` (the parts of the results and their enums),
+:mod:`perftarget.exceptions` (every error), :mod:`perftarget.serialization`,
+:mod:`perftarget.frame`, :mod:`perftarget.plot`, :mod:`perftarget.excel`,
+:mod:`perftarget.columnar`, :mod:`perftarget.batch` and :mod:`perftarget.testing`.
+
+Importing :mod:`perftarget` installs the notebook display (``_repr_html_``) of documents and
+tables: see :func:`perftarget._display.install_notebook_display`.
+"""
 
 from __future__ import annotations
 
+from perftarget._codec.convert import dump, dumps, dumps_bytes, load, loads
+from perftarget._display import install_notebook_display
+from perftarget._judge.evaluate import (
+    DocumentEvaluation,
+    ProjectEvaluation,
+    ScoringPolicy,
+    evaluate,
+    evaluate_department,
+    evaluate_document,
+)
+from perftarget._judge.monitor import (
+    MonitoringPolicy,
+    MonitoringReport,
+    Payment,
+    ProgressValue,
+    load_payments,
+    monitor,
+    monitor_series,
+)
+from perftarget._judge.review import Finding, RuleSet, Severity
 from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
-from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._model.targets import (
     Basis,
     BasisCategory,
@@ -17,131 +49,45 @@ from perftarget._model.targets import (
     Suppression,
     Unit,
 )
-from perftarget._judge.monitor import (
-    MONITORING_COLUMNS,
-    DeviationCause,
-    IndicatorProgress,
-    Likelihood,
-    MonitoringFinding,
-    MonitoringPolicy,
-    MonitoringReport,
-    Payment,
-    ProgressValue,
-    Status,
-    load_payments,
-    monitor,
-    monitor_series,
-)
-from perftarget._judge.review import (
-    Finding,
-    ReviewConfig,
-    Rule,
-    RuleContext,
-    RuleExample,
-    Scope,
-    Severity,
-    Violation,
-    load_config,
-    register_rule,
-    registered_rules,
-    review,
-    unregister_rule,
-)
-from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
-from perftarget._judge.evaluate import (
-    DocumentEvaluation,
-    Grade,
-    IndicatorScore,
-    ProjectEvaluation,
-    ScoringPolicy,
-    Subtotal,
-    evaluate,
-    evaluate_department,
-    evaluate_document,
-)
-from perftarget._codec.convert import SCHEMA_VERSION, dump, dumps, dumps_bytes, load, loads
-from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind, parse_quantity, parse_statement
-from perftarget._values.units import Quantity
-from perftarget.exceptions import (
-    DocumentError,
-    EvaluationError,
-    InvalidActualError,
-    InvalidValueError,
-    MissingDependencyError,
-    MonitoringError,
-    PerftargetError,
-    PerftargetWarning,
-    Problem,
-    ThresholdSyntaxError,
-    UnitMismatchError,
-    WorkbookError,
-)
+from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._values.threshold import Threshold
+from perftarget.exceptions import DocumentError, InvalidValueError, PerftargetError, PerftargetWarning
+from perftarget.rules import review
 
 __all__ = [
-    "MONITORING_COLUMNS",
-    "SCHEMA_VERSION",
-    "Achievement",
     "Actual",
     "ActualsDocument",
     "Basis",
     "BasisCategory",
     "Budget",
     "Checkpoint",
-    "Comparator",
     "DepartmentTargets",
-    "DeviationCause",
     "Document",
     "DocumentError",
     "DocumentEvaluation",
-    "EvaluationError",
     "ExplicitScore",
     "Finding",
     "Goal",
-    "Grade",
     "Indicator",
-    "IndicatorProgress",
-    "IndicatorScore",
-    "InvalidActualError",
     "InvalidValueError",
-    "Level1",
-    "Level2",
-    "Likelihood",
     "Measure",
-    "MissingDependencyError",
-    "MonitoringError",
-    "MonitoringFinding",
     "MonitoringPolicy",
     "MonitoringReport",
     "Payment",
     "PerftargetError",
     "PerftargetWarning",
-    "Problem",
     "ProgressValue",
     "ProjectEvaluation",
     "ProjectTargets",
-    "Quantity",
-    "ReviewConfig",
-    "Rule",
-    "RuleContext",
-    "RuleExample",
-    "Schema",
-    "Scope",
+    "RuleSet",
     "ScoringPolicy",
     "Severity",
     "SpendingSchedule",
-    "Status",
-    "Subtotal",
     "Suppression",
     "TableActuals",
     "Threshold",
-    "ThresholdKind",
-    "ThresholdSyntaxError",
     "Unit",
-    "UnitMismatchError",
-    "Violation",
-    "WorkbookError",
     "__version__",
-    "checkpoint_date",
     "dump",
     "dumps",
     "dumps_bytes",
@@ -150,18 +96,14 @@ __all__ = [
     "evaluate_document",
     "load",
     "load_actuals",
-    "load_config",
     "load_payments",
     "loads",
     "monitor",
     "monitor_series",
-    "parse_quantity",
-    "parse_statement",
-    "register_rule",
-    "registered_rules",
     "review",
-    "unregister_rule",
 ]
+
+install_notebook_display()
 
 
 def __getattr__(name: str) -> str:

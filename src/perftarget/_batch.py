@@ -38,15 +38,16 @@ from typing import Any, Final, Literal, TextIO
 
 import attrs
 
-from perftarget._values import toml as _toml
+from perftarget._codec.convert import Format, _fast_path, _parse_text, format_of, loads
+from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluate
+from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
+from perftarget._judge.review import ReviewConfig
 from perftarget._model.actuals import ActualsDocument, TableActuals, actuals_from_dict
 from perftarget._model.targets import Document, ProjectTargets
-from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
+from perftarget._values import toml as _toml
 from perftarget._values.numbers import format_number
-from perftarget._judge.review import ReviewConfig, review
-from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluate
-from perftarget._codec.convert import Format, _fast_path, _parse_text, format_of, loads
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
+from perftarget.rules import review
 
 __all__ = [
     "BatchFailure",

@@ -1,6 +1,11 @@
 """Laying out documents as published tables: terminal text, Markdown and HTML.
 
 Chinese text is aligned by display width (a CJK character takes two columns).
+
+The model knows nothing of display: this module gives :class:`~perftarget.Document`,
+:class:`~perftarget.ProjectTargets` and :class:`~perftarget.DepartmentTargets` their
+notebook form (``_repr_html_``, which Jupyter looks up on the class) when the front door
+calls :func:`install_notebook_display`, as ``import perftarget`` does.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Final, Literal
 from perftarget._model.targets import DepartmentTargets, Document, Indicator, ProjectTargets
 from perftarget._values.numbers import format_number
 
-__all__ = ["Lang", "display_width", "render_document", "render_project"]
+__all__ = ["Lang", "display_width", "install_notebook_display", "render_document", "render_project"]
 
 Lang = Literal["zh", "en"]
 TableFormat = Literal["text", "markdown", "html"]
@@ -288,3 +293,20 @@ def to_html(obj: object, lang: Lang = "zh") -> str:
         return department_html(obj, lang)
     msg = f"no HTML form for {type(obj).__name__}"
     raise TypeError(msg)
+
+
+def _repr_html_(self: Document | ProjectTargets | DepartmentTargets) -> str:
+    """The table as HTML, for Jupyter."""
+    return to_html(self)
+
+
+_NOTEBOOK_HOOK: Final = "_repr_html_"
+
+
+def install_notebook_display() -> None:
+    """Give the document classes the ``_repr_html_`` method Jupyter looks for (idempotent).
+
+    ``import perftarget`` calls it; the model itself never imports display code.
+    """
+    for cls in (Document, ProjectTargets, DepartmentTargets):
+        setattr(cls, _NOTEBOOK_HOOK, _repr_html_)

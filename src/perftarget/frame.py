@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from perftarget._codec.convert import to_dict
 from perftarget._display import Lang
 from perftarget._model.targets import DepartmentTargets, Document, Indicator, ProjectTargets
-from perftarget._codec.convert import to_dict
 from perftarget.exceptions import MissingDependencyError
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -5,10 +5,11 @@
 - :func:`scores_chart`: weight and score of every indicator of a self-evaluation.
 
 Both return the matplotlib ``Axes`` they drew on (pass ``ax=`` to draw into your own
-figure). Chinese labels need a CJK font: the charts use the first one installed among
-common families (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei,
-PingFang). Without one, axis texts are English and indicators are numbered (I1, I2, ...)
-instead of named, so nothing renders as empty boxes.
+figure). Labels are English by default (``lang="en"``: indicators numbered I1, I2, ...),
+so a chart is the same whatever fonts the machine has. ``lang="zh"`` draws the Chinese
+labels (计划进度, 序时进度, indicator names) with the first CJK font installed among common
+families (Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei, Microsoft YaHei, PingFang;
+:func:`cjk_font` tells which); with none, it warns that the text will show as boxes.
 
 .. versionadded:: 0.1.0
 """
@@ -16,21 +17,22 @@ instead of named, so nothing renders as empty boxes.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from dateutil.relativedelta import relativedelta
 
 from perftarget._model.targets import ProjectTargets
 from perftarget._values.schedule import SpendingSchedule, to_wan
-from perftarget.exceptions import MissingDependencyError
+from perftarget.exceptions import MissingDependencyError, PerftargetWarning
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from perftarget._judge.monitor import Payment
     from perftarget._judge.evaluate import ProjectEvaluation
+    from perftarget._judge.monitor import Payment
 
 __all__ = ["cjk_font", "scores_chart", "spending_chart"]
 
@@ -48,6 +50,8 @@ _CJK_FAMILIES = (
     "AR PL UMing CN",
 )
 _HUNDRED = Decimal(100)
+
+Lang = Literal["en", "zh"]
 
 
 def _pyplot() -> Any:  # noqa: ANN401 - the matplotlib.pyplot module
@@ -68,6 +72,20 @@ def cjk_font() -> str | None:
 
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return next((family for family in _CJK_FAMILIES if family in installed), None)
+
+
+def _font(lang: Lang) -> tuple[bool, str | None]:
+    """Whether to draw Chinese labels, and the font family to draw them with."""
+    if lang == "en":
+        return False, None
+    if lang != "zh":
+        msg = f"lang: expected 'en' or 'zh', got {lang!r}"
+        raise ValueError(msg)
+    font = cjk_font()
+    if font is None:
+        message = "no CJK font is installed: the chart's Chinese labels will show as boxes (use lang='en')"
+        warnings.warn(message, PerftargetWarning, stacklevel=3)
+    return True, font
 
 
 def _axes(ax: Axes | None) -> Any:  # noqa: ANN401
@@ -94,6 +112,7 @@ def spending_chart(
     *,
     as_of: dt.date | None = None,
     ax: Axes | None = None,
+    lang: Lang = "en",
 ) -> Axes:
     """Planned versus actual cumulative spending, in percent of the budget.
 
@@ -102,10 +121,10 @@ def spending_chart(
         payments: dated payments; their cumulative sum is drawn up to ``as_of``.
         as_of: the date of the check, marked with a vertical line (the year's end if omitted).
         ax: the matplotlib axes to draw on (a new figure if omitted).
+        lang: ``"en"`` (the default) or ``"zh"`` for Chinese labels (needs a CJK font).
     """
     schedule = project.schedule or SpendingSchedule.even(project.year)
-    font = cjk_font()
-    chinese = font is not None
+    chinese, font = _font(lang)
     canvas = _axes(ax)
     days = _days(schedule)
     planned = [float(schedule.planned_share(day)) for day in days]
@@ -146,15 +165,17 @@ def spending_chart(
             tick.set_fontfamily(font)
     canvas.set_ylabel("累计执行（%）" if chinese else "cumulative % of budget", family=font)
     canvas.set_title(project.name if chinese else f"Spending against plan: {project.code}", family=font)
-    canvas.legend(loc="upper left", prop={"family": font} if chinese else None)
+    canvas.legend(loc="upper left", prop={"family": font} if font else None)
     canvas.grid(visible=True, alpha=0.3)
     return canvas  # type: ignore[no-any-return]
 
 
-def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None) -> Axes:
-    """Weight (分值) and score (得分) of each applicable indicator, as horizontal bars."""
-    font = cjk_font()
-    chinese = font is not None
+def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None, lang: Lang = "en") -> Axes:
+    """Weight (分值) and score (得分) of each applicable indicator, as horizontal bars.
+
+    ``lang="zh"`` names the indicators and writes the labels in Chinese (needs a CJK font).
+    """
+    chinese, font = _font(lang)
     items = [item for item in evaluation.items if item.weight > 0]
     canvas = _axes(ax)
     labels = [item.name if chinese else f"I{n}" for n, item in enumerate(items, 1)]
@@ -166,6 +187,6 @@ def scores_chart(evaluation: ProjectEvaluation, *, ax: Axes | None = None) -> Ax
     canvas.set_yticklabels(labels, family=font)
     total = f"{evaluation.display_total()} ({evaluation.grade.value if chinese else evaluation.grade.english})"
     canvas.set_title(("总分 " if chinese else "Total ") + total, family=font)
-    canvas.legend(loc="lower right", prop={"family": font} if chinese else None)
+    canvas.legend(loc="lower right", prop={"family": font} if font else None)
     canvas.grid(visible=True, axis="x", alpha=0.3)
     return canvas  # type: ignore[no-any-return]

@@ -10,7 +10,6 @@ model objects and plain data (for a database, a web API, a message queue...).
 
 from __future__ import annotations
 
-from perftarget._formats.schema import json_schema
 from perftarget._codec.convert import (
     SCHEMA_VERSION,
     configure_converter,
@@ -19,6 +18,7 @@ from perftarget._codec.convert import (
     threshold_text,
     to_dict,
 )
+from perftarget._formats.schema import json_schema
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -23,7 +23,6 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
-from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._model.targets import (
     Basis,
     BasisCategory,
@@ -37,6 +36,7 @@ from perftarget._model.targets import (
     Suppression,
     Unit,
 )
+from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._values.threshold import Comparator, Threshold, ThresholdKind
 

@@ -1,16 +1,21 @@
 """Review a target table the way a finance bureau does (审核): rules in, findings out.
 
-The engine walks a :class:`~perftarget.Document` (or one table) once, runs every
-selected :class:`Rule` on the objects of its :class:`Scope`, and collects every
-:class:`Finding` at once (nothing stops at the first problem). Each finding has a
-stable code, a :class:`Severity`, the path of the offending field, a message in
-Chinese and English, and help on how to fix it.
+This module holds the rule types and the engine; the built-in rules and the default
+:class:`RuleSet` are assembled above it, in :mod:`perftarget.rules`, which imports this
+module and is never imported by it.
+
+The engine (:meth:`RuleSet.review`) walks a :class:`~perftarget.Document` (or one table)
+once, runs every selected :class:`Rule` on the objects of its :class:`Scope`, and collects
+every :class:`Finding` at once (nothing stops at the first problem). Each finding has a
+stable code, a :class:`Severity`, the path of the offending field, a message in Chinese
+and English, and help on how to fix it.
 
 Which rules run is chosen like a linter's: ``select``/``ignore`` take codes or
 prefixes, per call or from a ``[tool.perftarget]`` table (:func:`load_config`);
 a table can switch a rule off for one indicator or project with a reason
-(:class:`~perftarget.Suppression`). Custom rules are :class:`Rule` values, passed
-with ``rules=`` or registered with :func:`register_rule`.
+(:class:`~perftarget.Suppression`). Custom rules are :class:`Rule` values in a
+:class:`RuleSet` of your own (``DEFAULT_RULES.with_rules(my_rule)``): a value passed to
+the call, never a change to the process.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from perftarget._values import toml as _toml
+from perftarget._codec.convert import SCHEMA_VERSION, from_dict
+from perftarget._judge.evaluate import ScoringPolicy
 from perftarget._model.targets import DepartmentTargets, Document, Goal, Indicator, ProjectTargets, Suppression
+from perftarget._values import toml as _toml
 from perftarget._values.numbers import format_number, round_half_up
 from perftarget.exceptions import DocumentError, InvalidValueError, Problem
 
@@ -38,14 +45,11 @@ __all__ = [
     "Rule",
     "RuleContext",
     "RuleExample",
+    "RuleSet",
     "Scope",
     "Severity",
     "Violation",
     "load_config",
-    "register_rule",
-    "registered_rules",
-    "review",
-    "unregister_rule",
 ]
 
 DEFAULT_SCORING_POLICY: Final = "national-2020"
@@ -292,8 +296,6 @@ def _base_project() -> dict[str, Any]:
 
 
 def _example_document(text: str, kind: ExampleKind) -> Document:
-    from perftarget._codec.convert import SCHEMA_VERSION, from_dict  # noqa: PLC0415 - formats sit above review
-
     snippet = _toml.loads(text)
     base = _base_project()
     data: dict[str, Any]
@@ -427,8 +429,6 @@ def _config_value(key: str, value: object) -> object:
     if key == "scoring-policy":
         if not isinstance(value, str) or not value.strip():
             raise InvalidValueError('expected a policy name such as "national-2020"', value=value)
-        from perftarget._judge.evaluate import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
-
         ScoringPolicy.preset(value.strip())
         return value.strip()
     if key == "severity":
@@ -495,51 +495,6 @@ def load_config(path: str | os.PathLike[str]) -> ReviewConfig:
         severity=values.get("severity", {}),
         scoring_policy=str(values.get("scoring-policy", DEFAULT_SCORING_POLICY)),
     )
-
-
-# --- the registry ------------------------------------------------------------------------
-
-_REGISTERED: dict[str, Rule] = {}
-
-
-def register_rule(rule: Rule) -> None:
-    """Add a custom rule to every later :func:`review` call (like a built-in rule).
-
-    Raises:
-        InvalidValueError: a built-in or registered rule already has this code.
-
-    .. versionadded:: 0.1.0
-    """
-    if not isinstance(rule, Rule):
-        raise InvalidValueError(f"expected a Rule, got {type(rule).__name__}", value=rule)
-    if rule.code in _REGISTERED or any(r.code == rule.code for r in _builtin_rules()):
-        raise InvalidValueError(f"a rule with code {rule.code} exists already", field="code", value=rule.code)
-    _REGISTERED[rule.code] = rule
-
-
-def unregister_rule(code: str) -> Rule:
-    """Remove a registered custom rule and return it.
-
-    Raises:
-        KeyError: no custom rule has this code.
-
-    .. versionadded:: 0.1.0
-    """
-    return _REGISTERED.pop(code)
-
-
-def registered_rules() -> tuple[Rule, ...]:
-    """The custom rules added with :func:`register_rule`, in the order they were added.
-
-    .. versionadded:: 0.1.0
-    """
-    return tuple(_REGISTERED.values())
-
-
-def _builtin_rules() -> tuple[Rule, ...]:
-    from perftarget.rules import BUILTIN_RULES  # noqa: PLC0415 - the rule modules import this one
-
-    return BUILTIN_RULES
 
 
 # --- selection -----------------------------------------------------------------------------
@@ -790,69 +745,126 @@ class _Run:
                     )
 
 
-def review(
-    document_or_table: Document | ProjectTargets | DepartmentTargets,
-    *,
-    select: Iterable[str] | str | None = None,
-    ignore: Iterable[str] | str | None = None,
-    config: ReviewConfig | None = None,
-    rules: Iterable[Rule] | None = None,
-    include_suppressed: bool = False,
-) -> list[Finding]:
-    """Review a document or one table and return every finding, ordered by path then code.
+def _to_rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
+    if isinstance(value, RuleSet):
+        return value.rules
+    if isinstance(value, (str, Rule)) or not isinstance(value, Iterable):
+        raise InvalidValueError(f"rules: expected Rule values, got {value!r}", field="rules", value=value)
+    rules = tuple(value)
+    seen: set[str] = set()
+    for rule in rules:
+        if not isinstance(rule, Rule):
+            msg = f"rules: expected Rule values, got {type(rule).__name__}"
+            raise InvalidValueError(msg, field="rules", value=rule)
+        if rule.code in seen:
+            raise InvalidValueError(f"two rules have the code {rule.code}", field="rules", value=rule.code)
+        seen.add(rule.code)
+    return rules
 
-    Args:
-        document_or_table: a :class:`~perftarget.Document`, a
-            :class:`~perftarget.ProjectTargets` or a :class:`~perftarget.DepartmentTargets`;
-            paths are relative to it.
-        select: codes or prefixes of the rules to run (replaces ``config.select``).
-        ignore: codes or prefixes of rules to skip (replaces ``config.ignore``).
-        config: a :class:`ReviewConfig`, e.g. from :func:`load_config`.
-        rules: custom rules to run as well as the built-in and registered ones.
-        include_suppressed: keep the findings the table suppresses, marked with their
-            :class:`~perftarget.Suppression`, instead of dropping them.
+
+@attrs.frozen
+class RuleSet:
+    """The rules a review runs: an immutable, ordered collection of :class:`Rule` values with distinct codes.
+
+    ``perftarget.rules.DEFAULT_RULES`` holds the built-in rules; an application makes its own
+    set from it and passes it to the call, so two applications in one process never see each
+    other's rules:
+
+    >>> from perftarget.rules import DEFAULT_RULES
+    >>> mine = DEFAULT_RULES.without("PT4")
+    >>> len(mine) < len(DEFAULT_RULES), "PT302" in mine, "PT401" in mine
+    (True, True, False)
+
+    A set is a value: :meth:`with_rules` and :meth:`without` return new sets, equal sets
+    compare equal, and ``mine["PT302"]`` is the rule with that code.
 
     Raises:
-        InvalidValueError: a selector matches no rule, or two rules share a code.
-        TypeError: the first argument is not a document or a table.
-
-    >>> import perftarget
-    >>> seed = perftarget.load("examples/petition-bureau.toml")
-    >>> [f.code for f in review(seed, select=["PT3"])]
-    ['PT302', 'PT305', 'PT305', 'PT306']
+        InvalidValueError: an item is not a :class:`Rule`, or two rules share a code.
 
     .. versionadded:: 0.1.0
     """
-    settings = config if config is not None else ReviewConfig()
-    if select is not None or ignore is not None:
-        settings = attrs.evolve(
-            settings,
-            select=settings.select if select is None else _to_selectors(select),
-            ignore=settings.ignore if ignore is None else _to_ignore(ignore),
-        )
-    all_rules = _builtin_rules()
-    if _REGISTERED:
-        all_rules = (*all_rules, *_REGISTERED.values())
-    if rules is not None:
-        extra = tuple(rules)
-        for rule in extra:
-            if not isinstance(rule, Rule):
-                raise InvalidValueError(f"rules: expected Rule values, got {type(rule).__name__}", value=rule)
-        all_rules = (*all_rules, *extra)
-    plan = _plan(all_rules, settings)
-    if isinstance(document_or_table, Document):
-        run = _Run(plan, settings, document_or_table, "document")
-    elif isinstance(document_or_table, ProjectTargets):
-        run = _Run(plan, settings, Document(projects=(document_or_table,)), "project")
-    elif isinstance(document_or_table, DepartmentTargets):
-        run = _Run(plan, settings, Document(department=document_or_table), "department")
-    else:
-        msg = f"review() takes a Document, ProjectTargets or DepartmentTargets, not {type(document_or_table).__name__}"
-        raise TypeError(msg)
-    run.walk()
-    findings = run.suppress(include_suppressed=include_suppressed)
-    findings.sort(key=_finding_key)
-    return findings
+
+    rules: tuple[Rule, ...] = attrs.field(default=(), converter=_to_rules)
+
+    def with_rules(self, *rules: Rule) -> RuleSet:
+        """This set with ``rules`` added after its own.
+
+        Raises:
+            InvalidValueError: a rule's code is already in the set (use :meth:`without` first to replace it).
+        """
+        return RuleSet((*self.rules, *rules))
+
+    def without(self, *selectors: str) -> RuleSet:
+        """This set less the rules whose code starts with one of ``selectors`` (``"PT302"``, ``"PT4"``).
+
+        Raises:
+            InvalidValueError: a selector matches no rule of the set.
+        """
+        chosen = _to_selectors(selectors, "without")
+        for selector in chosen:
+            if selector != "ALL" and not any(rule.code.startswith(selector) for rule in self.rules):
+                raise InvalidValueError(f"without: {selector!r} matches no rule code", field="without", value=selector)
+        return RuleSet(rule for rule in self.rules if _specificity(rule.code, chosen) < 0)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of the rules, in order."""
+        return tuple(rule.code for rule in self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __contains__(self, code: object) -> bool:
+        return any(rule.code == code for rule in self.rules)
+
+    def __getitem__(self, code: str) -> Rule:
+        """The rule with this code.
+
+        Raises:
+            KeyError: no rule of the set has it.
+        """
+        for rule in self.rules:
+            if rule.code == code:
+                return rule
+        raise KeyError(code)
+
+    def review(
+        self,
+        document_or_table: Document | ProjectTargets | DepartmentTargets,
+        *,
+        select: Iterable[str] | str | None = None,
+        ignore: Iterable[str] | str | None = None,
+        config: ReviewConfig | None = None,
+        include_suppressed: bool = False,
+    ) -> list[Finding]:
+        """Review with this set's rules; :func:`perftarget.review` with ``rules=self``."""
+        settings = config if config is not None else ReviewConfig()
+        if select is not None or ignore is not None:
+            settings = attrs.evolve(
+                settings,
+                select=settings.select if select is None else _to_selectors(select),
+                ignore=settings.ignore if ignore is None else _to_ignore(ignore),
+            )
+        plan = _plan(self.rules, settings)
+        if isinstance(document_or_table, Document):
+            run = _Run(plan, settings, document_or_table, "document")
+        elif isinstance(document_or_table, ProjectTargets):
+            run = _Run(plan, settings, Document(projects=(document_or_table,)), "project")
+        elif isinstance(document_or_table, DepartmentTargets):
+            run = _Run(plan, settings, Document(department=document_or_table), "department")
+        else:
+            msg = (
+                "review() takes a Document, ProjectTargets or DepartmentTargets, "
+                f"not {type(document_or_table).__name__}"
+            )
+            raise TypeError(msg)
+        run.walk()
+        findings = run.suppress(include_suppressed=include_suppressed)
+        findings.sort(key=_finding_key)
+        return findings
 
 
 def format_decimal(value: Decimal) -> str:

@@ -32,18 +32,6 @@ __all__ = [
 _ZERO: Final = Decimal(0)
 
 
-def _html(obj: object) -> str:
-    from perftarget._display import to_html  # noqa: PLC0415 - display depends on the model
-
-    return to_html(obj)
-
-
-def _frame(obj: object, decimals: str, lang: str) -> Any:  # noqa: ANN401 - a pandas DataFrame
-    from perftarget.frame import to_frame  # noqa: PLC0415 - optional pandas extra
-
-    return to_frame(obj, decimals=decimals, lang=lang)  # type: ignore[arg-type]
-
-
 def _all_of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
     return attrs.validators.deep_iterable(attrs.validators.instance_of(kind))
 
@@ -291,17 +279,6 @@ class ProjectTargets:
             for i, indicator in enumerate(goal.indicators):
                 yield f"goals[{g}].indicators[{i}]", indicator
 
-    def to_frame(self, *, decimals: str = "keep", lang: str = "en") -> Any:  # noqa: ANN401 - pandas DataFrame
-        """One row per indicator as a pandas DataFrame (needs the ``pandas`` extra).
-
-        See :func:`perftarget.frame.to_frame` for the options.
-        """
-        return _frame(self, decimals, lang)
-
-    def _repr_html_(self) -> str:
-        """The table as HTML, for Jupyter."""
-        return _html(self)
-
 
 @attrs.frozen(kw_only=True)
 class DepartmentTargets:
@@ -327,17 +304,6 @@ class DepartmentTargets:
     def indicators(self) -> tuple[Indicator, ...]:
         """Every indicator of every sub-goal, in order."""
         return tuple(indicator for goal in self.goals for indicator in goal.indicators)
-
-    def to_frame(self, *, decimals: str = "keep", lang: str = "en") -> Any:  # noqa: ANN401 - pandas DataFrame
-        """One row per indicator as a pandas DataFrame (needs the ``pandas`` extra).
-
-        See :func:`perftarget.frame.to_frame` for the options.
-        """
-        return _frame(self, decimals, lang)
-
-    def _repr_html_(self) -> str:
-        """The table as HTML, for Jupyter."""
-        return _html(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -365,14 +331,3 @@ class Document:
             if code_or_name in (project.code, project.name):
                 return project
         raise KeyError(code_or_name)
-
-    def to_frame(self, *, decimals: str = "keep", lang: str = "en") -> Any:  # noqa: ANN401 - pandas DataFrame
-        """One row per indicator as a pandas DataFrame (needs the ``pandas`` extra).
-
-        See :func:`perftarget.frame.to_frame` for the options.
-        """
-        return _frame(self, decimals, lang)
-
-    def _repr_html_(self) -> str:
-        """The table as HTML, for Jupyter."""
-        return _html(self)

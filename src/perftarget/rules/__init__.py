@@ -1,8 +1,11 @@
-"""The built-in review rules, one module per group of codes, and their documentation.
+"""Review rules: the :class:`RuleSet` value, the built-in rules, and their documentation.
 
-Each rule is a :class:`~perftarget.Rule` value: code, severity, scope, title, Chinese and
-English message templates, help, a check function, and a failing and a passing example.
-Codes are grouped by hundreds:
+Each rule is a :class:`Rule` value: code, severity, scope, title, Chinese and English
+message templates, help, a check function, and a failing and a passing example.
+:data:`DEFAULT_RULES` is the :class:`RuleSet` of the built-in rules; an application that
+adds rules of its own makes its own set (``DEFAULT_RULES.with_rules(my_rule)``) and passes
+it to :func:`review` (``rules=``). Nothing here changes with the process: a set is a value.
+Built-in codes are grouped by hundreds:
 
 - ``PT1xx`` completeness (:mod:`perftarget.rules.completeness`),
 - ``PT2xx`` structure (:mod:`perftarget.rules.structure`),
@@ -18,38 +21,36 @@ The pages under ``docs/rules/`` are generated from these definitions by
 
 from __future__ import annotations
 
-from typing import Final
-
-from perftarget._judge.review import Rule
-from perftarget.rules import completeness, consistency, money, quality, structure
+from perftarget._judge.review import (
+    Finding,
+    ReviewConfig,
+    Rule,
+    RuleContext,
+    RuleExample,
+    RuleSet,
+    Scope,
+    Severity,
+    Violation,
+    load_config,
+)
+from perftarget.rules._default import BUILTIN_RULES, DEFAULT_RULES, review
 from perftarget.rules._docs import GROUPS, render_docs, write_docs
 
-__all__ = ["BUILTIN_RULES", "GROUPS", "get_rule", "render_docs", "write_docs"]
-
-BUILTIN_RULES: Final[tuple[Rule, ...]] = (
-    *completeness.RULES,
-    *structure.RULES,
-    *quality.RULES,
-    *money.RULES,
-    *consistency.RULES,
-)
-"""Every built-in rule, in code order."""
-
-_BY_CODE: Final = {rule.code: rule for rule in BUILTIN_RULES}
-
-
-def get_rule(code: str) -> Rule:
-    """The built-in or registered rule with this code.
-
-    Raises:
-        KeyError: no rule has it.
-    """
-    from perftarget._judge.review import registered_rules  # noqa: PLC0415 - the registry changes at run time
-
-    rule = _BY_CODE.get(code)
-    if rule is not None:
-        return rule
-    for custom in registered_rules():
-        if custom.code == code:
-            return custom
-    raise KeyError(code)
+__all__ = [
+    "BUILTIN_RULES",
+    "DEFAULT_RULES",
+    "GROUPS",
+    "Finding",
+    "ReviewConfig",
+    "Rule",
+    "RuleContext",
+    "RuleExample",
+    "RuleSet",
+    "Scope",
+    "Severity",
+    "Violation",
+    "load_config",
+    "render_docs",
+    "review",
+    "write_docs",
+]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from perftarget._values.levels import Level1, Level2
 from perftarget._model.targets import Indicator
+from perftarget._values.levels import Level1, Level2
 from perftarget._values.threshold import Threshold, ThresholdKind
 from perftarget.rules._text import is_not_applicable_text
 

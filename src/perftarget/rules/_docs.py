@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from perftarget._judge.review import BASE_PROJECT_TOML, Finding, Rule, RuleExample, Scope, review
+from perftarget._judge.review import BASE_PROJECT_TOML, Finding, Rule, RuleExample, RuleSet, Scope
+from perftarget.rules._default import DEFAULT_RULES
 
 __all__ = ["GROUPS", "MARKER", "render_docs", "write_docs"]
 
@@ -20,6 +21,7 @@ GROUPS: Final = {
     "4": ("Money and the spending plan", "资金与支出计划"),
     "5": ("Consistency", "一致性"),
 }
+"""The groups of built-in codes: the hundreds digit → (English name, Chinese name)."""
 
 _HOW: Final = {
     "indicators": "Indicator rows appended to the goal of the [base table](index.md#the-base-table):",
@@ -43,13 +45,13 @@ def _looks_at(rule: Rule) -> str:
     return "the whole document" if rule.scope is Scope.DOCUMENT else f"each {rule.scope.value}"
 
 
-def _findings(rule: Rule, example: RuleExample, extra: tuple[Rule, ...]) -> list[Finding]:
-    return [f for f in review(example.document(), rules=extra or None) if f.code == rule.code]
+def _findings(rule: Rule, example: RuleExample, rules: RuleSet) -> list[Finding]:
+    return [f for f in rules.review(example.document()) if f.code == rule.code]
 
 
-def _example_block(rule: Rule, example: RuleExample, extra: tuple[Rule, ...], *, failing: bool) -> list[str]:
+def _example_block(rule: Rule, example: RuleExample, rules: RuleSet, *, failing: bool) -> list[str]:
     lines = [_HOW[example.kind], "", "```toml", example.toml.rstrip("\n"), "```", ""]
-    findings = _findings(rule, example, extra)
+    findings = _findings(rule, example, rules)
     if failing:
         lines += [f"perftarget reports {'this finding' if len(findings) == 1 else 'these findings'}:", "", "```text"]
         for finding in findings:
@@ -64,7 +66,7 @@ def _example_block(rule: Rule, example: RuleExample, extra: tuple[Rule, ...], *,
     return lines
 
 
-def _rule_page(rule: Rule, extra: tuple[Rule, ...]) -> str:
+def _rule_page(rule: Rule, rules: RuleSet) -> str:
     lines = [
         MARKER,
         "",
@@ -90,13 +92,13 @@ def _rule_page(rule: Rule, extra: tuple[Rule, ...]) -> str:
         "",
     ]
     if rule.fail_example is not None:
-        lines += ["## Failing example", "", *_example_block(rule, rule.fail_example, extra, failing=True)]
+        lines += ["## Failing example", "", *_example_block(rule, rule.fail_example, rules, failing=True)]
     if rule.pass_example is not None:
-        lines += ["## Passing example", "", *_example_block(rule, rule.pass_example, extra, failing=False)]
+        lines += ["## Passing example", "", *_example_block(rule, rule.pass_example, rules, failing=False)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _index_page(rules: tuple[Rule, ...]) -> str:
+def _index_page(rules: RuleSet) -> str:
     lines = [
         MARKER,
         "",
@@ -150,25 +152,20 @@ def _index_page(rules: tuple[Rule, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_docs(rules: Iterable[Rule] | None = None) -> dict[str, str]:
+def render_docs(rules: RuleSet | Iterable[Rule] = DEFAULT_RULES) -> dict[str, str]:
     """The rule pages as ``{file name: markdown}``: ``index.md`` and one ``<code>.md`` per rule.
 
     Args:
-        rules: the rules to document (default: the built-in and registered rules).
+        rules: the rules to document, a :class:`~perftarget.RuleSet` (default: the built-in
+            rules); each rule's examples are reviewed with this set.
     """
-    from perftarget._judge.review import registered_rules  # noqa: PLC0415 - the registry changes at run time
-    from perftarget.rules import BUILTIN_RULES  # noqa: PLC0415 - defined after this module loads
-
-    known = (*BUILTIN_RULES, *registered_rules())
-    chosen = tuple(rules) if rules is not None else known
-    codes = {rule.code for rule in known}
-    extra = tuple(rule for rule in chosen if rule.code not in codes)
-    pages = {f"{rule.code}.md": _rule_page(rule, extra) for rule in chosen}
+    chosen = rules if isinstance(rules, RuleSet) else RuleSet(rules)
+    pages = {f"{rule.code}.md": _rule_page(rule, chosen) for rule in chosen}
     pages["index.md"] = _index_page(chosen)
     return pages
 
 
-def write_docs(directory: str | os.PathLike[str], rules: Iterable[Rule] | None = None) -> list[Path]:
+def write_docs(directory: str | os.PathLike[str], rules: RuleSet | Iterable[Rule] = DEFAULT_RULES) -> list[Path]:
     """Write the rule pages into ``directory`` and remove generated pages of rules that are gone.
 
     Returns:

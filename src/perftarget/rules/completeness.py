@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from perftarget._values.levels import Level1
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
+from perftarget._values.levels import Level1
 from perftarget.rules._common import is_row, shown, target_text
 from perftarget.rules._text import is_not_applicable_text, is_placeholder, serves_people
 

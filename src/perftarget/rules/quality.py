@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Final
 
-from perftarget._values.levels import Level2
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._values.levels import Level2
 from perftarget._values.threshold import Comparator
 from perftarget._values.units import dimension_of
 from perftarget.rules._common import COST_LEVEL2, is_cost, is_row, label, row, shown, target_text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from perftarget._values.levels import Level1, Level2
-from perftarget._model.targets import Goal
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
+from perftarget._model.targets import Goal
+from perftarget._values.levels import Level1, Level2
 from perftarget.rules._common import is_row, label, row, shown, target_text
 from perftarget.rules._text import is_not_applicable_text, normalize_name
 
