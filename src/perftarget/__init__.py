@@ -49,6 +49,7 @@ from perftarget._model.targets import (
     Suppression,
     Unit,
 )
+from perftarget._values.limits import Limits
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._values.threshold import Threshold
 from perftarget.exceptions import DocumentError, InvalidValueError, PerftargetError, PerftargetWarning
@@ -70,6 +71,7 @@ __all__ = [
     "Goal",
     "Indicator",
     "InvalidValueError",
+    "Limits",
     "Measure",
     "MonitoringPolicy",
     "MonitoringReport",
