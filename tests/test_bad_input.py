@@ -277,3 +277,14 @@ def test_a_huge_count_in_the_perftarget_block_is_a_problem_at_its_cell(tmp_path)
     with pytest.raises(WorkbookError, match="above the limit items") as caught:
         excel.read_any_workbook(path)
     assert any(problem.location.startswith(f"{ws.title}!") for problem in caught.value.problems)
+
+
+def test_review_config_is_frozen_all_the_way_down():
+    """``ReviewConfig.severity`` was a dict inside a frozen class: unhashable and changeable after its checks."""
+    from perftarget.rules import ReviewConfig
+
+    config = ReviewConfig(severity={"PT3": "error"})
+    assert hash(config) == hash(ReviewConfig(severity={"PT3": "error"}))
+    assert config.severity == {"PT3": pt.Severity.ERROR}
+    with pytest.raises(TypeError):
+        config.severity["PT4"] = pt.Severity.INFO  # type: ignore[index]

@@ -35,6 +35,7 @@ from perftarget._codec.convert import SCHEMA_VERSION, from_dict
 from perftarget._judge.evaluate import ScoringPolicy
 from perftarget._model.targets import DepartmentTargets, Document, Goal, Indicator, ProjectTargets, Suppression
 from perftarget._values import toml as _toml
+from perftarget._values.frozen import FrozenMap
 from perftarget._values.numbers import format_number, round_half_up
 from perftarget.exceptions import DocumentError, InvalidValueError, Problem
 
@@ -391,14 +392,14 @@ def _to_optional_selectors(value: object) -> tuple[str, ...] | None:
     return None if value is None else _to_selectors(value)
 
 
-def _to_severities(value: object) -> dict[str, Severity]:
+def _to_severities(value: object) -> FrozenMap[str, Severity]:
     if not isinstance(value, Mapping):
         raise InvalidValueError(f"expected a table of code = severity, got {value!r}", field="severity", value=value)
     result: dict[str, Severity] = {}
     for code, severity in value.items():
         (selector,) = _to_selectors((code,), "severity")
         result[selector] = Severity.of(severity)
-    return result
+    return FrozenMap(result)
 
 
 @attrs.frozen(kw_only=True)
@@ -418,7 +419,7 @@ class ReviewConfig:
 
     select: tuple[str, ...] | None = attrs.field(default=None, converter=_to_optional_selectors)
     ignore: tuple[str, ...] = attrs.field(default=(), converter=_to_ignore)
-    severity: Mapping[str, Severity] = attrs.field(factory=dict, converter=_to_severities)
+    severity: Mapping[str, Severity] = attrs.field(factory=FrozenMap, converter=_to_severities)
     scoring_policy: str = attrs.field(default=DEFAULT_SCORING_POLICY, validator=attrs.validators.instance_of(str))
 
 
