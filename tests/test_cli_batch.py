@@ -15,7 +15,7 @@ import pytest
 
 import perftarget as pt
 from perftarget._values import toml as _toml
-from perftarget._batch import result_columns
+from perftarget.batch import result_columns
 from perftarget.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,7 +307,7 @@ def test_missing_pyarrow_is_one_message(capsys, folder, tmp_path, monkeypatch):
 
 def test_a_failed_run_leaves_the_old_output(capsys, folder, tmp_path, monkeypatch):
     """A write that fails midway (a full disk) is exit 2 and leaves the previous file and no temporary file."""
-    from perftarget import _batch
+    from perftarget import batch as _batch
 
     out_file = tmp_path / "r.csv"
     out_file.write_text("previous results\n", encoding="utf-8")
@@ -390,7 +390,7 @@ def test_an_absolute_glob_without_out(capsys, folder):
 
 def test_process_folder_on_rows_and_an_interrupted_run(folder, tmp_path):
     """on_rows sees each file's rows in order; an interruption leaves the old files and no temporary file."""
-    from perftarget._batch import process_folder
+    from perftarget.batch import process_folder
 
     seen: list[tuple[str, int]] = []
     summary = process_folder("check", folder, workers=1, progress=False,

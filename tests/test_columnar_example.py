@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("pyarrow")
 pytest.importorskip("numpy")
 
-from perftarget._batch import process_folder
+from perftarget.batch import process_folder
 from perftarget._formats.columnar import six_places
 
 AS_OF = "2023-07-31"

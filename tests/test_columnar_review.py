@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
-from perftarget._batch import result_columns
+from perftarget.batch import result_columns
 from perftarget._formats.columnar import Columns, flatten
 from perftarget._formats.columnar_review import covered_codes, review_columns, review_summary, with_review_columns
 from perftarget._judge.review import Rule, review

@@ -51,7 +51,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from perftarget._batch import result_schema
+from perftarget._formats.results import result_schema
 from perftarget._formats.columnar import Columns, clean_columns, kernel_modules
 from perftarget._formats.columnar import scaled as _micro
 from perftarget._formats.columnar import six_places as _six

@@ -1417,7 +1417,7 @@ def review_columns(
 
 def _assemble(batch: _Batch, places: Any, paths: _Encoded) -> Any:  # noqa: ANN401 - pyarrow, numpy
     np, pa, pc = batch.np, batch.pa, batch.pc
-    from perftarget._batch import result_schema  # noqa: PLC0415 - batch sits above review
+    from perftarget._formats.results import result_schema  # noqa: PLC0415
 
     schema = result_schema("check", "indicator")
     parts = batch.out.parts
@@ -1499,7 +1499,7 @@ def review_summary(columns: Columns, findings: Any) -> Any:  # noqa: ANN401 - py
     """
     pa, pc, np = kernel_modules("perftarget.columnar")
 
-    from perftarget._batch import result_schema  # noqa: PLC0415 - batch sits above review
+    from perftarget._formats.results import result_schema  # noqa: PLC0415
 
     columns = clean_columns(columns, pa, pc, np)
     tables = columns.tables
