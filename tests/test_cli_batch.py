@@ -406,3 +406,21 @@ def test_process_folder_on_rows_and_an_interrupted_run(folder, tmp_path):
         process_folder("check", folder, workers=1, progress=False, csv_path=tmp_path / "r.csv", on_rows=interrupt)
     assert (tmp_path / "r.csv").read_text("utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "tables"]
+
+
+def test_a_failure_row_goes_into_parquet(capsys, folder, tmp_path):
+    """``evaluate DIR --out x.parquet`` writes every row when a file fails (its counts are 0 in int columns)."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    (folder / "county" / "broken.json").write_text("{", encoding="utf-8")
+    (folder / "county" / "broken.actuals.json").write_text("{}", encoding="utf-8")
+    (folder / "gbk.json").write_bytes(pt.dumps(_second_document()).encode("gb18030"))
+    (folder / "gbk.actuals.json").write_bytes((folder / "county" / "second.actuals.json").read_bytes())
+    code, out, err = run(capsys, "evaluate", folder, "--out", tmp_path / "e.parquet", "--out", tmp_path / "e.csv")
+    assert code == EXIT_FINDINGS
+    assert "Traceback" not in out + err
+    rows = {Path(row["file"]).name: row for row in pq.read_table(tmp_path / "e.parquet").to_pylist()}
+    assert set(rows) == {"boye.toml", "broken.json", "gbk.json", "second.json"}
+    assert "invalid JSON" in rows["broken.json"]["error"]
+    assert "UnicodeDecodeError" in rows["gbk.json"]["error"]
+    assert rows["broken.json"]["needs_explanation"] == rows["broken.json"]["indicators"] == 0
+    assert {Path(row["file"]).name: row["needs_explanation"] for row in read_csv(tmp_path / "e.csv")}["gbk.json"] == "0"
