@@ -23,6 +23,8 @@ from perftarget._judge.review import Rule, review
 from perftarget.rules import BUILTIN_RULES
 from perftarget.testing import documents, indicators, project_targets, text, thresholds
 
+pa = pytest.importorskip("pyarrow")
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "petition-bureau.toml"
 
@@ -164,10 +166,23 @@ def test_empty_batch() -> None:
 @settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
 @given(st.lists(documents(), min_size=1, max_size=3))
 def test_same_findings_as_review(batch: list[pt.Document]) -> None:
-    """On any documents, the covered rules give the object review's project findings, as a multiset."""
+    """On any documents, the column review gives the object review's findings, in its order.
+
+    Every table of the batch takes the one column path (100 % of them): rebuilt from its rows
+    and reviewed by the engine; what the columns cannot carry (the department part,
+    suppressions) is taken out of the documents the object review is given.
+    """
     files = {f"file{k}.json": document for k, document in enumerate(batch)}
-    columns = _columns(files)
-    assert _found(review_columns(columns)) == _expected(files)
+    found = review_columns(_columns(files))
+    expected = [
+        (file, f.path, f.code, f.severity.value, f.message) for file, document in files.items()
+        for f in review(_bare(document))
+    ]
+    data = found.to_pydict()
+    assert list(zip(data["file"], data["path"], data["code"], data["severity"], data["message"], strict=True)) == (
+        expected
+    )
+    assert _found(found) == _expected(files)
 
 
 @settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
@@ -272,3 +287,24 @@ def test_cost_targets_near_the_budget(cases: list[tuple[Decimal, str, int, str]]
     files = {"money.json": pt.Document(projects=tuple(projects))}
     columns = _columns(files)
     assert _found(review_columns(columns)) == _expected(files)
+
+
+@settings(max_examples=30, deadline=None)  # each example reviews a batch both ways
+@given(st.lists(project_targets(), min_size=4, max_size=5))
+def test_some_tables_of_a_document(projects: list[pt.ProjectTargets]) -> None:
+    """Tables 1 and 3 of a document alone (their ``project`` column says where) give their findings there."""
+    pc = pytest.importorskip("pyarrow.compute")
+    document = pt.Document(projects=tuple(projects))
+    files = {"one.json": document}
+    columns = _columns(files)
+    kept = [1, 3]
+    tables = columns.tables.take(kept)
+    tables = tables.set_column(tables.column_names.index("table"), "table", pa.array([0, 1], pa.int32()))
+    rows = pc.is_in(columns.indicators.column("table"), value_set=pa.array(kept, pa.int32()))
+    indicators = columns.indicators.filter(rows)
+    renumbered = pc.if_else(pc.equal(indicators.column("table"), 1), 0, 1).cast(pa.int32())
+    indicators = indicators.set_column(indicators.column_names.index("table"), "table", renumbered)
+    found = review_columns(Columns(tables=tables, indicators=indicators))
+    expected = [f for f in review(_bare(document)) if f.path.startswith(("projects[1]", "projects[3]"))]
+    assert found.column("path").to_pylist() == [f.path for f in expected]
+    assert found.column("message").to_pylist() == [f.message for f in expected]

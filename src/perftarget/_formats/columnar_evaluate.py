@@ -1358,7 +1358,8 @@ def _object_path(
 
     Each span is (first result row replaced, end of those rows, first of the new rows, how many).
     """
-    from perftarget._formats.results import evaluation_rows, result_row as _row  # noqa: PLC0415 - kept as it was
+    from perftarget._formats.results import evaluation_rows  # noqa: PLC0415 - kept as it was
+    from perftarget._formats.results import result_row as _row  # noqa: PLC0415 - kept as it was
 
     np = k.np
     tab = k.tab
