@@ -308,3 +308,18 @@ def test_some_tables_of_a_document(projects: list[pt.ProjectTargets]) -> None:
     expected = [f for f in review(_bare(document)) if f.path.startswith(("projects[1]", "projects[3]"))]
     assert found.column("path").to_pylist() == [f.path for f in expected]
     assert found.column("message").to_pylist() == [f.message for f in expected]
+
+
+def test_columns_that_describe_no_table_are_refused() -> None:
+    """An indicator of no table, or a table at a negative place, is refused with the column named."""
+    seed = pt.load(SEED)
+    columns = _columns({"seed.toml": seed})
+    indicators = columns.indicators
+    wrong = indicators.set_column(
+        indicators.column_names.index("table"), "table", pa.array([5] * indicators.num_rows, pa.int32())
+    )
+    with pytest.raises(pt.InvalidValueError, match="'table' column must name a table"):
+        review_columns(Columns(tables=columns.tables, indicators=wrong))
+    tables = columns.tables.set_column(columns.tables.column_names.index("project"), "project", pa.array([-1], pa.int32()))
+    with pytest.raises(pt.InvalidValueError, match="'project' column"):
+        review_columns(Columns(tables=tables, indicators=indicators))

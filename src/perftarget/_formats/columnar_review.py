@@ -317,6 +317,26 @@ def _documents(files: list[int], places: list[int]) -> Iterator[tuple[int, list[
             first = table
 
 
+def _layout(columns: Columns, np: Any, pc: Any) -> tuple[list[int], list[int]]:  # noqa: ANN401 - numpy, pyarrow
+    """Each table's place in its document and the code of its file, the numbering of the columns checked."""
+    tables = columns.tables
+    n = int(tables.num_rows)
+    numbers = _to_numpy(tables.column("table"), np, np.int64, 0)
+    if n and not (numbers == np.arange(n)).all():
+        msg = "tables: the 'table' column must number the tables 0, 1, … in order"
+        raise InvalidValueError(msg, field="table")
+    row_table = _to_numpy(columns.indicators.column("table"), np, np.int64, -1)
+    if len(row_table) and not ((row_table >= 0) & (row_table < n)).all():
+        msg = f"indicators: the 'table' column must name a table of tables (0 to {n - 1})"
+        raise InvalidValueError(msg, field="table")
+    places = _places(tables, np, pc)
+    if len(places) and int(places.min()) < 0:
+        msg = "tables: the 'project' column must give each table's place in its document (0, 1, …)"
+        raise InvalidValueError(msg, field="project")
+    places = places.tolist()
+    return places, _Encoded(tables.column("file"), np, pc).codes.tolist()
+
+
 def review_columns(
     columns: Columns,
     *,
@@ -356,13 +376,7 @@ def review_columns(
         raise InvalidValueError(msg, field="columns")
     columns = clean_columns(columns, pa, pc, np)
     tables = columns.tables
-    n = int(tables.num_rows)
-    numbers = _to_numpy(tables.column("table"), np, np.int64, 0)
-    if n and not (numbers == np.arange(n)).all():
-        msg = "tables: the 'table' column must number the tables 0, 1, … in order"
-        raise InvalidValueError(msg, field="table")
-    places = _places(tables, np, pc).tolist()
-    files = _Encoded(tables.column("file"), np, pc).codes.tolist()
+    places, files = _layout(columns, np, pc)
     found: dict[str, list[Any]] = {"table": [], "path": [], "code": [], "severity": [], "message": []}
     # rebuilding and reviewing make many small objects that hold no cycles: the garbage collector
     # is paused while they are made, as the fast JSON path does for a large document
