@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 import perftarget as pt
+from perftarget._judge.evaluate import evaluate
 from perftarget._model.actuals import load_actuals
-from perftarget._batch import (
+from perftarget._values.numbers import format_number
+from perftarget.batch import (
     BatchOptions,
     find_documents,
     map_arrow,
@@ -25,8 +27,6 @@ from perftarget._batch import (
     result_ddl,
     result_schema,
 )
-from perftarget._values.numbers import format_number
-from perftarget._judge.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -252,10 +252,88 @@ def test_default_workers_respect_cpu_affinity(monkeypatch):
     """Without ``workers``, the pool is as large as the CPUs the process may run on, not the machine's."""
     import os
 
-    from perftarget._batch import usable_cpus
+    from perftarget.batch import usable_cpus
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 3}, raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 64)
     assert usable_cpus() == 2
     monkeypatch.delattr(os, "sched_getaffinity")
     assert usable_cpus() == 64
+
+
+def test_failure_rows_fit_their_schema(province, tmp_path):
+    """A failing file in an evaluation per table still writes Parquet and CSV: its counts are 0, not False.
+
+    The per-table ``needs_explanation`` is a count and the per-indicator one a flag; a failure
+    row used to take the flag's empty value in both, so no Parquet file was written at all.
+    """
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = find_documents(province)[0]
+    (folder / "good.json").write_bytes(good.read_bytes())
+    (folder / "good.actuals.json").write_bytes(good.with_name(good.name.replace(".json", ".actuals.json")).read_bytes())
+    (folder / "bad.json").write_text("{", encoding="utf-8")
+    (folder / "bad.actuals.json").write_text("{}", encoding="utf-8")
+    for per in ("table", "indicator"):
+        parquet, csv_path = tmp_path / f"{per}.parquet", tmp_path / f"{per}.csv"
+        summary = process_folder("evaluate", folder, per=per, parquet_path=parquet, csv_path=csv_path, workers=1,
+                                 progress=False)
+        assert len(summary.failures) == 1
+        table = pq.read_table(parquet)
+        assert table.schema == result_schema("evaluate", per)
+        failed = [row for row in table.to_pylist() if row["error"]]
+        assert len(failed) == 1
+        (failed_csv,) = [row for row in _read_csv(csv_path) if row["error"]]
+        if per == "table":
+            assert (failed[0]["needs_explanation"], failed[0]["indicators"], failed[0]["year"]) == (0, 0, 0)
+            assert failed_csv["needs_explanation"] == "0"
+        else:
+            assert failed[0]["needs_explanation"] is False
+    for operation in ("check", "evaluate", "monitor"):
+        for per in ("table", "indicator"):
+            options = BatchOptions(operation=operation, per=per)  # type: ignore[arg-type]
+            (row,) = process_record("{", options, companion="{}", file="x.json")
+            pa.RecordBatch.from_pylist([dict(zip(options.columns, row, strict=True))],
+                                       schema=result_schema(operation, per))  # type: ignore[arg-type]
+
+
+def test_any_error_in_a_record_is_its_row(province, tmp_path, monkeypatch):
+    """A file that is not UTF-8, a nesting too deep and an error inside a rule: rows naming the file; the batch ends."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = find_documents(province)[0]
+    seed_text = good.read_text("utf-8")
+    actuals = good.with_name(good.name.replace(".json", ".actuals.json")).read_text("utf-8")
+    for name, targets, companion in (
+        ("good", seed_text.encode("utf-8"), actuals.encode("utf-8")),
+        ("gbk", seed_text.encode("gb18030"), actuals.encode("utf-8")),  # Chinese text in a GBK encoding
+        ("gbk-actuals", seed_text.encode("utf-8"), actuals.encode("gb18030")),
+        ("deep", b'{"projects": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", actuals.encode("utf-8")),
+    ):
+        (folder / f"{name}.json").write_bytes(targets)
+        (folder / f"{name}.actuals.json").write_bytes(companion)
+    for workers in (1, 2):
+        summary = process_folder("evaluate", folder, workers=workers, collect=True, progress=False)
+        reasons = {Path(f.file).name: f.reason for f in summary.failures}
+        assert set(reasons) == {"gbk.json", "gbk-actuals.json", "deep.json"}
+        assert reasons["gbk.json"].startswith(f"{folder / 'gbk.json'}: UnicodeDecodeError: ")
+        assert reasons["gbk.json"].endswith("(the file must be UTF-8)")
+        assert reasons["gbk-actuals.json"].startswith(f"{folder / 'gbk-actuals.actuals.json'}: UnicodeDecodeError: ")
+        assert str(folder / "deep.json") in reasons["deep.json"]
+        good_rows = [r for r in summary.to_records() if r["file"] == str(folder / "good.json")]
+        assert len(good_rows) == 10
+        assert not any(r["error"] for r in good_rows)
+
+    # an exception no check of ours expects, raised while a record is processed
+    def broken(*_args: object, **_kwargs: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("perftarget.batch.review", broken)
+    options = BatchOptions(operation="check")
+    (row,) = process_record(seed_text, options, file="x.json")
+    record = dict(zip(options.columns, row, strict=True))
+    assert record["error"] == "x.json: RecursionError: maximum recursion depth exceeded"
+    assert record["file"] == "x.json"

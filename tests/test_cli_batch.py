@@ -15,7 +15,7 @@ import pytest
 
 import perftarget as pt
 from perftarget._values import toml as _toml
-from perftarget._batch import result_columns
+from perftarget.batch import result_columns
 from perftarget.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -307,7 +307,7 @@ def test_missing_pyarrow_is_one_message(capsys, folder, tmp_path, monkeypatch):
 
 def test_a_failed_run_leaves_the_old_output(capsys, folder, tmp_path, monkeypatch):
     """A write that fails midway (a full disk) is exit 2 and leaves the previous file and no temporary file."""
-    from perftarget import _batch
+    from perftarget import batch as _batch
 
     out_file = tmp_path / "r.csv"
     out_file.write_text("previous results\n", encoding="utf-8")
@@ -390,7 +390,7 @@ def test_an_absolute_glob_without_out(capsys, folder):
 
 def test_process_folder_on_rows_and_an_interrupted_run(folder, tmp_path):
     """on_rows sees each file's rows in order; an interruption leaves the old files and no temporary file."""
-    from perftarget._batch import process_folder
+    from perftarget.batch import process_folder
 
     seen: list[tuple[str, int]] = []
     summary = process_folder("check", folder, workers=1, progress=False,
@@ -406,3 +406,21 @@ def test_process_folder_on_rows_and_an_interrupted_run(folder, tmp_path):
         process_folder("check", folder, workers=1, progress=False, csv_path=tmp_path / "r.csv", on_rows=interrupt)
     assert (tmp_path / "r.csv").read_text("utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "tables"]
+
+
+def test_a_failure_row_goes_into_parquet(capsys, folder, tmp_path):
+    """``evaluate DIR --out x.parquet`` writes every row when a file fails (its counts are 0 in int columns)."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    (folder / "county" / "broken.json").write_text("{", encoding="utf-8")
+    (folder / "county" / "broken.actuals.json").write_text("{}", encoding="utf-8")
+    (folder / "gbk.json").write_bytes(pt.dumps(_second_document()).encode("gb18030"))
+    (folder / "gbk.actuals.json").write_bytes((folder / "county" / "second.actuals.json").read_bytes())
+    code, out, err = run(capsys, "evaluate", folder, "--out", tmp_path / "e.parquet", "--out", tmp_path / "e.csv")
+    assert code == EXIT_FINDINGS
+    assert "Traceback" not in out + err
+    rows = {Path(row["file"]).name: row for row in pq.read_table(tmp_path / "e.parquet").to_pylist()}
+    assert set(rows) == {"boye.toml", "broken.json", "gbk.json", "second.json"}
+    assert "invalid JSON" in rows["broken.json"]["error"]
+    assert "UnicodeDecodeError" in rows["gbk.json"]["error"]
+    assert rows["broken.json"]["needs_explanation"] == rows["broken.json"]["indicators"] == 0
+    assert {Path(row["file"]).name: row["needs_explanation"] for row in read_csv(tmp_path / "e.csv")}["gbk.json"] == "0"

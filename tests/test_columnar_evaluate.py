@@ -16,7 +16,7 @@ pytest.importorskip("numpy")
 import perftarget  # noqa: E402
 from perftarget import columnar  # noqa: E402
 from perftarget._model.actuals import ActualsDocument, ExplicitScore, TableActuals, load_actuals  # noqa: E402
-from perftarget._batch import BatchOptions, _evaluate_rows, result_columns  # noqa: E402
+from perftarget.batch import BatchOptions, _evaluate_rows, result_columns  # noqa: E402
 from perftarget._formats.columnar_evaluate import _six  # noqa: E402
 from perftarget._model.targets import Document  # noqa: E402
 from perftarget._values.numbers import format_number  # noqa: E402

@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("pyarrow")
 pytest.importorskip("numpy")
 
-from perftarget._batch import process_folder
 from perftarget._formats.columnar import six_places
+from perftarget.batch import process_folder
 
 AS_OF = "2023-07-31"
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
-from perftarget._batch import result_columns, result_schema
+from perftarget.batch import result_columns, result_schema
 from perftarget._formats.columnar import Columns, flatten
 from perftarget._formats.columnar_monitor import _run, monitor_columns
 from perftarget._model.targets import Budget, Document, ProjectTargets, Unit

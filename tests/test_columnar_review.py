@@ -1,4 +1,8 @@
-"""The columnar review gives the object review's findings (code, path, severity, message) on project tables."""
+"""The columnar review gives the object review's findings (code, path, severity, message) on project tables.
+
+The columns carry the project tables without their department part and suppressions, so the
+findings expected are those :func:`perftarget.review` gives for the documents without them.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
-from perftarget._batch import result_columns
 from perftarget._formats.columnar import Columns, flatten
-from perftarget._formats.columnar_review import covered_codes, review_columns, review_summary, with_review_columns
+from perftarget._formats.columnar_review import review_columns, review_summary, with_review_columns
+from perftarget._formats.results import result_columns
 from perftarget._judge.review import Rule
 from perftarget.rules import BUILTIN_RULES, review
 from perftarget.testing import documents, indicators, project_targets, text, thresholds
 from perftarget.values import Level1, Level2
+
+pa = pytest.importorskip("pyarrow")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "petition-bureau.toml"
@@ -27,7 +33,7 @@ Row = tuple[str, str, str, str, str]  # file, path, code, severity, message
 
 
 def _bare(document: pt.Document) -> pt.Document:
-    """``document`` without suppressions (the columns carry none)."""
+    """``document`` as the columns carry it: without its department part and suppressions."""
 
     def indicator(item: pt.Indicator) -> pt.Indicator:
         return attrs.evolve(item, suppressions=())
@@ -40,15 +46,14 @@ def _bare(document: pt.Document) -> pt.Document:
         )
         for project in document.projects
     )
-    return attrs.evolve(document, projects=projects)
+    return attrs.evolve(document, department=None, projects=projects)
 
 
-def _expected(files: dict[str, pt.Document], codes: frozenset[str], **options: object) -> Counter[Row]:
+def _expected(files: dict[str, pt.Document], **options: object) -> Counter[Row]:
     rows: Counter[Row] = Counter()
     for file, document in files.items():
         for finding in review(_bare(document), **options):  # type: ignore[arg-type]
-            if finding.path.startswith("projects[") and finding.code in codes:
-                rows[file, finding.path, finding.code, finding.severity.value, finding.message] += 1
+            rows[file, finding.path, finding.code, finding.severity.value, finding.message] += 1
     return rows
 
 
@@ -139,20 +144,17 @@ def test_select_and_ignore() -> None:
         review_columns(columns, select=["PT9"])
 
 
-def test_flatten_columns_alone() -> None:
-    """Without the optional columns only the rules they do not need run, and those agree."""
+def test_columns_the_review_reads_are_required() -> None:
+    """Without a column the rules read the review refuses the columns and names what is missing."""
     seed = pt.load(SEED)
     full = flatten({"seed.toml": seed})
-    assert covered_codes(full) >= {"PT110", "PT103", "PT401", "PT404"}
+    assert _found(review_columns(full)) == _expected({"seed.toml": seed})  # flatten writes them all
     columns = attrs.evolve(
-        full,
-        tables=full.tables.drop(["purpose", "goal_contents", "budget_fiscal", "budget_other", "plan_labels"]),
-        indicators=full.indicators.drop(["description", "basis"]),
+        full, tables=full.tables.drop(["purpose"]), indicators=full.indicators.drop(["description", "basis"])
     )
-    codes = covered_codes(columns)
-    assert "PT110" not in codes
-    assert {"PT101", "PT204", "PT406", "PT502"} <= codes
-    assert _found(review_columns(columns)) == _expected({"seed.toml": seed}, codes)
+    with pytest.raises(pt.InvalidValueError, match=r"tables\.purpose, indicators\.description, indicators\.basis"):
+        review_columns(columns)
+    assert _found(review_columns(with_review_columns(columns, {"seed.toml": seed}))) == _expected({"seed.toml": seed})
 
 
 def test_empty_batch() -> None:
@@ -165,11 +167,23 @@ def test_empty_batch() -> None:
 @settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
 @given(st.lists(documents(), min_size=1, max_size=3))
 def test_same_findings_as_review(batch: list[pt.Document]) -> None:
-    """On any documents, the covered rules give the object review's project findings, as a multiset."""
+    """On any documents, the column review gives the object review's findings, in its order.
+
+    Every table of the batch takes the one column path (100 % of them): rebuilt from its rows
+    and reviewed by the engine; what the columns cannot carry (the department part,
+    suppressions) is taken out of the documents the object review is given.
+    """
     files = {f"file{k}.json": document for k, document in enumerate(batch)}
-    columns = _columns(files)
-    codes = covered_codes(columns)
-    assert _found(review_columns(columns)) == _expected(files, codes)
+    found = review_columns(_columns(files))
+    expected = [
+        (file, f.path, f.code, f.severity.value, f.message) for file, document in files.items()
+        for f in review(_bare(document))
+    ]
+    data = found.to_pydict()
+    assert list(zip(data["file"], data["path"], data["code"], data["severity"], data["message"], strict=True)) == (
+        expected
+    )
+    assert _found(found) == _expected(files)
 
 
 @settings(max_examples=60, deadline=None)  # each example reviews whole batches both ways
@@ -179,9 +193,8 @@ def test_same_findings_with_not_applicable_cells(document: pt.Document) -> None:
     files = {"unusual.json": document}
     columns = _columns(files)
     found = review_columns(columns)
-    codes = covered_codes(columns)
-    assert _found(found) == _expected(files, codes)
-    expected = [f for f in review(_bare(document)) if f.code in codes]
+    assert _found(found) == _expected(files)
+    expected = review(_bare(document))
     assert found.column("message").to_pylist() == [f.message for f in expected]
 
 
@@ -191,7 +204,7 @@ def test_same_findings_when_selected(projects: list[pt.ProjectTargets], selector
     """Selecting a group of rules selects the same findings in both reviews."""
     files = {"one.json": pt.Document(projects=tuple(projects))}
     columns = _columns(files)
-    expected = _expected(files, covered_codes(columns), select=[selector])
+    expected = _expected(files, select=[selector])
     assert _found(review_columns(columns, select=[selector])) == expected
 
 
@@ -203,8 +216,7 @@ def test_order_and_summary(projects: list[pt.ProjectTargets]) -> None:
     files = {"one.json": document}
     columns = _columns(files)
     found = review_columns(columns)
-    codes = covered_codes(columns)
-    expected = [f for f in review(_bare(document)) if f.code in codes]
+    expected = review(_bare(document))
     assert list(zip(found.column("path").to_pylist(), found.column("code").to_pylist(), strict=True)) == [
         (f.path, f.code) for f in expected
     ]
@@ -224,34 +236,7 @@ def test_rule_examples_at_second_place(rule: Rule) -> None:
     document = attrs.evolve(example, projects=(pt.load(SEED).projects[0], *example.projects))
     files = {"example.json": document}
     columns = _columns(files)
-    assert _found(review_columns(columns)) == _expected(files, covered_codes(columns))
-
-
-def test_representatives_are_model_objects() -> None:
-    """The indicators and contexts the review builds slot by slot equal those built by their classes."""
-    from perftarget._formats.columnar_review import (
-        _DUMMY_DOCUMENT,
-        _DUMMY_PROJECT,
-        _indicator_contexts,
-        _representative,
-    )
-    from perftarget._judge.review import ReviewConfig, RuleContext
-
-    target = pt.Threshold.parse("≥95%")
-    basis = pt.Basis("工作要求")
-    made = _representative(Level1.OUTPUT, Level2.QUALITY, "办结率", "按期办结的占比", target, basis)
-    expected = pt.Indicator(
-        level1="产出指标", level2="质量指标", name="办结率", description="按期办结的占比", target=target, basis=basis
-    )
-    assert type(made) is pt.Indicator
-    assert made == expected
-    assert hash(made) == hash(expected)
-    config = ReviewConfig()
-    (context,) = _indicator_contexts(config, [made])
-    assert type(context) is RuleContext
-    assert context == RuleContext(
-        document=_DUMMY_DOCUMENT, config=config, path="", project=_DUMMY_PROJECT, indicator=expected
-    )
+    assert _found(review_columns(columns)) == _expected(files)
 
 
 def test_garbage_collector_state_is_restored() -> None:
@@ -302,4 +287,40 @@ def test_cost_targets_near_the_budget(cases: list[tuple[Decimal, str, int, str]]
         projects.append(attrs.evolve(base, budget=pt.Budget(total=budget), goals=(goal, *base.goals[1:])))
     files = {"money.json": pt.Document(projects=tuple(projects))}
     columns = _columns(files)
-    assert _found(review_columns(columns)) == _expected(files, covered_codes(columns))
+    assert _found(review_columns(columns)) == _expected(files)
+
+
+@settings(max_examples=30, deadline=None)  # each example reviews a batch both ways
+@given(st.lists(project_targets(), min_size=4, max_size=5))
+def test_some_tables_of_a_document(projects: list[pt.ProjectTargets]) -> None:
+    """Tables 1 and 3 of a document alone (their ``project`` column says where) give their findings there."""
+    pc = pytest.importorskip("pyarrow.compute")
+    document = pt.Document(projects=tuple(projects))
+    files = {"one.json": document}
+    columns = _columns(files)
+    kept = [1, 3]
+    tables = columns.tables.take(kept)
+    tables = tables.set_column(tables.column_names.index("table"), "table", pa.array([0, 1], pa.int32()))
+    rows = pc.is_in(columns.indicators.column("table"), value_set=pa.array(kept, pa.int32()))
+    indicators = columns.indicators.filter(rows)
+    renumbered = pc.if_else(pc.equal(indicators.column("table"), 1), 0, 1).cast(pa.int32())
+    indicators = indicators.set_column(indicators.column_names.index("table"), "table", renumbered)
+    found = review_columns(Columns(tables=tables, indicators=indicators))
+    expected = [f for f in review(_bare(document)) if f.path.startswith(("projects[1]", "projects[3]"))]
+    assert found.column("path").to_pylist() == [f.path for f in expected]
+    assert found.column("message").to_pylist() == [f.message for f in expected]
+
+
+def test_columns_that_describe_no_table_are_refused() -> None:
+    """An indicator of no table, or a table at a negative place, is refused with the column named."""
+    seed = pt.load(SEED)
+    columns = _columns({"seed.toml": seed})
+    indicators = columns.indicators
+    wrong = indicators.set_column(
+        indicators.column_names.index("table"), "table", pa.array([5] * indicators.num_rows, pa.int32())
+    )
+    with pytest.raises(pt.InvalidValueError, match="'table' column must name a table"):
+        review_columns(Columns(tables=columns.tables, indicators=wrong))
+    tables = columns.tables.set_column(columns.tables.column_names.index("project"), "project", pa.array([-1], pa.int32()))
+    with pytest.raises(pt.InvalidValueError, match="'project' column"):
+        review_columns(Columns(tables=tables, indicators=indicators))

@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("dask.dataframe")
 pytest.importorskip("distributed")
 
-from perftarget._batch import process_folder
+from perftarget.batch import process_folder
 
 
 @pytest.fixture(scope="module")

@@ -95,14 +95,10 @@ def test_every_public_name_is_documented():
     assert missing == []
 
 
-# perftarget.batch is being made the real home of the batch code (today it re-exports perftarget._batch).
-_MIRRORS_BEING_MOVED = {"perftarget.batch"}
-
-
 def test_no_public_module_is_a_mirror():
     """No public module only repeats the __all__ of a single private module (one home per name)."""
     for module in _public_modules():
-        if module is perftarget or module.__name__ in _MIRRORS_BEING_MOVED:
+        if module is perftarget:
             continue
         tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
         defines = [node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Assign,

@@ -13,9 +13,9 @@ questions of hundreds of thousands of tables at once. This module works in that 
 - :func:`monitor` computes the in-year monitoring figures (绩效运行监控) of every table as of a
   date from its dated payments (or an amount per table): execution rate, planned share, time
   progress, gaps, status and findings, the ``"monitor"`` result rows (one per table);
-- :func:`review` runs the built-in review rules (审核) once per distinct indicator rather than
-  once per row and gives the ``"check"`` result rows (one per finding); :func:`review_summary`
-  one row per table, and :func:`covered_codes` the rules the columns allow.
+- :func:`review` reviews every table (审核) with the built-in rules, each table rebuilt from its
+  rows and given to the review engine, and gives the ``"check"`` result rows (one per finding);
+  :func:`review_summary` one row per table.
 
 Results equal those of :func:`perftarget.evaluate`, :func:`perftarget.monitor` and
 :func:`perftarget.review` row for row (figures printed rounded half up to 6 decimal places);
@@ -33,18 +33,18 @@ from pathlib import Path
 from perftarget._formats.columnar import Columns, flatten, pyarrow_module
 from perftarget._formats.columnar_evaluate import evaluate_columns as evaluate
 from perftarget._formats.columnar_monitor import monitor_columns as monitor
-from perftarget._formats.columnar_review import covered_codes, review_summary
 from perftarget._formats.columnar_review import review_columns as review
+from perftarget._formats.columnar_review import review_summary, with_review_columns
 
 __all__ = [
     "Columns",
-    "covered_codes",
     "evaluate",
     "flatten",
     "monitor",
     "read_parquet",
     "review",
     "review_summary",
+    "with_review_columns",
     "write_parquet",
 ]
 

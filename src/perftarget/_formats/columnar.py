@@ -45,9 +45,9 @@ from typing import Any
 
 import attrs
 
+from perftarget._judge.monitor import Payment
 from perftarget._model.actuals import MISSING, ActualsDocument, ExplicitScore, Matched, TableActuals, match_actuals
 from perftarget._model.targets import Document, Indicator, ProjectTargets
-from perftarget._judge.monitor import Payment
 from perftarget._values.numbers import format_number, round_half_up
 from perftarget._values.threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import InvalidValueError, MissingDependencyError

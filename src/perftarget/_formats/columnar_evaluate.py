@@ -997,7 +997,7 @@ def _parse_quantity(text: str) -> tuple[Decimal, str]:
 
 
 def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarrow.Table
-    from perftarget._batch import result_columns, result_schema  # noqa: PLC0415 - avoids an import cycle
+    from perftarget._formats.results import result_columns, result_schema  # noqa: PLC0415 - kept as it was
 
     np, pa = k.np, k.pa
     schema = result_schema("evaluate", per)  # type: ignore[arg-type]
@@ -1358,7 +1358,8 @@ def _object_path(
 
     Each span is (first result row replaced, end of those rows, first of the new rows, how many).
     """
-    from perftarget._batch import _row, evaluation_rows  # noqa: PLC0415 - avoids an import cycle
+    from perftarget._formats.results import evaluation_rows  # noqa: PLC0415 - kept as it was
+    from perftarget._formats.results import result_row as _row  # noqa: PLC0415 - kept as it was
 
     np = k.np
     tab = k.tab

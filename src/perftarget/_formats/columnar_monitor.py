@@ -51,10 +51,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from perftarget._batch import result_schema
 from perftarget._formats.columnar import Columns, clean_columns, kernel_modules
 from perftarget._formats.columnar import scaled as _micro
 from perftarget._formats.columnar import six_places as _six
+from perftarget._formats.results import result_schema
 from perftarget._model.targets import Budget, ProjectTargets, Unit
 from perftarget._judge.monitor import MonitoringPolicy, MonitoringReport, Payment, Status, monitor
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
