@@ -119,7 +119,9 @@ def test_kernel_path_is_taken_for_plain_tables() -> None:
     from decimal import localcontext
 
     from perftarget._formats.columnar_evaluate import _Kernel, _score
-    from perftarget._judge.evaluate import _CONTEXT, _constants, _policy
+    from perftarget._judge.evaluate import _CONTEXT
+    from perftarget._rulebook.scoring import policy_of as _policy
+    from perftarget._rulebook.scoring import rules_of as _constants
 
     columns = columnar.flatten(perftarget.load(SEED), actuals=load_actuals(SEED_ACTUALS))
     policy = _policy(None)

@@ -35,29 +35,30 @@ or the 90 %-minus-one budget rule. Such tables give the same rows, problems incl
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from typing import Any, Final, Literal
 
-from perftarget._model.actuals import Actual, ExplicitScore
 from perftarget._formats.columnar import Columns, clean_columns, dictionary_texts, kernel_modules, text_codes
 from perftarget._formats.columnar import scaled as _micro
 from perftarget._formats.columnar import six_places as _six
+from perftarget._judge.evaluate import _CONTEXT, ProjectEvaluation, _band, _evaluate, _Invalid
+from perftarget._model.actuals import Actual, ExplicitScore
 from perftarget._model.targets import Indicator
-from perftarget._judge.evaluate import (
-    _CONTEXT,
-    ProjectEvaluation,
+from perftarget._rulebook.scoring import (
+    CASES,
+    FACTS,
+    FORMULAS,
+    OVER_CASES,
+    Rules,
     ScoringPolicy,
-    _band,
-    _Constants,
-    _constants,
-    _evaluate,
-    _Invalid,
-    _n,
-    _policy,
+    case_table,
+    policy_of,
+    rules_of,
+    score,
 )
+from perftarget._rulebook.scoring import number_text as _n
 from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
 from perftarget._values.units import convert, dimension_of
 from perftarget.exceptions import InvalidValueError, PerftargetError, ThresholdSyntaxError, UnitMismatchError
@@ -78,28 +79,9 @@ _COMPARATOR_CODE: Final = {
     Comparator.BETWEEN: _BETWEEN,
 }
 
-# formula templates: (rule, pieces); a piece is a literal or one of b, a, u, w, s (the score shown), band, share
-_TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
-    ("not_applicable", ("not applicable (无)",)),                         # 0
-    ("at_least", ("{b}", " ≥ ", "{a}", " → ", "{w}")),                     # 1
-    ("at_least", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),          # 2
-    ("equal", ("{b}", " ≥ ", "{a}", " → ", "{w}")),                        # 3
-    ("equal", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),             # 4
-    ("equal_zero", ("{b}", " = 0 → ", "{w}")),                             # 5
-    ("equal_zero", ("{b}", " ≠ 0 → 0")),                                   # 6
-    ("rate_times_weight", ("{b}", "% × ", "{w}", " ", "{s}")),             # 7
-    ("at_most", ("{b}", " ≤ ", "{a}", " → ", "{w}")),                      # 8
-    ("at_most", ("{b}", " > ", "{a}", " → 0")),                            # 9
-    ("at_most_linear", ("{b}", " ≥ 2 × ", "{a}", " → 0")),                 # 10
-    ("at_most_linear", ("{w}", " × (1 − (", "{b}", " − ", "{a}", ") / ", "{a}", ") ", "{s}")),  # 11
-    ("at_most", ("{a}", " / ", "{b}", " × ", "{w}", " ", "{s}")),           # 12
-    ("range", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),             # 13
-    ("range", ("{b}", " > ", "{u}", " → 0")),                              # 14
-    ("range", ("{u}", " / ", "{b}", " × ", "{w}", " ", "{s}")),             # 15
-    ("range", ("{a}", " ≤ ", "{b}", " ≤ ", "{u}", " → ", "{w}")),          # 16
-    ("qualitative", ("{band}", " → ", "{w}")),                             # 17
-    ("qualitative", ("{band}", ": ", "{share}", " × ", "{w}", " ", "{s}")),  # 18
-)
+# the formula templates are the cases of the rulebook's decision table: (rule, pieces), where a piece
+# is a literal or one of {b}, {a}, {u}, {w}, {s} (the score shown), {band}, {share}
+_TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple((case.rule, case.text) for case in CASES)
 
 _BANDS: Final = tuple(Achievement)
 _POOR: Final = "差"
@@ -112,67 +94,30 @@ _REPEATED: Final = (
 _HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
 _MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
 _MIN_EXPONENT: Final = -63
-# templates whose score is a ratio times the weight (see _TEMPLATES), and which ratio
-_T_LINEAR, _T_INVERSE, _T_ABOVE, _T_RATE, _T_SHARE = 11, 12, 15, 7, 18
-_T_RATIOS: Final = (2, 4, 11, 12, 13, 15)
 _T_SCORED: Final = tuple(number for number, (_rule, pieces) in enumerate(_TEMPLATES) if "{s}" in pieces)
-# the templates of the rules "at least" and "equal" (not zero), rate × weight included: over-achievement
-_AT_LEAST: Final = tuple(number in {1, 2, 3, 4, 7} for number in range(19))
-
-
-@functools.cache
-def _template_table(linear: bool, rate_times_weight: bool) -> tuple[int, ...]:
-    """The template of each combination of facts, numbered as in _score.
-
-    The facts: the target's kind, comparator, unit % or not, sign of its bound (-, 0, +), upper
-    bound positive; then the actual below, at or above the bound, zero, at least twice the bound,
-    above the upper bound, and the band's share whole. Where two tests hold (a range written
-    upside down), the later one wins, as in the object path.
-    """
-    table = []
-    for kind, comp, percent, a_sign, u_positive, relation, b_zero, twice, above, whole_share in itertools.product(
-        range(3), range(4), range(2), range(3), range(2), range(3), range(2), range(2), range(2), range(2)
-    ):
-        if kind == _NA:
-            table.append(0)
-            continue
-        if kind == _QUAL:
-            table.append(17 if whole_share else 18)
-            continue
-        ge, eq, le, between = comp == _GE, comp == _EQ, comp == _LE, comp == _BETWEEN
-        a_zero, a_positive = a_sign == 1, a_sign == 2  # noqa: PLR2004 - the sign, shifted by one
-        reached, within = relation >= 1, relation <= 1
-        eq_zero = eq and a_zero
-        at_least = ge or (eq and not a_zero)
-        rtw = at_least and bool(percent) and rate_times_weight
-        at_least = at_least and not rtw
-        base = 3 if eq else 1
-        le_over = le and not within
-        tests = [
-            (7, rtw), (base, at_least and reached), (base + 1, at_least and not reached), (5, eq_zero and b_zero),
-            (6, eq_zero and not b_zero), (8, le and within), (9, le_over and not a_positive),
-        ]
-        if linear:
-            tests += [(10, le_over and a_positive and twice), (11, le_over and a_positive and not twice)]
-        else:
-            tests.append((12, le_over and a_positive))
-        tests += [
-            (13, between and not reached), (14, between and above and not u_positive),
-            (15, between and above and u_positive), (16, between and reached and not above),
-        ]
-        table.append(([0] + [number for number, holds in tests if holds])[-1])
-    return tuple(table)
-
-
+# the templates of 正向 scoring (≥, >, = above 0, rate × weight): where over-achievement is flagged
+_AT_LEAST: Final = tuple(number in OVER_CASES for number in range(len(CASES)))
+# the templates scored min(rate, 100 %) × weight: the whole weight from 100 %
+_T_RATE: Final = tuple(number for number, case in enumerate(CASES) if case.formula == "rate")
+# each template's score: the whole weight, nothing, or a ratio times the weight, as (top, bottom) terms
+_WHOLE, _NOTHING, _RATIO = 1, 2, 3
+_ROLES: Final = tuple(
+    _WHOLE if case.formula == "full" else (_NOTHING if FORMULAS[case.formula].ratio is None else _RATIO)
+    for case in CASES
+)
+_RATIO_TERMS: Final = tuple(FORMULAS[case.formula].ratio for case in CASES)
+# the ratios of two amounts (not of a constant): an endless decimal there may round in the object path
+_T_RATIOS: Final = tuple(
+    number for number, terms in enumerate(_RATIO_TERMS) if terms is not None and terms[1] not in {"1", "100"}
+)
 # which texts each template shows: the actual, the target's bound, its upper bound, the weight, the band
 _USES: Final = tuple(
     tuple(int(piece in pieces or (piece == "{w}" and "{s}" in pieces)) for _rule, pieces in _TEMPLATES)
     for piece in ("{b}", "{a}", "{u}", "{w}", "{band}")
 )
-# what each template's score is: the whole weight, nothing, or a ratio times the weight (0: 无)
-_WHOLE, _NOTHING, _RATIO = 1, 2, 3
-_ROLES: Final = (0, _WHOLE, _RATIO, _WHOLE, _RATIO, _WHOLE, _NOTHING, _RATIO, _WHOLE, _NOTHING, _NOTHING, _RATIO,
-                 _RATIO, _RATIO, _NOTHING, _RATIO, _WHOLE, _WHOLE, _RATIO)
+# the kernel's target kinds and comparator codes, as the rulebook's comparator groups (see FACTS)
+_GROUP_OF_KIND: Final = (0, 1)  # 无, 定性
+_GROUP_OF_COMPARATOR: Final = (2, 3, 4, 5)  # ≥ >, =, ≤ <, range
 
 
 def _scaled(value: Decimal) -> int | None:
@@ -183,7 +128,7 @@ def _scaled(value: Decimal) -> int | None:
 class _Kernel:
     """The arrays of one call; methods fill them step by step."""
 
-    def __init__(self, columns: Columns, c: _Constants, policy: ScoringPolicy) -> None:
+    def __init__(self, columns: Columns, c: Rules, policy: ScoringPolicy) -> None:
         self.pa, self.pc, self.np = kernel_modules("perftarget.columnar.evaluate_columns")
         columns = clean_columns(columns, self.pa, self.pc, self.np)
         self.columns = columns
@@ -450,9 +395,8 @@ def evaluate_columns(
     if per not in {"table", "indicator"}:
         msg = f"'per' must be 'table' or 'indicator' (got {per!r})"
         raise InvalidValueError(msg, field="per", value=per)
-    chosen = _policy(policy)
-    c = _constants(chosen)
-    k = _Kernel(columns, c, chosen)
+    chosen = policy_of(policy)
+    k = _Kernel(columns, rules_of(chosen), chosen)
     with localcontext(_CONTEXT):
         scores = _score(k)
     return _results(k, scores, per)
@@ -791,21 +735,28 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     # scores: each row's template (the formula it is scored by) says whether its score is the whole
     # weight, nothing, or a ratio times the weight. The template follows from a few facts about the
     # target (kind, comparator, unit %, signs of its bounds) and how the actual compares with them:
-    # those facts are numbered, and one table (_template_table) gives the template of each number.
+    # those facts are numbered, and the rulebook's case table gives the template of each number.
     percent = t_unit == unit_ids.get("%", -2) if nt else np.zeros(1, dtype=bool)
     if nt:
-        facts = ((((kinds * 4 + comps) * 2 + percent) * 3 + np.sign(a6s) + 1) * 2 + (u6s > 0))[t_safe]
+        groups = np.where(kinds == _QUANT, np.asarray(_GROUP_OF_COMPARATOR)[comps],
+                          np.asarray([*_GROUP_OF_KIND, 0])[kinds])
+        facts = (((groups * 2 + percent) * 3 + np.sign(a6s) + 1) * 2 + (u6s > 0))[t_safe]
     else:
         facts = np.zeros(n, dtype=np.int64)
+    # then (see FACTS): B against A (<, =, >), the sign of B (never negative here), B ≥ 2A, B > U, whole share
     facts *= 3
     facts += b6 > a6
     facts += b6 >= a6
-    for fact in (b6 == 0, b6 >= 2 * a6, b6 > u6, share6 >= _M6):
+    facts *= 3
+    facts += (b6 > 0) + 1
+    for fact in (b6 >= 2 * a6, b6 > u6, share6 >= _M6):
         facts *= 2
         facts += fact
-    template = np.asarray(_template_table(c.linear, c.rate_times_weight), dtype=np.int64)[facts]
+    assert [name for name, _size in FACTS] == [  # noqa: S101 - the order the facts are numbered in above
+        "group", "percent", "a_sign", "u_positive", "relation", "b_sign", "twice", "above", "whole_share"]
+    template = np.asarray(case_table(linear=c.linear, rate_times_weight=c.rate_times_weight), dtype=np.int64)[facts]
     role = np.asarray(_ROLES, dtype=np.int8)[template]
-    rtw = template == _T_RATE
+    rtw = np.isin(template, _T_RATE)
     full = (role == _WHOLE) | (rtw & (b6 >= 100 * _M6))  # min(rate, 100 %) × weight is the whole weight
     over = np.zeros(n, dtype=bool)
     if c.over is not None:
@@ -816,14 +767,19 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     # the ratio of each computed score, times the weight: (top × wn) / (bottom × wd)
     rows = np.nonzero(computed)[0]
     tr, b_rows, a_rows = template[rows], b6[rows], a6[rows]
-    top = np.select(
-        [tr == 7, tr == _T_LINEAR, tr == _T_INVERSE, tr == _T_ABOVE, tr == _T_SHARE],  # noqa: PLR2004 - template 7
-        [np.minimum(b_rows, 100 * _M6), 2 * a_rows - b_rows, a_rows, u6[rows], share6[rows]], b_rows,
-    )
-    bottom = np.select(
-        [tr == 7, (tr == _T_INVERSE) | (tr == _T_ABOVE), tr == _T_SHARE],  # noqa: PLR2004 - template 7
-        [100 * _M6, b_rows, _M6], a_rows,
-    )
+    terms = {
+        "b": b_rows, "a": a_rows, "u": u6[rows], "share": share6[rows], "2a-b": 2 * a_rows - b_rows,
+        "min(b,100)": np.minimum(b_rows, 100 * _M6), "100": np.full(len(rows), 100 * _M6, dtype=np.int64),
+        "1": np.full(len(rows), _M6, dtype=np.int64),
+    }
+    top = np.zeros(len(rows), dtype=np.int64)
+    bottom = np.ones(len(rows), dtype=np.int64)
+    for number in np.unique(tr).tolist():
+        pair = _RATIO_TERMS[number]
+        if pair is not None:
+            chosen_rows = tr == number
+            top[chosen_rows] = terms[pair[0]][chosen_rows]
+            bottom[chosen_rows] = terms[pair[1]][chosen_rows]
     w_rows = w_inverse[rows]
     num, den = top * wn[w_rows], bottom * wd[w_rows]
     # overflow guards (magnitudes only): otherwise the object path
@@ -895,20 +851,8 @@ def _exact_in_object_path(  # noqa: PLR0917 - the numbers of one formula
 ) -> bool:
     """Whether :func:`perftarget.evaluate` finds this score exact at ``places`` (its 28-digit arithmetic)."""
     b, a, upper, share = (Decimal(v).scaleb(-6) for v in (b6, a6, u6, share6))
-    w = Decimal(wn) / Decimal(wd)
-    if template == _T_LINEAR:
-        score = w * (1 - (b - a) / a)
-    elif template == _T_INVERSE:
-        score = a / b * w
-    elif template == _T_ABOVE:
-        score = upper / b * w
-    elif template == _T_RATE:
-        score = min(b / 100, Decimal(1)) * w
-    elif template == _T_SHARE:
-        score = share * w
-    else:
-        score = b / a * w
-    return score.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE) == score
+    result = score(template, a, upper, b, Decimal(wn) / Decimal(wd), share)
+    return result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE) == result
 
 
 def _ten_powers(unit_from: str, unit_to: str) -> tuple[int, int] | None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 import operator
-from decimal import Context, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Final
 
@@ -46,11 +46,6 @@ __all__ = [
     "parse_statement",
 ]
 
-_ONE: Final = Decimal(1)
-_ZERO: Final = Decimal(0)
-# Ratios are computed in a context of their own (28 digits, the decimal default), whatever
-# the caller's context is.
-_CONTEXT: Final = Context(prec=28)
 
 
 class Comparator(enum.Enum):
@@ -135,13 +130,6 @@ _ACHIEVEMENT_WORDS: Final[dict[str, Achievement]] = {
         ("未达成", "未完成", "没有达成", "未达成年度指标且效果较差", "not achieved", "not met", "missed", "failed"),
         Achievement.NOT_ACHIEVED,
     ),
-}
-
-# Attainment of a qualitative band when no explicit score is given.
-_BAND_ATTAINMENT: Final = {
-    Achievement.ACHIEVED: _ONE,
-    Achievement.PARTIAL: Decimal("0.7"),
-    Achievement.NOT_ACHIEVED: Decimal("0.3"),
 }
 
 # Ordinal scales, best first; a label names (scale, rank).
@@ -581,7 +569,8 @@ class Threshold:
         qualitative targets ``actual`` is an :class:`Achievement` or its text
         (达成/部分达成/未达成, or English), a grade on the target's ordinal scale
         (优/良/中/差, 好/较好/一般/差, 显著/明显/一般...), or the statement itself; met means
-        attainment 1.
+        the band 达成 (see :meth:`achievement`). How much a missed target scores is the
+        scoring rulebook's (``ScoringPolicy.attainment``), not the threshold's.
 
         >>> Threshold.parse("≤10万元").is_met("95000元")
         True
@@ -592,7 +581,7 @@ class Threshold:
             UnitMismatchError: ``actual`` is in a unit of another dimension.
         """
         if self.kind is ThresholdKind.QUALITATIVE:
-            return self._qualitative_attainment(actual) == _ONE
+            return self.achievement(actual) is Achievement.ACHIEVED
         b = self.actual_in_unit(actual)
         a, comparator = self.value, self.comparator
         if a is None or comparator is None:  # pragma: no cover - excluded by _check
@@ -601,69 +590,36 @@ class Threshold:
             return self.upper is not None and a <= b <= self.upper
         return _TESTS[comparator](b, a)
 
-    def attainment(self, actual: object) -> Decimal:  # noqa: C901, PLR0911 - the 10号 table, case by case
-        """The share of the target attained, in [0, 1], by the 10号 rules (A target, B actual).
+    def achievement(self, actual: object) -> Achievement:
+        """The band (达成 / 部分达成 / 未达成) a qualitative actual reaches against this target.
 
-        * ≥ and > (正向), and = with a positive target: ``1`` when ``B ≥ A``, else ``B/A``;
-        * ≤ and < (反向): ``1`` when ``B ≤ A``, else ``A/B``;
-        * = with a zero target: ``1`` when ``B ≤ 0``, else ``0``;
-        * ranges: ``1`` inside, else the ratio to the nearer bound (``B/low`` or ``high/B``);
-        * a negative actual counts as 0; where the ratio has no meaning (a target of 0 or
-          below, or = with a negative target) the result is ``1`` when met, else ``0``;
-        * qualitative: 达成 1, 部分达成 0.7, 未达成 0.3 (a grade one step below the target
-          counts as 部分达成, further below as 未达成).
+        ``actual`` is an :class:`Achievement` or its text (Chinese or English), the statement
+        itself (达成), or a grade on the target's ordinal scale (优/良/中/差, 好/较好/一般/差,
+        显著/明显/一般...): at or above the target 达成, one step below 部分达成, further below
+        未达成. What each band scores is the scoring policy's (see ``ScoringPolicy``).
 
-        So ``is_met`` implies attainment 1, and attainment below 1 implies not met. As in
-        10号, > and < give full marks at equality, and = gives full marks above a positive
-        target, although ``is_met`` is ``False`` there.
-
-        >>> Threshold.parse("≥95%").attainment("76%")
-        Decimal('0.8')
-        >>> Threshold.parse("≤10万元").attainment("125000元")
-        Decimal('0.8')
+        >>> Threshold.parse("良好").achievement("合格")
+        <Achievement.PARTIAL: '部分达成'>
 
         Raises:
-            InvalidActualError: ``actual`` cannot be compared with this target.
-            UnitMismatchError: ``actual`` is in a unit of another dimension.
-        """
-        if self.kind is ThresholdKind.QUALITATIVE:
-            return self._qualitative_attainment(actual)
-        b = self.actual_in_unit(actual)
-        a = self.value
-        comparator = self.comparator
-        if a is None:  # pragma: no cover - excluded by _check
-            return _ZERO
-        if comparator is Comparator.BETWEEN:
-            upper = self.upper if self.upper is not None else a
-            if b < a:
-                return _ratio(b, a)
-            if b > upper:
-                return _ratio(upper, b)
-            return _ONE
-        if comparator is Comparator.LE or comparator is Comparator.LT:
-            if b <= a:
-                return _ONE
-            return _ratio(a, b)
-        if comparator is Comparator.EQ and a <= _ZERO:
-            if a == _ZERO:
-                return _ONE if b <= _ZERO else _ZERO
-            return _ONE if b == a else _ZERO
-        if b >= a:
-            return _ONE
-        return _ratio(b, a)
+            InvalidActualError: the target is not qualitative, or ``actual`` names no band.
 
-    def _qualitative_attainment(self, actual: object) -> Decimal:
+        .. versionadded:: 0.2.0
+        """
+        if self.kind is not ThresholdKind.QUALITATIVE:
+            msg = f"target {self.display!r} is not qualitative: it has no achievement bands"
+            raise InvalidActualError(msg)
         if isinstance(actual, Achievement):
-            return _BAND_ATTAINMENT[actual]
+            return actual
         if not isinstance(actual, str):
             msg = f"target {self.statement!r} is qualitative: give 达成/部分达成/未达成, not {actual!r}"
             raise InvalidActualError(msg)
         band = Achievement.from_text(actual)
         if band is not None:
-            return _BAND_ATTAINMENT[band]
+            return band
         text = actual.strip()
         if text == self.statement:
-            return _ONE
+            return Achievement.ACHIEVED
         target_label = _SCALE_ALIASES.get(self.statement, self.statement)
         actual_label = _SCALE_ALIASES.get(text, text)
         for scale, target_rank in _SCALE_RANK.get(target_label, ()):
@@ -671,8 +627,8 @@ class Threshold:
                 if actual_scale == scale:
                     gap = actual_rank - target_rank
                     if gap <= 0:
-                        return _ONE
-                    return _BAND_ATTAINMENT[Achievement.PARTIAL if gap == 1 else Achievement.NOT_ACHIEVED]
+                        return Achievement.ACHIEVED
+                    return Achievement.PARTIAL if gap == 1 else Achievement.NOT_ACHIEVED
         msg = (
             f"cannot compare {actual!r} with qualitative target {self.statement!r}: "
             "give 达成/部分达成/未达成 (achieved/partially achieved/not achieved)"
@@ -687,13 +643,6 @@ _TESTS: Final[dict[Comparator, Callable[[Decimal, Decimal], bool]]] = {
     Comparator.LT: operator.lt,
     Comparator.EQ: operator.eq,
 }
-
-
-def _ratio(part: Decimal, whole: Decimal) -> Decimal:
-    """``part / whole`` in [0, 1]; 0 where the ratio means nothing (``whole <= 0``)."""
-    if whole <= _ZERO or part <= _ZERO:
-        return _ZERO
-    return min(_CONTEXT.divide(part, whole), _ONE)
 
 
 # --- building without re-checking (the grammar only builds valid thresholds) ------------------
