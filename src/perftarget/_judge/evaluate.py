@@ -14,9 +14,9 @@ per distinct target, actual text and weight (:func:`_line`), which in a province
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, localcontext
-from typing import Final
+from typing import Final, TypeVar
 
 import attrs
 
@@ -85,6 +85,7 @@ _CONTEXT: Final = CONTEXT
 _QUALITATIVE: Final = ThresholdKind.QUALITATIVE
 _NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
 _n = number_text
+_T = TypeVar("_T")
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def _qualitative(target: Threshold, w: Decimal, value: object, rules: Rules) -> 
 
 
 _Line = tuple[Decimal, str, str, bool]
-_LINES: Final[dict[tuple[object, ...], tuple[_Line | str, Threshold]]] = {}
+_LINES: Final[dict[tuple[object, ...], tuple[_Line | str, object, ...]]] = {}
 _LINES_MAX: Final = 1 << 16
 
 
@@ -348,15 +349,18 @@ def _score_line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _
 
 
 def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
-    """:func:`_score_line`, once per distinct (target object, actual text or number, weight as written, rules).
+    """:func:`_score_line`, once per distinct (target, actual text or number, weight, rules) objects.
 
-    The cache holds the target, so its ``id`` is not reused while the entry lives; numbers
-    are keyed by their text (``1.0`` and ``1`` explain differently).
+    The entry holds the objects it is keyed by, so no ``id`` is reused while it lives;
+    numbers are keyed by their text (``1.0`` and ``1`` explain differently).
     """
     kind = type(value)
-    if kind is not str and kind is not Decimal:
+    if kind is str:
+        key: tuple[object, ...] = (id(target), value, id(w), id(rules))
+    elif kind is Decimal:
+        key = (id(target), str(value), id(w), id(rules))
+    else:
         return _score_line(target, w, value, rules)
-    key = (id(target), value if kind is str else str(value), str(w), id(rules))
     hit = _LINES.get(key)
     if hit is None:
         try:
@@ -365,11 +369,11 @@ def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
             found = str(exc)
         if len(_LINES) >= _LINES_MAX:
             _LINES.clear()
-        _LINES[key] = hit = (found, target)
-    found = hit[0]
-    if type(found) is str:
-        raise _Invalid(found)
-    return found  # type: ignore[return-value]  # a line, not a message (checked above)
+        _LINES[key] = hit = (found, target, w, rules)
+    line = hit[0]
+    if type(line) is str:
+        raise _Invalid(line)
+    return line  # type: ignore[return-value]  # a line, not a message (checked above)
 
 
 def _actual_text(value: object) -> str:
@@ -382,6 +386,42 @@ def _actual_text(value: object) -> str:
     return str(value)
 
 
+def _builder(cls: type[_T]) -> Callable[..., _T]:
+    """``cls(...)`` from its fields in order, filling the slots directly (no frozen per-field setattr).
+
+    Only for the result classes here, which have no validator, converter or post-init: the
+    per-indicator path builds one line per indicator (as the threshold grammar builds thresholds).
+    """
+    setters = tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))  # type: ignore[arg-type]
+    new = object.__new__
+
+    def build(*values: object) -> _T:
+        instance: _T = new(cls)
+        for setter, value in zip(setters, values, strict=True):
+            setter(instance, value)
+        return instance
+
+    return build
+
+
+_item: Final = _builder(IndicatorScore)
+_subtotal: Final = _builder(Subtotal)
+_evaluation: Final = _builder(ProjectEvaluation)
+
+
+_DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
+
+
+def _display(target: Threshold) -> str:
+    """``target.display``, once per threshold object (the entry holds it, so its ``id`` is not reused)."""
+    hit = _DISPLAYS.get(id(target))
+    if hit is None:
+        if len(_DISPLAYS) >= _LINES_MAX:
+            _DISPLAYS.clear()
+        hit = _DISPLAYS[id(target)] = (target.display, target)
+    return hit[0]
+
+
 def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
     entries: Sequence[Entry], labels: Sequence[str], found: Matched, weights: Sequence[Decimal], rules: Rules,
     problems: list[Problem],
@@ -389,14 +429,15 @@ def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
     items = []
     values, reasons, manual, errors = found.values, found.reasons, found.manual, found.errors
     na = _NOT_APPLICABLE
-    line = _line
+    line, display, item = _line, _display, _item
     for index, (path, indicator) in enumerate(entries):
         target = indicator.target
         level2 = indicator.level2
         level2 = "" if level2 is None else (level2 if type(level2) is str else level2._value_)  # type: ignore[union-attr]
+        shown_target = display(target)
         if target.kind is na:
-            items.append(IndicatorScore(path=path, name=indicator.name, level1=labels[index], level2=level2,
-                                        target=target.display, formula="not applicable (无)"))
+            items.append(item(path, indicator.name, labels[index], level2, shown_target, "", _ZERO, _ZERO,
+                              "not_applicable", "not applicable (无)", "", False, False))
             continue
         w = weights[index]
         value = values[index]
@@ -408,7 +449,7 @@ def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
                 problems.append(Problem(path, message))
                 score, rule, formula = _ZERO, "invalid", f"cannot be scored: {message}"
             else:
-                problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {target.display})"))
+                problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
                 score, rule, formula = _ZERO, "missing", "no actual value → 0"
         else:
             actual = value if type(value) is str else _actual_text(value)
@@ -425,11 +466,8 @@ def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
                 else:
                     formula = f"{formula}; set by hand to {_n(by_hand)}"
                     score, rule = by_hand, "manual"
-        items.append(IndicatorScore(
-            path=path, name=indicator.name, level1=labels[index], level2=level2, target=target.display,
-            actual=actual, weight=w, score=score, rule=rule, formula=formula, reason=reasons[index],
-            needs_explanation=score < w, over_achieved=over,
-        ))
+        items.append(item(path, indicator.name, labels[index], level2, shown_target, actual, w, score, rule, formula,
+                          reasons[index], score < w, over))
     return items
 
 
@@ -502,7 +540,7 @@ def _evaluate(
         weights = _weights(entries, labels, rules, rules.total_points - budget_weight, problems)
         items = _score_items(entries, labels, found, weights, rules, problems)
         raw, weight_total, subtotals = add_up(
-            ((item.level1, item.weight if item.rule != "not_applicable" else None, item.score) for item in items),
+            [(item.level1, item.weight if item.rule != "not_applicable" else None, item.score) for item in items],
             budget_weight, budget_points,
         )
         result, rescaled = total(raw, weight_total, rules)
@@ -522,14 +560,11 @@ def _evaluate(
             total_formula = f"{_n(raw)} × {_n(full)} / {_n(weight_total)} {shown(unbounded, quantum)}"
         if strict and problems:
             raise EvaluationError(problems, subject=subject)
-        return ProjectEvaluation(
-            scope=scope, code=code, name=name, year=year, policy=chosen.name,
-            total=result, grade=rules.grade(result), raw_total=raw, weight_total=weight_total,
-            total_formula=total_formula,
-            budget=budget_amount, spent=spent_amount, budget_execution_rate=rate, budget_weight=budget_weight,
-            budget_score=budget_points if scored else None, budget_formula=budget_formula,
-            subtotals=tuple(Subtotal(label, w, s) for label, (w, s) in subtotals.items()),
-            items=tuple(items), places=rules.places, problems=tuple(problems),
+        return _evaluation(
+            scope, code, name, year, chosen.name, result, rules.grade(result), raw, weight_total, total_formula,
+            budget_amount, spent_amount, rate, budget_weight, budget_points if scored else None, budget_formula,
+            tuple(_subtotal(label, w, s) for label, (w, s) in subtotals.items()), tuple(items), rules.places,
+            tuple(problems),
         )
 
 

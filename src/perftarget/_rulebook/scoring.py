@@ -94,6 +94,7 @@ _DISPLAY: Final = Context(prec=100)
 CONTEXT: Final = Context(prec=28)
 """Every score is computed in this context, whatever the caller's: the same inputs, the same digits."""
 _MAX_PLACES: Final = 10
+_CACHE_SIZE: Final = 1 << 16
 
 
 class Grade(enum.Enum):
@@ -488,11 +489,27 @@ def trim(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def snap(value: Decimal) -> Decimal:
-    """A sum kept to 20 decimal places and without trailing zeros: 3 × (50 / 3) is 50."""
+def _snap(value: Decimal) -> Decimal:
     if value.adjusted() >= _PLAIN_DIGITS - 20:
         return value
     return trim(value.quantize(_SNAP))
+
+
+_SNAPPED: Final[dict[Decimal, Decimal]] = {}
+
+
+def snap(value: Decimal) -> Decimal:
+    """A sum kept to 20 decimal places and without trailing zeros: 3 × (50 / 3) is 50.
+
+    A function of the number alone (``45.0`` and ``45`` snap alike), so it is remembered
+    per value: a province's sums repeat.
+    """
+    found = _SNAPPED.get(value)
+    if found is None:
+        if len(_SNAPPED) >= _CACHE_SIZE:
+            _SNAPPED.clear()
+        found = _SNAPPED[value] = _snap(value)
+    return found
 
 
 # --- the quantitative decision table ----------------------------------------------------------
@@ -733,9 +750,12 @@ def band_span(band: Achievement, w: Decimal, rules: Rules) -> tuple[Decimal, Dec
 # --- weights ----------------------------------------------------------------------------------
 
 
-def indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best in one place
+_WEIGHTS: Final[dict[tuple[object, ...], tuple[tuple[Decimal, ...], tuple[tuple[int, str], ...], Rules]]] = {}
+
+
+def indicator_weights(
     labels: Sequence[str], applicable: Sequence[bool], given: Sequence[Decimal | None], rules: Rules, points: Decimal,
-) -> tuple[list[Decimal], list[tuple[int, str]]]:
+) -> tuple[Sequence[Decimal], Sequence[tuple[int, str]]]:
     """Each indicator's weight: the table's when given, else its share of its level-1's points.
 
     ``labels`` are the level-1 labels (``""`` when the table gives none), ``points`` what the
@@ -743,7 +763,24 @@ def indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best in
     scored). A level-1 the policy does not weigh folds into its block (:func:`fold`); a block
     without an applicable indicator gives its points to the others in proportion (unless the
     policy rescales). Returns the weights and the problems, as (indicator index, message).
+    Remembered per table shape (labels, 无 rows, weights given as written): they repeat.
     """
+    key = (
+        tuple(labels), tuple(applicable), tuple(None if w is None else (w, str(w)) for w in given), id(rules),
+        points, str(points),
+    )
+    found = _WEIGHTS.get(key)
+    if found is None:
+        weights, problems = _indicator_weights(labels, applicable, given, rules, points)
+        if len(_WEIGHTS) >= _CACHE_SIZE:
+            _WEIGHTS.clear()
+        found = _WEIGHTS[key] = (tuple(weights), tuple(problems), rules)
+    return found[0], found[1]
+
+
+def _indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best in one place
+    labels: Sequence[str], applicable: Sequence[bool], given: Sequence[Decimal | None], rules: Rules, points: Decimal,
+) -> tuple[list[Decimal], list[tuple[int, str]]]:
     count = len(labels)
     weights = [_ZERO] * count
     problems: list[tuple[int, str]] = []
@@ -856,14 +893,15 @@ def add_up(
     """
     raw = budget_points if budget_points is not None else _ZERO
     weight_total = budget_weight
-    subtotals: dict[str, list[Decimal]] = {}
+    weights: dict[str, Decimal] = {}
+    scores: dict[str, Decimal] = {}
     for level1, weight, points in lines:
-        pair = subtotals.get(level1)
-        if pair is None:
-            subtotals[level1] = pair = [_ZERO, _ZERO]
-        if weight is not None:
-            raw += points
-            weight_total += weight
-            pair[0] += weight
-            pair[1] += points
-    return snap(raw), snap(weight_total), {label: (snap(w), snap(s)) for label, (w, s) in subtotals.items()}
+        if weight is None:
+            weights.setdefault(level1, _ZERO)
+            scores.setdefault(level1, _ZERO)
+            continue
+        raw += points
+        weight_total += weight
+        weights[level1] = weights.get(level1, _ZERO) + weight
+        scores[level1] = scores.get(level1, _ZERO) + points
+    return snap(raw), snap(weight_total), {label: (snap(w), snap(scores[label])) for label, w in weights.items()}
