@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import perftarget
-from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._codec.convert import dumps, from_dict, loads, to_dict
 from perftarget._judge.evaluate import (
     DocumentEvaluation,
     Grade,
@@ -20,7 +20,7 @@ from perftarget._judge.evaluate import (
     evaluate_department,
     evaluate_document,
 )
-from perftarget._codec.convert import dumps, from_dict, loads, to_dict
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
 from perftarget.exceptions import DocumentError, EvaluationError, InvalidValueError, PerftargetError
 
 ROOT = Path(__file__).resolve().parent.parent
