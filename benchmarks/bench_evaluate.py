@@ -69,7 +69,7 @@ def tables(count: int) -> tuple[list[perftarget.ProjectTargets], list[perftarget
     return projects, actuals
 
 
-def _median(run: Any, repeat: int) -> float:  # noqa: ANN401 - any callable
+def _median(run: Any, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         gc.collect()

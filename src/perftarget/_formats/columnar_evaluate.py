@@ -60,7 +60,7 @@ from perftarget._rulebook.scoring import (
 )
 from perftarget._rulebook.scoring import number_text as _n
 from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
-from perftarget._values.units import convert, dimension_of
+from perftarget._values.units import convert, dimension_of, parse_quantity
 from perftarget.exceptions import InvalidValueError, PerftargetError, ThresholdSyntaxError, UnitMismatchError
 
 __all__ = ["evaluate_columns"]
@@ -851,7 +851,7 @@ def _exact_in_object_path(  # noqa: PLR0917 - the numbers of one formula
 ) -> bool:
     """Whether :func:`perftarget.evaluate` finds this score exact at ``places`` (its 28-digit arithmetic)."""
     b, a, upper, share = (Decimal(v).scaleb(-6) for v in (b6, a6, u6, share6))
-    result = score(template, a, upper, b, Decimal(wn) / Decimal(wd), share)
+    result = score(template, a, upper, b, Decimal(wn) / Decimal(wd), share=share)
     return result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE) == result
 
 
@@ -934,8 +934,6 @@ def _coalesce(k: _Kernel, first: str, second: str) -> Any:  # noqa: ANN401 - an 
 
 
 def _parse_quantity(text: str) -> tuple[Decimal, str]:
-    from perftarget._values.threshold import parse_quantity  # noqa: PLC0415 - kept beside its only use
-
     quantity = parse_quantity(text)
     return quantity.value, quantity.unit
 

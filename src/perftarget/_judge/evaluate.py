@@ -335,7 +335,7 @@ def _qualitative(target: Threshold, w: Decimal, value: object, rules: Rules) -> 
 
 
 _Line = tuple[Decimal, str, str, bool]
-_LINES: Final[dict[tuple[object, ...], tuple[_Line | str, object, ...]]] = {}
+_LINES: Final[dict[tuple[object, ...], tuple[_Line | str, Threshold, Decimal, Rules]]] = {}
 _LINES_MAX: Final = 1 << 16
 
 
@@ -437,7 +437,7 @@ def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
         shown_target = display(target)
         if target.kind is na:
             items.append(item(path, indicator.name, labels[index], level2, shown_target, "", _ZERO, _ZERO,
-                              "not_applicable", "not applicable (无)", "", False, False))
+                              "not_applicable", "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order
             continue
         w = weights[index]
         value = values[index]
@@ -488,7 +488,7 @@ def _budget_score(
 
 def _weights(
     entries: Sequence[Entry], labels: Sequence[str], rules: Rules, points: Decimal, problems: list[Problem]
-) -> list[Decimal]:
+) -> Sequence[Decimal]:
     na = _NOT_APPLICABLE
     weights, found = indicator_weights(
         labels, [indicator.target.kind is not na for _, indicator in entries],

@@ -48,10 +48,10 @@ from perftarget.exceptions import InvalidValueError
 __all__ = [
     "CASES",
     "CONTEXT",
-    "FACTS",
-    "OVER_CASES",
     "DEFAULT_POLICY",
+    "FACTS",
     "FORMULAS",
+    "OVER_CASES",
     "Case",
     "Grade",
     "Outcome",
@@ -280,7 +280,7 @@ class ScoringPolicy:
     def __attrs_post_init__(self) -> None:
         self._check()
 
-    def _check(self) -> None:  # noqa: C901 - one check per rule of the policy
+    def _check(self) -> None:
         full = sum(self.level1_weights.values(), self.budget_weight)
         if full != _HUNDRED:
             shown = " + ".join(f"{k.label} {format_number(v)}" for k, v in self.level1_weights.items())
@@ -602,16 +602,17 @@ GROUP_OF: Final[Mapping[Comparator, int]] = MappingProxyType({
 """The comparator group of each comparator: > is scored as ≥ and < as ≤ (10号 gives full marks at equality)."""
 
 
-def decide(  # noqa: C901, PLR0911, PLR0912, PLR0913 - the table, one branch per row
-    group: int, percent: int, a_sign: int, u_positive: int, relation: int, b_sign: int, twice: int, above: int,
-    whole_share: int, *, linear: bool = False, rate_times_weight: bool = False, capped: bool = True,
+def decide(  # noqa: C901, PLR0911, PLR0912 - the table, one branch per row
+    facts: Sequence[int], *, linear: bool = False, rate_times_weight: bool = False, capped: bool = True,
 ) -> int:
     """The case (index into :data:`CASES`) for these facts: the decision table of 10号, row by row.
 
-    ``relation`` compares B with A (the lower bound of a range); ``twice`` is B ≥ 2A, ``above``
-    B > U (a range's upper bound); ``capped=False`` scores B above a 正向 target by B / A
-    (the forecast ratio of monitoring, over 1 when over-achieved).
+    ``facts`` are those of :data:`FACTS`, in order: ``relation`` compares B with A (the lower
+    bound of a range); ``twice`` is B ≥ 2A, ``above`` B > U (a range's upper bound).
+    ``capped=False`` scores B above a 正向 target by B / A (the forecast ratio of monitoring,
+    over 1 when over-achieved).
     """
+    group, percent, a_sign, u_positive, relation, b_sign, twice, above, whole_share = facts
     if group == GROUP_NA:
         return 0
     if group == GROUP_QUAL:
@@ -653,7 +654,7 @@ def decide(  # noqa: C901, PLR0911, PLR0912, PLR0913 - the table, one branch per
 def case_table(*, linear: bool, rate_times_weight: bool, capped: bool = True) -> tuple[int, ...]:
     """:func:`decide` over every combination of :data:`FACTS`, in mixed radix (the last fact varies fastest)."""
     return tuple(
-        decide(*facts, linear=linear, rate_times_weight=rate_times_weight, capped=capped)
+        decide(facts, linear=linear, rate_times_weight=rate_times_weight, capped=capped)
         for facts in itertools.product(*(range(size) for _name, size in FACTS))
     )
 
@@ -666,7 +667,8 @@ def facts_of(threshold: Threshold, b: Decimal) -> tuple[int, ...]:
     """The facts of a quantitative target and an actual in its unit (see :data:`FACTS`), share left at 1."""
     a = threshold.value
     comparator = threshold.comparator
-    assert a is not None and comparator is not None  # noqa: S101 - a quantitative threshold
+    assert a is not None  # noqa: S101 - a quantitative threshold
+    assert comparator is not None  # noqa: S101 - a quantitative threshold
     upper = threshold.upper if threshold.upper is not None else a
     return (
         GROUP_OF[comparator], int(threshold.unit == "%"), _sign(a), int(upper > _ZERO),
@@ -674,7 +676,7 @@ def facts_of(threshold: Threshold, b: Decimal) -> tuple[int, ...]:
     )
 
 
-def score(case: int, a: Decimal, u: Decimal, b: Decimal, w: Decimal, share: Decimal = _ONE) -> Decimal:
+def score(case: int, a: Decimal, u: Decimal, b: Decimal, w: Decimal, *, share: Decimal = _ONE) -> Decimal:
     """The score of a case: its formula with these numbers (weight ``w``)."""
     return FORMULAS[CASES[case].formula].compute(a, u, b, w, share)
 
@@ -698,7 +700,7 @@ class Outcome(NamedTuple):
 def outcome(threshold: Threshold, b: Decimal, w: Decimal, rules: Rules, *, capped: bool = True) -> Outcome:
     """Score a quantitative target of weight ``w`` whose actual, in the target's unit, is ``b``."""
     facts = facts_of(threshold, b)
-    case = decide(*facts, linear=rules.linear, rate_times_weight=rules.rate_times_weight, capped=capped)
+    case = decide(facts, linear=rules.linear, rate_times_weight=rules.rate_times_weight, capped=capped)
     a = threshold.value
     assert a is not None  # noqa: S101 - a quantitative threshold
     u = threshold.upper if threshold.upper is not None else a
@@ -802,8 +804,8 @@ def _indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best i
             if weight is not None:
                 weights[index] = weight if applicable[index] else _ZERO
             elif applicable[index]:
-                problems.append((index, f"level-1 {label or '(none)'} has no points in policy {rules.name}; "
-                                        "give the indicator a weight (分值)"))
+                problems.append((index, (f"level-1 {label or '(none)'} has no points in policy {rules.name}; "
+                                         "give the indicator a weight (分值)")))
     if not rules.rescale:
         empty = [b for b in nominal if not any(applicable[i] for i in members.get(b, ()))]
         if empty:
@@ -828,8 +830,8 @@ def _indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best i
             continue
         remaining = nominal[block] - given_sum
         if remaining < _ZERO:
-            problems.append((free[0], f"the weights given in {block or 'the table'} ({format_number(given_sum)}) "
-                                      f"exceed its {number_text(nominal[block])} points"))
+            problems.append((free[0], (f"the weights given in {block or 'the table'} ({format_number(given_sum)}) "
+                                       f"exceed its {number_text(nominal[block])} points")))
             continue
         share = remaining / len(free)
         for index in free:

@@ -30,8 +30,21 @@ from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
 
+from perftarget._values.lexicon import (
+    _CACHE_MAX_LENGTH,
+    _UNIT_EXAMPLES,
+    FOLD,
+    Comparator,
+    NotATargetError,
+    _at_number,
+    _end,
+    _number,
+    _skip,
+    _unit,
+    _unit_shape_ok,
+)
 from perftarget._values.numbers import format_number, to_decimal
-from perftarget._values.units import Quantity, convert, is_known_unit, normalize_unit
+from perftarget._values.units import Quantity, convert, is_known_unit, normalize_unit, parse_quantity
 from perftarget.exceptions import InvalidActualError, InvalidValueError, ThresholdSyntaxError
 
 if TYPE_CHECKING:
@@ -46,32 +59,6 @@ __all__ = [
     "parse_statement",
 ]
 
-
-
-class Comparator(enum.Enum):
-    """计算符号: how the actual value is compared with the target value.
-
-    The value of each member is its canonical symbol; ``BETWEEN`` (``~``) is a range
-    (区间) such as ``90%~100%``.
-
-    .. versionadded:: 0.1.0
-    """
-
-    GE = "≥"
-    GT = ">"
-    LE = "≤"
-    LT = "<"
-    EQ = "="
-    BETWEEN = "~"
-
-    @property
-    def higher_is_better(self) -> bool | None:
-        """``True`` for ≥ and > (正向), ``False`` for ≤ and < (反向), ``None`` otherwise."""
-        if self in (Comparator.GE, Comparator.GT):
-            return True
-        if self in (Comparator.LE, Comparator.LT):
-            return False
-        return None
 
 
 class ThresholdKind(enum.Enum):
@@ -146,30 +133,6 @@ for _scale_index, _scale in enumerate(_SCALES):
         _SCALE_RANK.setdefault(_label, []).append((_scale_index, _rank))
 _SCALE_ALIASES: Final = {"效果显著": "显著", "效果明显": "明显", "效果一般": "一般", "较差": "差"}
 
-# --- the lexicon -------------------------------------------------------------------------
-
-_WHITESPACE: Final = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-_ZERO_WIDTH: Final = "\u200b\u200c\u200d\u2060\ufeff"
-
-
-def _fold_table() -> dict[int, str]:
-    table = {0xFF01 + i: chr(0x21 + i) for i in range(0x5E)}  # full-width ASCII: ０-９ ％ ＞ ［ ～ ...
-    table.update(dict.fromkeys(map(ord, _WHITESPACE + _ZERO_WIDTH), " "))
-    variants = {
-        "≧": "≥", "⩾": "≥", "≮": "≥", "≦": "≤", "⩽": "≤", "≯": "≤", "﹥": ">", "﹤": "<", "﹦": "=",
-        "〜": "~", "∼": "~", "–": "-", "−": "-", "﹣": "-", "‐": "-", "‑": "-", "―": "—", "﹪": "%",
-        "【": "[", "】": "]",
-    }
-    table.update({ord(key): value for key, value in variants.items()})
-    return table
-
-
-# One character in, one character out, so columns in the folded text are columns in the input.
-_FOLD: Final = _fold_table()
-
 _NOT_APPLICABLE_TEXTS: Final = frozenset(
     {"", "无", "/", "//", "—", "——", "-", "--", "不适用", "n/a", "na", "none", "null", "…", "……", "..."}
 )
@@ -208,61 +171,8 @@ for _word, _comparator, _is_lead in sorted(
 ):
     _WORDS_BY_FIRST[_word[0]] = (*_WORDS_BY_FIRST.get(_word[0], ()), (_word, _comparator, _is_lead))
 
-# Words after the number, longest first; 之间 closes a range.
-_SUFFIXES: Final[tuple[tuple[str, Comparator], ...]] = tuple(
-    sorted(
-        {
-            "及以上": Comparator.GE, "或以上": Comparator.GE, "以上": Comparator.GE,
-            "及以下": Comparator.LE, "或以下": Comparator.LE, "以下": Comparator.LE,
-            "以内": Comparator.LE, "之内": Comparator.LE, "内": Comparator.LE,
-            "之前": Comparator.LE, "以前": Comparator.LE, "前": Comparator.LE,
-            "之间": Comparator.BETWEEN,
-        }.items(),
-        key=lambda item: -len(item[0]),
-    )
-)
-_SUFFIX_WORDS: Final = dict(_SUFFIXES)
-_SUFFIX_LAST: Final = frozenset(word[-1] for word, _ in _SUFFIXES)
-_INCLUSIVE: Final = "(含)"
-
 _RANGE_SEPARATORS: Final = frozenset("-~至到—")
-_NOT_IN_UNITS: Final = frozenset("至到")
-_UNIT_SYMBOLS: Final = frozenset("%‰℃°²³·")
-_TRAILING: Final = frozenset("。.,;! ")
-_MAX_UNIT_PART: Final = 8
-_CACHE_MAX_LENGTH: Final = 256
-
-_UNIT_EXAMPLES: Final = "a unit such as %, 个, 万元 or 小时/天"
 _KNOWN_UNIT_EXAMPLES: Final = "a known unit such as %, 个, 人次, 天, 万元 or 小时/天"
-
-
-class _NotATargetError(Exception):
-    """Internal: the text is not a complete target; ``expected`` at 0-based ``pos``."""
-
-    def __init__(self, expected: str, pos: int) -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.pos = pos
-
-
-def _is_unit_char(c: str) -> bool:
-    return c in _UNIT_SYMBOLS or (c.isalpha() and c not in _NOT_IN_UNITS)
-
-
-@lru_cache(maxsize=4096)
-def _unit_shape_ok(unit: str) -> bool:
-    """Whether ``unit`` reads back as exactly this unit after a comparator symbol."""
-    if unit != normalize_unit(unit) or unit.translate(_FOLD) != unit:
-        return False
-    parts = unit.split("/")
-    if len(parts) > 2 or any(word and unit.endswith(word) for word, _ in _SUFFIXES):  # noqa: PLR2004 - A/B
-        return False
-    for part in parts:
-        if not part or len(part) > _MAX_UNIT_PART or not all(_is_unit_char(c) for c in part):
-            return False
-        if ("%" in part or "‰" in part) and part not in ("%", "‰"):
-            return False
-    return True
 
 
 def _unit_ok(unit: str, *, known: bool) -> bool:
@@ -681,122 +591,6 @@ def _not_applicable_or_statement(text: str, folded: str) -> Threshold:
     return _make(ThresholdKind.QUALITATIVE, text, statement=text.strip())
 
 
-# --- the scanner: functions over the folded text and a position --------------------------
-
-
-def _skip(s: str, p: int) -> int:
-    n = len(s)
-    while p < n and s[p] == " ":
-        p += 1
-    return p
-
-
-def _at_number(s: str, p: int) -> bool:
-    n = len(s)
-    if p < n and s[p] in "+-":
-        p += 1
-    return p < n and "0" <= s[p] <= "9"
-
-
-def _number(s: str, p: int, *, groups: bool = True) -> tuple[Decimal, int]:
-    """An ASCII number at ``p`` (which :func:`_at_number` accepted): sign, digits, ``,ddd`` groups, fraction.
-
-    Inside ``[a,b]`` the comma separates the bounds, so ``groups`` is off there.
-    """
-    n = len(s)
-    start = p
-    if s[p] in "+-":
-        p += 1
-    digits = p
-    while p < n and "0" <= s[p] <= "9":
-        p += 1
-    grouped = False
-    if groups and p - digits <= 3:  # noqa: PLR2004 - thousands groups follow 1 to 3 digits
-        while p + 3 < n + 1 and s[p] == "," and _three_digits(s, p + 1) and not (p + 4 < n and "0" <= s[p + 4] <= "9"):
-            p += 4
-            grouped = True
-    if p + 1 < n and s[p] == "." and "0" <= s[p + 1] <= "9":
-        p += 2
-        while p < n and "0" <= s[p] <= "9":
-            p += 1
-    text = s[start:p]
-    return Decimal(text.replace(",", "") if grouped else text), p
-
-
-def _three_digits(s: str, p: int) -> bool:
-    return p + 3 <= len(s) and "0" <= s[p] <= "9" and "0" <= s[p + 1] <= "9" and "0" <= s[p + 2] <= "9"
-
-
-def _run(s: str, p: int) -> int:
-    """The end of the unit characters (letters, % ‰ ℃ ° ² ³ ·) starting at ``p``."""
-    n = len(s)
-    while p < n:
-        c = s[p]
-        if c in _UNIT_SYMBOLS or (c.isalpha() and c not in _NOT_IN_UNITS):
-            p += 1
-        else:
-            break
-    return p
-
-
-def _unit(s: str, p: int) -> tuple[str, Comparator | None, int, int, int]:
-    """The unit after a number and a trailing word (以上, 以内, 之间...).
-
-    Returns the normalised unit, the comparator of the trailing word (``BETWEEN`` for 之间)
-    or ``None``, where the unit starts, where the word starts, and where reading stopped.
-    """
-    n = len(s)
-    start = _skip(s, p)
-    end = _run(s, start)
-    raw = s[start:end]
-    q = _skip(s, end)
-    if q < n and s[q] == "/":
-        q = _skip(s, q + 1)
-        end = _run(s, q)
-        raw = f"{raw}/{s[q:end]}"
-    if raw and raw[-1] in _SUFFIX_LAST:
-        for word, comparator in _SUFFIXES:
-            if raw.endswith(word):
-                unit = normalize_unit(raw[: -len(word)])
-                return unit, comparator, start, end - len(word), _after_word(s, end, comparator)
-    suffix, suffix_at, end = _separate_word(s, end)
-    return (normalize_unit(raw) if raw else ""), suffix, start, suffix_at, end
-
-
-def _separate_word(s: str, p: int) -> tuple[Comparator | None, int, int]:
-    """A trailing word set apart from the unit (``95% 以上``, ``90%(含)以上``): comparator, start, end."""
-    q = _skip(s, p)
-    included = s.startswith(_INCLUSIVE, q)
-    if included:
-        q = _skip(s, q + len(_INCLUSIVE))
-    word_end = _run(s, q)
-    found = _SUFFIX_WORDS.get(s[q:word_end])
-    if found is not None:
-        return found, q, _after_word(s, word_end, found)
-    if included:
-        raise _NotATargetError("以上 or 以下 after (含)", q)
-    return None, p, p
-
-
-def _after_word(s: str, p: int, word: Comparator) -> int:
-    """Past an optional ``(含)`` after 以上/以下 (``95%以上(含)``)."""
-    if word is Comparator.BETWEEN:
-        return p
-    q = _skip(s, p)
-    return q + len(_INCLUSIVE) if s.startswith(_INCLUSIVE, q) else p
-
-
-def _end(s: str, p: int, what: str = "the end of the target") -> None:
-    """Only spaces and closing punctuation (。 , ; !) may follow ``p``."""
-    n = len(s)
-    p = _skip(s, p)
-    q = p
-    while q < n and s[q] in _TRAILING:
-        q += 1
-    if q < n:
-        raise _NotATargetError(what, p)
-
-
 def _parse_any(text: str, bare: Comparator) -> Threshold:
     if len(text) <= _CACHE_MAX_LENGTH:
         return _parse_cached(text, bare)
@@ -804,7 +598,7 @@ def _parse_any(text: str, bare: Comparator) -> Threshold:
 
 
 def _parse(text: str, bare: Comparator) -> Threshold:
-    s = text.translate(_FOLD)
+    s = text.translate(FOLD)
     p = _skip(s, 0)
     opening = _opening(s, p)
     if opening is None:
@@ -814,7 +608,7 @@ def _parse(text: str, bare: Comparator) -> Threshold:
         if comparator is None and not lead and s[p] == "[":  # p is where the text opened
             return _interval(text, s, p)
         return _target(text, s, p, comparator, lead=lead, bare=bare)
-    except _NotATargetError as failure:
+    except NotATargetError as failure:
         if strong:
             raise ThresholdSyntaxError(text, failure.pos + 1, failure.expected) from None
         return _not_applicable_or_statement(text, s)
@@ -850,16 +644,16 @@ def _target(text: str, s: str, p: int, comparator: Comparator | None, *, lead: b
     n = len(s)
     p = _skip(s, p)
     if not _at_number(s, p):
-        raise _NotATargetError("a number after the comparator" if comparator or lead else "a number", p)
+        raise NotATargetError("a number after the comparator" if comparator or lead else "a number", p)
     value, p = _number(s, p)
     unit, suffix, unit_at, suffix_at, p = _unit(s, p)
     q = _skip(s, p)
     if suffix is None and q < n and s[q] in _RANGE_SEPARATORS:
         if comparator is not None and not lead:
-            raise _NotATargetError("a single value after the comparator, not a range", q)
+            raise NotATargetError("a single value after the comparator, not a range", q)
         return _range(text, s, q, (value, unit, unit_at))
     if suffix is Comparator.BETWEEN:
-        raise _NotATargetError("a range before 之间", suffix_at)
+        raise NotATargetError("a range before 之间", suffix_at)
     _end(s, p)
     inferred = comparator is None and suffix is None and not lead
     if inferred:
@@ -867,11 +661,11 @@ def _target(text: str, s: str, p: int, comparator: Comparator | None, *, lead: b
     elif lead or comparator is None:
         comparator = suffix or comparator
         if comparator is None:
-            raise _NotATargetError("以上, 以下 or 以内 after the number", q)
+            raise NotATargetError("以上, 以下 or 以内 after the number", q)
     elif suffix is not None and suffix.higher_is_better != comparator.higher_is_better:
-        raise _NotATargetError(f"no word contradicting {comparator.value}", suffix_at)
+        raise NotATargetError(f"no word contradicting {comparator.value}", suffix_at)
     if unit and not _unit_ok(unit, known=inferred):
-        raise _NotATargetError(_KNOWN_UNIT_EXAMPLES if inferred else _UNIT_EXAMPLES, unit_at)
+        raise NotATargetError(_KNOWN_UNIT_EXAMPLES if inferred else _UNIT_EXAMPLES, unit_at)
     return _make(ThresholdKind.QUANTITATIVE, text, comparator=comparator, value=value, unit=unit, inferred=inferred)
 
 
@@ -884,12 +678,12 @@ def _range(text: str, s: str, p: int, low_bound: tuple[Decimal, str, int]) -> Th
         p += 1
     p = _skip(s, p)
     if not _at_number(s, p):
-        raise _NotATargetError("a number after the range separator", p)
+        raise NotATargetError("a number after the range separator", p)
     high_at = p
     high, p = _number(s, p)
     high_unit, suffix, high_unit_at, suffix_at, p = _unit(s, p)
     if suffix is not None and suffix is not Comparator.BETWEEN:
-        raise _NotATargetError("the end of the range", suffix_at)
+        raise NotATargetError("the end of the range", suffix_at)
     _end(s, p)
     return _build_range(text, low_bound, (high, high_unit, high_unit_at), high_at)
 
@@ -901,28 +695,28 @@ def _interval(text: str, s: str, p: int) -> Threshold:
     low, p = _number(s, p, groups=False)
     low_unit, suffix, low_at, suffix_at, p = _unit(s, p)
     if suffix is not None:
-        raise _NotATargetError("a comma between the bounds", suffix_at)
+        raise NotATargetError("a comma between the bounds", suffix_at)
     p = _skip(s, p)
     if p >= n or s[p] != ",":
-        raise _NotATargetError("a comma between the bounds", p)
+        raise NotATargetError("a comma between the bounds", p)
     p = _skip(s, p + 1)
     if not _at_number(s, p):
-        raise _NotATargetError("the upper bound", p)
+        raise NotATargetError("the upper bound", p)
     high_at = p
     high, p = _number(s, p, groups=False)
     high_unit, suffix, high_unit_at, suffix_at, p = _unit(s, p)
     if suffix is not None:
-        raise _NotATargetError("] to close the range", suffix_at)
+        raise NotATargetError("] to close the range", suffix_at)
     p = _skip(s, p)
     if p >= n or s[p] != "]":
-        raise _NotATargetError("] to close the range", p)
+        raise NotATargetError("] to close the range", p)
     tail_unit, suffix, tail_at, suffix_at, p = _unit(s, p + 1)
     if suffix is not None and suffix is not Comparator.BETWEEN:
-        raise _NotATargetError("the end of the target", suffix_at)
+        raise NotATargetError("the end of the target", suffix_at)
     _end(s, p)
     if tail_unit:
         if low_unit and low_unit != tail_unit:
-            raise _NotATargetError(f"the unit used inside the brackets ({low_unit})", tail_at)
+            raise NotATargetError(f"the unit used inside the brackets ({low_unit})", tail_at)
         low_unit, low_at = low_unit or tail_unit, low_at if low_unit else tail_at
     return _build_range(text, (low, low_unit, low_at), (high, high_unit, high_unit_at), high_at)
 
@@ -933,66 +727,18 @@ def _build_range(
     """A range from its bounds, each (number, unit, where the unit starts)."""
     (low, unit, unit_at), (high, other, other_at) = low_bound, high_bound
     if unit and other and unit != other:
-        raise _NotATargetError(f"the same unit as the lower bound ({unit})", other_at)
+        raise NotATargetError(f"the same unit as the lower bound ({unit})", other_at)
     if not unit:
         unit, unit_at = other, other_at
     if unit and not _unit_ok(unit, known=True):
-        raise _NotATargetError(_KNOWN_UNIT_EXAMPLES, unit_at)
+        raise NotATargetError(_KNOWN_UNIT_EXAMPLES, unit_at)
     if high < low:
-        raise _NotATargetError(f"an upper bound of at least {_number_text(low)}", high_at)
+        raise NotATargetError(f"an upper bound of at least {_number_text(low)}", high_at)
     return _make(ThresholdKind.QUANTITATIVE, text, comparator=Comparator.BETWEEN, value=low, upper=high, unit=unit)
 
 
 # --- amounts and sentences ---------------------------------------------------------------
 
-
-def parse_quantity(text: str) -> Quantity:
-    """Read an amount as people write it: ``"95000元"``, ``"96%"``, ``"7.5 小时/天"``, ``"1,200"``.
-
-    The grammar is the one of :meth:`Threshold.parse` without a comparator: one number
-    (full-width digits, thousands separators and a sign allowed), an optional unit (any
-    word, normalised), and nothing else but closing punctuation.
-
-    >>> parse_quantity("１,２００ 人次")
-    Quantity(value=Decimal('1200'), unit='人次')
-
-    Raises:
-        ThresholdSyntaxError: the text is not one number with an optional unit.
-
-    .. versionadded:: 0.1.0
-    """
-    if not isinstance(text, str):
-        msg = f"parse_quantity() takes a str (got {type(text).__name__})"
-        raise TypeError(msg)
-    if len(text) <= _CACHE_MAX_LENGTH:
-        return _parse_quantity_cached(text)
-    return _parse_quantity(text)
-
-
-def _parse_quantity(text: str) -> Quantity:
-    s = text.translate(_FOLD)
-    try:
-        value, unit = _quantity(s)
-    except _NotATargetError as failure:
-        raise ThresholdSyntaxError(text, failure.pos + 1, failure.expected) from None
-    return Quantity(value, unit)
-
-
-def _quantity(s: str) -> tuple[Decimal, str]:
-    p = _skip(s, 0)
-    if not _at_number(s, p):
-        raise _NotATargetError("a number", p)
-    value, p = _number(s, p)
-    unit, suffix, unit_at, suffix_at, p = _unit(s, p)
-    if suffix is not None:
-        raise _NotATargetError("the end of the amount", suffix_at)
-    _end(s, p, "the end of the amount")
-    if unit and not _unit_shape_ok(unit):
-        raise _NotATargetError(_UNIT_EXAMPLES, unit_at)
-    return value, unit
-
-
-_parse_quantity_cached: Final = lru_cache(maxsize=16384)(_parse_quantity)
 
 # Every comparator that can open a target inside a sentence, longest first.
 _SENTENCE_TOKENS: Final = tuple(
@@ -1030,7 +776,7 @@ def parse_statement(text: str) -> tuple[str, Threshold]:
         msg = f"parse_statement() takes a str (got {type(text).__name__})"
         raise TypeError(msg)
     body = text.strip()
-    folded = body.translate(_FOLD)
+    folded = body.translate(FOLD)
     end = len(folded)
     while end and folded[end - 1] in _SENTENCE_END:
         end -= 1
@@ -1101,5 +847,5 @@ def _clean_name(name: str) -> str:
 
 
 def _strip_name_tail(name: str) -> str:
-    kept = len(name.translate(_FOLD).rstrip(_NAME_TAIL))
+    kept = len(name.translate(FOLD).rstrip(_NAME_TAIL))
     return name[:kept].strip()
