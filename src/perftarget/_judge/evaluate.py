@@ -404,8 +404,35 @@ def _builder(cls: type[_T]) -> Callable[..., _T]:
     return build
 
 
-_item: Final = _builder(IndicatorScore)
 _subtotal: Final = _builder(Subtotal)
+(_set_path, _set_name, _set_level1, _set_level2, _set_target, _set_actual, _set_weight, _set_score, _set_rule,
+ _set_formula, _set_reason, _set_needs, _set_over) = (
+    IndicatorScore.__dict__[field.name].__set__ for field in attrs.fields(IndicatorScore)
+)
+
+
+def _item(  # noqa: PLR0913, PLR0917 - every field of the line, in order
+    path: str, name: str, level1: str, level2: str, target: str, actual: str, weight: Decimal, score: Decimal,
+    rule: str, formula: str, reason: str, needs_explanation: bool, over_achieved: bool,  # noqa: FBT001
+) -> IndicatorScore:
+    """``IndicatorScore(...)``, as :func:`_builder` builds it but unrolled: one per indicator."""
+    item: IndicatorScore = object.__new__(IndicatorScore)
+    _set_path(item, path)
+    _set_name(item, name)
+    _set_level1(item, level1)
+    _set_level2(item, level2)
+    _set_target(item, target)
+    _set_actual(item, actual)
+    _set_weight(item, weight)
+    _set_score(item, score)
+    _set_rule(item, rule)
+    _set_formula(item, formula)
+    _set_reason(item, reason)
+    _set_needs(item, needs_explanation)
+    _set_over(item, over_achieved)
+    return item
+
+
 _evaluation: Final = _builder(ProjectEvaluation)
 
 
@@ -490,11 +517,13 @@ def _weights(
     entries: Sequence[Entry], labels: Sequence[str], rules: Rules, points: Decimal, problems: list[Problem]
 ) -> Sequence[Decimal]:
     na = _NOT_APPLICABLE
+    indicators = [indicator for _, indicator in entries]
     weights, found = indicator_weights(
-        labels, [indicator.target.kind is not na for _, indicator in entries],
-        [indicator.weight for _, indicator in entries], rules, points,
+        labels, [indicator.target.kind is not na for indicator in indicators],
+        [indicator.weight for indicator in indicators], rules, points,
     )
-    problems.extend(Problem(entries[index][0], message) for index, message in found)
+    if found:
+        problems.extend(Problem(entries[index][0], message) for index, message in found)
     return weights
 
 
@@ -540,8 +569,8 @@ def _evaluate(
         weights = _weights(entries, labels, rules, rules.total_points - budget_weight, problems)
         items = _score_items(entries, labels, found, weights, rules, problems)
         raw, weight_total, subtotals = add_up(
-            [(item.level1, item.weight if item.rule != "not_applicable" else None, item.score) for item in items],
-            budget_weight, budget_points,
+            labels, [None if item.rule == "not_applicable" else item.weight for item in items],
+            [item.score for item in items], budget_weight, budget_points,
         )
         result, rescaled = total(raw, weight_total, rules)
         full = rules.total_points

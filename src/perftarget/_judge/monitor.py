@@ -57,7 +57,6 @@ __all__ = [
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _TWELVE: Final = Decimal(12)
-_PARTIAL_FLOOR: Final = Decimal("0.6")
 _PLAIN_DIGITS: Final = 27  # below the default context's 28 digits
 
 MONITORING_COLUMNS: Final = (

@@ -768,8 +768,7 @@ def indicator_weights(
     Remembered per table shape (labels, 无 rows, weights given as written): they repeat.
     """
     key = (
-        tuple(labels), tuple(applicable), tuple(None if w is None else (w, str(w)) for w in given), id(rules),
-        points, str(points),
+        *labels, *applicable, *[None if w is None else (w, str(w)) for w in given], id(rules), points, str(points),
     )
     found = _WEIGHTS.get(key)
     if found is None:
@@ -885,25 +884,26 @@ def total(raw: Decimal, weight_total: Decimal, rules: Rules) -> tuple[Decimal, b
 
 
 def add_up(
-    lines: Iterable[tuple[str, Decimal | None, Decimal]], budget_weight: Decimal, budget_points: Decimal | None,
+    labels: Sequence[str], weights: Sequence[Decimal | None], scores: Sequence[Decimal], budget_weight: Decimal,
+    budget_points: Decimal | None,
 ) -> tuple[Decimal, Decimal, dict[str, tuple[Decimal, Decimal]]]:
     """The sums of a table's lines: (raw total, weight total, level-1 → (weight, score)).
 
-    Each line is (level-1 label, weight or ``None`` for a 无 row, score); 无 rows are left out
-    of every sum but still open their level-1's subtotal. The budget line's weight and score
-    start the totals. Sums are kept exact to 20 places (:func:`snap`).
+    Line ``i`` has the level-1 label ``labels[i]``, the weight ``weights[i]`` (``None`` for a
+    无 row) and the score ``scores[i]``; 无 rows are left out of every sum but still open
+    their level-1's subtotal. The budget line's weight and score start the totals. Sums
+    are kept exact to 20 places (:func:`snap`).
     """
     raw = budget_points if budget_points is not None else _ZERO
     weight_total = budget_weight
-    weights: dict[str, Decimal] = {}
-    scores: dict[str, Decimal] = {}
-    for level1, weight, points in lines:
-        if weight is None:
-            weights.setdefault(level1, _ZERO)
-            scores.setdefault(level1, _ZERO)
-            continue
-        raw += points
-        weight_total += weight
-        weights[level1] = weights.get(level1, _ZERO) + weight
-        scores[level1] = scores.get(level1, _ZERO) + points
-    return snap(raw), snap(weight_total), {label: (snap(w), snap(scores[label])) for label, w in weights.items()}
+    by_label: dict[str, list[Decimal]] = {}
+    for label, weight, points in zip(labels, weights, scores, strict=True):
+        pair = by_label.get(label)
+        if pair is None:
+            by_label[label] = pair = [_ZERO, _ZERO]
+        if weight is not None:
+            raw += points
+            weight_total += weight
+            pair[0] += weight
+            pair[1] += points
+    return snap(raw), snap(weight_total), {label: (snap(w), snap(s)) for label, (w, s) in by_label.items()}

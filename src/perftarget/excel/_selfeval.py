@@ -122,7 +122,10 @@ def _places_of(cell: _Cell | None) -> int | None:
 
 def _sums(leaves: dict[str, object], lines: _Lines, budget_weight: Decimal, budget_score: Decimal | None) -> None:
     """``raw_total``, ``weight_total`` and the subtotals, as the scorer adds them up (the rulebook's :func:`add_up`)."""
-    raw, weight_total, subtotals = add_up(lines, budget_weight, budget_score)
+    raw, weight_total, subtotals = add_up(
+        [label for label, _, _ in lines], [weight for _, weight, _ in lines], [score for _, _, score in lines],
+        budget_weight, budget_score,
+    )
     leaves["raw_total"] = raw
     leaves["weight_total"] = weight_total
     leaves["subtotals"] = _Count(len(subtotals))
