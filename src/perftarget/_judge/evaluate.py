@@ -411,9 +411,9 @@ _subtotal: Final = _builder(Subtotal)
 )
 
 
-def _item(  # noqa: PLR0913, PLR0917 - every field of the line, in order
+def _item(  # noqa: PLR0917 - every field of the line, in order
     path: str, name: str, level1: str, level2: str, target: str, actual: str, weight: Decimal, score: Decimal,
-    rule: str, formula: str, reason: str, needs_explanation: bool, over_achieved: bool,  # noqa: FBT001
+    rule: str, formula: str, reason: str, needs_explanation: bool, over_achieved: bool,
 ) -> IndicatorScore:
     """``IndicatorScore(...)``, as :func:`_builder` builds it but unrolled: one per indicator."""
     item: IndicatorScore = object.__new__(IndicatorScore)
