@@ -780,3 +780,10 @@ def test_actuals_file_in_json(tmp_path: Path) -> None:
     entry = load_actuals(path).projects[0]
     assert entry.spent == D("9.2")
     assert entry.actuals["甲"] == Actual(ExplicitScore("部分达成", 40), reason="部分完成")
+
+
+def test_result_classes_have_nothing_to_check() -> None:
+    """The evaluation fills the result classes' slots directly: they must have no validator, converter or hook."""
+    for cls in (IndicatorScore, ProjectEvaluation, perftarget.Subtotal):
+        assert all(field.validator is None and field.converter is None for field in attrs.fields(cls)), cls
+        assert not hasattr(cls, "__attrs_post_init__"), cls

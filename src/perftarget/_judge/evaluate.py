@@ -40,6 +40,7 @@ from perftarget._rulebook.scoring import (
     Rules,
     ScoringPolicy,
     add_up,
+    band_case,
     band_span,
     budget_score,
     explain,
@@ -327,9 +328,8 @@ def _qualitative(target: Threshold, w: Decimal, value: object, rules: Rules) -> 
             raise _Invalid(f"the score {_n(score)} given for {band.value} must lie in {span} (weight {_n(w)})")
         return score, "explicit", f"{band.value}: {_n(score)} given, within {span}"
     band = _band(target, value)
-    share = rules.band_default[band]
+    case, share = band_case(band, rules)
     score = share * w
-    case = 17 if share == 1 else 18
     fields = {"band": band.value, "w": _n(w), "share": _n(share), "s": shown(score, rules.quantum)}
     return score, "qualitative", explain(case, fields)
 

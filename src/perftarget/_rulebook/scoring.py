@@ -59,6 +59,7 @@ __all__ = [
     "ScoringPolicy",
     "add_up",
     "attainment",
+    "band_case",
     "band_span",
     "blocks",
     "budget_score",
@@ -742,6 +743,12 @@ def attainment(
 
 
 # --- qualitative bands ------------------------------------------------------------------------
+
+
+def band_case(band: Achievement, rules: Rules) -> tuple[int, Decimal]:
+    """The case (17: the whole weight, 18: a share of it) and the share a band scores without an explicit score."""
+    share = rules.band_default[band]
+    return decide((GROUP_QUAL, 0, 1, 0, 1, 1, 0, 0, int(share == _ONE))), share
 
 
 def band_span(band: Achievement, w: Decimal, rules: Rules) -> tuple[Decimal, Decimal, bool]:
