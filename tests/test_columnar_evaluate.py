@@ -559,10 +559,10 @@ def _shape_batch() -> tuple[Document, ActualsDocument]:
 def test_weights_over_every_small_shape(preset: str) -> None:
     """Given and shared weights, 无 rows and folded level-1s: all 576 small shapes score as the object path.
 
-    The kernel shares a level-1's points with its own integer arithmetic (the rulebook's
-    ``indicator_weights`` restated), so it is checked over the whole space of small shapes:
-    the kernel scores 92 % of these tables under national-2020 and all under hubei-2020 (the
-    rest: weights over a level-1's points), none under rescale-na (the object path's).
+    The kernel takes each table's weights from the rulebook's ``indicator_weights``, once per
+    distinct shape, and holds them as exact fractions; this checks that over the whole space
+    of small shapes: the kernel scores 92 % of these tables under national-2020 and all under
+    hubei-2020 (the rest: weights over a level-1's points), none under rescale-na.
     """
     document, actuals = _shape_batch()
     assert_same(document, actuals, preset)
