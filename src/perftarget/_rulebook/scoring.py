@@ -450,10 +450,17 @@ class Rules:
         return Grade.POOR
 
 
-@lru_cache(maxsize=64)
+_RULES: Final[dict[int, Rules]] = {}
+
+
 def rules_of(policy: ScoringPolicy) -> Rules:
-    """The compiled :class:`Rules` of a policy (cached per policy)."""
-    return Rules(policy)
+    """The compiled :class:`Rules` of a policy, once per policy object (the entry holds it: no ``id`` reused)."""
+    found = _RULES.get(id(policy))
+    if found is None:
+        if len(_RULES) >= 64:  # noqa: PLR2004 - a few policies per process
+            _RULES.clear()
+        found = _RULES[id(policy)] = Rules(policy)
+    return found
 
 
 # --- numbers as the explanations write them ---------------------------------------------------
