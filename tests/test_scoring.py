@@ -154,12 +154,37 @@ def test_range() -> None:
     assert score_one("90%~100%", "100%").rule == "range"
 
 
-def test_negative_actual_counts_as_zero() -> None:
-    """A negative actual is clamped to 0 before scoring; the formula says so."""
+def test_negative_actual_against_a_positive_target() -> None:
+    """A negative actual misses a positive 正向 target (0, as the vendors' clamp gave) and meets a 反向 one.
+
+    Changed in 0.2.0: values are compared as written (no clamp), and the formula says why.
+    """
     item = score_one("≥95%", "-5%")
-    assert item.score == 0
-    assert item.formula.startswith("-5 counts as 0; ")
+    assert (item.score, item.formula) == (0, "-5 < 0 → 0")
     assert score_one("≤10次", -3).score == D(10)
+    assert score_one("90%~100%", "-5%").formula == "-5 < 0 → 0"
+
+
+def test_signed_targets_are_compared_as_written() -> None:
+    """Growth and decrease rates: met → full marks, missed → 0 (a ratio of signed numbers means nothing).
+
+    Regressions: ``≥-5%`` with ``-8%`` gave full marks (the actual was clamped to 0 ≥ -5), and
+    ``≤-3%`` with ``-5%`` (a decrease met) gave 0; both now agree with ``Threshold.is_met``.
+    """
+    growth = score_one("≥-5%", "-8%")
+    assert (growth.score, growth.rule, growth.formula) == (0, "at_least", "-8 < -5 → 0")
+    assert not perftarget.Threshold.parse("≥-5%").is_met("-8%")
+    assert score_one("≥-5%", "-3%").score == D(10)
+    decrease = score_one("≤-3%", "-5%")
+    assert (decrease.score, decrease.formula) == (D(10), "-5 ≤ -3 → 10")
+    assert perftarget.Threshold.parse("≤-3%").is_met("-5%")
+    assert score_one("≤-3%", "-1%").formula == "-1 > -3 → 0"
+    assert score_one("=-2%", "-2%").formula == "-2 = -2 → 10"
+    assert score_one("=-2%", "-1%").score == 0
+    assert score_one("=0", "-1").formula == "-1 ≠ 0 → 0"
+    assert score_one("-10%~-5%", "-7%").score == D(10)
+    assert score_one("-10%~-5%", "-12%").formula == "-12 < -10 → 0"
+    assert score_one("-10%~-5%", "-1%").formula == "-1 > -5 → 0"
 
 
 def test_actual_in_yuan_against_target_in_wan_yuan() -> None:
@@ -756,3 +781,10 @@ def test_actuals_file_in_json(tmp_path: Path) -> None:
     entry = load_actuals(path).projects[0]
     assert entry.spent == D("9.2")
     assert entry.actuals["甲"] == Actual(ExplicitScore("部分达成", 40), reason="部分完成")
+
+
+def test_result_classes_have_nothing_to_check() -> None:
+    """The evaluation fills the result classes' slots directly: they must have no validator, converter or hook."""
+    for cls in (IndicatorScore, ProjectEvaluation, perftarget.results.Subtotal):
+        assert all(field.validator is None and field.converter is None for field in attrs.fields(cls)), cls
+        assert not hasattr(cls, "__attrs_post_init__"), cls

@@ -195,3 +195,27 @@ def test_any_policy_keeps_the_bounds(
     evaluation = evaluate(project, actuals, spent=spent, policy=policy, strict=False)
     check_bounds(evaluation)
     assert evaluation.grade is policy.grade(evaluation.total)
+
+
+signed_actuals = st.decimals(min_value=-10**4, max_value=10**4, places=3, allow_nan=False, allow_infinity=False)
+
+
+@given(thresholds(kinds=(ThresholdKind.QUANTITATIVE,)), signed_actuals, st.sampled_from(["10", "12.5", "50"]))
+def test_item_score_is_weight_times_attainment(target: Threshold, actual: Decimal, weight: str) -> None:
+    """Under the national preset, every target and actual (signed values included): score = weight × attainment.
+
+    The attainment is the rulebook's (``ScoringPolicy.attainment``, documented in
+    docs/concepts/scoring.md); it is 1 whenever ``Threshold.is_met``, and in [0, 1].
+    """
+    national = ScoringPolicy.preset()
+    row = perftarget.Indicator(name="指标", level1="产出指标", level2="数量指标", target=target, weight=Decimal(weight))
+    table = perftarget.ProjectTargets(
+        unit=perftarget.Unit("000001", "某单位"), code="P1", name="某项目", year=2022,
+        budget=perftarget.Budget(total=10), goals=[perftarget.Goal("目标", (row,))],
+    )
+    item = evaluate(table, {"指标": actual}, spent=None, policy=national, strict=False).items[0]
+    share = national.attainment(target, actual)
+    assert item.score == item.weight * share
+    assert Decimal(0) <= share <= 1
+    if target.is_met(actual):
+        assert share == 1

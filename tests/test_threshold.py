@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import perftarget._values.threshold as threshold_module
 from perftarget import Indicator, InvalidValueError, Threshold
 from perftarget._codec.convert import from_dict, to_dict
+from perftarget._rulebook.scoring import attainment
 from perftarget._values.threshold import parse_quantity
 from perftarget.exceptions import InvalidActualError, ThresholdSyntaxError, UnitMismatchError
 from perftarget.testing import amounts, thresholds, units_of_measure
@@ -266,20 +267,21 @@ def test_sentence_that_is_a_malformed_target() -> None:
 @given(thresholds(kinds=QUANTITATIVE), signed)
 def test_is_met_implies_full_attainment(threshold: Threshold, actual: Decimal) -> None:
     """is_met ⇒ attainment == 1; attainment < 1 ⇒ not is_met; attainment is in [0, 1]."""
-    attainment = threshold.attainment(actual)
-    assert Decimal(0) <= attainment <= Decimal(1)
+    share = attainment(threshold, actual)
+    assert Decimal(0) <= share <= Decimal(1)
     if threshold.is_met(actual):
-        assert attainment == 1
-    if attainment < 1:
+        assert share == 1
+    if share < 1:
         assert not threshold.is_met(actual)
 
 
 @given(thresholds(kinds=(ThresholdKind.QUALITATIVE,)), st.sampled_from([*Achievement, "达成", "部分达成", "未达成"]))
 def test_qualitative_is_met_implies_full_attainment(threshold: Threshold, actual: Achievement | str) -> None:
     """The same implication holds for qualitative targets and bands."""
-    attainment = threshold.attainment(actual)
-    assert Decimal(0) <= attainment <= Decimal(1)
-    assert threshold.is_met(actual) == (attainment == 1)
+    share = attainment(threshold, actual)
+    assert Decimal(0) <= share <= Decimal(1)
+    assert threshold.is_met(actual) == (share == 1)
+    assert threshold.is_met(actual) == (threshold.achievement(actual) is Achievement.ACHIEVED)
 
 
 @given(thresholds(kinds=QUANTITATIVE), signed, signed)
@@ -287,9 +289,9 @@ def test_attainment_is_monotonic_in_the_actual(threshold: Threshold, first: Deci
     """Non-decreasing in the actual for ≥ and >, non-increasing for ≤ and <."""
     low, high = sorted((first, second))
     if threshold.comparator in HIGHER:
-        assert threshold.attainment(low) <= threshold.attainment(high)
+        assert attainment(threshold, low) <= attainment(threshold, high)
     elif threshold.comparator in LOWER:
-        assert threshold.attainment(low) >= threshold.attainment(high)
+        assert attainment(threshold, low) >= attainment(threshold, high)
 
 
 # unit -> (another unit of its dimension, how many of those make one of it)
@@ -311,10 +313,10 @@ def test_scaling_units_changes_nothing(threshold: Threshold, actual: Decimal) ->
     )
     original = Quantity(actual, threshold.unit)
     rewritten = Quantity(actual * factor, other)
-    expected = (threshold.is_met(original), threshold.attainment(original))
+    expected = (threshold.is_met(original), attainment(threshold, original))
     for target in (threshold, twin):
         for value in (original, rewritten, str(original), str(rewritten)):
-            assert (target.is_met(value), target.attainment(value)) == expected
+            assert (target.is_met(value), attainment(target, value)) == expected
 
 
 DIMENSIONS = {"%": "ratio", "万元": "money", "天": "days", "小时/天": "rate", "个": "个", "人次": "人次", "月": "months"}
@@ -327,7 +329,7 @@ def test_comparing_across_dimensions_raises(threshold: Threshold, unit: str, act
     with pytest.raises(UnitMismatchError):
         threshold.is_met(Quantity(actual, unit))
     with pytest.raises(UnitMismatchError):
-        threshold.attainment(f"{actual}{unit}")
+        attainment(threshold, f"{actual}{unit}")
 
 
 @given(units_of_measure(), amounts(max_value=1000))
@@ -339,19 +341,19 @@ def test_a_number_is_in_the_targets_unit(unit: str, actual: Decimal) -> None:
 
 
 def test_the_rules_of_caiyu_2020_10() -> None:
-    """正向 B/A, 反向 A/B, = 0 at zero, ranges against the nearer bound, negatives clamped."""
-    assert Threshold.parse("≥95%").attainment("76%") == Decimal("0.8")
-    assert Threshold.parse("≥95%").attainment("120%") == 1
-    assert Threshold.parse("≤10万元").attainment("12.5万元") == Decimal("0.8")
-    assert Threshold.parse("≤10次").attainment(0) == 1
-    assert Threshold.parse("=0").attainment(0) == 1
-    assert Threshold.parse("=0").attainment(-1) == 1
-    assert Threshold.parse("=0").attainment(1) == 0
-    assert Threshold.parse("=100%").attainment("80%") == Decimal("0.8")
-    assert Threshold.parse("90%~100%").attainment("72%") == Decimal("0.8")
-    assert Threshold.parse("90%~100%").attainment("125%") == Decimal("0.8")
-    assert Threshold.parse("90%~100%").attainment("95%") == 1
-    assert Threshold.parse("≥95%").attainment("-5%") == 0
+    """正向 B/A, 反向 A/B, = 0 at zero, ranges against the nearer bound, negatives below a positive target 0."""
+    assert attainment(Threshold.parse("≥95%"), "76%") == Decimal("0.8")
+    assert attainment(Threshold.parse("≥95%"), "120%") == 1
+    assert attainment(Threshold.parse("≤10万元"), "12.5万元") == Decimal("0.8")
+    assert attainment(Threshold.parse("≤10次"), 0) == 1
+    assert attainment(Threshold.parse("=0"), 0) == 1
+    assert attainment(Threshold.parse("=0"), -1) == 0  # changed in 0.2.0: signed values compare as written
+    assert attainment(Threshold.parse("=0"), 1) == 0
+    assert attainment(Threshold.parse("=100%"), "80%") == Decimal("0.8")
+    assert attainment(Threshold.parse("90%~100%"), "72%") == Decimal("0.8")
+    assert attainment(Threshold.parse("90%~100%"), "125%") == Decimal("0.8")
+    assert attainment(Threshold.parse("90%~100%"), "95%") == 1
+    assert attainment(Threshold.parse("≥95%"), "-5%") == 0
 
 
 def test_strict_comparators_at_the_boundary() -> None:
@@ -359,20 +361,20 @@ def test_strict_comparators_at_the_boundary() -> None:
     above = Threshold.parse(">95%")
     below = Threshold.parse("<5%")
     assert not above.is_met("95%")
-    assert above.attainment("95%") == 1
+    assert attainment(above, "95%") == 1
     assert not below.is_met("5%")
-    assert below.attainment("5%") == 1
+    assert attainment(below, "5%") == 1
     assert not Threshold.parse("=100%").is_met("101%")
 
 
 def test_negative_targets() -> None:
     """Where a ratio means nothing (targets of 0 or below) attainment is 1 when met, else 0."""
     growth = Threshold.parse("≥-5%")
-    assert (growth.is_met("-3%"), growth.attainment("-3%")) == (True, 1)
-    assert (growth.is_met("-8%"), growth.attainment("-8%")) == (False, 0)
+    assert (growth.is_met("-3%"), attainment(growth, "-3%")) == (True, 1)
+    assert (growth.is_met("-8%"), attainment(growth, "-8%")) == (False, 0)
     decline = Threshold.parse("≤-5%")
-    assert (decline.is_met("-8%"), decline.attainment("-8%")) == (True, 1)
-    assert (decline.is_met("-3%"), decline.attainment("-3%")) == (False, 0)
+    assert (decline.is_met("-8%"), attainment(decline, "-8%")) == (True, 1)
+    assert (decline.is_met("-3%"), attainment(decline, "-3%")) == (False, 0)
 
 
 def test_unit_aware_actuals() -> None:
@@ -382,7 +384,7 @@ def test_unit_aware_actuals() -> None:
     assert cap.actual_in_unit("95000元") == Decimal("9.5")
     assert cap.actual_in_unit(Quantity("0.001", "亿元")) == 10
     hours = Threshold.parse("≥8 小时/天")
-    assert hours.attainment("7.5小时/天") == Decimal("0.9375")
+    assert attainment(hours, "7.5小时/天") == Decimal("0.9375")
     assert hours.is_met("480分钟/天")
     assert Threshold.parse("≥1000人次").is_met("1.2万人次")
     assert Threshold.parse("≥95%").is_met(96.5)
@@ -405,7 +407,7 @@ def test_invalid_actuals() -> None:
         with pytest.raises(InvalidActualError):
             target.is_met(actual)
     with pytest.raises(InvalidActualError):
-        Threshold.not_applicable().attainment("1")
+        attainment(Threshold.not_applicable(), "1")
     with pytest.raises(InvalidActualError):
         Threshold.parse("按时发放").is_met(Decimal(1))
 
@@ -414,13 +416,13 @@ def test_qualitative_actuals() -> None:
     """Bands, grades on the target's scale, and the statement itself."""
     good = Threshold.parse("良好")
     assert good.is_met("优秀")
-    assert good.attainment("合格") == Decimal("0.7")
-    assert good.attainment("不合格") == Decimal("0.3")
-    assert Threshold.parse("显著").attainment("明显") == Decimal("0.7")
+    assert attainment(good, "合格") == Decimal("0.7")
+    assert attainment(good, "不合格") == Decimal("0.3")
+    assert attainment(Threshold.parse("显著"), "明显") == Decimal("0.7")
     assert Threshold.parse("较好").is_met("好")
     assert Threshold.parse("按时发放").is_met("按时发放")
-    assert Threshold.parse("按时发放").attainment(Achievement.PARTIAL) == Decimal("0.7")
-    assert Threshold.parse("按时发放").attainment("not achieved") == Decimal("0.3")
+    assert attainment(Threshold.parse("按时发放"), Achievement.PARTIAL) == Decimal("0.7")
+    assert attainment(Threshold.parse("按时发放"), "not achieved") == Decimal("0.3")
     with pytest.raises(InvalidActualError):
         Threshold.parse("按时发放").is_met("大概吧")
 
@@ -429,7 +431,7 @@ def test_ratios_ignore_the_callers_decimal_context() -> None:
     """Attainment keeps 28 significant digits even under a low-precision context."""
     with localcontext() as context:
         context.prec = 3
-        assert Threshold.parse("≥95%").attainment("90%") == Decimal("0.9473684210526315789473684211")
+        assert attainment(Threshold.parse("≥95%"), "90%") == Decimal("0.9473684210526315789473684211")
 
 
 # --- construction ----------------------------------------------------------------------------

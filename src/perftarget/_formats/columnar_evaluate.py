@@ -6,6 +6,13 @@ columns: each distinct target, weight and actual text is read once, every score 
 integer arithmetic, and the explanation of every score (the formula with its numbers) is
 put together by Arrow's string kernels.
 
+The rules are the rulebook's (:mod:`perftarget._rulebook.scoring`), not a copy: the formula
+of each row is the case the rulebook's decision table gives for its facts (the kernel looks
+them up in ``case_table``, the whole table generated from ``decide``), its ratio is the
+formula's own pair of terms, its text the case's pieces; each table's weights are
+``indicator_weights`` called once per distinct table shape (labels, 无 rows and weights
+given, in order), and the bands' shares are the policy's.
+
 Exact numbers: amounts, values and weights are held as integers of 10⁻⁶ (a value with more
 decimals, or beyond 10⁹, sends its table to the object path), weights as exact fractions
 (``50 / 3``), and every score as the exact quotient truncated to ten decimals, from which
@@ -25,8 +32,8 @@ and band, which in a province is about one row in ten.
 A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
 (lenient) and its rows are put back in place: tables with a missing, unreadable or
 negative actual, a score set by hand or given with a band, a unit conversion the kernel
-does not hold, weights that leave a level empty or do not add up, level labels outside the
-policy, no amount spent, and every table under a policy with ``not_applicable = "rescale"``
+does not hold, weights the rulebook finds a problem with or that do not add up to 100,
+level labels outside the policy, no amount spent, and every table under a policy with ``not_applicable = "rescale"``
 or the 90 %-minus-one budget rule. Such tables give the same rows, problems included.
 
 .. versionadded:: 0.1.0
@@ -35,31 +42,37 @@ or the 90 %-minus-one budget rule. Such tables give the same rows, problems incl
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from typing import Any, Final, Literal
 
-from perftarget._model.actuals import Actual, ExplicitScore
 from perftarget._formats.columnar import Columns, clean_columns, dictionary_texts, kernel_modules, text_codes
 from perftarget._formats.columnar import scaled as _micro
 from perftarget._formats.columnar import six_places as _six
+from perftarget._formats.results import evaluation_rows, result_columns, result_schema
+from perftarget._formats.results import result_row as _row
+from perftarget._judge.evaluate import _CONTEXT, ProjectEvaluation, _band, _evaluate, _Invalid
+from perftarget._model.actuals import Actual, ExplicitScore
 from perftarget._model.targets import Indicator
-from perftarget._judge.evaluate import (
-    _CONTEXT,
-    ProjectEvaluation,
+from perftarget._rulebook.scoring import (
+    CASES,
+    FACTS,
+    FORMULAS,
+    OVER_CASES,
+    Rules,
     ScoringPolicy,
-    _band,
-    _Constants,
-    _constants,
-    _evaluate,
-    _Invalid,
-    _n,
-    _policy,
+    add_up,
+    case_table,
+    indicator_weights,
+    policy_of,
+    rules_of,
+    score,
 )
+from perftarget._rulebook.scoring import number_text as _n
 from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
-from perftarget._values.units import convert, dimension_of
+from perftarget._values.units import convert, dimension_of, parse_quantity
 from perftarget.exceptions import InvalidValueError, PerftargetError, ThresholdSyntaxError, UnitMismatchError
 
 __all__ = ["evaluate_columns"]
@@ -78,28 +91,9 @@ _COMPARATOR_CODE: Final = {
     Comparator.BETWEEN: _BETWEEN,
 }
 
-# formula templates: (rule, pieces); a piece is a literal or one of b, a, u, w, s (the score shown), band, share
-_TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
-    ("not_applicable", ("not applicable (无)",)),                         # 0
-    ("at_least", ("{b}", " ≥ ", "{a}", " → ", "{w}")),                     # 1
-    ("at_least", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),          # 2
-    ("equal", ("{b}", " ≥ ", "{a}", " → ", "{w}")),                        # 3
-    ("equal", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),             # 4
-    ("equal_zero", ("{b}", " = 0 → ", "{w}")),                             # 5
-    ("equal_zero", ("{b}", " ≠ 0 → 0")),                                   # 6
-    ("rate_times_weight", ("{b}", "% × ", "{w}", " ", "{s}")),             # 7
-    ("at_most", ("{b}", " ≤ ", "{a}", " → ", "{w}")),                      # 8
-    ("at_most", ("{b}", " > ", "{a}", " → 0")),                            # 9
-    ("at_most_linear", ("{b}", " ≥ 2 × ", "{a}", " → 0")),                 # 10
-    ("at_most_linear", ("{w}", " × (1 − (", "{b}", " − ", "{a}", ") / ", "{a}", ") ", "{s}")),  # 11
-    ("at_most", ("{a}", " / ", "{b}", " × ", "{w}", " ", "{s}")),           # 12
-    ("range", ("{b}", " / ", "{a}", " × ", "{w}", " ", "{s}")),             # 13
-    ("range", ("{b}", " > ", "{u}", " → 0")),                              # 14
-    ("range", ("{u}", " / ", "{b}", " × ", "{w}", " ", "{s}")),             # 15
-    ("range", ("{a}", " ≤ ", "{b}", " ≤ ", "{u}", " → ", "{w}")),          # 16
-    ("qualitative", ("{band}", " → ", "{w}")),                             # 17
-    ("qualitative", ("{band}", ": ", "{share}", " × ", "{w}", " ", "{s}")),  # 18
-)
+# the formula templates are the cases of the rulebook's decision table: (rule, pieces), where a piece
+# is a literal or one of {b}, {a}, {u}, {w}, {s} (the score shown), {band}, {share}
+_TEMPLATES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = tuple((case.rule, case.text) for case in CASES)
 
 _BANDS: Final = tuple(Achievement)
 _POOR: Final = "差"
@@ -110,69 +104,31 @@ _REPEATED: Final = (
     "rule", "formula",
 )
 _HALF: Final = 5_000  # half of the 10**-6 step, in 10**-10
-_MAX_FREE: Final = 255  # indicators sharing a level's points, as the weight texts are keyed
-_MIN_EXPONENT: Final = -63
-# templates whose score is a ratio times the weight (see _TEMPLATES), and which ratio
-_T_LINEAR, _T_INVERSE, _T_ABOVE, _T_RATE, _T_SHARE = 11, 12, 15, 7, 18
-_T_RATIOS: Final = (2, 4, 11, 12, 13, 15)
+_WEIGHT_DENOMINATOR: Final = 10**9  # a share of a level's points: points of 10**-6 over a few hundred rows
 _T_SCORED: Final = tuple(number for number, (_rule, pieces) in enumerate(_TEMPLATES) if "{s}" in pieces)
-# the templates of the rules "at least" and "equal" (not zero), rate × weight included: over-achievement
-_AT_LEAST: Final = tuple(number in {1, 2, 3, 4, 7} for number in range(19))
-
-
-@functools.cache
-def _template_table(linear: bool, rate_times_weight: bool) -> tuple[int, ...]:
-    """The template of each combination of facts, numbered as in _score.
-
-    The facts: the target's kind, comparator, unit % or not, sign of its bound (-, 0, +), upper
-    bound positive; then the actual below, at or above the bound, zero, at least twice the bound,
-    above the upper bound, and the band's share whole. Where two tests hold (a range written
-    upside down), the later one wins, as in the object path.
-    """
-    table = []
-    for kind, comp, percent, a_sign, u_positive, relation, b_zero, twice, above, whole_share in itertools.product(
-        range(3), range(4), range(2), range(3), range(2), range(3), range(2), range(2), range(2), range(2)
-    ):
-        if kind == _NA:
-            table.append(0)
-            continue
-        if kind == _QUAL:
-            table.append(17 if whole_share else 18)
-            continue
-        ge, eq, le, between = comp == _GE, comp == _EQ, comp == _LE, comp == _BETWEEN
-        a_zero, a_positive = a_sign == 1, a_sign == 2  # noqa: PLR2004 - the sign, shifted by one
-        reached, within = relation >= 1, relation <= 1
-        eq_zero = eq and a_zero
-        at_least = ge or (eq and not a_zero)
-        rtw = at_least and bool(percent) and rate_times_weight
-        at_least = at_least and not rtw
-        base = 3 if eq else 1
-        le_over = le and not within
-        tests = [
-            (7, rtw), (base, at_least and reached), (base + 1, at_least and not reached), (5, eq_zero and b_zero),
-            (6, eq_zero and not b_zero), (8, le and within), (9, le_over and not a_positive),
-        ]
-        if linear:
-            tests += [(10, le_over and a_positive and twice), (11, le_over and a_positive and not twice)]
-        else:
-            tests.append((12, le_over and a_positive))
-        tests += [
-            (13, between and not reached), (14, between and above and not u_positive),
-            (15, between and above and u_positive), (16, between and reached and not above),
-        ]
-        table.append(([0] + [number for number, holds in tests if holds])[-1])
-    return tuple(table)
-
-
+# the templates of 正向 scoring (≥, >, = above 0, rate × weight): where over-achievement is flagged
+_AT_LEAST: Final = tuple(number in OVER_CASES for number in range(len(CASES)))
+# the templates scored min(rate, 100 %) × weight: the whole weight from 100 %
+_T_RATE: Final = tuple(number for number, case in enumerate(CASES) if case.formula == "rate")
+# each template's score: the whole weight, nothing, or a ratio times the weight, as (top, bottom) terms
+_WHOLE, _NOTHING, _RATIO = 1, 2, 3
+_ROLES: Final = tuple(
+    _WHOLE if case.formula == "full" else (_NOTHING if FORMULAS[case.formula].ratio is None else _RATIO)
+    for case in CASES
+)
+_RATIO_TERMS: Final = tuple(FORMULAS[case.formula].ratio for case in CASES)
+# the ratios of two amounts (not of a constant): an endless decimal there may round in the object path
+_T_RATIOS: Final = tuple(
+    number for number, terms in enumerate(_RATIO_TERMS) if terms is not None and terms[1] not in {"1", "100"}
+)
 # which texts each template shows: the actual, the target's bound, its upper bound, the weight, the band
 _USES: Final = tuple(
     tuple(int(piece in pieces or (piece == "{w}" and "{s}" in pieces)) for _rule, pieces in _TEMPLATES)
     for piece in ("{b}", "{a}", "{u}", "{w}", "{band}")
 )
-# what each template's score is: the whole weight, nothing, or a ratio times the weight (0: 无)
-_WHOLE, _NOTHING, _RATIO = 1, 2, 3
-_ROLES: Final = (0, _WHOLE, _RATIO, _WHOLE, _RATIO, _WHOLE, _NOTHING, _RATIO, _WHOLE, _NOTHING, _NOTHING, _RATIO,
-                 _RATIO, _RATIO, _NOTHING, _RATIO, _WHOLE, _WHOLE, _RATIO)
+# the kernel's target kinds and comparator codes, as the rulebook's comparator groups (see FACTS)
+_GROUP_OF_KIND: Final = (0, 1)  # 无, 定性
+_GROUP_OF_COMPARATOR: Final = (2, 3, 4, 5)  # ≥ >, =, ≤ <, range
 
 
 def _scaled(value: Decimal) -> int | None:
@@ -183,7 +139,7 @@ def _scaled(value: Decimal) -> int | None:
 class _Kernel:
     """The arrays of one call; methods fill them step by step."""
 
-    def __init__(self, columns: Columns, c: _Constants, policy: ScoringPolicy) -> None:
+    def __init__(self, columns: Columns, c: Rules, policy: ScoringPolicy) -> None:
         self.pa, self.pc, self.np = kernel_modules("perftarget.columnar.evaluate_columns")
         columns = clean_columns(columns, self.pa, self.pc, self.np)
         self.columns = columns
@@ -416,6 +372,38 @@ def _complete(pa: Any, table: Any, what: str, wanted: Mapping[str, bool]) -> Any
     return table
 
 
+def _table_shapes(k: _Kernel, codes: Any) -> tuple[Any, list[bytes]]:  # noqa: ANN401 - numpy
+    """Each table's shape (the bytes of its rows' codes, in order): an index per table, and the distinct shapes.
+
+    The rows come table by table, so a table's codes are one slice of ``codes``: the shapes are
+    a binary column over the same buffer, dictionary-encoded by Arrow.
+    """
+    np, pa, pc = k.np, k.pa, k.pc
+    if not k.t:
+        return np.zeros(0, dtype=np.int64), []
+    bounds = np.concatenate([k.starts, k.ends[-1:]]).astype(np.int64) * 8
+    keys = pa.Array.from_buffers(pa.large_binary(), k.t, [None, pa.py_buffer(bounds), pa.py_buffer(codes.tobytes())])
+    encoded = pc.dictionary_encode(keys)
+    indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return indices, encoded.dictionary.to_pylist()
+
+
+def _weight_fraction(weight: Decimal) -> tuple[int, int] | None:
+    """(numerator, denominator) of the fraction the rulebook's weight is the 28-digit quotient of, if small.
+
+    A share such as 50 / 3 is the Decimal ``16.66...67``: the kernel holds it as 50 / 3, which
+    it checks divides back to that Decimal. ``None`` when no fraction within int64 does.
+    """
+    exact = Fraction(weight)
+    candidate = exact.limit_denominator(_WEIGHT_DENOMINATOR)
+    with localcontext(_CONTEXT):
+        if Decimal(candidate.numerator) / Decimal(candidate.denominator) != weight:
+            candidate = exact
+    if candidate.numerator >= _SAFE // _LIMIT6 or candidate.denominator >= _DIVISOR_LIMIT:
+        return None
+    return candidate.numerator, candidate.denominator
+
+
 def _fraction(value: Decimal) -> tuple[int, int]:
     num, den = value.as_integer_ratio()
     return num, den
@@ -450,9 +438,8 @@ def evaluate_columns(
     if per not in {"table", "indicator"}:
         msg = f"'per' must be 'table' or 'indicator' (got {per!r})"
         raise InvalidValueError(msg, field="per", value=per)
-    chosen = _policy(policy)
-    c = _constants(chosen)
-    k = _Kernel(columns, c, chosen)
+    chosen = policy_of(policy)
+    k = _Kernel(columns, rules_of(chosen), chosen)
     with localcontext(_CONTEXT):
         scores = _score(k)
     return _results(k, scores, per)
@@ -563,103 +550,76 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
         column = k.ind.column(name)
         if column.null_count < len(column):
             k.flag(np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=bool))
-    # level-1 blocks
-    blocks = list(c.level1)
+    # level-1 labels: looked up among the labels the policy knows (few); any other label, or none,
+    # sends its table to the object path
     labels = k.ind.column("level1")
-    if labels.type == pa.string():  # looked up among the labels the policy knows (few): no dictionary to build
-        known = sorted(set(c.fold) | set(c.level1))
-        l_idx = np.asarray(pc.fill_null(pc.index_in(labels, value_set=pa.array(known, type=pa.string())), -1)
-                           .to_numpy(zero_copy_only=False), dtype=np.int64)
-        l_texts: list[str | None] = list(known)
-    else:
-        l_idx, l_texts = k.encode("level1")
-    block_of_label = []
-    for label in l_texts:
-        block = c.fold.get(label or "", label or "")
-        block_of_label.append(blocks.index(block) if block in c.level1 else -1)
-    block = np.asarray([*block_of_label, -1], dtype=np.int64)[l_idx]  # a null label (-1) takes the -1 at the end
-    if (block < 0).any():
-        k.flag(block < 0)
-        block = np.maximum(block, 0)
-    nb = max(len(blocks), 1)
-    if nb > 8:  # noqa: PLR2004 - the packing below holds eight level-1 blocks
-        k.slow[:] = True
-    # weights given
+    known = sorted(set(c.fold) | set(c.level1))
+    if labels.type != pa.string():
+        labels = pc.cast(labels, pa.string())
+    l_idx = np.asarray(pc.fill_null(pc.index_in(labels, value_set=pa.array(known, type=pa.string())), -1)
+                       .to_numpy(zero_copy_only=False), dtype=np.int64)
+    k.flag(l_idx < 0)
+    l_idx = np.maximum(l_idx, 0)
+    # weights given, read once per distinct text; an unreadable or negative one sends its table away
     w_idx, w_texts = k.encode("weight")
-    w6_values, w_exp = [], []
+    given_weights: list[Decimal | None] = []
     for text in w_texts:
         try:
-            weight = Decimal(text or "")
-            scaled = _scaled(weight)
-            exponent = int(weight.as_tuple().exponent)
+            weight: Decimal | None = Decimal(text or "")
         except InvalidOperation:
-            scaled, exponent = None, 0
-        w6_values.append(-1 if scaled is None or scaled < 0 else scaled)
-        w_exp.append(exponent)
-    given = w_idx >= 0
-    # per row (no weight: -1, which takes the 0 put at the end); an unreadable weight sends its table away
-    w6 = np.asarray([*w6_values, 0], dtype=np.int64)[w_idx]
-    if min(w6_values, default=0) < 0:
-        k.flag(w6 < 0)
-        w6 = np.maximum(w6, 0)
-    exp_row = np.asarray([*w_exp, 0], dtype=np.int64)[w_idx]
-    group = k.table_of * nb + block
-    groups = k.t * nb
-    live = applicable & given
-    free = applicable & ~given
-    given_sum = np.zeros(groups, dtype=np.int64)
-    np.add.at(given_sum, group[live], w6[live])
-    free_count = np.bincount(group[free], minlength=groups).astype(np.int64)
-    live_count = np.bincount(group[applicable], minlength=groups).astype(np.int64)
-    min_exp = np.zeros(groups, dtype=np.int64)
-    np.minimum.at(min_exp, group[live], exp_row[live])
-    points6 = np.asarray([_scaled(c.level1[b]) or 0 for b in blocks] or [0], dtype=np.int64)
-    nominal = np.tile(points6, k.t)
-    remaining = nominal - given_sum
-    bad_group = (live_count == 0) | (remaining < 0) | ((free_count == 0) & (remaining != 0))
-    bad_tables = bad_group.reshape(k.t, nb).any(axis=1) if k.t else np.zeros(0, dtype=bool)
-    k.slow |= bad_tables
-    # the weight as the object path writes it (_n of its Decimal)
-    # per group, what its share's text depends on, packed in one integer: few distinct values
-    given_count = live_count - free_count
-    packed = (((given_sum * 64 + np.clip(-min_exp, 0, 63)) * 256 + np.minimum(free_count, 255)) * 8
-              + np.tile(np.arange(nb, dtype=np.int64), k.t)) * 2 + (given_count > 0)
-    too_wide = (given_sum >= 2**40) | (free_count > _MAX_FREE) | (min_exp < _MIN_EXPONENT)
-    if k.t:
-        k.slow |= too_wide.reshape(k.t, nb).any(axis=1)
-    # the distinct weights: 0 (无 rows), each weight text given, each kind of share of a level's points
+            weight = None
+        given_weights.append(weight if weight is not None and weight.is_finite() and weight >= 0 else None)
+    unreadable = np.asarray([weight is None for weight in given_weights] + [False], dtype=bool)[w_idx]
+    k.flag(unreadable & (w_idx >= 0))
+    # each table's weights are the rulebook's (indicator_weights), once per distinct table shape:
+    # the labels, 无 rows and weights given of its rows, in order, as the bytes of one code per row
     nw = len(w_texts)
-    group_first, group_inverse = _distinct(k, packed)
-    group_order = np.argsort(packed[group_first], kind="stable")  # the few distinct groups in increasing order
-    group_rank = np.empty(len(group_order), dtype=np.int64)
-    group_rank[group_order] = np.arange(len(group_order))
-    group_first, group_inverse = group_first[group_order], group_rank[group_inverse]
-    group_keys = packed[group_first]
-    w_inverse = np.where(
-        ~applicable, 0, np.where(given, 1 + np.maximum(w_idx, 0), 1 + nw + group_inverse.reshape(-1)[group])
-    )
-    wn = np.concatenate([[0], np.maximum(np.asarray(w6_values, dtype=np.int64), 0), remaining[group_first]])
-    wd = np.concatenate([[1], np.full(nw, _M6, dtype=np.int64), _M6 * np.maximum(free_count[group_first], 1)])
-    g = np.gcd(wn, wd)
-    g = np.where(g == 0, 1, g)
-    wn, wd = wn // g, wd // g
+    codes = ((l_idx * 2 + applicable) * (nw + 1) + (w_idx + 1)).astype(np.int64)
+    shape_of, shapes = _table_shapes(k, codes)
+    weight_ids: dict[str, int] = {"0": 0}
+    weight_values: list[Decimal] = [Decimal(0)]
+    flat: list[int] = []
+    offsets: list[int] = []
+    bad_shape: list[bool] = []
+    points = c.total_points - c.budget_weight
+    for shape in shapes:
+        rows = np.frombuffer(shape, dtype=np.int64).tolist()
+        row_weights = [given_weights[code % (nw + 1) - 1] if code % (nw + 1) else None for code in rows]
+        row_labels = [known[code // (nw + 1) // 2] for code in rows]
+        row_applicable = [bool(code // (nw + 1) % 2) for code in rows]
+        weights, problems = indicator_weights(row_labels, row_applicable, row_weights, c, points)
+        _, weight_total, _ = add_up(
+            row_labels, [w if live else None for w, live in zip(weights, row_applicable, strict=True)],
+            [Decimal(0)] * len(rows), c.budget_weight, Decimal(0),
+        )
+        bad_shape.append(bool(problems) or weight_total != c.total_points)
+        offsets.append(len(flat))
+        for weight in weights:
+            text = _n(weight)
+            if text not in weight_ids:
+                weight_ids[text] = len(weight_values)
+                weight_values.append(weight)
+            flat.append(weight_ids[text])
+    if shapes:
+        k.slow |= np.asarray(bad_shape, dtype=bool)[shape_of]
+        position = np.arange(n, dtype=np.int64) - k.starts[k.table_of]
+        starts_of_shape = np.asarray(offsets, dtype=np.int64)[shape_of[k.table_of]]
+        w_inverse = np.asarray(flat, dtype=np.int64)[starts_of_shape + position]
+    else:
+        w_inverse = np.zeros(n, dtype=np.int64)
+    # each distinct weight as the exact fraction whose 28-digit quotient it is (a weight that is none
+    # within the kernel's integers sends its rows away)
+    pairs = [_weight_fraction(weight) for weight in weight_values]
+    wn = np.asarray([pair[0] if pair else 0 for pair in pairs], dtype=np.int64)
+    wd = np.asarray([pair[1] if pair else 1 for pair in pairs], dtype=np.int64)
+    k.flag(np.asarray([pair is None for pair in pairs], dtype=bool)[w_inverse])
     # per distinct weight (few): the rows take them by w_inverse where they need them
     w10_distinct, w_exact_distinct = k.divide(wn, wd)
     w_term_distinct = k.terminating(wn, wd)
     k.w10_distinct = w10_distinct
     w10 = w10_distinct[w_inverse]
     out.w10 = w10
-    w_strings = ["0", *(_n(Decimal(text or "0")) if value >= 0 else "" for text, value in zip(
-        w_texts, w6_values, strict=True))]
-    for key in group_keys.tolist():
-        has_given, rest = key % 2, key // 2
-        b_label, rest = blocks[rest % 8] if blocks else "", rest // 8
-        count, rest = rest % 256, rest // 256
-        exponent, total6 = -(rest % 64), rest // 64
-        given_value = Decimal(total6).scaleb(-6).quantize(Decimal(1).scaleb(exponent)) if has_given else Decimal(0)
-        share = (c.level1.get(b_label, Decimal(0)) - given_value) / max(count, 1)
-        w_strings.append(_n(share))
-    out.w_text = (pa.array(w_strings, type=pa.string()), w_inverse)
+    out.w_text = (pa.array(list(weight_ids), type=pa.string()), w_inverse)
     # actuals: a number and a unit read from each distinct text, a column at a time
     act_idx, act_dict = k.encode_array("actual")
     k.flag(applicable & (act_idx < 0))
@@ -791,21 +751,28 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     # scores: each row's template (the formula it is scored by) says whether its score is the whole
     # weight, nothing, or a ratio times the weight. The template follows from a few facts about the
     # target (kind, comparator, unit %, signs of its bounds) and how the actual compares with them:
-    # those facts are numbered, and one table (_template_table) gives the template of each number.
+    # those facts are numbered, and the rulebook's case table gives the template of each number.
     percent = t_unit == unit_ids.get("%", -2) if nt else np.zeros(1, dtype=bool)
     if nt:
-        facts = ((((kinds * 4 + comps) * 2 + percent) * 3 + np.sign(a6s) + 1) * 2 + (u6s > 0))[t_safe]
+        groups = np.where(kinds == _QUANT, np.asarray(_GROUP_OF_COMPARATOR)[comps],
+                          np.asarray([*_GROUP_OF_KIND, 0])[kinds])
+        facts = (((groups * 2 + percent) * 3 + np.sign(a6s) + 1) * 2 + (u6s > 0))[t_safe]
     else:
         facts = np.zeros(n, dtype=np.int64)
+    # then (see FACTS): B against A (<, =, >), the sign of B (never negative here), B ≥ 2A, B > U, whole share
     facts *= 3
     facts += b6 > a6
     facts += b6 >= a6
-    for fact in (b6 == 0, b6 >= 2 * a6, b6 > u6, share6 >= _M6):
+    facts *= 3
+    facts += (b6 > 0) + 1
+    for fact in (b6 >= 2 * a6, b6 > u6, share6 >= _M6):
         facts *= 2
         facts += fact
-    template = np.asarray(_template_table(c.linear, c.rate_times_weight), dtype=np.int64)[facts]
+    assert [name for name, _size in FACTS] == [  # noqa: S101 - the order the facts are numbered in above
+        "group", "percent", "a_sign", "u_positive", "relation", "b_sign", "twice", "above", "whole_share"]
+    template = np.asarray(case_table(linear=c.linear, rate_times_weight=c.rate_times_weight), dtype=np.int64)[facts]
     role = np.asarray(_ROLES, dtype=np.int8)[template]
-    rtw = template == _T_RATE
+    rtw = np.isin(template, _T_RATE)
     full = (role == _WHOLE) | (rtw & (b6 >= 100 * _M6))  # min(rate, 100 %) × weight is the whole weight
     over = np.zeros(n, dtype=bool)
     if c.over is not None:
@@ -816,14 +783,19 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     # the ratio of each computed score, times the weight: (top × wn) / (bottom × wd)
     rows = np.nonzero(computed)[0]
     tr, b_rows, a_rows = template[rows], b6[rows], a6[rows]
-    top = np.select(
-        [tr == 7, tr == _T_LINEAR, tr == _T_INVERSE, tr == _T_ABOVE, tr == _T_SHARE],  # noqa: PLR2004 - template 7
-        [np.minimum(b_rows, 100 * _M6), 2 * a_rows - b_rows, a_rows, u6[rows], share6[rows]], b_rows,
-    )
-    bottom = np.select(
-        [tr == 7, (tr == _T_INVERSE) | (tr == _T_ABOVE), tr == _T_SHARE],  # noqa: PLR2004 - template 7
-        [100 * _M6, b_rows, _M6], a_rows,
-    )
+    terms = {
+        "b": b_rows, "a": a_rows, "u": u6[rows], "share": share6[rows], "2a-b": 2 * a_rows - b_rows,
+        "min(b,100)": np.minimum(b_rows, 100 * _M6), "100": np.full(len(rows), 100 * _M6, dtype=np.int64),
+        "1": np.full(len(rows), _M6, dtype=np.int64),
+    }
+    top = np.zeros(len(rows), dtype=np.int64)
+    bottom = np.ones(len(rows), dtype=np.int64)
+    for number in np.unique(tr).tolist():
+        pair = _RATIO_TERMS[number]
+        if pair is not None:
+            chosen_rows = tr == number
+            top[chosen_rows] = terms[pair[0]][chosen_rows]
+            bottom[chosen_rows] = terms[pair[1]][chosen_rows]
     w_rows = w_inverse[rows]
     num, den = top * wn[w_rows], bottom * wd[w_rows]
     # overflow guards (magnitudes only): otherwise the object path
@@ -895,20 +867,8 @@ def _exact_in_object_path(  # noqa: PLR0917 - the numbers of one formula
 ) -> bool:
     """Whether :func:`perftarget.evaluate` finds this score exact at ``places`` (its 28-digit arithmetic)."""
     b, a, upper, share = (Decimal(v).scaleb(-6) for v in (b6, a6, u6, share6))
-    w = Decimal(wn) / Decimal(wd)
-    if template == _T_LINEAR:
-        score = w * (1 - (b - a) / a)
-    elif template == _T_INVERSE:
-        score = a / b * w
-    elif template == _T_ABOVE:
-        score = upper / b * w
-    elif template == _T_RATE:
-        score = min(b / 100, Decimal(1)) * w
-    elif template == _T_SHARE:
-        score = share * w
-    else:
-        score = b / a * w
-    return score.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE) == score
+    result = score(template, a, upper, b, Decimal(wn) / Decimal(wd), share=share)
+    return result.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE) == result
 
 
 def _ten_powers(unit_from: str, unit_to: str) -> tuple[int, int] | None:
@@ -990,15 +950,11 @@ def _coalesce(k: _Kernel, first: str, second: str) -> Any:  # noqa: ANN401 - an 
 
 
 def _parse_quantity(text: str) -> tuple[Decimal, str]:
-    from perftarget._values.threshold import parse_quantity  # noqa: PLC0415 - kept beside its only use
-
     quantity = parse_quantity(text)
     return quantity.value, quantity.unit
 
 
 def _results(k: _Kernel, s: _Scores, per: str) -> Any:  # noqa: ANN401 - a pyarrow.Table
-    from perftarget._formats.results import result_columns, result_schema  # noqa: PLC0415 - kept as it was
-
     np, pa = k.np, k.pa
     schema = result_schema("evaluate", per)  # type: ignore[arg-type]
     names = result_columns("evaluate", per)  # type: ignore[arg-type]
@@ -1358,9 +1314,6 @@ def _object_path(
 
     Each span is (first result row replaced, end of those rows, first of the new rows, how many).
     """
-    from perftarget._formats.results import evaluation_rows  # noqa: PLC0415 - kept as it was
-    from perftarget._formats.results import result_row as _row  # noqa: PLC0415 - kept as it was
-
     np = k.np
     tab = k.tab
     ind = k.ind

@@ -1,28 +1,25 @@
 """Self-evaluation (绩效自评): score a target table against its actuals by a :class:`ScoringPolicy`.
 
-The rules are those of 财预〔2020〕10号 and its self-evaluation table (domain notes §5);
-every variant a province uses is an option of the policy, and policies are data
-(TOML or JSON files, presets shipped in ``perftarget/presets/scoring``).
+The rules are those of 财预〔2020〕10号 and its self-evaluation table (domain notes §5),
+written once in the rulebook (:mod:`perftarget._rulebook.scoring`): the policy, the
+decision table of quantitative targets, the weight fold, the bands, the budget score, the
+total and the grade. This module matches actuals to indicators, calls those rules and
+puts the results together.
 
-The per-indicator path is kept lean: the policy's constants are computed once per
-policy (:func:`_constants`), the weights once per table, and each indicator costs a few
-Decimal operations and one formula string.
+The per-indicator path is kept lean: the policy is compiled once (:func:`rules_of`), the
+weights computed once per table, and the line of an indicator (score, rule, formula) once
+per distinct target, actual text and weight (:func:`_line`), which in a province repeat.
 """
 
 from __future__ import annotations
 
-import enum
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
-from functools import lru_cache
-from pathlib import Path
-from types import MappingProxyType
-from typing import Final, Literal, TypeVar, get_args
+from decimal import Decimal, localcontext
+from typing import Final, TypeVar
 
 import attrs
 
-from perftarget._rulebook import presets
 from perftarget._model.actuals import (
     MISSING,
     ActualInput,
@@ -34,13 +31,33 @@ from perftarget._model.actuals import (
     load_actuals,
     match_actuals,
     read_amount,
-    read_text_file,
 )
-from perftarget._values.levels import Level1, Level2, to_level1
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
-from perftarget._values.numbers import format_number, round_half_up, to_decimal
-from perftarget._codec.convert import format_of, loads
-from perftarget._values.threshold import _BAND_ATTAINMENT, Achievement, Comparator, Threshold, ThresholdKind
+from perftarget._rulebook.scoring import (
+    CONTEXT,
+    DEFAULT_POLICY,
+    Grade,
+    Rules,
+    ScoringPolicy,
+    add_up,
+    band_case,
+    band_span,
+    budget_score,
+    explain,
+    explain_outcome,
+    indicator_weights,
+    number_text,
+    outcome,
+    policy_of,
+    rounded,
+    rules_of,
+    shown,
+    snap,
+    total,
+)
+from perftarget._values.levels import Level1, Level2
+from perftarget._values.numbers import format_number, round_half_up
+from perftarget._values.threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import (
     EvaluationError,
     InvalidActualError,
@@ -62,349 +79,14 @@ __all__ = [
     "evaluate_document",
 ]
 
-DEFAULT_POLICY: Final = "national-2020"
-"""The name of the default scoring preset (财预〔2020〕10号)."""
-
 _ZERO: Final = Decimal(0)
-_ONE: Final = Decimal(1)
-_TWO: Final = Decimal(2)
 _HUNDRED: Final = Decimal(100)
-# Sums are exact to this many places: 3 × (50 / 3) adds up to 50, not 50.00...01.
-_SNAP: Final = Decimal("1e-20")
-_PLAIN_DIGITS: Final = 27
-# Every evaluation runs in this context, whatever the caller's: the same inputs, the same digits.
-_CONTEXT: Final = Context(prec=28)
-# Display rounding never fails for lack of digits, however large the amount.
-_DISPLAY: Final = Context(prec=100)
-
-
-class Grade(enum.Enum):
-    """评价等级: the grade of a self-evaluation total (优 / 良 / 中 / 差).
-
-    .. versionadded:: 0.1.0
-    """
-
-    EXCELLENT = "优"
-    GOOD = "良"
-    FAIR = "中"
-    POOR = "差"
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    @property
-    def english(self) -> str:
-        """The English name (``excellent``, ``good``, ``fair``, ``poor``)."""
-        return self.name.lower()
-
-
-# --- the policy -------------------------------------------------------------------------------
-
-BudgetRule = Literal["ratio", "full_at_90_minus_1_per_point"]
-ReverseFormula = Literal["ratio", "linear"]
-PercentageRule = Literal["ratio", "rate_times_weight"]
-NotApplicableRule = Literal["redistribute", "rescale"]
-
-_BUDGET_RULES: Final[tuple[str, ...]] = get_args(BudgetRule)
-_REVERSE_FORMULAS: Final[tuple[str, ...]] = get_args(ReverseFormula)
-_PERCENTAGE_RULES: Final[tuple[str, ...]] = get_args(PercentageRule)
-_NOT_APPLICABLE_RULES: Final[tuple[str, ...]] = get_args(NotApplicableRule)
-
-_NATIONAL_WEIGHTS: Final = {Level1.OUTPUT: Decimal(50), Level1.BENEFIT: Decimal(30), Level1.SATISFACTION: Decimal(10)}
-_BAND_DEFAULTS: Final = {Achievement.ACHIEVED: _ONE, Achievement.PARTIAL: Decimal("0.7"),
-                         Achievement.NOT_ACHIEVED: Decimal("0.3")}
-_BAND_BOUNDS: Final = {Achievement.ACHIEVED: Decimal("0.8"), Achievement.PARTIAL: Decimal("0.6"),
-                       Achievement.NOT_ACHIEVED: _ZERO}
-_GRADE_BOUNDS: Final = {Grade.EXCELLENT: Decimal(90), Grade.GOOD: Decimal(80), Grade.FAIR: Decimal(60),
-                        Grade.POOR: _ZERO}
-_MAX_PLACES: Final = 10
+_CONTEXT: Final = CONTEXT
 # Enum members bound once: the per-indicator path compares identities, not class attributes.
 _QUALITATIVE: Final = ThresholdKind.QUALITATIVE
 _NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
-_LE: Final = Comparator.LE
-_LT: Final = Comparator.LT
-_EQ: Final = Comparator.EQ
-_BETWEEN: Final = Comparator.BETWEEN
-_E = TypeVar("_E", Achievement, Grade)
-
-
-def _points(value: object, field: str) -> Decimal:
-    number = to_decimal(value, field=field)
-    if number < _ZERO:
-        raise InvalidValueError(f"{field!r} must not be negative (got {format_number(number)})", field=field,
-                                value=value)
-    return number
-
-
-def _to_level1_weights(value: object) -> Mapping[Level1, Decimal]:
-    if not isinstance(value, Mapping):
-        msg = f"'level1_weights' must map level-1 indicators to points (got {type(value).__name__})"
-        raise InvalidValueError(msg, field="level1_weights", value=value)
-    weights: dict[Level1, Decimal] = {}
-    for key, weight in value.items():
-        level = to_level1(key) if isinstance(key, str) else key
-        if not isinstance(level, Level1):
-            choices = ", ".join(member.label for member in Level1)
-            msg = f"'level1_weights' keys must be level-1 indicators ({choices}) (got {key!r})"
-            raise InvalidValueError(msg, field="level1_weights", value=key)
-        weights[level] = _points(weight, f"level1_weights[{level.label}]")
-    return MappingProxyType(weights)
-
-
-def _non_negative(value: object) -> Decimal:
-    return _points(value, "value")
-
-
-def _merge(value: object, defaults: Mapping[_E, Decimal], kind: type[_E], field: str) -> Mapping[_E, Decimal]:
-    """``defaults`` updated from ``value``, whose keys are members, their values or their English names."""
-    if not isinstance(value, Mapping):
-        raise InvalidValueError(f"{field!r} must be a mapping (got {type(value).__name__})", field=field)
-    merged = dict(defaults)
-    for key, number in value.items():
-        member = key if isinstance(key, kind) else next(
-            (m for m in kind if key in (m.value, m.name.lower(), getattr(m, "english", None))), None
-        )
-        if member is None:
-            choices = ", ".join(str(m.value) for m in kind)
-            msg = f"{field!r} keys must be one of {choices} (got {key!r})"
-            raise InvalidValueError(msg, field=field, value=key)
-        merged[member] = _points(number, f"{field}[{member.value}]")
-    return MappingProxyType(merged)
-
-
-def _to_band_defaults(value: object) -> Mapping[Achievement, Decimal]:
-    return _merge(value, _BAND_DEFAULTS, Achievement, "band_defaults")
-
-
-def _to_band_bounds(value: object) -> Mapping[Achievement, Decimal]:
-    return _merge(value, _BAND_BOUNDS, Achievement, "band_bounds")
-
-
-def _to_grade_bounds(value: object) -> Mapping[Grade, Decimal]:
-    return _merge(value, _GRADE_BOUNDS, Grade, "grade_bounds")
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[object, attrs.Attribute[str], str], None]:
-    def check(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-        if value not in choices:
-            shown = ", ".join(repr(c) for c in choices)
-            msg = f"{attribute.name!r} must be one of {shown} (got {value!r})"
-            raise InvalidValueError(msg, field=attribute.name, value=value)
-
-    return check
-
-
-@attrs.frozen(kw_only=True)
-class ScoringPolicy:
-    """How a self-evaluation is scored: weights, formulas, bands, grades and rounding.
-
-    The defaults are the national rules (财预〔2020〕10号); a province changes only what
-    differs, in Python (``attrs.evolve(policy, budget_weight=20, ...)``) or in a TOML/JSON
-    file read by :meth:`load`. Named presets ship with perftarget: :meth:`presets`,
-    :meth:`preset`.
-
-    Attributes:
-        name: the policy's name (shown in every evaluation).
-        description: what the policy is and where its rules come from.
-        level1_weights: points per level-1 indicator (产出 50, 效益 30, 满意度 10). A level-1
-            the policy does not weigh is scored inside the block it came from: 成本 inside
-            产出 (101号 split it off), 满意度 inside 效益 (the 2013 framework's place for it).
-        budget_weight: points for budget execution (预算执行率, 10).
-        budget_rule: ``"ratio"``: min(spent / budget, 1) × weight; or
-            ``"full_at_90_minus_1_per_point"``: full from ``budget_full_rate`` percent,
-            minus ``budget_points_per_percent`` per percentage point below, down to 0.
-        budget_full_rate: the rate (percent) from which the 90-rule gives full marks.
-        budget_points_per_percent: the points the 90-rule takes per percentage point below.
-        reverse_formula: 反向 (≤, <) indicators above target: ``"ratio"`` A / B × w, or
-            ``"linear"`` w × (1 − (B − A) / A), 0 from B = 2A.
-        percentage_rule: ``"ratio"`` (10号), or ``"rate_times_weight"``: ≥, > and =
-            indicators in % score min(B / 100, 1) × w.
-        over_achievement: B ≥ this × A flags a 正向 indicator as over-achieved (not deducted);
-            0 turns the flag off.
-        band_defaults: the share of the weight a qualitative band gives when no explicit
-            score is given (达成 1, 部分达成 0.7, 未达成 0.3).
-        band_bounds: the lower bound of each band, as a share of the weight (达成 0.8,
-            部分达成 0.6, 未达成 0); each band runs up to the next one's bound (达成 up to 1).
-        not_applicable: ``"redistribute"``: a level-1's points are split among its
-            applicable indicators; ``"rescale"``: 无 rows keep their share, score nothing,
-            and the total is rescaled by 100 / Σ applicable weights (按百分制折算).
-        grade_bounds: the lowest total of each grade (优 90, 良 80, 中 60, 差 0).
-        display_places: decimal places shown (half up); the scores themselves are exact.
-
-    .. versionadded:: 0.1.0
-    """
-
-    name: str = attrs.field(validator=attrs.validators.instance_of(str))
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
-    level1_weights: Mapping[Level1, Decimal] = attrs.field(
-        default=_NATIONAL_WEIGHTS, converter=_to_level1_weights, hash=False
-    )
-    budget_weight: Decimal = attrs.field(default=Decimal(10), converter=_non_negative)
-    budget_rule: BudgetRule = attrs.field(default="ratio", validator=_one_of(_BUDGET_RULES))
-    budget_full_rate: Decimal = attrs.field(default=Decimal(90), converter=_non_negative)
-    budget_points_per_percent: Decimal = attrs.field(default=_ONE, converter=_non_negative)
-    reverse_formula: ReverseFormula = attrs.field(default="ratio", validator=_one_of(_REVERSE_FORMULAS))
-    percentage_rule: PercentageRule = attrs.field(default="ratio", validator=_one_of(_PERCENTAGE_RULES))
-    over_achievement: Decimal = attrs.field(default=Decimal("1.2"), converter=_non_negative)
-    band_defaults: Mapping[Achievement, Decimal] = attrs.field(
-        default=_BAND_DEFAULTS, converter=_to_band_defaults, hash=False
-    )
-    band_bounds: Mapping[Achievement, Decimal] = attrs.field(
-        default=_BAND_BOUNDS, converter=_to_band_bounds, hash=False
-    )
-    not_applicable: NotApplicableRule = attrs.field(default="redistribute", validator=_one_of(_NOT_APPLICABLE_RULES))
-    grade_bounds: Mapping[Grade, Decimal] = attrs.field(
-        default=_GRADE_BOUNDS, converter=_to_grade_bounds, hash=False
-    )
-    display_places: int = attrs.field(default=2)
-
-    def __attrs_post_init__(self) -> None:
-        self._check()
-
-    def _check(self) -> None:
-        full = sum(self.level1_weights.values(), self.budget_weight)
-        if full != _HUNDRED:
-            shown = " + ".join(f"{k.label} {format_number(v)}" for k, v in self.level1_weights.items())
-            msg = (
-                f"the level-1 weights and the budget weight must add up to 100 "
-                f"(got {shown} + 预算执行率 {format_number(self.budget_weight)} = {format_number(full)})"
-            )
-            raise InvalidValueError(msg, field="level1_weights", value=full)
-        if not self.name.strip():
-            raise InvalidValueError("'name' must not be empty", field="name", value=self.name)
-        if not _ZERO < self.budget_full_rate <= _HUNDRED:
-            msg = f"'budget_full_rate' must be a percent in (0, 100] (got {format_number(self.budget_full_rate)})"
-            raise InvalidValueError(msg, field="budget_full_rate", value=self.budget_full_rate)
-        if _ZERO < self.over_achievement <= _ONE:
-            shown = format_number(self.over_achievement)
-            msg = f"'over_achievement' must be above 1, e.g. 1.2 for 120 %, or 0 for no flag (got {shown})"
-            raise InvalidValueError(msg, field="over_achievement", value=self.over_achievement)
-        bounds = self.band_bounds
-        achieved, partial, missed = (bounds[b] for b in Achievement)
-        if not missed == _ZERO < partial < achieved <= _ONE:
-            msg = (
-                "'band_bounds' must rise from 未达成 0 through 部分达成 to 达成 at most 1 "
-                f"(got {format_number(missed)}, {format_number(partial)}, {format_number(achieved)})"
-            )
-            raise InvalidValueError(msg, field="band_bounds")
-        for band, share in self.band_defaults.items():
-            low, high = bounds[band], _band_high(bounds, band)
-            inside = low <= share <= high if band is Achievement.ACHIEVED else low <= share < high
-            if not inside:
-                msg = f"'band_defaults[{band.value}]' must lie in its band (got {format_number(share)})"
-                raise InvalidValueError(msg, field="band_defaults", value=share)
-        grades = [self.grade_bounds[g] for g in Grade]
-        if not (grades[-1] == _ZERO and all(grades[i] > grades[i + 1] for i in range(len(grades) - 1))):
-            msg = "'grade_bounds' must fall from 优 through 良 and 中 to 差 at 0"
-            raise InvalidValueError(msg, field="grade_bounds")
-        places = self.display_places
-        if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= _MAX_PLACES:
-            msg = f"'display_places' must be a whole number from 0 to {_MAX_PLACES} (got {places!r})"
-            raise InvalidValueError(msg, field="display_places", value=places)
-
-    @classmethod
-    def presets(cls) -> tuple[str, ...]:
-        """The names of the presets shipped with perftarget, sorted."""
-        return presets.names("scoring")
-
-    @classmethod
-    def preset(cls, name: str = DEFAULT_POLICY) -> ScoringPolicy:
-        """A preset by name (see :meth:`presets`).
-
-        The shipped presets: ``national-2020`` (the default), ``reverse-linear``,
-        ``rate-times-weight``, ``budget-90-minus-1``, ``hubei-2020``, ``rescale-na``.
-
-        Raises:
-            InvalidValueError: there is no preset with that name.
-        """
-        return _preset(name)
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> ScoringPolicy:
-        """Read a policy from a TOML or JSON file (by suffix), e.g. a province's own variant.
-
-        Keys not given keep the national defaults, so a file can be as short as
-        ``name = "某省" `` and ``budget_rule = "full_at_90_minus_1_per_point"``.
-
-        Raises:
-            DocumentError: the file cannot be read or breaks the policy's rules; every
-                problem is listed.
-        """
-        file = Path(path)
-        return loads(read_text_file(file), format_of(file), ScoringPolicy, source=str(file))
-
-    def grade(self, total: Decimal) -> Grade:
-        """The grade of an (unrounded) total under this policy (half-open bands: 90 is 优)."""
-        return _grade(total, _constants(self))
-
-
-def _band_high(bounds: Mapping[Achievement, Decimal], band: Achievement) -> Decimal:
-    if band is Achievement.ACHIEVED:
-        return _ONE
-    if band is Achievement.PARTIAL:
-        return bounds[Achievement.ACHIEVED]
-    return bounds[Achievement.PARTIAL]
-
-
-@lru_cache(maxsize=32)
-def _preset(name: str) -> ScoringPolicy:
-    try:
-        text = presets.read_text("scoring", name)
-    except KeyError:
-        choices = ", ".join(presets.names("scoring"))
-        raise InvalidValueError(f"no scoring preset {name!r}; the presets are {choices}", value=name) from None
-    return loads(text, "toml", ScoringPolicy, source=f"scoring preset {name}")
-
-
-def _policy(policy: ScoringPolicy | str | None) -> ScoringPolicy:
-    if policy is None:
-        return _preset(DEFAULT_POLICY)
-    if isinstance(policy, str):
-        return _preset(policy)
-    if not isinstance(policy, ScoringPolicy):
-        msg = f"'policy' must be a ScoringPolicy or a preset name (got {type(policy).__name__})"
-        raise InvalidValueError(msg, field="policy", value=policy)
-    return policy
-
-
-class _Constants:
-    """What the per-indicator path needs from a policy, computed once per policy."""
-
-    __slots__ = (
-        "band_default", "band_high", "band_low", "budget_90", "budget_weight", "fold", "full_rate", "grades", "level1",
-        "level1_sum", "linear", "name", "over", "per_point", "places", "quantum", "rate_times_weight", "rescale",
-        "total_points",
-    )
-
-    def __init__(self, policy: ScoringPolicy) -> None:
-        self.name = policy.name
-        self.places = policy.display_places
-        self.quantum = _ONE.scaleb(-policy.display_places)
-        self.level1 = {level.label: weight for level, weight in policy.level1_weights.items()}
-        self.level1_sum = sum(self.level1.values(), _ZERO)
-        self.budget_weight = policy.budget_weight
-        self.total_points = self.level1_sum + self.budget_weight
-        self.budget_90 = policy.budget_rule == "full_at_90_minus_1_per_point"
-        self.full_rate = policy.budget_full_rate
-        self.per_point = policy.budget_points_per_percent
-        self.linear = policy.reverse_formula == "linear"
-        self.rate_times_weight = policy.percentage_rule == "rate_times_weight"
-        self.over = policy.over_achievement or None
-        self.band_default = dict(policy.band_defaults)
-        self.band_low = dict(policy.band_bounds)
-        self.band_high = {band: _band_high(policy.band_bounds, band) for band in Achievement}
-        self.rescale = policy.not_applicable == "rescale"
-        self.fold = {
-            child.label: parent.label
-            for child, parent in ((Level1.COST, Level1.OUTPUT), (Level1.SATISFACTION, Level1.BENEFIT))
-            if child.label not in self.level1 and parent.label in self.level1
-        }
-        self.grades = tuple((policy.grade_bounds[grade], grade) for grade in Grade)
-
-
-@lru_cache(maxsize=64)
-def _constants(policy: ScoringPolicy) -> _Constants:
-    return _Constants(policy)
+_n = number_text
+_T = TypeVar("_T")
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -594,48 +276,7 @@ class DocumentEvaluation:
         raise KeyError(code_or_name)
 
 
-# --- numbers for formulas ---------------------------------------------------------------------
-
-
-def _n(value: Decimal) -> str:
-    """A number as a formula shows it: no exponent, at most 6 decimals."""
-    text = str(value)
-    if len(text) <= 8 and "E" not in text:  # noqa: PLR2004 - too short for more than six decimals
-        return text
-    if "E" in text:
-        text = format_number(value)
-    dot = text.find(".")
-    if dot >= 0 and len(text) - dot > 7:  # noqa: PLR2004 - the point and six digits
-        text = format_number(value.quantize(Decimal("1e-6"), rounding=ROUND_HALF_UP, context=_DISPLAY))
-    return text
-
-
-def _rounded(value: Decimal, quantum: Decimal) -> Decimal:
-    # round_half_up with the policy's quantum made once, for the per-indicator path
-    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_DISPLAY)
-
-
-def _shown(score: Decimal, quantum: Decimal) -> str:
-    """``= 9.20`` or ``≈ 9.69``: the score at display precision, and whether that is exact."""
-    rounded = _rounded(score, quantum)
-    return f"= {rounded}" if rounded == score else f"≈ {rounded}"
-
-
-def _trim(value: Decimal) -> Decimal:
-    """The same number without trailing zeros (``6.0`` → ``6``), in plain form below 10**27."""
-    if value == value.to_integral_value() and value.adjusted() < _PLAIN_DIGITS:
-        return value.quantize(_ONE)
-    return value.normalize()
-
-
-def _snap(value: Decimal) -> Decimal:
-    """A sum kept to 20 decimal places and without trailing zeros: 3 × (50 / 3) is 50."""
-    if value.adjusted() >= _PLAIN_DIGITS - 20:
-        return value
-    return _trim(value.quantize(_SNAP))
-
-
-# --- weights ----------------------------------------------------------------------------------
+# --- one indicator ---------------------------------------------------------------------------
 
 
 def _label(level: Level1 | Level2 | str | None) -> str:
@@ -646,74 +287,6 @@ def _label(level: Level1 | Level2 | str | None) -> str:
         return level
     label: str = level._value_  # type: ignore[union-attr]  # the member's label, without the property call
     return label
-
-
-def _weights(  # noqa: C901, PLR0912 - the weighting rules read best in one place
-    entries: Sequence[Entry], labels: Sequence[str], c: _Constants, points: Decimal, problems: list[Problem]
-) -> list[Decimal]:
-    """Each indicator's weight: the table's when given, else its share of its level-1's points."""
-    count = len(entries)
-    weights = [_ZERO] * count
-    na = _NOT_APPLICABLE
-    applicable = [indicator.target.kind is not na for _, indicator in entries]
-    members: dict[str, list[int]] = {}
-    if not any(labels):
-        nominal = {"": points}
-        members[""] = list(range(count))
-    else:
-        nominal = dict(c.level1)
-        if c.level1_sum and points != c.level1_sum:
-            nominal = {level: weight * points / c.level1_sum for level, weight in nominal.items()}
-        fold = c.fold
-        for index, label in enumerate(labels):
-            block = fold.get(label, label)
-            if block in nominal:
-                members.setdefault(block, []).append(index)
-                continue
-            path, indicator = entries[index]
-            if indicator.weight is not None:
-                weights[index] = indicator.weight if applicable[index] else _ZERO
-            elif applicable[index]:
-                problems.append(Problem(path, f"level-1 {label or '(none)'} has no points in policy {c.name}; "
-                                              "give the indicator a weight (分值)"))
-    if not c.rescale:
-        empty = [b for b in nominal if not any(applicable[i] for i in members.get(b, ()))]
-        if empty:
-            spare = sum((nominal[b] for b in empty), _ZERO)
-            live = sum((nominal[b] for b in nominal if b not in empty), _ZERO)
-            if spare and live:
-                nominal = {b: (_ZERO if b in empty else p + p * spare / live) for b, p in nominal.items()}
-    for block, indices in members.items():
-        given = _ZERO
-        free = []
-        for index in indices:
-            weight = entries[index][1].weight
-            if weight is None:
-                if c.rescale or applicable[index]:
-                    free.append(index)
-            elif applicable[index]:
-                weights[index] = weight
-                given += weight
-            elif c.rescale:
-                given += weight
-        if not free:
-            continue
-        remaining = nominal[block] - given
-        if remaining < _ZERO:
-            problems.append(Problem(entries[free[0]][0], f"the weights given in {block or 'the table'} "
-                                                         f"({format_number(given)}) exceed its {_n(nominal[block])} "
-                                                         "points"))
-            continue
-        share = remaining / len(free)
-        for index in free:
-            if applicable[index]:
-                weights[index] = share
-    return weights
-
-
-# --- scoring one indicator --------------------------------------------------------------------
-
-_BAND_BY_ATTAINMENT: Final = {share: band for band, share in _BAND_ATTAINMENT.items()}
 
 
 class _Invalid(Exception):  # noqa: N818 - internal signal, never escapes
@@ -733,71 +306,10 @@ def _number(target: Threshold, value: object) -> Decimal:
         raise _Invalid(str(exc)) from None
 
 
-def _quantitative(  # noqa: C901, PLR0911, PLR0912 - one branch per comparator and formula
-    target: Threshold, w: Decimal, b: Decimal, c: _Constants
-) -> tuple[Decimal, str, str, bool]:
-    """(score, rule, formula, over-achieved) of a quantitative target; ``b`` in the target's unit."""
-    prefix = ""
-    if b < _ZERO:
-        prefix = f"{_n(b)} counts as 0; "
-        b = _ZERO
-    a = target.value
-    assert a is not None  # noqa: S101 - a quantitative threshold has a value
-    comparator = target.comparator
-    q = c.quantum
-    if comparator is _LE or comparator is _LT:
-        if b <= a:
-            return w, "at_most", f"{prefix}{_n(b)} ≤ {_n(a)} → {_n(w)}", False
-        if a <= _ZERO:
-            return _ZERO, "at_most", f"{prefix}{_n(b)} > {_n(a)} → 0", False
-        if c.linear:
-            if b >= a * _TWO:
-                return _ZERO, "at_most_linear", f"{prefix}{_n(b)} ≥ 2 × {_n(a)} → 0", False
-            score = w * (_ONE - (b - a) / a)
-            formula = f"{prefix}{_n(w)} × (1 − ({_n(b)} − {_n(a)}) / {_n(a)}) {_shown(score, q)}"
-            return score, "at_most_linear", formula, False
-        score = a / b * w
-        return score, "at_most", f"{prefix}{_n(a)} / {_n(b)} × {_n(w)} {_shown(score, q)}", False
-    if comparator is _BETWEEN:
-        upper = target.upper
-        assert upper is not None  # noqa: S101 - a range has an upper bound
-        if b < a:
-            score = b / a * w
-            return score, "range", f"{prefix}{_n(b)} / {_n(a)} × {_n(w)} {_shown(score, q)}", False
-        if b > upper:
-            if upper <= _ZERO:
-                return _ZERO, "range", f"{prefix}{_n(b)} > {_n(upper)} → 0", False
-            score = upper / b * w
-            return score, "range", f"{prefix}{_n(upper)} / {_n(b)} × {_n(w)} {_shown(score, q)}", False
-        return w, "range", f"{prefix}{_n(a)} ≤ {_n(b)} ≤ {_n(upper)} → {_n(w)}", False
-    rule = "at_least"
-    if comparator is _EQ:
-        if a == _ZERO:
-            if b == _ZERO:
-                return w, "equal_zero", f"{prefix}{_n(b)} = 0 → {_n(w)}", False
-            return _ZERO, "equal_zero", f"{prefix}{_n(b)} ≠ 0 → 0", False
-        rule = "equal"
-    over = c.over is not None and a > _ZERO and b >= a * c.over
-    if c.rate_times_weight and target.unit == "%":
-        score = min(b / _HUNDRED, _ONE) * w
-        return score, "rate_times_weight", f"{prefix}{_n(b)}% × {_n(w)} {_shown(score, q)}", over
-    if b >= a:
-        return w, rule, f"{prefix}{_n(b)} ≥ {_n(a)} → {_n(w)}", over
-    score = min(b / a * w, w)
-    return score, rule, f"{prefix}{_n(b)} / {_n(a)} × {_n(w)} {_shown(score, q)}", over
-
-
 def _band(target: Threshold, value: object) -> Achievement:
-    if isinstance(value, Achievement):
-        return value
-    if isinstance(value, str):
-        band = Achievement.from_text(value)
-        if band is not None:
-            return band
-        if value.strip() == target.statement:
-            return Achievement.ACHIEVED
+    if isinstance(value, (Achievement, str)):
         try:
-            return _BAND_BY_ATTAINMENT[target.attainment(value)]
+            return target.achievement(value)
         except InvalidActualError as exc:
             raise _Invalid(str(exc)) from None
     raise _Invalid(
@@ -806,24 +318,62 @@ def _band(target: Threshold, value: object) -> Achievement:
     )
 
 
-def _qualitative(target: Threshold, w: Decimal, value: object, c: _Constants) -> tuple[Decimal, str, str]:
+def _qualitative(target: Threshold, w: Decimal, value: object, rules: Rules) -> tuple[Decimal, str, str]:
     if isinstance(value, ExplicitScore):
         band = value.band
-        low = _trim(c.band_low[band] * w)
-        high = _trim(c.band_high[band] * w)
+        low, high, closed = band_span(band, w, rules)
         score = value.score
-        closing = "]" if band is Achievement.ACHIEVED else ")"
-        inside = low <= score <= high if band is Achievement.ACHIEVED else low <= score < high
-        span = f"[{_n(low)}, {_n(high)}{closing}"
-        if not inside:
+        span = f"[{_n(low)}, {_n(high)}{']' if closed else ')'}"
+        if not (low <= score <= high if closed else low <= score < high):
             raise _Invalid(f"the score {_n(score)} given for {band.value} must lie in {span} (weight {_n(w)})")
         return score, "explicit", f"{band.value}: {_n(score)} given, within {span}"
     band = _band(target, value)
-    share = c.band_default[band]
+    case, share = band_case(band, rules)
     score = share * w
-    if share == _ONE:
-        return score, "qualitative", f"{band.value} → {_n(w)}"
-    return score, "qualitative", f"{band.value}: {_n(share)} × {_n(w)} {_shown(score, c.quantum)}"
+    fields = {"band": band.value, "w": _n(w), "share": _n(share), "s": shown(score, rules.quantum)}
+    return score, "qualitative", explain(case, fields)
+
+
+_Line = tuple[Decimal, str, str, bool]
+_LINES: Final[dict[tuple[object, ...], tuple[_Line | str, Threshold, Decimal, Rules]]] = {}
+_LINES_MAX: Final = 1 << 16
+
+
+def _score_line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
+    """(score, rule, formula, over-achieved) of one applicable indicator; raises _Invalid."""
+    if target.kind is _QUALITATIVE:
+        score, rule, formula = _qualitative(target, w, value, rules)
+        return score, rule, formula, False
+    result = outcome(target, _number(target, value), w, rules)
+    return result.score, result.rule, explain_outcome(result, w, rules.quantum), result.over
+
+
+def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
+    """:func:`_score_line`, once per distinct (target, actual text or number, weight, rules) objects.
+
+    The entry holds the objects it is keyed by, so no ``id`` is reused while it lives;
+    numbers are keyed by their text (``1.0`` and ``1`` explain differently).
+    """
+    kind = type(value)
+    if kind is str:
+        key: tuple[object, ...] = (id(target), value, id(w), id(rules))
+    elif kind is Decimal:
+        key = (id(target), str(value), id(w), id(rules))
+    else:
+        return _score_line(target, w, value, rules)
+    hit = _LINES.get(key)
+    if hit is None:
+        try:
+            found: _Line | str = _score_line(target, w, value, rules)
+        except _Invalid as exc:
+            found = str(exc)
+        if len(_LINES) >= _LINES_MAX:
+            _LINES.clear()
+        _LINES[key] = hit = (found, target, w, rules)
+    line = hit[0]
+    if type(line) is str:
+        raise _Invalid(line)
+    return line  # type: ignore[return-value]  # a line, not a message (checked above)
 
 
 def _actual_text(value: object) -> str:
@@ -836,41 +386,102 @@ def _actual_text(value: object) -> str:
     return str(value)
 
 
+def _builder(cls: type[_T]) -> Callable[..., _T]:
+    """``cls(...)`` from its fields in order, filling the slots directly (no frozen per-field setattr).
+
+    Only for the result classes here, which have no validator, converter or post-init: the
+    per-indicator path builds one line per indicator (as the threshold grammar builds thresholds).
+    """
+    setters = tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))  # type: ignore[arg-type]
+    new = object.__new__
+
+    def build(*values: object) -> _T:
+        instance: _T = new(cls)
+        for setter, value in zip(setters, values, strict=True):
+            setter(instance, value)
+        return instance
+
+    return build
+
+
+_subtotal: Final = _builder(Subtotal)
+(_set_path, _set_name, _set_level1, _set_level2, _set_target, _set_actual, _set_weight, _set_score, _set_rule,
+ _set_formula, _set_reason, _set_needs, _set_over) = (
+    IndicatorScore.__dict__[field.name].__set__ for field in attrs.fields(IndicatorScore)
+)
+
+
+def _item(  # noqa: PLR0917 - every field of the line, in order
+    path: str, name: str, level1: str, level2: str, target: str, actual: str, weight: Decimal, score: Decimal,
+    rule: str, formula: str, reason: str, needs_explanation: bool, over_achieved: bool,
+) -> IndicatorScore:
+    """``IndicatorScore(...)``, as :func:`_builder` builds it but unrolled: one per indicator."""
+    item: IndicatorScore = object.__new__(IndicatorScore)
+    _set_path(item, path)
+    _set_name(item, name)
+    _set_level1(item, level1)
+    _set_level2(item, level2)
+    _set_target(item, target)
+    _set_actual(item, actual)
+    _set_weight(item, weight)
+    _set_score(item, score)
+    _set_rule(item, rule)
+    _set_formula(item, formula)
+    _set_reason(item, reason)
+    _set_needs(item, needs_explanation)
+    _set_over(item, over_achieved)
+    return item
+
+
+_evaluation: Final = _builder(ProjectEvaluation)
+
+
+_DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
+
+
+def _display(target: Threshold) -> str:
+    """``target.display``, once per threshold object (the entry holds it, so its ``id`` is not reused)."""
+    hit = _DISPLAYS.get(id(target))
+    if hit is None:
+        if len(_DISPLAYS) >= _LINES_MAX:
+            _DISPLAYS.clear()
+        hit = _DISPLAYS[id(target)] = (target.display, target)
+    return hit[0]
+
+
 def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
-    entries: Sequence[Entry], labels: Sequence[str], found: Matched, weights: Sequence[Decimal], c: _Constants,
+    entries: Sequence[Entry], labels: Sequence[str], found: Matched, weights: Sequence[Decimal], rules: Rules,
     problems: list[Problem],
 ) -> list[IndicatorScore]:
     items = []
     values, reasons, manual, errors = found.values, found.reasons, found.manual, found.errors
-    qualitative, na = _QUALITATIVE, _NOT_APPLICABLE
+    na = _NOT_APPLICABLE
+    line, display, item = _line, _display, _item
     for index, (path, indicator) in enumerate(entries):
         target = indicator.target
-        kind = target.kind
-        level1 = labels[index]
-        level2 = _label(indicator.level2)
-        if kind is na:
-            items.append(IndicatorScore(path=path, name=indicator.name, level1=level1, level2=level2,
-                                        target=target.display, formula="not applicable (无)"))
+        level2 = indicator.level2
+        level2 = "" if level2 is None else (level2 if type(level2) is str else level2._value_)  # type: ignore[union-attr]
+        shown_target = display(target)
+        if target.kind is na:
+            items.append(item(path, indicator.name, labels[index], level2, shown_target, "", _ZERO, _ZERO,
+                              "not_applicable", "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order
             continue
         w = weights[index]
         value = values[index]
         over = False
-        shown = ""
+        actual = ""
         if value is MISSING:
             if index in errors:
                 message = errors[index]
                 problems.append(Problem(path, message))
                 score, rule, formula = _ZERO, "invalid", f"cannot be scored: {message}"
             else:
-                problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {target.display})"))
+                problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
                 score, rule, formula = _ZERO, "missing", "no actual value → 0"
         else:
-            shown = _actual_text(value)
+            actual = value if type(value) is str else _actual_text(value)
             try:
-                if kind is qualitative:
-                    score, rule, formula = _qualitative(target, w, value, c)
-                else:
-                    score, rule, formula, over = _quantitative(target, w, _number(target, value), c)
+                score, rule, formula, over = line(target, w, value, rules)
             except _Invalid as exc:
                 problems.append(Problem(path, str(exc)))
                 score, rule, formula = _ZERO, "invalid", f"cannot be scored: {exc}"
@@ -882,52 +493,41 @@ def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
                 else:
                     formula = f"{formula}; set by hand to {_n(by_hand)}"
                     score, rule = by_hand, "manual"
-        items.append(IndicatorScore(
-            path=path, name=indicator.name, level1=level1, level2=level2, target=target.display, actual=shown,
-            weight=w, score=score, rule=rule, formula=formula, reason=reasons[index], needs_explanation=score < w,
-            over_achieved=over,
-        ))
+        items.append(item(path, indicator.name, labels[index], level2, shown_target, actual, w, score, rule, formula,
+                          reasons[index], score < w, over))
     return items
 
 
-# --- budget -----------------------------------------------------------------------------------
+# --- budget and total ---------------------------------------------------------------------------
 
 
 def _budget_score(
-    spent: Decimal | None, budget: Decimal | None, c: _Constants, problems: list[Problem]
+    spent: Decimal | None, budget: Decimal | None, rules: Rules, problems: list[Problem]
 ) -> tuple[Decimal | None, Decimal, str]:
     """(rate in percent, score, formula) of budget execution."""
-    w = c.budget_weight
     if spent is None or budget is None:
         return None, _ZERO, "not scored"
     if budget <= _ZERO:
         problems.append(Problem("budget", "the budget is 0: the execution rate is undefined"))
         return None, _ZERO, "budget 0 → 0"
-    ratio = spent / budget
-    rate = _trim(ratio * _HUNDRED)
-    head = f"{_n(spent)} / {_n(budget)} = {_n(rate)}%"
-    if c.budget_90:
-        if rate >= c.full_rate:
-            return rate, w, f"{head} ≥ {_n(c.full_rate)}% → {_n(w)}"
-        score = max(w - (c.full_rate - rate) * c.per_point, _ZERO)
-        formula = f"{head}; {_n(w)} − ({_n(c.full_rate)} − {_n(rate)}) × {_n(c.per_point)} {_shown(score, c.quantum)}"
-        if score == _ZERO:
-            formula = f"{head}; {_n(w)} − ({_n(c.full_rate)} − {_n(rate)}) × {_n(c.per_point)} ≤ 0 → 0"
-        return rate, score, formula
-    if ratio >= _ONE:
-        return rate, w, f"{head}; min({_n(rate)}%, 100%) × {_n(w)} = {_n(w)}"
-    score = ratio * w
-    return rate, score, f"{head}; {_n(rate)}% × {_n(w)} {_shown(score, c.quantum)}"
+    return budget_score(spent, budget, rules)
+
+
+def _weights(
+    entries: Sequence[Entry], labels: Sequence[str], rules: Rules, points: Decimal, problems: list[Problem]
+) -> Sequence[Decimal]:
+    na = _NOT_APPLICABLE
+    indicators = [indicator for _, indicator in entries]
+    weights, found = indicator_weights(
+        labels, [indicator.target.kind is not na for indicator in indicators],
+        [indicator.weight for indicator in indicators], rules, points,
+    )
+    if found:
+        problems.extend(Problem(entries[index][0], message) for index, message in found)
+    return weights
 
 
 # --- evaluation -------------------------------------------------------------------------------
-
-
-def _grade(total: Decimal, c: _Constants) -> Grade:
-    for bound, grade in c.grades:
-        if total >= bound:
-            return grade
-    return Grade.POOR
 
 
 def _actual_mapping(actuals: Mapping[str, ActualInput] | TableActuals) -> Mapping[str, ActualInput]:
@@ -953,8 +553,8 @@ def _evaluate(
     strict: bool,
     subject: str,
 ) -> ProjectEvaluation:
-    chosen = _policy(policy)
-    c = _constants(chosen)
+    chosen = policy_of(policy)
+    rules = rules_of(chosen)
     problems: list[Problem] = []
     with localcontext(_CONTEXT):
         found = match_actuals(entries, _actual_mapping(actuals), problems)
@@ -963,50 +563,37 @@ def _evaluate(
         scored = spent is not None
         if scored and budget is None and scope == "department":
             problems.append(Problem("budget", "department targets carry no budget: pass budget= with spent="))
-        rate, budget_score, budget_formula = _budget_score(spent_amount, budget_amount, c, problems)
-        budget_weight = c.budget_weight if scored else _ZERO
-        points = c.total_points - budget_weight
+        rate, budget_points, budget_formula = _budget_score(spent_amount, budget_amount, rules, problems)
+        budget_weight = rules.budget_weight if scored else _ZERO
         labels = [_label(indicator.level1) for _, indicator in entries]
-        weights = _weights(entries, labels, c, points, problems)
-        items = _score_items(entries, labels, found, weights, c, problems)
-        raw = budget_score
-        weight_total = budget_weight
-        subtotals: dict[str, list[Decimal]] = {}
-        for item in items:
-            pair = subtotals.setdefault(item.level1, [_ZERO, _ZERO])
-            if item.rule != "not_applicable":
-                raw += item.score
-                weight_total += item.weight
-                pair[0] += item.weight
-                pair[1] += item.score
-        raw = _snap(raw)
-        weight_total = _snap(weight_total)
-        full = c.total_points
-        if weight_total == full:
-            total = raw
-            shown = _shown(total, c.quantum)
+        weights = _weights(entries, labels, rules, rules.total_points - budget_weight, problems)
+        items = _score_items(entries, labels, found, weights, rules, problems)
+        raw, weight_total, subtotals = add_up(
+            labels, [None if item.rule == "not_applicable" else item.weight for item in items],
+            [item.score for item in items], budget_weight, budget_points,
+        )
+        result, rescaled = total(raw, weight_total, rules)
+        full = rules.total_points
+        quantum = rules.quantum
+        if not rescaled:
             if scored:
-                parts = (raw - budget_score, budget_score)
-                total_formula = " + ".join(str(_rounded(part, c.quantum)) for part in parts) + f" {shown}"
+                parts = (raw - budget_points, budget_points)
+                total_formula = " + ".join(str(rounded(part, quantum)) for part in parts) + f" {shown(raw, quantum)}"
             else:
-                total_formula = shown.removeprefix("= ")
+                total_formula = shown(raw, quantum).removeprefix("= ")
         else:
-            if not c.rescale and (scored or weight_total + c.budget_weight != full):
+            if not rules.rescale and (scored or weight_total + rules.budget_weight != full):
                 problems.append(Problem("weights", f"the weights add up to {_n(weight_total)}, not {_n(full)}: "
                                                    f"the total is rescaled to {_n(full)}"))
-            total = _snap(raw * full / weight_total) if weight_total > _ZERO else _ZERO
-            total_formula = f"{_n(raw)} × {_n(full)} / {_n(weight_total)} {_shown(total, c.quantum)}"
-        total = min(max(total, _ZERO), full)
+            unbounded = snap(raw * full / weight_total) if weight_total > _ZERO else _ZERO
+            total_formula = f"{_n(raw)} × {_n(full)} / {_n(weight_total)} {shown(unbounded, quantum)}"
         if strict and problems:
             raise EvaluationError(problems, subject=subject)
-        return ProjectEvaluation(
-            scope=scope, code=code, name=name, year=year, policy=chosen.name,
-            total=total, grade=_grade(total, c), raw_total=raw, weight_total=weight_total,
-            total_formula=total_formula,
-            budget=budget_amount, spent=spent_amount, budget_execution_rate=rate, budget_weight=budget_weight,
-            budget_score=budget_score if scored else None, budget_formula=budget_formula,
-            subtotals=tuple(Subtotal(label, _snap(w), _snap(s)) for label, (w, s) in subtotals.items()),
-            items=tuple(items), places=c.places, problems=tuple(problems),
+        return _evaluation(
+            scope, code, name, year, chosen.name, result, rules.grade(result), raw, weight_total, total_formula,
+            budget_amount, spent_amount, rate, budget_weight, budget_points if scored else None, budget_formula,
+            tuple(_subtotal(label, w, s) for label, (w, s) in subtotals.items()), tuple(items), rules.places,
+            tuple(problems),
         )
 
 

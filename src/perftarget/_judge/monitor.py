@@ -26,6 +26,7 @@ from perftarget._model.targets import Indicator, ProjectTargets
 from perftarget._values.numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
 from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSchedule, TimeBasis, _Compiled, _compiled, to_wan
 from perftarget._codec.convert import format_of, loads
+from perftarget._rulebook.scoring import attainment
 from perftarget._values.threshold import Achievement, Comparator, Threshold
 from perftarget._values.units import Quantity, dimension_of
 from perftarget.exceptions import (
@@ -56,7 +57,6 @@ __all__ = [
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _TWELVE: Final = Decimal(12)
-_PARTIAL_FLOOR: Final = Decimal("0.6")
 _PLAIN_DIGITS: Final = 27  # below the default context's 28 digits
 
 MONITORING_COLUMNS: Final = (
@@ -1008,34 +1008,18 @@ def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPol
 
 
 def _forecast_ratio(target: Threshold, forecast: Decimal) -> Decimal:
-    """How far ``forecast`` reaches ``target``: 1 on target, direction-aware.
+    """How far ``forecast`` reaches ``target``: 1 on target, direction-aware (the rulebook's attainment).
 
-    ≥ and > (and = with a positive target): forecast / target, not capped (over-achievement
-    shows above 1); ≤ and <: 1 when met, else target / forecast; = 0: 1 at zero, else 0;
-    ranges: 1 inside, else the ratio to the nearer bound; negative forecasts count as 0.
+    The 10号 decision table with weight 1, not capped: a 正向 target's ratio runs above 1
+    when over-achieved; signed targets are met (1) or not (0).
     """
-    value = target.value
-    assert value is not None  # noqa: S101 - quantitative targets have a value
-    comparator = target.comparator
-    forecast = max(forecast, _ZERO)
-    if comparator in (Comparator.GE, Comparator.GT) or (comparator is Comparator.EQ and value > _ZERO):
-        if value <= _ZERO:
-            return _ONE if forecast >= value else _ZERO
-        return forecast / value + _ZERO
-    if comparator is Comparator.EQ:
-        return _ONE if forecast == value else _ZERO
-    return target.attainment(forecast)
+    return attainment(target, forecast, capped=False)
 
 
 def _band(target: Threshold, value: object) -> Achievement:
     if isinstance(value, Achievement):
         return value
-    attainment = target.attainment(value)
-    if attainment >= _ONE:
-        return Achievement.ACHIEVED
-    if attainment >= _PARTIAL_FLOOR:
-        return Achievement.PARTIAL
-    return Achievement.NOT_ACHIEVED
+    return target.achievement(value)
 
 
 def _qualitative(row: _Row, entry: _Entry) -> IndicatorProgress:

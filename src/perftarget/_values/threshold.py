@@ -24,14 +24,27 @@ from __future__ import annotations
 
 import enum
 import operator
-from decimal import Context, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Final
 
 import attrs
 
+from perftarget._values.lexicon import (
+    _CACHE_MAX_LENGTH,
+    _UNIT_EXAMPLES,
+    FOLD,
+    Comparator,
+    NotATargetError,
+    _at_number,
+    _end,
+    _number,
+    _skip,
+    _unit,
+    _unit_shape_ok,
+)
 from perftarget._values.numbers import format_number, to_decimal
-from perftarget._values.units import Quantity, convert, is_known_unit, normalize_unit
+from perftarget._values.units import Quantity, convert, is_known_unit, normalize_unit, parse_quantity
 from perftarget.exceptions import InvalidActualError, InvalidValueError, ThresholdSyntaxError
 
 if TYPE_CHECKING:
@@ -46,37 +59,6 @@ __all__ = [
     "parse_statement",
 ]
 
-_ONE: Final = Decimal(1)
-_ZERO: Final = Decimal(0)
-# Ratios are computed in a context of their own (28 digits, the decimal default), whatever
-# the caller's context is.
-_CONTEXT: Final = Context(prec=28)
-
-
-class Comparator(enum.Enum):
-    """计算符号: how the actual value is compared with the target value.
-
-    The value of each member is its canonical symbol; ``BETWEEN`` (``~``) is a range
-    (区间) such as ``90%~100%``.
-
-    .. versionadded:: 0.1.0
-    """
-
-    GE = "≥"
-    GT = ">"
-    LE = "≤"
-    LT = "<"
-    EQ = "="
-    BETWEEN = "~"
-
-    @property
-    def higher_is_better(self) -> bool | None:
-        """``True`` for ≥ and > (正向), ``False`` for ≤ and < (反向), ``None`` otherwise."""
-        if self in (Comparator.GE, Comparator.GT):
-            return True
-        if self in (Comparator.LE, Comparator.LT):
-            return False
-        return None
 
 
 class ThresholdKind(enum.Enum):
@@ -137,13 +119,6 @@ _ACHIEVEMENT_WORDS: Final[dict[str, Achievement]] = {
     ),
 }
 
-# Attainment of a qualitative band when no explicit score is given.
-_BAND_ATTAINMENT: Final = {
-    Achievement.ACHIEVED: _ONE,
-    Achievement.PARTIAL: Decimal("0.7"),
-    Achievement.NOT_ACHIEVED: Decimal("0.3"),
-}
-
 # Ordinal scales, best first; a label names (scale, rank).
 _SCALES: Final[tuple[tuple[str, ...], ...]] = (
     ("优", "良", "中", "差"),
@@ -157,30 +132,6 @@ for _scale_index, _scale in enumerate(_SCALES):
     for _rank, _label in enumerate(_scale):
         _SCALE_RANK.setdefault(_label, []).append((_scale_index, _rank))
 _SCALE_ALIASES: Final = {"效果显著": "显著", "效果明显": "明显", "效果一般": "一般", "较差": "差"}
-
-# --- the lexicon -------------------------------------------------------------------------
-
-_WHITESPACE: Final = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-_ZERO_WIDTH: Final = "\u200b\u200c\u200d\u2060\ufeff"
-
-
-def _fold_table() -> dict[int, str]:
-    table = {0xFF01 + i: chr(0x21 + i) for i in range(0x5E)}  # full-width ASCII: ０-９ ％ ＞ ［ ～ ...
-    table.update(dict.fromkeys(map(ord, _WHITESPACE + _ZERO_WIDTH), " "))
-    variants = {
-        "≧": "≥", "⩾": "≥", "≮": "≥", "≦": "≤", "⩽": "≤", "≯": "≤", "﹥": ">", "﹤": "<", "﹦": "=",
-        "〜": "~", "∼": "~", "–": "-", "−": "-", "﹣": "-", "‐": "-", "‑": "-", "―": "—", "﹪": "%",
-        "【": "[", "】": "]",
-    }
-    table.update({ord(key): value for key, value in variants.items()})
-    return table
-
-
-# One character in, one character out, so columns in the folded text are columns in the input.
-_FOLD: Final = _fold_table()
 
 _NOT_APPLICABLE_TEXTS: Final = frozenset(
     {"", "无", "/", "//", "—", "——", "-", "--", "不适用", "n/a", "na", "none", "null", "…", "……", "..."}
@@ -220,61 +171,8 @@ for _word, _comparator, _is_lead in sorted(
 ):
     _WORDS_BY_FIRST[_word[0]] = (*_WORDS_BY_FIRST.get(_word[0], ()), (_word, _comparator, _is_lead))
 
-# Words after the number, longest first; 之间 closes a range.
-_SUFFIXES: Final[tuple[tuple[str, Comparator], ...]] = tuple(
-    sorted(
-        {
-            "及以上": Comparator.GE, "或以上": Comparator.GE, "以上": Comparator.GE,
-            "及以下": Comparator.LE, "或以下": Comparator.LE, "以下": Comparator.LE,
-            "以内": Comparator.LE, "之内": Comparator.LE, "内": Comparator.LE,
-            "之前": Comparator.LE, "以前": Comparator.LE, "前": Comparator.LE,
-            "之间": Comparator.BETWEEN,
-        }.items(),
-        key=lambda item: -len(item[0]),
-    )
-)
-_SUFFIX_WORDS: Final = dict(_SUFFIXES)
-_SUFFIX_LAST: Final = frozenset(word[-1] for word, _ in _SUFFIXES)
-_INCLUSIVE: Final = "(含)"
-
 _RANGE_SEPARATORS: Final = frozenset("-~至到—")
-_NOT_IN_UNITS: Final = frozenset("至到")
-_UNIT_SYMBOLS: Final = frozenset("%‰℃°²³·")
-_TRAILING: Final = frozenset("。.,;! ")
-_MAX_UNIT_PART: Final = 8
-_CACHE_MAX_LENGTH: Final = 256
-
-_UNIT_EXAMPLES: Final = "a unit such as %, 个, 万元 or 小时/天"
 _KNOWN_UNIT_EXAMPLES: Final = "a known unit such as %, 个, 人次, 天, 万元 or 小时/天"
-
-
-class _NotATargetError(Exception):
-    """Internal: the text is not a complete target; ``expected`` at 0-based ``pos``."""
-
-    def __init__(self, expected: str, pos: int) -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.pos = pos
-
-
-def _is_unit_char(c: str) -> bool:
-    return c in _UNIT_SYMBOLS or (c.isalpha() and c not in _NOT_IN_UNITS)
-
-
-@lru_cache(maxsize=4096)
-def _unit_shape_ok(unit: str) -> bool:
-    """Whether ``unit`` reads back as exactly this unit after a comparator symbol."""
-    if unit != normalize_unit(unit) or unit.translate(_FOLD) != unit:
-        return False
-    parts = unit.split("/")
-    if len(parts) > 2 or any(word and unit.endswith(word) for word, _ in _SUFFIXES):  # noqa: PLR2004 - A/B
-        return False
-    for part in parts:
-        if not part or len(part) > _MAX_UNIT_PART or not all(_is_unit_char(c) for c in part):
-            return False
-        if ("%" in part or "‰" in part) and part not in ("%", "‰"):
-            return False
-    return True
 
 
 def _unit_ok(unit: str, *, known: bool) -> bool:
@@ -581,7 +479,8 @@ class Threshold:
         qualitative targets ``actual`` is an :class:`Achievement` or its text
         (达成/部分达成/未达成, or English), a grade on the target's ordinal scale
         (优/良/中/差, 好/较好/一般/差, 显著/明显/一般...), or the statement itself; met means
-        attainment 1.
+        the band 达成 (see :meth:`achievement`). How much a missed target scores is the
+        scoring rulebook's (``ScoringPolicy.attainment``), not the threshold's.
 
         >>> Threshold.parse("≤10万元").is_met("95000元")
         True
@@ -592,7 +491,7 @@ class Threshold:
             UnitMismatchError: ``actual`` is in a unit of another dimension.
         """
         if self.kind is ThresholdKind.QUALITATIVE:
-            return self._qualitative_attainment(actual) == _ONE
+            return self.achievement(actual) is Achievement.ACHIEVED
         b = self.actual_in_unit(actual)
         a, comparator = self.value, self.comparator
         if a is None or comparator is None:  # pragma: no cover - excluded by _check
@@ -601,69 +500,36 @@ class Threshold:
             return self.upper is not None and a <= b <= self.upper
         return _TESTS[comparator](b, a)
 
-    def attainment(self, actual: object) -> Decimal:  # noqa: C901, PLR0911 - the 10号 table, case by case
-        """The share of the target attained, in [0, 1], by the 10号 rules (A target, B actual).
+    def achievement(self, actual: object) -> Achievement:
+        """The band (达成 / 部分达成 / 未达成) a qualitative actual reaches against this target.
 
-        * ≥ and > (正向), and = with a positive target: ``1`` when ``B ≥ A``, else ``B/A``;
-        * ≤ and < (反向): ``1`` when ``B ≤ A``, else ``A/B``;
-        * = with a zero target: ``1`` when ``B ≤ 0``, else ``0``;
-        * ranges: ``1`` inside, else the ratio to the nearer bound (``B/low`` or ``high/B``);
-        * a negative actual counts as 0; where the ratio has no meaning (a target of 0 or
-          below, or = with a negative target) the result is ``1`` when met, else ``0``;
-        * qualitative: 达成 1, 部分达成 0.7, 未达成 0.3 (a grade one step below the target
-          counts as 部分达成, further below as 未达成).
+        ``actual`` is an :class:`Achievement` or its text (Chinese or English), the statement
+        itself (达成), or a grade on the target's ordinal scale (优/良/中/差, 好/较好/一般/差,
+        显著/明显/一般...): at or above the target 达成, one step below 部分达成, further below
+        未达成. What each band scores is the scoring policy's (see ``ScoringPolicy``).
 
-        So ``is_met`` implies attainment 1, and attainment below 1 implies not met. As in
-        10号, > and < give full marks at equality, and = gives full marks above a positive
-        target, although ``is_met`` is ``False`` there.
-
-        >>> Threshold.parse("≥95%").attainment("76%")
-        Decimal('0.8')
-        >>> Threshold.parse("≤10万元").attainment("125000元")
-        Decimal('0.8')
+        >>> Threshold.parse("良好").achievement("合格")
+        <Achievement.PARTIAL: '部分达成'>
 
         Raises:
-            InvalidActualError: ``actual`` cannot be compared with this target.
-            UnitMismatchError: ``actual`` is in a unit of another dimension.
-        """
-        if self.kind is ThresholdKind.QUALITATIVE:
-            return self._qualitative_attainment(actual)
-        b = self.actual_in_unit(actual)
-        a = self.value
-        comparator = self.comparator
-        if a is None:  # pragma: no cover - excluded by _check
-            return _ZERO
-        if comparator is Comparator.BETWEEN:
-            upper = self.upper if self.upper is not None else a
-            if b < a:
-                return _ratio(b, a)
-            if b > upper:
-                return _ratio(upper, b)
-            return _ONE
-        if comparator is Comparator.LE or comparator is Comparator.LT:
-            if b <= a:
-                return _ONE
-            return _ratio(a, b)
-        if comparator is Comparator.EQ and a <= _ZERO:
-            if a == _ZERO:
-                return _ONE if b <= _ZERO else _ZERO
-            return _ONE if b == a else _ZERO
-        if b >= a:
-            return _ONE
-        return _ratio(b, a)
+            InvalidActualError: the target is not qualitative, or ``actual`` names no band.
 
-    def _qualitative_attainment(self, actual: object) -> Decimal:
+        .. versionadded:: 0.2.0
+        """
+        if self.kind is not ThresholdKind.QUALITATIVE:
+            msg = f"target {self.display!r} is not qualitative: it has no achievement bands"
+            raise InvalidActualError(msg)
         if isinstance(actual, Achievement):
-            return _BAND_ATTAINMENT[actual]
+            return actual
         if not isinstance(actual, str):
             msg = f"target {self.statement!r} is qualitative: give 达成/部分达成/未达成, not {actual!r}"
             raise InvalidActualError(msg)
         band = Achievement.from_text(actual)
         if band is not None:
-            return _BAND_ATTAINMENT[band]
+            return band
         text = actual.strip()
         if text == self.statement:
-            return _ONE
+            return Achievement.ACHIEVED
         target_label = _SCALE_ALIASES.get(self.statement, self.statement)
         actual_label = _SCALE_ALIASES.get(text, text)
         for scale, target_rank in _SCALE_RANK.get(target_label, ()):
@@ -671,8 +537,8 @@ class Threshold:
                 if actual_scale == scale:
                     gap = actual_rank - target_rank
                     if gap <= 0:
-                        return _ONE
-                    return _BAND_ATTAINMENT[Achievement.PARTIAL if gap == 1 else Achievement.NOT_ACHIEVED]
+                        return Achievement.ACHIEVED
+                    return Achievement.PARTIAL if gap == 1 else Achievement.NOT_ACHIEVED
         msg = (
             f"cannot compare {actual!r} with qualitative target {self.statement!r}: "
             "give 达成/部分达成/未达成 (achieved/partially achieved/not achieved)"
@@ -687,13 +553,6 @@ _TESTS: Final[dict[Comparator, Callable[[Decimal, Decimal], bool]]] = {
     Comparator.LT: operator.lt,
     Comparator.EQ: operator.eq,
 }
-
-
-def _ratio(part: Decimal, whole: Decimal) -> Decimal:
-    """``part / whole`` in [0, 1]; 0 where the ratio means nothing (``whole <= 0``)."""
-    if whole <= _ZERO or part <= _ZERO:
-        return _ZERO
-    return min(_CONTEXT.divide(part, whole), _ONE)
 
 
 # --- building without re-checking (the grammar only builds valid thresholds) ------------------
@@ -732,122 +591,6 @@ def _not_applicable_or_statement(text: str, folded: str) -> Threshold:
     return _make(ThresholdKind.QUALITATIVE, text, statement=text.strip())
 
 
-# --- the scanner: functions over the folded text and a position --------------------------
-
-
-def _skip(s: str, p: int) -> int:
-    n = len(s)
-    while p < n and s[p] == " ":
-        p += 1
-    return p
-
-
-def _at_number(s: str, p: int) -> bool:
-    n = len(s)
-    if p < n and s[p] in "+-":
-        p += 1
-    return p < n and "0" <= s[p] <= "9"
-
-
-def _number(s: str, p: int, *, groups: bool = True) -> tuple[Decimal, int]:
-    """An ASCII number at ``p`` (which :func:`_at_number` accepted): sign, digits, ``,ddd`` groups, fraction.
-
-    Inside ``[a,b]`` the comma separates the bounds, so ``groups`` is off there.
-    """
-    n = len(s)
-    start = p
-    if s[p] in "+-":
-        p += 1
-    digits = p
-    while p < n and "0" <= s[p] <= "9":
-        p += 1
-    grouped = False
-    if groups and p - digits <= 3:  # noqa: PLR2004 - thousands groups follow 1 to 3 digits
-        while p + 3 < n + 1 and s[p] == "," and _three_digits(s, p + 1) and not (p + 4 < n and "0" <= s[p + 4] <= "9"):
-            p += 4
-            grouped = True
-    if p + 1 < n and s[p] == "." and "0" <= s[p + 1] <= "9":
-        p += 2
-        while p < n and "0" <= s[p] <= "9":
-            p += 1
-    text = s[start:p]
-    return Decimal(text.replace(",", "") if grouped else text), p
-
-
-def _three_digits(s: str, p: int) -> bool:
-    return p + 3 <= len(s) and "0" <= s[p] <= "9" and "0" <= s[p + 1] <= "9" and "0" <= s[p + 2] <= "9"
-
-
-def _run(s: str, p: int) -> int:
-    """The end of the unit characters (letters, % ‰ ℃ ° ² ³ ·) starting at ``p``."""
-    n = len(s)
-    while p < n:
-        c = s[p]
-        if c in _UNIT_SYMBOLS or (c.isalpha() and c not in _NOT_IN_UNITS):
-            p += 1
-        else:
-            break
-    return p
-
-
-def _unit(s: str, p: int) -> tuple[str, Comparator | None, int, int, int]:
-    """The unit after a number and a trailing word (以上, 以内, 之间...).
-
-    Returns the normalised unit, the comparator of the trailing word (``BETWEEN`` for 之间)
-    or ``None``, where the unit starts, where the word starts, and where reading stopped.
-    """
-    n = len(s)
-    start = _skip(s, p)
-    end = _run(s, start)
-    raw = s[start:end]
-    q = _skip(s, end)
-    if q < n and s[q] == "/":
-        q = _skip(s, q + 1)
-        end = _run(s, q)
-        raw = f"{raw}/{s[q:end]}"
-    if raw and raw[-1] in _SUFFIX_LAST:
-        for word, comparator in _SUFFIXES:
-            if raw.endswith(word):
-                unit = normalize_unit(raw[: -len(word)])
-                return unit, comparator, start, end - len(word), _after_word(s, end, comparator)
-    suffix, suffix_at, end = _separate_word(s, end)
-    return (normalize_unit(raw) if raw else ""), suffix, start, suffix_at, end
-
-
-def _separate_word(s: str, p: int) -> tuple[Comparator | None, int, int]:
-    """A trailing word set apart from the unit (``95% 以上``, ``90%(含)以上``): comparator, start, end."""
-    q = _skip(s, p)
-    included = s.startswith(_INCLUSIVE, q)
-    if included:
-        q = _skip(s, q + len(_INCLUSIVE))
-    word_end = _run(s, q)
-    found = _SUFFIX_WORDS.get(s[q:word_end])
-    if found is not None:
-        return found, q, _after_word(s, word_end, found)
-    if included:
-        raise _NotATargetError("以上 or 以下 after (含)", q)
-    return None, p, p
-
-
-def _after_word(s: str, p: int, word: Comparator) -> int:
-    """Past an optional ``(含)`` after 以上/以下 (``95%以上(含)``)."""
-    if word is Comparator.BETWEEN:
-        return p
-    q = _skip(s, p)
-    return q + len(_INCLUSIVE) if s.startswith(_INCLUSIVE, q) else p
-
-
-def _end(s: str, p: int, what: str = "the end of the target") -> None:
-    """Only spaces and closing punctuation (。 , ; !) may follow ``p``."""
-    n = len(s)
-    p = _skip(s, p)
-    q = p
-    while q < n and s[q] in _TRAILING:
-        q += 1
-    if q < n:
-        raise _NotATargetError(what, p)
-
-
 def _parse_any(text: str, bare: Comparator) -> Threshold:
     if len(text) <= _CACHE_MAX_LENGTH:
         return _parse_cached(text, bare)
@@ -855,7 +598,7 @@ def _parse_any(text: str, bare: Comparator) -> Threshold:
 
 
 def _parse(text: str, bare: Comparator) -> Threshold:
-    s = text.translate(_FOLD)
+    s = text.translate(FOLD)
     p = _skip(s, 0)
     opening = _opening(s, p)
     if opening is None:
@@ -865,7 +608,7 @@ def _parse(text: str, bare: Comparator) -> Threshold:
         if comparator is None and not lead and s[p] == "[":  # p is where the text opened
             return _interval(text, s, p)
         return _target(text, s, p, comparator, lead=lead, bare=bare)
-    except _NotATargetError as failure:
+    except NotATargetError as failure:
         if strong:
             raise ThresholdSyntaxError(text, failure.pos + 1, failure.expected) from None
         return _not_applicable_or_statement(text, s)
@@ -901,16 +644,16 @@ def _target(text: str, s: str, p: int, comparator: Comparator | None, *, lead: b
     n = len(s)
     p = _skip(s, p)
     if not _at_number(s, p):
-        raise _NotATargetError("a number after the comparator" if comparator or lead else "a number", p)
+        raise NotATargetError("a number after the comparator" if comparator or lead else "a number", p)
     value, p = _number(s, p)
     unit, suffix, unit_at, suffix_at, p = _unit(s, p)
     q = _skip(s, p)
     if suffix is None and q < n and s[q] in _RANGE_SEPARATORS:
         if comparator is not None and not lead:
-            raise _NotATargetError("a single value after the comparator, not a range", q)
+            raise NotATargetError("a single value after the comparator, not a range", q)
         return _range(text, s, q, (value, unit, unit_at))
     if suffix is Comparator.BETWEEN:
-        raise _NotATargetError("a range before 之间", suffix_at)
+        raise NotATargetError("a range before 之间", suffix_at)
     _end(s, p)
     inferred = comparator is None and suffix is None and not lead
     if inferred:
@@ -918,11 +661,11 @@ def _target(text: str, s: str, p: int, comparator: Comparator | None, *, lead: b
     elif lead or comparator is None:
         comparator = suffix or comparator
         if comparator is None:
-            raise _NotATargetError("以上, 以下 or 以内 after the number", q)
+            raise NotATargetError("以上, 以下 or 以内 after the number", q)
     elif suffix is not None and suffix.higher_is_better != comparator.higher_is_better:
-        raise _NotATargetError(f"no word contradicting {comparator.value}", suffix_at)
+        raise NotATargetError(f"no word contradicting {comparator.value}", suffix_at)
     if unit and not _unit_ok(unit, known=inferred):
-        raise _NotATargetError(_KNOWN_UNIT_EXAMPLES if inferred else _UNIT_EXAMPLES, unit_at)
+        raise NotATargetError(_KNOWN_UNIT_EXAMPLES if inferred else _UNIT_EXAMPLES, unit_at)
     return _make(ThresholdKind.QUANTITATIVE, text, comparator=comparator, value=value, unit=unit, inferred=inferred)
 
 
@@ -935,12 +678,12 @@ def _range(text: str, s: str, p: int, low_bound: tuple[Decimal, str, int]) -> Th
         p += 1
     p = _skip(s, p)
     if not _at_number(s, p):
-        raise _NotATargetError("a number after the range separator", p)
+        raise NotATargetError("a number after the range separator", p)
     high_at = p
     high, p = _number(s, p)
     high_unit, suffix, high_unit_at, suffix_at, p = _unit(s, p)
     if suffix is not None and suffix is not Comparator.BETWEEN:
-        raise _NotATargetError("the end of the range", suffix_at)
+        raise NotATargetError("the end of the range", suffix_at)
     _end(s, p)
     return _build_range(text, low_bound, (high, high_unit, high_unit_at), high_at)
 
@@ -952,28 +695,28 @@ def _interval(text: str, s: str, p: int) -> Threshold:
     low, p = _number(s, p, groups=False)
     low_unit, suffix, low_at, suffix_at, p = _unit(s, p)
     if suffix is not None:
-        raise _NotATargetError("a comma between the bounds", suffix_at)
+        raise NotATargetError("a comma between the bounds", suffix_at)
     p = _skip(s, p)
     if p >= n or s[p] != ",":
-        raise _NotATargetError("a comma between the bounds", p)
+        raise NotATargetError("a comma between the bounds", p)
     p = _skip(s, p + 1)
     if not _at_number(s, p):
-        raise _NotATargetError("the upper bound", p)
+        raise NotATargetError("the upper bound", p)
     high_at = p
     high, p = _number(s, p, groups=False)
     high_unit, suffix, high_unit_at, suffix_at, p = _unit(s, p)
     if suffix is not None:
-        raise _NotATargetError("] to close the range", suffix_at)
+        raise NotATargetError("] to close the range", suffix_at)
     p = _skip(s, p)
     if p >= n or s[p] != "]":
-        raise _NotATargetError("] to close the range", p)
+        raise NotATargetError("] to close the range", p)
     tail_unit, suffix, tail_at, suffix_at, p = _unit(s, p + 1)
     if suffix is not None and suffix is not Comparator.BETWEEN:
-        raise _NotATargetError("the end of the target", suffix_at)
+        raise NotATargetError("the end of the target", suffix_at)
     _end(s, p)
     if tail_unit:
         if low_unit and low_unit != tail_unit:
-            raise _NotATargetError(f"the unit used inside the brackets ({low_unit})", tail_at)
+            raise NotATargetError(f"the unit used inside the brackets ({low_unit})", tail_at)
         low_unit, low_at = low_unit or tail_unit, low_at if low_unit else tail_at
     return _build_range(text, (low, low_unit, low_at), (high, high_unit, high_unit_at), high_at)
 
@@ -984,66 +727,18 @@ def _build_range(
     """A range from its bounds, each (number, unit, where the unit starts)."""
     (low, unit, unit_at), (high, other, other_at) = low_bound, high_bound
     if unit and other and unit != other:
-        raise _NotATargetError(f"the same unit as the lower bound ({unit})", other_at)
+        raise NotATargetError(f"the same unit as the lower bound ({unit})", other_at)
     if not unit:
         unit, unit_at = other, other_at
     if unit and not _unit_ok(unit, known=True):
-        raise _NotATargetError(_KNOWN_UNIT_EXAMPLES, unit_at)
+        raise NotATargetError(_KNOWN_UNIT_EXAMPLES, unit_at)
     if high < low:
-        raise _NotATargetError(f"an upper bound of at least {_number_text(low)}", high_at)
+        raise NotATargetError(f"an upper bound of at least {_number_text(low)}", high_at)
     return _make(ThresholdKind.QUANTITATIVE, text, comparator=Comparator.BETWEEN, value=low, upper=high, unit=unit)
 
 
 # --- amounts and sentences ---------------------------------------------------------------
 
-
-def parse_quantity(text: str) -> Quantity:
-    """Read an amount as people write it: ``"95000元"``, ``"96%"``, ``"7.5 小时/天"``, ``"1,200"``.
-
-    The grammar is the one of :meth:`Threshold.parse` without a comparator: one number
-    (full-width digits, thousands separators and a sign allowed), an optional unit (any
-    word, normalised), and nothing else but closing punctuation.
-
-    >>> parse_quantity("１,２００ 人次")
-    Quantity(value=Decimal('1200'), unit='人次')
-
-    Raises:
-        ThresholdSyntaxError: the text is not one number with an optional unit.
-
-    .. versionadded:: 0.1.0
-    """
-    if not isinstance(text, str):
-        msg = f"parse_quantity() takes a str (got {type(text).__name__})"
-        raise TypeError(msg)
-    if len(text) <= _CACHE_MAX_LENGTH:
-        return _parse_quantity_cached(text)
-    return _parse_quantity(text)
-
-
-def _parse_quantity(text: str) -> Quantity:
-    s = text.translate(_FOLD)
-    try:
-        value, unit = _quantity(s)
-    except _NotATargetError as failure:
-        raise ThresholdSyntaxError(text, failure.pos + 1, failure.expected) from None
-    return Quantity(value, unit)
-
-
-def _quantity(s: str) -> tuple[Decimal, str]:
-    p = _skip(s, 0)
-    if not _at_number(s, p):
-        raise _NotATargetError("a number", p)
-    value, p = _number(s, p)
-    unit, suffix, unit_at, suffix_at, p = _unit(s, p)
-    if suffix is not None:
-        raise _NotATargetError("the end of the amount", suffix_at)
-    _end(s, p, "the end of the amount")
-    if unit and not _unit_shape_ok(unit):
-        raise _NotATargetError(_UNIT_EXAMPLES, unit_at)
-    return value, unit
-
-
-_parse_quantity_cached: Final = lru_cache(maxsize=16384)(_parse_quantity)
 
 # Every comparator that can open a target inside a sentence, longest first.
 _SENTENCE_TOKENS: Final = tuple(
@@ -1081,7 +776,7 @@ def parse_statement(text: str) -> tuple[str, Threshold]:
         msg = f"parse_statement() takes a str (got {type(text).__name__})"
         raise TypeError(msg)
     body = text.strip()
-    folded = body.translate(_FOLD)
+    folded = body.translate(FOLD)
     end = len(folded)
     while end and folded[end - 1] in _SENTENCE_END:
         end -= 1
@@ -1152,5 +847,5 @@ def _clean_name(name: str) -> str:
 
 
 def _strip_name_tail(name: str) -> str:
-    kept = len(name.translate(_FOLD).rstrip(_NAME_TAIL))
+    kept = len(name.translate(FOLD).rstrip(_NAME_TAIL))
     return name[:kept].strip()

@@ -25,8 +25,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from perftarget._values.numbers import format_number, round_half_up
 from perftarget._judge.evaluate import DEFAULT_POLICY, ProjectEvaluation, ScoringPolicy
+from perftarget._rulebook.scoring import add_up
+from perftarget._values.numbers import format_number, round_half_up
 from perftarget.excel._block import _Count, _Derived, _read_result, _write_block
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,
@@ -120,16 +121,13 @@ def _places_of(cell: _Cell | None) -> int | None:
 
 
 def _sums(leaves: dict[str, object], lines: _Lines, budget_weight: Decimal, budget_score: Decimal | None) -> None:
-    """``raw_total``, ``weight_total`` and the subtotals, as the scorer adds them up (无 lines left out)."""
-    applicable = [(level1, weight, score) for level1, weight, score in lines if weight is not None]
-    leaves["raw_total"] = sum((score for _, _, score in applicable), budget_score or Decimal(0))
-    leaves["weight_total"] = sum((weight for _, weight, _ in applicable), budget_weight)
-    subtotals: dict[str, list[Decimal]] = {}
-    for level1, weight, score in lines:
-        pair = subtotals.setdefault(level1, [Decimal(0), Decimal(0)])
-        if weight is not None:
-            pair[0] += weight
-            pair[1] += score
+    """``raw_total``, ``weight_total`` and the subtotals, as the scorer adds them up (the rulebook's :func:`add_up`)."""
+    raw, weight_total, subtotals = add_up(
+        [label for label, _, _ in lines], [weight for _, weight, _ in lines], [score for _, _, score in lines],
+        budget_weight, budget_score,
+    )
+    leaves["raw_total"] = raw
+    leaves["weight_total"] = weight_total
     leaves["subtotals"] = _Count(len(subtotals))
     for index, (level1, (weight, score)) in enumerate(subtotals.items()):
         leaves.update({f"subtotals[{index}].level1": level1, f"subtotals[{index}].weight": weight,

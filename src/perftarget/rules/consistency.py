@@ -5,18 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from perftarget._values.levels import Level1
-from perftarget._model.targets import Indicator, ProjectTargets
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._model.targets import Indicator, ProjectTargets
+from perftarget._rulebook.scoring import ScoringPolicy
+from perftarget._rulebook.scoring import blocks as scoring_blocks
+from perftarget._values.levels import Level1
 from perftarget._values.threshold import Threshold
 from perftarget._values.units import convert, convertible
 from perftarget.rules._common import is_row, shown
 from perftarget.rules._text import bigrams, dice
-
-if TYPE_CHECKING:
-    from perftarget._judge.evaluate import ScoringPolicy
 
 __all__ = ["MATCH_THRESHOLD", "RULES", "same_target"]
 
@@ -124,18 +123,7 @@ def _join(base: str, field: str) -> str:
 
 
 def _policy(ctx: RuleContext) -> ScoringPolicy:
-    from perftarget._judge.evaluate import ScoringPolicy  # noqa: PLC0415 - scoring is a sibling judgement
-
     return ScoringPolicy.preset(ctx.config.scoring_policy)
-
-
-def _blocks(policy: ScoringPolicy) -> dict[Level1, Level1]:
-    """Each level-1 to the policy block it is weighed in (成本 in 产出, 满意度 in 效益 when not weighed)."""
-    blocks = {level: level for level in policy.level1_weights}
-    for child, parent in ((Level1.COST, Level1.OUTPUT), (Level1.SATISFACTION, Level1.BENEFIT)):
-        if child not in blocks and parent in blocks:
-            blocks[child] = parent
-    return blocks
 
 
 def _has_weights(project: ProjectTargets) -> bool:
@@ -151,7 +139,7 @@ def _weight_sums(ctx: RuleContext) -> Iterator[Violation]:
     if not rows or any(indicator.weight is None for indicator in rows):
         return  # no weights (nothing to check) or some missing (PT503)
     policy = _policy(ctx)
-    blocks = _blocks(policy)
+    blocks = scoring_blocks(policy)
     sums: dict[Level1, Decimal] = dict.fromkeys(policy.level1_weights, _ZERO)
     total = _ZERO
     for indicator in rows:
