@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 import perftarget as pt
 from perftarget._batch import result_columns, result_schema
+from perftarget._codec.convert import from_dict
 from perftarget._formats.columnar import Columns, flatten
 from perftarget._formats.columnar_monitor import _run, monitor_columns
-from perftarget._model.targets import Budget, Document, ProjectTargets, Unit
 from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
+from perftarget._model.targets import Budget, Document, ProjectTargets, Unit
 from perftarget._values.numbers import round_half_up
 from perftarget._values.schedule import SpendingSchedule
-from perftarget._codec.convert import from_dict
 from perftarget.exceptions import InvalidValueError, PerftargetError
 from perftarget.testing import project_targets, schedules
 
@@ -36,6 +36,7 @@ FIGURES = (
     "projected_spent",
 )
 DEFAULT = MonitoringPolicy()
+DAYS = MonitoringPolicy(time_basis="days")
 
 
 def six(value: Decimal | None) -> str:
@@ -109,9 +110,13 @@ QUARTERS = SpendingSchedule.from_labels(2022, {"3月底": 25, "6月底": 50, "10
 
 
 def test_seed_on_31_july():
-    """4.0 万元 of 10 spent by 31 July: 40 %, plan 56.30 %, time 57.97 %, yellow, behind 6月底; kernel only."""
+    """4.0 万元 of 10 spent by 31 July: 40 %, plan 56.30 %, time 57.97 % by days, yellow, behind 6月底; kernel only."""
     table = seed()
-    rows, slow = assert_same([table], {table.code: [Payment(D(2022, 7, 31), "4.0")]}, D(2022, 7, 31))
+    payments = {table.code: [Payment(D(2022, 7, 31), "4.0")]}
+    (by_months,), slow = assert_same([table], payments, D(2022, 7, 31))
+    assert slow == []
+    assert (by_months["time_progress"], by_months["ratio"], by_months["status"]) == ("58.333333", "68.571429", "黄")
+    rows, slow = assert_same([table], payments, D(2022, 7, 31), DAYS)
     (row,) = rows
     assert slow == []
     assert row["execution_rate"] == "40"
@@ -151,7 +156,7 @@ def test_public_function_returns_the_batch_columns():
 def test_hand_cases_by_days(as_of, planned, time):
     """The planned share runs by days from 0 % on 1 January; time progress is days / 364; kernel only."""
     table = project(QUARTERS)
-    rows, slow = assert_same([table], {"P1": [Payment(D(2022, 1, 20), "3.5")]}, as_of)
+    rows, slow = assert_same([table], {"P1": [Payment(D(2022, 1, 20), "3.5")]}, as_of, DAYS)
     (row,) = rows
     assert slow == []
     for name, exact in (("planned_share", planned), ("time_progress", time)):
@@ -178,10 +183,11 @@ def test_fiscal_year_starting_in_april():
     table = project(plan)
     payments = {"P1": [Payment(D(2022, 5, 10), "2"), Payment(D(2023, 1, 5), "3.25"), Payment(D(2022, 3, 31), "1")]}
     for as_of in (D(2022, 4, 1), D(2022, 6, 30), D(2023, 1, 31), D(2023, 3, 31), "9月底", "3月底", "Q3"):
-        rows, slow = assert_same([table], payments, as_of)
-        assert slow == []
-        assert "payments-outside-year" in rows[0]["findings"]
-    rows, _ = assert_same([table], payments, D(2023, 1, 31))
+        for policy in (DAYS, DEFAULT):
+            rows, slow = assert_same([table], payments, as_of, policy)
+            assert slow == [] or rows[0]["ratio"] == "80"  # by months, 30 June is r = 80: a cut-off, the object path
+            assert "payments-outside-year" in rows[0]["findings"]
+    rows, _ = assert_same([table], payments, D(2023, 1, 31), DAYS)
     assert rows[0]["time_progress"] == six(Decimal(305 * 100) / 364)
     assert rows[0]["planned_share"] == six(60 + Decimal(40 * 31) / 90)
     assert rows[0]["spent"] == "5.25"
@@ -191,7 +197,7 @@ def test_no_plan_is_even():
     """Without a plan the even plan applies: planned share = time progress, and a no-plan finding."""
     table = project(None)
     empty = project(SpendingSchedule(fiscal_year=2022, checkpoints=(), start_month=4), code="P2")
-    rows, slow = assert_same([table, empty], {"P1": [Payment(D(2022, 3, 1), "1")]}, "6月底")
+    rows, slow = assert_same([table, empty], {"P1": [Payment(D(2022, 3, 1), "1")]}, "6月底", DAYS)
     assert slow == []
     assert rows[0]["planned_share"] == rows[0]["time_progress"]
     assert rows[0]["findings"] == "no-plan checkpoint-missed" or rows[0]["findings"].startswith("no-plan")

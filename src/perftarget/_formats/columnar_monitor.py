@@ -49,14 +49,16 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from perftarget._batch import result_schema
 from perftarget._formats.columnar import Columns, clean_columns, kernel_modules
 from perftarget._formats.columnar import scaled as _micro
 from perftarget._formats.columnar import six_places as _six
-from perftarget._model.targets import Budget, ProjectTargets, Unit
 from perftarget._judge.monitor import MonitoringPolicy, MonitoringReport, Payment, Status, monitor
+from perftarget._model.targets import Budget, ProjectTargets, Unit
+from perftarget._rulebook.progress import elapsed
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.exceptions import InvalidValueError, PerftargetError
 
@@ -79,7 +81,7 @@ _EPOCH: Final = dt.date(1970, 1, 1)
 _POWERS: Final = tuple(10**k for k in range(19))  # every figure printed is below 10**18 (10**12 万元 or %)
 _DECIMAL_TEXT: Final = r"^[+-]?(\d+(\.\d{0,6})?|\.\d{1,6})$"
 _FINDINGS: Final = ("no-plan", "payments-outside-year", "no-time-elapsed", "above-budget", "checkpoint-missed")
-_STATUSES: Final = (Status.GREEN.value, Status.YELLOW.value, Status.RED.value)
+_STATUSES: Final = (Status.GREEN.value, Status.YELLOW.value, Status.RED.value)  # by code: 0, 1, 2
 _FIGURES: Final = (
     "budget", "spent", "execution_rate", "planned_share", "time_progress", "gap_to_plan", "gap_to_time", "ratio",
     "projected_spent",
@@ -311,33 +313,31 @@ class _Kernel:
         self.cp_count: _Ints = np.where(self.has_plan, lengths, 1)
 
     def read_as_of(self) -> None:
-        """The date of the check for each table: as days since 1970, and its year, month and month end."""
-        np = self.np
+        """The date of the check for each table (days since 1970) and its time progress.
+
+        序时进度 is the rulebook's (:func:`perftarget._rulebook.progress.elapsed`), asked once per
+        distinct fiscal year (year and first month) as an exact fraction ``elapsed / length``.
+        """
+        np, pa = self.np, self.pa
         as_of = self.as_of
-        n = self.n
+        keys, group = np.unique(self.year * 16 + self.start_month, return_inverse=True)
+        starts = [dt.date(key // 16, key % 16, 1) for key in keys.tolist()]
         days: list[dt.date | None]
         if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):
-            days = [as_of]
-            group = np.zeros(n, dtype=np.int64)
+            days = [as_of] * len(starts)
         elif isinstance(as_of, str):
-            key = self.year * 16 + self.start_month
-            keys, group = np.unique(key, return_inverse=True)
-            days = [_label_date(as_of, value // 16, value % 16) for value in keys.tolist()]
-            broken = np.array([day is None for day in days], dtype=bool)
-            self.slow |= broken[group]
+            days = [_label_date(as_of, start.year, start.month) for start in starts]
         else:  # not a date: every table gives the object path's error
-            self.slow[:] = True
-            days = [_EPOCH]
-            group = np.zeros(n, dtype=np.int64)
+            days = [None] * len(starts)
+        fractions = [_time_fraction(day, start, self.policy) for day, start in zip(days, starts, strict=True)]
+        broken = np.array([fraction is None for fraction in fractions], dtype=bool)
+        self.slow |= broken[group]
         known = [day or _EPOCH for day in days]
-        self.as_of_text = self.pa.array([day.isoformat() for day in known]).take(self.pa.array(group))
+        self.as_of_text = pa.array([day.isoformat() for day in known]).take(pa.array(group))
         self.day = np.array([(day - _EPOCH).days for day in known], dtype=np.int64)[group]
-        day_year = np.array([day.year for day in known], dtype=np.int64)[group]
-        day_month = np.array([day.month for day in known], dtype=np.int64)[group]
-        month_end = np.array([(day + dt.timedelta(days=1)).day == 1 for day in known], dtype=np.int64)[group]
-        self.x = self.day - self.start
-        self.slow |= (self.x < 0) | (self.x > self.total_days)
-        self.months = (day_year - self.year) * 12 + day_month - self.start_month + month_end
+        self.x = np.where(self.slow, 0, self.day - self.start)
+        self.elapsed = np.array([f[0] if f else 0 for f in fractions], dtype=np.int64)[group]
+        self.length = np.array([f[1] if f else 1 for f in fractions], dtype=np.int64)[group]
 
     def read_spent(self) -> None:
         """Spent to date per table: the given column, or the payments dated in the year up to ``as_of``."""
@@ -425,10 +425,7 @@ class _Kernel:
         budget, spent = self.budget, np.where(self.slow, 0, self.spent)
         x = np.where(self.slow, 0, self.x)
         self._plan_position(x)
-        if self.policy.time_basis == "days":
-            elapsed, length = x, self.total_days
-        else:
-            elapsed, length = np.where(self.slow, 0, self.months), np.full(self.n, 12, dtype=np.int64)
+        elapsed, length = np.where(self.slow, 0, self.elapsed), self.length
         figures: dict[str, _Ints] = {"budget": budget, "spent": spent}
         slow = self.slow.copy()
         execution = self._divide(100 * spent, budget, 6)
@@ -455,14 +452,20 @@ class _Kernel:
         return self._text(figures, {"ratio": no_time, "projected_spent": no_projection}, status, flags)
 
     def _status(self, ratio: _Ints, exact: _Bools, no_time: _Bools, slow: _Bools) -> _Ints:
-        """0 green, 1 yellow, 2 red; a ratio exactly on a cut-off goes to the object path."""
+        """0 green, 1 yellow, 2 red, as the rulebook decides (:func:`status_lookup`).
+
+        A ratio exactly on a cut-off goes to the object path (its 28-digit ratio may tip either way).
+        """
         np = self.np
-        red, yellow = _scaled(self.policy.red_below), _scaled(self.policy.yellow_below)
-        if red is None or yellow is None:
+        lookup = status_lookup(self.policy)
+        if lookup is None:
             slow[:] = True
             return np.zeros(self.n, dtype=np.int64)  # type: ignore[no-any-return]
-        slow |= ~no_time & exact & ((ratio == red) | (ratio == yellow))
-        return np.where(no_time | (ratio >= yellow), 0, np.where(ratio < red, 2, 1))  # type: ignore[no-any-return]
+        cuts, codes, none = lookup
+        cut_array = np.array(cuts, dtype=np.int64)
+        slow |= ~no_time & exact & np.isin(ratio, cut_array)
+        region = np.searchsorted(cut_array, ratio, side="right")
+        return np.where(no_time, none, np.array(codes, dtype=np.int64)[region])  # type: ignore[no-any-return]
 
     def _projected(self, spent: _Ints, elapsed: _Ints, length: _Ints, slow: _Bools) -> tuple[_Ints, _Bools]:
         """全年预计执行数 in 10**-6 万元, and where there is none."""
@@ -560,6 +563,39 @@ class _Kernel:
         except PerftargetError as exc:
             return {**base, "error": _reason(exc)}
         return {**base, **_report_row(report)}
+
+
+def _time_fraction(day: dt.date | None, start: dt.date, policy: MonitoringPolicy) -> tuple[int, int] | None:
+    """The rulebook's 序时进度 on ``day`` as ``(elapsed, length)``, or ``None`` outside the year."""
+    if day is None:
+        return None
+    try:
+        return elapsed(day, start, by=policy.time_basis)
+    except PerftargetError:
+        return None
+
+
+_STATUS_CODES: Final = {Status.GREEN: 0, Status.YELLOW: 1, Status.RED: 2}
+
+
+def status_lookup(policy: MonitoringPolicy) -> tuple[tuple[int, ...], tuple[int, ...], int] | None:
+    """The policy's status band as the kernel reads it, every decision asked of the rulebook.
+
+    Returns the cut-offs (integers of 10⁻⁶ %, sorted, distinct), the status code (0 green,
+    1 yellow, 2 red) of each open region they bound (below the first, between each pair,
+    above the last) and the code for no ratio; ``None`` when a cut-off is not a whole number
+    of 10⁻⁶ within the kernel's range. Each region's code is
+    :func:`perftarget._rulebook.progress.status_band` at the region's midpoint (half a step
+    of 10⁻⁶ outside the outer cut-offs); the band changes only at its cut-offs, which the
+    tests check over every region and at every cut-off.
+    """
+    red, yellow = _scaled(policy.red_below), _scaled(policy.yellow_below)
+    if red is None or yellow is None:
+        return None
+    cuts = tuple(sorted({red, yellow}))
+    halves = [2 * cuts[0] - 1, *(a + b for a, b in pairwise(cuts)), 2 * cuts[-1] + 1]
+    codes = tuple(_STATUS_CODES[policy.status_for(Decimal(half).scaleb(-6) / 2)] for half in halves)
+    return cuts, codes, _STATUS_CODES[policy.status_for(None)]
 
 
 def _label_date(label: str, year: int, start_month: int) -> dt.date | None:

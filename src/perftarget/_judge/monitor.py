@@ -22,10 +22,25 @@ from typing import Final, Literal
 
 import attrs
 
-from perftarget._model.targets import Indicator, ProjectTargets
-from perftarget._values.numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
-from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSchedule, TimeBasis, _Compiled, _compiled, to_wan
 from perftarget._codec.convert import format_of, loads
+from perftarget._model.targets import Indicator, ProjectTargets
+from perftarget._rulebook.progress import (
+    CERTAIN_AT,
+    DEFAULT_TIME_BASIS,
+    POSSIBLE_AT,
+    RED_BELOW,
+    TIME_BASES,
+    YELLOW_BELOW,
+    Likelihood,
+    Status,
+    TimeBasis,
+    elapsed,
+    likelihood_band,
+    status_band,
+    time_progress,
+)
+from perftarget._values.numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
+from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSchedule, _Compiled, _compiled, to_wan
 from perftarget._values.threshold import Achievement, Comparator, Threshold
 from perftarget._values.units import Quantity, dimension_of
 from perftarget.exceptions import (
@@ -55,7 +70,6 @@ __all__ = [
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
-_TWELVE: Final = Decimal(12)
 _PARTIAL_FLOOR: Final = Decimal("0.6")
 _PLAIN_DIGITS: Final = 27  # below the default context's 28 digits
 
@@ -83,56 +97,6 @@ MONITORING_COLUMNS: Final = (
 # --- the enums ---------------------------------------------------------------------------------
 
 
-class Status(enum.Enum):
-    """The colour of budget progress (红灯/黄灯/绿灯), from the ratio of execution to time progress.
-
-    .. versionadded:: 0.1.0
-    """
-
-    GREEN = "绿"
-    YELLOW = "黄"
-    RED = "红"
-
-    @property
-    def english(self) -> str:
-        """``green``, ``yellow`` or ``red``."""
-        return self.name.lower()
-
-    @property
-    def severity(self) -> int:
-        """0 for green, 1 for yellow, 2 for red: higher is worse."""
-        return _SEVERITY[self]
-
-
-_SEVERITY: Final = {Status.GREEN: 0, Status.YELLOW: 1, Status.RED: 2}
-
-
-class Likelihood(enum.Enum):
-    """完成目标可能性: whether an indicator's target will be met by the end of the year.
-
-    .. versionadded:: 0.1.0
-    """
-
-    CERTAIN = "确定能"
-    POSSIBLE = "有可能"
-    IMPOSSIBLE = "完全不可能"
-
-    @property
-    def english(self) -> str:
-        """``certain``, ``possible`` or ``impossible``."""
-        return self.name.lower()
-
-    @property
-    def status(self) -> Status:
-        """The colour shown for it: 确定能 green, 有可能 yellow, 完全不可能 red."""
-        return _LIKELIHOOD_STATUS[self]
-
-
-_LIKELIHOOD_STATUS: Final = {
-    Likelihood.CERTAIN: Status.GREEN,
-    Likelihood.POSSIBLE: Status.YELLOW,
-    Likelihood.IMPOSSIBLE: Status.RED,
-}
 _BAND_LIKELIHOOD: Final = {
     Achievement.ACHIEVED: Likelihood.CERTAIN,
     Achievement.PARTIAL: Likelihood.POSSIBLE,
@@ -259,7 +223,8 @@ class MonitoringPolicy:
 
     Attributes:
         interpolation: planned share between checkpoints, ``"linear"`` by days or ``"step"``.
-        time_basis: time progress (序时进度) by ``"days"`` or by whole ``"months"``.
+        time_basis: time progress (序时进度) by whole ``"months"`` (the default, the national
+            month/12) or by ``"days"``; see :func:`~perftarget._rulebook.progress.time_progress`.
         red_below: status is red when the ratio r = execution / time progress × 100 is below this.
         yellow_below: status is yellow when r is below this (and not red); green otherwise.
         certain_at: 确定能 when the forecast reaches this share of the target (1 = 100 %).
@@ -274,11 +239,11 @@ class MonitoringPolicy:
     """
 
     interpolation: Interpolation = attrs.field(default="linear", validator=attrs.validators.in_(("linear", "step")))
-    time_basis: TimeBasis = attrs.field(default="days", validator=attrs.validators.in_(("days", "months")))
-    red_below: Decimal = attrs.field(default=Decimal(60), converter=_decimal)
-    yellow_below: Decimal = attrs.field(default=Decimal(80), converter=_decimal)
-    certain_at: Decimal = attrs.field(default=_ONE, converter=_decimal)
-    possible_at: Decimal = attrs.field(default=Decimal("0.8"), converter=_decimal)
+    time_basis: TimeBasis = attrs.field(default=DEFAULT_TIME_BASIS, validator=attrs.validators.in_(TIME_BASES))
+    red_below: Decimal = attrs.field(default=RED_BELOW, converter=_decimal)
+    yellow_below: Decimal = attrs.field(default=YELLOW_BELOW, converter=_decimal)
+    certain_at: Decimal = attrs.field(default=CERTAIN_AT, converter=_decimal)
+    possible_at: Decimal = attrs.field(default=POSSIBLE_AT, converter=_decimal)
     projection: Literal["plan", "linear"] = attrs.field(
         default="plan", validator=attrs.validators.in_(("plan", "linear"))
     )
@@ -304,20 +269,20 @@ class MonitoringPolicy:
             raise InvalidValueError(msg, field="cumulative", value=tuple(sorted(both)))
 
     def status_for(self, ratio: Decimal | None) -> Status:
-        """The status for ratio r (percent); no ratio (no time elapsed yet) is green."""
-        if ratio is None or ratio >= self.yellow_below:
-            return Status.GREEN
-        if ratio < self.red_below:
-            return Status.RED
-        return Status.YELLOW
+        """The status for ratio r (percent) by :func:`~perftarget._rulebook.progress.status_band`."""
+        return status_band(ratio, red_below=self.red_below, yellow_below=self.yellow_below)
 
     def likelihood_for(self, ratio: Decimal) -> Likelihood:
-        """The likelihood for forecast / target ``ratio`` (1 = on target)."""
-        if ratio >= self.certain_at:
-            return Likelihood.CERTAIN
-        if ratio >= self.possible_at:
-            return Likelihood.POSSIBLE
-        return Likelihood.IMPOSSIBLE
+        """The likelihood for forecast / target ``ratio`` by :func:`~perftarget._rulebook.progress.likelihood_band`."""
+        return likelihood_band(ratio, certain_at=self.certain_at, possible_at=self.possible_at)
+
+    def time_progress(self, day: dt.date, year_start: dt.date) -> Decimal:
+        """序时进度 on ``day`` by this policy's ``time_basis``: the rulebook's ``time_progress``."""
+        return time_progress(day, year_start, by=self.time_basis)
+
+    def time_fraction(self, day: dt.date, year_start: dt.date) -> tuple[int, int]:
+        """The same 序时进度 as an exact fraction ``(elapsed, length)``: the rulebook's ``elapsed``."""
+        return elapsed(day, year_start, by=self.time_basis)
 
     def is_cumulative(self, path: str, indicator: Indicator) -> bool:
         """Whether ``indicator`` (at ``path``) accumulates: the lists first, then the unit rule."""
@@ -831,10 +796,11 @@ def _report(
     x = day.toordinal() - compiled.start_ordinal
     execution = amount * HUNDRED / budget + _ZERO  # + 0: plain digits, never 4E+1
     planned = compiled.planned(x, policy.interpolation)
-    time = compiled.time(day, x, policy.time_basis)
+    time = policy.time_progress(day, compiled.start)
+    elapsed_part, year_length = fraction = policy.time_fraction(day, compiled.start)
     year_end_share = compiled.ys[-1]
-    if time:
-        ratio: Decimal | None = execution * HUNDRED / time + _ZERO
+    if elapsed_part:  # r = execution / time × 100, from the exact fraction: one rounding, so r = 60 is 60
+        ratio: Decimal | None = amount * HUNDRED * year_length / (budget * elapsed_part) + _ZERO
     else:
         ratio = None
         findings.append(
@@ -867,14 +833,14 @@ def _report(
         message = f"{context.missed[passed]}{_money(amount)} 万元 spent by {day.isoformat()}"
         findings.append(MonitoringFinding("checkpoint-missed", message, "spent"))
     to_year_end = max(context.year_end_amount - amount, _ZERO)
-    months_left = _TWELVE * (HUNDRED - time) / HUNDRED
+    months_left = Decimal(12 * (year_length - elapsed_part)) / year_length
     monthly_pace = to_year_end / months_left + _ZERO if months_left else None
     linear = ratio
     by_plan = execution * year_end_share / planned + _ZERO if planned else None
     chosen = by_plan if policy.projection == "plan" else linear
     lines: tuple[IndicatorProgress, ...] = ()
     if progress:
-        lines = _progress(context, progress, time, policy, findings)
+        lines = _progress(context, progress, fraction, policy, findings)
     return MonitoringReport(
         project_code=context.code,
         project_name=context.name,
@@ -912,7 +878,7 @@ def _report(
 def _progress(
     context: _Project,
     progress: Mapping[object, object],
-    time: Decimal,
+    time: tuple[int, int],
     policy: MonitoringPolicy,
     findings: list[MonitoringFinding],
 ) -> tuple[IndicatorProgress, ...]:
@@ -966,7 +932,7 @@ _Entry = tuple[object, object, "DeviationCause | None", str]
 """A progress entry as (value to date, given forecast, deviation cause, note)."""
 
 
-def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPolicy) -> IndicatorProgress:
+def _quantitative(row: _Row, entry: _Entry, time: tuple[int, int], policy: MonitoringPolicy) -> IndicatorProgress:
     value, given_forecast, cause, note = entry
     target = row.indicator.target
     to_date = target.actual_in_unit(value)
@@ -976,20 +942,14 @@ def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPol
         forecast = target.actual_in_unit(given_forecast)
     elif not cumulative:
         forecast = to_date
-    elif time:
-        forecast = to_date * HUNDRED / time + _ZERO
+    elif time[0]:  # to date / elapsed share of the year, from the exact fraction
+        forecast = to_date * time[1] / time[0] + _ZERO
     else:
         forecast = None
     ratio = None if forecast is None else _forecast_ratio(target, forecast)
     likelihood = None
     if ratio is not None:
-        likelihood = policy.likelihood_for(ratio)
-        if (
-            likelihood is Likelihood.CERTAIN
-            and target.comparator in (Comparator.GT, Comparator.LT)
-            and not target.is_met(forecast)
-        ):
-            likelihood = Likelihood.POSSIBLE
+        likelihood = _likelihood(target, forecast, ratio, policy)
     return IndicatorProgress(
         path=row.path,
         name=row.name,
@@ -1005,6 +965,20 @@ def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPol
         deviation_cause=cause,
         note=note,
     )
+
+
+def _likelihood(target: Threshold, forecast: Decimal | None, ratio: Decimal, policy: MonitoringPolicy) -> Likelihood:
+    """完成目标可能性: 确定能 when the forecast meets the target (:meth:`Threshold.is_met`), else by the ratio.
+
+    A forecast that reaches the target's number without meeting it (> or < at equality, = overshot, a
+    negative forecast) is at best 有可能; with a ``certain_at`` below 1 a ratio from there up to 1 is 确定能.
+    """
+    if forecast is not None and target.is_met(forecast):
+        return Likelihood.CERTAIN
+    likelihood = policy.likelihood_for(ratio)
+    if likelihood is Likelihood.CERTAIN and ratio >= _ONE:
+        return Likelihood.POSSIBLE
+    return likelihood
 
 
 def _forecast_ratio(target: Threshold, forecast: Decimal) -> Decimal:

@@ -2,9 +2,10 @@
 
 Besides the model (:class:`Checkpoint`, :class:`SpendingSchedule`) this module reads
 checkpoint headings (:func:`checkpoint_date`) and answers the plan's questions on any
-date of the fiscal year: the planned share, the time progress (序时进度) and the planned
-amounts. Dates are points on a line that runs from the first day of the fiscal year
-(0 %) to its last day (100 %); a checkpoint's percent holds on its own date.
+date of the fiscal year: the planned share and the planned amounts. Dates are points on a
+line that runs from the first day of the fiscal year (0 %) to its last day (100 %); a
+checkpoint's percent holds on its own date. The time progress (序时进度) is not the plan's:
+its one home is :func:`perftarget._rulebook.progress.time_progress`.
 """
 
 from __future__ import annotations
@@ -28,17 +29,12 @@ from perftarget.exceptions import InvalidValueError, MonitoringError, ThresholdS
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["Checkpoint", "Interpolation", "SpendingSchedule", "TimeBasis", "checkpoint_date"]
+__all__ = ["Checkpoint", "Interpolation", "SpendingSchedule", "checkpoint_date"]
 
 Interpolation = Literal["linear", "step"]
 """How the planned share runs between checkpoints: a straight line by days, or steps."""
 
-TimeBasis = Literal["days", "months"]
-"""How time progress (序时进度) is counted: by days, or by whole months elapsed."""
-
 _ZERO: Final = Decimal(0)
-_TWELVE: Final = Decimal(12)
-_MONTH_PERCENT: Final = tuple(Decimal(k) * HUNDRED / _TWELVE for k in range(13))
 
 # --- reading checkpoint labels -------------------------------------------------------------
 
@@ -336,7 +332,8 @@ class SpendingSchedule:
     def even(cls, fiscal_year: int, *, start_month: int = 1) -> SpendingSchedule:
         """The plan of a project that has none: 100 % by the end of the year, evenly by days.
 
-        Its planned share on any date is the time progress by days.
+        Its planned share on any date is the time progress by days
+        (:func:`perftarget._rulebook.progress.time_progress` with ``by="days"``).
 
         .. versionadded:: 0.1.0
         """
@@ -378,29 +375,6 @@ class SpendingSchedule:
         """
         compiled = _compiled(self)
         return compiled.planned(compiled.offset(as_of), policy)
-
-    def time_progress(self, as_of: dt.date | str, *, by: TimeBasis = "days") -> Decimal:
-        """序时进度: the elapsed share of the fiscal year on ``as_of``, in percent (0-100).
-
-        By ``"days"`` (the default): days since the first day of the year over the days
-        from the first to the last day (0 % on the first day, 100 % on the last). By
-        ``"months"``: whole months elapsed over 12, a month counting once its last day
-        is reached (31 July gives 7/12, 15 July gives 6/12).
-
-        Raises:
-            MonitoringError: ``as_of`` is outside the fiscal year, or ``by`` is unknown.
-
-        >>> plan = SpendingSchedule.even(2022)
-        >>> plan.time_progress(dt.date(2022, 12, 31))
-        Decimal('100')
-        >>> plan.time_progress(dt.date(2022, 3, 31), by="months")
-        Decimal('25')
-
-        .. versionadded:: 0.1.0
-        """
-        compiled = _compiled(self)
-        day = compiled.date_of(as_of)
-        return compiled.time(day, day.toordinal() - compiled.start_ordinal, by)
 
     def planned_amounts(self, budget_total: object) -> tuple[tuple[Checkpoint, Decimal], ...]:
         """Each checkpoint with its planned cumulative amount, percent × budget, in 万元, exactly.
@@ -503,19 +477,7 @@ class _Compiled:
         msg = f"unknown planned-share policy {policy!r}: expected 'linear' or 'step'"
         raise MonitoringError(msg)
 
-    def time(self, day: dt.date, x: int, by: str) -> Decimal:
-        if by == "days":
-            return Decimal(x * 100) / self.total_days_decimal
-        if by == "months":
-            months = (day.year - self.start.year) * 12 + day.month - self.start.month
-            if (day + _ONE_DAY).day == 1:
-                months += 1
-            return _MONTH_PERCENT[months]
-        msg = f"unknown time basis {by!r}: expected 'days' or 'months'"
-        raise MonitoringError(msg)
 
-
-_ONE_DAY: Final = dt.timedelta(days=1)
 _CACHE: dict[int, _Compiled] = {}
 _CACHE_LIMIT: Final = 4096
 
