@@ -17,9 +17,10 @@ import perftarget as pt
 from perftarget._batch import result_columns, result_schema
 from perftarget._codec.convert import from_dict
 from perftarget._formats.columnar import Columns, flatten
-from perftarget._formats.columnar_monitor import _run, monitor_columns
+from perftarget._formats.columnar_monitor import _run, monitor_columns, status_codes, status_lookup
 from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
 from perftarget._model.targets import Budget, Document, ProjectTargets, Unit
+from perftarget._rulebook.progress import status_band
 from perftarget._values.numbers import round_half_up
 from perftarget._values.schedule import SpendingSchedule
 from perftarget.exceptions import InvalidValueError, PerftargetError
@@ -398,3 +399,41 @@ def test_a_partition_monitors_as_the_whole() -> None:
     )
     expected = monitor_columns(whole, as_of="2022-07-31").take(pa.array([3, 7, 8])).to_pylist()
     assert monitor_columns(part, as_of="2022-07-31").to_pylist() == expected
+
+
+# --- the status band comes from the rulebook -------------------------------------------------------
+
+
+CUT_OFFS = (Decimal(0), Decimal("0.000001"), Decimal(60), Decimal("60.000001"), Decimal("79.5"), Decimal(80), Decimal(100))
+
+
+@pytest.mark.parametrize("red", CUT_OFFS)
+@pytest.mark.parametrize("yellow", CUT_OFFS)
+def test_status_band_is_the_rulebooks_everywhere(red, yellow):
+    """Over every region of the input space (below, between and above the cut-offs, a step either side of
+    each, and values between two steps), the kernel's status is ``status_band`` of the exact ratio."""
+    np = pytest.importorskip("numpy")
+    if red > yellow:
+        with pytest.raises(InvalidValueError):
+            MonitoringPolicy(red_below=red, yellow_below=yellow)
+        return
+    policy = MonitoringPolicy(red_below=red, yellow_below=yellow)
+    lookup = status_lookup(policy)
+    assert lookup is not None
+    floors, exact_values = [], []
+    for cut in (int(red * 10**6), int(yellow * 10**6)):
+        for floor in range(max(cut - 3, 0), cut + 4):
+            for rest in (Fraction(0), Fraction(1, 3), Fraction(999_999, 10**6)):
+                if floor in lookup[0] and rest == 0:
+                    continue  # exactly on a cut-off: the kernel hands such tables to the object path
+                floors.append(floor)
+                exact_values.append((floor + rest) / 10**6)
+    floors.append(10**14)
+    exact_values.append(Fraction(10**8))
+    codes = status_codes(np, lookup, np.array(floors, dtype=np.int64), np.zeros(len(floors), dtype=bool))
+    statuses = [pt.Status.GREEN, pt.Status.YELLOW, pt.Status.RED]
+    for code, value in zip(codes.tolist(), exact_values, strict=True):
+        ratio = Decimal(value.numerator) / Decimal(value.denominator)
+        assert statuses[code] is status_band(ratio, red_below=red, yellow_below=yellow), value
+    (none,) = status_codes(np, lookup, np.zeros(1, dtype=np.int64), np.ones(1, dtype=bool)).tolist()
+    assert statuses[none] is status_band(None)

@@ -6,6 +6,15 @@ results, one per table): budget, spent, execution rate, planned share, time prog
 the ratio, the status, the projected year-end spending and the finding codes. It does so with
 numpy over whole columns; no Python code runs per table on the fast path.
 
+Decisions come from the rulebook (:mod:`perftarget._rulebook.progress`), not from a copy:
+序时进度 is :func:`~perftarget._rulebook.progress.elapsed` asked once per distinct fiscal year
+of the batch (an exact fraction the kernel divides by), and the status of each region that the
+policy's cut-offs bound is :func:`~perftarget._rulebook.progress.status_band` at a point inside
+it (:func:`status_lookup`; the tests check every region and both sides of every cut-off). Why
+keep a kernel at all: the object path monitors about 10,000 tables a second, the kernel about
+500,000 (``benchmarks/bench_columnar_monitor.py``), and with one spent amount per table there
+is no repeated value to cache.
+
 Exact numbers: every amount is held as an integer of 10⁻⁶ 万元 and every percent as an integer
 of 10⁻⁶ %; a text with more than six decimals, or beyond 10⁸ (万元 or %), sends its table to
 the object path. Each figure is an exact fraction of such integers (the execution rate is
@@ -17,12 +26,12 @@ Rounding rule: every figure of the result is printed **rounded half up to 6 deci
 (half away from zero, as :func:`perftarget._values.numbers.round_half_up` does), trailing zeros and a
 bare point trimmed (``40``, ``56.300813``, ``-16.300813``). The object path computes in
 ``Decimal`` with 28 significant digits and rounds a few intermediate results (the execution
-rate and the time progress before the ratio); the kernel's figure is the exact value rounded
-once. The two agree: an exact value that is not on a rounding tie lies at least
-1 / (2 × its denominator) of 10⁻⁶ from one, and with every numerator and denominator within
-int64 that distance is many orders above the object path's 28-digit error. On a tie (or with
-the ratio exactly on a status cut-off) the 28-digit intermediates may tip the other way, so
-such a table is handed to the object path, as is one with a figure of 10¹² or more. The rows of
+rate before the gaps and projections); the kernel's figure is the exact value rounded once.
+The two agree: an exact value that is not on a rounding tie lies at least
+1 / (2 × its denominator) of 10⁻⁶ from one, and with every numerator and denominator
+within int64 that distance is many orders above the object path's 28-digit error. On a tie
+(or with the ratio exactly on a status cut-off) the 28-digit intermediates may tip the
+other way, so such a table is handed to the object path, as is one with a figure of 10¹² or more. The rows of
 tables that go through the object path are printed with the same rule, so a column never
 mixes two formats; the object path itself is unchanged.
 
@@ -461,11 +470,8 @@ class _Kernel:
         if lookup is None:
             slow[:] = True
             return np.zeros(self.n, dtype=np.int64)  # type: ignore[no-any-return]
-        cuts, codes, none = lookup
-        cut_array = np.array(cuts, dtype=np.int64)
-        slow |= ~no_time & exact & np.isin(ratio, cut_array)
-        region = np.searchsorted(cut_array, ratio, side="right")
-        return np.where(no_time, none, np.array(codes, dtype=np.int64)[region])  # type: ignore[no-any-return]
+        slow |= ~no_time & exact & np.isin(ratio, np.array(lookup[0], dtype=np.int64))
+        return status_codes(np, lookup, ratio, no_time)
 
     def _projected(self, spent: _Ints, elapsed: _Ints, length: _Ints, slow: _Bools) -> tuple[_Ints, _Bools]:
         """全年预计执行数 in 10**-6 万元, and where there is none."""
@@ -596,6 +602,18 @@ def status_lookup(policy: MonitoringPolicy) -> tuple[tuple[int, ...], tuple[int,
     halves = [2 * cuts[0] - 1, *(a + b for a, b in pairwise(cuts)), 2 * cuts[-1] + 1]
     codes = tuple(_STATUS_CODES[policy.status_for(Decimal(half).scaleb(-6) / 2)] for half in halves)
     return cuts, codes, _STATUS_CODES[policy.status_for(None)]
+
+
+def status_codes(
+    np: Any,  # noqa: ANN401 - the numpy module
+    lookup: tuple[tuple[int, ...], tuple[int, ...], int],
+    ratio: _Ints,
+    no_time: _Bools,
+) -> _Ints:
+    """The status code of each ratio (its floor in 10⁻⁶ %, the exact value not on a cut-off) by region."""
+    cuts, codes, none = lookup
+    region = np.searchsorted(np.array(cuts, dtype=np.int64), ratio, side="right")
+    return np.where(no_time, none, np.array(codes, dtype=np.int64)[region])  # type: ignore[no-any-return]
 
 
 def _label_date(label: str, year: int, start_month: int) -> dt.date | None:

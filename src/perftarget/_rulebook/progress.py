@@ -20,9 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
+from functools import lru_cache
 from typing import Final, Literal
-
-from dateutil.relativedelta import relativedelta
 
 from perftarget.exceptions import MonitoringError
 
@@ -58,10 +57,12 @@ _ONE_DAY: Final = dt.timedelta(days=1)
 _MONTHS: Final = 12
 
 
+@lru_cache(maxsize=4096)  # a batch asks the same few dates again and again
 def elapsed(day: dt.date, year_start: dt.date, *, by: TimeBasis = DEFAULT_TIME_BASIS) -> tuple[int, int]:
     """序时进度 on ``day`` as an exact fraction ``(elapsed, length)``: the rule itself.
 
-    ``year_start`` is the first day of the fiscal year (which lasts twelve months).
+    ``year_start`` is the first day of the fiscal year, the first of a month; the year
+    lasts twelve months.
 
     - ``by="months"`` (the default): ``(m, 12)``, m the whole months of the fiscal year
       elapsed, a month counting once its last day is reached (31 July: 7/12, 15 July: 6/12).
@@ -76,7 +77,7 @@ def elapsed(day: dt.date, year_start: dt.date, *, by: TimeBasis = DEFAULT_TIME_B
     >>> elapsed(dt.date(2022, 6, 15), dt.date(2022, 1, 1), by="days")
     (165, 364)
     """
-    end = year_start + relativedelta(years=1, days=-1)
+    end = year_start.replace(year=year_start.year + 1) - _ONE_DAY
     if not year_start <= day <= end:
         msg = f"as_of {day.isoformat()} is outside the fiscal year {year_start.isoformat()} to {end.isoformat()}"
         raise MonitoringError(msg)
@@ -91,6 +92,7 @@ def elapsed(day: dt.date, year_start: dt.date, *, by: TimeBasis = DEFAULT_TIME_B
     raise MonitoringError(msg)
 
 
+@lru_cache(maxsize=4096)
 def time_progress(day: dt.date, year_start: dt.date, *, by: TimeBasis = DEFAULT_TIME_BASIS) -> Decimal:
     """序时进度: the share of the fiscal year elapsed on ``day``, in percent (0-100).
 
