@@ -15,6 +15,7 @@ import perftarget as pt
 from perftarget._codec.convert import from_dict, to_dict
 from perftarget._judge.monitor import (
     MONITORING_COLUMNS,
+    SERIES_COLUMNS,
     DeviationCause,
     IndicatorProgress,
     Likelihood,
@@ -33,6 +34,7 @@ from perftarget._rulebook.progress import time_progress
 from perftarget._values.numbers import round_half_up
 from perftarget._values.schedule import SpendingSchedule
 from perftarget._values.threshold import Achievement
+from perftarget.cli import main
 from perftarget.exceptions import DocumentError, InvalidValueError, MonitoringError
 
 D = dt.date
@@ -755,3 +757,19 @@ def test_ratio_on_a_cut_off_is_exact():
     assert report.ratio == 60
     assert report.status is Status.YELLOW
     assert report.months_left == 10
+
+
+def test_series_rows_round_half_up(project, tmp_path, capsys):
+    """A series line rounds half up like everything else: 40.125 % shows 40.13 %, 4.0125 万元 4.01 (the CLI too)."""
+    row = monitor(project, spent="4.0125", as_of=JULY).series_row()
+    assert list(row) == list(SERIES_COLUMNS)
+    assert (row["日期"], row["截至当期执行数"], row["执行率"]) == ("2022-07-31", "4.01", "40.13%")
+    assert row["序时进度"] == "58.33%"
+    assert monitor(project, spent="0.0125", as_of=D(2022, 1, 1)).series_row()["执行/序时"] == ""
+    payments = tmp_path / "payments.toml"
+    payments.write_text('payments = [{date = 2022-01-25, amount = "4.0125"}]\n', encoding="utf-8")
+    code = main(["monitor", "examples/petition-bureau.toml", "--payments", str(payments), "--monthly",
+                        "--format", "csv"])
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[7].startswith("2022-07-31,4.01,40.13%,56.30%,58.33%,68.79,黄")

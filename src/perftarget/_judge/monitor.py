@@ -54,6 +54,7 @@ from perftarget.exceptions import (
 
 __all__ = [
     "MONITORING_COLUMNS",
+    "SERIES_COLUMNS",
     "DeviationCause",
     "IndicatorProgress",
     "Likelihood",
@@ -89,6 +90,12 @@ MONITORING_COLUMNS: Final = (
     "备注",
 )
 """The columns of the standard monitoring table (绩效监控表), as :meth:`MonitoringReport.to_rows` fills them.
+
+.. versionadded:: 0.1.0
+"""
+
+SERIES_COLUMNS: Final = ("日期", "截至当期执行数", "执行率", "计划进度", "序时进度", "执行/序时", "状态")
+"""The columns of one line of a monitoring series (month by month), as :meth:`MonitoringReport.series_row` fills them.
 
 .. versionadded:: 0.1.0
 """
@@ -422,6 +429,22 @@ class MonitoringReport:
             row["备注"] = line.note
             rows.append(row)
         return tuple(rows)
+
+    def series_row(self, *, places: int = 2) -> dict[str, str]:
+        """The report as one line of a series (:data:`SERIES_COLUMNS`): the date, spent, the rates, r, the status.
+
+        Numbers are rounded half up to ``places`` decimals, as everywhere (40.125 % shows 40.13 %).
+        """
+        values = (
+            self.as_of.isoformat(),
+            _show(self.spent, places),
+            _show(self.execution_rate, places) + "%",
+            _show(self.planned_share, places) + "%",
+            _show(self.time_progress, places) + "%",
+            "" if self.ratio is None else _show(self.ratio, places),
+            f"{self.status.value} ({self.status.english})",
+        )
+        return dict(zip(SERIES_COLUMNS, values, strict=True))
 
     def summary(self, *, places: int = 2) -> str:
         """A few lines for people: the money, the status, what is left, the findings."""
