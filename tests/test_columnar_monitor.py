@@ -382,6 +382,29 @@ def test_uneven_plan_lists():
     assert "plan_percents" in result[1]["error"]
 
 
+def test_plans_breaking_the_plan_rules_are_error_rows():
+    """Warehouse plans that SpendingSchedule refuses (decreasing, outside the year, ending below 100) are error
+    rows with the plan's own message; a plan shared by several tables is read once and gives them equal rows."""
+    columns = flatten([project(QUARTERS, code=f"P{k}") for k in range(5)])
+    tables = columns.tables
+    percents = [["25", "50", "75", "100"], ["25", "20", "75", "100"], ["25", "50", "75", "100"],
+                ["25", "50", "75", "90"], ["25", "50", "75", "100"]]
+    dates = [[c.date for c in QUARTERS.checkpoints] for _ in range(5)]
+    dates[2] = [*dates[2][:3], D(2023, 1, 31)]
+    tables = tables.set_column(tables.schema.get_field_index("plan_percents"), "plan_percents",
+                               pa.array(percents, pa.list_(pa.string())))
+    tables = tables.set_column(tables.schema.get_field_index("plan_dates"), "plan_dates",
+                               pa.array(dates, pa.list_(pa.date32())))
+    result = monitor_columns(Columns(tables, columns.indicators, columns.payments), as_of=D(2022, 5, 31)).to_pylist()
+    assert "the plan is cumulative" in result[1]["error"]
+    assert "falls outside fiscal year 2022" in result[2]["error"]
+    assert "not 100%" in result[3]["error"]
+    assert result[0]["error"] == result[4]["error"] == ""
+    assert {k: v for k, v in result[0].items() if "project" not in k} == {
+        k: v for k, v in result[4].items() if "project" not in k
+    }
+
+
 def test_a_partition_monitors_as_the_whole() -> None:
     """Tables numbered 3, 7… (a partition of a larger batch) give the rows the whole batch gives for them."""
     document = pt.load(SEED)

@@ -68,7 +68,7 @@ from perftarget._formats.columnar import six_places as _six
 from perftarget._judge.monitor import MonitoringPolicy, MonitoringReport, Payment, Status, monitor
 from perftarget._model.targets import Budget, ProjectTargets, Unit
 from perftarget._rulebook.progress import elapsed
-from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
+from perftarget._values.schedule import Checkpoint, SpendingSchedule, _Compiled, checkpoint_date
 from perftarget.exceptions import InvalidValueError, PerftargetError
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ class _Kernel:
         dates = tables.column("plan_dates").combine_chunks()
         percents = tables.column("plan_percents").combine_chunks()
         lengths = self._ints(pc.list_value_length(dates), 0)
-        uneven = has_month & (lengths != self._ints(pc.list_value_length(percents), 0))
+        uneven = has_month & (lengths != self._ints(pc.list_value_length(percents), 0))  # the object path says so
         self.slow |= bad_month | uneven
         self.has_plan = has_month & (lengths > 0) & ~bad_month & ~uneven
         self.start_month = np.where(has_month & ~bad_month & ~uneven, month, 1)
@@ -277,49 +277,48 @@ class _Kernel:
         first_month = (self.year - 1970) * 12 + self.start_month - 1
         self.start = first_month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
         self.end = (first_month + 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) - 1
-        self.total_days = self.end - self.start
-        self._read_plan(dates, percents, lengths, uneven.any())
+        self._read_plan(dates, percents)
 
-    def _read_plan(self, dates: Any, percents: Any, lengths: _Ints, uneven: bool) -> None:  # noqa: ANN401
-        """The checkpoints as flat arrays: offset from the year's start, percent; one synthetic per even plan."""
-        np, pa = self.np, self.pa
-        n = self.n
-        if uneven:  # some tables give more dates than percents: keep the lists of the plans read
-            keep = pa.array(self.has_plan)
-            flat_dates, flat_percents = dates.filter(keep).flatten(), percents.filter(keep).flatten()
-            chosen = None
-        else:
-            flat_dates, flat_percents = dates.flatten(), percents.flatten()
-            chosen = np.repeat(self.has_plan, lengths)
-        lengths = np.where(self.has_plan, lengths, 0)
-        owner = np.repeat(np.arange(n), lengths)
-        days = self._ints(flat_dates, 0)
-        percent, percent_ok = self._decimals(flat_percents, repeated=True)
-        missing = self._nulls(flat_dates)
-        if chosen is not None:
-            days, percent, percent_ok, missing = days[chosen], percent[chosen], percent_ok[chosen], missing[chosen]
-        offset = days - self.start[owner]
-        bad = missing | ~percent_ok | (percent < 0) | (percent > _PERCENT)
-        bad |= (offset < 0) | (offset > self.total_days[owner])
-        same = owner[1:] == owner[:-1]
-        bad[1:] |= same & ((offset[1:] <= offset[:-1]) | (percent[1:] < percent[:-1]))
-        broken = np.zeros(n, dtype=bool)
-        broken[owner[bad]] = True
-        first = np.cumsum(lengths) - lengths
-        last = first + lengths - 1
-        multi = self._ints(self.tables.column("plan_multi_year").cast(pa.int8()), 0) != 0
-        planned = np.flatnonzero(self.has_plan)
-        broken[planned] |= (percent[last[planned]] != _PERCENT) & ~multi[planned]
-        self.slow |= broken
-        # tables without a plan get one checkpoint: 100 % on the last day (the even plan)
-        even = np.flatnonzero(~self.has_plan)
-        base = len(offset)
-        self.cp_offset: _Ints = np.concatenate([offset, self.total_days[even]])
-        self.cp_percent: _Ints = np.concatenate([percent, np.full(len(even), _PERCENT, dtype=np.int64)])
-        self.cp_owner: _Ints = np.concatenate([owner, even])
-        self.cp_first: _Ints = np.where(self.has_plan, first, 0)
-        self.cp_first[even] = base + np.arange(len(even))
-        self.cp_count: _Ints = np.where(self.has_plan, lengths, 1)
+    def _read_plan(self, dates: Any, percents: Any) -> None:  # noqa: ANN401 - pyarrow arrays
+        """Each table's plan as an index into the batch's distinct plans, each built once as a SpendingSchedule.
+
+        The plan's rules (checkpoints in the year, in order, percents 0-100 never decreasing, the
+        last 100 unless multi-year) and its planned share are the plan's own
+        (:class:`~perftarget.SpendingSchedule`); a plan that breaks them sends its tables to the
+        object path, which says why. Tables without a plan get the even plan of their year.
+        """
+        np, pa, pc = self.np, self.pa, self.pc
+        text = pa.string()
+        multi = self.tables.column("plan_multi_year").combine_chunks()
+        fields = [pc.cast(pa.array(self.year), text), pc.cast(pa.array(self.start_month), text)]
+        fields += [pc.cast(multi, text), pc.binary_join(pc.cast(dates, pa.list_(text)), ","),
+                   pc.binary_join(pc.cast(percents, pa.list_(text)), ",")]
+        key = pc.binary_join_element_wise(*fields, "|", null_handling="replace", null_replacement="~")
+        key = pc.if_else(pa.array(self.has_plan), key, pc.binary_join_element_wise(*fields[:2], "|even", ""))
+        encoded = pc.dictionary_encode(key)
+        index = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        _, first = np.unique(index, return_index=True)
+        rows = self.tables.take(pa.array(first)).select(["plan_dates", "plan_percents", "plan_multi_year"]).to_pylist()
+        plans: list[_Compiled | None] = []
+        for row, table in zip(rows, first.tolist(), strict=True):
+            year, month = int(self.year[table]), int(self.start_month[table])
+            try:
+                if self.has_plan[table]:
+                    checkpoints = tuple(
+                        Checkpoint(date=day, percent=percent)
+                        for day, percent in zip(row["plan_dates"], row["plan_percents"], strict=True)
+                    )
+                    schedule = SpendingSchedule(fiscal_year=year, checkpoints=checkpoints,
+                                                multi_year=bool(row["plan_multi_year"]), start_month=month)
+                else:
+                    schedule = SpendingSchedule.even(year, start_month=month)
+            except (PerftargetError, TypeError, ValueError):
+                plans.append(None)
+            else:
+                plans.append(_Compiled(schedule))
+        self.plans = plans
+        self.plan_index: _Ints = index
+        self.slow |= np.array([plan is None for plan in plans], dtype=bool)[index]
 
     def read_as_of(self) -> None:
         """The date of the check for each table (days since 1970) and its time progress.
@@ -405,28 +404,33 @@ class _Kernel:
     # --- the figures --------------------------------------------------------------------------------
 
     def _plan_position(self, x: _Ints) -> None:
-        """Where each date falls in its plan: the checkpoints passed, and the planned share as a fraction."""
+        """Where each date falls in its plan, asked of the plan once per distinct plan and date.
+
+        The checkpoints passed, the percent of the last one passed, the year-end percent and the
+        planned share as ``share / span`` (10⁻⁶ %, days), exactly
+        (:meth:`~perftarget._values.schedule._Compiled.planned_fraction`).
+        """
         np = self.np
-        before = (self.cp_offset <= x[self.cp_owner]).astype(np.int64)
-        running = np.concatenate([[0], np.cumsum(before)])
-        first, count = self.cp_first, self.cp_count
-        passed = running[first + count] - running[first]  # checkpoints on or before the date
-        previous = first + np.maximum(passed - 1, 0)
-        following = first + np.minimum(passed, count - 1)
-        x0 = np.where(passed > 0, self.cp_offset[previous], 0)
-        y0 = np.where(passed > 0, self.cp_percent[previous], 0)
-        year_end = self.cp_percent[first + count - 1]
-        if self.policy.interpolation == "linear":
-            flat = (passed >= count) | (x == x0)
-            span = np.where(flat, 1, self.cp_offset[following] - x0)
-            rise = self.cp_percent[following] - y0
-            share = np.where(flat, np.where(passed >= count, year_end, y0), y0 * span + rise * (x - x0))
-        else:
-            span = np.ones(self.n, dtype=np.int64)
-            share = y0
-        self.passed, self.last_due, self.year_end = passed, y0, year_end
-        # the planned share, in 10**-6 %, is share / span exactly
-        self.share, self.span = share, span
+        width = int(x.max()) + 1 if x.size else 1
+        keys, inverse = np.unique(self.plan_index * width + x, return_inverse=True)
+        found = np.zeros((len(keys), 5), dtype=np.int64)  # passed, last due, year end, share, span
+        bad = np.zeros(len(keys), dtype=bool)
+        policy = self.policy.interpolation
+        for row, key in enumerate(keys.tolist()):
+            plan = self.plans[key // width]
+            if plan is None:
+                found[row] = (0, 0, _PERCENT, 0, 1)
+                continue
+            day = key % width
+            numerator, span = plan.planned_fraction(day, policy)
+            figures = (_scaled(plan.last_due(day)), _scaled(plan.ys[-1]), _scaled(numerator))
+            if None in figures:
+                bad[row] = True
+                found[row] = (0, 0, _PERCENT, 0, 1)
+                continue
+            found[row] = (plan.passed(day), *figures, span)
+        self.slow |= bad[inverse]
+        self.passed, self.last_due, self.year_end, self.share, self.span = found[inverse].T
 
     def compute(self) -> dict[str, Any]:
         """Every figure as text, and ``slow`` marking the tables the object path must do."""

@@ -303,7 +303,7 @@ class SpendingSchedule:
     @property
     def end(self) -> dt.date:
         """Last day of the fiscal year."""
-        return self.start + relativedelta(years=1, days=-1)
+        return _month_end(self.start, 12)
 
     @classmethod
     def from_labels(
@@ -398,6 +398,15 @@ class SpendingSchedule:
         return tuple((checkpoint, checkpoint.percent * amount / HUNDRED) for checkpoint in self.checkpoints)
 
 
+def _month_end(start: dt.date, months: int) -> dt.date:
+    """The last day of the ``months``-th month from ``start`` (the first of a month)."""
+    index = start.month - 1 + months
+    return dt.date(start.year + index // 12, index % 12 + 1, 1) - _ONE_DAY
+
+
+_ONE_DAY: Final = dt.timedelta(days=1)
+
+
 # --- precomputed plans ------------------------------------------------------------------------
 
 
@@ -436,7 +445,7 @@ class _Compiled:
             ys.insert(0, _ZERO)
         self.xs = tuple(xs)
         self.ys = tuple(ys)
-        self.month_ends = tuple(self.start + relativedelta(months=k, days=-1) for k in range(1, 13))
+        self.month_ends = tuple(_month_end(self.start, k) for k in range(1, 13))
 
     def date_of(self, as_of: object) -> dt.date:
         if isinstance(as_of, str):
@@ -461,21 +470,38 @@ class _Compiled:
         return self.date_of(as_of).toordinal() - self.start_ordinal
 
     def planned(self, x: int, policy: str) -> Decimal:
+        numerator, span = self.planned_fraction(x, policy)
+        return numerator if span == 1 else numerator / span
+
+    def planned_fraction(self, x: int, policy: str) -> tuple[Decimal, int]:
+        """The planned share ``x`` days into the year as ``numerator / span`` (days), exactly: the rule itself.
+
+        :meth:`planned` divides it; the column kernel reads it as it is.
+        """
         if policy == "linear":
             xs = self.xs
             i = bisect_right(xs, x)
             if i >= len(xs):
-                return self.ys[-1]
+                return self.ys[-1], 1
             x0 = xs[i - 1]
             y0 = self.ys[i - 1]
             if x == x0:
-                return y0
-            return y0 + (self.ys[i] - y0) * (x - x0) / (xs[i] - x0)
+                return y0, 1
+            span = xs[i] - x0
+            return y0 * span + (self.ys[i] - y0) * (x - x0), span
         if policy == "step":
-            i = bisect_right(self.checkpoint_offsets, x)
-            return self.percents[i - 1] if i else _ZERO
+            return self.last_due(x), 1
         msg = f"unknown planned-share policy {policy!r}: expected 'linear' or 'step'"
         raise MonitoringError(msg)
+
+    def passed(self, x: int) -> int:
+        """How many checkpoints fall on or before ``x`` days into the year."""
+        return bisect_right(self.checkpoint_offsets, x)
+
+    def last_due(self, x: int) -> Decimal:
+        """The percent of the last checkpoint on or before ``x`` (0 before the first)."""
+        i = self.passed(x)
+        return self.percents[i - 1] if i else _ZERO
 
 
 _CACHE: dict[int, _Compiled] = {}
