@@ -10,7 +10,9 @@ Decisions come from the rulebook (:mod:`perftarget._rulebook.progress`), not fro
 序时进度 is :func:`~perftarget._rulebook.progress.elapsed` asked once per distinct fiscal year
 of the batch (an exact fraction the kernel divides by), and the status of each region that the
 policy's cut-offs bound is :func:`~perftarget._rulebook.progress.status_band` at a point inside
-it (:func:`status_lookup`; the tests check every region and both sides of every cut-off). Why
+it (:func:`status_lookup`; the tests check every region and both sides of every cut-off); each
+distinct plan of the batch is built once as a :class:`~perftarget.SpendingSchedule` (its rules,
+its error messages) and asked its planned share as an exact fraction once per distinct date. Why
 keep a kernel at all: the object path monitors about 10,000 tables a second, the kernel about
 500,000 (``benchmarks/bench_columnar_monitor.py``), and with one spent amount per table there
 is no repeated value to cache.
