@@ -29,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate
 
 import perftarget
-from perftarget._judge import monitor as _monitoring
-from perftarget._values import schedule as _schedule
 from perftarget._formats.columnar import flatten
 from perftarget._formats.columnar_monitor import _run, monitor_columns
-from perftarget._model.targets import ProjectTargets
+from perftarget._judge import monitor as _monitoring
 from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
+from perftarget._model.targets import ProjectTargets
+from perftarget._values import schedule as _schedule
 
 
 def _cpu(call: Callable[[], object], repeat: int) -> tuple[float, object]:

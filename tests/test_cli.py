@@ -200,7 +200,7 @@ def test_monitor_one_date(capsys, seed_path):
     """monitor with --spent and --as-of prints the summary and the monitoring table."""
     code, out, _ = run(capsys, "monitor", str(seed_path), "--spent", "4.0", "--as-of", "2022-07-31")
     assert code == EXIT_OK
-    assert "ratio 69.00: 黄 (yellow)" in out
+    assert "ratio 68.57: 黄 (yellow)" in out
     assert "年度预算数  截至当期执行数  执行率" in out
 
 
@@ -211,7 +211,7 @@ def test_monitor_month_by_month(capsys, seed_path):
     lines = out.splitlines()
     assert lines[0] == "日期,截至当期执行数,执行率,计划进度,序时进度,执行/序时,状态"
     assert len(lines) == 13
-    assert lines[7].startswith("2022-07-31,4.00,40.00%,56.30%,57.97%,69.00,黄")
+    assert lines[7].startswith("2022-07-31,4.00,40.00%,56.30%,58.33%,68.57,黄")
 
 
 def test_monitor_usage(capsys, seed_path):

@@ -373,7 +373,7 @@ def test_without_out_the_one_document_forms_stay(capsys, folder, tmp_path):
     assert out.startswith("一级指标,二级指标,三级指标,年度指标值")
     code, out, _ = run(capsys, "monitor", folder / "boye.toml", "--spent", "4.0", "--as-of", "2022-07-31")
     assert code == EXIT_OK
-    assert "ratio 69.00: 黄 (yellow)" in out
+    assert "ratio 68.57: 黄 (yellow)" in out
     assert "the following arguments are required: --actuals" in usage_error(capsys, "evaluate", folder / "boye.toml")
     err = usage_error(capsys, "evaluate", folder / "boye.toml", folder / "boye.toml", "--actuals", ACTUALS)
     assert "several documents need --out FILE" in err

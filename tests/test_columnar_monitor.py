@@ -14,15 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
-from perftarget.batch import result_columns, result_schema
+from perftarget._codec.convert import from_dict
 from perftarget._formats.columnar import Columns, flatten
-from perftarget._formats.columnar_monitor import _run, monitor_columns
-from perftarget._model.targets import Budget, Document, ProjectTargets, Unit
+from perftarget._formats.columnar_monitor import _run, monitor_columns, status_codes, status_lookup
 from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
+from perftarget._model.targets import Budget, Document, ProjectTargets, Unit
+from perftarget._rulebook.progress import status_band
 from perftarget._values.numbers import round_half_up
 from perftarget._values.schedule import SpendingSchedule
-from perftarget._codec.convert import from_dict
+from perftarget.batch import result_columns, result_schema
 from perftarget.exceptions import InvalidValueError, PerftargetError
+from perftarget.results import Status
 from perftarget.testing import project_targets, schedules
 
 pa = pytest.importorskip("pyarrow")
@@ -36,6 +38,7 @@ FIGURES = (
     "projected_spent",
 )
 DEFAULT = MonitoringPolicy()
+DAYS = MonitoringPolicy(time_basis="days")
 
 
 def six(value: Decimal | None) -> str:
@@ -109,9 +112,13 @@ QUARTERS = SpendingSchedule.from_labels(2022, {"3月底": 25, "6月底": 50, "10
 
 
 def test_seed_on_31_july():
-    """4.0 万元 of 10 spent by 31 July: 40 %, plan 56.30 %, time 57.97 %, yellow, behind 6月底; kernel only."""
+    """4.0 万元 of 10 spent by 31 July: 40 %, plan 56.30 %, time 57.97 % by days, yellow, behind 6月底; kernel only."""
     table = seed()
-    rows, slow = assert_same([table], {table.code: [Payment(D(2022, 7, 31), "4.0")]}, D(2022, 7, 31))
+    payments = {table.code: [Payment(D(2022, 7, 31), "4.0")]}
+    (by_months,), slow = assert_same([table], payments, D(2022, 7, 31))
+    assert slow == []
+    assert (by_months["time_progress"], by_months["ratio"], by_months["status"]) == ("58.333333", "68.571429", "黄")
+    rows, slow = assert_same([table], payments, D(2022, 7, 31), DAYS)
     (row,) = rows
     assert slow == []
     assert row["execution_rate"] == "40"
@@ -151,7 +158,7 @@ def test_public_function_returns_the_batch_columns():
 def test_hand_cases_by_days(as_of, planned, time):
     """The planned share runs by days from 0 % on 1 January; time progress is days / 364; kernel only."""
     table = project(QUARTERS)
-    rows, slow = assert_same([table], {"P1": [Payment(D(2022, 1, 20), "3.5")]}, as_of)
+    rows, slow = assert_same([table], {"P1": [Payment(D(2022, 1, 20), "3.5")]}, as_of, DAYS)
     (row,) = rows
     assert slow == []
     for name, exact in (("planned_share", planned), ("time_progress", time)):
@@ -178,10 +185,11 @@ def test_fiscal_year_starting_in_april():
     table = project(plan)
     payments = {"P1": [Payment(D(2022, 5, 10), "2"), Payment(D(2023, 1, 5), "3.25"), Payment(D(2022, 3, 31), "1")]}
     for as_of in (D(2022, 4, 1), D(2022, 6, 30), D(2023, 1, 31), D(2023, 3, 31), "9月底", "3月底", "Q3"):
-        rows, slow = assert_same([table], payments, as_of)
-        assert slow == []
-        assert "payments-outside-year" in rows[0]["findings"]
-    rows, _ = assert_same([table], payments, D(2023, 1, 31))
+        for policy in (DAYS, DEFAULT):
+            rows, slow = assert_same([table], payments, as_of, policy)
+            assert slow == [] or rows[0]["ratio"] == "80"  # by months, 30 June is r = 80: a cut-off, the object path
+            assert "payments-outside-year" in rows[0]["findings"]
+    rows, _ = assert_same([table], payments, D(2023, 1, 31), DAYS)
     assert rows[0]["time_progress"] == six(Decimal(305 * 100) / 364)
     assert rows[0]["planned_share"] == six(60 + Decimal(40 * 31) / 90)
     assert rows[0]["spent"] == "5.25"
@@ -191,7 +199,7 @@ def test_no_plan_is_even():
     """Without a plan the even plan applies: planned share = time progress, and a no-plan finding."""
     table = project(None)
     empty = project(SpendingSchedule(fiscal_year=2022, checkpoints=(), start_month=4), code="P2")
-    rows, slow = assert_same([table, empty], {"P1": [Payment(D(2022, 3, 1), "1")]}, "6月底")
+    rows, slow = assert_same([table, empty], {"P1": [Payment(D(2022, 3, 1), "1")]}, "6月底", DAYS)
     assert slow == []
     assert rows[0]["planned_share"] == rows[0]["time_progress"]
     assert rows[0]["findings"] == "no-plan checkpoint-missed" or rows[0]["findings"].startswith("no-plan")
@@ -375,6 +383,29 @@ def test_uneven_plan_lists():
     assert "plan_percents" in result[1]["error"]
 
 
+def test_plans_breaking_the_plan_rules_are_error_rows():
+    """Warehouse plans that SpendingSchedule refuses (decreasing, outside the year, ending below 100) are error
+    rows with the plan's own message; a plan shared by several tables is read once and gives them equal rows."""
+    columns = flatten([project(QUARTERS, code=f"P{k}") for k in range(5)])
+    tables = columns.tables
+    percents = [["25", "50", "75", "100"], ["25", "20", "75", "100"], ["25", "50", "75", "100"],
+                ["25", "50", "75", "90"], ["25", "50", "75", "100"]]
+    dates = [[c.date for c in QUARTERS.checkpoints] for _ in range(5)]
+    dates[2] = [*dates[2][:3], D(2023, 1, 31)]
+    tables = tables.set_column(tables.schema.get_field_index("plan_percents"), "plan_percents",
+                               pa.array(percents, pa.list_(pa.string())))
+    tables = tables.set_column(tables.schema.get_field_index("plan_dates"), "plan_dates",
+                               pa.array(dates, pa.list_(pa.date32())))
+    result = monitor_columns(Columns(tables, columns.indicators, columns.payments), as_of=D(2022, 5, 31)).to_pylist()
+    assert "the plan is cumulative" in result[1]["error"]
+    assert "falls outside fiscal year 2022" in result[2]["error"]
+    assert "not 100%" in result[3]["error"]
+    assert result[0]["error"] == result[4]["error"] == ""
+    assert {k: v for k, v in result[0].items() if "project" not in k} == {
+        k: v for k, v in result[4].items() if "project" not in k
+    }
+
+
 def test_a_partition_monitors_as_the_whole() -> None:
     """Tables numbered 3, 7… (a partition of a larger batch) give the rows the whole batch gives for them."""
     document = pt.load(SEED)
@@ -392,3 +423,41 @@ def test_a_partition_monitors_as_the_whole() -> None:
     )
     expected = monitor_columns(whole, as_of="2022-07-31").take(pa.array([3, 7, 8])).to_pylist()
     assert monitor_columns(part, as_of="2022-07-31").to_pylist() == expected
+
+
+# --- the status band comes from the rulebook -------------------------------------------------------
+
+
+CUT_OFFS = (Decimal(0), Decimal("0.000001"), Decimal(60), Decimal("60.000001"), Decimal("79.5"), Decimal(80), Decimal(100))
+
+
+@pytest.mark.parametrize("red", CUT_OFFS)
+@pytest.mark.parametrize("yellow", CUT_OFFS)
+def test_status_band_is_the_rulebooks_everywhere(red, yellow):
+    """Over every region of the input space (below, between and above the cut-offs, a step either side of
+    each, and values between two steps), the kernel's status is ``status_band`` of the exact ratio."""
+    np = pytest.importorskip("numpy")
+    if red > yellow:
+        with pytest.raises(InvalidValueError):
+            MonitoringPolicy(red_below=red, yellow_below=yellow)
+        return
+    policy = MonitoringPolicy(red_below=red, yellow_below=yellow)
+    lookup = status_lookup(policy)
+    assert lookup is not None
+    floors, exact_values = [], []
+    for cut in (int(red * 10**6), int(yellow * 10**6)):
+        for floor in range(max(cut - 3, 0), cut + 4):
+            for rest in (Fraction(0), Fraction(1, 3), Fraction(999_999, 10**6)):
+                if floor in lookup[0] and rest == 0:
+                    continue  # exactly on a cut-off: the kernel hands such tables to the object path
+                floors.append(floor)
+                exact_values.append((floor + rest) / 10**6)
+    floors.append(10**14)
+    exact_values.append(Fraction(10**8))
+    codes = status_codes(np, lookup, np.array(floors, dtype=np.int64), np.zeros(len(floors), dtype=bool))
+    statuses = [Status.GREEN, Status.YELLOW, Status.RED]
+    for code, value in zip(codes.tolist(), exact_values, strict=True):
+        ratio = Decimal(value.numerator) / Decimal(value.denominator)
+        assert statuses[code] is status_band(ratio, red_below=red, yellow_below=yellow), value
+    (none,) = status_codes(np, lookup, np.zeros(1, dtype=np.int64), np.ones(1, dtype=bool)).tolist()
+    assert statuses[none] is status_band(None)

@@ -23,7 +23,7 @@ def test_walkthrough_script():
     out = result.stdout
     assert "PT501 warning department.goals[1].indicators[0].target" in out
     assert "2022-06-30: spent 3.20 万元, execution 32.00%" in out
-    assert "2022-07-31: spent 4.00 万元, execution 40.00% vs plan 56.30% and time 57.97% -> 黄 (yellow)" in out
+    assert "2022-07-31: spent 4.00 万元, execution 40.00% vs plan 56.30% and time 58.33% -> 黄 (yellow)" in out
     assert "total 94.23, grade 优 (excellent)" in out
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import perftarget
 from perftarget import Document, MonitoringPolicy, MonitoringReport, ProgressValue, ProjectTargets
+from perftarget._rulebook.progress import time_progress
 from perftarget.excel import (
     read_any_workbook,
     read_monitoring_sheet,
@@ -195,7 +196,8 @@ def test_block_holds_what_the_table_cannot(report: MonitoringReport) -> None:
     ws = written(report).active
     block = {row[0]: row[1:] for row in ws.iter_rows(min_row=12, values_only=True) if row[0]}
     assert block["status"][0] == "黄"
-    assert block["time_progress"][0] == "57.96703296703296703296703297"
+    assert block["time_progress"][0] == "58.33333333333333333333333333"  # 7/12: the rulebook's 序时进度 by months
+    assert Decimal(block["time_progress"][0]) == time_progress(report.as_of, report.year_start) == report.time_progress
     assert block["indicators[0].path"][:2] == ("群众来访接待劝返率", "goals[0].indicators[1]")
     assert block["findings"][0] == 2
     for shown in ("budget", "spent", "execution_rate", "as_of", "project_name", "indicators[0].value"):

@@ -15,6 +15,7 @@ import perftarget as pt
 from perftarget._codec.convert import from_dict, to_dict
 from perftarget._judge.monitor import (
     MONITORING_COLUMNS,
+    SERIES_COLUMNS,
     DeviationCause,
     IndicatorProgress,
     Likelihood,
@@ -28,8 +29,12 @@ from perftarget._judge.monitor import (
     monitor,
     monitor_series,
 )
+from perftarget._judge.review import format_decimal
+from perftarget._rulebook.progress import time_progress
+from perftarget._values.numbers import round_half_up
 from perftarget._values.schedule import SpendingSchedule
 from perftarget._values.threshold import Achievement
+from perftarget.cli import main
 from perftarget.exceptions import DocumentError, InvalidValueError, MonitoringError
 from perftarget.values import Quantity
 
@@ -37,6 +42,7 @@ D = dt.date
 ROOT = Path(__file__).resolve().parent.parent
 PAYMENTS = ROOT / "examples" / "petition-bureau-payments.toml"
 JULY = D(2022, 7, 31)
+DAYS = MonitoringPolicy(time_basis="days")
 
 
 def _close(value: Decimal | None, expected: Fraction) -> bool:
@@ -58,8 +64,8 @@ def _with_indicators(project: pt.ProjectTargets, *indicators: pt.Indicator) -> p
 
 
 def test_seed_july_end_with_four_wan(project):
-    """The docs' worked example: 4.0 万元 of 10.00 spent by 31 July."""
-    report = monitor(project, spent="4.0", as_of=JULY)
+    """The docs' worked example by days: 4.0 万元 of 10.00 spent by 31 July."""
+    report = monitor(project, spent="4.0", as_of=JULY, policy=DAYS)
     assert report.budget == 10
     assert report.spent == 4
     assert report.execution_rate == 40
@@ -83,6 +89,17 @@ def test_seed_july_end_with_four_wan(project):
     assert _close(report.projected_spent, Fraction(400) / (50 + Fraction(25 * 31, 123)))
     assert report.finding_codes() == ("checkpoint-missed",)
     assert "behind 6月底 (2022-06-30): the plan asks 5.00 万元 (50%)" in report.findings[0].message
+
+
+def test_default_is_months(project):
+    """The default time progress is the national month/12: 31 July is 7/12, r = 40 / 58.33 × 100."""
+    report = monitor(project, spent="4.0", as_of=JULY)
+    assert report.policy.time_basis == "months"
+    assert _close(report.time_progress, Fraction(700, 12))
+    assert _close(report.ratio, Fraction(4000, 1) / Fraction(700, 12))
+    assert report.status is Status.YELLOW
+    assert _close(report.months_left, Fraction(5))
+    assert _close(report.monthly_pace, Fraction(6, 5))
 
 
 def test_months_basis_and_step_policy(project):
@@ -244,7 +261,7 @@ def _project(*, schedule: SpendingSchedule | None, budget: str = "10", year: int
 
 def test_project_without_a_plan():
     """Without a plan the even plan is used (planned share = time progress by days), with a finding."""
-    report = monitor(_project(schedule=None), spent=5, as_of=JULY)
+    report = monitor(_project(schedule=None), spent=5, as_of=JULY, policy=DAYS)
     assert report.planned_share == report.time_progress
     assert report.finding_codes()[0] == "no-plan"
 
@@ -600,7 +617,8 @@ def test_summary_mentions_the_essentials(project):
     text = monitor(project, spent="4.0", as_of=JULY, progress={"群众来访接待劝返率": 96}).summary()
     assert "执行率 40.00%" in text
     assert "plan 56.30% (gap -16.30 pp)" in text
-    assert "ratio 69.00: 黄 (yellow)" in text
+    assert "time 58.33% (gap -18.33 pp)" in text
+    assert "ratio 68.57: 黄 (yellow)" in text
     assert "next checkpoint 10月底 (75%): 3.50 万元 still to spend" in text
     assert "群众来访接待劝返率: 96.00% to date" in text
     assert "[checkpoint-missed]" in text
@@ -685,7 +703,74 @@ def test_plan_without_checkpoints_keeps_its_fiscal_year():
     """A plan with no checkpoints is taken as even over the table's own fiscal year (April to March here)."""
     project = pt.load("examples/petition-bureau.toml").projects[0]
     april = attrs.evolve(project, schedule=pt.SpendingSchedule(fiscal_year=2022, checkpoints=(), start_month=4))
-    report = pt.monitor(april, spent="4.0", as_of="2022-07-31")
+    report = pt.monitor(april, spent="4.0", as_of="2022-07-31", policy=DAYS)
     assert report.finding_codes() == ("no-plan",)
     assert report.time_progress == report.planned_share
     assert round(report.time_progress, 4) == Decimal("33.2418")  # 1 April to 31 July: 121 of 364 days
+
+
+# --- one 序时进度 on every path -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "by_months", "by_days"),
+    [(D(2022, 6, 15), "41.67", "45.33"), (D(2022, 6, 30), "50.00", "49.45"), (D(2022, 10, 31), "83.33", "83.24")],
+)
+def test_one_time_progress_on_every_path(project, day, by_months, by_days):
+    """PT405, monitor, monitor_series and the column kernel give the rulebook's 序时进度, variant by variant.
+
+    Regression: on the seed plan PT405 said 45.48 % on 15 June (days counted inclusively) and 50.00 % on
+    30 June, while monitor said 45.33 % and 49.45 % (by days) or 41.67 % (by months).
+    """
+    start = project.schedule.start
+    expected = {"months": time_progress(day, start), "days": time_progress(day, start, by="days")}
+    assert round_half_up(expected["months"], 2) == Decimal(by_months)
+    assert round_half_up(expected["days"], 2) == Decimal(by_days)
+    for by, value in expected.items():
+        policy = MonitoringPolicy(time_basis=by)  # type: ignore[arg-type]
+        assert monitor(project, spent="4.0", as_of=day, policy=policy).time_progress == value
+        (series,) = monitor_series(project, payments=[Payment(D(2022, 1, 5), "4.0")], dates=[day], policy=policy)
+        assert series.time_progress == value
+    assert monitor(project, spent="4.0", as_of=day).time_progress == expected["months"]  # the default
+    plan = SpendingSchedule(
+        fiscal_year=2022, checkpoints=(pt.Checkpoint(date=day, percent=1), pt.Checkpoint(date=D(2022, 12, 31),
+                                                                                         percent=100)),
+    )
+    (finding,) = [f for f in pt.review(attrs.evolve(project, schedule=plan)) if f.code == "PT405"]
+    assert f"低于序时进度 {format_decimal(expected['months'])}%" in finding.message
+    pytest.importorskip("pyarrow")
+    from perftarget._formats.columnar import flatten
+    from perftarget._formats.columnar_monitor import monitor_columns
+
+    columns = flatten([project], payments={project.code: [Payment(D(2022, 1, 5), "4.0")]})
+    for by, value in expected.items():
+        policy = MonitoringPolicy(time_basis=by)  # type: ignore[arg-type]
+        row = monitor_columns(columns, as_of=day, policy=policy).to_pylist()[0]
+        assert Decimal(row["time_progress"]) == round_half_up(value, 6)
+
+
+def test_ratio_on_a_cut_off_is_exact():
+    """1 万元 of 10 by 28 February, by months: r = 10 / (2/12 × 100) × 100 = 60 exactly, so yellow, not red.
+
+    Regression: r was execution / a 28-digit time progress (16.666…67), 59.99…98, and the status red.
+    """
+    report = monitor(_project(schedule=None), spent=1, as_of=D(2022, 2, 28))
+    assert report.ratio == 60
+    assert report.status is Status.YELLOW
+    assert report.months_left == 10
+
+
+def test_series_rows_round_half_up(project, tmp_path, capsys):
+    """A series line rounds half up like everything else: 40.125 % shows 40.13 %, 4.0125 万元 4.01 (the CLI too)."""
+    row = monitor(project, spent="4.0125", as_of=JULY).series_row()
+    assert list(row) == list(SERIES_COLUMNS)
+    assert (row["日期"], row["截至当期执行数"], row["执行率"]) == ("2022-07-31", "4.01", "40.13%")
+    assert row["序时进度"] == "58.33%"
+    assert monitor(project, spent="0.0125", as_of=D(2022, 1, 1)).series_row()["执行/序时"] == ""
+    payments = tmp_path / "payments.toml"
+    payments.write_text('payments = [{date = 2022-01-25, amount = "4.0125"}]\n', encoding="utf-8")
+    code = main(["monitor", "examples/petition-bureau.toml", "--payments", str(payments), "--monthly",
+                        "--format", "csv"])
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[7].startswith("2022-07-31,4.01,40.13%,56.30%,58.33%,68.79,黄")

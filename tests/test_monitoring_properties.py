@@ -10,11 +10,20 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from perftarget._model.targets import ProjectTargets
-from perftarget._judge.monitor import MonitoringPolicy, MonitoringReport, Payment, monitor, monitor_series
-from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._codec.convert import from_dict, to_dict
-from perftarget.testing import amounts, project_targets, schedules
+from perftarget._judge.monitor import (
+    MonitoringPolicy,
+    MonitoringReport,
+    Payment,
+    ProgressValue,
+    monitor,
+    monitor_series,
+)
+from perftarget._model.targets import Budget, Goal, Indicator, ProjectTargets, Unit
+from perftarget._rulebook.progress import TIME_BASES, Likelihood, time_progress
+from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._values.threshold import Threshold, ThresholdKind
+from perftarget.testing import amounts, project_targets, schedules, thresholds
 
 POLICIES = st.builds(
     MonitoringPolicy,
@@ -72,13 +81,23 @@ def test_planned_share_is_the_plan_at_checkpoints(schedule, policy):
         assert schedule.planned_share(checkpoint.date, policy=policy) == checkpoint.percent
 
 
-@given(ANY_SCHEDULE, st.integers(0, 400), st.integers(0, 400), st.sampled_from(["days", "months"]))
+@given(ANY_SCHEDULE, st.integers(0, 400), st.integers(0, 400), st.sampled_from(TIME_BASES))
 def test_time_progress_never_decreases(schedule, a, b, by):
     """Time progress runs from 0 on the first day to 100 on the last, never backwards."""
     first, second = sorted((_day(schedule, a), _day(schedule, b)))
-    assert 0 <= schedule.time_progress(first, by=by) <= schedule.time_progress(second, by=by) <= 100
-    assert schedule.time_progress(schedule.start, by=by) == 0
-    assert schedule.time_progress(schedule.end, by=by) == 100
+    start = schedule.start
+    assert 0 <= time_progress(first, start, by=by) <= time_progress(second, start, by=by) <= 100
+    assert time_progress(start, start, by=by) == 0
+    assert time_progress(schedule.end, start, by=by) == 100
+
+
+@given(ANY_SCHEDULE, st.integers(0, 400))
+def test_time_progress_by_months_is_month_over_12_at_month_ends(schedule, offset):
+    """By months, every month end of the fiscal year is k/12 (25/50/83.33/100 at 3月底 6月底 10月底 12月底)."""
+    day = _day(schedule, offset)
+    months = (day.year - schedule.start.year) * 12 + day.month - schedule.start.month
+    at_end = (day + dt.timedelta(days=1)).day == 1
+    assert time_progress(day, schedule.start) == Decimal((months + at_end) * 100) / 12
 
 
 @given(ANY_SCHEDULE, amounts(max_value=10**6))
@@ -147,3 +166,41 @@ def test_reports_round_trip(case, spent):
     assert from_dict(to_dict(report), MonitoringReport) == report
     assert 0 <= report.planned_share <= 100
     assert 0 <= report.time_progress <= 100
+
+
+# --- the indicator forecast and Threshold.is_met ---------------------------------------------------------
+
+
+@st.composite
+def near_targets(draw: st.DrawFn) -> tuple[Threshold, Decimal]:
+    """A quantitative target and a forecast at, around or far from its bounds (negative ones too)."""
+    target = draw(thresholds(kinds=(ThresholdKind.QUANTITATIVE,)))
+    assert target.value is not None
+    bound = draw(st.sampled_from([target.value, target.upper if target.upper is not None else target.value]))
+    step = draw(st.sampled_from([Decimal(0), Decimal("0.001"), Decimal(1), bound.copy_abs() / 10]))
+    forecast = draw(st.sampled_from([bound, bound - step, bound + step, -bound, Decimal(0)]))
+    return target, forecast
+
+
+def _one_indicator(target: Threshold) -> ProjectTargets:
+    indicator = Indicator(level1="产出指标", level2="数量指标", name="x", target=target)
+    return ProjectTargets(unit=Unit("1", "单位"), code="P", name="项目", year=2022, budget=Budget(total=Decimal(10)),
+                          goals=(Goal("目标", (indicator,)),))
+
+
+@given(near_targets(), st.sampled_from(["given", "to date", "cumulative"]))
+def test_certain_exactly_when_the_forecast_meets_the_target(case, how):
+    """With the default policy 确定能 ⇔ ``Threshold.is_met(forecast)``: a forecast at or past the target, as the
+    target's own comparator reads it (> and < strict, = exact, ranges with their bounds)."""
+    target, value = case
+    project = _one_indicator(target)
+    day = dt.date(2022, 7, 31)
+    if how == "given":
+        progress: dict[object, object] = {"x": ProgressValue(value=value, forecast=value)}
+        policy = MonitoringPolicy(not_cumulative=("x",))
+    else:
+        progress = {"x": value}
+        policy = MonitoringPolicy(**({"cumulative": ("x",)} if how == "cumulative" else {"not_cumulative": ("x",)}))
+    (line,) = monitor(project, spent=1, as_of=day, progress=progress, policy=policy).indicators
+    assert line.forecast is not None
+    assert (line.likelihood is Likelihood.CERTAIN) == target.is_met(line.forecast)

@@ -12,10 +12,10 @@ import attrs
 import pytest
 
 import perftarget as pt
+from perftarget._rulebook.progress import time_progress
 from perftarget.rules import BUILTIN_RULES, DEFAULT_RULES, GROUPS, Finding, ReviewConfig, RuleExample, Severity, review
 from perftarget.rules import _text as text
 from perftarget.rules.consistency import same_target
-from perftarget.rules.money import time_progress
 
 BASE = RuleExample("", "indicators").document()
 
@@ -322,13 +322,21 @@ def test_other_part_above_total():
 
 
 def test_time_progress():
-    """Month ends by months (10月底 is 83.33 %), other dates by days."""
+    """PT405 compares each checkpoint with the rulebook's 序时进度 (months / 12 by default)."""
     schedule = pt.SpendingSchedule.from_labels(2022, {"10月底": 80, "12月底": 100})
-    assert time_progress(schedule, schedule.checkpoints[0]) == Decimal(1000) / Decimal(12)
-    mid = pt.Checkpoint(date=dt.date(2022, 7, 2), percent=Decimal(50))
-    assert time_progress(schedule, mid) == Decimal(183) * 100 / Decimal(365)
+    assert time_progress(schedule.checkpoints[0].date, schedule.start) == Decimal(1000) / Decimal(12)
+    mid = dt.date(2022, 6, 15)  # 5 whole months: 41.67 %, not 45.48 % (inclusive days) nor 45.33 % (days)
+    assert time_progress(mid, schedule.start) == Decimal(500) / Decimal(12)
     shifted = pt.SpendingSchedule.from_labels(2022, {"3月底": 50, "9月底": 100}, start_month=10)
-    assert time_progress(shifted, shifted.checkpoints[0]) == Decimal(50)
+    assert time_progress(shifted.checkpoints[0].date, shifted.start) == Decimal(50)
+    plan = pt.SpendingSchedule(
+        fiscal_year=2022,
+        checkpoints=(pt.Checkpoint(date=mid, percent=Decimal(41)), pt.Checkpoint(date=dt.date(2022, 12, 31),
+                                                                              percent=Decimal(100))),
+    )
+    findings = [f for f in review(_with_rows(*_standard(), schedule=plan)) if f.code == "PT405"]
+    assert [f.path for f in findings] == ["schedule.checkpoints[0]"]
+    assert "41.67%" in findings[0].message
 
 
 def test_plan_below_time_progress_each_checkpoint():

@@ -9,6 +9,7 @@ from fractions import Fraction
 import pytest
 
 import perftarget as pt
+from perftarget._rulebook.progress import TIME_BASES, elapsed, time_progress
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date, to_wan
 from perftarget.exceptions import InvalidValueError, MonitoringError
 from perftarget.values import Quantity
@@ -189,15 +190,15 @@ def test_even_plan_is_time_progress_by_days():
     """The even plan of a project without one equals the time progress by days."""
     plan = SpendingSchedule.even(2022)
     for day in (D(2022, 1, 1), D(2022, 4, 17), D(2022, 9, 30), D(2022, 12, 31)):
-        assert plan.planned_share(day) == plan.time_progress(day)
+        assert plan.planned_share(day) == time_progress(day, plan.start, by="days")
 
 
 def test_unknown_policy_is_an_error(seed_plan):
-    """Policies are 'linear' and 'step'; time bases 'days' and 'months'."""
+    """Policies are 'linear' and 'step'; time bases 'months' and 'days'."""
     with pytest.raises(MonitoringError, match="expected 'linear' or 'step'"):
         seed_plan.planned_share(D(2022, 5, 1), policy="cubic")  # type: ignore[arg-type]
-    with pytest.raises(MonitoringError, match="expected 'days' or 'months'"):
-        seed_plan.time_progress(D(2022, 5, 1), by="weeks")  # type: ignore[arg-type]
+    with pytest.raises(MonitoringError, match="expected one of 'months', 'days'"):
+        time_progress(D(2022, 5, 1), seed_plan.start, by="weeks")  # type: ignore[arg-type]
 
 
 # --- time progress -------------------------------------------------------------------------------
@@ -205,19 +206,38 @@ def test_unknown_policy_is_an_error(seed_plan):
 
 def test_time_progress_by_days(seed_plan):
     """Days since 1 January over the 364 days to 31 December: 0 on the first day, 100 on the last."""
-    assert seed_plan.time_progress(D(2022, 1, 1)) == 0
-    assert seed_plan.time_progress(D(2022, 12, 31)) == 100
-    assert _close(seed_plan.time_progress(D(2022, 7, 31)), Fraction(21100, 364))
+    start = seed_plan.start
+    assert time_progress(D(2022, 1, 1), start, by="days") == 0
+    assert time_progress(D(2022, 12, 31), start, by="days") == 100
+    assert _close(time_progress(D(2022, 7, 31), start, by="days"), Fraction(21100, 364))
 
 
 def test_time_progress_by_months(seed_plan):
     """Whole months elapsed over 12: a month counts once its last day is reached (§4: month/12)."""
-    assert seed_plan.time_progress(D(2022, 3, 31), by="months") == 25
-    assert seed_plan.time_progress(D(2022, 6, 30), by="months") == 50
-    assert _close(seed_plan.time_progress(D(2022, 10, 31), by="months"), Fraction(1000, 12))
-    assert seed_plan.time_progress(D(2022, 12, 31), by="months") == 100
-    assert seed_plan.time_progress(D(2022, 7, 15), by="months") == 50
-    assert seed_plan.time_progress(D(2022, 1, 1), by="months") == 0
+    start = seed_plan.start
+    assert time_progress(D(2022, 3, 31), start, by="months") == 25
+    assert time_progress(D(2022, 6, 30), start, by="months") == 50
+    assert _close(time_progress(D(2022, 10, 31), start, by="months"), Fraction(1000, 12))
+    assert time_progress(D(2022, 12, 31), start, by="months") == 100
+    assert time_progress(D(2022, 7, 15), start, by="months") == 50
+    assert time_progress(D(2022, 1, 1), start, by="months") == 0
+
+
+def test_time_progress_default_is_months(seed_plan):
+    """The default is the national month/12: 25/50/83.33/100 % at the seed's checkpoints."""
+    assert TIME_BASES[0] == "months"
+    got = [time_progress(c.date, seed_plan.start) for c in seed_plan.checkpoints]
+    assert [round(value, 2) for value in got] == [Decimal(25), Decimal(50), Decimal("83.33"), Decimal(100)]
+
+
+def test_time_progress_is_its_fraction():
+    """time_progress is elapsed() × 100 for every day of a year and both bases (one rule, two forms)."""
+    start = D(2024, 1, 1)
+    for offset in range(366):
+        day = start + dt.timedelta(days=offset)
+        for by in TIME_BASES:
+            part, whole = elapsed(day, start, by=by)
+            assert time_progress(day, start, by=by) == Decimal(part * 100) / Decimal(whole)
 
 
 @pytest.mark.parametrize("start_month", [4, 10])
@@ -225,11 +245,11 @@ def test_time_progress_other_fiscal_years(start_month):
     """A fiscal year starting in April or October runs twelve months from its first day."""
     plan = SpendingSchedule.even(2022, start_month=start_month)
     first = D(2022, start_month, 1)
-    assert plan.time_progress(first) == 0
-    assert plan.time_progress(plan.end) == 100
-    assert plan.time_progress(plan.end, by="months") == 100
+    assert time_progress(first, plan.start, by="days") == 0
+    assert time_progress(plan.end, plan.start, by="days") == 100
+    assert time_progress(plan.end, plan.start, by="months") == 100
     sixth_month_end = checkpoint_date("上半年", 2022, start_month)
-    assert plan.time_progress(sixth_month_end, by="months") == 50
+    assert time_progress(sixth_month_end, plan.start, by="months") == 50
     assert plan.planned_share(plan.end) == 100
 
 
@@ -243,16 +263,16 @@ def test_as_of_outside_the_year_is_an_error(seed_plan, day):
         seed_plan.planned_share(day)
     assert f"as_of {day.isoformat()} is outside fiscal year 2022 (2022-01-01 to 2022-12-31)" in str(caught.value)
     assert isinstance(caught.value, ValueError)
-    with pytest.raises(MonitoringError, match="outside fiscal year"):
-        seed_plan.time_progress(day)
+    with pytest.raises(MonitoringError, match="outside the fiscal year 2022-01-01 to 2022-12-31"):
+        time_progress(day, seed_plan.start)
 
 
 def test_as_of_outside_an_april_year():
     """For an April fiscal year, March of the same calendar year is outside, March of the next inside."""
     plan = SpendingSchedule.even(2022, start_month=4)
     with pytest.raises(MonitoringError, match="2022-04-01 to 2023-03-31"):
-        plan.time_progress(D(2022, 3, 31))
-    assert plan.time_progress(D(2023, 3, 31)) == 100
+        time_progress(D(2022, 3, 31), plan.start)
+    assert time_progress(D(2023, 3, 31), plan.start) == 100
 
 
 def test_as_of_may_be_a_label_but_not_a_datetime(seed_plan):

@@ -504,31 +504,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if flagged else EXIT_OK
 
 
-_SERIES_COLUMNS = ("日期", "截至当期执行数", "执行率", "计划进度", "序时进度", "执行/序时", "状态")
-
-
 def _series_rows(reports: Sequence[MonitoringReport]) -> list[dict[str, str]]:
-    def pct(value: object) -> str:
-        return "" if value is None else f"{value:.2f}%"
-
-    return [
-        dict(
-            zip(
-                _SERIES_COLUMNS,
-                (
-                    report.as_of.isoformat(),
-                    f"{report.spent:.2f}",
-                    pct(report.execution_rate),
-                    pct(report.planned_share),
-                    pct(report.time_progress),
-                    "" if report.ratio is None else f"{report.ratio:.2f}",
-                    f"{report.status.value} ({report.status.english})",
-                ),
-                strict=True,
-            )
-        )
-        for report in reports
-    ]
+    return [report.series_row() for report in reports]
 
 
 def _cmd_monitor(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from dateutil.relativedelta import relativedelta
 
 from perftarget._model.targets import ProjectTargets
+from perftarget._rulebook.progress import time_progress
 from perftarget._values.schedule import SpendingSchedule, to_wan
 from perftarget.exceptions import MissingDependencyError, PerftargetWarning
 
@@ -128,7 +129,7 @@ def spending_chart(
     canvas = _axes(ax)
     days = _days(schedule)
     planned = [float(schedule.planned_share(day)) for day in days]
-    time = [float(schedule.time_progress(day)) for day in days]
+    time = [float(time_progress(day, schedule.start)) for day in days]
     canvas.plot(days, planned, label="计划进度" if chinese else "planned (plan)", color="#1f77b4")
     canvas.plot(days, time, label="序时进度" if chinese else "time progress", color="#999999", linestyle="--")
     marks = [c.date for c in schedule.checkpoints]

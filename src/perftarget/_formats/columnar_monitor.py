@@ -6,6 +6,17 @@ results, one per table): budget, spent, execution rate, planned share, time prog
 the ratio, the status, the projected year-end spending and the finding codes. It does so with
 numpy over whole columns; no Python code runs per table on the fast path.
 
+Decisions come from the rulebook (:mod:`perftarget._rulebook.progress`), not from a copy:
+序时进度 is :func:`~perftarget._rulebook.progress.elapsed` asked once per distinct fiscal year
+of the batch (an exact fraction the kernel divides by), and the status of each region that the
+policy's cut-offs bound is :func:`~perftarget._rulebook.progress.status_band` at a point inside
+it (:func:`status_lookup`; the tests check every region and both sides of every cut-off); each
+distinct plan of the batch is built once as a :class:`~perftarget.SpendingSchedule` (its rules,
+its error messages) and asked its planned share as an exact fraction once per distinct date. Why
+keep a kernel at all: the object path monitors about 10,000 tables a second, the kernel about
+500,000 (``benchmarks/bench_columnar_monitor.py``), and with one spent amount per table there
+is no repeated value to cache.
+
 Exact numbers: every amount is held as an integer of 10⁻⁶ 万元 and every percent as an integer
 of 10⁻⁶ %; a text with more than six decimals, or beyond 10⁸ (万元 or %), sends its table to
 the object path. Each figure is an exact fraction of such integers (the execution rate is
@@ -17,12 +28,12 @@ Rounding rule: every figure of the result is printed **rounded half up to 6 deci
 (half away from zero, as :func:`perftarget._values.numbers.round_half_up` does), trailing zeros and a
 bare point trimmed (``40``, ``56.300813``, ``-16.300813``). The object path computes in
 ``Decimal`` with 28 significant digits and rounds a few intermediate results (the execution
-rate and the time progress before the ratio); the kernel's figure is the exact value rounded
-once. The two agree: an exact value that is not on a rounding tie lies at least
-1 / (2 × its denominator) of 10⁻⁶ from one, and with every numerator and denominator within
-int64 that distance is many orders above the object path's 28-digit error. On a tie (or with
-the ratio exactly on a status cut-off) the 28-digit intermediates may tip the other way, so
-such a table is handed to the object path, as is one with a figure of 10¹² or more. The rows of
+rate before the gaps and projections); the kernel's figure is the exact value rounded once.
+The two agree: an exact value that is not on a rounding tie lies at least
+1 / (2 × its denominator) of 10⁻⁶ from one, and with every numerator and denominator
+within int64 that distance is many orders above the object path's 28-digit error. On a tie
+(or with the ratio exactly on a status cut-off) the 28-digit intermediates may tip the
+other way, so such a table is handed to the object path, as is one with a figure of 10¹² or more. The rows of
 tables that go through the object path are printed with the same rule, so a column never
 mixes two formats; the object path itself is unchanged.
 
@@ -49,15 +60,17 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from perftarget._formats.columnar import Columns, clean_columns, kernel_modules
 from perftarget._formats.columnar import scaled as _micro
 from perftarget._formats.columnar import six_places as _six
 from perftarget._formats.results import result_schema
-from perftarget._model.targets import Budget, ProjectTargets, Unit
 from perftarget._judge.monitor import MonitoringPolicy, MonitoringReport, Payment, Status, monitor
-from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
+from perftarget._model.targets import Budget, ProjectTargets, Unit
+from perftarget._rulebook.progress import elapsed
+from perftarget._values.schedule import Checkpoint, SpendingSchedule, _Compiled, checkpoint_date
 from perftarget.exceptions import InvalidValueError, PerftargetError
 
 if TYPE_CHECKING:
@@ -79,7 +92,7 @@ _EPOCH: Final = dt.date(1970, 1, 1)
 _POWERS: Final = tuple(10**k for k in range(19))  # every figure printed is below 10**18 (10**12 万元 or %)
 _DECIMAL_TEXT: Final = r"^[+-]?(\d+(\.\d{0,6})?|\.\d{1,6})$"
 _FINDINGS: Final = ("no-plan", "payments-outside-year", "no-time-elapsed", "above-budget", "checkpoint-missed")
-_STATUSES: Final = (Status.GREEN.value, Status.YELLOW.value, Status.RED.value)
+_STATUSES: Final = (Status.GREEN.value, Status.YELLOW.value, Status.RED.value)  # by code: 0, 1, 2
 _FIGURES: Final = (
     "budget", "spent", "execution_rate", "planned_share", "time_progress", "gap_to_plan", "gap_to_time", "ratio",
     "projected_spent",
@@ -257,7 +270,7 @@ class _Kernel:
         dates = tables.column("plan_dates").combine_chunks()
         percents = tables.column("plan_percents").combine_chunks()
         lengths = self._ints(pc.list_value_length(dates), 0)
-        uneven = has_month & (lengths != self._ints(pc.list_value_length(percents), 0))
+        uneven = has_month & (lengths != self._ints(pc.list_value_length(percents), 0))  # the object path says so
         self.slow |= bad_month | uneven
         self.has_plan = has_month & (lengths > 0) & ~bad_month & ~uneven
         self.start_month = np.where(has_month & ~bad_month & ~uneven, month, 1)
@@ -266,78 +279,75 @@ class _Kernel:
         first_month = (self.year - 1970) * 12 + self.start_month - 1
         self.start = first_month.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
         self.end = (first_month + 12).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) - 1
-        self.total_days = self.end - self.start
-        self._read_plan(dates, percents, lengths, uneven.any())
+        self._read_plan(dates, percents)
 
-    def _read_plan(self, dates: Any, percents: Any, lengths: _Ints, uneven: bool) -> None:  # noqa: ANN401
-        """The checkpoints as flat arrays: offset from the year's start, percent; one synthetic per even plan."""
-        np, pa = self.np, self.pa
-        n = self.n
-        if uneven:  # some tables give more dates than percents: keep the lists of the plans read
-            keep = pa.array(self.has_plan)
-            flat_dates, flat_percents = dates.filter(keep).flatten(), percents.filter(keep).flatten()
-            chosen = None
-        else:
-            flat_dates, flat_percents = dates.flatten(), percents.flatten()
-            chosen = np.repeat(self.has_plan, lengths)
-        lengths = np.where(self.has_plan, lengths, 0)
-        owner = np.repeat(np.arange(n), lengths)
-        days = self._ints(flat_dates, 0)
-        percent, percent_ok = self._decimals(flat_percents, repeated=True)
-        missing = self._nulls(flat_dates)
-        if chosen is not None:
-            days, percent, percent_ok, missing = days[chosen], percent[chosen], percent_ok[chosen], missing[chosen]
-        offset = days - self.start[owner]
-        bad = missing | ~percent_ok | (percent < 0) | (percent > _PERCENT)
-        bad |= (offset < 0) | (offset > self.total_days[owner])
-        same = owner[1:] == owner[:-1]
-        bad[1:] |= same & ((offset[1:] <= offset[:-1]) | (percent[1:] < percent[:-1]))
-        broken = np.zeros(n, dtype=bool)
-        broken[owner[bad]] = True
-        first = np.cumsum(lengths) - lengths
-        last = first + lengths - 1
-        multi = self._ints(self.tables.column("plan_multi_year").cast(pa.int8()), 0) != 0
-        planned = np.flatnonzero(self.has_plan)
-        broken[planned] |= (percent[last[planned]] != _PERCENT) & ~multi[planned]
-        self.slow |= broken
-        # tables without a plan get one checkpoint: 100 % on the last day (the even plan)
-        even = np.flatnonzero(~self.has_plan)
-        base = len(offset)
-        self.cp_offset: _Ints = np.concatenate([offset, self.total_days[even]])
-        self.cp_percent: _Ints = np.concatenate([percent, np.full(len(even), _PERCENT, dtype=np.int64)])
-        self.cp_owner: _Ints = np.concatenate([owner, even])
-        self.cp_first: _Ints = np.where(self.has_plan, first, 0)
-        self.cp_first[even] = base + np.arange(len(even))
-        self.cp_count: _Ints = np.where(self.has_plan, lengths, 1)
+    def _read_plan(self, dates: Any, percents: Any) -> None:  # noqa: ANN401 - pyarrow arrays
+        """Each table's plan as an index into the batch's distinct plans, each built once as a SpendingSchedule.
+
+        The plan's rules (checkpoints in the year, in order, percents 0-100 never decreasing, the
+        last 100 unless multi-year) and its planned share are the plan's own
+        (:class:`~perftarget.SpendingSchedule`); a plan that breaks them sends its tables to the
+        object path, which says why. Tables without a plan get the even plan of their year.
+        """
+        np, pa, pc = self.np, self.pa, self.pc
+        text = pa.string()
+        multi = self.tables.column("plan_multi_year").combine_chunks()
+        fields = [pc.cast(pa.array(self.year), text), pc.cast(pa.array(self.start_month), text)]
+        fields += [pc.cast(multi, text), pc.binary_join(pc.cast(dates, pa.list_(text)), ","),
+                   pc.binary_join(pc.cast(percents, pa.list_(text)), ",")]
+        key = pc.binary_join_element_wise(*fields, "|", null_handling="replace", null_replacement="~")
+        key = pc.if_else(pa.array(self.has_plan), key, pc.binary_join_element_wise(*fields[:2], "|even", ""))
+        encoded = pc.dictionary_encode(key)
+        index = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        _, first = np.unique(index, return_index=True)
+        rows = self.tables.take(pa.array(first)).select(["plan_dates", "plan_percents", "plan_multi_year"]).to_pylist()
+        plans: list[_Compiled | None] = []
+        for row, table in zip(rows, first.tolist(), strict=True):
+            year, month = int(self.year[table]), int(self.start_month[table])
+            try:
+                if self.has_plan[table]:
+                    checkpoints = tuple(
+                        Checkpoint(date=day, percent=percent)
+                        for day, percent in zip(row["plan_dates"], row["plan_percents"], strict=True)
+                    )
+                    schedule = SpendingSchedule(fiscal_year=year, checkpoints=checkpoints,
+                                                multi_year=bool(row["plan_multi_year"]), start_month=month)
+                else:
+                    schedule = SpendingSchedule.even(year, start_month=month)
+            except (PerftargetError, TypeError, ValueError):
+                plans.append(None)
+            else:
+                plans.append(_Compiled(schedule))
+        self.plans = plans
+        self.plan_index: _Ints = index
+        self.slow |= np.array([plan is None for plan in plans], dtype=bool)[index]
 
     def read_as_of(self) -> None:
-        """The date of the check for each table: as days since 1970, and its year, month and month end."""
-        np = self.np
+        """The date of the check for each table (days since 1970) and its time progress.
+
+        序时进度 is the rulebook's (:func:`perftarget._rulebook.progress.elapsed`), asked once per
+        distinct fiscal year (year and first month) as an exact fraction ``elapsed / length``.
+        """
+        np, pa = self.np, self.pa
         as_of = self.as_of
-        n = self.n
+        keys, group = np.unique(self.year * 16 + self.start_month, return_inverse=True)
+        starts = [dt.date(key // 16, key % 16, 1) for key in keys.tolist()]
         days: list[dt.date | None]
         if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):
-            days = [as_of]
-            group = np.zeros(n, dtype=np.int64)
+            days = [as_of] * len(starts)
         elif isinstance(as_of, str):
-            key = self.year * 16 + self.start_month
-            keys, group = np.unique(key, return_inverse=True)
-            days = [_label_date(as_of, value // 16, value % 16) for value in keys.tolist()]
-            broken = np.array([day is None for day in days], dtype=bool)
-            self.slow |= broken[group]
+            days = [_label_date(as_of, start.year, start.month) for start in starts]
         else:  # not a date: every table gives the object path's error
-            self.slow[:] = True
-            days = [_EPOCH]
-            group = np.zeros(n, dtype=np.int64)
+            days = [None] * len(starts)
+        fractions = [_time_fraction(day, start, self.policy) for day, start in zip(days, starts, strict=True)]
+        broken = np.array([fraction is None for fraction in fractions], dtype=bool)
+        self.slow |= broken[group]
         known = [day or _EPOCH for day in days]
-        self.as_of_text = self.pa.array([day.isoformat() for day in known]).take(self.pa.array(group))
+        self.as_of_text = pa.array([day.isoformat() for day in known]).take(pa.array(group))
         self.day = np.array([(day - _EPOCH).days for day in known], dtype=np.int64)[group]
-        day_year = np.array([day.year for day in known], dtype=np.int64)[group]
-        day_month = np.array([day.month for day in known], dtype=np.int64)[group]
-        month_end = np.array([(day + dt.timedelta(days=1)).day == 1 for day in known], dtype=np.int64)[group]
-        self.x = self.day - self.start
-        self.slow |= (self.x < 0) | (self.x > self.total_days)
-        self.months = (day_year - self.year) * 12 + day_month - self.start_month + month_end
+        self.x = np.where(self.slow, 0, self.day - self.start)
+        self.elapsed = np.array([f[0] if f else 0 for f in fractions], dtype=np.int64)[group]
+        self.length = np.array([f[1] if f else 1 for f in fractions], dtype=np.int64)[group]
 
     def read_spent(self) -> None:
         """Spent to date per table: the given column, or the payments dated in the year up to ``as_of``."""
@@ -396,28 +406,33 @@ class _Kernel:
     # --- the figures --------------------------------------------------------------------------------
 
     def _plan_position(self, x: _Ints) -> None:
-        """Where each date falls in its plan: the checkpoints passed, and the planned share as a fraction."""
+        """Where each date falls in its plan, asked of the plan once per distinct plan and date.
+
+        The checkpoints passed, the percent of the last one passed, the year-end percent and the
+        planned share as ``share / span`` (10⁻⁶ %, days), exactly
+        (:meth:`~perftarget._values.schedule._Compiled.planned_fraction`).
+        """
         np = self.np
-        before = (self.cp_offset <= x[self.cp_owner]).astype(np.int64)
-        running = np.concatenate([[0], np.cumsum(before)])
-        first, count = self.cp_first, self.cp_count
-        passed = running[first + count] - running[first]  # checkpoints on or before the date
-        previous = first + np.maximum(passed - 1, 0)
-        following = first + np.minimum(passed, count - 1)
-        x0 = np.where(passed > 0, self.cp_offset[previous], 0)
-        y0 = np.where(passed > 0, self.cp_percent[previous], 0)
-        year_end = self.cp_percent[first + count - 1]
-        if self.policy.interpolation == "linear":
-            flat = (passed >= count) | (x == x0)
-            span = np.where(flat, 1, self.cp_offset[following] - x0)
-            rise = self.cp_percent[following] - y0
-            share = np.where(flat, np.where(passed >= count, year_end, y0), y0 * span + rise * (x - x0))
-        else:
-            span = np.ones(self.n, dtype=np.int64)
-            share = y0
-        self.passed, self.last_due, self.year_end = passed, y0, year_end
-        # the planned share, in 10**-6 %, is share / span exactly
-        self.share, self.span = share, span
+        width = int(x.max()) + 1 if x.size else 1
+        keys, inverse = np.unique(self.plan_index * width + x, return_inverse=True)
+        found = np.zeros((len(keys), 5), dtype=np.int64)  # passed, last due, year end, share, span
+        bad = np.zeros(len(keys), dtype=bool)
+        policy = self.policy.interpolation
+        for row, key in enumerate(keys.tolist()):
+            plan = self.plans[key // width]
+            if plan is None:
+                found[row] = (0, 0, _PERCENT, 0, 1)
+                continue
+            day = key % width
+            numerator, span = plan.planned_fraction(day, policy)
+            figures = (_scaled(plan.last_due(day)), _scaled(plan.ys[-1]), _scaled(numerator))
+            if None in figures:
+                bad[row] = True
+                found[row] = (0, 0, _PERCENT, 0, 1)
+                continue
+            found[row] = (plan.passed(day), *figures, span)
+        self.slow |= bad[inverse]
+        self.passed, self.last_due, self.year_end, self.share, self.span = found[inverse].T
 
     def compute(self) -> dict[str, Any]:
         """Every figure as text, and ``slow`` marking the tables the object path must do."""
@@ -425,10 +440,7 @@ class _Kernel:
         budget, spent = self.budget, np.where(self.slow, 0, self.spent)
         x = np.where(self.slow, 0, self.x)
         self._plan_position(x)
-        if self.policy.time_basis == "days":
-            elapsed, length = x, self.total_days
-        else:
-            elapsed, length = np.where(self.slow, 0, self.months), np.full(self.n, 12, dtype=np.int64)
+        elapsed, length = np.where(self.slow, 0, self.elapsed), self.length
         figures: dict[str, _Ints] = {"budget": budget, "spent": spent}
         slow = self.slow.copy()
         execution = self._divide(100 * spent, budget, 6)
@@ -455,14 +467,17 @@ class _Kernel:
         return self._text(figures, {"ratio": no_time, "projected_spent": no_projection}, status, flags)
 
     def _status(self, ratio: _Ints, exact: _Bools, no_time: _Bools, slow: _Bools) -> _Ints:
-        """0 green, 1 yellow, 2 red; a ratio exactly on a cut-off goes to the object path."""
+        """0 green, 1 yellow, 2 red, as the rulebook decides (:func:`status_lookup`).
+
+        A ratio exactly on a cut-off goes to the object path (its 28-digit ratio may tip either way).
+        """
         np = self.np
-        red, yellow = _scaled(self.policy.red_below), _scaled(self.policy.yellow_below)
-        if red is None or yellow is None:
+        lookup = status_lookup(self.policy)
+        if lookup is None:
             slow[:] = True
             return np.zeros(self.n, dtype=np.int64)  # type: ignore[no-any-return]
-        slow |= ~no_time & exact & ((ratio == red) | (ratio == yellow))
-        return np.where(no_time | (ratio >= yellow), 0, np.where(ratio < red, 2, 1))  # type: ignore[no-any-return]
+        slow |= ~no_time & exact & np.isin(ratio, np.array(lookup[0], dtype=np.int64))
+        return status_codes(np, lookup, ratio, no_time)
 
     def _projected(self, spent: _Ints, elapsed: _Ints, length: _Ints, slow: _Bools) -> tuple[_Ints, _Bools]:
         """全年预计执行数 in 10**-6 万元, and where there is none."""
@@ -560,6 +575,51 @@ class _Kernel:
         except PerftargetError as exc:
             return {**base, "error": _reason(exc)}
         return {**base, **_report_row(report)}
+
+
+def _time_fraction(day: dt.date | None, start: dt.date, policy: MonitoringPolicy) -> tuple[int, int] | None:
+    """The rulebook's 序时进度 on ``day`` as ``(elapsed, length)``, or ``None`` outside the year."""
+    if day is None:
+        return None
+    try:
+        return elapsed(day, start, by=policy.time_basis)
+    except PerftargetError:
+        return None
+
+
+_STATUS_CODES: Final = {Status.GREEN: 0, Status.YELLOW: 1, Status.RED: 2}
+
+
+def status_lookup(policy: MonitoringPolicy) -> tuple[tuple[int, ...], tuple[int, ...], int] | None:
+    """The policy's status band as the kernel reads it, every decision asked of the rulebook.
+
+    Returns the cut-offs (integers of 10⁻⁶ %, sorted, distinct), the status code (0 green,
+    1 yellow, 2 red) of each open region they bound (below the first, between each pair,
+    above the last) and the code for no ratio; ``None`` when a cut-off is not a whole number
+    of 10⁻⁶ within the kernel's range. Each region's code is
+    :func:`perftarget._rulebook.progress.status_band` at the region's midpoint (half a step
+    of 10⁻⁶ outside the outer cut-offs); the band changes only at its cut-offs, which the
+    tests check over every region and at every cut-off.
+    """
+    red, yellow = _scaled(policy.red_below), _scaled(policy.yellow_below)
+    if red is None or yellow is None:
+        return None
+    cuts = tuple(sorted({red, yellow}))
+    halves = [2 * cuts[0] - 1, *(a + b for a, b in pairwise(cuts)), 2 * cuts[-1] + 1]
+    codes = tuple(_STATUS_CODES[policy.status_for(Decimal(half).scaleb(-6) / 2)] for half in halves)
+    return cuts, codes, _STATUS_CODES[policy.status_for(None)]
+
+
+def status_codes(
+    np: Any,  # noqa: ANN401 - the numpy module
+    lookup: tuple[tuple[int, ...], tuple[int, ...], int],
+    ratio: _Ints,
+    no_time: _Bools,
+) -> _Ints:
+    """The status code of each ratio (its floor in 10⁻⁶ %, the exact value not on a cut-off) by region."""
+    cuts, codes, none = lookup
+    region = np.searchsorted(np.array(cuts, dtype=np.int64), ratio, side="right")
+    return np.where(no_time, none, np.array(codes, dtype=np.int64)[region])  # type: ignore[no-any-return]
 
 
 def _label_date(label: str, year: int, start_month: int) -> dt.date | None:

@@ -12,9 +12,9 @@ from typing import Any, Final
 
 import attrs
 
-from perftarget._values.levels import Level1, Level2
-from perftarget._model.targets import Basis, BasisCategory, Document
 from perftarget._codec.convert import SCHEMA_VERSION
+from perftarget._model.targets import Basis, BasisCategory, Document
+from perftarget._values.levels import Level1, Level2
 from perftarget._values.threshold import Threshold
 
 __all__ = ["json_schema", "shipped_schema"]
@@ -31,7 +31,7 @@ _DECIMAL: Final = {
 _LEVEL_NOTE: Final = "The Chinese label (or English name); labels outside the national trees are kept as text."
 
 
-def _leaf(tp: object) -> dict[str, Any] | None:  # noqa: PLR0911 - one branch per leaf type
+def _leaf(tp: object) -> dict[str, Any] | None:
     if tp is str:
         return {"type": "string"}
     if tp is bool:

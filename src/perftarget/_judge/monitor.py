@@ -22,12 +22,27 @@ from typing import Final, Literal
 
 import attrs
 
-from perftarget._model.targets import Indicator, ProjectTargets
-from perftarget._values.numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
-from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSchedule, TimeBasis, _Compiled, _compiled, to_wan
 from perftarget._codec.convert import format_of, loads
+from perftarget._model.targets import Indicator, ProjectTargets
+from perftarget._rulebook.progress import (
+    CERTAIN_AT,
+    DEFAULT_TIME_BASIS,
+    POSSIBLE_AT,
+    RED_BELOW,
+    TIME_BASES,
+    YELLOW_BELOW,
+    Likelihood,
+    Status,
+    TimeBasis,
+    elapsed,
+    likelihood_band,
+    status_band,
+    time_progress,
+)
 from perftarget._rulebook.scoring import attainment
-from perftarget._values.threshold import Achievement, Comparator, Threshold
+from perftarget._values.numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
+from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSchedule, _Compiled, _compiled, to_wan
+from perftarget._values.threshold import Achievement, Threshold
 from perftarget._values.units import Quantity, dimension_of
 from perftarget.exceptions import (
     DocumentError,
@@ -40,6 +55,7 @@ from perftarget.exceptions import (
 
 __all__ = [
     "MONITORING_COLUMNS",
+    "SERIES_COLUMNS",
     "DeviationCause",
     "IndicatorProgress",
     "Likelihood",
@@ -56,7 +72,6 @@ __all__ = [
 
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
-_TWELVE: Final = Decimal(12)
 _PLAIN_DIGITS: Final = 27  # below the default context's 28 digits
 
 MONITORING_COLUMNS: Final = (
@@ -79,60 +94,16 @@ MONITORING_COLUMNS: Final = (
 .. versionadded:: 0.1.0
 """
 
+SERIES_COLUMNS: Final = ("日期", "截至当期执行数", "执行率", "计划进度", "序时进度", "执行/序时", "状态")
+"""The columns of one line of a monitoring series (month by month), as :meth:`MonitoringReport.series_row` fills them.
+
+.. versionadded:: 0.1.0
+"""
+
 
 # --- the enums ---------------------------------------------------------------------------------
 
 
-class Status(enum.Enum):
-    """The colour of budget progress (红灯/黄灯/绿灯), from the ratio of execution to time progress.
-
-    .. versionadded:: 0.1.0
-    """
-
-    GREEN = "绿"
-    YELLOW = "黄"
-    RED = "红"
-
-    @property
-    def english(self) -> str:
-        """``green``, ``yellow`` or ``red``."""
-        return self.name.lower()
-
-    @property
-    def severity(self) -> int:
-        """0 for green, 1 for yellow, 2 for red: higher is worse."""
-        return _SEVERITY[self]
-
-
-_SEVERITY: Final = {Status.GREEN: 0, Status.YELLOW: 1, Status.RED: 2}
-
-
-class Likelihood(enum.Enum):
-    """完成目标可能性: whether an indicator's target will be met by the end of the year.
-
-    .. versionadded:: 0.1.0
-    """
-
-    CERTAIN = "确定能"
-    POSSIBLE = "有可能"
-    IMPOSSIBLE = "完全不可能"
-
-    @property
-    def english(self) -> str:
-        """``certain``, ``possible`` or ``impossible``."""
-        return self.name.lower()
-
-    @property
-    def status(self) -> Status:
-        """The colour shown for it: 确定能 green, 有可能 yellow, 完全不可能 red."""
-        return _LIKELIHOOD_STATUS[self]
-
-
-_LIKELIHOOD_STATUS: Final = {
-    Likelihood.CERTAIN: Status.GREEN,
-    Likelihood.POSSIBLE: Status.YELLOW,
-    Likelihood.IMPOSSIBLE: Status.RED,
-}
 _BAND_LIKELIHOOD: Final = {
     Achievement.ACHIEVED: Likelihood.CERTAIN,
     Achievement.PARTIAL: Likelihood.POSSIBLE,
@@ -259,7 +230,8 @@ class MonitoringPolicy:
 
     Attributes:
         interpolation: planned share between checkpoints, ``"linear"`` by days or ``"step"``.
-        time_basis: time progress (序时进度) by ``"days"`` or by whole ``"months"``.
+        time_basis: time progress (序时进度) by whole ``"months"`` (the default, the national
+            month/12) or by ``"days"``; see :func:`~perftarget._rulebook.progress.time_progress`.
         red_below: status is red when the ratio r = execution / time progress × 100 is below this.
         yellow_below: status is yellow when r is below this (and not red); green otherwise.
         certain_at: 确定能 when the forecast reaches this share of the target (1 = 100 %).
@@ -274,11 +246,11 @@ class MonitoringPolicy:
     """
 
     interpolation: Interpolation = attrs.field(default="linear", validator=attrs.validators.in_(("linear", "step")))
-    time_basis: TimeBasis = attrs.field(default="days", validator=attrs.validators.in_(("days", "months")))
-    red_below: Decimal = attrs.field(default=Decimal(60), converter=_decimal)
-    yellow_below: Decimal = attrs.field(default=Decimal(80), converter=_decimal)
-    certain_at: Decimal = attrs.field(default=_ONE, converter=_decimal)
-    possible_at: Decimal = attrs.field(default=Decimal("0.8"), converter=_decimal)
+    time_basis: TimeBasis = attrs.field(default=DEFAULT_TIME_BASIS, validator=attrs.validators.in_(TIME_BASES))
+    red_below: Decimal = attrs.field(default=RED_BELOW, converter=_decimal)
+    yellow_below: Decimal = attrs.field(default=YELLOW_BELOW, converter=_decimal)
+    certain_at: Decimal = attrs.field(default=CERTAIN_AT, converter=_decimal)
+    possible_at: Decimal = attrs.field(default=POSSIBLE_AT, converter=_decimal)
     projection: Literal["plan", "linear"] = attrs.field(
         default="plan", validator=attrs.validators.in_(("plan", "linear"))
     )
@@ -304,20 +276,20 @@ class MonitoringPolicy:
             raise InvalidValueError(msg, field="cumulative", value=tuple(sorted(both)))
 
     def status_for(self, ratio: Decimal | None) -> Status:
-        """The status for ratio r (percent); no ratio (no time elapsed yet) is green."""
-        if ratio is None or ratio >= self.yellow_below:
-            return Status.GREEN
-        if ratio < self.red_below:
-            return Status.RED
-        return Status.YELLOW
+        """The status for ratio r (percent) by :func:`~perftarget._rulebook.progress.status_band`."""
+        return status_band(ratio, red_below=self.red_below, yellow_below=self.yellow_below)
 
     def likelihood_for(self, ratio: Decimal) -> Likelihood:
-        """The likelihood for forecast / target ``ratio`` (1 = on target)."""
-        if ratio >= self.certain_at:
-            return Likelihood.CERTAIN
-        if ratio >= self.possible_at:
-            return Likelihood.POSSIBLE
-        return Likelihood.IMPOSSIBLE
+        """The likelihood for forecast / target ``ratio`` by :func:`~perftarget._rulebook.progress.likelihood_band`."""
+        return likelihood_band(ratio, certain_at=self.certain_at, possible_at=self.possible_at)
+
+    def time_progress(self, day: dt.date, year_start: dt.date) -> Decimal:
+        """序时进度 on ``day`` by this policy's ``time_basis``: the rulebook's ``time_progress``."""
+        return time_progress(day, year_start, by=self.time_basis)
+
+    def time_fraction(self, day: dt.date, year_start: dt.date) -> tuple[int, int]:
+        """The same 序时进度 as an exact fraction ``(elapsed, length)``: the rulebook's ``elapsed``."""
+        return elapsed(day, year_start, by=self.time_basis)
 
     def is_cumulative(self, path: str, indicator: Indicator) -> bool:
         """Whether ``indicator`` (at ``path``) accumulates: the lists first, then the unit rule."""
@@ -457,6 +429,22 @@ class MonitoringReport:
             row["备注"] = line.note
             rows.append(row)
         return tuple(rows)
+
+    def series_row(self, *, places: int = 2) -> dict[str, str]:
+        """The report as one line of a series (:data:`SERIES_COLUMNS`): the date, spent, the rates, r, the status.
+
+        Numbers are rounded half up to ``places`` decimals, as everywhere (40.125 % shows 40.13 %).
+        """
+        values = (
+            self.as_of.isoformat(),
+            _show(self.spent, places),
+            _show(self.execution_rate, places) + "%",
+            _show(self.planned_share, places) + "%",
+            _show(self.time_progress, places) + "%",
+            "" if self.ratio is None else _show(self.ratio, places),
+            f"{self.status.value} ({self.status.english})",
+        )
+        return dict(zip(SERIES_COLUMNS, values, strict=True))
 
     def summary(self, *, places: int = 2) -> str:
         """A few lines for people: the money, the status, what is left, the findings."""
@@ -703,7 +691,7 @@ def _payments(
             outside_total += payment.amount
     if not outside:
         return inside, None
-    shown = "; ".join(outside[:5]) + ("; ..." if len(outside) > 5 else "")  # noqa: PLR2004
+    shown = "; ".join(outside[:5]) + ("; ..." if len(outside) > 5 else "")
     message = (
         f"{len(outside)} payment(s) dated outside fiscal year {compiled.schedule.fiscal_year} "
         f"({start.isoformat()} to {end.isoformat()}), {_money(outside_total)} 万元 in all, are not counted: {shown}"
@@ -831,10 +819,11 @@ def _report(
     x = day.toordinal() - compiled.start_ordinal
     execution = amount * HUNDRED / budget + _ZERO  # + 0: plain digits, never 4E+1
     planned = compiled.planned(x, policy.interpolation)
-    time = compiled.time(day, x, policy.time_basis)
+    time = policy.time_progress(day, compiled.start)
+    elapsed_part, year_length = fraction = policy.time_fraction(day, compiled.start)
     year_end_share = compiled.ys[-1]
-    if time:
-        ratio: Decimal | None = execution * HUNDRED / time + _ZERO
+    if elapsed_part:  # r = execution / time × 100, from the exact fraction: one rounding, so r = 60 is 60
+        ratio: Decimal | None = amount * HUNDRED * year_length / (budget * elapsed_part) + _ZERO
     else:
         ratio = None
         findings.append(
@@ -867,14 +856,14 @@ def _report(
         message = f"{context.missed[passed]}{_money(amount)} 万元 spent by {day.isoformat()}"
         findings.append(MonitoringFinding("checkpoint-missed", message, "spent"))
     to_year_end = max(context.year_end_amount - amount, _ZERO)
-    months_left = _TWELVE * (HUNDRED - time) / HUNDRED
+    months_left = Decimal(12 * (year_length - elapsed_part)) / year_length
     monthly_pace = to_year_end / months_left + _ZERO if months_left else None
     linear = ratio
     by_plan = execution * year_end_share / planned + _ZERO if planned else None
     chosen = by_plan if policy.projection == "plan" else linear
     lines: tuple[IndicatorProgress, ...] = ()
     if progress:
-        lines = _progress(context, progress, time, policy, findings)
+        lines = _progress(context, progress, fraction, policy, findings)
     return MonitoringReport(
         project_code=context.code,
         project_name=context.name,
@@ -912,7 +901,7 @@ def _report(
 def _progress(
     context: _Project,
     progress: Mapping[object, object],
-    time: Decimal,
+    time: tuple[int, int],
     policy: MonitoringPolicy,
     findings: list[MonitoringFinding],
 ) -> tuple[IndicatorProgress, ...]:
@@ -966,7 +955,7 @@ _Entry = tuple[object, object, "DeviationCause | None", str]
 """A progress entry as (value to date, given forecast, deviation cause, note)."""
 
 
-def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPolicy) -> IndicatorProgress:
+def _quantitative(row: _Row, entry: _Entry, time: tuple[int, int], policy: MonitoringPolicy) -> IndicatorProgress:
     value, given_forecast, cause, note = entry
     target = row.indicator.target
     to_date = target.actual_in_unit(value)
@@ -976,20 +965,14 @@ def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPol
         forecast = target.actual_in_unit(given_forecast)
     elif not cumulative:
         forecast = to_date
-    elif time:
-        forecast = to_date * HUNDRED / time + _ZERO
+    elif time[0]:  # to date / elapsed share of the year, from the exact fraction
+        forecast = to_date * time[1] / time[0] + _ZERO
     else:
         forecast = None
     ratio = None if forecast is None else _forecast_ratio(target, forecast)
     likelihood = None
     if ratio is not None:
-        likelihood = policy.likelihood_for(ratio)
-        if (
-            likelihood is Likelihood.CERTAIN
-            and target.comparator in (Comparator.GT, Comparator.LT)
-            and not target.is_met(forecast)
-        ):
-            likelihood = Likelihood.POSSIBLE
+        likelihood = _likelihood(target, forecast, ratio, policy)
     return IndicatorProgress(
         path=row.path,
         name=row.name,
@@ -1005,6 +988,20 @@ def _quantitative(row: _Row, entry: _Entry, time: Decimal, policy: MonitoringPol
         deviation_cause=cause,
         note=note,
     )
+
+
+def _likelihood(target: Threshold, forecast: Decimal | None, ratio: Decimal, policy: MonitoringPolicy) -> Likelihood:
+    """完成目标可能性: 确定能 when the forecast meets the target (:meth:`Threshold.is_met`), else by the ratio.
+
+    A forecast that reaches the target's number without meeting it (> or < at equality, = overshot, a
+    negative forecast) is at best 有可能; with a ``certain_at`` below 1 a ratio from there up to 1 is 确定能.
+    """
+    if forecast is not None and target.is_met(forecast):
+        return Likelihood.CERTAIN
+    likelihood = policy.likelihood_for(ratio)
+    if likelihood is Likelihood.CERTAIN and ratio >= _ONE:
+        return Likelihood.POSSIBLE
+    return likelihood
 
 
 def _forecast_ratio(target: Threshold, forecast: Decimal) -> Decimal:

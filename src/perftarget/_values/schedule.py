@@ -2,9 +2,10 @@
 
 Besides the model (:class:`Checkpoint`, :class:`SpendingSchedule`) this module reads
 checkpoint headings (:func:`checkpoint_date`) and answers the plan's questions on any
-date of the fiscal year: the planned share, the time progress (序时进度) and the planned
-amounts. Dates are points on a line that runs from the first day of the fiscal year
-(0 %) to its last day (100 %); a checkpoint's percent holds on its own date.
+date of the fiscal year: the planned share and the planned amounts. Dates are points on a
+line that runs from the first day of the fiscal year (0 %) to its last day (100 %); a
+checkpoint's percent holds on its own date. The time progress (序时进度) is not the plan's:
+its one home is :func:`perftarget._rulebook.progress.time_progress`.
 """
 
 from __future__ import annotations
@@ -28,17 +29,12 @@ from perftarget.exceptions import InvalidValueError, MonitoringError, ThresholdS
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["Checkpoint", "Interpolation", "SpendingSchedule", "TimeBasis", "checkpoint_date"]
+__all__ = ["Checkpoint", "Interpolation", "SpendingSchedule", "checkpoint_date"]
 
 Interpolation = Literal["linear", "step"]
 """How the planned share runs between checkpoints: a straight line by days, or steps."""
 
-TimeBasis = Literal["days", "months"]
-"""How time progress (序时进度) is counted: by days, or by whole months elapsed."""
-
 _ZERO: Final = Decimal(0)
-_TWELVE: Final = Decimal(12)
-_MONTH_PERCENT: Final = tuple(Decimal(k) * HUNDRED / _TWELVE for k in range(13))
 
 # --- reading checkpoint labels -------------------------------------------------------------
 
@@ -307,7 +303,7 @@ class SpendingSchedule:
     @property
     def end(self) -> dt.date:
         """Last day of the fiscal year."""
-        return self.start + relativedelta(years=1, days=-1)
+        return _month_end(self.start, 12)
 
     @classmethod
     def from_labels(
@@ -336,7 +332,8 @@ class SpendingSchedule:
     def even(cls, fiscal_year: int, *, start_month: int = 1) -> SpendingSchedule:
         """The plan of a project that has none: 100 % by the end of the year, evenly by days.
 
-        Its planned share on any date is the time progress by days.
+        Its planned share on any date is the time progress by days
+        (:func:`perftarget._rulebook.progress.time_progress` with ``by="days"``).
 
         .. versionadded:: 0.1.0
         """
@@ -379,29 +376,6 @@ class SpendingSchedule:
         compiled = _compiled(self)
         return compiled.planned(compiled.offset(as_of), policy)
 
-    def time_progress(self, as_of: dt.date | str, *, by: TimeBasis = "days") -> Decimal:
-        """序时进度: the elapsed share of the fiscal year on ``as_of``, in percent (0-100).
-
-        By ``"days"`` (the default): days since the first day of the year over the days
-        from the first to the last day (0 % on the first day, 100 % on the last). By
-        ``"months"``: whole months elapsed over 12, a month counting once its last day
-        is reached (31 July gives 7/12, 15 July gives 6/12).
-
-        Raises:
-            MonitoringError: ``as_of`` is outside the fiscal year, or ``by`` is unknown.
-
-        >>> plan = SpendingSchedule.even(2022)
-        >>> plan.time_progress(dt.date(2022, 12, 31))
-        Decimal('100')
-        >>> plan.time_progress(dt.date(2022, 3, 31), by="months")
-        Decimal('25')
-
-        .. versionadded:: 0.1.0
-        """
-        compiled = _compiled(self)
-        day = compiled.date_of(as_of)
-        return compiled.time(day, day.toordinal() - compiled.start_ordinal, by)
-
     def planned_amounts(self, budget_total: object) -> tuple[tuple[Checkpoint, Decimal], ...]:
         """Each checkpoint with its planned cumulative amount, percent × budget, in 万元, exactly.
 
@@ -422,6 +396,15 @@ class SpendingSchedule:
         if amount < _ZERO:
             raise MonitoringError(f"the budget must not be negative (got {format_number(amount)} 万元)")
         return tuple((checkpoint, checkpoint.percent * amount / HUNDRED) for checkpoint in self.checkpoints)
+
+
+def _month_end(start: dt.date, months: int) -> dt.date:
+    """The last day of the ``months``-th month from ``start`` (the first of a month)."""
+    index = start.month - 1 + months
+    return dt.date(start.year + index // 12, index % 12 + 1, 1) - _ONE_DAY
+
+
+_ONE_DAY: Final = dt.timedelta(days=1)
 
 
 # --- precomputed plans ------------------------------------------------------------------------
@@ -462,7 +445,7 @@ class _Compiled:
             ys.insert(0, _ZERO)
         self.xs = tuple(xs)
         self.ys = tuple(ys)
-        self.month_ends = tuple(self.start + relativedelta(months=k, days=-1) for k in range(1, 13))
+        self.month_ends = tuple(_month_end(self.start, k) for k in range(1, 13))
 
     def date_of(self, as_of: object) -> dt.date:
         if isinstance(as_of, str):
@@ -487,35 +470,40 @@ class _Compiled:
         return self.date_of(as_of).toordinal() - self.start_ordinal
 
     def planned(self, x: int, policy: str) -> Decimal:
+        numerator, span = self.planned_fraction(x, policy)
+        return numerator if span == 1 else numerator / span
+
+    def planned_fraction(self, x: int, policy: str) -> tuple[Decimal, int]:
+        """The planned share ``x`` days into the year as ``numerator / span`` (days), exactly: the rule itself.
+
+        :meth:`planned` divides it; the column kernel reads it as it is.
+        """
         if policy == "linear":
             xs = self.xs
             i = bisect_right(xs, x)
             if i >= len(xs):
-                return self.ys[-1]
+                return self.ys[-1], 1
             x0 = xs[i - 1]
             y0 = self.ys[i - 1]
             if x == x0:
-                return y0
-            return y0 + (self.ys[i] - y0) * (x - x0) / (xs[i] - x0)
+                return y0, 1
+            span = xs[i] - x0
+            return y0 * span + (self.ys[i] - y0) * (x - x0), span
         if policy == "step":
-            i = bisect_right(self.checkpoint_offsets, x)
-            return self.percents[i - 1] if i else _ZERO
+            return self.last_due(x), 1
         msg = f"unknown planned-share policy {policy!r}: expected 'linear' or 'step'"
         raise MonitoringError(msg)
 
-    def time(self, day: dt.date, x: int, by: str) -> Decimal:
-        if by == "days":
-            return Decimal(x * 100) / self.total_days_decimal
-        if by == "months":
-            months = (day.year - self.start.year) * 12 + day.month - self.start.month
-            if (day + _ONE_DAY).day == 1:
-                months += 1
-            return _MONTH_PERCENT[months]
-        msg = f"unknown time basis {by!r}: expected 'days' or 'months'"
-        raise MonitoringError(msg)
+    def passed(self, x: int) -> int:
+        """How many checkpoints fall on or before ``x`` days into the year."""
+        return bisect_right(self.checkpoint_offsets, x)
+
+    def last_due(self, x: int) -> Decimal:
+        """The percent of the last checkpoint on or before ``x`` (0 before the first)."""
+        i = self.passed(x)
+        return self.percents[i - 1] if i else _ZERO
 
 
-_ONE_DAY: Final = dt.timedelta(days=1)
 _CACHE: dict[int, _Compiled] = {}
 _CACHE_LIMIT: Final = 4096
 

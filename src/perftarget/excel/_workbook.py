@@ -20,9 +20,10 @@ from typing import IO, TYPE_CHECKING, Final, Literal, TypeVar
 
 import attrs
 
-from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
-from perftarget._judge.monitor import MonitoringReport
 from perftarget._judge.evaluate import ProjectEvaluation
+from perftarget._judge.monitor import MonitoringReport
+from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget._values.limits import DEFAULT_LIMITS, Limits
 from perftarget.excel._department import _DEPARTMENT_TITLE, _DepartmentReader, _write_department
 from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS
@@ -33,7 +34,6 @@ from perftarget.excel._selfeval import _LABELS as _EVALUATION_LABELS
 from perftarget.excel._selfeval import _EvaluationReader, _write_evaluation
 from perftarget.excel._selfeval import _header_columns as _evaluation_header
 from perftarget.excel._writer import _save_atomic, _sheet_title, _Writer
-from perftarget._values.limits import DEFAULT_LIMITS, Limits
 from perftarget.exceptions import LimitExceededError, Problem, WorkbookError
 
 if TYPE_CHECKING:
@@ -161,7 +161,7 @@ def write_monitoring_workbook(
     _save_sheets(reports, path, write, lambda report: report.project_name)
 
 
-def _kind_of(grid: _Grid) -> SheetKind:  # noqa: PLR0911 - one return per kind
+def _kind_of(grid: _Grid) -> SheetKind:
     """What a sheet holds, from its labels and headings."""
     rows = [items for row in grid.rows() if (items := grid.items(row))]
     if not rows:

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Final
 
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
-from perftarget._values.schedule import Checkpoint, SpendingSchedule
+from perftarget._rulebook.progress import time_progress
 from perftarget._values.units import convert, dimension_of
 from perftarget.rules._common import is_cost, is_row, shown, target_text
 
-__all__ = ["RULES", "time_progress"]
+__all__ = ["RULES"]
 
 _HUNDRED: Final = Decimal(100)
-_TWELVE: Final = Decimal(12)
-
-
-def time_progress(schedule: SpendingSchedule, checkpoint: Checkpoint) -> Decimal:
-    """The linear time progress (序时进度) at a checkpoint, in percent.
-
-    At a month end it is months elapsed / 12 (the way tables state it: 3月底 25 %,
-    10月底 83.33 %); at another date, days elapsed / days in the fiscal year.
-    """
-    start, day = dt.date(schedule.fiscal_year, schedule.start_month, 1), checkpoint.date
-    if day.day == calendar.monthrange(day.year, day.month)[1]:
-        months = (day.year - start.year) * 12 + day.month - start.month + 1
-        return Decimal(months) * _HUNDRED / _TWELVE
-    end = schedule.end
-    elapsed = (day - start).days + 1
-    return Decimal(elapsed) * _HUNDRED / Decimal((end - start).days + 1)
 
 
 def _parts_above_total(ctx: RuleContext) -> Iterator[Violation]:
@@ -98,7 +80,7 @@ def _below_time_progress(ctx: RuleContext) -> Iterator[Violation]:
     if schedule is None:
         return
     for index, checkpoint in enumerate(schedule.checkpoints):
-        progress = time_progress(schedule, checkpoint)
+        progress = time_progress(checkpoint.date, schedule.start)
         if checkpoint.percent < progress:
             yield ctx.violation(
                 f"schedule.checkpoints[{index}]",
@@ -206,7 +188,8 @@ RULES: tuple[Rule, ...] = (
         message="资金支出计划到{label}累计 {percent}%，低于序时进度 {progress}%",
         message_en="the spending plan reaches {percent}% by {label}, below the linear time progress of {progress}%",
         help=(
-            "序时进度 is the share of the year elapsed (10月底: 10/12 = 83.33 %). A plan behind it is allowed, but "
+            "序时进度 is the share of the year elapsed, months elapsed / 12 (10月底: 10/12 = 83.33 %; a checkpoint "
+            "inside a month counts the months already ended). A plan behind it is allowed, but "
             "monitoring will compare spending with both the plan and the time progress, so a slow plan should be "
             "intended (e.g. payments due at year end)."
         ),
