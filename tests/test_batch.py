@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import perftarget as pt
-from perftarget._model.actuals import load_actuals
+from perftarget._codec.actuals import load_actuals
 from perftarget._batch import (
     BatchOptions,
     find_documents,

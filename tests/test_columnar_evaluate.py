@@ -15,7 +15,8 @@ pytest.importorskip("numpy")
 
 import perftarget  # noqa: E402
 from perftarget import columnar  # noqa: E402
-from perftarget._model.actuals import ActualsDocument, ExplicitScore, TableActuals, load_actuals  # noqa: E402
+from perftarget._codec.actuals import load_actuals  # noqa: E402
+from perftarget._model.actuals import ActualsDocument, ExplicitScore, TableActuals  # noqa: E402
 from perftarget._batch import BatchOptions, _evaluate_rows, result_columns  # noqa: E402
 from perftarget._formats.columnar_evaluate import _six  # noqa: E402
 from perftarget._model.targets import Document  # noqa: E402

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 import perftarget
-from perftarget._model.actuals import load_actuals
+from perftarget._codec.actuals import load_actuals
 from perftarget._judge.evaluate import Grade, evaluate, evaluate_document
 
 DATA = Path(__file__).resolve().parent / "data"

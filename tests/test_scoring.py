@@ -9,7 +9,8 @@ import attrs
 import pytest
 
 import perftarget
-from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._codec.actuals import load_actuals
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals
 from perftarget._judge.evaluate import (
     DocumentEvaluation,
     Grade,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._codec.actuals import load_actuals
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals
 from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._model.targets import (
     Basis,

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
 
-from perftarget._model.actuals import load_actuals
+from perftarget._codec.actuals import load_actuals
 from perftarget._batch import BatchSummary, _is_companion, _pyarrow, find_documents, process_folder, result_columns
 from perftarget._display import markdown_table, render_document, text_table
 from perftarget._model.targets import Document, ProjectTargets

@@ -10,15 +10,15 @@ model objects and plain data (for a database, a web API, a message queue...).
 
 from __future__ import annotations
 
-from perftarget._formats.schema import json_schema
 from perftarget._codec.convert import (
     SCHEMA_VERSION,
     configure_converter,
     from_dict,
     make_converter,
-    threshold_text,
     to_dict,
 )
+from perftarget._codec.hooks import threshold_text
+from perftarget._formats.schema import json_schema
 
 __all__ = [
     "SCHEMA_VERSION",

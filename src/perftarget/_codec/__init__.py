@@ -1,1 +1,4 @@
-"""Layer 3, the codec: perftarget's own file format (the one cattrs converter and its msgspec fast path). The model never imports it."""
+"""Layer 3, the codec: perftarget's own file format.
+
+The one cattrs converter and its msgspec fast path; the model never imports it.
+"""

@@ -31,15 +31,15 @@ from perftarget._model.actuals import (
     ExplicitScore,
     Matched,
     TableActuals,
-    load_actuals,
     match_actuals,
     read_amount,
-    read_text_file,
 )
 from perftarget._values.levels import Level1, Level2, to_level1
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
 from perftarget._values.numbers import format_number, round_half_up, to_decimal
+from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import format_of, loads
+from perftarget._files import read_text_file
 from perftarget._values.threshold import _BAND_ATTAINMENT, Achievement, Comparator, Threshold, ThresholdKind
 from perftarget.exceptions import (
     EvaluationError,

@@ -17,7 +17,7 @@ import attrs
 
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._model.targets import Basis, Goal, Indicator, Suppression, Unit
-from perftarget._codec.convert import _structure_category, threshold_text
+from perftarget._codec.hooks import structure_category as _structure_category, threshold_text
 from perftarget._values.threshold import Threshold
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,
