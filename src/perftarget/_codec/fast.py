@@ -13,9 +13,14 @@ and their types) give:
   shared by every object that has it, as immutable values may be;
 - for writing, one msgspec struct per class with the keys in the order cattrs writes them
   (fields without a default first, then the others, each in class order) and defaults left
-  out, filled a whole column at a time: every object of a class in the document at once,
-  each leaf through its hook once per distinct object. :func:`msgspec.json.format` then
-  gives the layout of ``json.dumps(..., ensure_ascii=False, indent=2)``.
+  out, and the functions that fill it: each leaf through the cattrs unstructure hook once per
+  distinct object (a date and a level, msgspec writes itself as the hook would), each shared
+  value once per object. :func:`msgspec.json.format` then gives the layout of
+  ``json.dumps(..., ensure_ascii=False, indent=2)``.
+
+The builders and writers are small functions generated from the field names, as attrs and
+cattrs generate theirs. A JSON decimal (``7.5``) is left to the cattrs path: msgspec would
+read it as a float, and a float is not the exact number written.
 
 msgspec's own support for attrs classes cannot do this (measured, see ``benchmarks/README.md``):
 it cannot decode the levels' ``Level1 | str | None``, runs no converter (a budget of
@@ -23,8 +28,8 @@ it cannot decode the levels' ``Level1 | str | None``, runs no converter (a budge
 object.
 
 The contract: whenever this path returns a result, it is the one the cattrs path returns (the
-same objects, the same bytes). When it cannot (invalid input, a form only cattrs reads such as
-a JSON decimal, another class) it returns ``None``, and the caller runs the cattrs path, which
+same objects, the same bytes). When it cannot (invalid input, a JSON decimal, text where a list
+belongs, another class) it returns ``None``, and the caller runs the cattrs path, which
 gives the result or the error with its paths. Field validators are called with ``None`` for
 the instance: the model's rules between fields live in ``__attrs_post_init__``.
 """
@@ -127,10 +132,10 @@ class _Memo(dict[Any, Any]):
 _MEMOS: Final[list[_Memo]] = []
 
 
-def _memo(build: Convert) -> Convert:
+def _memo(build: Convert) -> _Memo:
     memo = _Memo(build)
     _MEMOS.append(memo)
-    return memo.__getitem__
+    return memo
 
 
 def _reader(t: Any) -> tuple[Any, Convert | None, bool]:  # noqa: ANN401, PLR0911 - a type; one return a kind
@@ -155,7 +160,7 @@ def _reader(t: Any) -> tuple[Any, Convert | None, bool]:  # noqa: ANN401, PLR091
         wire, convert, shared = _reader(item)
         if convert is None:
             return tuple[wire, ...], None, shared  # type: ignore[valid-type]
-        each = _memo(convert) if shared else convert
+        each = _memo(convert).__getitem__ if shared else convert
         return tuple[wire, ...], lambda raw: tuple(map(each, raw)), shared  # type: ignore[valid-type]
     msg = f"the fast path cannot read a field of type {t!r}"
     raise TypeError(msg)
@@ -209,7 +214,9 @@ def _class_reader(cls: type) -> tuple[Any, Convert]:
         read, absent = _field_reader(field, convert)  # an absent key reads as UNSET: the field's default
         wire_fields.append((name, wire) if field.default is attrs.NOTHING else (name, wire, UNSET))
         namespace[f"f{index}"], namespace[f"a{index}"] = _memo(read) if shared else read, absent
-        if shared or field.default is attrs.NOTHING:
+        if shared:  # built once per distinct value: a dict lookup, and a call on a miss
+            lines.append(f"    o.{name} = f{index}[s.{name}]")
+        elif field.default is attrs.NOTHING:
             lines.append(f"    o.{name} = f{index}(s.{name})")
         else:  # spare a call for an absent key
             lines.append(f"    o.{name} = a{index} if (r := s.{name}) is UNSET else f{index}(r)")
