@@ -37,6 +37,7 @@ the instance: the model's rules between fields live in ``__attrs_post_init__``.
 from __future__ import annotations
 
 import datetime as dt
+import dis
 import gc
 import types
 import typing
@@ -129,7 +130,8 @@ class _Memo(dict[Any, Any]):
         return value
 
 
-_MEMOS: Final[list[_Memo]] = []
+_MEMOS: Final[list[_Memo | set[Any]]] = []
+"""What is remembered during one call, emptied after it."""
 
 
 def _memo(build: Convert) -> _Memo:
@@ -196,6 +198,25 @@ def _field_reader(field: attrs.Attribute[Any], convert: Convert | None) -> tuple
     return read, absent
 
 
+def _fields_read(method: Callable[..., object], fields: set[str]) -> list[str] | None:
+    """The fields ``method(self)`` reads, when it does nothing else with ``self`` (else ``None``)."""
+    code = method.__code__
+    me = code.co_varnames[0] if code.co_argcount == 1 else None
+    if me is None or me in code.co_cellvars or "super" in code.co_names or "__class__" in code.co_freevars:
+        return None
+    read: list[str] = []
+    instructions = list(dis.get_instructions(code))
+    for instruction, after in zip(instructions, [*instructions[1:], None], strict=True):
+        names = instruction.argval if isinstance(instruction.argval, tuple) else (instruction.argval,)
+        if me not in names or "FAST" not in instruction.opname:
+            continue
+        if instruction.opname != "LOAD_FAST" or after is None or after.opname != "LOAD_ATTR" or after.argval not in fields:
+            return None  # self passed on, stored, or another of its attributes read
+        if after.argval not in read:
+            read.append(after.argval)
+    return read
+
+
 @typing.no_type_check
 def _class_reader(cls: type) -> tuple[Any, Convert]:
     """The struct read for ``cls`` and the builder of a ``cls`` from it."""
@@ -204,9 +225,12 @@ def _class_reader(cls: type) -> tuple[Any, Convert]:
     wire_fields: list[Any] = [("schema_version", int)] if cls is Document else []
     namespace: dict[str, object] = {"new": object.__new__, "B": builder(cls), "C": cls, "UNSET": UNSET}
     lines = [f"def build_{cls.__name__}(s):", "    o = new(B)"]
+    hashable: set[str] = set()  # the fields read from a value that is a key already: shared, or a scalar
     for index, (field, t) in enumerate(_field_types(cls)):
         wire, convert, shared = _reader(t)
         name = field.name
+        if shared and (convert is not None or t in _PLAIN):
+            hashable.add(name)
         if convert is None and field.converter in (None, to_tuple) and _type_check(field.validator):
             wire_fields.append((name, wire) if field.default is attrs.NOTHING else (name, wire, field.default))
             lines.append(f"    o.{name} = s.{name}")
@@ -221,7 +245,16 @@ def _class_reader(cls: type) -> tuple[Any, Convert]:
         else:  # spare a call for an absent key
             lines.append(f"    o.{name} = a{index} if (r := s.{name}) is UNSET else f{index}(r)")
     lines.append("    o.__class__ = C")
-    if hasattr(cls, "__attrs_post_init__"):
+    post_init = getattr(cls, "__attrs_post_init__", None)
+    read = None if post_init is None or cls in _SHARED else _fields_read(post_init, hashable)
+    if read:  # a function of these fields: run once per call for each distinct set of their raw values
+        namespace["passed"] = passed = set()
+        _MEMOS.append(passed)
+        key = "".join(f"s.{name}, " for name in read)
+        lines.append(f"    if (key := ({key})) not in passed:")
+        lines.append("        o.__attrs_post_init__()")
+        lines.append("        passed.add(key)")
+    elif post_init is not None:
         lines.append("    o.__attrs_post_init__()")
     lines.append("    return o")
     exec("\n".join(lines), namespace)  # noqa: S102 - code made above from the model's field names
