@@ -210,7 +210,8 @@ def _fields_read(method: Callable[..., object], fields: set[str]) -> list[str] |
         names = instruction.argval if isinstance(instruction.argval, tuple) else (instruction.argval,)
         if me not in names or "FAST" not in instruction.opname:
             continue
-        if instruction.opname != "LOAD_FAST" or after is None or after.opname != "LOAD_ATTR" or after.argval not in fields:
+        plain_read = instruction.opname == "LOAD_FAST" and after is not None and after.opname == "LOAD_ATTR"
+        if not plain_read or after.argval not in fields:
             return None  # self passed on, stored, or another of its attributes read
         if after.argval not in read:
             read.append(after.argval)
@@ -319,43 +320,47 @@ _WRITTEN: Final[dict[int, object]] = {id(None): None}
 """What each leaf object is written as, by identity, during one call (then emptied)."""
 _EMPTY: Final[list[Any]] = []
 """An empty list for every empty tuple (never changed; left out where it is the default)."""
+
+
+def _written(value: object, hook: Callable[[Any], object]) -> object:
+    """``hook(value)``, remembered for the rest of the call by the identity of ``value``."""
+    written = _WRITTEN[id(value)] = hook(value)
+    return written
+
+
 _WRITE_NAMESPACE: Final[dict[str, Any]] = {
-    "W": _WRITTEN, "W_get": _WRITTEN.get, "MISS": _MISS, "EMPTY": _EMPTY, "SV": SCHEMA_VERSION,
+    "W_get": _WRITTEN.get, "written": _written, "MISS": _MISS, "EMPTY": _EMPTY, "SV": SCHEMA_VERSION,
 }
 
 
-def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> tuple[list[str], str]:  # noqa: ANN401, PLR0911
-    """Statements and the argument that write ``o.<field>`` (of type ``t``) as cattrs writes it.
+def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> str:  # noqa: ANN401, PLR0911
+    """The expression that writes ``o.<field>`` (of type ``t``) as cattrs writes it.
 
-    ``key`` names what the code refers to in the shared namespace (``h_<key>``, ``D_<key>``).
+    ``key`` names what it refers to in the shared namespace (``h_<key>``, ``D_<key>``, ``v_<key>``).
     """
-    namespace, value, name = _WRITE_NAMESPACE, f"v_{field.name}", field.name
+    namespace, value, name = _WRITE_NAMESPACE, f"v_{key}", field.name
     inner = _optional(t)
     item = _tuple_of(t)
     if t in _NATIVE or (inner is not None and inner in _NATIVE):
         if field.default is attrs.NOTHING or field.default is None:
-            return [], f"o.{name}"
+            return f"o.{name}"
         # msgspec leaves out a default by identity, cattrs by ==: a value equal to its default becomes it
         namespace[f"D_{key}"] = field.default
-        return [f"{value} = o.{name}"], f"(D_{key} if {value} == D_{key} else {value})"
+        return f"(D_{key} if ({value} := o.{name}) == D_{key} else {value})"
     hook = UNSTRUCTURE.get(t) or UNSTRUCTURE.get(inner)
     if hook is None and (t in _SHARED or inner in _SHARED):  # a shared value: written once per object
         hook = _WRITE_NAMESPACE[f"one_{_class_writer(t if inner is None else inner)}"]
     if hook is not None:
         namespace[f"h_{key}"] = hook
-        return [
-            f"x = o.{name}",
-            f"{value} = W_get(id(x), MISS)",
-            f"if {value} is MISS: {value} = W[id(x)] = h_{key}(x)",
-        ], value
+        return f"({value} if ({value} := W_get(id(x := o.{name}), MISS)) is not MISS else written(x, h_{key}))"
     if attrs.has(t):
-        return [], f"one_{_class_writer(t)}(o.{name})"
+        return f"one_{_class_writer(t)}(o.{name})"
     if inner is not None and attrs.has(inner):
-        return [f"{value} = o.{name}"], f"(None if {value} is None else one_{_class_writer(inner)}({value}))"
+        return f"(None if ({value} := o.{name}) is None else one_{_class_writer(inner)}({value}))"
     if item is not None and attrs.has(item):
-        return [f"{value} = o.{name}"], f"(many_{_class_writer(item)}({value}) if {value} else EMPTY)"
+        return f"(many_{_class_writer(item)}({value}) if ({value} := o.{name}) else EMPTY)"
     if item is not None and item in _NATIVE:
-        return [], f"list(o.{name})"
+        return f"list(o.{name})"
     msg = f"the fast path cannot write a field of type {t!r}"
     raise TypeError(msg)
 
@@ -371,7 +376,7 @@ def _class_writer(cls: type) -> str:
         return name
     fields = sorted(_field_types(cls), key=lambda pair: pair[0].default is not attrs.NOTHING)  # stable
     spec: list[Any] = [("schema_version", object)] if cls is Document else []
-    statements, arguments = [], ["SV"] if cls is Document else []
+    arguments = ["SV"] if cls is Document else []
     for field, t in fields:
         if field.default is attrs.NOTHING:
             spec.append((field.name, object))
@@ -379,18 +384,10 @@ def _class_writer(cls: type) -> str:
             spec.append((field.name, object, msgspec.field(default_factory=list)))  # an empty list is left out
         else:
             spec.append((field.name, object, field.default))
-        lines, argument = _field_writer(f"{name}_{field.name}", field, t)
-        statements += lines
-        arguments.append(argument)
+        arguments.append(_field_writer(f"{name}_{field.name}", field, t))
     _WRITE_NAMESPACE[f"S_{name}"] = msgspec.defstruct(f"_{name}Write", spec, omit_defaults=True, gc=False)
     make = f"S_{name}({', '.join(arguments)})"
-    body = "".join(f"    {line}\n" for line in statements)
-    loop = "".join(f"        {line}\n" for line in statements)
-    source = (
-        f"def one_{name}(o):\n{body}    return {make}\n\n"
-        f"def many_{name}(items):\n    out = []\n    append = out.append\n"
-        f"    for o in items:\n{loop}        append({make})\n    return out\n"
-    )
+    source = f"def one_{name}(o):\n    return {make}\n\ndef many_{name}(items):\n    return [{make} for o in items]\n"
     exec(source, _WRITE_NAMESPACE)  # noqa: S102 - code made above from the model's field names
     return name
 
