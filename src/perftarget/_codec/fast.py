@@ -210,9 +210,10 @@ def _fields_read(method: Callable[..., object], fields: set[str]) -> list[str] |
         names = instruction.argval if isinstance(instruction.argval, tuple) else (instruction.argval,)
         if me not in names or "FAST" not in instruction.opname:
             continue
-        plain_read = instruction.opname == "LOAD_FAST" and after is not None and after.opname == "LOAD_ATTR"
-        if not plain_read or after.argval not in fields:
-            return None  # self passed on, stored, or another of its attributes read
+        if instruction.opname != "LOAD_FAST" or after is None or after.opname != "LOAD_ATTR":
+            return None  # self passed on or stored
+        if after.argval not in fields:
+            return None  # another of its attributes read
         if after.argval not in read:
             read.append(after.argval)
     return read
