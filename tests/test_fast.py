@@ -408,3 +408,40 @@ def test_amounts_accepted_and_refused_as_cattrs_does(path, value):
     assert fast is not None
     _identical(fast, slow)
     assert _fast.dumps_json(fast) == _cattrs_dumps(slow)
+
+
+class _Reads:
+    def __init__(self) -> None:
+        self.a = self.b = 0
+
+    def only_fields(self) -> None:
+        if self.a > self.b:
+            raise ValueError(self.a)
+
+    def passes_self_on(self) -> None:
+        print(self)  # noqa: T201
+
+    def reads_a_property(self) -> None:
+        if self.total:  # type: ignore[attr-defined]
+            raise ValueError
+
+
+def test_post_init_analysis_is_conservative():
+    """A post-init is run once per distinct value only when it reads nothing of self but the given fields."""
+    fields = {"a", "b", "level1", "level2"}
+    assert _fast._fields_read(_Reads.only_fields, fields) == ["a", "b"]
+    assert _fast._fields_read(_Reads.only_fields, {"a"}) is None
+    assert _fast._fields_read(_Reads.passes_self_on, fields) is None
+    assert _fast._fields_read(_Reads.reads_a_property, fields) is None
+    assert _fast._fields_read(pt.Indicator.__attrs_post_init__, fields) == ["level1", "level2"]
+
+
+def test_a_failing_post_init_is_never_remembered():
+    """The second indicator with the same wrong level pair is refused too (only passes are remembered)."""
+    bad = {"name": "x", "target": "≥1", "level1": "效益指标", "level2": "质量指标"}
+    good = {"name": "y", "target": "≥1", "level1": "产出指标", "level2": "质量指标"}
+    for rows in ([good, bad], [bad, bad], [good, good, bad]):
+        text = _with("projects.0.goals.0.indicators", rows)
+        assert _fast.loads_json(text) is None
+        with pytest.raises(pt.DocumentError):
+            pt.loads(text)

@@ -8,9 +8,10 @@ and their types) give:
   from it: each field goes through the hook the cattrs converter uses for its type
   (:mod:`perftarget._codec.hooks`), then the field's own converter and validator, then the
   class's ``__attrs_post_init__``, as ``__init__`` would; only checks of a type that decoding
-  already guarantees (``instance_of``) are skipped. A value read from JSON text, a number or a
-  flat table (a unit, a budget, a basis, a plan's checkpoint) is built once per call and
-  shared by every object that has it, as immutable values may be;
+  already guarantees (``instance_of``) are skipped. Leaves and the values of the classes that
+  repeat between tables (:data:`_SHARED`) are built once per call and shared by every object
+  that has them, as immutable values may be; a post-init that reads nothing of ``self`` but
+  such fields (its bytecode tells) runs once per call for each distinct set of them;
 - for writing, one msgspec struct per class with the keys in the order cattrs writes them
   (fields without a default first, then the others, each in class order) and defaults left
   out, and the functions that fill it: each leaf through the cattrs unstructure hook once per
