@@ -335,26 +335,41 @@ _WRITE_NAMESPACE: Final[dict[str, Any]] = {
 }
 
 
-def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> str:  # noqa: ANN401, PLR0911
+def _native_writer(key: str, field: attrs.Attribute[Any]) -> str:
+    """The expression for a field msgspec writes as it is, its default left out as cattrs does."""
+    name, default = field.name, field.default
+    if default is attrs.NOTHING or default is None:
+        return f"o.{name}"
+    # msgspec leaves out a default by identity, cattrs by ==: a value equal to its default becomes it
+    _WRITE_NAMESPACE[f"D_{key}"] = default
+    if default == "" and getattr(field.validator, "type", None) is str:  # a str equals "" when it is falsy
+        return f"(o.{name} or D_{key})"
+    return f"(D_{key} if (v_{key} := o.{name}) == D_{key} else v_{key})"
+
+
+def _leaf_writer(key: str, name: str, hook: Callable[[Any], object], *, optional: bool) -> str:
+    """The expression for a leaf or shared value: ``hook`` once per object, then its identity's entry."""
+    _WRITE_NAMESPACE[f"h_{key}"] = hook
+
+    def lookup(x: str) -> str:
+        return f"(v_{key} if (v_{key} := W_get(id({x}), MISS)) is not MISS else written(x, h_{key}))"
+
+    return f"(None if (x := o.{name}) is None else {lookup('x')})" if optional else lookup(f"x := o.{name}")
+
+
+def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> str:  # noqa: ANN401
     """The expression that writes ``o.<field>`` (of type ``t``) as cattrs writes it.
 
     ``key`` names what it refers to in the shared namespace (``h_<key>``, ``D_<key>``, ``v_<key>``).
     """
-    namespace, value, name = _WRITE_NAMESPACE, f"v_{key}", field.name
-    inner = _optional(t)
-    item = _tuple_of(t)
+    value, name, inner, item = f"v_{key}", field.name, _optional(t), _tuple_of(t)
     if t in _NATIVE or (inner is not None and inner in _NATIVE):
-        if field.default is attrs.NOTHING or field.default is None:
-            return f"o.{name}"
-        # msgspec leaves out a default by identity, cattrs by ==: a value equal to its default becomes it
-        namespace[f"D_{key}"] = field.default
-        return f"(D_{key} if ({value} := o.{name}) == D_{key} else {value})"
+        return _native_writer(key, field)
     hook = UNSTRUCTURE.get(t) or UNSTRUCTURE.get(inner)
     if hook is None and (t in _SHARED or inner in _SHARED):  # a shared value: written once per object
         hook = _WRITE_NAMESPACE[f"one_{_class_writer(t if inner is None else inner)}"]
     if hook is not None:
-        namespace[f"h_{key}"] = hook
-        return f"({value} if ({value} := W_get(id(x := o.{name}), MISS)) is not MISS else written(x, h_{key}))"
+        return _leaf_writer(key, name, hook, optional=inner is not None)
     if attrs.has(t):
         return f"one_{_class_writer(t)}(o.{name})"
     if inner is not None and attrs.has(inner):
