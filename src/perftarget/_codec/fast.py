@@ -404,7 +404,11 @@ def _class_writer(cls: type) -> str:
         arguments.append(_field_writer(f"{name}_{field.name}", field, t))
     _WRITE_NAMESPACE[f"S_{name}"] = msgspec.defstruct(f"_{name}Write", spec, omit_defaults=True, gc=False)
     make = f"S_{name}({', '.join(arguments)})"
-    source = f"def one_{name}(o):\n    return {make}\n\ndef many_{name}(items):\n    return [{make} for o in items]\n"
+    source = (  # a loop, not a comprehension: the names bound with := stay fast locals
+        f"def one_{name}(o):\n    return {make}\n\n"
+        f"def many_{name}(items):\n    out = []\n    append = out.append\n"
+        f"    for o in items:\n        append({make})\n    return out\n"
+    )
     exec(source, _WRITE_NAMESPACE)  # noqa: S102 - code made above from the model's field names
     return name
 
