@@ -91,7 +91,9 @@ def measure(tables: int, shape: str, repeat: int) -> dict[str, float]:
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     document = perftarget.loads(text)
     plain = orjson.loads(text)
-    assert perftarget.dumps_bytes(document) == text.encode("utf-8"), "the document does not write back as read"
+    if perftarget.dumps_bytes(document) != text.encode("utf-8"):
+        msg = "the document does not write back as it was read"
+        raise RuntimeError(msg)
     paths: dict[str, tuple[Callable[[], object], tuple[bool, ...]]] = {
         "perftarget.loads": (lambda: perftarget.loads(text), (True,)),
         "orjson.loads": (lambda: orjson.loads(text), (True, False)),
@@ -129,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     per = 1e6 / args.tables
     for name in ("perftarget.loads", "orjson.loads", "perftarget.dumps_bytes", "orjson.dumps", "orjson.dumps indent 2"):
         print(f"  {name:24} {m[name] * 1e3:8.1f} ms  {m[name] * per:7.1f} µs/table")
-    print(f"  load: perftarget.loads / orjson.loads       = {m['perftarget.loads'] / m['orjson.loads']:.2f}x (target <= 2)")
+    load = m["perftarget.loads"] / m["orjson.loads"]
+    print(f"  load: perftarget.loads / orjson.loads       = {load:.2f}x (target <= 2)")
     print(f"  dump: perftarget.dumps_bytes / orjson.dumps = {m['perftarget.dumps_bytes'] / m['orjson.dumps']:.2f}x "
           f"(target <= 4); / orjson indent 2 = {m['perftarget.dumps_bytes'] / m['orjson.dumps indent 2']:.2f}x")
     return 0

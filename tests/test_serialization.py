@@ -447,8 +447,12 @@ def test_atomic_writer_removes_its_temporary_file_on_error(tmp_path):
     """An exception inside the block leaves the old file and no temporary file."""
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError, match="half way"), atomic_writer(target) as stream:
-        stream.write(b"partial")
-        raise RuntimeError("half way")
+    def write_half() -> None:
+        with atomic_writer(target) as stream:
+            stream.write(b"partial")
+            raise RuntimeError("half way")
+
+    with pytest.raises(RuntimeError, match="half way"):
+        write_half()
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
