@@ -58,11 +58,14 @@ import generate
 import orjson
 
 import perftarget
+from perftarget._codec import convert
 from perftarget._codec import fast as _fast
-from perftarget._codec.convert import from_dict, threshold_text, to_dict
+from perftarget._codec.actuals import actuals_from_dict
+from perftarget._codec.convert import from_dict, to_dict
+from perftarget._codec.hooks import threshold_text
 from perftarget._judge.evaluate import evaluate
 from perftarget._judge.monitor import Payment, monitor
-from perftarget._model.actuals import TableActuals, actuals_from_dict
+from perftarget._model.actuals import TableActuals
 from perftarget._model.targets import Document
 from perftarget._values.levels import schemas_of, to_level1, to_level2
 from perftarget._values.threshold import Threshold
@@ -460,9 +463,7 @@ def measure_memory(chunk: Chunk, pyd: type[Any] | None) -> dict[str, tuple[int, 
 
 
 def _fast_caches_clear() -> None:
-    caches = (_fast._THRESHOLDS, _fast._LEVELS, _fast._BASES, _fast._UNITS, _fast._SCHEDULES, _fast._WEIGHTS)  # noqa: SLF001
-    for cache in caches:
-        cache.clear()
+    """Nothing to clear: the fast path shares values within one call only."""
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -486,7 +487,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, command: str
             f"Python {platform.python_version()} on {platform.machine()}, {_cpus()} CPUs; "
             f"orjson {orjson.__version__}, msgspec {getattr(msgspec, '__version__', '-')}, "
             f"pydantic {getattr(pydantic, 'VERSION', '-')}; perftarget fast path "
-            f"{'on' if _fast.ACTIVE else 'OFF'}. "
+            f"{'on' if convert.FAST is not None else 'OFF'}. "
             f"CPU time of one process, median of {args.repeat} "
             f"repetitions, documents of up to {args.chunk:,} tables."
         ),

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import perftarget as pt
+from perftarget._codec.actuals import load_actuals
 from perftarget._judge.evaluate import evaluate
-from perftarget._model.actuals import load_actuals
 from perftarget._values.numbers import format_number
 from perftarget.batch import (
     BatchOptions,

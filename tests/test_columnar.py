@@ -15,9 +15,10 @@ pa = pytest.importorskip("pyarrow")
 
 import perftarget  # noqa: E402
 from perftarget import columnar  # noqa: E402
+from perftarget._codec.actuals import load_actuals  # noqa: E402
 from perftarget._formats.columnar import _match  # noqa: E402
 from perftarget._judge.monitor import Payment  # noqa: E402
-from perftarget._model.actuals import Matched, load_actuals, match_actuals  # noqa: E402
+from perftarget._model.actuals import Matched, match_actuals  # noqa: E402
 from perftarget._model.targets import Document  # noqa: E402
 from perftarget.exceptions import InvalidValueError  # noqa: E402
 from perftarget.testing import project_targets  # noqa: E402

@@ -1,11 +1,16 @@
-"""The msgspec fast path reads and writes exactly what the cattrs path does, or hands over to it."""
+"""The msgspec fast path: what it hands over to the cattrs path, what it shares, how it is made.
+
+That both paths read and write the same objects and bytes is tested in ``test_serialization.py``,
+whose tests run over both.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import weakref
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
-from perftarget._codec import convert as _serialization
-from perftarget._values.levels import Level1, Level2
-from perftarget._model.targets import Document, Goal, ProjectTargets
-from perftarget._values.numbers import format_number
+from perftarget._codec import convert
 from perftarget._codec.convert import from_dict, to_dict
-from perftarget.testing import documents, project_targets
+from perftarget._codec.hooks import UNSTRUCTURE
+from perftarget._model.targets import Document, Goal, ProjectTargets
+from perftarget._values.levels import Level1, Level2
+from perftarget._values.schedule import SpendingSchedule
+from perftarget.testing import documents
 
 _fast = pytest.importorskip("perftarget._codec.fast")
 msgspec = pytest.importorskip("msgspec")
@@ -62,65 +68,6 @@ def _identical(a: object, b: object, where: str = "$") -> None:
         assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # type: ignore[attr-defined]
     else:
         assert a == b, f"{where}: {a!r} != {b!r}"
-
-
-@given(documents())
-def test_reads_what_cattrs_reads(document):
-    """Any document written as JSON is read back identically by both paths."""
-    text = _cattrs_dumps(document)
-    fast = _fast.loads_json(text)
-    assert fast is not None
-    _identical(fast, _cattrs_loads(text))
-
-
-@given(documents())
-def test_writes_what_cattrs_writes(document):
-    """Any document is written byte for byte as the cattrs path writes it."""
-    assert _fast.dumps_json(document) == _cattrs_dumps(document)
-
-
-@given(documents())
-def test_bytes_are_the_text_in_utf8(document):
-    """dumps_bytes gives the UTF-8 bytes of dumps, on the fast path and without it."""
-    expected = _cattrs_dumps(document).encode("utf-8")
-    assert _fast.dumps_json_bytes(document) == expected
-    assert pt.dumps_bytes(document) == expected
-    assert pt.dumps_bytes(document, "toml") == pt.dumps(document, "toml").encode("utf-8")
-
-
-@given(project_targets())
-def test_project_tables_alone(project):
-    """A single project table reads and writes the same way too."""
-    text = _cattrs_dumps(project)
-    read = _fast.loads_json(text, ProjectTargets)
-    assert read is not None
-    _identical(read, _cattrs_loads(text, ProjectTargets))
-    assert _fast.dumps_json(project) == text
-
-
-def test_generated_province_reads_and_writes_identically():
-    """The benchmark's realistic tables (every notation, both trees) go through the fast path unchanged."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        import generate
-    finally:
-        sys.path.pop(0)
-    text = json.dumps(generate.document(generate.generate_tables(300, seed=3)), ensure_ascii=False)
-    fast = _fast.loads_json(text)
-    assert fast is not None
-    slow = _cattrs_loads(text)
-    _identical(fast, slow)
-    assert _fast.dumps_json(fast) == _cattrs_dumps(slow)
-
-
-def test_seed_golden_files():
-    """The seed reads from its golden JSON through the fast path and writes it back byte for byte."""
-    golden = (GOLDEN / "petition-bureau.json").read_text("utf-8")
-    document = _fast.loads_json(golden)
-    assert document is not None
-    _identical(document, pt.load(ROOT / "examples" / "petition-bureau.toml"))
-    assert _fast.dumps_json(document) == golden
-    assert pt.dumps(document) == golden
 
 
 # --- inputs only the cattrs path reads, and bad inputs ----------------------------------------
@@ -171,22 +118,35 @@ def _with(path: str, value: object) -> str:
 _DELETE = object()
 _INDICATOR = "projects.0.goals.0.indicators.0"
 
-HANDED_OVER_AND_READ = [
-    ("projects.0.budget.total", "1,000.00"),  # thousands separators: cattrs reads them
+HANDED_OVER = [
     (f"{_INDICATOR}.weight", 7.5),  # a weight written as a JSON decimal
     ("projects.0.schedule.checkpoints.0.percent", 50.5),  # so is this percent
-    ("projects.0.schedule.checkpoints.0.date", "20220630"),  # a basic ISO date
     (f"{_INDICATOR}.target", 95.5),  # a target written as a JSON decimal
     ("department", {"unit": {"code": "1", "name": "单位"}, "year": 2022, "duties": "ab"}),  # cattrs iterates text
 ]
 
 
-@pytest.mark.parametrize(("path", "value"), HANDED_OVER_AND_READ)
+@pytest.mark.parametrize(("path", "value"), HANDED_OVER)
 def test_forms_only_cattrs_reads_are_handed_over(path, value):
     """Inputs the fast path does not read come back as None, and perftarget.loads still reads them."""
     text = _with(path, value)
     assert _fast.loads_json(text) is None
     _identical(pt.loads(text), _cattrs_loads(text))
+
+
+READ_BY_THE_SAME_HOOKS = [
+    ("projects.0.budget.total", "1,000.00"),  # thousands separators
+    ("projects.0.schedule.checkpoints.0.date", "20220630"),  # a basic ISO date
+]
+
+
+@pytest.mark.parametrize(("path", "value"), READ_BY_THE_SAME_HOOKS)
+def test_forms_the_hooks_read_are_read_by_both(path, value):
+    """Text the cattrs hooks read is read by the fast path through the same hooks (it used to hand these over)."""
+    text = _with(path, value)
+    fast = _fast.loads_json(text)
+    assert fast is not None
+    _identical(fast, _cattrs_loads(text))
 
 
 BAD = [
@@ -310,7 +270,7 @@ def test_unwritable_text_is_handed_over():
 
 def test_without_msgspec_the_cattrs_path_serves(monkeypatch):
     """Without the fast extra, loads and dumps work as before."""
-    monkeypatch.setattr(_serialization, "_fast_path", lambda: None)
+    monkeypatch.setattr(convert, "FAST", None)
     golden = (GOLDEN / "petition-bureau.json").read_text("utf-8")
     document = pt.loads(golden)
     assert pt.dumps(document) == golden
@@ -380,24 +340,27 @@ def test_equal_weights_are_one_object():
     assert first.weight is second.weight
 
 
-_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False) | st.builds(
-    Decimal, st.from_regex(r"-?[0-9]{1,12}(\.[0-9]{0,9})?([eE][-+]?[0-9]{1,3})?", fullmatch=True)
-)
+def test_values_msgspec_writes_itself_are_written_as_their_hook_writes_them():
+    """A level member is written by msgspec as its label and a date as its ISO text: what the cattrs hooks write."""
+    samples = {Level1 | str | None: [*Level1, "自定义"], Level2 | str | None: [*Level2], dt.date: [dt.date(2024, 3, 31)]}
+    assert set(samples) == {t for t in _fast._NATIVE if t not in (str, int, bool)}
+    for leaf, values in samples.items():
+        for value in values:
+            expected = json.dumps(UNSTRUCTURE[leaf](value), ensure_ascii=False)
+            assert msgspec.json.encode(value).decode() == expected
 
 
-@given(_DECIMALS)
-def test_number_text_is_format_number(value):
-    """The fast number text is exactly ``format_number`` for any finite Decimal (exponents, -0 included)."""
-    assert _fast._number(value) == format_number(value)
-    with localcontext() as context:
-        context.capitals = 0  # str() then writes a lower-case exponent
-        assert _fast._number(value) == format_number(value)
-
-
-def test_levels_are_written_as_their_text():
-    """A level member is written by msgspec as its str(), the text cattrs writes."""
-    for member in [*Level1, *Level2]:
-        assert msgspec.json.encode(member).decode() == json.dumps(str(member), ensure_ascii=False)
+@pytest.mark.parametrize("cls", [Document, ProjectTargets, Goal, pt.Indicator, pt.Budget, pt.Basis, SpendingSchedule])
+def test_structs_are_made_from_the_model(cls):
+    """The structs read and written have exactly the attrs fields of the model class (no copied field lists)."""
+    names = [field.name for field in attrs.fields(cls)]
+    extra = ["schema_version"] if cls is Document else []
+    read, _ = _fast._class_reader(cls)
+    assert [f.name for f in msgspec.structs.fields(read)] == extra + names
+    written = _fast._WRITE_NAMESPACE[f"S_{_fast._class_writer(cls)}"]
+    required = [f.name for f in attrs.fields(cls) if f.default is attrs.NOTHING]
+    optional = [f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING]
+    assert [f.name for f in msgspec.structs.fields(written)] == extra + required + optional
 
 
 def test_built_objects_are_plain_frozen_model_objects():
@@ -445,3 +408,40 @@ def test_amounts_accepted_and_refused_as_cattrs_does(path, value):
     assert fast is not None
     _identical(fast, slow)
     assert _fast.dumps_json(fast) == _cattrs_dumps(slow)
+
+
+class _Reads:
+    def __init__(self) -> None:
+        self.a = self.b = 0
+
+    def only_fields(self) -> None:
+        if self.a > self.b:
+            raise ValueError(self.a)
+
+    def passes_self_on(self) -> None:
+        print(self)  # noqa: T201
+
+    def reads_a_property(self) -> None:
+        if self.total:  # type: ignore[attr-defined]
+            raise ValueError
+
+
+def test_post_init_analysis_is_conservative():
+    """A post-init is run once per distinct value only when it reads nothing of self but the given fields."""
+    fields = {"a", "b", "level1", "level2"}
+    assert _fast._fields_read(_Reads.only_fields, fields) == ["a", "b"]
+    assert _fast._fields_read(_Reads.only_fields, {"a"}) is None
+    assert _fast._fields_read(_Reads.passes_self_on, fields) is None
+    assert _fast._fields_read(_Reads.reads_a_property, fields) is None
+    assert _fast._fields_read(pt.Indicator.__attrs_post_init__, fields) == ["level1", "level2"]
+
+
+def test_a_failing_post_init_is_never_remembered():
+    """The second indicator with the same wrong level pair is refused too (only passes are remembered)."""
+    bad = {"name": "x", "target": "≥1", "level1": "效益指标", "level2": "质量指标"}
+    good = {"name": "y", "target": "≥1", "level1": "产出指标", "level2": "质量指标"}
+    for rows in ([good, bad], [bad, bad], [good, good, bad]):
+        text = _with("projects.0.goals.0.indicators", rows)
+        assert _fast.loads_json(text) is None
+        with pytest.raises(pt.DocumentError):
+            pt.loads(text)

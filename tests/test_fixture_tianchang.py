@@ -9,8 +9,8 @@ import attrs
 import pytest
 
 import perftarget
+from perftarget._codec.actuals import load_actuals
 from perftarget._judge.evaluate import Grade, evaluate, evaluate_document
-from perftarget._model.actuals import load_actuals
 
 DATA = Path(__file__).resolve().parent / "data"
 TARGETS = DATA / "tianchang-water-2022.toml"

@@ -9,6 +9,7 @@ import attrs
 import pytest
 
 import perftarget
+from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dumps, from_dict, loads, to_dict
 from perftarget._judge.evaluate import (
     DocumentEvaluation,
@@ -20,7 +21,7 @@ from perftarget._judge.evaluate import (
     evaluate_department,
     evaluate_document,
 )
-from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals
 from perftarget.exceptions import DocumentError, EvaluationError, InvalidValueError, PerftargetError
 from perftarget.values import Achievement, Level1, Quantity
 

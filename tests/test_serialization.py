@@ -1,27 +1,133 @@
-"""Serialization: lossless round trips, the pinned stored format, and every kind of bad input."""
+"""Serialization: lossless round trips, the pinned stored format, and every kind of bad input.
+
+The JSON tests run over both paths (the ``json_path`` fixture): the cattrs converter alone, and
+the msgspec fast path, which must serve (not hand over) and give identical objects and bytes.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
+import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 
 import perftarget as pt
+from perftarget._codec import convert
 from perftarget._codec.convert import from_dict, to_dict
-from perftarget.testing import documents
+from perftarget._files import atomic_writer, write_atomic
+from perftarget._model.targets import Document, ProjectTargets
+from perftarget.testing import documents, project_targets
 from perftarget.values import Comparator
 
 GOLDEN = Path(__file__).parent / "golden"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cattrs_loads(text: str, cls: type = Document) -> Any:
+    return from_dict(json.loads(text, parse_float=Decimal), cls)
+
+
+def _cattrs_dumps(obj: object) -> str:
+    return json.dumps(to_dict(obj), ensure_ascii=False, indent=2) + "\n"
+
+
+def _identical(a: object, b: object, where: str = "$") -> None:
+    """Equal, and equal in what ``==`` ignores: a target's source text, a decimal's digits, exact types."""
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if attrs.has(type(a)):
+        for field in attrs.fields(type(a)):
+            _identical(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
+    elif isinstance(a, tuple):
+        assert len(a) == len(b), f"{where}: {len(a)} != {len(b)} items"  # type: ignore[arg-type]
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):  # type: ignore[call-overload]
+            _identical(x, y, f"{where}[{index}]")
+    elif isinstance(a, Decimal):
+        assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # type: ignore[attr-defined]
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"
+
+
+@attrs.frozen
+class JsonPath:
+    """One way of reading and writing JSON: ``perftarget``'s functions with the fast path on or off."""
+
+    name: str
+    fast: Any
+
+    @contextlib.contextmanager
+    def active(self) -> Iterator[None]:
+        """Run perftarget.loads/dumps/load/dump on this path."""
+        saved = convert.FAST
+        convert.FAST = self.fast
+        try:
+            yield
+        finally:
+            convert.FAST = saved
+
+    def read(self, text: str, cls: type = Document) -> Any:
+        """The object read from valid ``text``; the msgspec path must read it itself, not hand it over."""
+        if self.fast is not None:
+            assert self.fast.loads_json(text, cls) is not None, "the fast path handed over valid input"
+        with self.active():
+            read = pt.loads(text, "json", cls)
+        _identical(read, _cattrs_loads(text, cls))
+        return read
+
+    def write(self, obj: object) -> bytes:
+        """The bytes written for ``obj``: those of the cattrs text, and the same from dumps and dumps_bytes."""
+        if self.fast is not None:
+            assert self.fast.dumps_json_bytes(obj) is not None, "the fast path handed over a writable object"
+        with self.active():
+            data, text = pt.dumps_bytes(obj), pt.dumps(obj)
+        assert text == _cattrs_dumps(obj)
+        assert data == text.encode("utf-8")
+        return data
+
+
+def _paths() -> list[Any]:
+    fast = convert.FAST
+    return [
+        pytest.param(JsonPath("cattrs", None), id="cattrs"),
+        pytest.param(JsonPath("msgspec", fast), id="msgspec",
+                     marks=pytest.mark.skipif(fast is None, reason="the fast extra (msgspec) is not installed")),
+    ]
+
+
+@pytest.fixture(scope="session", params=_paths())
+def json_path(request: pytest.FixtureRequest) -> JsonPath:
+    """The cattrs path, then the msgspec fast path."""
+    return request.param  # type: ignore[no-any-return]
 
 
 @given(documents())
-def test_json_round_trip(document):
-    """load(dump(x)) == x through JSON."""
-    assert pt.loads(pt.dumps(document, "json"), "json") == document
+def test_json_round_trip(json_path, document):
+    """load(dump(x)) == x through JSON, with identical objects and bytes on both paths."""
+    data = json_path.write(document)
+    assert json_path.read(data.decode("utf-8")) == document
+
+
+@given(project_targets())
+def test_project_table_round_trip(json_path, project):
+    """A single project table reads and writes the same way too."""
+    data = json_path.write(project)
+    assert json_path.read(data.decode("utf-8"), ProjectTargets) == project
+
+
+def test_generated_province_round_trip(json_path, load_script):
+    """The benchmark's realistic tables (every notation, both trees) read and write identically."""
+    generate = load_script("benchmarks/generate.py")
+    text = json.dumps(generate.document(generate.generate_tables(300, seed=3)), ensure_ascii=False)
+    document = json_path.read(text)
+    assert json_path.read(json_path.write(document).decode("utf-8")) == document
 
 
 @given(documents())
@@ -38,13 +144,20 @@ def test_dict_round_trip(document):
     assert from_dict(data) == document
 
 
-@pytest.mark.parametrize("fmt", ["json", "toml"])
-def test_golden_seed_payload(seed_path, fmt):
-    """The seed is written exactly as the golden files pin it, and they read back to the seed."""
-    golden = (GOLDEN / f"petition-bureau.{fmt}").read_text("utf-8")
+def test_golden_seed_payload_toml(seed_path):
+    """The seed is written exactly as the golden TOML file pins it, and it reads back to the seed."""
+    golden = (GOLDEN / "petition-bureau.toml").read_text("utf-8")
     document = pt.load(seed_path)
-    assert golden == pt.dumps(document, fmt)  # type: ignore[arg-type]
-    assert pt.loads(golden, fmt) == document  # type: ignore[arg-type]
+    assert golden == pt.dumps(document, "toml")
+    assert pt.loads(golden, "toml") == document
+
+
+def test_golden_seed_payload_json(json_path, seed_path):
+    """The seed is written exactly as the golden JSON file pins it, and it reads back to the seed."""
+    golden = (GOLDEN / "petition-bureau.json").read_text("utf-8")
+    document = pt.load(seed_path)
+    assert json_path.write(document) == golden.encode("utf-8")
+    _identical(json_path.read(golden), document)
 
 
 def test_golden_minimal_v1_payload():
@@ -140,9 +253,10 @@ def test_bad_toml_syntax_names_line_and_column():
     ]
 
 
-def test_bad_json_syntax_names_line_and_column():
+def test_bad_json_syntax_names_line_and_column(json_path):
     """A JSON syntax error gives its line and column."""
-    (problem,) = _problems('{"schema_version": 1,\n  "projects": [}', "json")
+    with json_path.active():
+        (problem,) = _problems('{"schema_version": 1,\n  "projects": [}', "json")
     assert problem.startswith("line 2, column 16: invalid JSON")
 
 
@@ -196,9 +310,10 @@ def test_schema_version_required_and_not_newer():
     assert "newer perftarget" in problem
 
 
-def test_wrong_top_level_shape():
+def test_wrong_top_level_shape(json_path):
     """A JSON array at the top is reported, not a crash."""
-    assert _problems("[1, 2]", "json") == ["expected a table (mapping) at the top"]
+    with json_path.active():
+        assert _problems("[1, 2]", "json") == ["expected a table (mapping) at the top"]
 
 
 def test_list_expected():
@@ -241,13 +356,14 @@ def test_dump_round_trip_by_suffix(tmp_path, seed_path):
         assert pt.load(tmp_path / name) == document
 
 
-def test_dump_writes_the_bytes_of_dumps(tmp_path, seed_path):
+def test_dump_writes_the_bytes_of_dumps(json_path, tmp_path, seed_path):
     """The file dump() writes holds exactly dumps() in UTF-8, whichever path made it."""
     document = pt.load(seed_path)
-    for name, fmt in (("out.json", "json"), ("out.toml", "toml")):
-        pt.dump(document, tmp_path / name)
-        assert (tmp_path / name).read_bytes() == pt.dumps(document, fmt).encode("utf-8")
-        assert pt.dumps_bytes(document, fmt) == pt.dumps(document, fmt).encode("utf-8")
+    with json_path.active():
+        for name, fmt in (("out.json", "json"), ("out.toml", "toml")):
+            pt.dump(document, tmp_path / name)
+            assert (tmp_path / name).read_bytes() == pt.dumps(document, fmt).encode("utf-8")
+            assert pt.dumps_bytes(document, fmt) == pt.dumps(document, fmt).encode("utf-8")
 
 
 def test_dump_failure_leaves_old_file_and_no_temp(tmp_path, seed_path, monkeypatch):
@@ -302,11 +418,42 @@ def test_document_error_is_never_empty():
     assert "no reason was recorded" in str(error)
 
 
-def test_write_atomic_of_unencodable_text_leaves_nothing(tmp_path):
+def test_dump_of_unencodable_text_leaves_nothing(json_path, tmp_path):
     """Text that is not valid UTF-8 (a lone surrogate) fails before any file, temporary or not, exists."""
-    from perftarget._codec.convert import write_atomic
-
     target = tmp_path / "out.json"
-    with pytest.raises(UnicodeEncodeError):
-        write_atomic(target, "\ud800")
+    with json_path.active(), pytest.raises(UnicodeEncodeError):
+        pt.dump(pt.Document(notes="\ud800"), target)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_atomic_write_keeps_the_mode(tmp_path):
+    """A replaced file keeps its mode; a new file gets the umask's (mkstemp would give 0600)."""
+    old_mask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "new.json"
+        write_atomic(fresh, b"{}")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.json"
+        kept.write_bytes(b"old")
+        kept.chmod(0o640)
+        write_atomic(kept, b"new")
+        assert kept.read_bytes() == b"new"
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    finally:
+        os.umask(old_mask)
+
+
+def test_atomic_writer_removes_its_temporary_file_on_error(tmp_path):
+    """An exception inside the block leaves the old file and no temporary file."""
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"old")
+    def write_half() -> None:
+        with atomic_writer(target) as stream:
+            stream.write(b"partial")
+            raise RuntimeError("half way")
+
+    with pytest.raises(RuntimeError, match="half way"):
+        write_half()
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]

@@ -15,6 +15,7 @@ tables: see :func:`perftarget._display.install_notebook_display`.
 
 from __future__ import annotations
 
+from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dump, dumps, dumps_bytes, load, loads
 from perftarget._display import install_notebook_display
 from perftarget._judge.evaluate import (
@@ -35,7 +36,7 @@ from perftarget._judge.monitor import (
     monitor_series,
 )
 from perftarget._judge.review import Finding, RuleSet, Severity
-from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals, load_actuals
+from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals
 from perftarget._model.targets import (
     Basis,
     BasisCategory,

@@ -37,7 +37,9 @@ from typing import Any, Final, TextIO
 
 import attrs
 
+from perftarget._codec.actuals import actuals_from_dict
 from perftarget._codec.convert import Format, _fast_path, _parse_text, format_of, loads
+from perftarget._files import temporary_beside
 from perftarget._formats.results import (
     RESULT_KINDS,
     Operation,
@@ -52,7 +54,7 @@ from perftarget._formats.results import (
 from perftarget._judge.evaluate import ScoringPolicy, evaluate
 from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
 from perftarget._judge.review import ReviewConfig
-from perftarget._model.actuals import ActualsDocument, TableActuals, actuals_from_dict
+from perftarget._model.actuals import ActualsDocument, TableActuals
 from perftarget._model.targets import Document, ProjectTargets
 from perftarget._values import toml as _toml
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
@@ -676,19 +678,6 @@ class _Progress:
         self.stream.flush()
 
 
-def _temporary_beside(target: Path) -> Path:
-    """A new, empty file in the folder of ``target``, to be renamed onto it when complete."""
-    for attempt in range(100):
-        candidate = target.with_name(f".{target.name}.{os.getpid()}-{attempt}.tmp")
-        try:
-            candidate.touch(exist_ok=False)  # the usual permissions (umask), unlike mkstemp's 0600
-        except FileExistsError:
-            continue
-        return candidate
-    msg = f"cannot create a temporary file beside {target}"  # pragma: no cover - 100 stale files
-    raise FileExistsError(msg)  # pragma: no cover
-
-
 class _Writers:
     """Streams rows to CSV and Parquet as they arrive, into temporary files beside the targets.
 
@@ -711,11 +700,11 @@ class _Writers:
 
                 self.pa = pa
                 self.schema = result_schema(options.operation, options.per)
-                temporary = _temporary_beside(parquet_path)
+                temporary = temporary_beside(parquet_path)
                 self.renames.append((temporary, parquet_path))
                 self.parquet = pq.ParquetWriter(str(temporary), self.schema)
             if csv_path is not None:
-                temporary = _temporary_beside(csv_path)
+                temporary = temporary_beside(csv_path)
                 self.renames.append((temporary, csv_path))
                 self.csv_file = temporary.open("w", encoding="utf-8", newline="")
                 self.csv = csv.writer(self.csv_file)

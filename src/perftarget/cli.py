@@ -22,13 +22,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn, TextIO
 
+from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dump, dumps, load, to_dict
 from perftarget._display import markdown_table, render_document, text_table
 from perftarget._formats.schema import json_schema
 from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluate, evaluate_document
 from perftarget._judge.monitor import MonitoringReport, load_payments, monitor, monitor_series
 from perftarget._judge.review import Finding, ReviewConfig, Severity, load_config
-from perftarget._model.actuals import load_actuals
 from perftarget._model.targets import Document, ProjectTargets
 from perftarget.batch import BatchSummary, _is_companion, _pyarrow, find_documents, process_folder, result_columns
 from perftarget.exceptions import PerftargetError

@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from perftarget._files import atomic_writer
 from perftarget._formats.columnar import Columns, flatten, pyarrow_module
 from perftarget._formats.columnar_evaluate import evaluate_columns as evaluate
 from perftarget._formats.columnar_monitor import monitor_columns as monitor
@@ -70,12 +71,8 @@ def write_parquet(columns: Columns, directory: str | os.PathLike[str]) -> list[P
         if table is None:
             continue
         path = folder / f"{name}.parquet"
-        temporary = folder / f".{name}.parquet.tmp"
-        try:
-            pq.write_table(table, temporary)
-            temporary.replace(path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        with atomic_writer(path) as stream:
+            pq.write_table(table, stream)
         written.append(path)
     return written
 

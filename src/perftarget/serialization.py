@@ -15,9 +15,9 @@ from perftarget._codec.convert import (
     configure_converter,
     from_dict,
     make_converter,
-    threshold_text,
     to_dict,
 )
+from perftarget._codec.hooks import threshold_text
 from perftarget._formats.schema import json_schema
 
 __all__ = [

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 import os
-import tempfile
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -22,12 +22,19 @@ import attrs
 import cattrs
 from cattrs.errors import ForbiddenExtraKeysError
 
+from perftarget._codec.hooks import SCHEMA_VERSION, STRUCTURE, TEXT_FORMS, UNSTRUCTURE
+from perftarget._files import read_text_file, write_atomic
+from perftarget._model.targets import Document
 from perftarget._values import toml as _toml
-from perftarget._values.levels import Level1, Level2, to_level1, to_level2
-from perftarget._model.targets import Basis, BasisCategory, Document
-from perftarget._values.numbers import format_number, to_decimal
-from perftarget._values.threshold import Comparator, Threshold
+from perftarget._values.numbers import format_number
 from perftarget.exceptions import DocumentError, InvalidValueError, PerftargetError, Problem
+
+FAST: ModuleType | None
+"""The msgspec fast path for JSON (:mod:`perftarget._codec.fast`), or ``None`` without the ``fast`` extra."""
+try:
+    from perftarget._codec import fast as FAST  # noqa: N812 - a module held as a switch
+except ImportError:  # pragma: no cover - without msgspec the cattrs path serves alone
+    FAST = None
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -42,104 +49,10 @@ __all__ = [
     "to_dict",
 ]
 
-SCHEMA_VERSION: Final = 1
-"""The version of the stored format this release reads and writes."""
-
 Format = Literal["json", "toml"]
 _SUFFIXES: Final[dict[str, Format]] = {".json": "json", ".toml": "toml"}
 
 T = TypeVar("T")
-
-
-# --- leaf hooks ----------------------------------------------------------------------------
-
-
-def _structure_decimal(value: object, _: type) -> Decimal:
-    if isinstance(value, (bool, float)) or not isinstance(value, (str, int, Decimal)):
-        shown = type(value).__name__ if not isinstance(value, (str, int, float)) else repr(value)
-        msg = f"expected a number such as 10.00 (got {shown})"
-        raise InvalidValueError(msg, value=value)
-    try:
-        return to_decimal(value)
-    except InvalidValueError:
-        msg = f"expected a number such as 10.00 (got {value!r})"
-        raise InvalidValueError(msg, value=value) from None
-
-
-def _structure_str(value: object, _: type) -> str:
-    if not isinstance(value, str):
-        msg = f"expected text (got {type(value).__name__} {value!r})"
-        raise InvalidValueError(msg, value=value)
-    return value
-
-
-def _structure_int(value: object, _: type) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = f"expected a whole number (got {type(value).__name__} {value!r})"
-        raise InvalidValueError(msg, value=value)
-    return value
-
-
-def _structure_bool(value: object, _: type) -> bool:
-    if not isinstance(value, bool):
-        msg = f"expected true or false (got {type(value).__name__} {value!r})"
-        raise InvalidValueError(msg, value=value)
-    return value
-
-
-def _structure_date(value: object, _: type) -> dt.date:
-    if isinstance(value, dt.datetime):
-        msg = f"expected a date such as 2024-03-31, not a date and time (got {value})"
-        raise InvalidValueError(msg, value=value)
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    msg = f"expected a date such as 2024-03-31 (got {value!r})"
-    raise InvalidValueError(msg, value=value)
-
-
-def threshold_text(threshold: Threshold) -> str:
-    """The text a threshold is stored as: its source when that reads back the same, else canonical."""
-    if threshold.inferred and threshold.comparator is not Comparator.GE:
-        return str(attrs.evolve(threshold, inferred=False, source=None))
-    return threshold.display
-
-
-def _structure_threshold(value: object, _: type) -> Threshold:
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        value = format_number(Decimal(value))
-    if not isinstance(value, str):
-        msg = f'expected a target such as "≥95%", "按时发放" or "无" (got {type(value).__name__})'
-        raise InvalidValueError(msg, value=value)
-    return Threshold.parse(value)
-
-
-def _structure_level1(value: object, _: type) -> Level1 | str | None:
-    return to_level1(_structure_str(value, str))
-
-
-def _structure_level2(value: object, _: type) -> Level2 | str | None:
-    return to_level2(_structure_str(value, str))
-
-
-def _structure_category(value: object, _: type) -> BasisCategory:
-    text = _structure_str(value, str).strip()
-    for member in BasisCategory:
-        if text in (member.value, member.value.removesuffix("标准"), member.english):
-            return member
-    choices = ", ".join(f"{m.value} ({m.english})" for m in BasisCategory)
-    msg = f"expected one of {choices} (got {text!r})"
-    raise InvalidValueError(msg, value=value)
-
-
-def _unstructure_basis(basis: Basis) -> object:
-    if basis.category is None:
-        return basis.text
-    return {"text": basis.text, "category": basis.category.value}
 
 
 def configure_converter(converter: cattrs.Converter) -> None:
@@ -148,35 +61,35 @@ def configure_converter(converter: cattrs.Converter) -> None:
     Use it to embed perftarget's format in your own converter; :func:`make_converter`
     gives a fresh configured one.
     """
-    converter.register_structure_hook(Decimal, _structure_decimal)
-    converter.register_unstructure_hook(Decimal, format_number)
-    converter.register_structure_hook(str, _structure_str)
-    converter.register_structure_hook(int, _structure_int)
-    converter.register_structure_hook(bool, _structure_bool)
-    converter.register_structure_hook(dt.date, _structure_date)
-    converter.register_unstructure_hook(dt.date, dt.date.isoformat)
-    converter.register_structure_hook(Threshold, _structure_threshold)
-    converter.register_unstructure_hook(Threshold, threshold_text)
-    converter.register_structure_hook_func(lambda t: t == (Level1 | str | None), _structure_level1)
-    converter.register_structure_hook_func(lambda t: t == (Level2 | str | None), _structure_level2)
-    converter.register_unstructure_hook_func(
-        lambda t: t in (Level1 | str | None, Level2 | str | None),
-        lambda v: None if v is None else str(v),
-    )
-    converter.register_structure_hook(BasisCategory, _structure_category)
-    converter.register_unstructure_hook(BasisCategory, lambda c: c.value)
+    for leaf, structure in STRUCTURE.items():
+        if isinstance(leaf, type):
+            converter.register_structure_hook(leaf, structure)
+        else:  # a union, such as a level's
+            converter.register_structure_hook_func(functools.partial(operator.eq, leaf), structure)
+    for leaf, unstructure in UNSTRUCTURE.items():
+        if isinstance(leaf, type):
+            converter.register_unstructure_hook(leaf, unstructure)
+        else:
+            converter.register_unstructure_hook_func(functools.partial(operator.eq, leaf), unstructure)
+    for cls, from_text in TEXT_FORMS.items():
+        converter.register_structure_hook(cls, _text_or_table(converter, cls, from_text))
 
-    def structure_basis(value: object, _: type) -> Basis:
+
+def _text_or_table(converter: cattrs.Converter, cls: type, from_text: Callable[[str], object]) -> Any:  # noqa: ANN401
+    """The structure hook of a class read from bare text or from a table of its fields."""
+    from_table: Callable[[Mapping[str, Any], type], object] = cattrs.gen.make_dict_structure_fn(
+        cls, converter, _cattrs_forbid_extra_keys=True
+    )
+
+    def structure(value: object, _: type) -> object:
         if isinstance(value, str):
-            return Basis(value)
+            return from_text(value)
         if not isinstance(value, Mapping):
             msg = f"expected text or a table with text and category (got {type(value).__name__})"
             raise InvalidValueError(msg, value=value)
-        return structure_basis_table(value, Basis)
+        return from_table(value, cls)
 
-    structure_basis_table = cattrs.gen.make_dict_structure_fn(Basis, converter, _cattrs_forbid_extra_keys=True)
-    converter.register_structure_hook(Basis, structure_basis)
-    converter.register_unstructure_hook(Basis, _unstructure_basis)
+    return structure
 
 
 def make_converter() -> cattrs.Converter:
@@ -302,7 +215,7 @@ def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: s
         DocumentError: the text is malformed or the data breaks the model; every
             problem is listed with its path (or line and column for syntax errors).
     """
-    if fmt == "json" and (fast := _fast_path()) is not None:
+    if fmt == "json" and (fast := FAST) is not None:
         result: T | None = fast.loads_json(text, cls)  # None: the cattrs path below reads it or explains
         if result is not None:
             return result
@@ -313,14 +226,9 @@ def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: s
     return from_dict(data, cls, source=source)
 
 
-@functools.cache
 def _fast_path() -> ModuleType | None:
-    """The msgspec fast path for JSON (the ``fast`` extra), or ``None`` without msgspec."""
-    try:
-        from perftarget._codec import fast as _fast  # noqa: PLC0415 - optional extra, imported on first use
-    except ImportError:
-        return None
-    return _fast
+    """The msgspec fast path (see :data:`FAST`), or ``None``."""
+    return FAST
 
 
 def _json_default(value: object) -> object:
@@ -334,7 +242,7 @@ def _json_default(value: object) -> object:
 
 def dumps(obj: object, fmt: Format = "json") -> str:
     """Write a document (or another model object) as JSON or TOML text."""
-    if fmt == "json" and (fast := _fast_path()) is not None:
+    if fmt == "json" and (fast := FAST) is not None:
         text: str | None = fast.dumps_json(obj)  # the same text, byte for byte, or None
         if text is not None:
             return text
@@ -353,7 +261,7 @@ def dumps_bytes(obj: object, fmt: Format = "json") -> bytes:
 
     .. versionadded:: 0.1.0
     """
-    if fmt == "json" and (fast := _fast_path()) is not None:
+    if fmt == "json" and (fast := FAST) is not None:
         data: bytes | None = fast.dumps_json_bytes(obj)  # the same bytes, or None
         if data is not None:
             return data
@@ -382,32 +290,7 @@ def load(path: str | os.PathLike[str], *, fmt: Format | None = None) -> Document
     """
     file = Path(path)
     kind = format_of(file, fmt)
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise DocumentError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problem = Problem(f"byte {exc.start}", "the file is not UTF-8 text")
-        raise DocumentError([problem], source=str(file)) from exc
-    return loads(text, kind, Document, source=str(file))
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (UTF-8 when ``str``) to ``path`` through a temporary file and a rename: all or nothing."""
-    data = text if isinstance(text, bytes) else text.encode("utf-8")  # before a temporary file exists
-    directory = path.parent if str(path.parent) else Path()
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    return loads(read_text_file(file), kind, Document, source=str(file))
 
 
 def dump(document: object, path: str | os.PathLike[str], *, fmt: Format | None = None) -> None:

@@ -1,688 +1,424 @@
-"""A fast JSON path for documents: msgspec decoding and a cattrs-free writer (the ``fast`` extra).
+"""A fast JSON path for documents (the ``fast`` extra): msgspec, driven by the attrs model itself.
 
-Reading: :mod:`msgspec` decodes the JSON text into private mirror structs of the stored
-format (strict types, unknown keys refused, all in C); the model objects are then built
-from them without the generic machinery of cattrs. Equal immutable leaves (targets, bases,
-units, weights, spending plans) are shared between the objects built. Writing: the model
-objects are turned into msgspec structs shaped like the dicts of
-:func:`perftarget._codec.convert.to_dict` (same keys, same order, defaults left out),
-encoded, and given the layout of :func:`json.dumps` (``indent=2``) by
-:func:`msgspec.json.format`; what shared leaves are written as is remembered by identity.
-(msgspec's own encoding of attrs classes cannot give that text: it writes every field,
-defaults included, in another key order, and a ``Threshold`` or ``Basis`` as an object.)
+Nothing here repeats the model. At import, the fields of the model classes (``attrs.fields``
+and their types) give:
 
-The contract is strict: whenever this path returns a result, it is the one the cattrs path
-returns (the same objects, the same text byte for byte). Whenever it cannot (bad input, an
-input form only the cattrs path reads, a type it does not handle) it returns ``None`` and
-the caller runs the cattrs path, which gives the result or the detailed error with paths.
+- for reading, one msgspec struct per class (the stored keys, unknown keys refused, a leaf as
+  the JSON text or whole number its hook reads), and a builder that makes the model object
+  from it: each field goes through the hook the cattrs converter uses for its type
+  (:mod:`perftarget._codec.hooks`), then the field's own converter and validator, then the
+  class's ``__attrs_post_init__``, as ``__init__`` would; only checks of a type that decoding
+  already guarantees (``instance_of``) are skipped. Leaves and the values of the classes that
+  repeat between tables (:data:`_SHARED`) are built once per call and shared by every object
+  that has them, as immutable values may be; a post-init that reads nothing of ``self`` but
+  such fields (its bytecode tells) runs once per call for each distinct set of them;
+- for writing, one msgspec struct per class with the keys in the order cattrs writes them
+  (fields without a default first, then the others, each in class order) and defaults left
+  out, and the functions that fill it: each leaf through the cattrs unstructure hook once per
+  distinct object (a date and a level, msgspec writes itself as the hook would), each shared
+  value once per object. :func:`msgspec.json.format` then gives the layout of
+  ``json.dumps(..., ensure_ascii=False, indent=2)``.
 
-Objects are built as the attrs ``__init__`` would build them, without running the checks
-that the decoded types already guarantee (``instance_of``); the model's own converters,
-value validators and ``__attrs_post_init__`` still run (a converter or validator that
-cannot change or refuse a value of the decoded type is skipped for it: amounts that are
-finite and not negative, weights already read once). The slots are filled through a
-private subclass that adds no slot and allows plain assignment; the object then becomes
-the model class by assigning ``__class__`` (see :func:`perftarget._codec.build.builder`).
+The builders and writers are small functions generated from the field names, as attrs and
+cattrs generate theirs. A JSON decimal (``7.5``) is left to the cattrs path: msgspec would
+read it as a float, and a float is not the exact number written.
+
+msgspec's own support for attrs classes cannot do this (measured, see ``benchmarks/README.md``):
+it cannot decode the levels' ``Level1 | str | None``, runs no converter (a budget of
+``"Infinity"`` is read), and writes every default, in alphabetical key order, a target as an
+object.
+
+The contract: whenever this path returns a result, it is the one the cattrs path returns (the
+same objects, the same bytes). When it cannot (invalid input, a JSON decimal, text where a list
+belongs, another class) it returns ``None``, and the caller runs the cattrs path, which
+gives the result or the error with its paths. Field validators are called with ``None`` for
+the instance: the model's rules between fields live in ``__attrs_post_init__``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import dis
 import gc
-import re
+import types
+import typing
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, Final, TypeVar, cast
 
 import attrs
 import msgspec
-from msgspec import UNSET, Struct, UnsetType
+from msgspec import UNSET
 
 from perftarget._codec.build import builder
-from perftarget._values.levels import Level1, Level2, schemas_of, to_level1, to_level2
-from perftarget._model.targets import (
-    Basis,
-    BasisCategory,
-    Budget,
-    DepartmentTargets,
-    Document,
-    Goal,
-    Indicator,
-    Measure,
-    ProjectTargets,
-    Suppression,
-    Unit,
-)
-from perftarget._values.numbers import format_number, to_decimal, to_tuple
+from perftarget._codec.hooks import SCHEMA_VERSION, STRUCTURE, TEXT_FORMS, UNSTRUCTURE
+from perftarget._model.targets import Basis, Budget, Document, Measure, ProjectTargets, Suppression, Unit
+from perftarget._values.levels import Level1, Level2
+from perftarget._values.numbers import to_tuple
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
-from perftarget._codec.convert import SCHEMA_VERSION, _structure_category, threshold_text
-from perftarget._values.threshold import Threshold
 
-__all__ = ["ACTIVE", "dumps_json", "loads_json"]
+__all__ = ["dumps_json", "dumps_json_bytes", "loads_json"]
 
 T = TypeVar("T")
+Convert = Callable[[Any], Any]
 
-# --- the stored format as msgspec structs ---------------------------------------------------
+_PLAIN: Final = (str, int, bool)
+"""Types msgspec reads exactly as the cattrs hooks do (strict: no bool for int, no null)."""
 
+_NATIVE: Final[tuple[object, ...]] = (str, int, bool, dt.date, Level1 | str | None, Level2 | str | None)
+"""Types msgspec writes exactly as their hook does: a date as ``isoformat``, a level as its label."""
 
-class _S(Struct, forbid_unknown_fields=True, gc=False):
-    """Base of the mirror structs: unknown keys are errors, as in the cattrs converter."""
+_SHARED: Final = frozenset({Unit, Budget, SpendingSchedule, Checkpoint, Basis, Suppression, Measure})
+"""Classes whose equal values are built once per call and shared: they repeat between tables.
 
-
-class _UnitS(_S):
-    code: str
-    name: str
-
-
-class _BudgetS(_S):
-    total: Decimal
-    fiscal: Decimal | None = None
-    other: Decimal | None = None
+Every leaf (a target, a level, an amount) is shared too. Rows (indicators, goals, tables) are
+not: they seldom repeat, and hashing one costs more than building it.
+"""
 
 
-class _CheckpointS(_S):
-    date: dt.date
-    percent: str | int  # as written: converted by the model's converter, once per distinct plan
-    label: str | None = None
+def _field_types(cls: type) -> list[tuple[attrs.Attribute[Any], Any]]:
+    hints = typing.get_type_hints(cls)
+    return [(field, hints[field.name]) for field in attrs.fields(cls)]
 
 
-class _ScheduleS(_S):
-    fiscal_year: int
-    checkpoints: list[_CheckpointS]
-    multi_year: bool = False
-    start_month: int = 1
+def _optional(t: Any) -> Any:  # noqa: ANN401 - a type
+    """``X`` for ``X | None``, else ``None``."""
+    args = typing.get_args(t)
+    if typing.get_origin(t) in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:  # noqa: PLR2004
+        return next(arg for arg in args if arg is not type(None))
+    return None
 
 
-class _BasisS(_S):
-    text: str
-    category: str | None = None
+def _tuple_of(t: Any) -> Any:  # noqa: ANN401 - a type
+    """``X`` for ``tuple[X, ...]``, else ``None``."""
+    args = typing.get_args(t)
+    return args[0] if typing.get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis else None  # noqa: PLR2004
 
 
-class _SuppressionS(_S):
-    code: str
-    reason: str
+_INSTANCE_OF: Final = type(attrs.validators.instance_of(int))
+_OPTIONAL: Final = type(attrs.validators.optional(attrs.validators.instance_of(int)))
+_DEEP_ITERABLE: Final = type(attrs.validators.deep_iterable(attrs.validators.instance_of(int)))
+_AND: Final = type(attrs.validators.and_(attrs.validators.instance_of(int)))
 
 
-class _IndicatorS(_S):
-    name: str
-    target: str | int
-    # a JSON null is an error for the levels (the cattrs hook wants text): UNSET marks "absent"
-    level1: str | UnsetType = UNSET
-    level2: str | UnsetType = UNSET
-    description: str = ""
-    basis: str | _BasisS | None = None
-    # read as written and converted by the model's converter (equal texts share one Decimal)
-    weight: str | int | None = None
-    key: str | None = None
-    suppressions: list[_SuppressionS] = []
+def _type_check(validator: object) -> bool:
+    """Whether ``validator`` only checks types (which decoding into typed structs guarantees)."""
+    kind, inner = type(validator), cast("Any", validator)
+    if validator is None or kind is _INSTANCE_OF:
+        return True
+    if kind is _OPTIONAL:
+        return _type_check(inner.validator)
+    if kind is _DEEP_ITERABLE:
+        return _type_check(inner.member_validator) and _type_check(inner.iterable_validator)
+    if kind is _AND:
+        return all(map(_type_check, inner._validators))  # noqa: SLF001 - attrs keeps them there
+    return False
 
 
-class _GoalS(_S):
-    content: str
-    indicators: list[_IndicatorS] = []
+# --- reading ----------------------------------------------------------------------------------
 
 
-class _MeasureS(_S):
-    title: str
-    detail: str = ""
+class _Memo(dict[Any, Any]):
+    """Values built from raw ones, each once: a miss calls ``build``. Emptied after every call."""
 
+    __slots__ = ("build",)
 
-class _ProjectS(_S):
-    unit: _UnitS
-    code: str
-    name: str
-    year: int
-    budget: _BudgetS
-    purpose: str = ""
-    schedule: _ScheduleS | None = None
-    goals: list[_GoalS] = []
-    year_assumed: bool = False
-    suppressions: list[_SuppressionS] = []
+    def __init__(self, build: Convert) -> None:
+        super().__init__()
+        self.build = build
 
-
-class _DepartmentS(_S):
-    unit: _UnitS
-    year: int
-    duties: list[str] = []
-    goals: list[_GoalS] = []
-    measures: list[_MeasureS] = []
-    year_assumed: bool = False
-
-
-class _DocumentS(_S):
-    schema_version: int
-    department: _DepartmentS | None = None
-    projects: list[_ProjectS] = []
-    notes: str = ""
-
-
-_DOCUMENT_DECODER: Final = msgspec.json.Decoder(_DocumentS)
-_PROJECT_DECODER: Final = msgspec.json.Decoder(_ProjectS)
-
-# --- building model objects -------------------------------------------------------------------
-
-_new = object.__new__
-
-
-_Converter = Callable[[object], Any]
-_Validator = Callable[[object, "attrs.Attribute[Any]", object], None]
-
-
-class _Amount:
-    """A model field's own converter and validator, called exactly as ``__init__`` calls them."""
-
-    __slots__ = ("convert", "field", "validate")
-
-    def __init__(self, cls: type, name: str) -> None:
-        self.field: attrs.Attribute[Any] = getattr(attrs.fields(cls), name)
-        self.convert = cast("_Converter", self.field.converter)
-        self.validate = cast("_Validator | None", self.field.validator)
-
-    def __call__(self, obj: object, value: object) -> Any:  # noqa: ANN401 - the converter's result
-        converted = self.convert(value)
-        if self.validate is not None:
-            self.validate(obj, self.field, converted)
-        return converted
-
-
-_TOTAL: Final = _Amount(Budget, "total")
-_FISCAL: Final = _Amount(Budget, "fiscal")
-_OTHER: Final = _Amount(Budget, "other")
-_WEIGHT: Final = _Amount(Indicator, "weight")
-_PERCENT: Final = _Amount(Checkpoint, "percent")
-
-
-_B_UNIT: Final = builder(Unit)
-_B_BUDGET: Final = builder(Budget)
-_B_CHECKPOINT: Final = builder(Checkpoint)
-_B_SCHEDULE: Final = builder(SpendingSchedule)
-_B_INDICATOR: Final = builder(Indicator)
-_B_GOAL: Final = builder(Goal)
-_B_PROJECT: Final = builder(ProjectTargets)
-_B_DOCUMENT: Final = builder(Document)
-
-# Pure functions of their key, remembered; immutable results are shared between objects.
-_CACHE_LIMIT: Final = 8192
-_THRESHOLDS: Final[dict[str, Threshold]] = {}
-_LEVELS: Final[dict[tuple[str | UnsetType, str | UnsetType], tuple[Level1 | str | None, Level2 | str | None]]] = {}
-_BASES: Final[dict[str, Basis]] = {}
-_CATEGORIES: Final[dict[str, BasisCategory]] = {}
-_UNITS: Final[dict[tuple[str, str], Unit]] = {}
-_SCHEDULES: Final[dict[tuple[object, ...], SpendingSchedule]] = {}
-_WEIGHTS: Final[dict[str | int, Decimal]] = {}
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-_KEY_LIMIT: Final = 256
-
-
-def _remember(cache: dict[K, V], key: K, value: V) -> V:
-    """Keep ``value`` under ``key`` unless the key is long text (hostile input must not fill memory)."""
-    if isinstance(key, str) and len(key) > _KEY_LIMIT:
+    def __missing__(self, raw: object) -> Any:  # noqa: ANN401 - the built value
+        value = self[raw] = self.build(raw)
         return value
-    if isinstance(key, tuple) and sum(len(part) for part in key if isinstance(part, str)) > _KEY_LIMIT:
+
+
+_MEMOS: Final[list[_Memo | set[Any]]] = []
+"""What is remembered during one call, emptied after it."""
+
+
+def _memo(build: Convert) -> _Memo:
+    memo = _Memo(build)
+    _MEMOS.append(memo)
+    return memo
+
+
+def _reader(t: Any) -> tuple[Any, Convert | None, bool]:  # noqa: ANN401, PLR0911 - a type; one return a kind
+    """The wire type for ``t``, what turns a wire value into the model's (``None``: as is), whether to share it."""
+    if t in _PLAIN:
+        return t, None, True
+    if t in STRUCTURE:  # a leaf: what its hook reads, floats excepted (msgspec has no exact decimal for them)
+        hook = STRUCTURE[t]
+        return str | int, lambda raw: hook(raw, t), True
+    if attrs.has(t):
+        struct, build = _class_reader(t)
+        if t not in TEXT_FORMS:
+            return struct, build, t in _SHARED
+        from_text = TEXT_FORMS[t]
+        return str | struct, lambda raw: from_text(raw) if type(raw) is str else build(raw), t in _SHARED
+    if (inner := _optional(t)) is not None:
+        wire, convert, shared = _reader(inner)
+        if convert is None:
+            return wire | None, None, shared
+        return wire | None, lambda raw: None if raw is None else convert(raw), shared
+    if (item := _tuple_of(t)) is not None:
+        wire, convert, shared = _reader(item)
+        if convert is None:
+            return tuple[wire, ...], None, shared  # type: ignore[valid-type]
+        each = _memo(convert).__getitem__ if shared else convert
+        return tuple[wire, ...], lambda raw: tuple(map(each, raw)), shared  # type: ignore[valid-type]
+    msg = f"the fast path cannot read a field of type {t!r}"
+    raise TypeError(msg)
+
+
+def _field_reader(field: attrs.Attribute[Any], convert: Convert | None) -> tuple[Convert, object]:
+    """What the cattrs path and ``__init__`` together do to a field read as ``raw``, and its value when absent."""
+    converter: Any = field.converter
+    if converter is to_tuple:  # our tuples pass it unchanged
+        converter = None
+    validator = None if _type_check(field.validator) else field.validator
+    if converter is not None and not callable(converter):  # pragma: no cover - an attrs.Converter object
+        msg = f"the fast path cannot run the converter of {field.name!r}"
+        raise TypeError(msg)
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # pragma: no cover - none in the model
+        msg = f"the fast path cannot read a field with a factory default ({field.name!r})"
+        raise TypeError(msg)
+    absent = default if converter is None or default is attrs.NOTHING else converter(default)
+    if validator is not None and default is not attrs.NOTHING:
+        validator(None, field, absent)
+
+    def read(raw: object) -> object:
+        if raw is UNSET:
+            return absent
+        value = raw if convert is None else convert(raw)
+        if converter is not None:
+            value = converter(value)
+        if validator is not None:
+            validator(None, field, value)
         return value
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
-    return value
+
+    return read, absent
 
 
-def _threshold(target: str | int) -> Threshold:
-    text = target if isinstance(target, str) else format_number(Decimal(target))
-    threshold = _THRESHOLDS.get(text)
-    if threshold is None:
-        threshold = _remember(_THRESHOLDS, text, Threshold.parse(text))
-    return threshold
+def _fields_read(method: Callable[..., object], fields: set[str]) -> list[str] | None:
+    """The fields ``method(self)`` reads, when it does nothing else with ``self`` (else ``None``)."""
+    code = method.__code__
+    me = code.co_varnames[0] if code.co_argcount == 1 else None
+    if me is None or me in code.co_cellvars or "super" in code.co_names or "__class__" in code.co_freevars:
+        return None
+    read: list[str] = []
+    instructions = list(dis.get_instructions(code))
+    for instruction, after in zip(instructions, [*instructions[1:], None], strict=True):
+        names = instruction.argval if isinstance(instruction.argval, tuple) else (instruction.argval,)
+        if me not in names or "FAST" not in instruction.opname:
+            continue
+        if instruction.opname != "LOAD_FAST" or after is None or after.opname != "LOAD_ATTR":
+            return None  # self passed on or stored
+        if after.argval not in fields:
+            return None  # another of its attributes read
+        if after.argval not in read:
+            read.append(after.argval)
+    return read
 
 
-def _levels(
-    level1: str | UnsetType, level2: str | UnsetType
-) -> tuple[Level1 | str | None, Level2 | str | None]:
-    first = to_level1(level1) if isinstance(level1, str) else None
-    second = to_level2(level2) if isinstance(level2, str) else None
-    if type(first) is Level1 and type(second) is Level2 and not schemas_of(first, second):
-        Indicator(level1=first, level2=second, name="", target=Threshold.not_applicable())  # raises the model's error
-    return _remember(_LEVELS, (level1, level2), (first, second))
-
-
-def _basis(value: str | _BasisS) -> Basis:
-    if type(value) is str:
-        basis = _BASES.get(value)
-        if basis is None:
-            basis = _remember(_BASES, value, Basis(value))
-        return basis
-    assert isinstance(value, _BasisS)  # noqa: S101 - the decoder's type
-    if value.category is None:
-        return Basis(value.text)
-    category = _CATEGORIES.get(value.category)
-    if category is None:
-        category = _remember(_CATEGORIES, value.category, _structure_category(value.category, BasisCategory))
-    return Basis(value.text, category)
-
-
-def _unit(s: _UnitS) -> Unit:
-    key = (s.code, s.name)
-    unit = _UNITS.get(key)
-    if unit is None:
-        unit = _new(_B_UNIT)
-        unit.code = s.code
-        unit.name = s.name
-        unit.__class__ = Unit
-        _remember(_UNITS, key, unit)
-    return unit
-
-
-def _plain(value: Decimal | None) -> bool:
-    """True for what the model's amount converters and validators pass unchanged: None, or finite and >= 0."""
-    return value is None or (value.is_finite() and value >= 0)
-
-
-def _budget(s: _BudgetS) -> Budget:
-    budget = _new(_B_BUDGET)
-    total, fiscal, other = s.total, s.fiscal, s.other
-    if not (_plain(total) and _plain(fiscal) and _plain(other)):
-        total, fiscal, other = _TOTAL(budget, total), _FISCAL(budget, fiscal), _OTHER(budget, other)
-    budget.total = total
-    budget.fiscal = fiscal
-    budget.other = other
-    budget.__class__ = Budget
-    budget.__attrs_post_init__()
-    return cast("Budget", budget)
-
-
-def _weight(value: str | int) -> Decimal:
-    """The model's converter and validator on a weight as written (raising the model's error)."""
-    weight: Decimal = _WEIGHT(None, value)
-    return _remember(_WEIGHTS, value, weight)
-
-
-def _suppressions(items: list[_SuppressionS]) -> tuple[Suppression, ...]:
-    return tuple(Suppression(item.code, item.reason) for item in items) if items else ()
-
-
-def _schedule(s: _ScheduleS) -> SpendingSchedule:
-    # equal plans are one object: the key keeps each percent as written (25 and 25.0 write differently)
-    key: tuple[object, ...] = (s.fiscal_year, s.multi_year, s.start_month)
-    for c in s.checkpoints:
-        key += (c.date, c.percent, c.label)
-    schedule = _SCHEDULES.get(key)
-    if schedule is not None:
-        return schedule
-    points = []
-    for c in s.checkpoints:
-        point = _new(_B_CHECKPOINT)
-        point.date = c.date
-        point.percent = _PERCENT(point, c.percent)
-        point.label = c.label
-        point.__class__ = Checkpoint
-        point.__attrs_post_init__()
-        points.append(point)
-    built = _new(_B_SCHEDULE)
-    built.fiscal_year = s.fiscal_year
-    built.checkpoints = tuple(points)
-    built.multi_year = s.multi_year
-    built.start_month = s.start_month
-    built.__class__ = SpendingSchedule
-    built.__attrs_post_init__()
-    return _remember(_SCHEDULES, key, cast("SpendingSchedule", built))
-
-
-def _indicators(items: list[_IndicatorS]) -> tuple[Indicator, ...]:
-    out: list[Indicator] = []
-    append = out.append
-    levels_get, thresholds_get, bases_get, weights_get = _LEVELS.get, _THRESHOLDS.get, _BASES.get, _WEIGHTS.get
-    new, building, indicator_class = _new, _B_INDICATOR, Indicator
-    for s in items:
-        levels = levels_get((s.level1, s.level2))
-        if levels is None:
-            levels = _levels(s.level1, s.level2)
-        threshold = thresholds_get(s.target)  # type: ignore[arg-type]
-        if threshold is None:
-            threshold = _threshold(s.target)
-        basis: Any = s.basis
-        if basis is not None:
-            shared = bases_get(basis) if type(basis) is str else None
-            basis = shared if shared is not None else _basis(basis)
-        weight: Any = s.weight
-        if weight is not None:
-            known = weights_get(weight)
-            weight = known if known is not None else _weight(weight)
-        indicator = new(building)
-        indicator.level1, indicator.level2 = levels
-        indicator.name = s.name
-        indicator.description = s.description
-        indicator.target = threshold
-        indicator.basis = basis
-        indicator.weight = weight
-        indicator.key = s.key
-        indicator.suppressions = _suppressions(s.suppressions) if s.suppressions else ()
-        indicator.__class__ = indicator_class
-        append(indicator)
-    return tuple(out)
-
-
-def _goals(items: list[_GoalS]) -> tuple[Goal, ...]:
-    goals = []
-    build = _indicators
-    for s in items:
-        goal = _new(_B_GOAL)
-        goal.content = s.content
-        goal.indicators = build(s.indicators) if s.indicators else ()
-        goal.__class__ = Goal
-        goals.append(goal)
-    return tuple(goals)
-
-
-def _project(s: _ProjectS) -> ProjectTargets:
-    project = _new(_B_PROJECT)
-    project.unit = _unit(s.unit)
-    project.code = s.code
-    project.name = s.name
-    project.year = s.year
-    project.budget = _budget(s.budget)
-    project.purpose = s.purpose
-    project.schedule = None if s.schedule is None else _schedule(s.schedule)
-    project.goals = _goals(s.goals)
-    project.year_assumed = s.year_assumed
-    project.suppressions = _suppressions(s.suppressions)
-    project.__class__ = ProjectTargets
-    project.__attrs_post_init__()
-    return cast("ProjectTargets", project)
-
-
-def _department(s: _DepartmentS) -> DepartmentTargets:
-    return DepartmentTargets(
-        unit=_unit(s.unit),
-        year=s.year,
-        duties=tuple(s.duties),
-        goals=_goals(s.goals),
-        measures=tuple(Measure(m.title, m.detail) for m in s.measures),
-        year_assumed=s.year_assumed,
+@typing.no_type_check
+def _class_reader(cls: type) -> tuple[Any, Convert]:
+    """The struct read for ``cls`` and the builder of a ``cls`` from it."""
+    if cls in _READERS:
+        return _READERS[cls]
+    wire_fields: list[Any] = [("schema_version", int)] if cls is Document else []
+    namespace: dict[str, object] = {"new": object.__new__, "B": builder(cls), "C": cls, "UNSET": UNSET}
+    lines = [f"def build_{cls.__name__}(s):", "    o = new(B)"]
+    hashable: set[str] = set()  # the fields read from a value that is a key already: shared, or a scalar
+    for index, (field, t) in enumerate(_field_types(cls)):
+        wire, convert, shared = _reader(t)
+        name = field.name
+        if shared and (convert is not None or t in _PLAIN):
+            hashable.add(name)
+        if convert is None and field.converter in (None, to_tuple) and _type_check(field.validator):
+            wire_fields.append((name, wire) if field.default is attrs.NOTHING else (name, wire, field.default))
+            lines.append(f"    o.{name} = s.{name}")
+            continue
+        read, absent = _field_reader(field, convert)  # an absent key reads as UNSET: the field's default
+        wire_fields.append((name, wire) if field.default is attrs.NOTHING else (name, wire, UNSET))
+        namespace[f"f{index}"], namespace[f"a{index}"] = _memo(read) if shared else read, absent
+        if shared:  # built once per distinct value: a dict lookup, and a call on a miss
+            lines.append(f"    o.{name} = f{index}[s.{name}]")
+        elif field.default is attrs.NOTHING:
+            lines.append(f"    o.{name} = f{index}(s.{name})")
+        else:  # spare a call for an absent key
+            lines.append(f"    o.{name} = a{index} if (r := s.{name}) is UNSET else f{index}(r)")
+    lines.append("    o.__class__ = C")
+    post_init = getattr(cls, "__attrs_post_init__", None)
+    read = None if post_init is None or cls in _SHARED else _fields_read(post_init, hashable)
+    if read:  # a function of these fields: run once per call for each distinct set of their raw values
+        namespace["passed"] = passed = set()
+        _MEMOS.append(passed)
+        key = "".join(f"s.{name}, " for name in read)
+        lines.append(f"    if (key := ({key})) not in passed:")
+        lines.append("        o.__attrs_post_init__()")
+        lines.append("        passed.add(key)")
+    elif post_init is not None:
+        lines.append("    o.__attrs_post_init__()")
+    lines.append("    return o")
+    exec("\n".join(lines), namespace)  # noqa: S102 - code made above from the model's field names
+    struct = msgspec.defstruct(
+        f"_{cls.__name__}Read", wire_fields, kw_only=True, forbid_unknown_fields=True, gc=False, frozen=True
     )
+    _READERS[cls] = struct, namespace[f"build_{cls.__name__}"]
+    return _READERS[cls]
 
 
-def _document(s: _DocumentS) -> Document:
-    document = _new(_B_DOCUMENT)
-    document.department = None if s.department is None else _department(s.department)
-    document.projects = tuple([_project(p) for p in s.projects])
-    document.notes = s.notes
-    document.__class__ = Document
-    return cast("Document", document)
+_READERS: Final[dict[type, tuple[Any, Convert]]] = {}
 
+_DOCUMENT_STRUCT, _BUILD_DOCUMENT = _class_reader(Document)
+_PROJECT_STRUCT, _BUILD_PROJECT = _class_reader(ProjectTargets)
+_DECODERS: Final = {
+    Document: msgspec.json.Decoder(_DOCUMENT_STRUCT),
+    ProjectTargets: msgspec.json.Decoder(_PROJECT_STRUCT),
+}
 
 _PAUSE_GC_AT: Final = 1 << 18
 """Texts of at least this many characters (about 90 tables) are read with the collector paused."""
-_PAUSE_GC_TABLES: Final = 100
-"""Documents of at least this many tables are written with the collector paused."""
 
 
 def loads_json(text: str | bytes, cls: type[T] = Document) -> T | None:  # type: ignore[assignment]
     """The object the cattrs path would read from ``text``, or ``None`` to let the cattrs path run.
 
     ``None`` comes back for malformed or invalid input (the cattrs path then reports it with
-    paths), for input forms only the cattrs path reads (``"1,000"`` amounts, dates such as
-    ``20240331``, targets written as JSON decimals), for types other than
-    :class:`Document` and :class:`ProjectTargets`, and when the fast path is off.
+    paths), for forms only the cattrs path reads (numbers written as JSON decimals), and for
+    classes other than :class:`Document` and :class:`ProjectTargets`.
 
     A large text (256 Ki characters or more) is read with the cyclic garbage collector
     paused, and its previous state restored afterwards: every object built survives, so
-    collecting while building only traverses them again and again (three times the cost
-    at 10,000 tables). Nothing built here forms a cycle.
+    collecting while building only traverses them again and again. Nothing built here
+    forms a cycle.
     """
-    if not ACTIVE:
+    decoder = _DECODERS.get(cls)
+    if decoder is None:
         return None
     pause = len(text) >= _PAUSE_GC_AT and gc.isenabled()
     if pause:
         gc.disable()
     try:
+        data = decoder.decode(text)
         if cls is Document:
-            data = _DOCUMENT_DECODER.decode(text)
             if not 1 <= data.schema_version <= SCHEMA_VERSION:
                 return None
-            return _document(data)  # type: ignore[return-value]
-        if cls is ProjectTargets:
-            return _project(_PROJECT_DECODER.decode(text))  # type: ignore[return-value]
+            return _BUILD_DOCUMENT(data)  # type: ignore[no-any-return]
+        return _BUILD_PROJECT(data)  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - any failure hands over to the cattrs path, which explains it
         return None
     finally:
+        for memo in _MEMOS:
+            memo.clear()
         if pause:
             gc.enable()
-    return None
 
 
 # --- writing ----------------------------------------------------------------------------------
-#
-# The dicts of to_dict() as msgspec structs built in C: fields in the order cattrs writes them
-# (required first, then the others in class order), defaults omitted. cattrs omits a field when
-# ``value != default``; msgspec when the value *is* the default, so values equal to their default
-# are passed as the default object itself.
 
-
-class _O(Struct, omit_defaults=True, gc=False):
-    """Base of the output structs."""
-
-
-class _OutUnit(_O):
-    code: str
-    name: str
-
-
-class _OutBudget(_O):
-    total: str
-    fiscal: str | None = None
-    other: str | None = None
-
-
-class _OutCheckpoint(_O):
-    date: dt.date
-    percent: str
-    label: str | None = None
-
-
-class _OutSchedule(_O):
-    fiscal_year: int
-    checkpoints: list[_OutCheckpoint]
-    multi_year: object = False
-    start_month: object = 1
-
-
-class _OutBasis(_O):
-    text: str
-    category: str
-
-
-class _OutSuppression(_O):
-    code: str
-    reason: str
-
-
-class _OutIndicator(_O):
-    name: str
-    target: str
-    level1: object = None  # a Level1 member (msgspec writes its value, its str()) or text
-    level2: object = None
-    description: str = ""
-    basis: str | _OutBasis | None = None
-    weight: str | None = None
-    key: str | None = None
-    suppressions: list[_OutSuppression] = []
-
-
-class _OutGoal(_O):
-    content: str
-    indicators: list[_OutIndicator] = []
-
-
-class _OutProject(_O):
-    unit: _OutUnit
-    code: str
-    name: str
-    year: int
-    budget: _OutBudget
-    purpose: str = ""
-    schedule: _OutSchedule | None = None
-    goals: list[_OutGoal] = []
-    year_assumed: object = False
-    suppressions: list[_OutSuppression] = []
-
-
-class _OutMeasure(_O):
-    title: str
-    detail: str = ""
-
-
-class _OutDepartment(_O):
-    unit: _OutUnit
-    year: int
-    duties: list[str] = []
-    goals: list[_OutGoal] = []
-    measures: list[_OutMeasure] = []
-    year_assumed: object = False
-
-
-class _OutDocument(_O):
-    schema_version: int
-    department: _OutDepartment | None = None
-    projects: list[_OutProject] = []
-    notes: str = ""
-
-
-_WRITTEN: Final[dict[int, tuple[object, Any]]] = {}
-"""What shared leaves (targets, weights, bases, units, spending plans) are written as, by identity.
-
-Each entry holds its object, so that the id cannot be reused while the entry lives.
-:func:`loads_json` shares equal leaves between the objects it builds, so most are looked up.
-"""
-
-
-def _number(value: Decimal) -> str:
-    """:func:`format_number`, faster: ``str`` is the same text unless it has an exponent or is ``-0``."""
-    text = str(value)
-    if "E" in text or "e" in text or text[0] == "-":
-        return format_number(value)
-    return text
-
-
-def _written(value: Any, write: Callable[[Any], Any]) -> Any:  # noqa: ANN401 - any leaf, any output
-    out = write(value)
-    _remember(_WRITTEN, id(value), (value, out))
-    return out
-
-
-def _out_basis(basis: Basis) -> str | _OutBasis:
-    category = basis.category
-    return basis.text if category is None else _OutBasis(basis.text, category.value)
-
-
+_MISS: Final = object()
+_WRITTEN: Final[dict[int, object]] = {id(None): None}
+"""What each leaf object is written as, by identity, during one call (then emptied)."""
 _EMPTY: Final[list[Any]] = []
-"""An empty list for fields left out when empty (never changed; msgspec omits it as the default)."""
+"""An empty list for every empty tuple (never changed; left out where it is the default)."""
 
 
-def _out_suppressions(items: tuple[Suppression, ...]) -> list[_OutSuppression]:
-    return [_OutSuppression(s.code, s.reason) for s in items]
+def _written(value: object, hook: Callable[[Any], object]) -> object:
+    """``hook(value)``, remembered for the rest of the call by the identity of ``value``."""
+    written = _WRITTEN[id(value)] = hook(value)
+    return written
 
 
-def _out_indicators(items: tuple[Indicator, ...]) -> list[_OutIndicator]:
-    out: list[_OutIndicator] = []
-    append = out.append
-    written_get = _WRITTEN.get
-    for i in items:
-        target = i.target
-        entry = written_get(id(target))
-        text = entry[1] if entry is not None and entry[0] is target else _written(target, threshold_text)
-        basis: Any = i.basis
-        if basis is not None:
-            entry = written_get(id(basis))
-            basis = entry[1] if entry is not None and entry[0] is basis else _written(basis, _out_basis)
-        weight: Any = i.weight
-        if weight is not None:
-            entry = written_get(id(weight))
-            weight = entry[1] if entry is not None and entry[0] is weight else _written(weight, _number)
-        append(
-            _OutIndicator(
-                i.name,
-                text,
-                i.level1,
-                i.level2,
-                i.description,
-                basis,
-                weight,
-                i.key,
-                _out_suppressions(i.suppressions) if i.suppressions else _EMPTY,
-            )
-        )
-    return out
+_WRITE_NAMESPACE: Final[dict[str, Any]] = {
+    "W_get": _WRITTEN.get, "written": _written, "MISS": _MISS, "EMPTY": _EMPTY, "SV": SCHEMA_VERSION,
+}
 
 
-def _out_goals(goals: tuple[Goal, ...]) -> list[_OutGoal]:
-    return [
-        _OutGoal(goal.content, _out_indicators(goal.indicators) if goal.indicators != () else []) for goal in goals
-    ]
+def _native_writer(key: str, field: attrs.Attribute[Any]) -> str:
+    """The expression for a field msgspec writes as it is, its default left out as cattrs does."""
+    name, default = field.name, field.default
+    if default is attrs.NOTHING or default is None:
+        return f"o.{name}"
+    # msgspec leaves out a default by identity, cattrs by ==: a value equal to its default becomes it
+    _WRITE_NAMESPACE[f"D_{key}"] = default
+    if default == "" and getattr(field.validator, "type", None) is str:  # a str equals "" when it is falsy
+        return f"(o.{name} or D_{key})"
+    return f"(D_{key} if (v_{key} := o.{name}) == D_{key} else v_{key})"
 
 
-def _out_schedule(s: SpendingSchedule) -> _OutSchedule:
-    points = [_OutCheckpoint(c.date, _number(c.percent), c.label) for c in s.checkpoints]
-    return _OutSchedule(
-        s.fiscal_year,
-        points,
-        False if s.multi_year == False else s.multi_year,  # noqa: E712 - cattrs compares with !=
-        1 if s.start_month == 1 else s.start_month,
+def _leaf_writer(key: str, name: str, hook: Callable[[Any], object], *, optional: bool) -> str:
+    """The expression for a leaf or shared value: ``hook`` once per object, then its identity's entry."""
+    _WRITE_NAMESPACE[f"h_{key}"] = hook
+
+    def lookup(x: str) -> str:
+        return f"(v_{key} if (v_{key} := W_get(id({x}), MISS)) is not MISS else written(x, h_{key}))"
+
+    return f"(None if (x := o.{name}) is None else {lookup('x')})" if optional else lookup(f"x := o.{name}")
+
+
+def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> str:  # noqa: ANN401
+    """The expression that writes ``o.<field>`` (of type ``t``) as cattrs writes it.
+
+    ``key`` names what it refers to in the shared namespace (``h_<key>``, ``D_<key>``, ``v_<key>``).
+    """
+    value, name, inner, item = f"v_{key}", field.name, _optional(t), _tuple_of(t)
+    if t in _NATIVE or (inner is not None and inner in _NATIVE):
+        return _native_writer(key, field)
+    hook = UNSTRUCTURE.get(t) or UNSTRUCTURE.get(inner)
+    if hook is None and (t in _SHARED or inner in _SHARED):  # a shared value: written once per object
+        hook = _WRITE_NAMESPACE[f"one_{_class_writer(t if inner is None else inner)}"]
+    if hook is not None:
+        return _leaf_writer(key, name, hook, optional=inner is not None)
+    if attrs.has(t):
+        return f"one_{_class_writer(t)}(o.{name})"
+    if inner is not None and attrs.has(inner):
+        return f"(None if ({value} := o.{name}) is None else one_{_class_writer(inner)}({value}))"
+    if item is not None and attrs.has(item):
+        return f"(many_{_class_writer(item)}({value}) if ({value} := o.{name}) else EMPTY)"
+    if item is not None and item in _NATIVE:
+        return f"list(o.{name})"
+    msg = f"the fast path cannot write a field of type {t!r}"
+    raise TypeError(msg)
+
+
+def _class_writer(cls: type) -> str:
+    """The name of ``cls`` in the writer functions ``one_<name>(obj)`` and ``many_<name>(objects)``.
+
+    They give msgspec structs shaped like the cattrs dicts: the keys in cattrs' order (fields
+    without a default first, then the others, each in class order), defaults left out.
+    """
+    name = cls.__name__
+    if f"one_{name}" in _WRITE_NAMESPACE:
+        return name
+    fields = sorted(_field_types(cls), key=lambda pair: pair[0].default is not attrs.NOTHING)  # stable
+    spec: list[Any] = [("schema_version", object)] if cls is Document else []
+    arguments = ["SV"] if cls is Document else []
+    for field, t in fields:
+        if field.default is attrs.NOTHING:
+            spec.append((field.name, object))
+        elif isinstance(field.default, tuple):
+            spec.append((field.name, object, msgspec.field(default_factory=list)))  # an empty list is left out
+        else:
+            spec.append((field.name, object, field.default))
+        arguments.append(_field_writer(f"{name}_{field.name}", field, t))
+    _WRITE_NAMESPACE[f"S_{name}"] = msgspec.defstruct(f"_{name}Write", spec, omit_defaults=True, gc=False)
+    make = f"S_{name}({', '.join(arguments)})"
+    source = (  # a loop, not a comprehension: the names bound with := stay fast locals
+        f"def one_{name}(o):\n    return {make}\n\n"
+        f"def many_{name}(items):\n    out = []\n    append = out.append\n"
+        f"    for o in items:\n        append({make})\n    return out\n"
     )
+    exec(source, _WRITE_NAMESPACE)  # noqa: S102 - code made above from the model's field names
+    return name
 
 
-def _out_unit(unit: Unit) -> _OutUnit:
-    return _OutUnit(unit.code, unit.name)
-
-
-def _out_project(p: ProjectTargets) -> _OutProject:
-    budget, unit, schedule = p.budget, p.unit, p.schedule
-    entry = _WRITTEN.get(id(unit))
-    out_unit = entry[1] if entry is not None and entry[0] is unit else _written(unit, _out_unit)
-    out_schedule = None
-    if schedule is not None:
-        entry = _WRITTEN.get(id(schedule))
-        out_schedule = entry[1] if entry is not None and entry[0] is schedule else _written(schedule, _out_schedule)
-    return _OutProject(
-        out_unit,
-        p.code,
-        p.name,
-        p.year,
-        _OutBudget(
-            _number(budget.total),
-            None if budget.fiscal is None else _number(budget.fiscal),
-            None if budget.other is None else _number(budget.other),
-        ),
-        "" if p.purpose == "" else p.purpose,
-        out_schedule,
-        _out_goals(p.goals) if p.goals != () else [],
-        False if p.year_assumed == False else p.year_assumed,  # noqa: E712 - cattrs compares with !=
-        _out_suppressions(p.suppressions) if p.suppressions != () else [],
-    )
-
-
-def _out_department(d: DepartmentTargets) -> _OutDepartment:
-    return _OutDepartment(
-        _OutUnit(d.unit.code, d.unit.name),
-        d.year,
-        list(d.duties),
-        _out_goals(d.goals) if d.goals != () else [],
-        [_OutMeasure(m.title, "" if m.detail == "" else m.detail) for m in d.measures],
-        False if d.year_assumed == False else d.year_assumed,  # noqa: E712 - cattrs compares with !=
-    )
-
-
-def _out_document(doc: Document) -> _OutDocument:
-    return _OutDocument(
-        SCHEMA_VERSION,
-        None if doc.department is None else _out_department(doc.department),
-        [_out_project(p) for p in doc.projects],
-        "" if doc.notes == "" else doc.notes,
-    )
-
-
+_WRITERS: Final[dict[type, Callable[[Any], Any]]] = {
+    cls: _WRITE_NAMESPACE[f"one_{_class_writer(cls)}"] for cls in (Document, ProjectTargets)
+}
 _ENCODER: Final = msgspec.json.Encoder()
+_PAUSE_GC_TABLES: Final = 100
+"""Documents of at least this many tables are written with the collector paused."""
 
 
 def dumps_json(obj: object) -> str | None:
@@ -701,25 +437,18 @@ def dumps_json_bytes(obj: object) -> bytes | None:
     A document of 100 tables or more is written with the garbage collector paused (the
     intermediate objects hold no cycles), as :func:`loads_json` reads a large one.
     """
-    if not ACTIVE:
+    write = _WRITERS.get(type(obj))
+    if write is None:
         return None
     pause = type(obj) is Document and len(obj.projects) >= _PAUSE_GC_TABLES and gc.isenabled()
     if pause:
         gc.disable()
     try:
-        if type(obj) is Document:
-            data: Struct = _out_document(obj)
-        elif type(obj) is ProjectTargets:
-            data = _out_project(obj)
-        else:
-            return None
-        return msgspec.json.format(_ENCODER.encode(data), indent=2) + b"\n"
-    except Exception:  # noqa: BLE001 - e.g. lone surrogates, huge integers: the cattrs path writes those
+        return msgspec.json.format(_ENCODER.encode(write(obj)), indent=2) + b"\n"
+    except Exception:  # noqa: BLE001 - e.g. lone surrogates: the cattrs path writes those
         return None
     finally:
+        _WRITTEN.clear()
+        _WRITTEN[id(None)] = None
         if pause:
             gc.enable()
-
-
-ACTIVE: Final = True
-"""Whether the fast path runs (kept for callers that check it)."""

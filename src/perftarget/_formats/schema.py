@@ -31,7 +31,7 @@ _DECIMAL: Final = {
 _LEVEL_NOTE: Final = "The Chinese label (or English name); labels outside the national trees are kept as text."
 
 
-def _leaf(tp: object) -> dict[str, Any] | None:
+def _leaf(tp: object) -> dict[str, Any] | None:  # noqa: PLR0911 - one branch per leaf type
     if tp is str:
         return {"type": "string"}
     if tp is bool:

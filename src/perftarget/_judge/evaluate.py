@@ -20,6 +20,7 @@ from typing import Final, TypeVar
 
 import attrs
 
+from perftarget._codec.actuals import load_actuals
 from perftarget._model.actuals import (
     MISSING,
     ActualInput,
@@ -28,7 +29,6 @@ from perftarget._model.actuals import (
     ExplicitScore,
     Matched,
     TableActuals,
-    load_actuals,
     match_actuals,
     read_amount,
 )

@@ -691,7 +691,7 @@ def _payments(
             outside_total += payment.amount
     if not outside:
         return inside, None
-    shown = "; ".join(outside[:5]) + ("; ..." if len(outside) > 5 else "")
+    shown = "; ".join(outside[:5]) + ("; ..." if len(outside) > 5 else "")  # noqa: PLR2004
     message = (
         f"{len(outside)} payment(s) dated outside fiscal year {compiled.schedule.fiscal_year} "
         f"({start.isoformat()} to {end.isoformat()}), {_money(outside_total)} 万元 in all, are not counted: {shown}"

@@ -1,4 +1,4 @@
-"""Actual values (实际完成值) for self-evaluation: the values, and the file that carries them.
+"""Actual values (实际完成值) for self-evaluation: the values, their tables, and matching them to indicators.
 
 An actual is written the way people write it: text (``"96%"``, ``"7小时/天"``,
 ``"95000元"``), a number in the target's unit, an achievement band (达成 / 部分达成 /
@@ -6,44 +6,23 @@ An actual is written the way people write it: text (``"96%"``, ``"7小时/天"``
 (:class:`ExplicitScore`). :class:`Actual` adds a 偏差原因 (reason) and, for a
 quantitative target, a score set by hand.
 
-An actuals file sits beside the targets file, in the same formats (TOML or JSON)::
-
-    schema_version = 1
-
-    [[projects]]
-    project = "13063722P0041681003"   # the project's code or name
-    spent = 9.2                       # 全年执行数, 万元 (or text: "92000元")
-    # budget = 10.00                  # 全年预算数 when it differs from the table's
-
-    [projects.actuals]
-    "群众来访接待劝返率" = "93%"
-    "正常办公条件保障情况" = "部分达成"
-    "上访人员满意度" = {value = "96%", reason = "个别来访诉求未能当场解决"}
-    "按时间进度要求支付使用资金" = {band = "达成", score = 11}
-
-    [projects.reasons]
-    "群众来访接待劝返率" = "重复来访人数增加；下年加强源头化解"
+Reading the file that carries them is :mod:`perftarget._codec.actuals`' work.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from pathlib import Path
 from types import MappingProxyType
 from typing import Final, Union
 
 import attrs
 
-from perftarget._values import toml as _toml
 from perftarget._model.targets import Indicator
 from perftarget._values.numbers import format_number, to_decimal, to_optional_decimal, to_tuple
-from perftarget._codec.convert import SCHEMA_VERSION, _parse_text, _syntax_problem, format_of
 from perftarget._values.threshold import Achievement, ThresholdKind, parse_quantity
 from perftarget._values.units import Quantity, convert
-from perftarget.exceptions import DocumentError, InvalidValueError, Problem, ThresholdSyntaxError, UnitMismatchError
+from perftarget.exceptions import InvalidValueError, Problem, ThresholdSyntaxError, UnitMismatchError
 
 __all__ = [
     "Actual",
@@ -51,11 +30,8 @@ __all__ = [
     "ActualsDocument",
     "ExplicitScore",
     "TableActuals",
-    "actuals_from_dict",
-    "load_actuals",
     "match_actuals",
     "read_amount",
-    "read_text_file",
     "to_actual",
 ]
 
@@ -241,154 +217,6 @@ class ActualsDocument:
                 if entry.project == name:
                     return entry
         return None
-
-
-# --- reading files ---------------------------------------------------------------------------
-
-_TABLE_KEYS: Final = frozenset({"project", "spent", "budget", "actuals", "reasons"})
-_TOP_KEYS: Final = frozenset({"schema_version", "projects", "department", "notes"})
-
-
-def _unknown_keys(data: Mapping[str, object], allowed: frozenset[str], where: str) -> list[Problem]:
-    choices = ", ".join(sorted(allowed))
-    prefix = f"{where}." if where else ""
-    return [Problem(f"{prefix}{key}", f"unknown key; expected one of: {choices}")
-            for key in sorted(set(data) - allowed, key=str)]
-
-
-def _read_amount(data: Mapping[str, object], key: str, where: str, problems: list[Problem]) -> Decimal | str | None:
-    value = data.get(key)
-    if value is None or isinstance(value, (str, Decimal)):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    problems.append(Problem(f"{where}.{key}", f'expected an amount such as 9.2 or "92000元" (got {value!r})'))
-    return None
-
-
-def _read_mapping(data: Mapping[str, object], key: str, where: str, problems: list[Problem]) -> Mapping[str, object]:
-    value = data.get(key, {})
-    if isinstance(value, Mapping):
-        return value
-    problems.append(Problem(f"{where}.{key}", "expected a table from indicator name to value"))
-    return {}
-
-
-def _read_actuals(
-    raw: Mapping[str, object], reasons: Mapping[str, object], where: str, problems: list[Problem]
-) -> dict[str, Actual]:
-    actuals: dict[str, Actual] = {}
-    for name, value in raw.items():
-        spot = f"{where}.actuals[{name!r}]"
-        if isinstance(value, (bool, list, float)):
-            problems.append(Problem(spot, f"expected text, a number or a table (got {value!r})"))
-            continue
-        try:
-            actual = to_actual(value)
-        except InvalidValueError as exc:
-            problems.append(Problem(spot, str(exc)))
-            continue
-        reason = reasons.get(name)
-        if isinstance(reason, str) and reason:
-            if actual.reason and actual.reason != reason:
-                problems.append(Problem(f"{where}.reasons[{name!r}]", "the actual already carries another reason"))
-            actual = attrs.evolve(actual, reason=reason)
-        actuals[str(name)] = actual
-    for name, text in reasons.items():
-        if not isinstance(text, str):
-            problems.append(Problem(f"{where}.reasons[{name!r}]", f"expected text (got {text!r})"))
-        elif name not in raw:
-            problems.append(Problem(f"{where}.reasons[{name!r}]", "a reason for an indicator with no actual value"))
-    return actuals
-
-
-def _read_table(data: object, where: str, problems: list[Problem], *, department: bool) -> TableActuals | None:
-    if not isinstance(data, Mapping):
-        problems.append(Problem(where, "expected a table (mapping)"))
-        return None
-    problems.extend(_unknown_keys(data, _TABLE_KEYS - {"project"} if department else _TABLE_KEYS, where))
-    project = data.get("project", "")
-    if not department and (not isinstance(project, str) or not project):
-        problems.append(Problem(f"{where}.project", "required: the project's code or name (text)"))
-        project = ""
-    spent = _read_amount(data, "spent", where, problems)
-    budget = _read_amount(data, "budget", where, problems)
-    reasons = _read_mapping(data, "reasons", where, problems)
-    actuals = _read_actuals(_read_mapping(data, "actuals", where, problems), reasons, where, problems)
-    return TableActuals(project=str(project), spent=spent, budget=budget, actuals=actuals)
-
-
-def actuals_from_dict(data: object, *, source: str | None = None) -> ActualsDocument:
-    """Build an :class:`ActualsDocument` from dict-shaped data (as read from JSON or TOML).
-
-    Raises:
-        DocumentError: listing every problem with its path.
-    """
-    if not isinstance(data, Mapping):
-        raise DocumentError([Problem("", "expected a table (mapping) at the top")], source=source)
-    problems: list[Problem] = []
-    version = data.get("schema_version")
-    if version is None:
-        problems.append(Problem("schema_version", f"required key missing (this release writes {SCHEMA_VERSION})"))
-    elif isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= SCHEMA_VERSION:
-        expected = f"expected a whole number from 1 to {SCHEMA_VERSION} (got {version!r})"
-        problems.append(Problem("schema_version", expected))
-    problems.extend(_unknown_keys(data, _TOP_KEYS, ""))
-    notes = data.get("notes", "")
-    if not isinstance(notes, str):
-        problems.append(Problem("notes", "expected text"))
-        notes = ""
-    projects: list[TableActuals] = []
-    raw_projects = data.get("projects", [])
-    if not isinstance(raw_projects, list):
-        problems.append(Problem("projects", "expected a list of tables ([[projects]])"))
-        raw_projects = []
-    for index, item in enumerate(raw_projects):
-        table = _read_table(item, f"projects[{index}]", problems, department=False)
-        if table is not None:
-            projects.append(table)
-    department = None
-    if "department" in data:
-        department = _read_table(data["department"], "department", problems, department=True)
-    if problems:
-        raise DocumentError(problems, source=source)
-    return ActualsDocument(projects=tuple(projects), department=department, notes=notes)
-
-
-def read_text_file(file: Path) -> str:
-    """The UTF-8 text of a file (a byte-order mark is dropped).
-
-    Raises:
-        DocumentError: the file cannot be read or is not UTF-8.
-    """
-    try:
-        return file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise DocumentError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
-    except UnicodeDecodeError as exc:
-        raise DocumentError([Problem(f"byte {exc.start}", "the file is not UTF-8 text")], source=str(file)) from exc
-
-
-def load_actuals(path: str | os.PathLike[str], *, fmt: str | None = None) -> ActualsDocument:
-    """Read an actuals file (``.toml`` or ``.json``) written beside a targets file.
-
-    The format is described in :mod:`perftarget`'s guide *Evaluate a project*: a
-    ``schema_version``, then per project its ``project`` (code or name), ``spent``,
-    optional ``budget``, an ``actuals`` table from indicator to value, and optional
-    ``reasons``; a ``department`` table has the same keys without ``project``.
-
-    Raises:
-        DocumentError: the file cannot be read or is malformed; every problem is listed
-            with its path (``projects[0].actuals['上访人员满意度']``).
-    """
-    file = Path(path)
-    kind = format_of(file, fmt)
-    text = read_text_file(file)
-    try:
-        data = _parse_text(text, kind)
-    except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
-        raise DocumentError([_syntax_problem(exc)], source=str(file)) from exc
-    return actuals_from_dict(data, source=str(file))
 
 
 # --- matching actuals to a table's indicators ---------------------------------------------------

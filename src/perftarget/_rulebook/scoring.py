@@ -38,7 +38,7 @@ from typing import Final, Literal, NamedTuple, TypeVar, get_args
 import attrs
 
 from perftarget._codec.convert import format_of, loads
-from perftarget._model.actuals import read_text_file
+from perftarget._files import read_text_file
 from perftarget._rulebook import presets
 from perftarget._values.levels import Level1, to_level1
 from perftarget._values.numbers import format_number, to_decimal

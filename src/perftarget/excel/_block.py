@@ -176,10 +176,10 @@ def _place(root: dict[str, object], tokens: Sequence[str | int], value: object, 
         else:
             new = slot if isinstance(slot, dict) else {}
         if isinstance(token, int):
-            assert isinstance(container, _List)
+            assert isinstance(container, _List)  # noqa: S101 - checked above
             container[token] = new
         else:
-            assert isinstance(container, dict)
+            assert isinstance(container, dict)  # noqa: S101 - checked above
             container[token] = new
         container = new
 
@@ -224,9 +224,9 @@ def _write_block(w: _Writer, row: int, result: object, derived: _Derived, keyed:
     w.put(row, 1, _MARKER, "note")
     for offset, (path, value) in enumerate(changes, start=1):
         tokens = _tokens(path)
-        assert tokens is not None
+        assert tokens is not None  # noqa: S101 - paths are built from field names
         cells: list[object] = [path]
-        if len(tokens) > 2 and tokens[0] == keyed and isinstance(tokens[1], int):
+        if len(tokens) > 2 and tokens[0] == keyed and isinstance(tokens[1], int):  # noqa: PLR2004 - name, index, field
             cells.append(derived.names[tokens[1]] if tokens[1] < len(derived.names) else "")
         cells.append(_cell_value(value, _field_type(cls, tokens)))
         for column, cell in enumerate(cells, start=1):
@@ -309,7 +309,7 @@ def _block_rows(
             reader.problem(first, f"{path}: an index above the limit items = {grid.limits.items:,}")
             continue
         value_column = first.column + 1
-        if len(tokens) > 2 and tokens[0] == keyed and isinstance(tokens[1], int):
+        if len(tokens) > 2 and tokens[0] == keyed and isinstance(tokens[1], int):  # noqa: PLR2004 - name, index, field
             if not _same_row(reader, first, tokens[1], derived, keyed):
                 continue
             value_column += 1
@@ -375,7 +375,7 @@ def _apply(leaves: dict[str, _Leaf], path: str, value: _Leaf, *, under: bool) ->
     leaves[path] = value
 
 
-def _leaf(
+def _leaf(  # noqa: C901, PLR0911, PLR0912 - one branch per kind of field
     reader: _Reader, where: _Cell | tuple[int, int], cell: _Cell | None, kind: object, path: str
 ) -> tuple[bool, _Leaf]:
     """A block cell as the field's value: ``(True, value)``, or ``(False, None)`` with the problem noted."""

@@ -106,7 +106,7 @@ class _Grid:
         self.limits = limits
         ranges = list(ws.merged_cells.ranges)
         merged_area = sum((r.max_row - r.min_row + 1) * (r.max_col - r.min_col + 1) for r in ranges)
-        stored = ws._cells
+        stored = ws._cells  # noqa: SLF001 - the sparse store; iter_rows() would build every blank cell
         limits.check("sheet_cells", max(len(stored), merged_area), f"sheet {self.title!r}")
         self._values: dict[tuple[int, int], tuple[object, str, bool]] = {}
         for cell in stored.values():

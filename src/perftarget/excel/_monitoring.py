@@ -185,7 +185,7 @@ class _MonitoringReader(_Reader):
                 for cell in self.grid.items(row)
                 if not cell.continued and (key := _label_key(_display(cell))) in _FUND_FIELDS
             }
-            if not columns and len(found) >= 2:
+            if not columns and len(found) >= 2:  # noqa: PLR2004 - a heading row names several columns
                 columns = found
             elif columns and values_row is None:
                 values_row = row

@@ -155,7 +155,7 @@ class _ProjectReader(_Reader):
         segment = self.once.get("plan")
         start_cell = block.first("schedule.start_month")
         start_month = self.integer(start_cell, "schedule.start_month") if start_cell else 1
-        if start_month is not None and not 1 <= start_month <= 12:
+        if start_month is not None and not 1 <= start_month <= 12:  # noqa: PLR2004 - months
             self.problem(start_cell, f"schedule.start_month must be 1 to 12, not {start_month}")
             start_month = None
         multi_year = self.flag(block.first("schedule.multi_year"), "schedule.multi_year")

@@ -149,7 +149,7 @@ class _EvaluationReader(_Reader):
         derived = self.derive()
         return _read_result(self, ProjectEvaluation, derived, self.block_start, _KEYED, before=before)
 
-    def derive(self) -> _Derived:
+    def derive(self) -> _Derived:  # noqa: C901 - one branch per part of the table
         """Every field of the evaluation the table gives, read as :class:`ProjectEvaluation` holds it."""
         segments, self.block_start = _segments(self.grid, _LABELS, _header_columns)
         derived = _Derived()
@@ -210,7 +210,7 @@ class _EvaluationReader(_Reader):
             found = {
                 _FUND_FIELDS[key]: cell for cell in row_cells if (key := _label_key(_display(cell))) in _FUND_FIELDS
             }
-            if not columns and len(found) >= 2:
+            if not columns and len(found) >= 2:  # noqa: PLR2004 - a heading row names several columns
                 columns = found
             elif columns and values_row is None and any(_label_key(_display(c)) in _TOTAL_ROW for c in row_cells):
                 values_row = row
@@ -286,16 +286,16 @@ class _EvaluationReader(_Reader):
             path = f"items[{index}]"
             weight = line["weight"]
             score = line["score"]
-            assert weight is None or isinstance(weight, Decimal)
-            assert isinstance(score, Decimal)
+            assert weight is None or isinstance(weight, Decimal)  # noqa: S101 - built below
+            assert isinstance(score, Decimal)  # noqa: S101 - built below
             applicable = weight is not None
             label1 = _level_text(level1)
             leaves.update({f"{path}.path": f"goals[0].indicators[{index}]", f"{path}.name": line["name"],
                            f"{path}.level1": label1, f"{path}.level2": _level_text(level2),
                            f"{path}.target": line["target"], f"{path}.actual": line["actual"]})
             weight_cell, score_cell = line["weight_cell"], line["score_cell"]
-            assert weight_cell is None or isinstance(weight_cell, _Cell)
-            assert score_cell is None or isinstance(score_cell, _Cell)
+            assert weight_cell is None or isinstance(weight_cell, _Cell)  # noqa: S101 - built below
+            assert score_cell is None or isinstance(score_cell, _Cell)  # noqa: S101 - built below
             derived.number(f"{path}.weight", weight if weight is not None else Decimal(0), weight_cell)
             derived.number(f"{path}.score", score, score_cell)
             leaves.update({f"{path}.rule": "manual" if applicable else "not_applicable", f"{path}.formula": "",
@@ -388,7 +388,7 @@ def _write_header(w: _Writer, evaluation: ProjectEvaluation) -> None:
     w.put(5, 1, "项目资金（万元）", "label", to=(9, 1))
     w.put(5, 2, None)
     for column, (_, heading, _) in enumerate(_FUNDS, start=3):
-        w.put(5, column, heading, "label", to=(5, width) if column == 8 else None)
+        w.put(5, column, heading, "label", to=(5, width) if column == 8 else None)  # noqa: PLR2004 - 得分 to the end
     for offset, label in enumerate(_FUND_ROWS):
         row = 6 + offset
         w.put(row, 2, label, "label")

@@ -15,7 +15,8 @@ from typing import Final
 
 import attrs
 
-from perftarget._codec.convert import _structure_category, threshold_text
+from perftarget._codec.hooks import structure_category as _structure_category
+from perftarget._codec.hooks import threshold_text
 from perftarget._model.targets import Basis, Goal, Indicator, Suppression, Unit
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.threshold import Threshold
@@ -370,14 +371,14 @@ def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str
     """The unit from its code and name cells, or from one cell ``230001 博野县信访局本级``."""
     for cell, text in parts[2:]:
         reader.problem(cell, f"expected the unit's code and name, found also {text!r}")
-    if len(parts) >= 2:
+    if len(parts) >= 2:  # noqa: PLR2004 - code and name
         return Unit(parts[0][1], parts[1][1])
     if not parts:
         reader.problem(row_start, "no budget unit (code and name) on this row")
         return None
     cell, text = parts[0]
     words = text.split(maxsplit=1)
-    if len(words) == 2 and _CODE.fullmatch(words[0]):
+    if len(words) == 2 and _CODE.fullmatch(words[0]):  # noqa: PLR2004 - code and name
         return Unit(*words)
     if cell.column == reader.grid.left and _CODE.fullmatch(text):
         return Unit(text, "")

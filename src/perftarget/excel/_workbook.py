@@ -161,7 +161,7 @@ def write_monitoring_workbook(
     _save_sheets(reports, path, write, lambda report: report.project_name)
 
 
-def _kind_of(grid: _Grid) -> SheetKind:
+def _kind_of(grid: _Grid) -> SheetKind:  # noqa: PLR0911 - one return per kind
     """What a sheet holds, from its labels and headings."""
     rows = [items for row in grid.rows() if (items := grid.items(row))]
     if not rows:

@@ -7,14 +7,13 @@ format, a merged range in one call) and collects what a workbook cannot store.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from perftarget._files import atomic_writer
 from perftarget._values.numbers import format_number
 from perftarget.excel._grid import _column_letter, _places, _Problems
 
@@ -188,14 +187,5 @@ def _sheet_title(index: int, name: str) -> str:
 
 def _save_atomic(workbook: Workbook, path: Path) -> None:
     """Save through a temporary file beside ``path`` and a rename: all or nothing."""
-    directory = path.parent if str(path.parent) else Path()
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            workbook.save(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temp_name).replace(path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_writer(path) as stream:
+        workbook.save(stream)

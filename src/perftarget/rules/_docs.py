@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
+from perftarget._files import write_atomic
 from perftarget._judge.review import BASE_PROJECT_TOML, Finding, Rule, RuleExample, RuleSet, Scope
 from perftarget.rules._default import DEFAULT_RULES
 
@@ -180,6 +181,6 @@ def write_docs(directory: str | os.PathLike[str], rules: RuleSet | Iterable[Rule
     written = []
     for name, text in sorted(pages.items()):
         path = folder / name
-        path.write_text(text, encoding="utf-8", newline="\n")
+        write_atomic(path, text.encode("utf-8"))
         written.append(path)
     return written
