@@ -18,7 +18,7 @@ from perftarget._model.targets import Basis, BasisCategory
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.numbers import format_number, to_decimal
 from perftarget._values.threshold import Comparator, Threshold
-from perftarget.exceptions import InvalidValueError
+from perftarget.exceptions import InvalidValueError, LimitExceededError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -40,6 +40,9 @@ def _structure_decimal(value: object, _: type) -> Decimal:
         raise InvalidValueError(msg, value=value)
     try:
         return to_decimal(value)
+    except LimitExceededError as exc:
+        msg = str(exc).removeprefix(f"{exc.where}: ")
+        raise LimitExceededError(msg, limit=exc.limit, value=exc.value) from None
     except InvalidValueError:
         msg = f"expected a number such as 10.00 (got {value!r})"
         raise InvalidValueError(msg, value=value) from None
