@@ -23,6 +23,7 @@ from perftarget._judge.evaluate import (
 )
 from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals
 from perftarget.exceptions import DocumentError, EvaluationError, InvalidValueError, PerftargetError
+from perftarget.results import Subtotal
 from perftarget.values import Achievement, Level1, Quantity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -786,6 +787,6 @@ def test_actuals_file_in_json(tmp_path: Path) -> None:
 
 def test_result_classes_have_nothing_to_check() -> None:
     """The evaluation fills the result classes' slots directly: they must have no validator, converter or hook."""
-    for cls in (IndicatorScore, ProjectEvaluation, perftarget.results.Subtotal):
+    for cls in (IndicatorScore, ProjectEvaluation, Subtotal):
         assert all(field.validator is None and field.converter is None for field in attrs.fields(cls)), cls
         assert not hasattr(cls, "__attrs_post_init__"), cls

@@ -20,9 +20,10 @@ import attrs
 
 from perftarget._model.targets import Indicator
 from perftarget._values.numbers import format_number, to_decimal, to_optional_decimal, to_tuple
-from perftarget._values.threshold import Achievement, ThresholdKind, parse_quantity
-from perftarget._values.units import Quantity, convert
-from perftarget.exceptions import InvalidValueError, Problem, ThresholdSyntaxError, UnitMismatchError
+from perftarget._values.schedule import to_wan
+from perftarget._values.threshold import Achievement, ThresholdKind
+from perftarget._values.units import Quantity
+from perftarget.exceptions import InvalidValueError, PerftargetError, Problem
 
 __all__ = [
     "Actual",
@@ -231,22 +232,13 @@ Entry = tuple[str, Indicator]
 
 
 def read_amount(value: object, field: str, problems: list[Problem]) -> Decimal | None:
-    """An amount in 万元 from a number or from text with a money unit (``"92000元"``); ``None`` on a problem."""
+    """An amount in 万元 (:func:`~perftarget._values.schedule.to_wan`), not negative; ``None`` on a problem."""
     if value is None:
         return None
     try:
-        if isinstance(value, str):
-            value = parse_quantity(value)
-        if isinstance(value, Quantity):
-            amount = convert(value.value, value.unit, _MONEY_UNIT) if value.unit else value.value
-        else:
-            amount = to_decimal(value, field=field)
-    except ThresholdSyntaxError as exc:
-        expected = f"{exc.expected} at column {exc.column} of {exc.text!r}"
-        problems.append(Problem(field, f'expected an amount such as 9.2 or "92000元" ({expected})'))
-        return None
-    except (UnitMismatchError, InvalidValueError) as exc:
-        problems.append(Problem(field, f"expected an amount in 万元 or another money unit ({exc})"))
+        amount = to_wan(value, what=field)
+    except PerftargetError as exc:
+        problems.append(Problem(field, f'expected an amount such as 9.2 or "92000元": {exc}'))
         return None
     if amount < _ZERO:
         problems.append(Problem(field, f"must not be negative (got {format_number(amount)})"))

@@ -21,6 +21,7 @@ import attrs
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
+from perftarget._values.limits import check_number
 from perftarget._values.numbers import HUNDRED, format_number, to_decimal, to_tuple
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import Quantity, convert, dimension_of
@@ -186,6 +187,7 @@ def to_wan(value: object, *, what: str = "amount") -> Decimal:
     if type(value) is Decimal:
         if not value.is_finite():
             raise MonitoringError(f"{what} must be a finite number (got {value!r})")
+        check_number(value, where=what)
         return value
     if isinstance(value, Quantity):
         quantity = value
