@@ -122,7 +122,6 @@ HANDED_OVER = [
     (f"{_INDICATOR}.weight", 7.5),  # a weight written as a JSON decimal
     ("projects.0.schedule.checkpoints.0.percent", 50.5),  # so is this percent
     (f"{_INDICATOR}.target", 95.5),  # a target written as a JSON decimal
-    ("department", {"unit": {"code": "1", "name": "单位"}, "year": 2022, "duties": "ab"}),  # cattrs iterates text
 ]
 
 
@@ -132,6 +131,14 @@ def test_forms_only_cattrs_reads_are_handed_over(path, value):
     text = _with(path, value)
     assert _fast.loads_json(text) is None
     _identical(pt.loads(text), _cattrs_loads(text))
+
+
+def test_text_where_a_list_belongs_is_refused_by_both():
+    """``"duties": "ab"`` was split into characters by cattrs; both paths now refuse it with its path."""
+    text = _with("department", {"unit": {"code": "1", "name": "单位"}, "year": 2022, "duties": "ab"})
+    assert _fast.loads_json(text) is None
+    with pytest.raises(pt.DocumentError, match=r"department\.duties: expected a list \(got text"):
+        pt.loads(text)
 
 
 READ_BY_THE_SAME_HOOKS = [

@@ -26,7 +26,6 @@ import csv
 import datetime as dt
 import functools
 import gc
-import json
 import os
 import pickle
 import sys
@@ -56,7 +55,6 @@ from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
 from perftarget._judge.review import ReviewConfig
 from perftarget._model.actuals import ActualsDocument, TableActuals
 from perftarget._model.targets import Document, ProjectTargets
-from perftarget._values import toml as _toml
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
 from perftarget.rules import review
 
@@ -207,10 +205,7 @@ def _read_document(data: str | bytes, fmt: Format, source: str) -> Document:
 
 def _parse(data: str | bytes, fmt: Format, source: str) -> object:
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    try:
-        return _parse_text(text, fmt)
-    except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
-        raise DocumentError([Problem("", f"invalid {fmt.upper()}: {exc}")], source=source) from exc
+    return _parse_text(text, fmt, source=source)
 
 
 def _projects_by_key(entries: Iterable[Any]) -> dict[str, Any]:

@@ -23,7 +23,6 @@ The values and their tables are the model's (:mod:`perftarget._model.actuals`).
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from decimal import Decimal
@@ -32,11 +31,10 @@ from typing import Final
 
 import attrs
 
-from perftarget._codec.convert import _parse_text, _syntax_problem, format_of
+from perftarget._codec.convert import _parse_text, format_of
 from perftarget._codec.hooks import SCHEMA_VERSION
 from perftarget._files import read_text_file
 from perftarget._model.actuals import Actual, ActualsDocument, TableActuals, to_actual
-from perftarget._values import toml as _toml
 from perftarget.exceptions import DocumentError, InvalidValueError, Problem
 
 __all__ = ["actuals_from_dict", "load_actuals"]
@@ -166,8 +164,5 @@ def load_actuals(path: str | os.PathLike[str], *, fmt: str | None = None) -> Act
     file = Path(path)
     kind = format_of(file, fmt)
     text = read_text_file(file)
-    try:
-        data = _parse_text(text, kind)
-    except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
-        raise DocumentError([_syntax_problem(exc)], source=str(file)) from exc
+    data = _parse_text(text, kind, source=str(file))
     return actuals_from_dict(data, source=str(file))

@@ -12,7 +12,8 @@ import json
 import operator
 import os
 import typing
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -20,14 +21,16 @@ from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import cattrs
+import cattrs.cols
 from cattrs.errors import ForbiddenExtraKeysError
 
 from perftarget._codec.hooks import SCHEMA_VERSION, STRUCTURE, TEXT_FORMS, UNSTRUCTURE
 from perftarget._files import read_text_file, write_atomic
 from perftarget._model.targets import Document
 from perftarget._values import toml as _toml
+from perftarget._values.limits import DEFAULT_LIMITS, Limits, check_size
 from perftarget._values.numbers import format_number
-from perftarget.exceptions import DocumentError, InvalidValueError, PerftargetError, Problem
+from perftarget.exceptions import DocumentError, InvalidValueError, LimitExceededError, PerftargetError, Problem
 
 FAST: ModuleType | None
 """The msgspec fast path for JSON (:mod:`perftarget._codec.fast`), or ``None`` without the ``fast`` extra."""
@@ -73,6 +76,26 @@ def configure_converter(converter: cattrs.Converter) -> None:
             converter.register_unstructure_hook_func(functools.partial(operator.eq, leaf), unstructure)
     for cls, from_text in TEXT_FORMS.items():
         converter.register_structure_hook(cls, _text_or_table(converter, cls, from_text))
+    converter.register_structure_hook_factory(_is_list_of_items, _list_of_items)
+
+
+def _is_list_of_items(kind: object) -> bool:
+    arguments = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(arguments) == 2 and arguments[1] is Ellipsis  # noqa: PLR2004
+
+
+def _list_of_items(kind: type, converter: cattrs.Converter) -> Callable[[object, type], object]:
+    """A list field (``tuple[X, ...]``): refuses text or a table, which would otherwise be split into pieces."""
+    items = cattrs.cols.homogenous_tuple_structure_factory(kind, converter)
+
+    def structure(value: object, _: type) -> object:
+        if isinstance(value, (str, bytes, Mapping)):
+            shown = "text" if isinstance(value, (str, bytes)) else "a table"
+            msg = f"expected a list (got {shown}: {value!r:.60})"
+            raise InvalidValueError(msg, value=value)
+        return items(value, kind)
+
+    return structure
 
 
 def _text_or_table(converter: cattrs.Converter, cls: type, from_text: Callable[[str], object]) -> Any:  # noqa: ANN401
@@ -202,10 +225,78 @@ def _syntax_problem(exc: Exception) -> Problem:
     return Problem(location, f"invalid TOML: {message}")
 
 
-def _parse_text(text: str, fmt: Format) -> object:
-    if fmt == "json":
-        return json.loads(text, parse_float=Decimal)
-    return _toml.loads(text)
+class _DuplicateKeyError(ValueError):
+    """Internal: a JSON object gives a key twice."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        counts = Counter(key for key, _ in pairs)
+        raise _DuplicateKeyError(next(key for key, count in counts.items() if count > 1))
+    return data
+
+
+def _bounded_int(text: str) -> int:
+    check_size(text.lstrip("-"), where="a number")  # before int(): converting 10⁵ digits takes seconds
+    return int(text)
+
+
+def _no_constant(name: str) -> object:
+    msg = f"{name} is not a JSON number"
+    raise ValueError(msg)
+
+
+def _depth(data: object) -> int:
+    """How deeply lists and tables nest in parsed data (iteratively: no recursion on hostile input)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _parse_text(text: str, fmt: Format, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> object:
+    """JSON or TOML text as plain data, checked: syntax, duplicate keys, nesting depth, number sizes.
+
+    The one parser of perftarget's text formats (documents, actuals, payments).
+
+    Raises:
+        DocumentError: every problem found, with its line and column where known.
+    """
+    try:
+        if fmt == "json":
+            data = json.loads(
+                text, parse_float=Decimal, parse_int=_bounded_int, parse_constant=_no_constant,
+                object_pairs_hook=_unique_keys,
+            )
+        else:
+            data = _toml.loads(text)
+    except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
+        raise DocumentError([_syntax_problem(exc)], source=source) from exc
+    except RecursionError:
+        problem = Problem("", f"lists or tables nested deeper than the limit depth = {limits.depth}")
+        raise DocumentError([problem], source=source) from None
+    except _DuplicateKeyError as exc:
+        problem = Problem("", f"the key {exc.args[0]!r} is given twice in one object; JSON keys must be unique")
+        raise DocumentError([problem], source=source) from None
+    except LimitExceededError as exc:
+        raise DocumentError([Problem("", str(exc))], source=source) from None
+    except ValueError as exc:  # NaN or Infinity in JSON; an integer of thousands of digits in TOML
+        raise DocumentError([Problem("", f"invalid {fmt.upper()}: {exc}")], source=source) from None
+    depth = _depth(data)
+    if depth > limits.depth:
+        problem = Problem("", f"lists or tables nested {depth} deep, above the limit depth = {limits.depth}")
+        raise DocumentError([problem], source=source)
+    return data
 
 
 def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: str | None = None) -> T:  # type: ignore[assignment]
@@ -219,10 +310,7 @@ def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: s
         result: T | None = fast.loads_json(text, cls)  # None: the cattrs path below reads it or explains
         if result is not None:
             return result
-    try:
-        data = _parse_text(text, fmt)
-    except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
-        raise DocumentError([_syntax_problem(exc)], source=source) from exc
+    data = _parse_text(text, fmt, source=source)
     return from_dict(data, cls, source=source)
 
 
