@@ -8,6 +8,8 @@ child process with its address space capped, so a regression fails the test inst
 from __future__ import annotations
 
 import io
+import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -15,10 +17,11 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import perftarget as pt
-from perftarget._values.limits import DEFAULT_LIMITS, MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, Limits
+from perftarget._limits import DEFAULT_LIMITS, MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, Limits
 from perftarget.exceptions import InvalidValueError, LimitExceededError, WorkbookError
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -289,3 +292,128 @@ def test_review_config_is_frozen_all_the_way_down():
     assert config.severity == {"PT3": pt.Severity.ERROR}
     with pytest.raises(TypeError):
         config.severity["PT4"] = pt.Severity.INFO  # type: ignore[index]
+
+
+# --- text files: encodings, special files, sizes, nesting, duplicates ----------------------------------
+
+GOLDEN_JSON = (ROOT / "tests" / "golden" / "petition-bureau.json").read_text("utf-8")
+
+
+@pytest.fixture(params=["fast", "cattrs"])
+def json_reader(request, monkeypatch):
+    """Each JSON case runs on the msgspec fast path (when installed) and on the cattrs path."""
+    from perftarget._codec import convert
+
+    if request.param == "cattrs":
+        monkeypatch.setattr(convert, "FAST", None)
+    elif convert.FAST is None:
+        pytest.skip("the fast extra (msgspec) is not installed")
+    return request.param
+
+
+def test_a_gbk_file_says_which_encoding_it_looks_like(tmp_path):
+    path = tmp_path / "gbk.json"
+    path.write_bytes(GOLDEN_JSON.encode("gb18030"))
+    with pytest.raises(pt.DocumentError, match=r"looks like GB18030/GBK .* encoding='gb18030'") as caught:
+        pt.load(path)
+    assert str(path) in str(caught.value)
+    assert pt.load(path, encoding="gb18030") == pt.loads(GOLDEN_JSON)
+
+
+def test_utf16_is_named_too(tmp_path):
+    path = tmp_path / "utf16.json"
+    path.write_bytes(GOLDEN_JSON.encode("utf-16"))
+    with pytest.raises(pt.DocumentError, match="looks like UTF-16"):
+        pt.load(path)
+
+
+def test_gbk_actuals_are_refused_the_same_way(tmp_path):
+    path = tmp_path / "a.actuals.toml"
+    path.write_bytes((ROOT / "examples" / "petition-bureau-actuals.toml").read_text("utf-8").encode("gb18030"))
+    with pytest.raises(pt.DocumentError, match="GB18030"):
+        pt.load_actuals(path)
+    assert pt.load_actuals(path, encoding="gb18030") == pt.load_actuals(ROOT / "examples" / "petition-bureau-actuals.toml")
+
+
+def test_special_files_are_refused_without_blocking(tmp_path):
+    """A FIFO used to block ``load`` forever, and ``/dev/zero`` to exhaust memory."""
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    with pytest.raises(pt.DocumentError, match="a FIFO, not a file"):
+        pt.load(fifo)
+    with pytest.raises(pt.DocumentError, match="a device or socket"):
+        pt.load("/dev/zero", fmt="json")
+    with pytest.raises(pt.DocumentError, match="a folder"):
+        pt.load(tmp_path, fmt="json")
+
+
+def test_a_file_above_text_bytes_is_refused_unread(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text(GOLDEN_JSON, "utf-8")
+    with pytest.raises(pt.DocumentError, match="text_bytes"):
+        pt.load(path, limits=Limits(text_bytes=1000))
+    assert pt.load(path).notes
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        ("json", '{"projects": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("json", '{"notes": ' + "[" * 70 + "]" * 70 + "}"),
+        ("toml", "notes = " + "[" * 100_000 + "]" * 100_000),
+    ],
+    ids=["JSON 10^5 deep", "JSON 70 deep", "TOML 10^5 deep"],
+)
+def test_deep_nesting_is_a_limit_not_a_recursion_error(fmt, text, json_reader):
+    with pytest.raises(pt.DocumentError, match="limit depth = 64"):
+        pt.loads(text, fmt)
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml"])
+def test_integers_too_long_to_convert_are_refused(fmt):
+    """Integers of more than 4,300 digits raised the builtin ValueError from loads."""
+    text = '{"schema_version": ' + "9" * 5000 + "}" if fmt == "json" else "schema_version = " + "9" * 5000
+    with pytest.raises(pt.DocumentError):
+        pt.loads(text, fmt)
+
+
+def test_nan_is_not_json():
+    with pytest.raises(pt.DocumentError, match="NaN is not a JSON number"):
+        pt.loads(GOLDEN_JSON.replace('"schema_version": 1', '"schema_version": NaN', 1))
+
+
+def test_duplicate_keys_are_refused_on_the_standard_path(monkeypatch):
+    """The last of two equal keys used to win silently (TOML refuses them by its specification).
+
+    The msgspec fast path keeps the last value, as msgspec and orjson do: a known difference,
+    documented in "Limits and bad input".
+    """
+    from perftarget._codec import convert
+
+    monkeypatch.setattr(convert, "FAST", None)
+    with pytest.raises(pt.DocumentError, match="the key 'notes' is given twice"):
+        pt.loads(GOLDEN_JSON.replace('"notes":', '"notes": "x", "notes":', 1))
+
+
+def test_text_where_a_list_belongs_is_not_split_into_characters(json_reader):
+    text = re.sub(r'"duties": \[[^\]]*\]', '"duties": "研究提出工作思路"', GOLDEN_JSON, count=1)
+    with pytest.raises(pt.DocumentError, match=r"department\.duties: expected a list \(got text"):
+        pt.loads(text)
+
+
+def test_a_lone_surrogate_is_refused_on_reading_and_writing(tmp_path, json_reader):
+    with pytest.raises(pt.DocumentError, match=r"notes: the text holds a lone surrogate \\ud800"):
+        pt.loads(GOLDEN_JSON.replace('"notes": "', '"notes": "\\ud800', 1))
+    document = attrs.evolve(pt.loads(GOLDEN_JSON), notes="x\ud800")
+    with pytest.raises(InvalidValueError, match="lone surrogate"):
+        pt.dumps_bytes(document)
+    with pytest.raises(WorkbookError, match="lone surrogate"):
+        excel.write_workbook(document, tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("year", [0, 10_000, -5])
+def test_a_year_outside_1900_to_2999_is_refused(year, json_reader):
+    """A year of 0 or 10,000 used to load and make monitor raise a builtin error."""
+    with pytest.raises(pt.DocumentError, match="budget year from 1900 to 2999"):
+        pt.loads(GOLDEN_JSON.replace('"year": 2022', f'"year": {year}', 1))

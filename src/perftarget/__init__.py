@@ -36,6 +36,7 @@ from perftarget._judge.monitor import (
     monitor_series,
 )
 from perftarget._judge.review import Finding, RuleSet, Severity
+from perftarget._limits import Limits
 from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals
 from perftarget._model.targets import (
     Basis,
@@ -50,7 +51,6 @@ from perftarget._model.targets import (
     Suppression,
     Unit,
 )
-from perftarget._values.limits import Limits
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._values.threshold import Threshold
 from perftarget.exceptions import DocumentError, InvalidValueError, PerftargetError, PerftargetWarning

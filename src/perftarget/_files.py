@@ -16,25 +16,86 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget.exceptions import DocumentError, Problem
 
-__all__ = ["atomic_writer", "read_text_file", "temporary_beside", "write_atomic"]
+__all__ = ["atomic_writer", "decode_text", "read_bytes", "read_text_file", "temporary_beside", "write_atomic"]
 
 _ATTEMPTS = 100
 
 
-def read_text_file(file: Path) -> str:
-    """The UTF-8 text of a file (a byte-order mark is dropped).
+def read_bytes(file: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a regular file of at most ``limits.text_bytes``, read without blocking on a FIFO or device.
 
     Raises:
-        DocumentError: the file cannot be read or is not UTF-8.
+        DocumentError: not a regular file, larger than the limit, or unreadable.
+    """
+    source = str(file)
+    try:
+        with open(file, "rb", opener=_nonblocking) as stream:
+            kind = os.fstat(stream.fileno()).st_mode
+            if not stat.S_ISREG(kind):
+                what = "a folder" if stat.S_ISDIR(kind) else "a FIFO" if stat.S_ISFIFO(kind) else "a device or socket"
+                raise DocumentError([Problem("", f"{what}, not a file to read")], source=source)
+            data = stream.read(limits.text_bytes + 1)
+    except IsADirectoryError as exc:
+        raise DocumentError([Problem("", "a folder, not a file to read")], source=source) from exc
+    except OSError as exc:
+        raise DocumentError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=source) from exc
+    if len(data) > limits.text_bytes:
+        message = f"larger than the limit text_bytes = {limits.text_bytes:,} bytes"
+        raise DocumentError([Problem("", message)], source=source)
+    return data
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def decode_text(data: bytes, source: str, encoding: str | None = None) -> str:
+    """Text from bytes: UTF-8 (a byte-order mark dropped) unless ``encoding`` names another.
+
+    JSON and TOML are UTF-8 by their specifications. Text that is not says which encoding it
+    looks like (GB18030/GBK from Chinese Windows, UTF-16) and how to convert it.
+
+    Raises:
+        DocumentError: the bytes are not text in that encoding.
     """
     try:
-        return file.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise DocumentError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
+        return data.decode(encoding or "utf-8-sig")
+    except LookupError as exc:
+        raise DocumentError([Problem("", f"unknown encoding {encoding!r}")], source=source) from exc
     except UnicodeDecodeError as exc:
-        raise DocumentError([Problem(f"byte {exc.start}", "the file is not UTF-8 text")], source=str(file)) from exc
+        if encoding is not None:
+            message = f"not {encoding} text (byte {exc.start}: {data[exc.start:exc.start + 4]!r})"
+            raise DocumentError([Problem(f"byte {exc.start}", message)], source=source) from exc
+        raise DocumentError([Problem(f"byte {exc.start}", _not_utf8(data))], source=source) from exc
+
+
+def _not_utf8(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        guess, name = "UTF-16", "utf-16"
+    else:
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            return "the file is not UTF-8 text (JSON and TOML files are UTF-8)"
+        guess, name = "GB18030/GBK (as saved by Chinese Windows programs)", "gb18030"
+    return (
+        f"the file is not UTF-8 text: it looks like {guess}. JSON and TOML files are UTF-8; convert it "
+        f"(iconv -f {name.upper()} -t UTF-8 FILE > NEW, or save it as UTF-8 in your editor), "
+        f"or read it with encoding={name!r}"
+    )
+
+
+def read_text_file(file: Path, *, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The text of a file (UTF-8 unless ``encoding`` says otherwise), bounded by ``limits.text_bytes``.
+
+    Raises:
+        DocumentError: the file cannot be read, is not a regular file, is too large, or is
+            not text in the encoding (with the encoding it looks like).
+    """
+    return decode_text(read_bytes(file, limits), str(file), encoding)
 
 
 def temporary_beside(target: Path) -> Path:

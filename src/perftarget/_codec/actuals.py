@@ -34,6 +34,7 @@ import attrs
 from perftarget._codec.convert import _parse_text, format_of
 from perftarget._codec.hooks import SCHEMA_VERSION
 from perftarget._files import read_text_file
+from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._model.actuals import Actual, ActualsDocument, TableActuals, to_actual
 from perftarget.exceptions import DocumentError, InvalidValueError, Problem
 
@@ -149,7 +150,10 @@ def actuals_from_dict(data: object, *, source: str | None = None) -> ActualsDocu
     return ActualsDocument(projects=tuple(projects), department=department, notes=notes)
 
 
-def load_actuals(path: str | os.PathLike[str], *, fmt: str | None = None) -> ActualsDocument:
+def load_actuals(
+    path: str | os.PathLike[str], *, fmt: str | None = None, encoding: str | None = None,
+    limits: Limits | None = None,
+) -> ActualsDocument:
     """Read an actuals file (``.toml`` or ``.json``) written beside a targets file.
 
     The format is described in :mod:`perftarget`'s guide *Evaluate a project*: a
@@ -163,6 +167,7 @@ def load_actuals(path: str | os.PathLike[str], *, fmt: str | None = None) -> Act
     """
     file = Path(path)
     kind = format_of(file, fmt)
-    text = read_text_file(file)
-    data = _parse_text(text, kind, source=str(file))
+    bounds = DEFAULT_LIMITS if limits is None else limits
+    text = read_text_file(file, encoding=encoding, limits=bounds)
+    data = _parse_text(text, kind, source=str(file), limits=bounds)
     return actuals_from_dict(data, source=str(file))

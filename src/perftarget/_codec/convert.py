@@ -26,10 +26,11 @@ from cattrs.errors import ForbiddenExtraKeysError
 
 from perftarget._codec.hooks import SCHEMA_VERSION, STRUCTURE, TEXT_FORMS, UNSTRUCTURE
 from perftarget._files import read_text_file, write_atomic
+from perftarget._limits import DEFAULT_LIMITS, Limits, check_size
 from perftarget._model.targets import Document
 from perftarget._values import toml as _toml
-from perftarget._values.limits import DEFAULT_LIMITS, Limits, check_size
 from perftarget._values.numbers import format_number
+from perftarget._values.text import lone_surrogate
 from perftarget.exceptions import DocumentError, InvalidValueError, LimitExceededError, PerftargetError, Problem
 
 FAST: ModuleType | None
@@ -299,7 +300,14 @@ def _parse_text(text: str, fmt: Format, *, source: str | None = None, limits: Li
     return data
 
 
-def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: str | None = None) -> T:  # type: ignore[assignment]
+def loads(
+    text: str,
+    fmt: Format = "json",
+    cls: type[T] = Document,  # type: ignore[assignment]
+    *,
+    source: str | None = None,
+    limits: Limits | None = None,
+) -> T:
     """Read a document (or another model type) from JSON or TOML text.
 
     Raises:
@@ -310,7 +318,7 @@ def loads(text: str, fmt: Format = "json", cls: type[T] = Document, *, source: s
         result: T | None = fast.loads_json(text, cls)  # None: the cattrs path below reads it or explains
         if result is not None:
             return result
-    data = _parse_text(text, fmt, source=source)
+    data = _parse_text(text, fmt, source=source, limits=DEFAULT_LIMITS if limits is None else limits)
     return from_dict(data, cls, source=source)
 
 
@@ -353,7 +361,13 @@ def dumps_bytes(obj: object, fmt: Format = "json") -> bytes:
         data: bytes | None = fast.dumps_json_bytes(obj)  # the same bytes, or None
         if data is not None:
             return data
-    return dumps(obj, fmt).encode("utf-8")
+    text = dumps(obj, fmt)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        problem = lone_surrogate(text)
+        msg = f"cannot write the document as UTF-8: its text {problem}"
+        raise InvalidValueError(msg) from None
 
 
 def format_of(path: Path, fmt: str | None = None) -> Format:
@@ -369,8 +383,19 @@ def format_of(path: Path, fmt: str | None = None) -> Format:
         raise DocumentError([Problem("", msg)], source=str(path)) from None
 
 
-def load(path: str | os.PathLike[str], *, fmt: Format | None = None) -> Document:
+def load(
+    path: str | os.PathLike[str], *, fmt: Format | None = None, encoding: str | None = None,
+    limits: Limits | None = None,
+) -> Document:
     """Read a :class:`Document` from a ``.json`` or ``.toml`` file.
+
+    Args:
+        path: the file.
+        fmt: ``"json"`` or ``"toml"``; by default from the suffix.
+        encoding: the file's text encoding; JSON and TOML are UTF-8, but a legacy export
+            can be read as it is, e.g. ``encoding="gb18030"``. A file that is not UTF-8 is
+            refused with the encoding it looks like.
+        limits: the bounds the file is checked against (:class:`~perftarget.Limits`).
 
     Raises:
         DocumentError: the file cannot be read, is malformed, or breaks the model;
@@ -378,7 +403,9 @@ def load(path: str | os.PathLike[str], *, fmt: Format | None = None) -> Document
     """
     file = Path(path)
     kind = format_of(file, fmt)
-    return loads(read_text_file(file), kind, Document, source=str(file))
+    bounds = DEFAULT_LIMITS if limits is None else limits
+    text = read_text_file(file, encoding=encoding, limits=bounds)
+    return loads(text, kind, Document, source=str(file), limits=bounds)
 
 
 def dump(document: object, path: str | os.PathLike[str], *, fmt: Format | None = None) -> None:

@@ -17,6 +17,7 @@ import attrs
 from perftarget._model.targets import Basis, BasisCategory
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.numbers import format_number, to_decimal
+from perftarget._values.text import lone_surrogate
 from perftarget._values.threshold import Comparator, Threshold
 from perftarget.exceptions import InvalidValueError, LimitExceededError
 
@@ -52,6 +53,9 @@ def _structure_str(value: object, _: type) -> str:
     if not isinstance(value, str):
         msg = f"expected text (got {type(value).__name__} {value!r})"
         raise InvalidValueError(msg, value=value)
+    problem = lone_surrogate(value)
+    if problem is not None:
+        raise InvalidValueError(f"the text {problem}", value=value)
     return value
 
 

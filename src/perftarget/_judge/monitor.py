@@ -23,6 +23,7 @@ from typing import Final, Literal
 import attrs
 
 from perftarget._codec.convert import format_of, loads
+from perftarget._files import read_text_file
 from perftarget._model.targets import Indicator, ProjectTargets
 from perftarget._rulebook.progress import (
     CERTAIN_AT,
@@ -45,11 +46,9 @@ from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSched
 from perftarget._values.threshold import Achievement, Threshold
 from perftarget._values.units import Quantity, dimension_of
 from perftarget.exceptions import (
-    DocumentError,
     InvalidActualError,
     InvalidValueError,
     MonitoringError,
-    Problem,
     UnitMismatchError,
 )
 
@@ -1067,8 +1066,4 @@ def load_payments(path: str | os.PathLike[str]) -> tuple[Payment, ...]:
     """
     file = Path(path)
     kind = format_of(file)
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DocumentError([Problem("", f"cannot read the file: {exc}")], source=str(file)) from exc
-    return loads(text, kind, _PaymentFile, source=str(file)).payments
+    return loads(read_text_file(file), kind, _PaymentFile, source=str(file)).payments

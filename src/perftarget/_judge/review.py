@@ -31,7 +31,8 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from perftarget._codec.convert import SCHEMA_VERSION, from_dict
+from perftarget._codec.convert import SCHEMA_VERSION, _parse_text, from_dict
+from perftarget._files import read_text_file
 from perftarget._judge.evaluate import ScoringPolicy
 from perftarget._model.targets import DepartmentTargets, Document, Goal, Indicator, ProjectTargets, Suppression
 from perftarget._values import toml as _toml
@@ -462,12 +463,8 @@ def load_config(path: str | os.PathLike[str]) -> ReviewConfig:
     .. versionadded:: 0.1.0
     """
     file = Path(path)
-    try:
-        data = _toml.loads(file.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise DocumentError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
-    except (_toml.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise DocumentError([Problem("", f"invalid TOML: {exc}")], source=str(file)) from exc
+    data = _parse_text(read_text_file(file), "toml", source=str(file))
+    assert isinstance(data, dict)  # noqa: S101 - a TOML document is a table
     tool = data.get("tool")
     if file.name == "pyproject.toml" or isinstance(tool, Mapping):
         table = tool.get("perftarget", {}) if isinstance(tool, Mapping) else {}

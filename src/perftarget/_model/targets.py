@@ -73,6 +73,20 @@ def _weight(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, field="weight")
 
 
+FIRST_YEAR: Final = 1900
+LAST_YEAR: Final = 2999
+
+
+def _year(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    """A budget year: a whole number from 1900 to 2999 (dates of the year and the next must exist)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"{attribute.name!r} must be a whole number such as 2024 (got {type(value).__name__} {value!r:.40})"
+        raise InvalidValueError(msg, field=attribute.name, value=value)
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        msg = f"{attribute.name!r} must be a budget year from {FIRST_YEAR} to {LAST_YEAR} (got {value})"
+        raise InvalidValueError(msg, field=attribute.name, value=value)
+
+
 _EXACT: Final = Context(prec=128)
 """Enough digits to add any two amounts within :class:`~perftarget.Limits` exactly."""
 
@@ -249,7 +263,7 @@ class ProjectTargets:
     unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
     code: str = attrs.field(validator=attrs.validators.instance_of(str))
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
-    year: int = attrs.field(validator=attrs.validators.instance_of(int))
+    year: int = attrs.field(validator=_year)
     budget: Budget = attrs.field(validator=attrs.validators.instance_of(Budget))
     purpose: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     schedule: SpendingSchedule | None = attrs.field(
@@ -288,7 +302,7 @@ class DepartmentTargets:
     """
 
     unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
-    year: int = attrs.field(validator=attrs.validators.instance_of(int))
+    year: int = attrs.field(validator=_year)
     duties: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(str)
     )

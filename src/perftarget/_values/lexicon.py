@@ -17,8 +17,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Final
 
+from perftarget._limits import MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, check_number
 from perftarget._values.dimensions import normalize_unit
-from perftarget._values.limits import MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, check_number
 from perftarget.exceptions import LimitExceededError
 
 __all__ = ["FOLD", "Comparator", "NotATargetError", "scan_quantity"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
-from perftarget._values.limits import DEFAULT_LIMITS, Limits, check_number, check_size
+from perftarget._limits import DEFAULT_LIMITS, Limits, check_number, check_size
 from perftarget.exceptions import InvalidValueError
 
 Number = Decimal | int | float | str

@@ -21,7 +21,7 @@ import attrs
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
 
-from perftarget._values.limits import check_number
+from perftarget._limits import check_number
 from perftarget._values.numbers import HUNDRED, format_number, to_decimal, to_tuple
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import Quantity, convert, dimension_of

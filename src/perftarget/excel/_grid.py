@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from perftarget._values.limits import DEFAULT_LIMITS, Limits
+from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._values.numbers import format_number
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import convert

@@ -22,8 +22,8 @@ import attrs
 
 from perftarget._judge.evaluate import ProjectEvaluation
 from perftarget._judge.monitor import MonitoringReport
+from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
-from perftarget._values.limits import DEFAULT_LIMITS, Limits
 from perftarget.excel._department import _DEPARTMENT_TITLE, _DepartmentReader, _write_department
 from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from perftarget._files import atomic_writer
 from perftarget._values.numbers import format_number
+from perftarget._values.text import lone_surrogate
 from perftarget.excel._grid import _column_letter, _places, _Problems
 
 if TYPE_CHECKING:
@@ -59,12 +60,15 @@ class _Writer:
     ) -> None:
         """Write ``value`` (text stays text, even ``=100%``), styled; ``to`` merges up to that cell."""
         cell = self.ws.cell(row=row, column=column)
+        problem = lone_surrogate(value) if isinstance(value, str) else None
         try:
-            cell.value = value if value != "" else None
+            if problem is None:
+                cell.value = value if value != "" else None
         except self._illegal:
+            problem = "holds a control character that a workbook cannot store"
+        if problem is not None:
             where = f"{self.ws.title}!{_column_letter(column)}{row}"
-            message = f"{value!r} holds a control character that a workbook cannot store"
-            self.problems.add(where, message, sheet=self.ws.title, position=(row, column))
+            self.problems.add(where, f"{value!r:.60} {problem}", sheet=self.ws.title, position=(row, column))
         if isinstance(cell.value, str):
             cell.data_type = "s"  # a leading "=" is text here, not a formula
         font, alignment, border = self._styles[style]
