@@ -8,6 +8,7 @@ child process with its address space capped, so a regression fails the test inst
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -22,6 +23,7 @@ import pytest
 
 import perftarget as pt
 from perftarget._limits import DEFAULT_LIMITS, MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, Limits
+from perftarget._values import toml as _toml
 from perftarget.exceptions import InvalidValueError, LimitExceededError, WorkbookError
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -417,3 +419,72 @@ def test_a_year_outside_1900_to_2999_is_refused(year, json_reader):
     """A year of 0 or 10,000 used to load and make monitor raise a builtin error."""
     with pytest.raises(pt.DocumentError, match="budget year from 1900 to 2999"):
         pt.loads(GOLDEN_JSON.replace('"year": 2022', f'"year": {year}', 1))
+
+
+# --- fuzz: a valid input mutated at a random place gives a result or a typed error, nothing else ---------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402 - the fuzz section's own imports
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON_LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=False), st.text(max_size=30), st.sampled_from(["≥95%", "1e999999", "无", "-8%", "\ud800"]),
+)
+_JSON_VALUES = st.recursive(_JSON_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.text(max_size=8), inner, max_size=3), max_leaves=6)
+
+
+def _places(data: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.extend(_places(value, (*path, key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.extend(_places(value, (*path, index)))
+    return found
+
+
+def _mutated(data: object, path: tuple[object, ...], value: object) -> object:
+    if not path:
+        return value
+    head, *rest = path
+    if isinstance(data, dict):
+        return {**data, head: _mutated(data[head], tuple(rest), value)}
+    assert isinstance(data, list)
+    copy = list(data)
+    copy[head] = _mutated(copy[head], tuple(rest), value)  # type: ignore[index]
+    return copy
+
+
+_DOCUMENT_DATA = json.loads(GOLDEN_JSON)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.data())
+def test_mutated_documents_give_a_document_or_a_typed_error(data):
+    places = _places(_DOCUMENT_DATA)
+    path = data.draw(st.sampled_from(places))
+    value = data.draw(_JSON_VALUES)
+    text = json.dumps(_mutated(_DOCUMENT_DATA, path, value), ensure_ascii=False)
+    try:
+        document = pt.loads(text)
+    except pt.PerftargetError:
+        return
+    pt.dumps_bytes(document)  # what was read can be written
+    pt.review(document)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_mutated_actuals_give_an_evaluation_or_a_typed_error(data, tmp_path_factory):
+    actuals = _toml.loads((ROOT / "examples" / "petition-bureau-actuals.toml").read_text("utf-8"))
+    path = data.draw(st.sampled_from(_places(actuals)))
+    value = data.draw(_JSON_VALUES)
+    file = tmp_path_factory.mktemp("actuals") / "a.actuals.json"
+    file.write_text(json.dumps(_mutated(actuals, path, value), default=str), "utf-8")  # \\ud800 escaped
+    document = pt.load(ROOT / "examples" / "petition-bureau.toml")
+    try:
+        pt.evaluate_document(document, pt.load_actuals(file))
+    except pt.PerftargetError:
+        return
