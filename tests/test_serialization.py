@@ -419,9 +419,9 @@ def test_document_error_is_never_empty():
 
 
 def test_dump_of_unencodable_text_leaves_nothing(json_path, tmp_path):
-    """Text that is not valid UTF-8 (a lone surrogate) fails before any file, temporary or not, exists."""
+    """Text that is not valid UTF-8 (a lone surrogate) fails, typed, before any file, temporary or not, exists."""
     target = tmp_path / "out.json"
-    with json_path.active(), pytest.raises(UnicodeEncodeError):
+    with json_path.active(), pytest.raises(pt.InvalidValueError, match="lone surrogate"):
         pt.dump(pt.Document(notes="\ud800"), target)
     assert list(tmp_path.iterdir()) == []
 

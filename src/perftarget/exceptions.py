@@ -9,6 +9,7 @@ working in code that does not know about perftarget.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -28,6 +29,19 @@ __all__ = [
     "UnitMismatchError",
     "WorkbookError",
 ]
+
+
+_REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlist = _REPR.maxdict = 6
+_REPR.maxlevel = 3
+
+
+def shown(value: object) -> str:
+    """``repr(value)`` for a message, cut to about 80 characters (a hostile input may be megabytes long)."""
+    if isinstance(value, str) and len(value) > _REPR.maxstring:
+        return f"{_REPR.repr(value)} ({len(value):,} characters)"
+    return _REPR.repr(value)
 
 
 class PerftargetError(Exception):
@@ -80,7 +94,7 @@ class ThresholdSyntaxError(PerftargetError, ValueError):
         self.text = text
         self.column = column
         self.expected = expected
-        super().__init__(f"cannot read target {text!r} at column {column}: expected {expected}")
+        super().__init__(f"cannot read target {shown(text)} at column {column}: expected {expected}")
 
 
 class UnitMismatchError(PerftargetError, ValueError):

@@ -36,7 +36,7 @@ from perftarget._codec.hooks import SCHEMA_VERSION
 from perftarget._files import read_text_file
 from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._model.actuals import Actual, ActualsDocument, TableActuals, to_actual
-from perftarget.exceptions import DocumentError, InvalidValueError, Problem
+from perftarget.exceptions import DocumentError, InvalidValueError, Problem, shown
 
 __all__ = ["actuals_from_dict", "load_actuals"]
 
@@ -57,7 +57,7 @@ def _read_amount(data: Mapping[str, object], key: str, where: str, problems: lis
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
-    problems.append(Problem(f"{where}.{key}", f'expected an amount such as 9.2 or "92000元" (got {value!r})'))
+    problems.append(Problem(f"{where}.{key}", f'expected an amount such as 9.2 or "92000元" (got {shown(value)})'))
     return None
 
 
@@ -76,7 +76,7 @@ def _read_actuals(
     for name, value in raw.items():
         spot = f"{where}.actuals[{name!r}]"
         if isinstance(value, (bool, list, float)):
-            problems.append(Problem(spot, f"expected text, a number or a table (got {value!r})"))
+            problems.append(Problem(spot, f"expected text, a number or a table (got {shown(value)})"))
             continue
         try:
             actual = to_actual(value)
@@ -91,7 +91,7 @@ def _read_actuals(
         actuals[str(name)] = actual
     for name, text in reasons.items():
         if not isinstance(text, str):
-            problems.append(Problem(f"{where}.reasons[{name!r}]", f"expected text (got {text!r})"))
+            problems.append(Problem(f"{where}.reasons[{name!r}]", f"expected text (got {shown(text)})"))
         elif name not in raw:
             problems.append(Problem(f"{where}.reasons[{name!r}]", "a reason for an indicator with no actual value"))
     return actuals

@@ -19,7 +19,7 @@ from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.numbers import format_number, to_decimal
 from perftarget._values.text import lone_surrogate
 from perftarget._values.threshold import Comparator, Threshold
-from perftarget.exceptions import InvalidValueError, LimitExceededError
+from perftarget.exceptions import InvalidValueError, LimitExceededError, shown
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -36,8 +36,8 @@ SCHEMA_VERSION: Final = 1
 
 def _structure_decimal(value: object, _: type) -> Decimal:
     if isinstance(value, (bool, float)) or not isinstance(value, (str, int, Decimal)):
-        shown = type(value).__name__ if not isinstance(value, (str, int, float)) else repr(value)
-        msg = f"expected a number such as 10.00 (got {shown})"
+        what = type(value).__name__ if not isinstance(value, (str, int, float)) else shown(value)
+        msg = f"expected a number such as 10.00 (got {what})"
         raise InvalidValueError(msg, value=value)
     try:
         return to_decimal(value)
@@ -45,13 +45,13 @@ def _structure_decimal(value: object, _: type) -> Decimal:
         msg = str(exc).removeprefix(f"{exc.where}: ")
         raise LimitExceededError(msg, limit=exc.limit, value=exc.value) from None
     except InvalidValueError:
-        msg = f"expected a number such as 10.00 (got {value!r})"
+        msg = f"expected a number such as 10.00 (got {shown(value)})"
         raise InvalidValueError(msg, value=value) from None
 
 
 def _structure_str(value: object, _: type) -> str:
     if not isinstance(value, str):
-        msg = f"expected text (got {type(value).__name__} {value!r})"
+        msg = f"expected text (got {type(value).__name__} {shown(value)})"
         raise InvalidValueError(msg, value=value)
     problem = lone_surrogate(value)
     if problem is not None:
@@ -61,14 +61,14 @@ def _structure_str(value: object, _: type) -> str:
 
 def _structure_int(value: object, _: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        msg = f"expected a whole number (got {type(value).__name__} {value!r})"
+        msg = f"expected a whole number (got {type(value).__name__} {shown(value)})"
         raise InvalidValueError(msg, value=value)
     return value
 
 
 def _structure_bool(value: object, _: type) -> bool:
     if not isinstance(value, bool):
-        msg = f"expected true or false (got {type(value).__name__} {value!r})"
+        msg = f"expected true or false (got {type(value).__name__} {shown(value)})"
         raise InvalidValueError(msg, value=value)
     return value
 
@@ -84,7 +84,7 @@ def _structure_date(value: object, _: type) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    msg = f"expected a date such as 2024-03-31 (got {value!r})"
+    msg = f"expected a date such as 2024-03-31 (got {shown(value)})"
     raise InvalidValueError(msg, value=value)
 
 
@@ -119,7 +119,7 @@ def structure_category(value: object, _: type) -> BasisCategory:
         if text in (member.value, member.value.removesuffix("标准"), member.english):
             return member
     choices = ", ".join(f"{m.value} ({m.english})" for m in BasisCategory)
-    msg = f"expected one of {choices} (got {text!r})"
+    msg = f"expected one of {choices} (got {shown(text)})"
     raise InvalidValueError(msg, value=value)
 
 

@@ -50,6 +50,7 @@ from perftarget.exceptions import (
     InvalidValueError,
     MonitoringError,
     UnitMismatchError,
+    shown,
 )
 
 __all__ = [
@@ -139,7 +140,7 @@ class DeviationCause(enum.Enum):
             if key in (member.value, member.value.removesuffix("保障"), member.english, member.name):
                 return member
         choices = ", ".join(f"{m.value} ({m.english})" for m in cls)
-        raise MonitoringError(f"unknown deviation cause {text!r}: expected one of {choices}")
+        raise MonitoringError(f"unknown deviation cause {shown(text)}: expected one of {choices}")
 
 
 def _to_cause(value: object) -> DeviationCause | None:
@@ -147,7 +148,7 @@ def _to_cause(value: object) -> DeviationCause | None:
         return value
     if isinstance(value, str):
         return DeviationCause.from_text(value)
-    raise MonitoringError(f"a deviation cause must be a DeviationCause or its name (got {value!r})")
+    raise MonitoringError(f"a deviation cause must be a DeviationCause or its name (got {shown(value)})")
 
 
 # --- inputs --------------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ def _to_cause(value: object) -> DeviationCause | None:
 
 def _payment_date(_instance: object, _attribute: object, value: dt.date) -> None:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        msg = f"a payment date must be a date such as 2022-03-25 (got {type(value).__name__} {value!r})"
+        msg = f"a payment date must be a date such as 2022-03-25 (got {type(value).__name__} {shown(value)})"
         raise MonitoringError(msg)
 
 

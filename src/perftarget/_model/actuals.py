@@ -23,7 +23,7 @@ from perftarget._values.numbers import format_number, to_decimal, to_optional_de
 from perftarget._values.schedule import to_wan
 from perftarget._values.threshold import Achievement, ThresholdKind
 from perftarget._values.units import Quantity
-from perftarget.exceptions import InvalidValueError, PerftargetError, Problem
+from perftarget.exceptions import InvalidValueError, PerftargetError, Problem, shown
 
 __all__ = [
     "Actual",
@@ -46,7 +46,7 @@ def _to_band(value: Achievement | str) -> Achievement:
         band = Achievement.from_text(value)
         if band is not None:
             return band
-    msg = f"'band' must be 达成, 部分达成 or 未达成 (achieved, partially achieved, not achieved) (got {value!r})"
+    msg = f"'band' must be 达成, 部分达成 or 未达成 (achieved, partially achieved, not achieved) (got {shown(value)})"
     raise InvalidValueError(msg, field="band", value=value)
 
 
@@ -87,7 +87,7 @@ def _check_value(_instance: object, _attribute: object, value: ActualValue) -> N
     if isinstance(value, bool) or not isinstance(value, _VALUE_TYPES):
         msg = (
             "'value' must be text, a number, a Quantity, an Achievement or an ExplicitScore "
-            f"(got {type(value).__name__} {value!r})"
+            f"(got {type(value).__name__} {shown(value)})"
         )
         raise InvalidValueError(msg, field="value", value=value)
 
@@ -155,7 +155,7 @@ def to_actual(value: object) -> Actual:
 
 def _score_number(value: object) -> Decimal:
     if isinstance(value, (bool, float)) or not isinstance(value, (int, Decimal, str)):
-        msg = f"'score' must be a number of points such as 8.5 (got {value!r})"
+        msg = f"'score' must be a number of points such as 8.5 (got {shown(value)})"
         raise InvalidValueError(msg, field="score", value=value)
     return to_decimal(value, field="score")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from perftarget._limits import DEFAULT_LIMITS, Limits, check_number, check_size
-from perftarget.exceptions import InvalidValueError
+from perftarget.exceptions import InvalidValueError, shown
 
 Number = Decimal | int | float | str
 
@@ -25,21 +25,22 @@ def to_decimal(value: object, *, field: str = "value", limits: Limits = DEFAULT_
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, bool):
-        raise InvalidValueError(f"{field!r} must be a number (got {value!r})", field=field, value=value)
+        raise InvalidValueError(f"{field!r} must be a number (got {shown(value)})", field=field, value=value)
     elif isinstance(value, (int, str)):
         check_size(value, limits, field)
         try:
             result = Decimal(value.strip().replace(",", "") if isinstance(value, str) else value)
         except InvalidOperation:
-            raise InvalidValueError(f"{field!r} must be a number (got {value!r})", field=field, value=value) from None
+            msg = f"{field!r} must be a number (got {shown(value)})"
+            raise InvalidValueError(msg, field=field, value=value) from None
     elif isinstance(value, float):
         result = Decimal(repr(value))
     else:
         raise InvalidValueError(
-            f"{field!r} must be a number (got {type(value).__name__} {value!r})", field=field, value=value
+            f"{field!r} must be a number (got {type(value).__name__} {shown(value)})", field=field, value=value
         )
     if not result.is_finite():
-        raise InvalidValueError(f"{field!r} must be a finite number (got {value!r})", field=field, value=value)
+        raise InvalidValueError(f"{field!r} must be a finite number (got {shown(value)})", field=field, value=value)
     check_number(result, limits, field)
     return result
 

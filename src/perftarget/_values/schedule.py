@@ -25,7 +25,7 @@ from perftarget._limits import check_number
 from perftarget._values.numbers import HUNDRED, format_number, to_decimal, to_tuple
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import Quantity, convert, dimension_of
-from perftarget.exceptions import InvalidValueError, MonitoringError, ThresholdSyntaxError, UnitMismatchError
+from perftarget.exceptions import InvalidValueError, MonitoringError, ThresholdSyntaxError, UnitMismatchError, shown
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -186,7 +186,7 @@ def to_wan(value: object, *, what: str = "amount") -> Decimal:
     """
     if type(value) is Decimal:
         if not value.is_finite():
-            raise MonitoringError(f"{what} must be a finite number (got {value!r})")
+            raise MonitoringError(f"{what} must be a finite number (got {shown(value)})")
         check_number(value, where=what)
         return value
     if isinstance(value, Quantity):
@@ -196,7 +196,7 @@ def to_wan(value: object, *, what: str = "amount") -> Decimal:
             quantity = parse_quantity(value)
         except ThresholdSyntaxError as exc:
             msg = (
-                f"{what} {value!r} is not an amount such as 4.0, '4万元' or '40000元' "
+                f"{what} {shown(value)} is not an amount such as 4.0, '4万元' or '40000元' "
                 f"({exc.expected} at column {exc.column})"
             )
             raise MonitoringError(msg) from None

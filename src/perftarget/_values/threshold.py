@@ -45,7 +45,7 @@ from perftarget._values.lexicon import (
 )
 from perftarget._values.numbers import format_number, to_decimal
 from perftarget._values.units import Quantity, convert, is_known_unit, normalize_unit, parse_quantity
-from perftarget.exceptions import InvalidActualError, InvalidValueError, ThresholdSyntaxError
+from perftarget.exceptions import InvalidActualError, InvalidValueError, ThresholdSyntaxError, shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -461,7 +461,7 @@ class Threshold:
             try:
                 quantity = parse_quantity(actual)
             except ThresholdSyntaxError as exc:
-                msg = f"actual {actual!r} is not a number with a unit ({exc.expected} at column {exc.column})"
+                msg = f"actual {shown(actual)} is not a number with a unit ({exc.expected} at column {exc.column})"
                 raise InvalidActualError(msg) from None
         else:
             try:
@@ -522,7 +522,7 @@ class Threshold:
         if isinstance(actual, Achievement):
             return actual
         if not isinstance(actual, str):
-            msg = f"target {self.statement!r} is qualitative: give 达成/部分达成/未达成, not {actual!r}"
+            msg = f"target {self.statement!r} is qualitative: give 达成/部分达成/未达成, not {shown(actual)}"
             raise InvalidActualError(msg)
         band = Achievement.from_text(actual)
         if band is not None:
@@ -540,7 +540,7 @@ class Threshold:
                         return Achievement.ACHIEVED
                     return Achievement.PARTIAL if gap == 1 else Achievement.NOT_ACHIEVED
         msg = (
-            f"cannot compare {actual!r} with qualitative target {self.statement!r}: "
+            f"cannot compare {shown(actual)} with qualitative target {self.statement!r}: "
             "give 达成/部分达成/未达成 (achieved/partially achieved/not achieved)"
         )
         raise InvalidActualError(msg)
