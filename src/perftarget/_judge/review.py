@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -327,6 +328,15 @@ def _check_code(_instance: object, _attribute: object, code: str) -> None:
         raise InvalidValueError(msg, field="code", value=code)
 
 
+def _check_object_only(instance: Rule, _attribute: object, value: bool) -> None:
+    if not isinstance(value, bool):
+        msg = f"'object_only' must be True or False (got {value!r})"
+        raise InvalidValueError(msg, field="object_only", value=value)
+    if value and instance.scope not in (Scope.GOAL, Scope.INDICATOR):
+        msg = f"rule {instance.code}: only a goal or indicator rule can be object_only (scope {instance.scope.value})"
+        raise InvalidValueError(msg, field="object_only", value=value)
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """A review rule: data plus a check function.
@@ -338,7 +348,15 @@ class Rule:
     (``str.format`` placeholders such as ``{name}``). ``fail_example`` and
     ``pass_example`` document the rule (and are tested for built-in rules).
 
+    ``object_only=True`` (goal and indicator rules only) declares that what the check yields
+    depends on nothing but the object in scope (``ctx.goal`` or ``ctx.indicator``) and on
+    whether it sits in a project table (``ctx.project is None`` or not): the check reads no
+    other field of the context, no other object of the table or document, no configuration
+    and no path. The engine then checks each object once per review call, however many
+    places of the document hold it, and reuses its violations for the other places.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0 ``object_only``.
     """
 
     code: str = attrs.field(validator=_check_code)
@@ -357,17 +375,21 @@ class Rule:
     pass_example: RuleExample | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(RuleExample))
     )
+    object_only: bool = attrs.field(default=False, validator=_check_object_only)
 
     def _finding(self, severity: Severity, path: str, values: Mapping[str, object]) -> Finding:
-        try:
-            message = self.message.format_map(values)
-            message_en = self.message_en.format_map(values)
-        except (KeyError, IndexError, ValueError) as exc:
-            msg = f"rule {self.code}: cannot fill its message at {path or 'the top'} ({exc!r} missing or malformed)"
-            raise InvalidValueError(msg, field="message", value=self.message) from None
+        message, message_en = self._messages(path, values)
         return Finding(
             code=self.code, severity=severity, path=path, message=message, message_en=message_en, help=self.help
         )
+
+    def _messages(self, path: str, values: Mapping[str, object]) -> tuple[str, str]:
+        """The Chinese and English messages filled with ``values`` (``path`` names the place in an error)."""
+        try:
+            return self.message.format_map(values), self.message_en.format_map(values)
+        except (KeyError, IndexError, ValueError) as exc:
+            msg = f"rule {self.code}: cannot fill its message at {path or 'the top'} ({exc!r} missing or malformed)"
+            raise InvalidValueError(msg, field="message", value=self.message) from None
 
 
 def _to_selectors(value: object, option: str = "select") -> tuple[str, ...]:
@@ -516,6 +538,8 @@ class _Plan:
     """The selected rules of one call, grouped by scope, with their effective severity."""
 
     by_scope: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]
+    once: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]  # the object_only rules of by_scope
+    each: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]  # the others
     active: frozenset[str]
     known: frozenset[str]
     rules: tuple[Rule, ...]
@@ -575,6 +599,8 @@ def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
         active.add(rule.code)
     return _Plan(
         by_scope={scope: tuple(items) for scope, items in grouped.items()},
+        once={scope: tuple(item for item in items if item[0].object_only) for scope, items in grouped.items()},
+        each={scope: tuple(item for item in items if not item[0].object_only) for scope, items in grouped.items()},
         active=frozenset(active),
         known=frozenset(codes),
         rules=rules,
@@ -585,13 +611,15 @@ def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
 
 _PATH_TOKEN: Final = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
+_PathKey = tuple[tuple[int, int, str], ...]
+
 
 @lru_cache(maxsize=65536)
-def _path_key(path: str) -> tuple[tuple[int, int, str], ...]:
+def _path_key(path: str) -> _PathKey:
     return tuple((0, int(index), "") if index else (1, 0, name) for index, name in _PATH_TOKEN.findall(path))
 
 
-def _finding_key(finding: Finding) -> tuple[tuple[tuple[int, int, str], ...], str]:
+def _finding_key(finding: Finding) -> tuple[_PathKey, str]:
     return _path_key(finding.path), finding.code
 
 
@@ -603,30 +631,59 @@ def _prefixes(path: str) -> Iterator[str]:
         yield path[:end]
 
 
-class _Run:
-    """One review call: runs the plan over the tree and collects findings."""
+# A violation made ready for any place: (field, sort key of the field, code, severity, message,
+# message_en, help). The path of the finding is the place's path joined with the field.
+_Hit = tuple[str, _PathKey, str, Severity, str, str, str]
+_GOALS_KEY: Final = ((1, 0, "goals"),)
+_INDICATORS_TOKEN: Final = (1, 0, "indicators")
 
-    __slots__ = ("config", "document", "findings", "holders", "plan", "root")
+
+def _hit(rule: Rule, severity: Severity, violation: Violation, path: str) -> _Hit:
+    field = violation.field
+    message, message_en = rule._messages(_join(path, field), violation.values)  # noqa: SLF001
+    return field, _path_key(field), rule.code, severity, message, message_en, rule.help
+
+
+class _Run:
+    """One review call: runs the plan over the tree and collects findings with their sort keys.
+
+    The violations of an ``object_only`` rule are computed once per goal or indicator object
+    (by identity, separately for project and department tables) and reused wherever the
+    document holds that object again; every other rule is called at each place.
+    """
+
+    __slots__ = ("config", "document", "found", "holders", "memo", "plan", "root")
 
     def __init__(self, plan: _Plan, config: ReviewConfig, document: Document, root: str) -> None:
         self.plan = plan
         self.config = config
         self.document = document
         self.root: Literal["document", "project", "department"] = root  # type: ignore[assignment]
-        self.findings: list[Finding] = []
+        self.found: list[tuple[tuple[_PathKey, str], Finding]] = []
         self.holders: dict[str, tuple[Suppression, ...]] = {}
+        # (id of the object, in a project table) -> its hits; the objects live as long as the document
+        self.memo: dict[tuple[int, bool], tuple[_Hit, ...]] = {}
+
+    def add(self, hits: Iterable[_Hit], path: str, key: _PathKey) -> None:
+        append = self.found.append
+        for field, field_key, code, severity, message, message_en, help_ in hits:
+            at = _join(path, field)
+            finding = Finding(code=code, severity=severity, path=at, message=message, message_en=message_en, help=help_)
+            append(((key + field_key, code), finding))
+
+    def hits(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> list[_Hit]:
+        path = context.path
+        return [_hit(rule, severity, violation, path) for rule, severity in rules for violation in rule.check(context)]
 
     def run(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> None:
-        findings = self.findings
-        for rule, severity in rules:
-            for violation in rule.check(context):
-                findings.append(rule._finding(severity, _join(context.path, violation.field), violation.values))  # noqa: SLF001
+        if rules:
+            path = context.path
+            self.add(self.hits(rules, context), path, _path_key(path))
 
     def walk(self) -> None:
         document, config, root = self.document, self.config, self.root
         by_scope = self.plan.by_scope
-        if by_scope[Scope.DOCUMENT]:
-            self.run(by_scope[Scope.DOCUMENT], RuleContext(document=document, config=config, root=root))
+        self.run(by_scope[Scope.DOCUMENT], RuleContext(document=document, config=config, root=root))
         department = document.department
         if department is not None:
             path = "" if root == "department" else "department"
@@ -647,7 +704,7 @@ class _Run:
                 )
             self.walk_goals(project.goals, path, project, None)
 
-    def walk_goals(
+    def walk_goals(  # noqa: C901, PLR0912 - the innermost loop of every review, kept in one frame
         self,
         goals: tuple[Goal, ...],
         table_path: str,
@@ -655,52 +712,70 @@ class _Run:
         department: DepartmentTargets | None,
     ) -> None:
         document, config, root = self.document, self.config, self.root
-        goal_rules = self.plan.by_scope[Scope.GOAL]
-        indicator_rules = self.plan.by_scope[Scope.INDICATOR]
-        run = self.run
-        holders = self.holders
+        plan = self.plan
+        goal_once, goal_rules = plan.once[Scope.GOAL], plan.each[Scope.GOAL]
+        indicator_once, indicator_rules = plan.once[Scope.INDICATOR], plan.each[Scope.INDICATOR]
+        add, hits, memo, holders = self.add, self.hits, self.memo, self.holders
+        in_project = project is not None
         goals_path = _join(table_path, "goals")
+        goals_key = _path_key(table_path) + _GOALS_KEY
         for g, goal in enumerate(goals):
             goal_path = f"{goals_path}[{g}]"
-            if goal_rules:
-                run(
-                    goal_rules,
-                    RuleContext(
+            goal_key = (*goals_key, (0, g, ""))
+            context: RuleContext | None = None
+            if goal_once or goal_rules:
+                context = RuleContext(
+                    document=document,
+                    config=config,
+                    path=goal_path,
+                    project=project,
+                    department=department,
+                    goal=goal,
+                    root=root,
+                )
+                if goal_once:
+                    found = memo.get((id(goal), in_project))
+                    if found is None:
+                        found = memo[id(goal), in_project] = tuple(hits(goal_once, context))
+                    if found:
+                        add(found, goal_path, goal_key)
+                if goal_rules:
+                    add(hits(goal_rules, context), goal_path, goal_key)
+            indicators_path = f"{goal_path}.indicators"
+            for i, indicator in enumerate(goal.indicators):
+                if indicator.suppressions:
+                    holders[f"{indicators_path}[{i}]"] = indicator.suppressions
+                found = memo.get((id(indicator), in_project)) if indicator_once else ()
+                if found is None or indicator_rules:
+                    path = f"{indicators_path}[{i}]"
+                    context = RuleContext(
                         document=document,
                         config=config,
-                        path=goal_path,
+                        path=path,
                         project=project,
                         department=department,
                         goal=goal,
+                        indicator=indicator,
                         root=root,
-                    ),
-                )
-            for i, indicator in enumerate(goal.indicators):
-                path = f"{goal_path}.indicators[{i}]"
-                if indicator.suppressions:
-                    holders[path] = indicator.suppressions
-                if indicator_rules:
-                    run(
-                        indicator_rules,
-                        RuleContext(
-                            document=document,
-                            config=config,
-                            path=path,
-                            project=project,
-                            department=department,
-                            goal=goal,
-                            indicator=indicator,
-                            root=root,
-                        ),
                     )
+                    if found is None:
+                        found = memo[id(indicator), in_project] = tuple(hits(indicator_once, context))
+                    if found:
+                        add(found, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
+                    if indicator_rules:
+                        more = hits(indicator_rules, context)
+                        if more:
+                            add(more, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
+                elif found:
+                    add(found, f"{indicators_path}[{i}]", (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
 
-    def suppress(self, *, include_suppressed: bool) -> list[Finding]:
+    def suppress(self, *, include_suppressed: bool) -> list[tuple[tuple[_PathKey, str], Finding]]:
         holders = self.holders
         if not holders:
-            return self.findings
+            return self.found
         used: set[tuple[str, int]] = set()
-        kept: list[Finding] = []
-        for finding in self.findings:
+        kept: list[tuple[tuple[_PathKey, str], Finding]] = []
+        for key, finding in self.found:
             match: Suppression | None = None
             for prefix in _prefixes(finding.path):
                 suppressions = holders.get(prefix)
@@ -711,10 +786,10 @@ class _Run:
                         used.add((prefix, k))
                         match = match or suppression
             if match is None:
-                kept.append(finding)
+                kept.append((key, finding))
             elif include_suppressed:
-                kept.append(attrs.evolve(finding, suppression=match))
-        kept.extend(self.unused(used))
+                kept.append((key, attrs.evolve(finding, suppression=match)))
+        kept.extend((_finding_key(finding), finding) for finding in self.unused(used))
         return kept
 
     def unused(self, used: set[tuple[str, int]]) -> Iterator[Finding]:
@@ -863,9 +938,9 @@ class RuleSet:
             )
             raise TypeError(msg)
         run.walk()
-        findings = run.suppress(include_suppressed=include_suppressed)
-        findings.sort(key=_finding_key)
-        return findings
+        found = run.suppress(include_suppressed=include_suppressed)
+        found.sort(key=itemgetter(0))
+        return [finding for _, finding in found]
 
 
 def format_decimal(value: Decimal) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from perftarget._model.targets import Indicator
 from perftarget._values.levels import Level1, Level2
 from perftarget._values.threshold import Threshold, ThresholdKind
@@ -33,6 +35,12 @@ def shown(indicator: Indicator) -> str:
 
 def target_text(threshold: Threshold) -> str:
     """The target as the table wrote it."""
+    return _target_text(threshold.source, threshold)
+
+
+@lru_cache(maxsize=16384)
+def _target_text(_source: str | None, threshold: Threshold) -> str:
+    # the source is part of the key: it takes no part in a threshold's equality, but shows in its display
     return threshold.display.strip() or str(threshold)
 
 

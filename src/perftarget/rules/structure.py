@@ -165,6 +165,7 @@ RULES: tuple[Rule, ...] = (
             "(产出指标(50分)) are understood."
         ),
         check=_unknown_level1,
+        object_only=True,
         fail_example=RuleExample(
             row("成效指标/社会效益指标", "矛盾纠纷化解率", "化解的矛盾纠纷占受理数的比例", "≥90%")
         ),
@@ -185,6 +186,7 @@ RULES: tuple[Rule, ...] = (
             "服务对象满意度指标, and the 101号 cost level-2s) are understood by scoring and by the other rules."
         ),
         check=_unknown_level2,
+        object_only=True,
         fail_example=RuleExample(
             row(
                 "满意度指标/社会公众或服务对象满意度指标",
@@ -210,6 +212,7 @@ RULES: tuple[Rule, ...] = (
             "or scored. (Department narratives may list indicators without levels.)"
         ),
         check=_missing_level,
+        object_only=True,
         fail_example=RuleExample(
             '[[indicators]]\nname = "来信办理及时率"\ndescription = "按期办结的来信占比"\ntarget = "≥95%"\n'
             'basis = "工作要求"\n'
@@ -270,6 +273,7 @@ RULES: tuple[Rule, ...] = (
             "the table measures. Check that the project really has no such effect."
         ),
         check=_not_applicable_row,
+        object_only=True,
         fail_example=RuleExample(row("效益指标/生态效益指标", "无", "无", "无", "无")),
         pass_example=RuleExample(
             row(
@@ -293,6 +297,7 @@ RULES: tuple[Rule, ...] = (
             "indicator or mark the whole row 无."
         ),
         check=_named_not_applicable,
+        object_only=True,
         fail_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "≥95%", "无")),
         pass_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "无", "无")),
     ),
