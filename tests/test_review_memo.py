@@ -56,7 +56,7 @@ def test_the_memo_is_used_for_a_repeated_indicator(seed_path):
     # a custom object_only rule sees each object once, however many places hold it
     seen: list[int] = []
 
-    def count(ctx: RuleContext):  # noqa: ANN202 - a check
+    def count(ctx: RuleContext):
         seen.append(id(ctx.indicator))
         return ()
 
@@ -73,10 +73,7 @@ def test_the_memo_is_used_for_a_repeated_indicator(seed_path):
 def _same_place_elsewhere(draw: st.DrawFn, obj: object, scope: Scope, *, in_project: bool) -> RuleContext:
     """A context for ``obj`` in a table, goal, document, path and configuration of its own."""
     goal = draw(goals())
-    if scope is Scope.INDICATOR:
-        goal = attrs.evolve(goal, indicators=(*goal.indicators, obj))
-    else:
-        goal = obj
+    goal = attrs.evolve(goal, indicators=(*goal.indicators, obj)) if scope is Scope.INDICATOR else obj
     if in_project:
         table = draw(project_targets())
         table = attrs.evolve(table, goals=(*table.goals, goal))
