@@ -7,6 +7,8 @@ checked at every place, and hold each built-in declaration to being true.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import attrs
 import pytest
 from hypothesis import given
@@ -19,7 +21,7 @@ from perftarget.rules import BUILTIN_RULES, DEFAULT_RULES, Rule, RuleSet, Scope,
 from perftarget.testing import department_targets, documents, goals, indicators, project_targets
 
 # The built-in rules with no declaration: every rule checked at every place.
-CHECKED_EVERYWHERE = RuleSet(attrs.evolve(rule, object_only=False) for rule in BUILTIN_RULES)
+CHECKED_EVERYWHERE = RuleSet(attrs.evolve(rule, object_only=False, reads=()) for rule in BUILTIN_RULES)
 OBJECT_ONLY = [rule for rule in BUILTIN_RULES if rule.object_only]
 
 
@@ -30,15 +32,26 @@ def test_the_object_rules_of_the_built_in_set_are_declared():
     assert not CHECKED_EVERYWHERE.rules[0].object_only
 
 
+def _variant(indicator: pt.Indicator) -> pt.Indicator:
+    """A new indicator with the levels, texts and target (the same objects) of ``indicator``, and other extras."""
+    weight = None if indicator.weight is not None else Decimal(5)
+    return attrs.evolve(indicator, weight=weight, basis=None if indicator.basis else pt.Basis("工作要求"))
+
+
 def _repeated(document: pt.Document) -> pt.Document:
-    """``document`` with each project twice (the same objects) and its goals in the department too."""
+    """``document`` with each project twice (the same objects), once more with indicators that share fields
+    with its own, and its goals in the department too."""
     projects = document.projects
     department = document.department
     if department is not None and projects:
         # the same goal and indicator objects in a department and in project tables: the department's
         # are not project rows (PT106, PT110, PT203, PT305, PT306 read that), so the memo must tell them apart
         department = attrs.evolve(department, goals=department.goals + projects[0].goals)
-    return attrs.evolve(document, department=department, projects=projects + projects[::-1])
+    variants = tuple(
+        attrs.evolve(p, goals=tuple(attrs.evolve(g, indicators=tuple(map(_variant, g.indicators))) for g in p.goals))
+        for p in projects
+    )
+    return attrs.evolve(document, department=department, projects=projects + projects[::-1] + variants)
 
 
 @given(documents())
@@ -104,6 +117,10 @@ def test_an_object_only_rule_reads_only_its_object(rule: Rule, data):
     else:
         obj = data.draw(goals())
     first = _same_place_elsewhere(data.draw, obj, rule.scope, in_project=in_project)
+    if rule.reads:
+        # and it reads only the fields it names: another object with those fields gives the same violations
+        other = data.draw(indicators(levels=in_project or data.draw(st.booleans())))
+        obj = attrs.evolve(other, **{name: getattr(obj, name) for name in rule.reads})
     second = _same_place_elsewhere(data.draw, obj, rule.scope, in_project=in_project)
     assert list(rule.check(first)) == list(rule.check(second))
 
@@ -114,3 +131,7 @@ def test_only_a_goal_or_indicator_rule_can_be_object_only():
         attrs.evolve(project_rule, object_only=True)
     with pytest.raises(InvalidValueError, match="True or False"):
         attrs.evolve(DEFAULT_RULES["PT104"], object_only=1)
+    with pytest.raises(InvalidValueError, match="not object_only"):
+        attrs.evolve(DEFAULT_RULES["PT104"], object_only=False)
+    with pytest.raises(InvalidValueError, match="distinct fields of the indicator"):
+        attrs.evolve(DEFAULT_RULES["PT104"], reads=("name", "budget"))

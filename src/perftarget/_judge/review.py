@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -337,6 +337,24 @@ def _check_object_only(instance: Rule, _attribute: object, value: bool) -> None:
         raise InvalidValueError(msg, field="object_only", value=value)
 
 
+_FIELDS: Final = {
+    Scope.GOAL: frozenset(attrs.fields_dict(Goal)),
+    Scope.INDICATOR: frozenset(attrs.fields_dict(Indicator)),
+}
+
+
+def _check_reads(instance: Rule, _attribute: object, value: tuple[str, ...]) -> None:
+    if not value:
+        return
+    if not instance.object_only:
+        msg = f"rule {instance.code}: 'reads' narrows an object_only declaration; this rule is not object_only"
+        raise InvalidValueError(msg, field="reads", value=value)
+    unknown = [name for name in value if name not in _FIELDS[instance.scope]]
+    if unknown or len(set(value)) != len(value):
+        msg = f"rule {instance.code}: 'reads' must name distinct fields of the {instance.scope.value} (got {value!r})"
+        raise InvalidValueError(msg, field="reads", value=value)
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """A review rule: data plus a check function.
@@ -354,9 +372,13 @@ class Rule:
     other field of the context, no other object of the table or document, no configuration
     and no path. The engine then checks each object once per review call, however many
     places of the document hold it, and reuses its violations for the other places.
+    ``reads`` narrows the declaration to the object's fields the check reads (``("name",
+    "target")``; empty: any of them): objects that hold the same values in those fields (the
+    same text, or the very same value object, such as a shared :class:`~perftarget.Threshold`)
+    are then checked once between them.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.1.0 ``object_only``.
+    .. versionchanged:: 0.1.0 ``object_only`` and ``reads``.
     """
 
     code: str = attrs.field(validator=_check_code)
@@ -376,6 +398,7 @@ class Rule:
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(RuleExample))
     )
     object_only: bool = attrs.field(default=False, validator=_check_object_only)
+    reads: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_check_reads)
 
     def _finding(self, severity: Severity, path: str, values: Mapping[str, object]) -> Finding:
         message, message_en = self._messages(path, values)
@@ -533,16 +556,39 @@ def _specificity(code: str, selectors: Iterable[str]) -> int:
     return best
 
 
+class _Group:
+    """Object-only rules that read the same fields, and how to read those fields of an object."""
+
+    __slots__ = ("get", "reads", "rules")
+
+    def __init__(self, reads: tuple[str, ...], rules: tuple[tuple[Rule, Severity], ...]) -> None:
+        self.reads = reads
+        self.rules = rules
+        getter = attrgetter(*reads) if reads else None
+        self.get: Callable[[object], tuple[object, ...]] | None = (
+            (lambda obj: (getter(obj),)) if len(reads) == 1 and getter is not None else getter
+        )
+
+
 @attrs.frozen
 class _Plan:
     """The selected rules of one call, grouped by scope, with their effective severity."""
 
     by_scope: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]
-    once: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]  # the object_only rules of by_scope
+    once: Mapping[Scope, tuple[_Group, ...]]  # the object_only rules of by_scope, by the fields they read
     each: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]  # the others
     active: frozenset[str]
     known: frozenset[str]
     rules: tuple[Rule, ...]
+
+
+def _groups(items: Iterable[tuple[Rule, Severity]]) -> tuple[_Group, ...]:
+    """The object_only rules of ``items`` grouped by the fields they read, in order of first appearance."""
+    groups: dict[tuple[str, ...], list[tuple[Rule, Severity]]] = {}
+    for rule, severity in items:
+        if rule.object_only:
+            groups.setdefault(rule.reads, []).append((rule, severity))
+    return tuple(_Group(reads, tuple(rules)) for reads, rules in groups.items())
 
 
 _PLAN_CACHE: dict[tuple[object, ...], _Plan] = {}
@@ -599,7 +645,7 @@ def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
         active.add(rule.code)
     return _Plan(
         by_scope={scope: tuple(items) for scope, items in grouped.items()},
-        once={scope: tuple(item for item in items if item[0].object_only) for scope, items in grouped.items()},
+        once={scope: _groups(items) for scope, items in grouped.items()},
         each={scope: tuple(item for item in items if not item[0].object_only) for scope, items in grouped.items()},
         active=frozenset(active),
         known=frozenset(codes),
@@ -649,10 +695,12 @@ class _Run:
 
     The violations of an ``object_only`` rule are computed once per goal or indicator object
     (by identity, separately for project and department tables) and reused wherever the
-    document holds that object again; every other rule is called at each place.
+    document holds that object again; those of a rule that also declares the fields it
+    ``reads``, once per distinct values of those fields (texts by value, other values by
+    identity). Every other rule is called at each place.
     """
 
-    __slots__ = ("config", "document", "found", "holders", "memo", "plan", "root")
+    __slots__ = ("config", "document", "found", "holders", "memo", "plan", "root", "shared")
 
     def __init__(self, plan: _Plan, config: ReviewConfig, document: Document, root: str) -> None:
         self.plan = plan
@@ -663,6 +711,8 @@ class _Run:
         self.holders: dict[str, tuple[Suppression, ...]] = {}
         # (id of the object, in a project table) -> its hits; the objects live as long as the document
         self.memo: dict[tuple[int, bool], tuple[_Hit, ...]] = {}
+        # (group, in a project table, the fields it reads: a text, or the id of a value the document holds) -> hits
+        self.shared: dict[tuple[object, ...], tuple[_Hit, ...]] = {}
 
     def add(self, hits: Iterable[_Hit], path: str, key: _PathKey) -> None:
         append = self.found.append
@@ -674,6 +724,27 @@ class _Run:
     def hits(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> list[_Hit]:
         path = context.path
         return [_hit(rule, severity, violation, path) for rule, severity in rules for violation in rule.check(context)]
+
+    def object_hits(self, groups: tuple[_Group, ...], obj: object, context: RuleContext) -> tuple[_Hit, ...]:
+        """The hits of the object_only rules on ``obj`` (the object in scope of ``context``), memoised."""
+        in_project = context.project is not None
+        key = (id(obj), in_project)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        shared, hits = self.shared, self.hits
+        collected: list[_Hit] = []
+        for group in groups:
+            if group.get is None:
+                collected.extend(hits(group.rules, context))
+                continue
+            fields = (group, in_project, *[v if v.__class__ is str else id(v) for v in group.get(obj)])
+            done = shared.get(fields)
+            if done is None:
+                done = shared[fields] = tuple(hits(group.rules, context))
+            collected.extend(done)
+        found = self.memo[key] = tuple(collected)
+        return found
 
     def run(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> None:
         if rules:
@@ -715,7 +786,7 @@ class _Run:
         plan = self.plan
         goal_once, goal_rules = plan.once[Scope.GOAL], plan.each[Scope.GOAL]
         indicator_once, indicator_rules = plan.once[Scope.INDICATOR], plan.each[Scope.INDICATOR]
-        add, hits, memo, holders = self.add, self.hits, self.memo, self.holders
+        add, hits, object_hits, memo, holders = self.add, self.hits, self.object_hits, self.memo, self.holders
         in_project = project is not None
         goals_path = _join(table_path, "goals")
         goals_key = _path_key(table_path) + _GOALS_KEY
@@ -734,9 +805,7 @@ class _Run:
                     root=root,
                 )
                 if goal_once:
-                    found = memo.get((id(goal), in_project))
-                    if found is None:
-                        found = memo[id(goal), in_project] = tuple(hits(goal_once, context))
+                    found = object_hits(goal_once, goal, context)
                     if found:
                         add(found, goal_path, goal_key)
                 if goal_rules:
@@ -759,7 +828,7 @@ class _Run:
                         root=root,
                     )
                     if found is None:
-                        found = memo[id(indicator), in_project] = tuple(hits(indicator_once, context))
+                        found = object_hits(indicator_once, indicator, context)
                     if found:
                         add(found, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
                     if indicator_rules:

@@ -9,7 +9,14 @@ from perftarget._values.levels import Level1, Level2
 from perftarget._values.threshold import Threshold, ThresholdKind
 from perftarget.rules._text import is_not_applicable_text
 
-__all__ = ["COST_LEVEL2", "is_cost", "is_row", "label", "row", "shown", "target_text"]
+__all__ = ["COST_LEVEL2", "ROW_FIELDS", "is_cost", "is_row", "label", "row", "shown", "target_text"]
+
+ROW_FIELDS = ("level1", "level2", "name", "description", "target")
+"""What most indicator rules read of an indicator (their ``Rule.reads``): levels, texts and target.
+
+Rules that read less declare this too (a declaration may name more than the check reads): rules
+that declare the same fields are checked together, once per distinct values of those fields.
+"""
 
 # Level-2s whose indicators are amounts of money: classic 成本指标 and 2021 经济成本指标.
 COST_LEVEL2 = frozenset({Level2.COST, Level2.ECONOMIC_COST})

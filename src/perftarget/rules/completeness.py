@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
 from perftarget._values.levels import Level1
-from perftarget.rules._common import is_row, shown, target_text
+from perftarget.rules._common import ROW_FIELDS, is_row, shown, target_text
 from perftarget.rules._text import is_not_applicable_text, is_placeholder, serves_people
 
 __all__ = ["RULES"]
@@ -14,7 +14,9 @@ __all__ = ["RULES"]
 
 def _has_level1(ctx: RuleContext, level1: Level1) -> bool:
     assert ctx.project is not None  # noqa: S101 - project scope
-    return any(indicator.level1 is level1 and is_row(indicator) for indicator in ctx.project.indicators)
+    return any(
+        indicator.level1 is level1 and is_row(indicator) for goal in ctx.project.goals for indicator in goal.indicators
+    )
 
 
 def _no_output(ctx: RuleContext) -> Iterator[Violation]:
@@ -204,6 +206,7 @@ RULES: tuple[Rule, ...] = (
         ),
         check=_no_target,
         object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "来访登记完整率"\n'
             'description = "登记信息完整的来访人次占比"\ntarget = "无"\nbasis = "工作要求"\n'
@@ -226,6 +229,7 @@ RULES: tuple[Rule, ...] = (
         ),
         check=_no_unit,
         object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "数量指标"\nname = "接待来访人次"\n'
             'description = "全年接待来访群众的人次"\ntarget = "≥500"\nbasis = "上年接待量"\n'
@@ -249,6 +253,7 @@ RULES: tuple[Rule, ...] = (
         ),
         check=_no_basis,
         object_only=True,
+        reads=("name", "description", "target", "basis"),
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "时效指标"\nname = "来信办理及时率"\n'
             'description = "按期办结的来信占比"\ntarget = "≥95%"\n'
@@ -321,6 +326,7 @@ RULES: tuple[Rule, ...] = (
         ),
         check=_no_description,
         object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "信访事项办结率"\n'
             'target = "≥90%"\nbasis = "工作要求"\n'
