@@ -343,6 +343,12 @@ _FIELDS: Final = {
 }
 
 
+def _to_reads(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
 def _check_reads(instance: Rule, _attribute: object, value: tuple[str, ...]) -> None:
     if not value:
         return
@@ -398,7 +404,7 @@ class Rule:
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(RuleExample))
     )
     object_only: bool = attrs.field(default=False, validator=_check_object_only)
-    reads: tuple[str, ...] = attrs.field(default=(), converter=tuple, validator=_check_reads)
+    reads: tuple[str, ...] = attrs.field(default=(), converter=_to_reads, validator=_check_reads)
 
     def _finding(self, severity: Severity, path: str, values: Mapping[str, object]) -> Finding:
         message, message_en = self._messages(path, values)
@@ -814,8 +820,8 @@ class _Run:
             for i, indicator in enumerate(goal.indicators):
                 if indicator.suppressions:
                     holders[f"{indicators_path}[{i}]"] = indicator.suppressions
-                found = memo.get((id(indicator), in_project)) if indicator_once else ()
-                if found is None or indicator_rules:
+                known = memo.get((id(indicator), in_project)) if indicator_once else ()
+                if known is None or indicator_rules:
                     path = f"{indicators_path}[{i}]"
                     context = RuleContext(
                         document=document,
@@ -827,16 +833,16 @@ class _Run:
                         indicator=indicator,
                         root=root,
                     )
-                    if found is None:
-                        found = object_hits(indicator_once, indicator, context)
-                    if found:
-                        add(found, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
+                    if known is None:
+                        known = object_hits(indicator_once, indicator, context)
+                    if known:
+                        add(known, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
                     if indicator_rules:
                         more = hits(indicator_rules, context)
                         if more:
                             add(more, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
-                elif found:
-                    add(found, f"{indicators_path}[{i}]", (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
+                elif known:
+                    add(known, f"{indicators_path}[{i}]", (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
 
     def suppress(self, *, include_suppressed: bool) -> list[tuple[tuple[_PathKey, str], Finding]]:
         holders = self.holders
