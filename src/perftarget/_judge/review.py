@@ -562,18 +562,39 @@ def _specificity(code: str, selectors: Iterable[str]) -> int:
     return best
 
 
-class _Group:
-    """Object-only rules that read the same fields, and how to read those fields of an object."""
+def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """A function giving the values of ``names`` of an object, as a tuple (C-level: an attrgetter)."""
+    if len(names) == 1:
+        get = attrgetter(names[0])
+        return lambda obj: (get(obj),)
+    return attrgetter(*names) if names else (lambda _obj: ())
 
-    __slots__ = ("get", "reads", "rules")
+
+# Field types whose values are compared by value in the memo; values of any other field by identity.
+_BY_VALUE: Final = frozenset({"str", "str | None"})
+
+
+class _Group:
+    """Object-only rules that read the same fields, and how to read those fields of an object.
+
+    ``key(obj)`` is what two objects must share for the rules to give them the same violations:
+    the texts among the fields, and the identity of the other values (an enum member, the very
+    same :class:`~perftarget.Threshold`...): comparing those by value would cost more than it saves
+    (their hashes are computed in Python), and the values live as long as the reviewed document.
+    """
+
+    __slots__ = ("key", "reads", "rules")
 
     def __init__(self, reads: tuple[str, ...], rules: tuple[tuple[Rule, Severity], ...]) -> None:
         self.reads = reads
         self.rules = rules
-        getter = attrgetter(*reads) if reads else None
-        self.get: Callable[[object], tuple[object, ...]] | None = (
-            (lambda obj: (getter(obj),)) if len(reads) == 1 and getter is not None else getter
-        )
+        self.key: Callable[[object], tuple[object, ...]] | None = None
+        if reads:
+            scoped = Indicator if rules[0][0].scope is Scope.INDICATOR else Goal
+            types = {field.name: field.type for field in attrs.fields(scoped)}
+            texts = _getter(tuple(name for name in reads if types[name] in _BY_VALUE))
+            values = _getter(tuple(name for name in reads if types[name] not in _BY_VALUE))
+            self.key = lambda obj: (texts(obj), tuple(map(id, values(obj))))
 
 
 @attrs.frozen
@@ -741,10 +762,10 @@ class _Run:
         shared, hits = self.shared, self.hits
         collected: list[_Hit] = []
         for group in groups:
-            if group.get is None:
+            if group.key is None:
                 collected.extend(hits(group.rules, context))
                 continue
-            fields = (group, in_project, *[v if v.__class__ is str else id(v) for v in group.get(obj)])
+            fields = (group, in_project, group.key(obj))
             done = shared.get(fields)
             if done is None:
                 done = shared[fields] = tuple(hits(group.rules, context))
