@@ -21,12 +21,12 @@ the call, never a change to the process.
 from __future__ import annotations
 
 import enum
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
-from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -562,12 +562,17 @@ def _specificity(code: str, selectors: Iterable[str]) -> int:
     return best
 
 
-def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
-    """A function giving the values of ``names`` of an object, as a tuple (C-level: an attrgetter)."""
-    if len(names) == 1:
-        get = attrgetter(names[0])
-        return lambda obj: (get(obj),)
-    return attrgetter(*names) if names else (lambda _obj: ())
+def _key_function(names: tuple[str, ...], by_value: frozenset[str]) -> Callable[[object], tuple[object, ...]]:
+    """``lambda obj: (obj.name, id(obj.target), ...)``: the fields ``names``, those of ``by_value`` by value.
+
+    The others are taken by identity. Written as source and compiled, as attrs writes its methods:
+    the memo reads it for every indicator, and one flat function is several times faster than
+    composing attrgetters. ``names`` are checked field names (identifiers).
+    """
+    items = ", ".join(f"obj.{name}" if name in by_value else f"id(obj.{name})" for name in names)
+    namespace: dict[str, Any] = {}
+    exec(compile(f"def key(obj):\n    return ({items},)\n", "<perftarget review memo>", "exec"), namespace)  # noqa: S102
+    return namespace["key"]  # type: ignore[no-any-return]
 
 
 # Field types whose values are compared by value in the memo; values of any other field by identity.
@@ -583,18 +588,17 @@ class _Group:
     (their hashes are computed in Python), and the values live as long as the reviewed document.
     """
 
-    __slots__ = ("key", "reads", "rules")
+    __slots__ = ("key", "number", "reads", "rules")
 
-    def __init__(self, reads: tuple[str, ...], rules: tuple[tuple[Rule, Severity], ...]) -> None:
+    def __init__(self, number: int, reads: tuple[str, ...], rules: tuple[tuple[Rule, Severity], ...]) -> None:
+        self.number = number  # distinct among the groups of a plan
         self.reads = reads
         self.rules = rules
         self.key: Callable[[object], tuple[object, ...]] | None = None
         if reads:
             scoped = Indicator if rules[0][0].scope is Scope.INDICATOR else Goal
-            types = {field.name: field.type for field in attrs.fields(scoped)}
-            texts = _getter(tuple(name for name in reads if types[name] in _BY_VALUE))
-            values = _getter(tuple(name for name in reads if types[name] not in _BY_VALUE))
-            self.key = lambda obj: (texts(obj), tuple(map(id, values(obj))))
+            fields = attrs.fields_dict(scoped)
+            self.key = _key_function(reads, frozenset(name for name in reads if str(fields[name].type) in _BY_VALUE))
 
 
 @attrs.frozen
@@ -607,15 +611,16 @@ class _Plan:
     active: frozenset[str]
     known: frozenset[str]
     rules: tuple[Rule, ...]
+    groups: int  # the number of groups in once
 
 
-def _groups(items: Iterable[tuple[Rule, Severity]]) -> tuple[_Group, ...]:
+def _groups(items: Iterable[tuple[Rule, Severity]], numbers: Iterator[int]) -> tuple[_Group, ...]:
     """The object_only rules of ``items`` grouped by the fields they read, in order of first appearance."""
     groups: dict[tuple[str, ...], list[tuple[Rule, Severity]]] = {}
     for rule, severity in items:
         if rule.object_only:
             groups.setdefault(rule.reads, []).append((rule, severity))
-    return tuple(_Group(reads, tuple(rules)) for reads, rules in groups.items())
+    return tuple(_Group(next(numbers), reads, tuple(rules)) for reads, rules in groups.items())
 
 
 _PLAN_CACHE: dict[tuple[object, ...], _Plan] = {}
@@ -670,13 +675,16 @@ def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
                 best, severity = length, override
         grouped[rule.scope].append((rule, severity))
         active.add(rule.code)
+    numbers = itertools.count()
+    once = {scope: _groups(items, numbers) for scope, items in grouped.items()}
     return _Plan(
         by_scope={scope: tuple(items) for scope, items in grouped.items()},
-        once={scope: _groups(items) for scope, items in grouped.items()},
+        once=once,
         each={scope: tuple(item for item in items if not item[0].object_only) for scope, items in grouped.items()},
         active=frozenset(active),
         known=frozenset(codes),
         rules=rules,
+        groups=next(numbers),
     )
 
 
@@ -704,9 +712,12 @@ def _prefixes(path: str) -> Iterator[str]:
         yield path[:end]
 
 
-# A violation made ready for any place: (field, sort key of the field, code, severity, message,
-# message_en, help). The path of the finding is the place's path joined with the field.
-_Hit = tuple[str, _PathKey, str, Severity, str, str, str]
+# A violation made ready for any place: (field, the sort key of the field and the code, code,
+# severity, message, message_en, help). The path of the finding is the place's path joined with
+# the field, its sort key the place's joined with this one. Only texts and tuples of them, so that
+# the garbage collector stops tracking the hits a review keeps.
+_Hit = tuple[str, _PathKey, str, str, str, str, str]
+_SEVERITIES: Final = {severity.value: severity for severity in Severity}
 _GOALS_KEY: Final = ((1, 0, "goals"),)
 _INDICATORS_TOKEN: Final = (1, 0, "indicators")
 
@@ -714,7 +725,13 @@ _INDICATORS_TOKEN: Final = (1, 0, "indicators")
 def _hit(rule: Rule, severity: Severity, violation: Violation, path: str) -> _Hit:
     field = violation.field
     message, message_en = rule._messages(_join(path, field), violation.values)  # noqa: SLF001
-    return field, _path_key(field), rule.code, severity, message, message_en, rule.help
+    code = rule.code
+    return field, (*_path_key(field), (-1, 0, code)), code, severity.value, message, message_en, rule.help
+
+
+def _sort_key(path: str, code: str) -> _PathKey:
+    """The order of :func:`_finding_key` as one flat key: a path's tokens, then the code (before any deeper token)."""
+    return (*_path_key(path), (-1, 0, code))
 
 
 class _Run:
@@ -727,50 +744,54 @@ class _Run:
     identity). Every other rule is called at each place.
     """
 
-    __slots__ = ("config", "document", "found", "holders", "memo", "plan", "root", "shared")
+    __slots__ = ("config", "document", "findings", "holders", "keys", "plan", "root", "shared")
 
     def __init__(self, plan: _Plan, config: ReviewConfig, document: Document, root: str) -> None:
         self.plan = plan
         self.config = config
         self.document = document
         self.root: Literal["document", "project", "department"] = root  # type: ignore[assignment]
-        self.found: list[tuple[tuple[_PathKey, str], Finding]] = []
+        self.findings: list[Finding] = []
+        self.keys: list[_PathKey] = []  # the sort key of each finding
         self.holders: dict[str, tuple[Suppression, ...]] = {}
-        # (id of the object, in a project table) -> its hits; the objects live as long as the document
-        self.memo: dict[tuple[int, bool], tuple[_Hit, ...]] = {}
-        # (group, in a project table, the fields it reads: a text, or the id of a value the document holds) -> hits
-        self.shared: dict[tuple[object, ...], tuple[_Hit, ...]] = {}
+        # per group, for department then project tables: what of an object the group reads (its identity, or
+        # the texts among the fields and the identity of the other values, all held by the document) -> hits
+        self.shared: list[tuple[dict[object, tuple[_Hit, ...]], dict[object, tuple[_Hit, ...]]]] = [
+            ({}, {}) for _ in range(plan.groups)
+        ]
 
     def add(self, hits: Iterable[_Hit], path: str, key: _PathKey) -> None:
-        append = self.found.append
-        for field, field_key, code, severity, message, message_en, help_ in hits:
-            at = _join(path, field)
-            finding = Finding(code=code, severity=severity, path=at, message=message, message_en=message_en, help=help_)
-            append(((key + field_key, code), finding))
+        findings, keys = self.findings, self.keys
+        for field, suffix, code, severity, message, message_en, help_ in hits:
+            findings.append(
+                Finding(
+                    code=code,
+                    severity=_SEVERITIES[severity],
+                    path=_join(path, field),
+                    message=message,
+                    message_en=message_en,
+                    help=help_,
+                )
+            )
+            keys.append(key + suffix)
 
     def hits(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> list[_Hit]:
         path = context.path
         return [_hit(rule, severity, violation, path) for rule, severity in rules for violation in rule.check(context)]
 
-    def object_hits(self, groups: tuple[_Group, ...], obj: object, context: RuleContext) -> tuple[_Hit, ...]:
+    def object_hits(self, groups: tuple[_Group, ...], obj: object, context: RuleContext) -> list[_Hit]:
         """The hits of the object_only rules on ``obj`` (the object in scope of ``context``), memoised."""
-        in_project = context.project is not None
-        key = (id(obj), in_project)
-        found = self.memo.get(key)
-        if found is not None:
-            return found
-        shared, hits = self.shared, self.hits
-        collected: list[_Hit] = []
+        kind = context.project is not None
+        shared = self.shared
+        found: list[_Hit] = []
         for group in groups:
-            if group.key is None:
-                collected.extend(hits(group.rules, context))
-                continue
-            fields = (group, in_project, group.key(obj))
-            done = shared.get(fields)
+            memo = shared[group.number][kind]
+            read = group.key
+            key = id(obj) if read is None else read(obj)
+            done = memo.get(key)
             if done is None:
-                done = shared[fields] = tuple(hits(group.rules, context))
-            collected.extend(done)
-        found = self.memo[key] = tuple(collected)
+                done = memo[key] = tuple(self.hits(group.rules, context))
+            found.extend(done)
         return found
 
     def run(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> None:
@@ -802,7 +823,7 @@ class _Run:
                 )
             self.walk_goals(project.goals, path, project, None)
 
-    def walk_goals(  # noqa: C901, PLR0912 - the innermost loop of every review, kept in one frame
+    def walk_goals(
         self,
         goals: tuple[Goal, ...],
         table_path: str,
@@ -813,14 +834,12 @@ class _Run:
         plan = self.plan
         goal_once, goal_rules = plan.once[Scope.GOAL], plan.each[Scope.GOAL]
         indicator_once, indicator_rules = plan.once[Scope.INDICATOR], plan.each[Scope.INDICATOR]
-        add, hits, object_hits, memo, holders = self.add, self.hits, self.object_hits, self.memo, self.holders
-        in_project = project is not None
+        add, hits, object_hits, holders = self.add, self.hits, self.object_hits, self.holders
         goals_path = _join(table_path, "goals")
         goals_key = _path_key(table_path) + _GOALS_KEY
         for g, goal in enumerate(goals):
             goal_path = f"{goals_path}[{g}]"
             goal_key = (*goals_key, (0, g, ""))
-            context: RuleContext | None = None
             if goal_once or goal_rules:
                 context = RuleContext(
                     document=document,
@@ -831,47 +850,39 @@ class _Run:
                     goal=goal,
                     root=root,
                 )
-                if goal_once:
-                    found = object_hits(goal_once, goal, context)
-                    if found:
-                        add(found, goal_path, goal_key)
-                if goal_rules:
-                    add(hits(goal_rules, context), goal_path, goal_key)
+                add(object_hits(goal_once, goal, context), goal_path, goal_key)
+                add(hits(goal_rules, context), goal_path, goal_key)
             indicators_path = f"{goal_path}.indicators"
             for i, indicator in enumerate(goal.indicators):
+                path = f"{indicators_path}[{i}]"
                 if indicator.suppressions:
-                    holders[f"{indicators_path}[{i}]"] = indicator.suppressions
-                known = memo.get((id(indicator), in_project)) if indicator_once else ()
-                if known is None or indicator_rules:
-                    path = f"{indicators_path}[{i}]"
-                    context = RuleContext(
-                        document=document,
-                        config=config,
-                        path=path,
-                        project=project,
-                        department=department,
-                        goal=goal,
-                        indicator=indicator,
-                        root=root,
-                    )
-                    if known is None:
-                        known = object_hits(indicator_once, indicator, context)
-                    if known:
-                        add(known, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
-                    if indicator_rules:
-                        more = hits(indicator_rules, context)
-                        if more:
-                            add(more, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
-                elif known:
-                    add(known, f"{indicators_path}[{i}]", (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
+                    holders[path] = indicator.suppressions
+                if not (indicator_once or indicator_rules):
+                    continue
+                context = RuleContext(
+                    document=document,
+                    config=config,
+                    path=path,
+                    project=project,
+                    department=department,
+                    goal=goal,
+                    indicator=indicator,
+                    root=root,
+                )
+                found = object_hits(indicator_once, indicator, context)
+                if indicator_rules:
+                    found += hits(indicator_rules, context)
+                if found:
+                    add(found, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
 
-    def suppress(self, *, include_suppressed: bool) -> list[tuple[tuple[_PathKey, str], Finding]]:
+    def suppress(self, *, include_suppressed: bool) -> tuple[list[Finding], list[_PathKey]]:
         holders = self.holders
         if not holders:
-            return self.found
+            return self.findings, self.keys
         used: set[tuple[str, int]] = set()
-        kept: list[tuple[tuple[_PathKey, str], Finding]] = []
-        for key, finding in self.found:
+        kept: list[Finding] = []
+        keys: list[_PathKey] = []
+        for finding, key in zip(self.findings, self.keys, strict=True):
             match: Suppression | None = None
             for prefix in _prefixes(finding.path):
                 suppressions = holders.get(prefix)
@@ -882,11 +893,15 @@ class _Run:
                         used.add((prefix, k))
                         match = match or suppression
             if match is None:
-                kept.append((key, finding))
+                kept.append(finding)
+                keys.append(key)
             elif include_suppressed:
-                kept.append((key, attrs.evolve(finding, suppression=match)))
-        kept.extend((_finding_key(finding), finding) for finding in self.unused(used))
-        return kept
+                kept.append(attrs.evolve(finding, suppression=match))
+                keys.append(key)
+        for finding in self.unused(used):
+            kept.append(finding)
+            keys.append(_sort_key(finding.path, finding.code))
+        return kept, keys
 
     def unused(self, used: set[tuple[str, int]]) -> Iterator[Finding]:
         plan = self.plan
@@ -1034,9 +1049,8 @@ class RuleSet:
             )
             raise TypeError(msg)
         run.walk()
-        found = run.suppress(include_suppressed=include_suppressed)
-        found.sort(key=itemgetter(0))
-        return [finding for _, finding in found]
+        findings, keys = run.suppress(include_suppressed=include_suppressed)
+        return [findings[k] for k in sorted(range(len(findings)), key=keys.__getitem__)]
 
 
 def format_decimal(value: Decimal) -> str:
