@@ -229,30 +229,38 @@ def _place_in_goal(path: str | None) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def _indicators(columns: Columns, pa: Any) -> tuple[list[int], list[tuple[int, int]], list[Indicator]]:  # noqa: ANN401
+def _indicators(
+    columns: Columns, np: Any, pc: Any  # noqa: ANN401 - numpy, pyarrow.compute
+) -> tuple[list[int], list[tuple[int, int]], list[Indicator]]:
     """Each indicator row as (its table, its place in the table, the :class:`Indicator`).
 
-    Each distinct indicator is built once, each distinct cell converted once.
+    Each distinct indicator is built once, each distinct cell converted once: the rows are read
+    as the codes of their cells among the column's distinct values, so a row's Python texts are
+    made only for its column's distinct values.
     """
     indicators = columns.indicators
-    table = _values(indicators, "table", pa)
-    cells = [_values(indicators, name, pa) for name in _INDICATOR_COLUMNS[2:]]
-    places = _Once(_place_in_goal)
-    thresholds = _Once(lambda text: Threshold.parse(text or ""))
-    level1s = _Once(lambda text: to_level1(text or None))
-    level2s = _Once(lambda text: to_level2(text or None))
-    bases = _Once(lambda text: None if text is None else Basis(text))
-    weights = _Once(_decimal)
+    table = _to_numpy(indicators.column("table"), np, np.int64, -1).tolist()
+    paths = _Encoded(indicators.column("path"), np, pc)
+    cells = [_Encoded(indicators.column(name), np, pc) for name in _INDICATOR_COLUMNS[2:]]
+    level1s, level2s, names, descriptions, targets, bases, weights, keys = (cell.values for cell in cells)
+    places = _Once(lambda code: _place_in_goal(paths.values[code]))
+    # each distinct cell converted once, by its code
+    thresholds = _Once(lambda code: Threshold.parse(targets[code] or ""))
+    level1 = _Once(lambda code: to_level1(level1s[code] or None))
+    level2 = _Once(lambda code: to_level2(level2s[code] or None))
+    basis = _Once(lambda code: None if bases[code] is None else Basis(bases[code]))
+    weight = _Once(lambda code: _decimal(weights[code]))
 
-    def build(row: tuple[Any, ...]) -> Indicator:
-        level1, level2, name, description, target, basis, weight, key = row
+    def build(codes: tuple[int, ...]) -> Indicator:
+        l1, l2, n, d, t, b, w, k = codes
         return Indicator(
-            level1=level1s[level1], level2=level2s[level2], name=name or "", description=description or "",
-            target=thresholds[target], basis=bases[basis], weight=weights[weight], key=key,
+            level1=level1[l1], level2=level2[l2], name=names[n] or "", description=descriptions[d] or "",
+            target=thresholds[t], basis=basis[b], weight=weight[w], key=keys[k],
         )
 
     made = _Once(build)
-    return table, [places[p] for p in _values(indicators, "path", pa)], [made[row] for row in zip(*cells, strict=True)]
+    rows = zip(*(cell.codes.tolist() for cell in cells), strict=True)
+    return table, [places[code] for code in paths.codes.tolist()], [made[row] for row in rows]
 
 
 def _schedule(  # noqa: PLR0917 - the plan's columns
@@ -272,10 +280,10 @@ def _schedule(  # noqa: PLR0917 - the plan's columns
     )
 
 
-def _tables(columns: Columns, pa: Any) -> Iterator[ProjectTargets]:  # noqa: ANN401 - pyarrow
+def _tables(columns: Columns, pa: Any, np: Any, pc: Any) -> Iterator[ProjectTargets]:  # noqa: ANN401 - pyarrow
     """Each table of the columns as the :class:`ProjectTargets` its rows describe, in order."""
     tables = columns.tables
-    row_table, row_place, made = _indicators(columns, pa)
+    row_table, row_place, made = _indicators(columns, np, pc)
     placed: list[list[tuple[tuple[int, int], Indicator]]] = [[] for _ in range(tables.num_rows)]
     for table, place, indicator in zip(row_table, row_place, made, strict=True):
         placed[table].append((place, indicator))
@@ -283,6 +291,9 @@ def _tables(columns: Columns, pa: Any) -> Iterator[ProjectTargets]:  # noqa: ANN
              "budget_other", "goal_contents", "plan_start_month", "plan_dates", "plan_percents", "plan_labels",
              "plan_multi_year")
     units = _Once(lambda name: Unit("", name or ""))
+    # tables of a batch share their plans and budgets often: each distinct one is made once (they are values)
+    schedules = _Once(lambda key: _schedule(*key))
+    budgets = _Once(lambda key: Budget(total=Decimal(key[0] or "0"), fiscal=_decimal(key[1]), other=_decimal(key[2])))
     for table, row in enumerate(zip(*(_values(tables, name, pa) for name in names), strict=True)):
         (code, name, unit, year, assumed, purpose, total, fiscal, other, contents, start, dates, percents, labels,
          multi_year) = row
@@ -292,10 +303,12 @@ def _tables(columns: Columns, pa: Any) -> Iterator[ProjectTargets]:  # noqa: ANN
         goals: list[list[Indicator]] = [[] for _ in range(count)]
         for (goal, _), indicator in items:
             goals[goal].append(indicator)
-        schedule = _schedule(year, start, dates, percents, labels, multi_year)
+        schedule = None if start is None else schedules[
+            year, start, tuple(dates or ()), tuple(percents or ()), tuple(labels or ()), multi_year
+        ]
         yield ProjectTargets(
             unit=units[unit], code=code or "", name=name or "", year=int(year),
-            budget=Budget(total=Decimal(total or "0"), fiscal=_decimal(fiscal), other=_decimal(other)),
+            budget=budgets[total, fiscal, other],
             purpose=purpose or "", schedule=schedule,
             goals=tuple(Goal(contents[g] if g < len(contents) else "", tuple(goal)) for g, goal in enumerate(goals)),
             year_assumed=bool(assumed),
@@ -383,7 +396,7 @@ def review_columns(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        projects = list(_tables(columns, pa))
+        projects = list(_tables(columns, pa, np, pc))
         for first, at in _documents(files, places):
             # the tables of one document at their places (a place no row gives holds a filler, whose findings go)
             table_at = dict(zip(at, range(first, first + len(at)), strict=True))

@@ -21,6 +21,7 @@ the call, never a change to the process.
 from __future__ import annotations
 
 import enum
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -328,6 +329,39 @@ def _check_code(_instance: object, _attribute: object, code: str) -> None:
         raise InvalidValueError(msg, field="code", value=code)
 
 
+def _check_object_only(instance: Rule, _attribute: object, value: bool) -> None:
+    if not isinstance(value, bool):
+        msg = f"'object_only' must be True or False (got {value!r})"
+        raise InvalidValueError(msg, field="object_only", value=value)
+    if value and instance.scope not in (Scope.GOAL, Scope.INDICATOR):
+        msg = f"rule {instance.code}: only a goal or indicator rule can be object_only (scope {instance.scope.value})"
+        raise InvalidValueError(msg, field="object_only", value=value)
+
+
+_FIELDS: Final = {
+    Scope.GOAL: frozenset(attrs.fields_dict(Goal)),
+    Scope.INDICATOR: frozenset(attrs.fields_dict(Indicator)),
+}
+
+
+def _to_reads(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _check_reads(instance: Rule, _attribute: object, value: tuple[str, ...]) -> None:
+    if not value:
+        return
+    if not instance.object_only:
+        msg = f"rule {instance.code}: 'reads' narrows an object_only declaration; this rule is not object_only"
+        raise InvalidValueError(msg, field="reads", value=value)
+    unknown = [name for name in value if name not in _FIELDS[instance.scope]]
+    if unknown or len(set(value)) != len(value):
+        msg = f"rule {instance.code}: 'reads' must name distinct fields of the {instance.scope.value} (got {value!r})"
+        raise InvalidValueError(msg, field="reads", value=value)
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """A review rule: data plus a check function.
@@ -339,7 +373,19 @@ class Rule:
     (``str.format`` placeholders such as ``{name}``). ``fail_example`` and
     ``pass_example`` document the rule (and are tested for built-in rules).
 
+    ``object_only=True`` (goal and indicator rules only) declares that what the check yields
+    depends on nothing but the object in scope (``ctx.goal`` or ``ctx.indicator``) and on
+    whether it sits in a project table (``ctx.project is None`` or not): the check reads no
+    other field of the context, no other object of the table or document, no configuration
+    and no path. The engine then checks each object once per review call, however many
+    places of the document hold it, and reuses its violations for the other places.
+    ``reads`` narrows the declaration to the object's fields the check reads (``("name",
+    "target")``; empty: any of them): objects that hold the same values in those fields (the
+    same text, or the very same value object, such as a shared :class:`~perftarget.Threshold`)
+    are then checked once between them.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0 ``object_only`` and ``reads``.
     """
 
     code: str = attrs.field(validator=_check_code)
@@ -358,17 +404,22 @@ class Rule:
     pass_example: RuleExample | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.instance_of(RuleExample))
     )
+    object_only: bool = attrs.field(default=False, validator=_check_object_only)
+    reads: tuple[str, ...] = attrs.field(default=(), converter=_to_reads, validator=_check_reads)
 
     def _finding(self, severity: Severity, path: str, values: Mapping[str, object]) -> Finding:
-        try:
-            message = self.message.format_map(values)
-            message_en = self.message_en.format_map(values)
-        except (KeyError, IndexError, ValueError) as exc:
-            msg = f"rule {self.code}: cannot fill its message at {path or 'the top'} ({exc!r} missing or malformed)"
-            raise InvalidValueError(msg, field="message", value=self.message) from None
+        message, message_en = self._messages(path, values)
         return Finding(
             code=self.code, severity=severity, path=path, message=message, message_en=message_en, help=self.help
         )
+
+    def _messages(self, path: str, values: Mapping[str, object]) -> tuple[str, str]:
+        """The Chinese and English messages filled with ``values`` (``path`` names the place in an error)."""
+        try:
+            return self.message.format_map(values), self.message_en.format_map(values)
+        except (KeyError, IndexError, ValueError) as exc:
+            msg = f"rule {self.code}: cannot fill its message at {path or 'the top'} ({exc!r} missing or malformed)"
+            raise InvalidValueError(msg, field="message", value=self.message) from None
 
 
 def _to_selectors(value: object, option: str = "select") -> tuple[str, ...]:
@@ -508,14 +559,65 @@ def _specificity(code: str, selectors: Iterable[str]) -> int:
     return best
 
 
+def _key_function(names: tuple[str, ...], by_value: frozenset[str]) -> Callable[[object], tuple[object, ...]]:
+    """``lambda obj: (obj.name, id(obj.target), ...)``: the fields ``names``, those of ``by_value`` by value.
+
+    The others are taken by identity. Written as source and compiled, as attrs writes its methods:
+    the memo reads it for every indicator, and one flat function is several times faster than
+    composing attrgetters. ``names`` are checked field names (identifiers).
+    """
+    items = ", ".join(f"obj.{name}" if name in by_value else f"id(obj.{name})" for name in names)
+    namespace: dict[str, Any] = {}
+    exec(compile(f"def key(obj):\n    return ({items},)\n", "<perftarget review memo>", "exec"), namespace)  # noqa: S102
+    return namespace["key"]  # type: ignore[no-any-return]
+
+
+# Field types whose values are compared by value in the memo; values of any other field by identity.
+_BY_VALUE: Final = frozenset({"str", "str | None"})
+
+
+class _Group:
+    """Object-only rules that read the same fields, and how to read those fields of an object.
+
+    ``key(obj)`` is what two objects must share for the rules to give them the same violations:
+    the texts among the fields, and the identity of the other values (an enum member, the very
+    same :class:`~perftarget.Threshold`...): comparing those by value would cost more than it saves
+    (their hashes are computed in Python), and the values live as long as the reviewed document.
+    """
+
+    __slots__ = ("key", "number", "reads", "rules")
+
+    def __init__(self, number: int, reads: tuple[str, ...], rules: tuple[tuple[Rule, Severity], ...]) -> None:
+        self.number = number  # distinct among the groups of a plan
+        self.reads = reads
+        self.rules = rules
+        self.key: Callable[[object], tuple[object, ...]] | None = None
+        if reads:
+            scoped = Indicator if rules[0][0].scope is Scope.INDICATOR else Goal
+            fields = attrs.fields_dict(scoped)
+            self.key = _key_function(reads, frozenset(name for name in reads if str(fields[name].type) in _BY_VALUE))
+
+
 @attrs.frozen
 class _Plan:
     """The selected rules of one call, grouped by scope, with their effective severity."""
 
     by_scope: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]
+    once: Mapping[Scope, tuple[_Group, ...]]  # the object_only rules of by_scope, by the fields they read
+    each: Mapping[Scope, tuple[tuple[Rule, Severity], ...]]  # the others
     active: frozenset[str]
     known: frozenset[str]
     rules: tuple[Rule, ...]
+    groups: int  # the number of groups in once
+
+
+def _groups(items: Iterable[tuple[Rule, Severity]], numbers: Iterator[int]) -> tuple[_Group, ...]:
+    """The object_only rules of ``items`` grouped by the fields they read, in order of first appearance."""
+    groups: dict[tuple[str, ...], list[tuple[Rule, Severity]]] = {}
+    for rule, severity in items:
+        if rule.object_only:
+            groups.setdefault(rule.reads, []).append((rule, severity))
+    return tuple(_Group(next(numbers), reads, tuple(rules)) for reads, rules in groups.items())
 
 
 _PLAN_CACHE: dict[tuple[object, ...], _Plan] = {}
@@ -570,11 +672,16 @@ def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
                 best, severity = length, override
         grouped[rule.scope].append((rule, severity))
         active.add(rule.code)
+    numbers = itertools.count()
+    once = {scope: _groups(items, numbers) for scope, items in grouped.items()}
     return _Plan(
         by_scope={scope: tuple(items) for scope, items in grouped.items()},
+        once=once,
+        each={scope: tuple(item for item in items if not item[0].object_only) for scope, items in grouped.items()},
         active=frozenset(active),
         known=frozenset(codes),
         rules=rules,
+        groups=next(numbers),
     )
 
 
@@ -582,13 +689,15 @@ def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
 
 _PATH_TOKEN: Final = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
 
+_PathKey = tuple[tuple[int, int, str], ...]
+
 
 @lru_cache(maxsize=65536)
-def _path_key(path: str) -> tuple[tuple[int, int, str], ...]:
+def _path_key(path: str) -> _PathKey:
     return tuple((0, int(index), "") if index else (1, 0, name) for index, name in _PATH_TOKEN.findall(path))
 
 
-def _finding_key(finding: Finding) -> tuple[tuple[tuple[int, int, str], ...], str]:
+def _finding_key(finding: Finding) -> tuple[_PathKey, str]:
     return _path_key(finding.path), finding.code
 
 
@@ -600,10 +709,39 @@ def _prefixes(path: str) -> Iterator[str]:
         yield path[:end]
 
 
-class _Run:
-    """One review call: runs the plan over the tree and collects findings."""
+# A violation made ready for any place: (field, the sort key of the field and the code, code,
+# severity, message, message_en, help). The path of the finding is the place's path joined with
+# the field, its sort key the place's joined with this one. Only texts and tuples of them, so that
+# the garbage collector stops tracking the hits a review keeps.
+_Hit = tuple[str, _PathKey, str, str, str, str, str]
+_SEVERITIES: Final = {severity.value: severity for severity in Severity}
+_GOALS_KEY: Final = ((1, 0, "goals"),)
+_INDICATORS_TOKEN: Final = (1, 0, "indicators")
 
-    __slots__ = ("config", "document", "findings", "holders", "plan", "root")
+
+def _hit(rule: Rule, severity: Severity, violation: Violation, path: str) -> _Hit:
+    field = violation.field
+    message, message_en = rule._messages(_join(path, field), violation.values)  # noqa: SLF001
+    code = rule.code
+    return field, (*_path_key(field), (-1, 0, code)), code, severity.value, message, message_en, rule.help
+
+
+def _sort_key(path: str, code: str) -> _PathKey:
+    """The order of :func:`_finding_key` as one flat key: a path's tokens, then the code (before any deeper token)."""
+    return (*_path_key(path), (-1, 0, code))
+
+
+class _Run:
+    """One review call: runs the plan over the tree and collects findings with their sort keys.
+
+    The violations of an ``object_only`` rule are computed once per goal or indicator object
+    (by identity, separately for project and department tables) and reused wherever the
+    document holds that object again; those of a rule that also declares the fields it
+    ``reads``, once per distinct values of those fields (texts by value, other values by
+    identity). Every other rule is called at each place.
+    """
+
+    __slots__ = ("config", "document", "findings", "holders", "keys", "plan", "root", "shared")
 
     def __init__(self, plan: _Plan, config: ReviewConfig, document: Document, root: str) -> None:
         self.plan = plan
@@ -611,19 +749,57 @@ class _Run:
         self.document = document
         self.root: Literal["document", "project", "department"] = root  # type: ignore[assignment]
         self.findings: list[Finding] = []
+        self.keys: list[_PathKey] = []  # the sort key of each finding
         self.holders: dict[str, tuple[Suppression, ...]] = {}
+        # per group, for department then project tables: what of an object the group reads (its identity, or
+        # the texts among the fields and the identity of the other values, all held by the document) -> hits
+        self.shared: list[tuple[dict[object, tuple[_Hit, ...]], dict[object, tuple[_Hit, ...]]]] = [
+            ({}, {}) for _ in range(plan.groups)
+        ]
+
+    def add(self, hits: Iterable[_Hit], path: str, key: _PathKey) -> None:
+        findings, keys = self.findings, self.keys
+        for field, suffix, code, severity, message, message_en, help_ in hits:
+            findings.append(
+                Finding(
+                    code=code,
+                    severity=_SEVERITIES[severity],
+                    path=_join(path, field),
+                    message=message,
+                    message_en=message_en,
+                    help=help_,
+                )
+            )
+            keys.append(key + suffix)
+
+    def hits(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> list[_Hit]:
+        path = context.path
+        return [_hit(rule, severity, violation, path) for rule, severity in rules for violation in rule.check(context)]
+
+    def object_hits(self, groups: tuple[_Group, ...], obj: object, context: RuleContext) -> list[_Hit]:
+        """The hits of the object_only rules on ``obj`` (the object in scope of ``context``), memoised."""
+        kind = context.project is not None
+        shared = self.shared
+        found: list[_Hit] = []
+        for group in groups:
+            memo = shared[group.number][kind]
+            read = group.key
+            key = id(obj) if read is None else read(obj)
+            done = memo.get(key)
+            if done is None:
+                done = memo[key] = tuple(self.hits(group.rules, context))
+            found.extend(done)
+        return found
 
     def run(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> None:
-        findings = self.findings
-        for rule, severity in rules:
-            for violation in rule.check(context):
-                findings.append(rule._finding(severity, _join(context.path, violation.field), violation.values))  # noqa: SLF001
+        if rules:
+            path = context.path
+            self.add(self.hits(rules, context), path, _path_key(path))
 
     def walk(self) -> None:
         document, config, root = self.document, self.config, self.root
         by_scope = self.plan.by_scope
-        if by_scope[Scope.DOCUMENT]:
-            self.run(by_scope[Scope.DOCUMENT], RuleContext(document=document, config=config, root=root))
+        self.run(by_scope[Scope.DOCUMENT], RuleContext(document=document, config=config, root=root))
         department = document.department
         if department is not None:
             path = "" if root == "department" else "department"
@@ -652,52 +828,58 @@ class _Run:
         department: DepartmentTargets | None,
     ) -> None:
         document, config, root = self.document, self.config, self.root
-        goal_rules = self.plan.by_scope[Scope.GOAL]
-        indicator_rules = self.plan.by_scope[Scope.INDICATOR]
-        run = self.run
-        holders = self.holders
+        plan = self.plan
+        goal_once, goal_rules = plan.once[Scope.GOAL], plan.each[Scope.GOAL]
+        indicator_once, indicator_rules = plan.once[Scope.INDICATOR], plan.each[Scope.INDICATOR]
+        add, hits, object_hits, holders = self.add, self.hits, self.object_hits, self.holders
         goals_path = _join(table_path, "goals")
+        goals_key = _path_key(table_path) + _GOALS_KEY
         for g, goal in enumerate(goals):
             goal_path = f"{goals_path}[{g}]"
-            if goal_rules:
-                run(
-                    goal_rules,
-                    RuleContext(
-                        document=document,
-                        config=config,
-                        path=goal_path,
-                        project=project,
-                        department=department,
-                        goal=goal,
-                        root=root,
-                    ),
+            goal_key = (*goals_key, (0, g, ""))
+            if goal_once or goal_rules:
+                context = RuleContext(
+                    document=document,
+                    config=config,
+                    path=goal_path,
+                    project=project,
+                    department=department,
+                    goal=goal,
+                    root=root,
                 )
+                add(object_hits(goal_once, goal, context), goal_path, goal_key)
+                add(hits(goal_rules, context), goal_path, goal_key)
+            indicators_path = f"{goal_path}.indicators"
             for i, indicator in enumerate(goal.indicators):
-                path = f"{goal_path}.indicators[{i}]"
+                path = f"{indicators_path}[{i}]"
                 if indicator.suppressions:
                     holders[path] = indicator.suppressions
+                if not (indicator_once or indicator_rules):
+                    continue
+                context = RuleContext(
+                    document=document,
+                    config=config,
+                    path=path,
+                    project=project,
+                    department=department,
+                    goal=goal,
+                    indicator=indicator,
+                    root=root,
+                )
+                found = object_hits(indicator_once, indicator, context)
                 if indicator_rules:
-                    run(
-                        indicator_rules,
-                        RuleContext(
-                            document=document,
-                            config=config,
-                            path=path,
-                            project=project,
-                            department=department,
-                            goal=goal,
-                            indicator=indicator,
-                            root=root,
-                        ),
-                    )
+                    found += hits(indicator_rules, context)
+                if found:
+                    add(found, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
 
-    def suppress(self, *, include_suppressed: bool) -> list[Finding]:
+    def suppress(self, *, include_suppressed: bool) -> tuple[list[Finding], list[_PathKey]]:
         holders = self.holders
         if not holders:
-            return self.findings
+            return self.findings, self.keys
         used: set[tuple[str, int]] = set()
         kept: list[Finding] = []
-        for finding in self.findings:
+        keys: list[_PathKey] = []
+        for finding, key in zip(self.findings, self.keys, strict=True):
             match: Suppression | None = None
             for prefix in _prefixes(finding.path):
                 suppressions = holders.get(prefix)
@@ -709,10 +891,14 @@ class _Run:
                         match = match or suppression
             if match is None:
                 kept.append(finding)
+                keys.append(key)
             elif include_suppressed:
                 kept.append(attrs.evolve(finding, suppression=match))
-        kept.extend(self.unused(used))
-        return kept
+                keys.append(key)
+        for finding in self.unused(used):
+            kept.append(finding)
+            keys.append(_sort_key(finding.path, finding.code))
+        return kept, keys
 
     def unused(self, used: set[tuple[str, int]]) -> Iterator[Finding]:
         plan = self.plan
@@ -860,9 +1046,8 @@ class RuleSet:
             )
             raise TypeError(msg)
         run.walk()
-        findings = run.suppress(include_suppressed=include_suppressed)
-        findings.sort(key=_finding_key)
-        return findings
+        findings, keys = run.suppress(include_suppressed=include_suppressed)
+        return [findings[k] for k in sorted(range(len(findings)), key=keys.__getitem__)]
 
 
 def format_decimal(value: Decimal) -> str:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from perftarget._model.targets import Indicator
 from perftarget._values.levels import Level1, Level2
 from perftarget._values.threshold import Threshold, ThresholdKind
 from perftarget.rules._text import is_not_applicable_text
 
-__all__ = ["COST_LEVEL2", "is_cost", "is_row", "label", "row", "shown", "target_text"]
+__all__ = ["COST_LEVEL2", "ROW_FIELDS", "is_cost", "is_row", "label", "row", "shown", "target_text"]
+
+ROW_FIELDS = ("level1", "level2", "name", "description", "target")
+"""What most indicator rules read of an indicator (their ``Rule.reads``): levels, texts and target.
+
+Rules that read less declare this too (a declaration may name more than the check reads): rules
+that declare the same fields are checked together, once per distinct values of those fields.
+"""
 
 # Level-2s whose indicators are amounts of money: classic 成本指标 and 2021 经济成本指标.
 COST_LEVEL2 = frozenset({Level2.COST, Level2.ECONOMIC_COST})
@@ -33,6 +42,12 @@ def shown(indicator: Indicator) -> str:
 
 def target_text(threshold: Threshold) -> str:
     """The target as the table wrote it."""
+    return _target_text(threshold.source, threshold)
+
+
+@lru_cache(maxsize=16384)
+def _target_text(_source: str | None, threshold: Threshold) -> str:
+    # the source is part of the key: it takes no part in a threshold's equality, but shows in its display
     return threshold.display.strip() or str(threshold)
 
 

@@ -141,17 +141,14 @@ def normalize_name(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isalnum()).lower()
 
 
+@lru_cache(maxsize=1 << 17)
 def is_not_applicable_text(text: str) -> bool:
     """Whether a cell reads as 无, ``/``, a dash or nothing."""
-    if len(text) > _LONGEST_NOT_APPLICABLE and not (text[0].isspace() or text[-1].isspace()):
-        return False  # the common case, decided without allocating
     stripped = text.strip()
-    return len(stripped) <= _LONGEST_NOT_APPLICABLE and _not_applicable(stripped)
-
-
-@lru_cache(maxsize=4096)
-def _not_applicable(text: str) -> bool:
-    return unicodedata.normalize("NFKC", text).strip().lower() in _NOT_APPLICABLE
+    return (
+        len(stripped) <= _LONGEST_NOT_APPLICABLE
+        and unicodedata.normalize("NFKC", stripped).strip().lower() in _NOT_APPLICABLE
+    )
 
 
 @lru_cache(maxsize=16384)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
 from perftarget._values.levels import Level1
-from perftarget.rules._common import is_row, shown, target_text
+from perftarget.rules._common import ROW_FIELDS, is_row, shown, target_text
 from perftarget.rules._text import is_not_applicable_text, is_placeholder, serves_people
 
 __all__ = ["RULES"]
@@ -14,7 +14,9 @@ __all__ = ["RULES"]
 
 def _has_level1(ctx: RuleContext, level1: Level1) -> bool:
     assert ctx.project is not None  # noqa: S101 - project scope
-    return any(indicator.level1 is level1 and is_row(indicator) for indicator in ctx.project.indicators)
+    return any(
+        indicator.level1 is level1 and is_row(indicator) for goal in ctx.project.goals for indicator in goal.indicators
+    )
 
 
 def _no_output(ctx: RuleContext) -> Iterator[Violation]:
@@ -203,6 +205,8 @@ RULES: tuple[Rule, ...] = (
             "name too."
         ),
         check=_no_target,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "来访登记完整率"\n'
             'description = "登记信息完整的来访人次占比"\ntarget = "无"\nbasis = "工作要求"\n'
@@ -224,6 +228,8 @@ RULES: tuple[Rule, ...] = (
             "(≥250天) so that the value can be compared and scored."
         ),
         check=_no_unit,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "数量指标"\nname = "接待来访人次"\n'
             'description = "全年接待来访群众的人次"\ntarget = "≥500"\nbasis = "上年接待量"\n'
@@ -246,6 +252,8 @@ RULES: tuple[Rule, ...] = (
             "Hebei template makes this column mandatory; ignore the rule where the template has no such column."
         ),
         check=_no_basis,
+        # it reads only the indicator, but its basis too: bases are seldom the same value object (a loaded
+        # table makes one per row), so keying it would cost more than checking it at each place
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "时效指标"\nname = "来信办理及时率"\n'
             'description = "按期办结的来信占比"\ntarget = "≥95%"\n'
@@ -265,6 +273,7 @@ RULES: tuple[Rule, ...] = (
         message_en="goal “{content}” has no indicators",
         help="Each goal (目标内容 / 分项绩效目标) is measured by at least one indicator; add one or merge the goal.",
         check=_no_indicators,
+        object_only=True,
         fail_example=RuleExample('[[department.goals]]\ncontent = "按时足额发放工资、补贴"\n', "document"),
         pass_example=RuleExample(
             '[[department.goals]]\ncontent = "按时足额发放工资、补贴"\n\n[[department.goals.indicators]]\n'
@@ -284,6 +293,7 @@ RULES: tuple[Rule, ...] = (
             "for goals that are 指向明确 (specific)."
         ),
         check=_empty_content,
+        object_only=True,
         fail_example=RuleExample('[[goals]]\ncontent = "无"\n\n' + _ROWS, "project"),
         pass_example=RuleExample(_GOAL + _ROWS, "project"),
     ),
@@ -299,6 +309,7 @@ RULES: tuple[Rule, ...] = (
             "leaves 目标内容 1)."
         ),
         check=_placeholder,
+        object_only=True,
         fail_example=RuleExample('[[goals]]\ncontent = "目标内容 1"\n\n' + _ROWS, "project"),
         pass_example=RuleExample(_GOAL + _ROWS, "project"),
     ),
@@ -314,6 +325,8 @@ RULES: tuple[Rule, ...] = (
             "at the end of the year."
         ),
         check=_no_description,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "信访事项办结率"\n'
             'target = "≥90%"\nbasis = "工作要求"\n'

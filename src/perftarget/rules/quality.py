@@ -10,7 +10,7 @@ from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Seve
 from perftarget._values.levels import Level2
 from perftarget._values.threshold import Comparator
 from perftarget._values.units import dimension_of
-from perftarget.rules._common import COST_LEVEL2, is_cost, is_row, label, row, shown, target_text
+from perftarget.rules._common import COST_LEVEL2, ROW_FIELDS, is_cost, is_row, label, row, shown, target_text
 from perftarget.rules._text import RATE_UNITS, direction_of, is_growth, rate_kind, restates_spending
 
 __all__ = ["RULES"]
@@ -161,6 +161,8 @@ RULES: tuple[Rule, ...] = (
             "as rates (…率, 占比), are numbers by nature."
         ),
         check=_qualitative_for_number,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(row("产出指标/数量指标", "接待来访群众", "全年接待来访群众的人次", "应接尽接")),
         pass_example=RuleExample(row("产出指标/数量指标", "接待来访群众", "全年接待来访群众的人次", "≥500人次")),
     ),
@@ -177,6 +179,8 @@ RULES: tuple[Rule, ...] = (
             "is measured (出勤时长 ≥8小时/天). 频率, 效率 and satisfaction in points (满意度 ≥90分) are not flagged."
         ),
         check=_rate_unit,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(row("产出指标/数量指标", "工作日保障单位运转", "在岗人员出勤率", "≥8 小时/天")),
         pass_example=RuleExample(
             row("产出指标/数量指标", "工作日在岗人员出勤率", "在岗人员出勤天数占工作日的比例", "≥95%")
@@ -194,6 +198,8 @@ RULES: tuple[Rule, ...] = (
             "change rates (增长率, 提高, 同比) may exceed 100 % and are not flagged."
         ),
         check=_rate_above_hundred,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(row("产出指标/质量指标", "信访事项按期办结率", "按期办结事项占比", "≥105%")),
         pass_example=RuleExample(row("产出指标/质量指标", "信访事项按期办结率", "按期办结事项占比", "≥95%")),
     ),
@@ -209,6 +215,8 @@ RULES: tuple[Rule, ...] = (
             "事故, 不合格率 are better when lower, so ≤ (or <). The direction decides how the indicator is scored."
         ),
         check=_wrong_direction,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             row("满意度指标/服务对象满意度指标", "来访群众满意度", "问卷中满意的来访群众占比", "≤90%", "调查问卷")
         ),
@@ -230,6 +238,8 @@ RULES: tuple[Rule, ...] = (
             "预算执行率 (10 points). Indicators should say what the money buys (outputs) and achieves (benefits)."
         ),
         check=_restates_spending,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             row("产出指标/时效指标", "按时间进度要求支付使用资金", "月度时序", "按时发放", "发放期限")
         ),
@@ -250,6 +260,8 @@ RULES: tuple[Rule, ...] = (
             "belongs under 质量指标."
         ),
         check=_cost_not_money,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(row("产出指标/成本指标", "经费支出准确率", "准确率", "≥98%", "差旅保险标准")),
         pass_example=RuleExample(
             row("产出指标/成本指标", "人均值班费用", "值班人员人均费用", "≤2万元/人", "差旅保险标准")
@@ -267,6 +279,8 @@ RULES: tuple[Rule, ...] = (
             "self-evaluations score it), which is wrong for costs and other lower-is-better indicators."
         ),
         check=_inferred,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(row("产出指标/质量指标", "来信办理及时率", "按期办结的来信占比", "100%")),
         pass_example=RuleExample(row("产出指标/质量指标", "来信办理及时率", "按期办结的来信占比", "=100%")),
     ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
-from perftarget._model.targets import Goal
+from perftarget._model.targets import Goal, Indicator
 from perftarget._values.levels import Level1, Level2
-from perftarget.rules._common import is_row, label, row, shown, target_text
+from perftarget.rules._common import ROW_FIELDS, is_row, label, row, shown, target_text
 from perftarget.rules._text import is_not_applicable_text, normalize_name
 
 __all__ = ["RULES"]
@@ -71,29 +71,33 @@ def _schema_of(level1: object, level2: object) -> str | None:
     return None
 
 
+def _levels(indicator: Indicator) -> str:
+    return f"{label(indicator.level1)}/{label(indicator.level2)}".rstrip("/")
+
+
 def _mixed_schema(ctx: RuleContext) -> Iterator[Violation]:
     project = ctx.project
     assert project is not None  # noqa: S101 - project scope
-    first: tuple[str, str, str] | None = None  # (schema, path, label)
-    for path, indicator in project.iter_indicators():
-        schema = _schema_of(indicator.level1, indicator.level2)
-        if schema is None:
-            continue
-        here = f"{label(indicator.level1)}/{label(indicator.level2)}".rstrip("/")
-        if first is None:
-            first = (schema, path, here)
-        elif schema != first[0]:
-            yield ctx.violation(
-                f"{path}.level1",
-                label=here,
-                other=first[2],
-                other_path=ctx.path_of(first[1]),
-                schema=_SCHEMA_ZH[schema],
-                other_schema=_SCHEMA_ZH[first[0]],
-                schema_en=_SCHEMA_EN[schema],
-                other_schema_en=_SCHEMA_EN[first[0]],
-            )
-            return
+    first: tuple[str, int, int, Indicator] | None = None  # (schema, goal, place, indicator)
+    for g, goal in enumerate(project.goals):
+        for i, indicator in enumerate(goal.indicators):
+            schema = _schema_of(indicator.level1, indicator.level2)
+            if schema is None:
+                continue
+            if first is None:
+                first = (schema, g, i, indicator)
+            elif schema != first[0]:
+                yield ctx.violation(
+                    f"goals[{g}].indicators[{i}].level1",
+                    label=_levels(indicator),
+                    other=_levels(first[3]),
+                    other_path=ctx.path_of(f"goals[{first[1]}].indicators[{first[2]}]"),
+                    schema=_SCHEMA_ZH[schema],
+                    other_schema=_SCHEMA_ZH[first[0]],
+                    schema_en=_SCHEMA_EN[schema],
+                    other_schema_en=_SCHEMA_EN[first[0]],
+                )
+                return
 
 
 _SCHEMA_ZH = {"classic": "88号/10号", "core2021": "101号"}
@@ -110,30 +114,39 @@ def _table_goals(ctx: RuleContext) -> Iterator[tuple[str, tuple[Goal, ...]]]:
 
 def _duplicates(ctx: RuleContext) -> Iterator[Violation]:
     for table, goals in _table_goals(ctx):
-        names: dict[str, str] = {}
-        keys: dict[str, str] = {}
+        names: dict[str, tuple[int, int]] = {}
+        keys: dict[str, tuple[int, int]] = {}
         prefix = f"{table}.goals" if table else "goals"
         for g, goal in enumerate(goals):
             for i, indicator in enumerate(goal.indicators):
-                path = f"{prefix}[{g}].indicators[{i}]"
+                place = (g, i)  # the path is written only for a duplicate
                 if indicator.key is not None:
-                    earlier = keys.setdefault(indicator.key, path)
-                    if earlier != path:
+                    earlier = keys.setdefault(indicator.key, place)
+                    if earlier != place:
                         yield Violation(
-                            f"{path}.key",
-                            {"what": "指标键", "what_en": "key", "name": indicator.key, "other": earlier},
+                            f"{prefix}[{g}].indicators[{i}].key",
+                            {"what": "指标键", "what_en": "key", "name": indicator.key, "other": _at(prefix, earlier)},
                         )
                 if not is_row(indicator):
                     continue
                 normalized = normalize_name(indicator.name)
                 if not normalized:
                     continue
-                earlier = names.setdefault(normalized, path)
-                if earlier != path:
+                earlier = names.setdefault(normalized, place)
+                if earlier != place:
                     yield Violation(
-                        f"{path}.name",
-                        {"what": "指标名称", "what_en": "name", "name": indicator.name.strip(), "other": earlier},
+                        f"{prefix}[{g}].indicators[{i}].name",
+                        {
+                            "what": "指标名称",
+                            "what_en": "name",
+                            "name": indicator.name.strip(),
+                            "other": _at(prefix, earlier),
+                        },
                     )
+
+
+def _at(prefix: str, place: tuple[int, int]) -> str:
+    return f"{prefix}[{place[0]}].indicators[{place[1]}]"
 
 
 def _not_applicable_row(ctx: RuleContext) -> Iterator[Violation]:
@@ -165,6 +178,8 @@ RULES: tuple[Rule, ...] = (
             "(产出指标(50分)) are understood."
         ),
         check=_unknown_level1,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             row("成效指标/社会效益指标", "矛盾纠纷化解率", "化解的矛盾纠纷占受理数的比例", "≥90%")
         ),
@@ -185,6 +200,8 @@ RULES: tuple[Rule, ...] = (
             "服务对象满意度指标, and the 101号 cost level-2s) are understood by scoring and by the other rules."
         ),
         check=_unknown_level2,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             row(
                 "满意度指标/社会公众或服务对象满意度指标",
@@ -210,6 +227,8 @@ RULES: tuple[Rule, ...] = (
             "or scored. (Department narratives may list indicators without levels.)"
         ),
         check=_missing_level,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nname = "来信办理及时率"\ndescription = "按期办结的来信占比"\ntarget = "≥95%"\n'
             'basis = "工作要求"\n'
@@ -270,6 +289,8 @@ RULES: tuple[Rule, ...] = (
             "the table measures. Check that the project really has no such effect."
         ),
         check=_not_applicable_row,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(row("效益指标/生态效益指标", "无", "无", "无", "无")),
         pass_example=RuleExample(
             row(
@@ -293,6 +314,8 @@ RULES: tuple[Rule, ...] = (
             "indicator or mark the whole row 无."
         ),
         check=_named_not_applicable,
+        object_only=True,
+        reads=ROW_FIELDS,
         fail_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "≥95%", "无")),
         pass_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "无", "无")),
     ),

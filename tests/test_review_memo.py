@@ -1,0 +1,140 @@
+"""The ``object_only`` declaration of a rule, and the engine's reuse of its violations.
+
+A goal or indicator rule declared ``object_only`` is checked once per object of a review
+call; these tests hold the engine to giving exactly the findings it gives when every rule is
+checked at every place, and hold each built-in declaration to being true.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import perftarget as pt
+from perftarget._judge.review import ReviewConfig, RuleContext
+from perftarget.exceptions import InvalidValueError
+from perftarget.rules import BUILTIN_RULES, DEFAULT_RULES, Rule, RuleSet, Scope, review
+from perftarget.testing import department_targets, documents, goals, indicators, project_targets
+
+# The built-in rules with no declaration: every rule checked at every place.
+CHECKED_EVERYWHERE = RuleSet(attrs.evolve(rule, object_only=False, reads=()) for rule in BUILTIN_RULES)
+OBJECT_ONLY = [rule for rule in BUILTIN_RULES if rule.object_only]
+# PT106 is not declared (see completeness.py), but the declaration would be true
+PT106_DECLARED = attrs.evolve(DEFAULT_RULES["PT106"], object_only=True, reads=("name", "description", "target", "basis"))
+
+
+def test_the_object_rules_of_the_built_in_set_are_declared():
+    # every goal and indicator rule that reads only its object says so (PT403 reads the project's budget;
+    # PT106 reads the basis, which is seldom shared, and is cheaper to check at each place)
+    undeclared = [r.code for r in BUILTIN_RULES if r.scope in (Scope.GOAL, Scope.INDICATOR) and not r.object_only]
+    assert undeclared == ["PT106", "PT403"]
+    assert not CHECKED_EVERYWHERE.rules[0].object_only
+
+
+def _variant(indicator: pt.Indicator) -> pt.Indicator:
+    """A new indicator with the levels, texts and target (the same objects) of ``indicator``, and other extras."""
+    weight = None if indicator.weight is not None else Decimal(5)
+    return attrs.evolve(indicator, weight=weight, basis=None if indicator.basis else pt.Basis("工作要求"))
+
+
+def _repeated(document: pt.Document) -> pt.Document:
+    """``document`` with each project twice (the same objects), once more with indicators that share fields
+    with its own, and its goals in the department too."""
+    projects = document.projects
+    department = document.department
+    if department is not None and projects:
+        # the same goal and indicator objects in a department and in project tables: the department's
+        # are not project rows (PT106, PT110, PT203, PT305, PT306 read that), so the memo must tell them apart
+        department = attrs.evolve(department, goals=department.goals + projects[0].goals)
+    variants = tuple(
+        attrs.evolve(p, goals=tuple(attrs.evolve(g, indicators=tuple(map(_variant, g.indicators))) for g in p.goals))
+        for p in projects
+    )
+    return attrs.evolve(document, department=department, projects=projects + projects[::-1] + variants)
+
+
+@given(documents())
+def test_the_memo_gives_the_findings_of_checking_everywhere(document):
+    repeated = _repeated(document)
+    for doc in (document, repeated):
+        assert review(doc, rules=DEFAULT_RULES) == review(doc, rules=CHECKED_EVERYWHERE)
+        with_suppressed = review(doc, rules=DEFAULT_RULES, include_suppressed=True)
+        assert with_suppressed == review(doc, rules=CHECKED_EVERYWHERE, include_suppressed=True)
+    for table in (*document.projects, *([document.department] if document.department else [])):
+        assert review(table) == review(table, rules=CHECKED_EVERYWHERE)
+
+
+def test_the_memo_is_used_for_a_repeated_indicator(seed_path):
+    # a custom object_only rule sees each object once, however many places hold it
+    seen: list[int] = []
+
+    def count(ctx: RuleContext):
+        seen.append(id(ctx.indicator))
+        return ()
+
+    counter = Rule(
+        code="XX101", severity="info", scope="indicator", title="t", message="m", message_en="m", help="h",
+        check=count, object_only=True,
+    )
+    project = pt.load(seed_path).projects[0]
+    twice = pt.Document(projects=(project, project))
+    review(twice, rules=RuleSet([counter]))
+    assert len(seen) == len(project.indicators) == len(set(seen))
+
+
+def _same_place_elsewhere(draw: st.DrawFn, obj: object, scope: Scope, *, in_project: bool) -> RuleContext:
+    """A context for ``obj`` in a table, goal, document, path and configuration of its own."""
+    goal = draw(goals())
+    goal = attrs.evolve(goal, indicators=(*goal.indicators, obj)) if scope is Scope.INDICATOR else obj
+    if in_project:
+        table = draw(project_targets())
+        table = attrs.evolve(table, goals=(*table.goals, goal))
+        document = pt.Document(projects=(table,))
+    else:
+        department = draw(department_targets())
+        department = attrs.evolve(department, goals=(*department.goals, goal))
+        document = pt.Document(department=department)
+    return RuleContext(
+        document=document,
+        config=ReviewConfig(scoring_policy=draw(st.sampled_from(["national-2020", "reverse-linear"]))),
+        path=draw(st.sampled_from(["", "projects[2].goals[1]", "department.goals[0].indicators[5]"])),
+        project=document.projects[0] if in_project else None,
+        department=document.department,
+        goal=goal,
+        indicator=obj if scope is Scope.INDICATOR else None,
+        root=draw(st.sampled_from(["document", "project", "department"])),
+    )
+
+
+@pytest.mark.parametrize("rule", [*OBJECT_ONLY, PT106_DECLARED], ids=lambda rule: rule.code)
+@given(data=st.data())
+def test_an_object_only_rule_reads_only_its_object(rule: Rule, data):
+    # the declaration is true: the same object in two different places gives the same violations
+    in_project = data.draw(st.booleans())
+    if rule.scope is Scope.INDICATOR:
+        obj = data.draw(indicators(levels=in_project or data.draw(st.booleans())))
+    else:
+        obj = data.draw(goals())
+    first = _same_place_elsewhere(data.draw, obj, rule.scope, in_project=in_project)
+    if rule.reads:
+        # and it reads only the fields it names: another object with those fields gives the same violations
+        other = data.draw(indicators(levels=in_project or data.draw(st.booleans())))
+        obj = attrs.evolve(other, **{name: getattr(obj, name) for name in rule.reads})
+    second = _same_place_elsewhere(data.draw, obj, rule.scope, in_project=in_project)
+    assert list(rule.check(first)) == list(rule.check(second))
+
+
+def test_only_a_goal_or_indicator_rule_can_be_object_only():
+    project_rule = DEFAULT_RULES["PT101"]
+    with pytest.raises(InvalidValueError, match="object_only"):
+        attrs.evolve(project_rule, object_only=True)
+    with pytest.raises(InvalidValueError, match="True or False"):
+        attrs.evolve(DEFAULT_RULES["PT104"], object_only=1)
+    with pytest.raises(InvalidValueError, match="not object_only"):
+        attrs.evolve(DEFAULT_RULES["PT104"], object_only=False)
+    with pytest.raises(InvalidValueError, match="distinct fields of the indicator"):
+        attrs.evolve(DEFAULT_RULES["PT104"], reads=("name", "budget"))
