@@ -22,7 +22,6 @@ from perftarget._formats.results import result_columns
 from perftarget._judge.review import Rule
 from perftarget.rules import BUILTIN_RULES, review
 from perftarget.testing import documents, indicators, project_targets, text, thresholds
-from perftarget.values import Level1, Level2
 
 pa = pytest.importorskip("pyarrow")
 
