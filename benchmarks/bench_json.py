@@ -64,7 +64,7 @@ def document_data(tables: int, shape: str) -> dict[str, Any]:
         projects = [_distinct(seed["projects"][i % len(seed["projects"])], i) for i in range(tables)]
     else:
         projects = [_distinct(t.targets, i) for i, t in enumerate(generate.generate_tables(tables, seed=0))]
-    return {"schema_version": perftarget.SCHEMA_VERSION, "projects": projects}
+    return {"schema_version": convert.SCHEMA_VERSION, "projects": projects}
 
 
 def _time(function: Callable[[], object], *, collector: bool) -> float:
