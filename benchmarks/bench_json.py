@@ -108,7 +108,7 @@ def measure(tables: int, shape: str, repeat: int, writer_from: Path | None = Non
     """
     data = document_data(tables, shape)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    document = perftarget.loads(text)
+    document: perftarget.Document = perftarget.loads(text)
     plain = orjson.loads(text)
     if perftarget.dumps_bytes(document) != text.encode("utf-8"):
         msg = "the document does not write back as it was read"
