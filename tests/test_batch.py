@@ -136,7 +136,7 @@ def test_failures_are_reported_and_the_rest_goes_on(province, tmp_path):
     reasons = {Path(f.file).name: f.reason for f in summary.failures}
     assert set(reasons) == {"broken.json", "invalid.json", "lonely.json", "partial.json"}
     assert "invalid JSON" in reasons["broken.json"]
-    assert reasons["invalid.json"] == "projects[0].budget: 'total' must not be negative (got -5)"
+    assert reasons["invalid.json"] == "projects[0].budget.total: must not be negative (got -5)"  # the place is the path
     assert "lonely.actuals.json" in reasons["lonely.json"]
     assert reasons["partial.json"].startswith("no actuals for project")
     good_rows = [r for r in summary.to_records() if Path(str(r["file"])).name == "good.json"]
