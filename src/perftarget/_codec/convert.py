@@ -130,12 +130,38 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:  # noqa: P
     return cattrs.v.format_exception(exc, type_)
 
 
-def _problems(exc: BaseException) -> list[Problem]:
+def _class_problem(exc: BaseException, cl: type, path: str) -> Problem:
+    """The problem of a check of a whole object (``cl`` at ``path``).
+
+    One that blames a field of the object (a negative amount, a level-2 under the wrong level-1...)
+    is a problem *at* that field, its name not repeated in the message; a message that names a
+    place inside the field itself (``checkpoints[1] ...``) stays at the object.
+    """
+    message = _format_exception(exc, None)
+    field = getattr(exc, "field", None) if isinstance(exc, InvalidValueError) else None
+    if (
+        isinstance(field, str) and attrs.has(cl) and field in attrs.fields_dict(cl)
+        and not message.startswith(f"{field}[")
+    ):
+        return Problem(f"{path}.{field}" if path else field, message.removeprefix(f"{field}: "))
+    return Problem(path, message)
+
+
+def _problems(exc: BaseException, path: str = "") -> list[Problem]:
+    """Every problem in a cattrs error, each at its path (as ``cattrs.transform_error`` walks it)."""
+    if not isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+        return [Problem(path, _format_exception(exc, None))]
     problems = []
-    for line in cattrs.transform_error(exc, path="$", format_exception=_format_exception):
-        message, _, where = line.rpartition(" @ ")
-        path = where.removeprefix("$").removeprefix(".")
-        problems.append(Problem(path, message))
+    with_notes, without = exc.group_exceptions()
+    for inner, note in with_notes:
+        name = getattr(note, "name", None)
+        where = f"{path}.{name}".removeprefix(".") if name is not None else f"{path}[{note.index!r}]"
+        if isinstance(inner, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+            problems.extend(_problems(inner, where))
+        else:
+            problems.append(Problem(where, _format_exception(inner, note.type)))
+    cl = exc.cl if isinstance(exc, cattrs.ClassValidationError) else object
+    problems.extend(_class_problem(inner, cl, path) for inner in without)
     return problems
 
 
