@@ -44,7 +44,7 @@ from typing import Any, Final, TextIO
 import attrs
 
 from perftarget._codec.actuals import actuals_from_dict
-from perftarget._codec.convert import Format, _fast_path, _parse_text, format_of, loads
+from perftarget._codec.convert import Format, _fast_path, _parse_text, _syntax_problem, format_of, loads
 from perftarget._files import temporary_beside
 from perftarget._formats.results import (
     RESULT_KINDS,
@@ -252,7 +252,7 @@ def _parse(data: str | bytes, fmt: Format, source: str) -> object:
     try:
         return _parse_text(text, fmt)
     except (json.JSONDecodeError, _toml.TOMLDecodeError) as exc:
-        raise DocumentError([Problem("", f"invalid {fmt.upper()}: {exc}")], source=source) from exc
+        raise DocumentError([_syntax_problem(exc)], source=source) from exc  # as for a document
 
 
 def _projects_by_key(entries: Iterable[Any]) -> dict[str, Any]:
