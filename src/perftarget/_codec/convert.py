@@ -133,15 +133,16 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:  # noqa: P
 def _class_problem(exc: BaseException, cl: type, path: str) -> Problem:
     """The problem of a check of a whole object (``cl`` at ``path``).
 
-    One that blames a field of the object (a negative amount, a level-2 under the wrong level-1...)
-    is a problem *at* that field, its name not repeated in the message; a message that names a
-    place inside the field itself (``checkpoints[1] ...``) stays at the object.
+    A check that blames one field of the object says so by starting its message with the field's
+    name (``total: must not be negative (got -5)``): the problem is then *at* that field, the name
+    not repeated. Any other (parts that do not add up, a level-2 under the wrong level-1) is about
+    the object and stays at its path.
     """
     message = _format_exception(exc, None)
     field = getattr(exc, "field", None) if isinstance(exc, InvalidValueError) else None
     if (
         isinstance(field, str) and attrs.has(cl) and field in attrs.fields_dict(cl)
-        and not message.startswith(f"{field}[")
+        and message.startswith(f"{field}: ")
     ):
         return Problem(f"{path}.{field}" if path else field, message.removeprefix(f"{field}: "))
     return Problem(path, message)
