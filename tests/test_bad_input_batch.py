@@ -173,7 +173,7 @@ def test_every_cell_of_a_batch_csv_is_safe(hostile, tmp_path):
 
 
 def test_csv_rows_is_csv_cell_on_every_cell():
-    assert list(csv_rows([("=1", 2, "-3"), ("@a",)])) == [["'=1", 2, "-3"], ["'@a"]]
+    assert [list(row) for row in csv_rows([("=1", 2, "-3"), ("@a",), ("a", -1)])] == [["'=1", 2, "-3"], ["'@a"], ["a", -1]]
 
 
 # --- names in a folder that cannot be read -----------------------------------------------------

@@ -142,10 +142,19 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def csv_rows(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
-    """The rows with each cell through :func:`csv_cell`."""
+_FORMULA_FIRST: Final = frozenset("=+-@\t\r")  # the characters _FORMULA can start with
+
+
+def csv_rows(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """The rows with each cell through :func:`csv_cell` (a row with no cell to change is passed as it is)."""
+    first = _FORMULA_FIRST
     for row in rows:
-        yield [csv_cell(value) for value in row]
+        for value in row:
+            if isinstance(value, str) and value[:1] in first:
+                yield [csv_cell(cell) for cell in row]
+                break
+        else:
+            yield row
 
 
 # --- options -----------------------------------------------------------------------------------
