@@ -591,12 +591,12 @@ def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path, kind, command):
     assert not (tmp_path / "out.json").exists()
 
 
-@pytest.mark.parametrize("kind", ["gbk", "garbage", "folder", "missing", "deep", "year"])
+@pytest.mark.parametrize(
+    "kind", ["gbk", "garbage", "folder", "missing", pytest.param("deep", marks=LEAD), pytest.param("year", marks=LEAD)]
+)
 def test_bad_input_to_check_is_reported_per_file(capsys, tmp_path, kind):
     """check FILE: an unreadable file is listed with why, exit 2, never a traceback."""
     bad = _bad_inputs(tmp_path / "bad")[kind]
-    if kind in {"deep", "year"}:
-        pytest.xfail("lead: text readers")  # pragma: no cover - flips when the readers refuse them
     code = main(["check", str(bad)])
     out, err = capsys.readouterr()
     assert code == EXIT_BAD_INPUT
