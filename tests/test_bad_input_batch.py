@@ -63,6 +63,9 @@ def temporaries(folder: Path) -> list[str]:
 
 
 def _is_number(text: str) -> bool:
+    """A number written out in ASCII (Decimal also takes ``1_000`` and other scripts' digits)."""
+    if not text.isascii() or "_" in text:
+        return False
     try:
         Decimal(text)
     except InvalidOperation:
@@ -214,6 +217,18 @@ def test_links_in_a_loop_and_fifos_in_a_folder_are_rows(capsys, tmp_path):
     out = capsys.readouterr().out
     assert code == EXIT_BAD_INPUT
     assert f"{folder / 'loop.json'}\n  cannot read:" in out
+
+
+@POSIX
+def test_a_link_in_a_loop_given_by_name_is_a_row(capsys, tmp_path):
+    """Named on the command line with a good file, a link in a loop is a row; the batch finishes."""
+    (tmp_path / "ok.toml").write_bytes(SEED.read_bytes())
+    (tmp_path / "loop.toml").symlink_to("loop.toml")
+    code = main(["check", str(tmp_path / "ok.toml"), str(tmp_path / "loop.toml"), "--out", str(tmp_path / "r.csv")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert [row["error"][:21] for row in read_csv(tmp_path / "r.csv")] == ["cannot read the file:", ""]
+    assert f"  {tmp_path / 'loop.toml'}: cannot read the file: Too many levels of symbolic links" in out
 
 
 @POSIX

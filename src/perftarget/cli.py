@@ -228,7 +228,7 @@ def _batch_inputs(arguments: Sequence[str]) -> list[Path]:
     given: list[Path] = []
     for argument in arguments:
         path = Path(argument)
-        if path.exists():
+        if path.exists() or path.is_symlink():  # a link in a loop or to nowhere: its row says so
             given.append(path)
         elif any(ch in argument for ch in "*?["):
             matches = [
