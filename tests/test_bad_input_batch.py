@@ -519,6 +519,7 @@ def test_a_terminated_batch_leaves_no_temporary_file_and_no_worker(slow_batch):
     _, err = process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGTERM
     assert b"Traceback" not in err
+    assert err.strip() == b"perftarget: terminated; the --out files were left as they were"
     assert list(out.iterdir()) == []  # no temporary file, and no half-written r.csv
     assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 30), [p for p in workers if _alive(p)]
 

@@ -332,6 +332,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\nperftarget: interrupted; the --out files were left as they were\n")
         return _INTERRUPTED
+    except SystemExit:  # SIGTERM (terminate_as_exit): the workers are stopped, the temporary files removed
+        sys.stderr.write("\nperftarget: terminated; the --out files were left as they were\n")
+        raise
     _report(summary, tally, list(outputs.values()), getattr(args, "lang", "zh"))
     flagged = (
         not summary.ok
