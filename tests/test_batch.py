@@ -136,7 +136,7 @@ def test_failures_are_reported_and_the_rest_goes_on(province, tmp_path):
     reasons = {Path(f.file).name: f.reason for f in summary.failures}
     assert set(reasons) == {"broken.json", "invalid.json", "lonely.json", "partial.json"}
     assert "invalid JSON" in reasons["broken.json"]
-    assert reasons["invalid.json"] == "projects[0].budget: 'total' must not be negative (got -5)"
+    assert reasons["invalid.json"] == "projects[0].budget.total: must not be negative (got -5)"  # the place is the path
     assert "lonely.actuals.json" in reasons["lonely.json"]
     assert reasons["partial.json"].startswith("no actuals for project")
     good_rows = [r for r in summary.to_records() if Path(str(r["file"])).name == "good.json"]
@@ -319,9 +319,9 @@ def test_any_error_in_a_record_is_its_row(province, tmp_path, monkeypatch):
         summary = process_folder("evaluate", folder, workers=workers, collect=True, progress=False)
         reasons = {Path(f.file).name: f.reason for f in summary.failures}
         assert set(reasons) == {"gbk.json", "gbk-actuals.json", "deep.json"}
-        assert reasons["gbk.json"].startswith(f"{folder / 'gbk.json'}: UnicodeDecodeError: ")
-        assert reasons["gbk.json"].endswith("(the file must be UTF-8)")
-        assert reasons["gbk-actuals.json"].startswith(f"{folder / 'gbk-actuals.actuals.json'}: UnicodeDecodeError: ")
+        assert "not UTF-8 text: it looks like GB18030/GBK" in reasons["gbk.json"]  # a typed problem with a hint
+        assert reasons["gbk-actuals.json"].startswith(f"{folder / 'gbk-actuals.actuals.json'}: ")
+        assert "looks like GB18030/GBK" in reasons["gbk-actuals.json"]
         assert "limit depth = 64" in reasons["deep.json"]  # a typed problem now (was a RecursionError)
         good_rows = [r for r in summary.to_records() if r["file"] == str(folder / "good.json")]
         assert len(good_rows) == 10

@@ -421,6 +421,6 @@ def test_a_failure_row_goes_into_parquet(capsys, folder, tmp_path):
     rows = {Path(row["file"]).name: row for row in pq.read_table(tmp_path / "e.parquet").to_pylist()}
     assert set(rows) == {"boye.toml", "broken.json", "gbk.json", "second.json"}
     assert "invalid JSON" in rows["broken.json"]["error"]
-    assert "UnicodeDecodeError" in rows["gbk.json"]["error"]
+    assert "looks like GB18030/GBK" in rows["gbk.json"]["error"]
     assert rows["broken.json"]["needs_explanation"] == rows["broken.json"]["indicators"] == 0
     assert {Path(row["file"]).name: row["needs_explanation"] for row in read_csv(tmp_path / "e.csv")}["gbk.json"] == "0"

@@ -28,17 +28,22 @@ import functools
 import gc
 import os
 import pickle
+import re
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from types import FrameType
 from typing import Any, Final, TextIO
 
 import attrs
 
 from perftarget._codec.actuals import actuals_from_dict
 from perftarget._codec.convert import Format, _fast_path, _parse_text, format_of, loads
-from perftarget._files import temporary_beside
+from perftarget._files import decode_text, read_bytes, temporary_beside
 from perftarget._formats.results import (
     RESULT_KINDS,
     Operation,
@@ -62,6 +67,7 @@ __all__ = [
     "BatchFailure",
     "BatchOptions",
     "BatchSummary",
+    "csv_cell",
     "find_documents",
     "map_arrow",
     "map_pandas",
@@ -105,6 +111,47 @@ def _pandas(feature: str) -> Any:  # noqa: ANN401 - the pandas module
     except ImportError:  # pragma: no cover - depends on the environment
         raise MissingDependencyError("pandas", "pandas", feature) from None
     return pd
+
+
+# --- CSV cells ---------------------------------------------------------------------------------
+
+# A text cell a spreadsheet would take for a formula (OWASP "CSV injection"): one that starts with
+# = + - @, a tab or a carriage return and is not a number written out in full (-12.5, +3, 1E+5).
+_FORMULA: Final = re.compile(r"(?![+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z)[=+\-@\t\r]")
+
+
+def csv_cell(value: object) -> object:
+    r"""A value as every CSV writer of perftarget writes it: safe to open in a spreadsheet.
+
+    A text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    ``'``, so that Excel, LibreOffice or WPS shows it as text instead of running it as a formula
+    (the OWASP advice on CSV injection). A number is kept as it is: an ``int`` or ``bool`` cell, and
+    a text that is a number written out in full (amounts, rates and scores are exact decimal text,
+    ``-12.5``), which a spreadsheet reads as that number and never as a formula.
+
+    >>> csv_cell("=HYPERLINK(\"http://x\")"), csv_cell("-12.5"), csv_cell("-1+1"), csv_cell(-3)
+    ('\'=HYPERLINK("http://x")', '-12.5', "'-1+1", -3)
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+_FORMULA_FIRST: Final = frozenset("=+-@\t\r")  # the characters _FORMULA can start with
+
+
+def csv_rows(rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
+    """The rows with each cell through :func:`csv_cell` (a row with no cell to change is passed as it is)."""
+    first = _FORMULA_FIRST
+    for row in rows:
+        for value in row:
+            if isinstance(value, str) and value[:1] in first:
+                yield [csv_cell(cell) for cell in row]
+                break
+        else:
+            yield row
 
 
 # --- options -----------------------------------------------------------------------------------
@@ -174,11 +221,14 @@ def _failure_row(
     return result_row(columns, values)
 
 
-def _reason(exc: BaseException) -> str:
+def _reason(exc: BaseException, file: str = "") -> str:
+    """Why a record failed; the file the error is about when it is not the row's own (an actuals file)."""
     problems = getattr(exc, "problems", None)
-    if problems:
-        return "; ".join(str(p) for p in problems)
-    return str(exc) or type(exc).__name__
+    reason = "; ".join(str(p) for p in problems) if problems else str(exc) or type(exc).__name__
+    source = getattr(exc, "source", None)
+    if source and source != file and not reason.startswith(f"{source}:"):
+        return f"{source}: {reason}"
+    return reason
 
 
 def _sniff(data: str | bytes) -> Format:
@@ -197,14 +247,14 @@ def _read_document(data: str | bytes, fmt: Format, source: str) -> Document:
             document: Document | None = fast.loads_json(raw)
             if document is not None:
                 return document
-        text = raw.decode("utf-8")
+        text = decode_text(raw, source)
     else:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        text = decode_text(data, source) if isinstance(data, bytes) else data
     return loads(text, fmt, Document, source=source)
 
 
 def _parse(data: str | bytes, fmt: Format, source: str) -> object:
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    text = decode_text(data, source) if isinstance(data, bytes) else data
     return _parse_text(text, fmt, source=source)
 
 
@@ -410,12 +460,15 @@ def process_record(
             return [_failure_row(columns, file, f"no {what} given for this document")]
         where = companion_file or _COMPANIONS[options.operation]
         data = _parse(companion, options.fmt or _sniff(companion), companion_file or source or where)
-        where = file or "targets"
         if options.operation == "evaluate":
-            return _evaluate_rows(document, actuals_from_dict(data, source=companion_file or source), options, file)
-        return _monitor_rows(document, _spending_entries(data, companion_file or source or "spending"), options, file)
+            actuals = actuals_from_dict(data, source=companion_file or source or where)
+            where = file or "targets"
+            return _evaluate_rows(document, actuals, options, file)
+        spending = _spending_entries(data, companion_file or source or where)
+        where = file or "targets"
+        return _monitor_rows(document, spending, options, file)
     except PerftargetError as exc:
-        return [_failure_row(columns, file, _reason(exc))]
+        return [_failure_row(columns, file, _reason(exc, file or "targets"))]
     except Exception as exc:  # noqa: BLE001 - one record's failure is its row, never the batch's
         return [_failure_row(columns, file, _unexpected(exc, where))]
 
@@ -596,19 +649,35 @@ def _is_companion(path: Path) -> bool:
     return any(stem.endswith(f".{kind}") for kind in _COMPANIONS.values())
 
 
+def _is_document(path: Path) -> bool:
+    """Whether a path found in a folder is a document: a .json or .toml name that is not a folder.
+
+    A regular file, or anything else that cannot be read as one (a link in a loop or to nowhere,
+    a FIFO), whose row then says why.
+    """
+    if path.suffix.lower() not in _SUFFIXES or _is_companion(path):
+        return False
+    try:
+        return not path.is_dir()
+    except OSError:  # pragma: no cover - is_dir() answers False for most errors
+        return True
+
+
 def find_documents(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The targets documents under ``inputs`` (folders, searched recursively, and files), sorted.
 
     Companion files (``*.actuals.json``, ``*.monitoring.json`` and their ``.toml`` forms)
-    are left out.
+    are left out, and so are temporary files (``.tmp``). A name ending in ``.json`` or ``.toml``
+    that cannot be read as a file (a symbolic link in a loop or to nowhere, a FIFO, a socket)
+    is kept, so that its row says why it was not read; folders are searched, not followed
+    through symbolic links.
     """
     items = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     found: list[Path] = []
     for item in items:
         path = Path(item)
         if path.is_dir():
-            found.extend(p for p in path.rglob("*") if p.suffix.lower() in _SUFFIXES and p.is_file()
-                         and not _is_companion(p))
+            found.extend(p for p in path.rglob("*") if _is_document(p))
         else:
             found.append(path)
     return sorted(found)
@@ -621,6 +690,8 @@ def _companion_path(path: Path, operation: str) -> Path | None:
     return path.with_name(f"{path.name[: -len(path.suffix)]}.{kind}{path.suffix}")
 
 
+
+
 def _process_file(task: tuple[str, BatchOptions]) -> tuple[str, list[tuple[object, ...]]]:
     file, options = task
     path = Path(file)
@@ -628,18 +699,19 @@ def _process_file(task: tuple[str, BatchOptions]) -> tuple[str, list[tuple[objec
     where = file
     try:
         fmt = format_of(path)
-        data = path.read_bytes()
+        data = read_bytes(path)
         companion_path = _companion_path(path, options.operation)
         companion = None
         if companion_path is not None:
-            if not companion_path.exists():
-                return file, [_failure_row(columns, file, f"no {companion_path.name} beside it")]
             where = str(companion_path)
-            companion = companion_path.read_bytes()
+            if not os.path.lexists(companion_path):
+                return file, [_failure_row(columns, file, f"no {companion_path.name} beside it")]
+            companion = read_bytes(companion_path)
     except PerftargetError as exc:
-        return file, [_failure_row(columns, file, _reason(exc))]
+        return file, [_failure_row(columns, file, _reason(exc, file))]
     except OSError as exc:
-        return file, [_failure_row(columns, file, f"cannot read the file: {exc.strerror or exc}")]
+        named = f"{exc.filename}: " if exc.filename and exc.filename != file else ""
+        return file, [_failure_row(columns, file, f"{named}cannot read the file: {exc.strerror or exc}")]
     except Exception as exc:  # noqa: BLE001 - one file's failure is its row, never the batch's
         return file, [_failure_row(columns, file, _unexpected(exc, where))]
     companion_file = "" if companion_path is None else str(companion_path)
@@ -648,9 +720,74 @@ def _process_file(task: tuple[str, BatchOptions]) -> tuple[str, list[tuple[objec
     )
 
 
-def _worker_init() -> None:
+_PARENT_CHECK: Final = 0.25  # seconds between a worker's checks that its parent still runs
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker as soon as the process that started it is gone (killed, even by SIGKILL)."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK)
+    os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    # the parent stops the workers: Ctrl-C is its to handle, and SIGTERM ends a worker at once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent,), name="perftarget-parent", daemon=True).start()
     # the modules imported so far live as long as the worker: keep them out of every collection
     gc.freeze()
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """End the workers now (the batch is abandoned): no task is waited for."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())  # no public way before 3.14
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _results(
+    tasks: list[tuple[str, BatchOptions]], processes: int
+) -> Iterator[Iterator[tuple[str, list[tuple[object, ...]]]]]:
+    """Each file's rows, in file order: in this process, or on a pool whose workers end with the batch."""
+    if processes <= 1 or len(tasks) <= 1:
+        yield map(_process_file, tasks)
+        return
+    executor = ProcessPoolExecutor(max_workers=processes, initializer=_worker_init, initargs=(os.getpid(),))
+    chunk = max(1, min(32, len(tasks) // (processes * 8)))
+    try:
+        yield executor.map(_process_file, tasks, chunksize=chunk)
+    except BaseException:
+        _stop_workers(executor)  # interrupted, terminated or failed: no worker outlives the batch
+        raise
+    executor.shutdown()
+
+
+@contextlib.contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """While the block runs, SIGTERM raises :class:`SystemExit` (status 143) instead of ending at once.
+
+    So a terminated batch or write goes through its cleanup: the temporary files are removed,
+    the workers stopped, the targets left as they were. Nothing changes outside the main thread
+    or when SIGTERM already has a handler.
+    """
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _Progress:
@@ -703,14 +840,14 @@ class _Writers:
                 self.renames.append((temporary, csv_path))
                 self.csv_file = temporary.open("w", encoding="utf-8", newline="")
                 self.csv = csv.writer(self.csv_file)
-                self.csv.writerow(self.columns)
+                self.csv.writerow(csv_cell(name) for name in self.columns)
         except BaseException:
             self.abort()
             raise
 
     def write(self, rows: list[tuple[object, ...]]) -> None:
         if self.csv is not None:
-            self.csv.writerows(rows)
+            self.csv.writerows(csv_rows(rows))
         if self.parquet is not None:
             self.pending.extend(rows)
             if len(self.pending) >= 65536:  # noqa: PLR2004 - one row group
@@ -822,37 +959,28 @@ def process_folder(
     processes = workers if workers is not None else usable_cpus()
     if processes > 1 and len(files) > 1:
         _check_picklable(chosen)
-    writers = _Writers(chosen, None if csv_path is None else Path(csv_path),
-                       None if parquet_path is None else Path(parquet_path))
     collected: list[tuple[object, ...]] | None = [] if collect else None
     failures: list[BatchFailure] = []
     count = 0
     tasks = [(file, chosen) for file in files]
-    try:
-        if processes <= 1 or len(files) <= 1:
-            results: Iterable[tuple[str, list[tuple[object, ...]]]] = map(_process_file, tasks)
-            executor = None
-        else:
-            executor = ProcessPoolExecutor(max_workers=processes, initializer=_worker_init)
-            chunk = max(1, min(32, len(tasks) // (processes * 8)))
-            results = executor.map(_process_file, tasks, chunksize=chunk)
+    with terminate_as_exit():
+        writers = _Writers(chosen, None if csv_path is None else Path(csv_path),
+                           None if parquet_path is None else Path(parquet_path))
         try:
-            for file, rows in results:
-                writers.write(rows)
-                failures.extend(_failures(file, rows, chosen.columns))
-                if collected is not None:
-                    collected.extend(rows)
-                if on_rows is not None:
-                    on_rows(file, rows)
-                count += len(rows)
-                bar.step(count)
-        finally:
-            if executor is not None:
-                executor.shutdown(cancel_futures=True)
-    except BaseException:
-        writers.abort()
-        raise
-    writers.close()
+            with _results(tasks, processes) as results:
+                for file, rows in results:
+                    writers.write(rows)
+                    failures.extend(_failures(file, rows, chosen.columns))
+                    if collected is not None:
+                        collected.extend(rows)
+                    if on_rows is not None:
+                        on_rows(file, rows)
+                    count += len(rows)
+                    bar.step(count)
+        except BaseException:
+            writers.abort()
+            raise
+        writers.close()
     return BatchSummary(
         columns=chosen.columns, files=len(files), rows=count, failures=tuple(failures),
         collected=None if collected is None else tuple(collected),

@@ -30,7 +30,16 @@ from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluat
 from perftarget._judge.monitor import MonitoringReport, load_payments, monitor, monitor_series
 from perftarget._judge.review import Finding, ReviewConfig, Severity, load_config
 from perftarget._model.targets import Document, ProjectTargets
-from perftarget.batch import BatchSummary, _is_companion, _pyarrow, find_documents, process_folder, result_columns
+from perftarget.batch import (
+    BatchSummary,
+    _is_companion,
+    _pyarrow,
+    csv_rows,
+    find_documents,
+    process_folder,
+    result_columns,
+    terminate_as_exit,
+)
 from perftarget.exceptions import PerftargetError
 from perftarget.rules import review
 
@@ -71,13 +80,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
+def _in_folder(path: Path) -> bool:
+    """A document in a folder: a .json/.toml/.xlsx name that is not a folder (an unreadable one is reported)."""
+    return path.suffix.lower() in _TABLE_SUFFIXES and not path.is_dir()
+
+
 def _files(arguments: Sequence[str]) -> list[Path]:
-    """Expand folders (their .json/.toml files, sorted) and glob patterns."""
+    """Expand folders (their .json/.toml/.xlsx files, sorted) and glob patterns."""
     found: list[Path] = []
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _TABLE_SUFFIXES and p.is_file()))
+            inside = sorted(p for p in path.rglob("*") if _in_folder(p))
+            if not inside:
+                raise _UsageError(f"{argument}: a folder with no .json, .toml or .xlsx file in it")
+            found.extend(inside)
         elif any(ch in argument for ch in "*?[") and not path.exists():
             if path.is_absolute():  # Path().glob takes relative patterns only
                 matches = sorted(Path(match) for match in glob.glob(argument, recursive=True))  # noqa: PTH207
@@ -211,7 +228,7 @@ def _batch_inputs(arguments: Sequence[str]) -> list[Path]:
     given: list[Path] = []
     for argument in arguments:
         path = Path(argument)
-        if path.exists():
+        if path.exists() or path.is_symlink():  # a link in a loop or to nowhere: its row says so
             given.append(path)
         elif any(ch in argument for ch in "*?["):
             matches = [
@@ -315,6 +332,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\nperftarget: interrupted; the --out files were left as they were\n")
         return _INTERRUPTED
+    except SystemExit:  # SIGTERM (terminate_as_exit): the workers are stopped, the temporary files removed
+        sys.stderr.write("\nperftarget: terminated; the --out files were left as they were\n")
+        raise
     _report(summary, tally, list(outputs.values()), getattr(args, "lang", "zh"))
     flagged = (
         not summary.ok
@@ -429,8 +449,7 @@ def _write_rows(rows: Sequence[dict[str, str]], fmt: str) -> None:
         import csv  # noqa: PLC0415 - only for this format
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(cells)
+        writer.writerows(csv_rows([header, *cells]))  # the one CSV cell rule (formulas as text)
     elif fmt == "markdown":
         sys.stdout.write(markdown_table(header, cells) + "\n")
     else:
@@ -640,7 +659,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     elif hasattr(args, "out"):
         _single_mode(args)
     try:
-        return run(args)
+        with terminate_as_exit():  # SIGTERM: remove the temporary files, stop the workers, exit 143
+            return run(args)
     except _UsageError as exc:
         sys.stderr.write(f"perftarget: error: {exc}\n")
         return EXIT_BAD_INPUT

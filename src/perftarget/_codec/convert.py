@@ -154,12 +154,39 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:  # noqa: P
     return cattrs.v.format_exception(exc, type_)
 
 
-def _problems(exc: BaseException) -> list[Problem]:
+def _class_problem(exc: BaseException, cl: type, path: str) -> Problem:
+    """The problem of a check of a whole object (``cl`` at ``path``).
+
+    A check that blames one field of the object says so by starting its message with the field's
+    name (``total: must not be negative (got -5)``): the problem is then *at* that field, the name
+    not repeated. Any other (parts that do not add up, a level-2 under the wrong level-1) is about
+    the object and stays at its path.
+    """
+    message = _format_exception(exc, None)
+    field = getattr(exc, "field", None) if isinstance(exc, InvalidValueError) else None
+    if (
+        isinstance(field, str) and attrs.has(cl) and field in attrs.fields_dict(cl)
+        and message.startswith(f"{field}: ")
+    ):
+        return Problem(f"{path}.{field}" if path else field, message.removeprefix(f"{field}: "))
+    return Problem(path, message)
+
+
+def _problems(exc: BaseException, path: str = "") -> list[Problem]:
+    """Every problem in a cattrs error, each at its path (as ``cattrs.transform_error`` walks it)."""
+    if not isinstance(exc, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+        return [Problem(path, _format_exception(exc, None))]
     problems = []
-    for line in cattrs.transform_error(exc, path="$", format_exception=_format_exception):
-        message, _, where = line.rpartition(" @ ")
-        path = where.removeprefix("$").removeprefix(".")
-        problems.append(Problem(path, message))
+    with_notes, without = exc.group_exceptions()
+    for inner, note in with_notes:
+        name = getattr(note, "name", None)
+        where = f"{path}.{name}".removeprefix(".") if name is not None else f"{path}[{note.index!r}]"
+        if isinstance(inner, (cattrs.ClassValidationError, cattrs.IterableValidationError)):
+            problems.extend(_problems(inner, where))
+        else:
+            problems.append(Problem(where, _format_exception(inner, note.type)))
+    cl = exc.cl if isinstance(exc, cattrs.ClassValidationError) else object
+    problems.extend(_class_problem(inner, cl, path) for inner in without)
     return problems
 
 

@@ -52,7 +52,7 @@ class Unit:
 
 def _non_negative(_instance: object, attribute: attrs.Attribute[Decimal | None], value: Decimal | None) -> None:
     if value is not None and value < _ZERO:
-        msg = f"{attribute.name!r} must not be negative (got {format_number(value)})"
+        msg = f"{attribute.name}: must not be negative (got {format_number(value)})"
         raise InvalidValueError(msg, field=attribute.name, value=value)
 
 
