@@ -488,3 +488,81 @@ def test_mutated_actuals_give_an_evaluation_or_a_typed_error(data, tmp_path_fact
         pt.evaluate_document(document, pt.load_actuals(file))
     except pt.PerftargetError:
         return
+
+
+# --- huge numbers reaching the judgements (case 11) --------------------------------------------------
+
+SEED_TOML = ROOT / "examples" / "petition-bureau.toml"
+
+
+@pytest.mark.parametrize("actual", ["1e999999%", "9" * 100_000 + "亿元", "1e-999999"])
+def test_a_huge_actual_is_a_typed_error_everywhere(actual):
+    """Huge exponents raised decimal.Overflow or InvalidOperation from is_met, attainment, evaluate and monitor."""
+    project = pt.load(SEED_TOML).projects[0]
+    target = pt.Threshold.parse("≥95%")
+    with pytest.raises(pt.PerftargetError) as caught:
+        target.is_met(actual)
+    assert len(str(caught.value)) < 400
+    with pytest.raises(pt.PerftargetError):
+        pt.ScoringPolicy.preset().attainment(target, actual)
+    with pytest.raises(pt.PerftargetError):
+        pt.evaluate(project, {project.indicators[1].name: actual}, spent=actual, strict=True)
+    with pytest.raises(pt.PerftargetError):
+        pt.monitor(project, spent=actual, as_of="2022-07-31")
+
+
+def test_a_huge_quantity_is_refused_where_it_is_made():
+    from perftarget.values import Quantity
+
+    with pytest.raises(LimitExceededError):
+        Quantity("1e999999", "元")
+
+
+@pytest.mark.parametrize("field", ['budget_weight = "1e999999"', '[level1_weights]\n"产出指标" = "1e99999"'])
+def test_a_policy_with_a_huge_number_names_the_field(tmp_path, field):
+    """It was reported as ``unknown error ([<class 'decimal.Overflow'>])``."""
+    path = tmp_path / "policy.toml"
+    path.write_text(f'name = "某省"\n{field}\n', "utf-8")
+    with pytest.raises(pt.DocumentError, match="limit number_exponent") as caught:
+        pt.ScoringPolicy.load(path)
+    assert "unknown error" not in str(caught.value)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_mutated_toml_documents_give_a_document_or_a_typed_error(data):
+    places = _places(_DOCUMENT_DATA)
+    path = data.draw(st.sampled_from(places))
+    value = data.draw(_JSON_VALUES.filter(lambda v: "None" not in repr(v) and "\ud800" not in repr(v)))
+    try:
+        text = _toml.dumps(_mutated(_DOCUMENT_DATA, path, value))  # type: ignore[arg-type]
+    except (TypeError, ValueError, AttributeError):
+        return  # not representable in TOML (a float key, a mixed array...): nothing to read
+    try:
+        pt.loads(text, "toml")
+    except pt.PerftargetError:
+        return
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_mutated_payments_and_configs_give_a_result_or_a_typed_error(data, tmp_path_factory):
+    from perftarget.rules import load_config
+
+    payments = {"payments": [{"date": "2022-03-25", "amount": "2.5"}, {"date": "2022-06-30", "amount": "1.5"}]}
+    config = {"tool": {"perftarget": {"select": ["PT3"], "ignore": ["PT302"], "severity": {"PT3": "error"}}}}
+    folder = tmp_path_factory.mktemp("mutated")
+    for name, source, read in (("p.json", payments, pt.load_payments), ("pyproject.toml", config, load_config)):
+        mutated = _mutated(source, data.draw(st.sampled_from(_places(source))), data.draw(_JSON_VALUES))
+        file = folder / name
+        if name.endswith(".json"):
+            file.write_text(json.dumps(mutated, default=str), "utf-8")
+        else:
+            try:
+                file.write_text(_toml.dumps(mutated), "utf-8")  # type: ignore[arg-type]
+            except (TypeError, ValueError, AttributeError, UnicodeEncodeError):  # not a TOML table: nothing to read
+                continue
+        try:
+            read(file)
+        except pt.PerftargetError:
+            continue

@@ -147,10 +147,10 @@ def _format_exception(exc: BaseException, type_: type | None) -> str:  # noqa: P
         choices = ", ".join(repr(choice) for choice in typing.get_args(type_))
         got = str(exc).split(" not in literal", 1)[0]
         return f"expected one of {choices} (got {got!r})"
-    if isinstance(exc, TypeError) and type_ is not None and "iterable" in str(exc):
-        return "expected a list"
-    if isinstance(exc, (AttributeError, TypeError)) and "items" in str(exc):
+    if isinstance(exc, (AttributeError, TypeError)) and ("items" in str(exc) or "keys" in str(exc)):
         return "expected a table (mapping)"
+    if isinstance(exc, TypeError) and type_ is not None and "iterable" in str(exc):
+        return "expected a table (mapping)" if attrs.has(type_) else "expected a list"
     return cattrs.v.format_exception(exc, type_)
 
 
@@ -199,9 +199,11 @@ def from_dict(data: object, cls: type[T] = Document, *, source: str | None = Non
     Raises:
         DocumentError: listing every problem with its path.
     """
+    if attrs.has(cls) and not isinstance(data, Mapping):
+        problem = Problem("", f"expected a table (mapping) at the top (got {type(data).__name__})")
+        raise DocumentError([problem], source=source)
     if cls is Document:
-        if not isinstance(data, Mapping):
-            raise DocumentError([Problem("", "expected a table (mapping) at the top")], source=source)
+        assert isinstance(data, Mapping)  # noqa: S101 - checked above (Document is an attrs class)
         data = dict(data)
         version = data.pop("schema_version", None)
         if version is None:
