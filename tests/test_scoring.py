@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 import perftarget
 from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dumps, from_dict, loads, to_dict
+from perftarget._judge import evaluate as module
 from perftarget._judge.evaluate import (
     DocumentEvaluation,
     Grade,
@@ -790,3 +793,19 @@ def test_result_classes_have_nothing_to_check() -> None:
     for cls in (IndicatorScore, ProjectEvaluation, Subtotal):
         assert all(field.validator is None and field.converter is None for field in attrs.fields(cls)), cls
         assert not hasattr(cls, "__attrs_post_init__"), cls
+
+
+def test_result_builders_set_every_field_and_give_the_class_itself() -> None:
+    """The builders of the per-indicator path take every field in order and return the plain class."""
+    for build, cls in ((module._item, IndicatorScore), (module._subtotal, Subtotal),
+                       (module._evaluation, ProjectEvaluation)):
+        names = [field.name for field in attrs.fields(cls)]
+        assert list(inspect.signature(build).parameters) == names, cls
+        values = [f"{name}!" for name in names]
+        built = build(*values)
+        assert type(built) is cls
+        assert built == cls(**dict(zip(names, values, strict=True)))
+        assert repr(built) == repr(cls(**dict(zip(names, values, strict=True))))
+        assert pickle.loads(pickle.dumps(built)) == built  # noqa: S301 - our own bytes
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            built.__setattr__(names[0], "changed")

@@ -14,9 +14,9 @@ per distinct target, actual text and weight (:func:`_line`), which in a province
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, localcontext
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -32,7 +32,7 @@ from perftarget._model.actuals import (
     match_actuals,
     read_amount,
 )
-from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget._model.targets import DepartmentTargets, Document, Goal, ProjectTargets
 from perftarget._rulebook.scoring import (
     CONTEXT,
     DEFAULT_POLICY,
@@ -348,8 +348,8 @@ def _score_line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _
     return result.score, result.rule, explain_outcome(result, w, rules.quantum), result.over
 
 
-def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
-    """:func:`_score_line`, once per distinct (target, actual text or number, weight, rules) objects.
+def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line | str:
+    """:func:`_score_line`, or the message of :class:`_Invalid`, once per distinct (target, actual, weight, rules).
 
     The entry holds the objects it is keyed by, so no ``id`` is reused while it lives;
     numbers are keyed by their text (``1.0`` and ``1`` explain differently).
@@ -360,7 +360,10 @@ def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
     elif kind is Decimal:
         key = (id(target), str(value), id(w), id(rules))
     else:
-        return _score_line(target, w, value, rules)
+        try:
+            return _score_line(target, w, value, rules)
+        except _Invalid as exc:
+            return str(exc)
     hit = _LINES.get(key)
     if hit is None:
         try:
@@ -370,10 +373,7 @@ def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
         if len(_LINES) >= _LINES_MAX:
             _LINES.clear()
         _LINES[key] = hit = (found, target, w, rules)
-    line = hit[0]
-    if type(line) is str:
-        raise _Invalid(line)
-    return line  # type: ignore[return-value]  # a line, not a message (checked above)
+    return hit[0]
 
 
 def _actual_text(value: object) -> str:
@@ -386,54 +386,88 @@ def _actual_text(value: object) -> str:
     return str(value)
 
 
-def _builder(cls: type[_T]) -> Callable[..., _T]:
-    """``cls(...)`` from its fields in order, filling the slots directly (no frozen per-field setattr).
+def _filler(cls: type[_T]) -> type[_T]:
+    """A subclass of a frozen result class whose fields take plain assignment; an instance then becomes ``cls``.
 
     Only for the result classes here, which have no validator, converter or post-init: the
-    per-indicator path builds one line per indicator (as the threshold grammar builds thresholds).
+    per-indicator path builds one line per indicator, and an assignment to a slot costs a
+    tenth of a call of the slot's setter. The subclass adds no slot, so ``__class__`` can be
+    set back to ``cls`` (Python checks the layouts): what is returned is a plain ``cls``
+    instance, equal to, printed, pickled and serialized as one built by ``cls(...)``.
     """
-    setters = tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))  # type: ignore[arg-type]
-    new = object.__new__
-
-    def build(*values: object) -> _T:
-        instance: _T = new(cls)
-        for setter, value in zip(setters, values, strict=True):
-            setter(instance, value)
-        return instance
-
-    return build
+    namespace = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__}
+    return type(f"_{cls.__name__}Filler", (cls,), namespace)
 
 
-_subtotal: Final = _builder(Subtotal)
-(_set_path, _set_name, _set_level1, _set_level2, _set_target, _set_actual, _set_weight, _set_score, _set_rule,
- _set_formula, _set_reason, _set_needs, _set_over) = (
-    IndicatorScore.__dict__[field.name].__set__ for field in attrs.fields(IndicatorScore)
-)
+_ScoreFiller: Final = _filler(IndicatorScore)
+_SubtotalFiller: Final = _filler(Subtotal)
+_EvaluationFiller: Final = _filler(ProjectEvaluation)
+_new: Final = object.__new__
 
 
 def _item(  # noqa: PLR0917 - every field of the line, in order
     path: str, name: str, level1: str, level2: str, target: str, actual: str, weight: Decimal, score: Decimal,
     rule: str, formula: str, reason: str, needs_explanation: bool, over_achieved: bool,
 ) -> IndicatorScore:
-    """``IndicatorScore(...)``, as :func:`_builder` builds it but unrolled: one per indicator."""
-    item: IndicatorScore = object.__new__(IndicatorScore)
-    _set_path(item, path)
-    _set_name(item, name)
-    _set_level1(item, level1)
-    _set_level2(item, level2)
-    _set_target(item, target)
-    _set_actual(item, actual)
-    _set_weight(item, weight)
-    _set_score(item, score)
-    _set_rule(item, rule)
-    _set_formula(item, formula)
-    _set_reason(item, reason)
-    _set_needs(item, needs_explanation)
-    _set_over(item, over_achieved)
-    return item
+    """``IndicatorScore(...)``, built by :func:`_filler`: one per indicator."""
+    item: Any = _new(_ScoreFiller)
+    item.path = path
+    item.name = name
+    item.level1 = level1
+    item.level2 = level2
+    item.target = target
+    item.actual = actual
+    item.weight = weight
+    item.score = score
+    item.rule = rule
+    item.formula = formula
+    item.reason = reason
+    item.needs_explanation = needs_explanation
+    item.over_achieved = over_achieved
+    item.__class__ = IndicatorScore
+    return item  # type: ignore[no-any-return]  # an IndicatorScore now
 
 
-_evaluation: Final = _builder(ProjectEvaluation)
+def _subtotal(level1: str, weight: Decimal, score: Decimal) -> Subtotal:
+    """``Subtotal(level1, weight, score)``, built by :func:`_filler`."""
+    subtotal: Any = _new(_SubtotalFiller)
+    subtotal.level1 = level1
+    subtotal.weight = weight
+    subtotal.score = score
+    subtotal.__class__ = Subtotal
+    return subtotal  # type: ignore[no-any-return]  # a Subtotal now
+
+
+def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
+    scope: str, code: str, name: str, year: int, policy: str, total: Decimal, grade: Grade, raw_total: Decimal,
+    weight_total: Decimal, total_formula: str, budget: Decimal | None, spent: Decimal | None,
+    budget_execution_rate: Decimal | None, budget_weight: Decimal, budget_score: Decimal | None, budget_formula: str,
+    subtotals: tuple[Subtotal, ...], items: tuple[IndicatorScore, ...], places: int, problems: tuple[Problem, ...],
+) -> ProjectEvaluation:
+    """``ProjectEvaluation(...)`` from its fields in order, built by :func:`_filler`: one per table."""
+    evaluation: Any = _new(_EvaluationFiller)
+    evaluation.scope = scope
+    evaluation.code = code
+    evaluation.name = name
+    evaluation.year = year
+    evaluation.policy = policy
+    evaluation.total = total
+    evaluation.grade = grade
+    evaluation.raw_total = raw_total
+    evaluation.weight_total = weight_total
+    evaluation.total_formula = total_formula
+    evaluation.budget = budget
+    evaluation.spent = spent
+    evaluation.budget_execution_rate = budget_execution_rate
+    evaluation.budget_weight = budget_weight
+    evaluation.budget_score = budget_score
+    evaluation.budget_formula = budget_formula
+    evaluation.subtotals = subtotals
+    evaluation.items = items
+    evaluation.places = places
+    evaluation.problems = problems
+    evaluation.__class__ = ProjectEvaluation
+    return evaluation  # type: ignore[no-any-return]  # a ProjectEvaluation now
 
 
 _DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
@@ -452,25 +486,32 @@ def _display(target: Threshold) -> str:
 def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
     entries: Sequence[Entry], labels: Sequence[str], found: Matched, weights: Sequence[Decimal], rules: Rules,
     problems: list[Problem],
-) -> list[IndicatorScore]:
-    items = []
+) -> tuple[list[IndicatorScore], list[Decimal | None], list[Decimal]]:
+    """Each indicator's line, and the weights (``None`` for a 无 row) and scores that :func:`add_up` sums."""
+    items: list[IndicatorScore] = []
+    line_weights: list[Decimal | None] = []
+    scores: list[Decimal] = []
     values, reasons, manual, errors = found.values, found.reasons, found.manual, found.errors
-    na = _NOT_APPLICABLE
-    line, display, item = _line, _display, _item
+    na, missing = _NOT_APPLICABLE, MISSING
+    lines, displays, item = _LINES, _DISPLAYS, _item
+    rules_id = id(rules)
     for index, (path, indicator) in enumerate(entries):
         target = indicator.target
         level2 = indicator.level2
         level2 = "" if level2 is None else (level2 if type(level2) is str else level2._value_)  # type: ignore[union-attr]
-        shown_target = display(target)
+        known = displays.get(id(target))
+        shown_target = _display(target) if known is None else known[0]
         if target.kind is na:
             items.append(item(path, indicator.name, labels[index], level2, shown_target, "", _ZERO, _ZERO,
                               "not_applicable", "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order
+            line_weights.append(None)
+            scores.append(_ZERO)
             continue
         w = weights[index]
         value = values[index]
         over = False
         actual = ""
-        if value is MISSING:
+        if value is missing:
             if index in errors:
                 message = errors[index]
                 problems.append(Problem(path, message))
@@ -479,12 +520,14 @@ def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
                 problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
                 score, rule, formula = _ZERO, "missing", "no actual value → 0"
         else:
+            hit = lines.get((id(target), value, id(w), rules_id)) if type(value) is str else None
+            line = _line(target, w, value, rules) if hit is None else hit[0]
+            if isinstance(line, str):
+                problems.append(Problem(path, line))
+                score, rule, formula = _ZERO, "invalid", f"cannot be scored: {line}"
+            else:
+                score, rule, formula, over = line
             actual = value if type(value) is str else _actual_text(value)
-            try:
-                score, rule, formula, over = line(target, w, value, rules)
-            except _Invalid as exc:
-                problems.append(Problem(path, str(exc)))
-                score, rule, formula = _ZERO, "invalid", f"cannot be scored: {exc}"
             by_hand = manual[index]
             if by_hand is not None and rule != "invalid":
                 if by_hand > score:
@@ -495,7 +538,9 @@ def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
                     score, rule = by_hand, "manual"
         items.append(item(path, indicator.name, labels[index], level2, shown_target, actual, w, score, rule, formula,
                           reasons[index], score < w, over))
-    return items
+        line_weights.append(w)
+        scores.append(score)
+    return items, line_weights, scores
 
 
 # --- budget and total ---------------------------------------------------------------------------
@@ -530,6 +575,30 @@ def _weights(
 # --- evaluation -------------------------------------------------------------------------------
 
 
+_PATHS: Final[dict[int, tuple[str, ...]]] = {}
+_PATHS_MAX: Final = 64
+
+
+def _goal_paths(goal: int, count: int) -> Sequence[str]:
+    """The paths of a goal's first ``count`` indicators (``goals[0].indicators[3]``), made once for small tables."""
+    paths = _PATHS.get(goal)
+    if paths is None or len(paths) < count:
+        made = tuple(f"goals[{goal}].indicators[{i}]" for i in range(max(count, 16)))
+        if goal >= _PATHS_MAX or count > _PATHS_MAX:
+            return made
+        paths = _PATHS[goal] = made
+    return paths
+
+
+def _entries(goals: Sequence[Goal]) -> list[Entry]:
+    """Each indicator with its path, as :meth:`ProjectTargets.iter_indicators` gives them."""
+    entries: list[Entry] = []
+    for g, goal in enumerate(goals):
+        indicators = goal.indicators
+        entries.extend(zip(_goal_paths(g, len(indicators)), indicators, strict=False))  # paths run on
+    return entries
+
+
 def _actual_mapping(actuals: Mapping[str, ActualInput] | TableActuals) -> Mapping[str, ActualInput]:
     if isinstance(actuals, TableActuals):
         return actuals.actuals
@@ -551,8 +620,9 @@ def _evaluate(
     budget: object,
     policy: ScoringPolicy | str | None,
     strict: bool,
-    subject: str,
+    subject: str | None = None,
 ) -> ProjectEvaluation:
+    """The evaluation of one table; ``subject`` names it in an error (by default its scope, code and name)."""
     chosen = policy_of(policy)
     rules = rules_of(chosen)
     problems: list[Problem] = []
@@ -567,11 +637,8 @@ def _evaluate(
         budget_weight = rules.budget_weight if scored else _ZERO
         labels = [_label(indicator.level1) for _, indicator in entries]
         weights = _weights(entries, labels, rules, rules.total_points - budget_weight, problems)
-        items = _score_items(entries, labels, found, weights, rules, problems)
-        raw, weight_total, subtotals = add_up(
-            labels, [None if item.rule == "not_applicable" else item.weight for item in items],
-            [item.score for item in items], budget_weight, budget_points,
-        )
+        items, line_weights, scores = _score_items(entries, labels, found, weights, rules, problems)
+        raw, weight_total, subtotals = add_up(labels, line_weights, scores, budget_weight, budget_points)
         result, rescaled = total(raw, weight_total, rules)
         full = rules.total_points
         quantum = rules.quantum
@@ -588,7 +655,8 @@ def _evaluate(
             unbounded = snap(raw * full / weight_total) if weight_total > _ZERO else _ZERO
             total_formula = f"{_n(raw)} × {_n(full)} / {_n(weight_total)} {shown(unbounded, quantum)}"
         if strict and problems:
-            raise EvaluationError(problems, subject=subject)
+            named = subject if subject is not None else f"{scope} {code} {name}".strip()
+            raise EvaluationError(problems, subject=named)
         return _evaluation(
             scope, code, name, year, chosen.name, result, rules.grade(result), raw, weight_total, total_formula,
             budget_amount, spent_amount, rate, budget_weight, budget_points if scored else None, budget_formula,
@@ -635,8 +703,7 @@ def evaluate(
         budget = project.budget.total
     return _evaluate(
         scope="project", code=project.code, name=project.name, year=project.year,
-        entries=list(project.iter_indicators()), actuals=actuals, spent=spent, budget=budget, policy=policy,
-        strict=strict, subject=f"project {project.code} {project.name}".strip(),
+        entries=_entries(project.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
     )
 
 
@@ -663,14 +730,9 @@ def evaluate_department(
     if isinstance(actuals, TableActuals):
         spent = actuals.spent if spent is None else spent
         budget = actuals.budget if budget is None else budget
-    entries = [
-        (f"goals[{g}].indicators[{i}]", indicator)
-        for g, goal in enumerate(department.goals)
-        for i, indicator in enumerate(goal.indicators)
-    ]
     return _evaluate(
         scope="department", code=department.unit.code, name=department.unit.name, year=department.year,
-        entries=entries, actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
+        entries=_entries(department.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
         subject=f"department {department.unit}",
     )
 
