@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal, getcontext, setcontext
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -32,7 +34,7 @@ from perftarget._model.actuals import (
     match_actuals,
     read_amount,
 )
-from perftarget._model.targets import DepartmentTargets, Document, Goal, ProjectTargets
+from perftarget._model.targets import DepartmentTargets, Document, Goal, Indicator, ProjectTargets
 from perftarget._rulebook.scoring import (
     CONTEXT,
     DEFAULT_POLICY,
@@ -82,10 +84,14 @@ __all__ = [
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
 _CONTEXT: Final = CONTEXT
+# The context an evaluation runs in, made current for its duration and then the caller's restored: a copy of
+# CONTEXT (its flags may change; nothing reads them), cheaper than a fresh copy per call (localcontext).
+_WORKING: Final = CONTEXT.copy()
 # Enum members bound once: the per-indicator path compares identities, not class attributes.
 _QUALITATIVE: Final = ThresholdKind.QUALITATIVE
 _NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
 _n = number_text
+_INDICATOR: Final = itemgetter(1)
 _T = TypeVar("_T")
 
 
@@ -335,7 +341,8 @@ def _qualitative(target: Threshold, w: Decimal, value: object, rules: Rules) -> 
 
 
 _Line = tuple[Decimal, str, str, bool]
-_LINES: Final[dict[tuple[object, ...], tuple[_Line | str, Threshold, Decimal, Rules]]] = {}
+_Scored = tuple[Decimal, str, str, bool, bool]  # a line and whether it needs an explanation (score below weight)
+_LINES: Final[dict[tuple[object, ...], tuple[_Scored | str, Threshold, Decimal, Rules]]] = {}
 _LINES_MAX: Final = 1 << 16
 
 
@@ -348,8 +355,17 @@ def _score_line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _
     return result.score, result.rule, explain_outcome(result, w, rules.quantum), result.over
 
 
-def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line | str:
-    """:func:`_score_line`, or the message of :class:`_Invalid`, once per distinct (target, actual, weight, rules).
+def _scored(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Scored | str:
+    """:func:`_score_line` and whether the score is below the weight, or the message of :class:`_Invalid`."""
+    try:
+        score, rule, formula, over = _score_line(target, w, value, rules)
+    except _Invalid as exc:
+        return str(exc)
+    return score, rule, formula, over, score < w
+
+
+def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Scored | str:
+    """:func:`_scored`, once per distinct (target, actual, weight, rules).
 
     The entry holds the objects it is keyed by, so no ``id`` is reused while it lives;
     numbers are keyed by their text (``1.0`` and ``1`` explain differently).
@@ -360,19 +376,12 @@ def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line |
     elif kind is Decimal:
         key = (id(target), str(value), id(w), id(rules))
     else:
-        try:
-            return _score_line(target, w, value, rules)
-        except _Invalid as exc:
-            return str(exc)
+        return _scored(target, w, value, rules)
     hit = _LINES.get(key)
     if hit is None:
-        try:
-            found: _Line | str = _score_line(target, w, value, rules)
-        except _Invalid as exc:
-            found = str(exc)
         if len(_LINES) >= _LINES_MAX:
             _LINES.clear()
-        _LINES[key] = hit = (found, target, w, rules)
+        _LINES[key] = hit = (_scored(target, w, value, rules), target, w, rules)
     return hit[0]
 
 
@@ -470,77 +479,103 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     return evaluation  # type: ignore[no-any-return]  # a ProjectEvaluation now
 
 
-_DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
+class _Shape:
+    """What a table's rows give whatever their names and actuals: made once per table shape (:func:`_shape`).
+
+    Level-1 and level-2 labels, targets as shown, 无 rows, each row's weight (the rulebook's
+    :func:`indicator_weights`) and the weights as :func:`add_up` reads them (``None`` for 无).
+    """
+
+    __slots__ = ("held", "labels", "level2", "line_weights", "na", "problems", "shown", "targets", "weights")
+
+    def __init__(self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...]) -> None:
+        self.held = held
+        self.targets = tuple(map(_TARGET, indicators))
+        self.labels = tuple(_label(indicator.level1) for indicator in indicators)
+        self.level2 = tuple(_label(indicator.level2) for indicator in indicators)
+        self.shown = tuple(target.display for target in self.targets)
+        self.na = tuple(target.kind is _NOT_APPLICABLE for target in self.targets)
+        points = rules.total_points - (rules.budget_weight if scored else _ZERO)
+        weights, problems = indicator_weights(
+            self.labels, [not na for na in self.na], [indicator.weight for indicator in indicators], rules, points,
+        )
+        self.weights = weights
+        self.problems = problems
+        self.line_weights = tuple(None if na else w for na, w in zip(self.na, weights, strict=True))
 
 
-def _display(target: Threshold) -> str:
-    """``target.display``, once per threshold object (the entry holds it, so its ``id`` is not reused)."""
-    hit = _DISPLAYS.get(id(target))
-    if hit is None:
-        if len(_DISPLAYS) >= _LINES_MAX:
-            _DISPLAYS.clear()
-        hit = _DISPLAYS[id(target)] = (target.display, target)
-    return hit[0]
+_SHAPES: Final[dict[tuple[object, ...], _Shape]] = {}
+_SHAPES_MAX: Final = 1 << 12
+_TARGET: Final = attrgetter("target")
+_ROW: Final = attrgetter("level1", "level2", "target", "weight")
 
 
-def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
-    entries: Sequence[Entry], labels: Sequence[str], found: Matched, weights: Sequence[Decimal], rules: Rules,
-    problems: list[Problem],
-) -> tuple[list[IndicatorScore], list[Decimal | None], list[Decimal]]:
-    """Each indicator's line, and the weights (``None`` for a 无 row) and scores that :func:`add_up` sums."""
+def _shape(indicators: Sequence[Indicator], rules: Rules, scored: bool) -> _Shape:
+    """The :class:`_Shape` of a table, once per distinct rows' level-1, level-2, target and weight objects.
+
+    The entry holds those objects, so no ``id`` in its key is reused while it lives; tables
+    built or read with shared targets and levels (a province's) share their shapes.
+    """
+    held = tuple(chain.from_iterable(map(_ROW, indicators)))
+    key = (id(rules), scored, *map(id, held))
+    found = _SHAPES.get(key)
+    if found is None:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        found = _SHAPES[key] = _Shape(indicators, rules, scored, (held, rules))
+    return found
+
+
+def _score_items(
+    entries: Sequence[Entry], shape: _Shape, found: Matched, rules: Rules, problems: list[Problem],
+) -> tuple[tuple[IndicatorScore, ...], list[Decimal]]:
+    """Each indicator's line, and the scores that :func:`add_up` sums (0 for a 无 row)."""
     items: list[IndicatorScore] = []
-    line_weights: list[Decimal | None] = []
     scores: list[Decimal] = []
-    values, reasons, manual, errors = found.values, found.reasons, found.manual, found.errors
-    na, missing = _NOT_APPLICABLE, MISSING
-    lines, displays, item = _LINES, _DISPLAYS, _item
-    rules_id = id(rules)
-    for index, (path, indicator) in enumerate(entries):
-        target = indicator.target
-        level2 = indicator.level2
-        level2 = "" if level2 is None else (level2 if type(level2) is str else level2._value_)  # type: ignore[union-attr]
-        known = displays.get(id(target))
-        shown_target = _display(target) if known is None else known[0]
-        if target.kind is na:
-            items.append(item(path, indicator.name, labels[index], level2, shown_target, "", _ZERO, _ZERO,
-                              "not_applicable", "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order
-            line_weights.append(None)
+    missing, lines, item, rules_id = MISSING, _LINES, _item, id(rules)
+    rows = enumerate(zip(entries, shape.targets, shape.labels, shape.level2, shape.shown, shape.na, shape.weights,
+                         found.values, found.reasons, found.manual, strict=True))
+    for index, ((path, indicator), target, label, level2, shown_target, na, w, value, reason, by_hand) in rows:
+        if na:
+            items.append(item(path, indicator.name, label, level2, shown_target, "", _ZERO, _ZERO, "not_applicable",
+                              "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order
             scores.append(_ZERO)
             continue
-        w = weights[index]
-        value = values[index]
-        over = False
-        actual = ""
         if value is missing:
-            if index in errors:
-                message = errors[index]
+            message = found.errors.get(index)
+            if message is not None:
                 problems.append(Problem(path, message))
                 score, rule, formula = _ZERO, "invalid", f"cannot be scored: {message}"
             else:
                 problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
                 score, rule, formula = _ZERO, "missing", "no actual value → 0"
-        else:
-            hit = lines.get((id(target), value, id(w), rules_id)) if type(value) is str else None
+            items.append(item(path, indicator.name, label, level2, shown_target, "", w, score, rule, formula, reason,
+                              score < w, False))  # noqa: FBT003 - in field order
+            scores.append(score)
+            continue
+        if type(value) is str:
+            hit = lines.get((id(target), value, id(w), rules_id))
             line = _line(target, w, value, rules) if hit is None else hit[0]
-            if isinstance(line, str):
-                problems.append(Problem(path, line))
-                score, rule, formula = _ZERO, "invalid", f"cannot be scored: {line}"
-            else:
-                score, rule, formula, over = line
-            actual = value if type(value) is str else _actual_text(value)
-            by_hand = manual[index]
-            if by_hand is not None and rule != "invalid":
+            actual = value
+        else:
+            line = _line(target, w, value, rules)
+            actual = _actual_text(value)
+        if isinstance(line, str):
+            problems.append(Problem(path, line))
+            score, rule, formula, over, needs = _ZERO, "invalid", f"cannot be scored: {line}", False, w > _ZERO
+        else:
+            score, rule, formula, over, needs = line
+            if by_hand is not None:
                 if by_hand > score:
                     problems.append(Problem(path, f"the score set by hand ({_n(by_hand)}) exceeds what the rule "
                                                   f"gives ({_n(score)})"))
                 else:
                     formula = f"{formula}; set by hand to {_n(by_hand)}"
-                    score, rule = by_hand, "manual"
-        items.append(item(path, indicator.name, labels[index], level2, shown_target, actual, w, score, rule, formula,
-                          reasons[index], score < w, over))
-        line_weights.append(w)
+                    score, rule, needs = by_hand, "manual", by_hand < w
+        items.append(item(path, indicator.name, label, level2, shown_target, actual, w, score, rule, formula, reason,
+                          needs, over))
         scores.append(score)
-    return items, line_weights, scores
+    return tuple(items), scores
 
 
 # --- budget and total ---------------------------------------------------------------------------
@@ -556,20 +591,6 @@ def _budget_score(
         problems.append(Problem("budget", "the budget is 0: the execution rate is undefined"))
         return None, _ZERO, "budget 0 → 0"
     return budget_score(spent, budget, rules)
-
-
-def _weights(
-    entries: Sequence[Entry], labels: Sequence[str], rules: Rules, points: Decimal, problems: list[Problem]
-) -> Sequence[Decimal]:
-    na = _NOT_APPLICABLE
-    indicators = [indicator for _, indicator in entries]
-    weights, found = indicator_weights(
-        labels, [indicator.target.kind is not na for indicator in indicators],
-        [indicator.weight for indicator in indicators], rules, points,
-    )
-    if found:
-        problems.extend(Problem(entries[index][0], message) for index, message in found)
-    return weights
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -626,7 +647,9 @@ def _evaluate(
     chosen = policy_of(policy)
     rules = rules_of(chosen)
     problems: list[Problem] = []
-    with localcontext(_CONTEXT):
+    saved = getcontext()
+    setcontext(_WORKING)
+    try:
         found = match_actuals(entries, _actual_mapping(actuals), problems)
         spent_amount = read_amount(spent, "spent", problems)
         budget_amount = read_amount(budget, "budget", problems)
@@ -635,17 +658,18 @@ def _evaluate(
             problems.append(Problem("budget", "department targets carry no budget: pass budget= with spent="))
         rate, budget_points, budget_formula = _budget_score(spent_amount, budget_amount, rules, problems)
         budget_weight = rules.budget_weight if scored else _ZERO
-        labels = [_label(indicator.level1) for _, indicator in entries]
-        weights = _weights(entries, labels, rules, rules.total_points - budget_weight, problems)
-        items, line_weights, scores = _score_items(entries, labels, found, weights, rules, problems)
-        raw, weight_total, subtotals = add_up(labels, line_weights, scores, budget_weight, budget_points)
+        shape = _shape(list(map(_INDICATOR, entries)), rules, scored)
+        if shape.problems:
+            problems.extend(Problem(entries[index][0], message) for index, message in shape.problems)
+        items, scores = _score_items(entries, shape, found, rules, problems)
+        raw, weight_total, subtotals = add_up(shape.labels, shape.line_weights, scores, budget_weight, budget_points)
         result, rescaled = total(raw, weight_total, rules)
         full = rules.total_points
         quantum = rules.quantum
         if not rescaled:
             if scored:
-                parts = (raw - budget_points, budget_points)
-                total_formula = " + ".join(str(rounded(part, quantum)) for part in parts) + f" {shown(raw, quantum)}"
+                parts = f"{rounded(raw - budget_points, quantum)} + {rounded(budget_points, quantum)}"
+                total_formula = f"{parts} {shown(raw, quantum)}"
             else:
                 total_formula = shown(raw, quantum).removeprefix("= ")
         else:
@@ -660,9 +684,11 @@ def _evaluate(
         return _evaluation(
             scope, code, name, year, chosen.name, result, rules.grade(result), raw, weight_total, total_formula,
             budget_amount, spent_amount, rate, budget_weight, budget_points if scored else None, budget_formula,
-            tuple(_subtotal(label, w, s) for label, (w, s) in subtotals.items()), tuple(items), rules.places,
+            tuple([_subtotal(label, w, s) for label, (w, s) in subtotals.items()]), items, rules.places,
             tuple(problems),
         )
+    finally:
+        setcontext(saved)
 
 
 def evaluate(
