@@ -480,21 +480,19 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
 
 
 class _Shape:
-    """What a table's rows give whatever their names and actuals: made once per table shape (:func:`_shape`).
+    """What a table's rows give whatever their names, targets and actuals: made once per shape (:func:`_shape`).
 
-    Level-1 and level-2 labels, targets as shown, 无 rows, each row's weight (the rulebook's
+    Level-1 and level-2 labels, 无 rows, each row's weight (the rulebook's
     :func:`indicator_weights`) and the weights as :func:`add_up` reads them (``None`` for 无).
     """
 
-    __slots__ = ("held", "labels", "level2", "line_weights", "na", "problems", "shown", "targets", "weights")
+    __slots__ = ("held", "labels", "level2", "line_weights", "na", "problems", "weights")
 
     def __init__(self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...]) -> None:
         self.held = held
-        self.targets = tuple(map(_TARGET, indicators))
         self.labels = tuple(_label(indicator.level1) for indicator in indicators)
         self.level2 = tuple(_label(indicator.level2) for indicator in indicators)
-        self.shown = tuple(target.display for target in self.targets)
-        self.na = tuple(target.kind is _NOT_APPLICABLE for target in self.targets)
+        self.na = tuple(indicator.target.kind is _NOT_APPLICABLE for indicator in indicators)
         points = rules.total_points - (rules.budget_weight if scored else _ZERO)
         weights, problems = indicator_weights(
             self.labels, [not na for na in self.na], [indicator.weight for indicator in indicators], rules, points,
@@ -507,14 +505,14 @@ class _Shape:
 _SHAPES: Final[dict[tuple[object, ...], _Shape]] = {}
 _SHAPES_MAX: Final = 1 << 12
 _TARGET: Final = attrgetter("target")
-_ROW: Final = attrgetter("level1", "level2", "target", "weight")
+_ROW: Final = attrgetter("level1", "level2", "weight", "target.kind")
 
 
-def _shape(indicators: Sequence[Indicator], rules: Rules, scored: bool) -> _Shape:
-    """The :class:`_Shape` of a table, once per distinct rows' level-1, level-2, target and weight objects.
+def _shape(indicators: Sequence[Indicator], rules: Rules, scored: bool) -> _Shape:  # noqa: FBT001 - internal
+    """The :class:`_Shape` of a table, once per distinct rows' level-1, level-2 and weight objects and 无 rows.
 
-    The entry holds those objects, so no ``id`` in its key is reused while it lives; tables
-    built or read with shared targets and levels (a province's) share their shapes.
+    The entry holds those objects, so no ``id`` in its key is reused while it lives: tables
+    whose levels and weights are shared objects (enum members, ``None``) share their shape.
     """
     held = tuple(chain.from_iterable(map(_ROW, indicators)))
     key = (id(rules), scored, *map(id, held))
@@ -526,16 +524,32 @@ def _shape(indicators: Sequence[Indicator], rules: Rules, scored: bool) -> _Shap
     return found
 
 
+_DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
+
+
+def _display(target: Threshold) -> str:
+    """``target.display``, once per threshold object (the entry holds it, so its ``id`` is not reused)."""
+    hit = _DISPLAYS.get(id(target))
+    if hit is None:
+        if len(_DISPLAYS) >= _LINES_MAX:
+            _DISPLAYS.clear()
+        hit = _DISPLAYS[id(target)] = (target.display, target)
+    return hit[0]
+
+
 def _score_items(
     entries: Sequence[Entry], shape: _Shape, found: Matched, rules: Rules, problems: list[Problem],
 ) -> tuple[tuple[IndicatorScore, ...], list[Decimal]]:
     """Each indicator's line, and the scores that :func:`add_up` sums (0 for a 无 row)."""
     items: list[IndicatorScore] = []
     scores: list[Decimal] = []
-    missing, lines, item, rules_id = MISSING, _LINES, _item, id(rules)
-    rows = enumerate(zip(entries, shape.targets, shape.labels, shape.level2, shape.shown, shape.na, shape.weights,
-                         found.values, found.reasons, found.manual, strict=True))
-    for index, ((path, indicator), target, label, level2, shown_target, na, w, value, reason, by_hand) in rows:
+    missing, lines, displays, item, rules_id = MISSING, _LINES, _DISPLAYS, _item, id(rules)
+    rows = enumerate(zip(entries, shape.labels, shape.level2, shape.na, shape.weights, found.values, found.reasons,
+                         found.manual, strict=True))
+    for index, ((path, indicator), label, level2, na, w, value, reason, by_hand) in rows:
+        target = indicator.target
+        known = displays.get(id(target))
+        shown_target = _display(target) if known is None else known[0]
         if na:
             items.append(item(path, indicator.name, label, level2, shown_target, "", _ZERO, _ZERO, "not_applicable",
                               "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order

@@ -232,15 +232,34 @@ Entry = tuple[str, Indicator]
 """An indicator with its path in its table (``goals[0].indicators[3]``)."""
 
 
+# The amounts read, by their text: equal texts give equal amounts, down to the exponent.
+_AMOUNTS: Final[dict[tuple[type, str], Decimal]] = {}
+_AMOUNTS_MAX: Final = 1 << 12
+
+
 def read_amount(value: object, field: str, problems: list[Problem]) -> Decimal | None:
-    """An amount in 万元 (:func:`~perftarget._values.schedule.to_wan`), not negative; ``None`` on a problem."""
+    """An amount in 万元 (:func:`~perftarget._values.schedule.to_wan`), not negative; ``None`` on a problem.
+
+    Text and decimals are read once per distinct text (an amount read is remembered).
+    """
     if value is None:
         return None
-    try:
-        amount = to_wan(value, what=field)
-    except PerftargetError as exc:
-        problems.append(Problem(field, f'expected an amount such as 9.2 or "92000元": {exc}'))
-        return None
+    key: tuple[type, str] | None = None
+    if type(value) is str:
+        key = (str, value)
+    elif type(value) is Decimal:
+        key = (Decimal, str(value))
+    amount = _AMOUNTS.get(key) if key is not None else None
+    if amount is None:
+        try:
+            amount = to_wan(value, what=field)
+        except PerftargetError as exc:
+            problems.append(Problem(field, f'expected an amount such as 9.2 or "92000元": {exc}'))
+            return None
+        if key is not None:
+            if len(_AMOUNTS) >= _AMOUNTS_MAX:
+                _AMOUNTS.clear()
+            _AMOUNTS[key] = amount
     if amount < _ZERO:
         problems.append(Problem(field, f"must not be negative (got {format_number(amount)})"))
         return None
@@ -316,6 +335,43 @@ _NAME: Final = attrgetter("name")
 _KEY: Final = attrgetter("key")
 
 
+_ABSENT: Final = object()
+
+
+def _by_names(entries: Sequence[Entry], actuals: Mapping[str, ActualInput]) -> Matched | None:
+    """:func:`match_actuals` in the common case, one lookup per row; ``None`` when the case is not that one.
+
+    The case: no indicator has a key, every actual is given by the name of one applicable
+    row (so no name is shared by two such rows) and none by a path. The rest is matched
+    actual by actual.
+    """
+    matched = Matched(len(entries))
+    values, reasons, manual = matched.values, matched.reasons, matched.manual
+    get, absent, na = actuals.get, _ABSENT, _NOT_APPLICABLE
+    taken: set[str] = set()
+    for index, (_, indicator) in enumerate(entries):
+        if indicator.key:
+            return None
+        if indicator.target.kind is na:
+            continue
+        name = indicator.name
+        raw = get(name, absent)
+        if raw is absent:
+            continue
+        if name in taken:
+            return None
+        taken.add(name)
+        if type(raw) is Actual:
+            values[index] = raw.value
+            reasons[index] = raw.reason
+            manual[index] = raw.score
+        else:
+            matched.store(index, raw)
+    if len(taken) != len(actuals) or any(map(actuals.__contains__, map(_PATH, entries))):
+        return None
+    return matched
+
+
 def match_actuals(entries: Sequence[Entry], actuals: Mapping[str, ActualInput], problems: list[Problem]) -> Matched:
     """Each indicator's actual, found by path, key or name (in that order); problems for the rest.
 
@@ -323,10 +379,13 @@ def match_actuals(entries: Sequence[Entry], actuals: Mapping[str, ActualInput], 
     or a second actual for the same indicator, is a problem at ``actuals['name']``. A name
     or key is one lookup: the shared ones (无 rows are often all called 无) are resolved first.
     """
+    if not actuals:
+        return Matched(len(entries))
+    matched = _by_names(entries, actuals)
+    if matched is not None:
+        return matched
     count = len(entries)
     matched = Matched(count)
-    if not actuals:
-        return matched
     indicators = list(map(_INDICATOR, entries))
     by_path = dict(zip(map(_PATH, entries), range(count), strict=True))
     by_name = _names(entries, indicators)
