@@ -342,7 +342,8 @@ def _qualitative(target: Threshold, w: Decimal, value: object, rules: Rules) -> 
 
 _Line = tuple[Decimal, str, str, bool]
 _Scored = tuple[Decimal, str, str, bool, bool]  # a line and whether it needs an explanation (score below weight)
-_LINES: Final[dict[tuple[object, ...], tuple[_Scored | str, Threshold, Decimal, Rules]]] = {}
+# (target, actual, weight, rules) → (line or message, target shown, then the objects keyed by id)
+_LINES: Final[dict[tuple[object, ...], tuple[_Scored | str, str, Threshold, Decimal, Rules]]] = {}
 _LINES_MAX: Final = 1 << 16
 
 
@@ -381,7 +382,7 @@ def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Scored
     if hit is None:
         if len(_LINES) >= _LINES_MAX:
             _LINES.clear()
-        _LINES[key] = hit = (_scored(target, w, value, rules), target, w, rules)
+        _LINES[key] = hit = (_scored(target, w, value, rules), _display(target), target, w, rules)
     return hit[0]
 
 
@@ -412,29 +413,6 @@ _ScoreFiller: Final = _filler(IndicatorScore)
 _SubtotalFiller: Final = _filler(Subtotal)
 _EvaluationFiller: Final = _filler(ProjectEvaluation)
 _new: Final = object.__new__
-
-
-def _item(  # noqa: PLR0917 - every field of the line, in order
-    path: str, name: str, level1: str, level2: str, target: str, actual: str, weight: Decimal, score: Decimal,
-    rule: str, formula: str, reason: str, needs_explanation: bool, over_achieved: bool,
-) -> IndicatorScore:
-    """``IndicatorScore(...)``, built by :func:`_filler`: one per indicator."""
-    item: Any = _new(_ScoreFiller)
-    item.path = path
-    item.name = name
-    item.level1 = level1
-    item.level2 = level2
-    item.target = target
-    item.actual = actual
-    item.weight = weight
-    item.score = score
-    item.rule = rule
-    item.formula = formula
-    item.reason = reason
-    item.needs_explanation = needs_explanation
-    item.over_achieved = over_achieved
-    item.__class__ = IndicatorScore
-    return item  # type: ignore[no-any-return]  # an IndicatorScore now
 
 
 def _subtotal(level1: str, weight: Decimal, score: Decimal) -> Subtotal:
@@ -508,7 +486,7 @@ _TARGET: Final = attrgetter("target")
 _ROW: Final = attrgetter("level1", "level2", "weight", "target.kind")
 
 
-def _shape(indicators: Sequence[Indicator], rules: Rules, scored: bool) -> _Shape:  # noqa: FBT001 - internal
+def _shape(indicators: Sequence[Indicator], rules: Rules, scored: bool) -> _Shape:
     """The :class:`_Shape` of a table, once per distinct rows' level-1, level-2 and weight objects and 无 rows.
 
     The entry holds those objects, so no ``id`` in its key is reused while it lives: tables
@@ -537,57 +515,72 @@ def _display(target: Threshold) -> str:
     return hit[0]
 
 
-def _score_items(
+def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case first
     entries: Sequence[Entry], shape: _Shape, found: Matched, rules: Rules, problems: list[Problem],
 ) -> tuple[tuple[IndicatorScore, ...], list[Decimal]]:
-    """Each indicator's line, and the scores that :func:`add_up` sums (0 for a 无 row)."""
+    """Each indicator's line, and the scores that :func:`add_up` sums (0 for a 无 row).
+
+    The common case, an actual as text whose line is known and no score set by hand, is a
+    lookup; each line is built as :func:`_item` builds it, written out here (one per row).
+    """
     items: list[IndicatorScore] = []
     scores: list[Decimal] = []
-    missing, lines, displays, item, rules_id = MISSING, _LINES, _DISPLAYS, _item, id(rules)
+    missing, lines, rules_id, new, filler, cls = MISSING, _LINES, id(rules), _new, _ScoreFiller, IndicatorScore
     rows = enumerate(zip(entries, shape.labels, shape.level2, shape.na, shape.weights, found.values, found.reasons,
                          found.manual, strict=True))
     for index, ((path, indicator), label, level2, na, w, value, reason, by_hand) in rows:
         target = indicator.target
-        known = displays.get(id(target))
-        shown_target = _display(target) if known is None else known[0]
-        if na:
-            items.append(item(path, indicator.name, label, level2, shown_target, "", _ZERO, _ZERO, "not_applicable",
-                              "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order
-            scores.append(_ZERO)
-            continue
-        if value is missing:
-            message = found.errors.get(index)
-            if message is not None:
-                problems.append(Problem(path, message))
-                score, rule, formula = _ZERO, "invalid", f"cannot be scored: {message}"
-            else:
-                problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
-                score, rule, formula = _ZERO, "missing", "no actual value → 0"
-            items.append(item(path, indicator.name, label, level2, shown_target, "", w, score, rule, formula, reason,
-                              score < w, False))  # noqa: FBT003 - in field order
-            scores.append(score)
-            continue
-        if type(value) is str:
-            hit = lines.get((id(target), value, id(w), rules_id))
-            line = _line(target, w, value, rules) if hit is None else hit[0]
-            actual = value
+        hit = lines.get((id(target), value, id(w), rules_id)) if type(value) is str else None
+        if hit is not None and by_hand is None and type(hit[0]) is tuple:
+            score, rule, formula, over, needs = hit[0]
+            shown_target, actual = hit[1], value
         else:
-            line = _line(target, w, value, rules)
-            actual = _actual_text(value)
-        if isinstance(line, str):
-            problems.append(Problem(path, line))
-            score, rule, formula, over, needs = _ZERO, "invalid", f"cannot be scored: {line}", False, w > _ZERO
-        else:
-            score, rule, formula, over, needs = line
-            if by_hand is not None:
-                if by_hand > score:
-                    problems.append(Problem(path, f"the score set by hand ({_n(by_hand)}) exceeds what the rule "
-                                                  f"gives ({_n(score)})"))
+            shown_target = _display(target)
+            actual, over = "", False
+            if na:  # weight, score and reason 0 and empty, whatever was given
+                w = score = _ZERO  # noqa: PLW2901 - the 无 line's own values
+                reason = ""  # noqa: PLW2901 - the 无 line's own values
+                rule, formula, needs = "not_applicable", "not applicable (无)", False
+            elif value is missing:
+                message = found.errors.get(index)
+                if message is not None:
+                    problems.append(Problem(path, message))
+                    score, rule, formula = _ZERO, "invalid", f"cannot be scored: {message}"
                 else:
-                    formula = f"{formula}; set by hand to {_n(by_hand)}"
-                    score, rule, needs = by_hand, "manual", by_hand < w
-        items.append(item(path, indicator.name, label, level2, shown_target, actual, w, score, rule, formula, reason,
-                          needs, over))
+                    problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
+                    score, rule, formula = _ZERO, "missing", "no actual value → 0"
+                needs = score < w
+            else:
+                line = _line(target, w, value, rules)
+                actual = value if type(value) is str else _actual_text(value)
+                if isinstance(line, str):
+                    problems.append(Problem(path, line))
+                    score, rule, formula, needs = _ZERO, "invalid", f"cannot be scored: {line}", w > _ZERO
+                else:
+                    score, rule, formula, over, needs = line
+                    if by_hand is not None:
+                        if by_hand > score:
+                            problems.append(Problem(path, f"the score set by hand ({_n(by_hand)}) exceeds what the "
+                                                          f"rule gives ({_n(score)})"))
+                        else:
+                            formula = f"{formula}; set by hand to {_n(by_hand)}"
+                            score, rule, needs = by_hand, "manual", by_hand < w
+        item: Any = new(filler)
+        item.path = path
+        item.name = indicator.name
+        item.level1 = label
+        item.level2 = level2
+        item.target = shown_target
+        item.actual = actual
+        item.weight = w
+        item.score = score
+        item.rule = rule
+        item.formula = formula
+        item.reason = reason
+        item.needs_explanation = needs
+        item.over_achieved = over
+        item.__class__ = cls
+        items.append(item)
         scores.append(score)
     return tuple(items), scores
 
