@@ -16,8 +16,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, getcontext, setcontext
-from itertools import chain
-from operator import attrgetter, itemgetter
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -91,7 +89,6 @@ _WORKING: Final = CONTEXT.copy()
 _QUALITATIVE: Final = ThresholdKind.QUALITATIVE
 _NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
 _n = number_text
-_INDICATOR: Final = itemgetter(1)
 _T = TypeVar("_T")
 
 
@@ -482,23 +479,25 @@ class _Shape:
 
 _SHAPES: Final[dict[tuple[object, ...], _Shape]] = {}
 _SHAPES_MAX: Final = 1 << 12
-_TARGET: Final = attrgetter("target")
-_ROW: Final = attrgetter("level1", "level2", "weight", "target.kind")
+def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
+    """The :class:`_Shape` of a table, once per distinct rows' levels, weight objects and 无 rows.
 
-
-def _shape(indicators: Sequence[Indicator], rules: Rules, scored: bool) -> _Shape:
-    """The :class:`_Shape` of a table, once per distinct rows' level-1, level-2 and weight objects and 无 rows.
-
-    The entry holds those objects, so no ``id`` in its key is reused while it lives: tables
-    whose levels and weights are shared objects (enum members, ``None``) share their shape.
+    Levels are keyed by themselves (members or labels), weights and target kinds by identity:
+    the entry holds those objects, so no ``id`` in its key is reused while it lives. Tables
+    whose weights are shared objects (``None`` when the table gives none) share their shape.
     """
-    held = tuple(chain.from_iterable(map(_ROW, indicators)))
-    key = (id(rules), scored, *map(id, held))
-    found = _SHAPES.get(key)
+    key: list[object] = [id(rules), scored]
+    add = key.extend
+    for _, indicator in entries:
+        add((indicator.level1, indicator.level2, id(indicator.weight), id(indicator.target.kind)))
+    frozen = tuple(key)
+    found = _SHAPES.get(frozen)
     if found is None:
         if len(_SHAPES) >= _SHAPES_MAX:
             _SHAPES.clear()
-        found = _SHAPES[key] = _Shape(indicators, rules, scored, (held, rules))
+        indicators = [indicator for _, indicator in entries]
+        held = (tuple((indicator.weight, indicator.target.kind) for indicator in indicators), rules)
+        found = _SHAPES[frozen] = _Shape(indicators, rules, scored, held)
     return found
 
 
@@ -665,7 +664,7 @@ def _evaluate(
             problems.append(Problem("budget", "department targets carry no budget: pass budget= with spent="))
         rate, budget_points, budget_formula = _budget_score(spent_amount, budget_amount, rules, problems)
         budget_weight = rules.budget_weight if scored else _ZERO
-        shape = _shape(list(map(_INDICATOR, entries)), rules, scored)
+        shape = _shape(entries, rules, scored)
         if shape.problems:
             problems.extend(Problem(entries[index][0], message) for index, message in shape.problems)
         items, scores = _score_items(entries, shape, found, rules, problems)
