@@ -499,27 +499,18 @@ def trim(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def _snap(value: Decimal) -> Decimal:
-    if value.adjusted() >= _PLAIN_DIGITS - 20:
-        return value
-    return trim(value.quantize(_SNAP))
-
-
-_SNAPPED: Final[dict[Decimal, Decimal]] = {}
-
-
 def snap(value: Decimal) -> Decimal:
     """A sum kept to 20 decimal places and without trailing zeros: 3 × (50 / 3) is 50.
 
-    A function of the number alone (``45.0`` and ``45`` snap alike), so it is remembered
-    per value: a province's sums repeat.
+    A function of the number alone (``45.0`` and ``45`` snap alike). Not remembered: the
+    sums are new objects, and hashing a new 28-digit decimal costs twice this function.
     """
-    found = _SNAPPED.get(value)
-    if found is None:
-        if len(_SNAPPED) >= _CACHE_SIZE:
-            _SNAPPED.clear()
-        found = _SNAPPED[value] = _snap(value)
-    return found
+    if value.adjusted() >= _PLAIN_DIGITS - 20:
+        return value
+    value = value.quantize(_SNAP)  # below 10**7 + 1: in plain form, as trim gives it
+    if value == value.to_integral_value():
+        return value.quantize(_ONE)
+    return value.normalize()
 
 
 # --- the quantitative decision table ----------------------------------------------------------
