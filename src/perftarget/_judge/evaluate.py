@@ -6,9 +6,14 @@ decision table of quantitative targets, the weight fold, the bands, the budget s
 total and the grade. This module matches actuals to indicators, calls those rules and
 puts the results together.
 
-The per-indicator path is kept lean: the policy is compiled once (:func:`rules_of`), the
-weights computed once per table, and the line of an indicator (score, rule, formula) once
-per distinct target, actual text and weight (:func:`_line`), which in a province repeat.
+The per-indicator path is kept lean, since a province has millions of rows: the policy is
+compiled once (:func:`rules_of`); what a table's levels, 无 rows and weights give (labels,
+weights, the weights' sums) once per table shape (:func:`_shape`); the line of an
+indicator (score, rule, formula) once per distinct target, actual text and weight
+(:func:`_line`); actuals are matched by one lookup per row in the common case
+(:func:`match_actuals`); and the result objects are built by plain slot assignment
+(:func:`_filler`). Every result is a plain, frozen instance of its class, as its
+constructor makes it.
 """
 
 from __future__ import annotations

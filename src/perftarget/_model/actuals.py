@@ -349,8 +349,8 @@ def _by_names(entries: Sequence[Entry], actuals: Mapping[str, ActualInput]) -> M
     values, reasons, manual = matched.values, matched.reasons, matched.manual
     get, absent, na = actuals.get, _ABSENT, _NOT_APPLICABLE
     taken: set[str] = set()
-    for index, (_, indicator) in enumerate(entries):
-        if indicator.key:
+    for index, (path, indicator) in enumerate(entries):
+        if indicator.key or path in actuals:
             return None
         if indicator.target.kind is na:
             continue
@@ -367,9 +367,7 @@ def _by_names(entries: Sequence[Entry], actuals: Mapping[str, ActualInput]) -> M
             manual[index] = raw.score
         else:
             matched.store(index, raw)
-    if len(taken) != len(actuals) or any(map(actuals.__contains__, map(_PATH, entries))):
-        return None
-    return matched
+    return matched if len(taken) == len(actuals) else None
 
 
 def match_actuals(entries: Sequence[Entry], actuals: Mapping[str, ActualInput], problems: list[Problem]) -> Matched:
