@@ -679,7 +679,7 @@ def _evaluate(
         quantum = rules.quantum
         if not rescaled:
             if scored:
-                parts = f"{rounded(raw - budget_points, quantum)} + {rounded(budget_points, quantum)}"
+                parts = f"{rounded(raw - budget_points, quantum)!s} + {rounded(budget_points, quantum)!s}"
                 total_formula = f"{parts} {shown(raw, quantum)}"
             else:
                 total_formula = shown(raw, quantum).removeprefix("= ")

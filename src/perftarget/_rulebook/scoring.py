@@ -489,7 +489,7 @@ def rounded(value: Decimal, quantum: Decimal) -> Decimal:
 def shown(score: Decimal, quantum: Decimal) -> str:
     """``= 9.20`` or ``≈ 9.69``: the score at display precision, and whether that is exact."""
     value = rounded(score, quantum)
-    return f"= {value}" if value == score else f"≈ {value}"
+    return f"= {value!s}" if value == score else f"≈ {value!s}"  # !s: str, a third of format()
 
 
 def trim(value: Decimal) -> Decimal:
