@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 import perftarget
 from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dumps, from_dict, loads, to_dict
+from perftarget._judge import evaluate as module
 from perftarget._judge.evaluate import (
     DocumentEvaluation,
     Grade,
@@ -21,8 +24,8 @@ from perftarget._judge.evaluate import (
     evaluate_department,
     evaluate_document,
 )
-from perftarget._model.actuals import Actual, ActualsDocument, ExplicitScore, TableActuals
-from perftarget.exceptions import DocumentError, EvaluationError, InvalidValueError, PerftargetError
+from perftarget._model.actuals import MISSING, Actual, ActualsDocument, ExplicitScore, TableActuals, match_actuals
+from perftarget.exceptions import DocumentError, EvaluationError, InvalidValueError, PerftargetError, Problem
 from perftarget.results import Subtotal
 from perftarget.values import Achievement, Level1, Quantity
 
@@ -790,3 +793,63 @@ def test_result_classes_have_nothing_to_check() -> None:
     for cls in (IndicatorScore, ProjectEvaluation, Subtotal):
         assert all(field.validator is None and field.converter is None for field in attrs.fields(cls)), cls
         assert not hasattr(cls, "__attrs_post_init__"), cls
+
+
+def test_result_builders_set_every_field_and_give_the_class_itself() -> None:
+    """The builders of the evaluation take every field in order and return the plain class."""
+    for build, cls in ((module._subtotal, Subtotal), (module._evaluation, ProjectEvaluation)):
+        names = [field.name for field in attrs.fields(cls)]
+        assert list(inspect.signature(build).parameters) == names, cls
+        values = [f"{name}!" for name in names]
+        built = build(*values)
+        assert type(built) is cls
+        assert built == cls(**dict(zip(names, values, strict=True)))
+        assert repr(built) == repr(cls(**dict(zip(names, values, strict=True))))
+        assert pickle.loads(pickle.dumps(built)) == built  # noqa: S301 - our own bytes
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            built.__setattr__(names[0], "changed")
+
+
+def test_lines_are_plain_indicator_scores() -> None:
+    """Each line is an IndicatorScore with every field set, as its constructor makes it."""
+    table = project(indicator("甲", "≥95%"), indicator("乙", "按时完成"), indicator("丙", "≤10万元"),
+                    indicator("丁", "≥8小时/天"), indicator("无", "无"), indicator("无", "无"))
+    actuals = {"甲": Actual("96%", reason="原因", score=D("1")), "乙": "达成", "goals[0].indicators[2]": "1小时",
+               "无": "1"}
+    evaluation = evaluate(table, actuals, spent=None, strict=False)
+    assert [item.rule for item in evaluation.items] == [
+        "manual", "qualitative", "invalid", "missing", "not_applicable", "not_applicable",
+    ]
+    for item in evaluation.items:
+        assert type(item) is IndicatorScore
+        rebuilt = IndicatorScore(**attrs.asdict(item, recurse=False))
+        assert rebuilt == item
+        assert repr(rebuilt) == repr(item)
+        assert pickle.loads(pickle.dumps(item)) == item  # noqa: S301 - our own bytes
+
+
+@pytest.mark.parametrize(
+    ("names", "actuals", "expected"),
+    [
+        # every actual names one applicable row: one lookup per row
+        (["甲", "乙", "无", "无"], {"乙": "1", "甲": "2"}, (["2", "1", None, None], [])),
+        # a name that is also another row's path goes to that row (a path first)
+        (["goals[0].indicators[1]", "乙"], {"goals[0].indicators[1]": "1"}, ([None, "1"], [])),
+        # two applicable rows share a name: ambiguous
+        (["甲", "甲"], {"甲": "1"}, ([None, None], ["actuals['甲']"])),
+        # a name of 无 rows only is ignored; an unknown name is a problem
+        (["甲", "无"], {"无": "1", "丙": "2"}, ([None, None], ["actuals['丙']"])),
+        # the same row by name and by path
+        (["甲", "乙"], {"甲": "1", "goals[0].indicators[0]": "2"}, (["1", None], ["actuals['goals[0].indicators[0]']"])),
+    ],
+)
+def test_match_actuals_by_name_path_and_ambiguity(
+    names: list[str], actuals: dict[str, str], expected: tuple[list[str | None], list[str]],
+) -> None:
+    """Matching gives the same rows and problems whether or not every actual simply names one row."""
+    rows = [indicator(name, "无" if name == "无" else "≥1") for name in names]
+    entries = list(project(*rows).iter_indicators())
+    problems: list[Problem] = []
+    found = match_actuals(entries, actuals, problems)
+    values = [None if value is MISSING else value for value in found.values]
+    assert (values, [problem.location for problem in problems]) == expected

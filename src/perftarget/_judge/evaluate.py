@@ -6,17 +6,22 @@ decision table of quantitative targets, the weight fold, the bands, the budget s
 total and the grade. This module matches actuals to indicators, calls those rules and
 puts the results together.
 
-The per-indicator path is kept lean: the policy is compiled once (:func:`rules_of`), the
-weights computed once per table, and the line of an indicator (score, rule, formula) once
-per distinct target, actual text and weight (:func:`_line`), which in a province repeat.
+The per-indicator path is kept lean, since a province has millions of rows: the policy is
+compiled once (:func:`rules_of`); what a table's levels, 无 rows and weights give (labels,
+weights, the weights' sums) once per table shape (:func:`_shape`); the line of an
+indicator (score, rule, formula) once per distinct target, actual text and weight
+(:func:`_line`); actuals are matched by one lookup per row in the common case
+(:func:`match_actuals`); and the result objects are built by plain slot assignment
+(:func:`_filler`). Every result is a plain, frozen instance of its class, as its
+constructor makes it.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal, localcontext
-from typing import Final, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, getcontext, setcontext
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -32,7 +37,7 @@ from perftarget._model.actuals import (
     match_actuals,
     read_amount,
 )
-from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget._model.targets import DepartmentTargets, Document, Goal, Indicator, ProjectTargets
 from perftarget._rulebook.scoring import (
     CONTEXT,
     DEFAULT_POLICY,
@@ -82,6 +87,9 @@ __all__ = [
 _ZERO: Final = Decimal(0)
 _HUNDRED: Final = Decimal(100)
 _CONTEXT: Final = CONTEXT
+# The context an evaluation runs in, made current for its duration and then the caller's restored: a copy of
+# CONTEXT (its flags may change; nothing reads them), cheaper than a fresh copy per call (localcontext).
+_WORKING: Final = CONTEXT.copy()
 # Enum members bound once: the per-indicator path compares identities, not class attributes.
 _QUALITATIVE: Final = ThresholdKind.QUALITATIVE
 _NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
@@ -335,7 +343,9 @@ def _qualitative(target: Threshold, w: Decimal, value: object, rules: Rules) -> 
 
 
 _Line = tuple[Decimal, str, str, bool]
-_LINES: Final[dict[tuple[object, ...], tuple[_Line | str, Threshold, Decimal, Rules]]] = {}
+_Scored = tuple[Decimal, str, str, bool, bool]  # a line and whether it needs an explanation (score below weight)
+# (target, actual, weight, rules) → (line or message, target shown, then the objects keyed by id)
+_LINES: Final[dict[tuple[object, ...], tuple[_Scored | str, str, Threshold, Decimal, Rules]]] = {}
 _LINES_MAX: Final = 1 << 16
 
 
@@ -348,8 +358,17 @@ def _score_line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _
     return result.score, result.rule, explain_outcome(result, w, rules.quantum), result.over
 
 
-def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
-    """:func:`_score_line`, once per distinct (target, actual text or number, weight, rules) objects.
+def _scored(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Scored | str:
+    """:func:`_score_line` and whether the score is below the weight, or the message of :class:`_Invalid`."""
+    try:
+        score, rule, formula, over = _score_line(target, w, value, rules)
+    except _Invalid as exc:
+        return str(exc)
+    return score, rule, formula, over, score < w
+
+
+def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Scored | str:
+    """:func:`_scored`, once per distinct (target, actual, weight, rules).
 
     The entry holds the objects it is keyed by, so no ``id`` is reused while it lives;
     numbers are keyed by their text (``1.0`` and ``1`` explain differently).
@@ -360,20 +379,13 @@ def _line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
     elif kind is Decimal:
         key = (id(target), str(value), id(w), id(rules))
     else:
-        return _score_line(target, w, value, rules)
+        return _scored(target, w, value, rules)
     hit = _LINES.get(key)
     if hit is None:
-        try:
-            found: _Line | str = _score_line(target, w, value, rules)
-        except _Invalid as exc:
-            found = str(exc)
         if len(_LINES) >= _LINES_MAX:
             _LINES.clear()
-        _LINES[key] = hit = (found, target, w, rules)
-    line = hit[0]
-    if type(line) is str:
-        raise _Invalid(line)
-    return line  # type: ignore[return-value]  # a line, not a message (checked above)
+        _LINES[key] = hit = (_scored(target, w, value, rules), _display(target), target, w, rules)
+    return hit[0]
 
 
 def _actual_text(value: object) -> str:
@@ -386,54 +398,112 @@ def _actual_text(value: object) -> str:
     return str(value)
 
 
-def _builder(cls: type[_T]) -> Callable[..., _T]:
-    """``cls(...)`` from its fields in order, filling the slots directly (no frozen per-field setattr).
+def _filler(cls: type[_T]) -> type[_T]:
+    """A subclass of a frozen result class whose fields take plain assignment; an instance then becomes ``cls``.
 
     Only for the result classes here, which have no validator, converter or post-init: the
-    per-indicator path builds one line per indicator (as the threshold grammar builds thresholds).
+    per-indicator path builds one line per indicator, and an assignment to a slot costs a
+    tenth of a call of the slot's setter. The subclass adds no slot, so ``__class__`` can be
+    set back to ``cls`` (Python checks the layouts): what is returned is a plain ``cls``
+    instance, equal to, printed, pickled and serialized as one built by ``cls(...)``.
     """
-    setters = tuple(cls.__dict__[field.name].__set__ for field in attrs.fields(cls))  # type: ignore[arg-type]
-    new = object.__new__
-
-    def build(*values: object) -> _T:
-        instance: _T = new(cls)
-        for setter, value in zip(setters, values, strict=True):
-            setter(instance, value)
-        return instance
-
-    return build
+    namespace = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__}
+    return type(f"_{cls.__name__}Filler", (cls,), namespace)
 
 
-_subtotal: Final = _builder(Subtotal)
-(_set_path, _set_name, _set_level1, _set_level2, _set_target, _set_actual, _set_weight, _set_score, _set_rule,
- _set_formula, _set_reason, _set_needs, _set_over) = (
-    IndicatorScore.__dict__[field.name].__set__ for field in attrs.fields(IndicatorScore)
-)
+_ScoreFiller: Final = _filler(IndicatorScore)
+_SubtotalFiller: Final = _filler(Subtotal)
+_EvaluationFiller: Final = _filler(ProjectEvaluation)
+_new: Final = object.__new__
 
 
-def _item(  # noqa: PLR0917 - every field of the line, in order
-    path: str, name: str, level1: str, level2: str, target: str, actual: str, weight: Decimal, score: Decimal,
-    rule: str, formula: str, reason: str, needs_explanation: bool, over_achieved: bool,
-) -> IndicatorScore:
-    """``IndicatorScore(...)``, as :func:`_builder` builds it but unrolled: one per indicator."""
-    item: IndicatorScore = object.__new__(IndicatorScore)
-    _set_path(item, path)
-    _set_name(item, name)
-    _set_level1(item, level1)
-    _set_level2(item, level2)
-    _set_target(item, target)
-    _set_actual(item, actual)
-    _set_weight(item, weight)
-    _set_score(item, score)
-    _set_rule(item, rule)
-    _set_formula(item, formula)
-    _set_reason(item, reason)
-    _set_needs(item, needs_explanation)
-    _set_over(item, over_achieved)
-    return item
+def _subtotal(level1: str, weight: Decimal, score: Decimal) -> Subtotal:
+    """``Subtotal(level1, weight, score)``, built by :func:`_filler`."""
+    subtotal: Any = _new(_SubtotalFiller)
+    subtotal.level1 = level1
+    subtotal.weight = weight
+    subtotal.score = score
+    subtotal.__class__ = Subtotal
+    return subtotal  # type: ignore[no-any-return]  # a Subtotal now
 
 
-_evaluation: Final = _builder(ProjectEvaluation)
+def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
+    scope: str, code: str, name: str, year: int, policy: str, total: Decimal, grade: Grade, raw_total: Decimal,
+    weight_total: Decimal, total_formula: str, budget: Decimal | None, spent: Decimal | None,
+    budget_execution_rate: Decimal | None, budget_weight: Decimal, budget_score: Decimal | None, budget_formula: str,
+    subtotals: tuple[Subtotal, ...], items: tuple[IndicatorScore, ...], places: int, problems: tuple[Problem, ...],
+) -> ProjectEvaluation:
+    """``ProjectEvaluation(...)`` from its fields in order, built by :func:`_filler`: one per table."""
+    evaluation: Any = _new(_EvaluationFiller)
+    evaluation.scope = scope
+    evaluation.code = code
+    evaluation.name = name
+    evaluation.year = year
+    evaluation.policy = policy
+    evaluation.total = total
+    evaluation.grade = grade
+    evaluation.raw_total = raw_total
+    evaluation.weight_total = weight_total
+    evaluation.total_formula = total_formula
+    evaluation.budget = budget
+    evaluation.spent = spent
+    evaluation.budget_execution_rate = budget_execution_rate
+    evaluation.budget_weight = budget_weight
+    evaluation.budget_score = budget_score
+    evaluation.budget_formula = budget_formula
+    evaluation.subtotals = subtotals
+    evaluation.items = items
+    evaluation.places = places
+    evaluation.problems = problems
+    evaluation.__class__ = ProjectEvaluation
+    return evaluation  # type: ignore[no-any-return]  # a ProjectEvaluation now
+
+
+class _Shape:
+    """What a table's rows give whatever their names, targets and actuals: made once per shape (:func:`_shape`).
+
+    Level-1 and level-2 labels, 无 rows, each row's weight (the rulebook's
+    :func:`indicator_weights`) and the weights as :func:`add_up` reads them (``None`` for 无).
+    """
+
+    __slots__ = ("held", "labels", "level2", "line_weights", "na", "problems", "weights")
+
+    def __init__(self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...]) -> None:
+        self.held = held
+        self.labels = tuple(_label(indicator.level1) for indicator in indicators)
+        self.level2 = tuple(_label(indicator.level2) for indicator in indicators)
+        self.na = tuple(indicator.target.kind is _NOT_APPLICABLE for indicator in indicators)
+        points = rules.total_points - (rules.budget_weight if scored else _ZERO)
+        weights, problems = indicator_weights(
+            self.labels, [not na for na in self.na], [indicator.weight for indicator in indicators], rules, points,
+        )
+        self.weights = weights
+        self.problems = problems
+        self.line_weights = tuple(None if na else w for na, w in zip(self.na, weights, strict=True))
+
+
+_SHAPES: Final[dict[tuple[object, ...], _Shape]] = {}
+_SHAPES_MAX: Final = 1 << 12
+def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
+    """The :class:`_Shape` of a table, once per distinct rows' levels, weight objects and 无 rows.
+
+    Levels are keyed by themselves (members or labels), weights and target kinds by identity:
+    the entry holds those objects, so no ``id`` in its key is reused while it lives. Tables
+    whose weights are shared objects (``None`` when the table gives none) share their shape.
+    """
+    key: list[object] = [id(rules), scored]
+    add = key.extend
+    for _, indicator in entries:
+        add((indicator.level1, indicator.level2, id(indicator.weight), id(indicator.target.kind)))
+    frozen = tuple(key)
+    found = _SHAPES.get(frozen)
+    if found is None:
+        if len(_SHAPES) >= _SHAPES_MAX:
+            _SHAPES.clear()
+        indicators = [indicator for _, indicator in entries]
+        held = (tuple((indicator.weight, indicator.target.kind) for indicator in indicators), rules)
+        found = _SHAPES[frozen] = _Shape(indicators, rules, scored, held)
+    return found
 
 
 _DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
@@ -449,53 +519,74 @@ def _display(target: Threshold) -> str:
     return hit[0]
 
 
-def _score_items(  # noqa: PLR0917 - the table, its actuals, weights and labels
-    entries: Sequence[Entry], labels: Sequence[str], found: Matched, weights: Sequence[Decimal], rules: Rules,
-    problems: list[Problem],
-) -> list[IndicatorScore]:
-    items = []
-    values, reasons, manual, errors = found.values, found.reasons, found.manual, found.errors
-    na = _NOT_APPLICABLE
-    line, display, item = _line, _display, _item
-    for index, (path, indicator) in enumerate(entries):
+def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case first
+    entries: Sequence[Entry], shape: _Shape, found: Matched, rules: Rules, problems: list[Problem],
+) -> tuple[tuple[IndicatorScore, ...], list[Decimal]]:
+    """Each indicator's line, and the scores that :func:`add_up` sums (0 for a 无 row).
+
+    The common case, an actual as text whose line is known and no score set by hand, is a
+    lookup; each line is built as :func:`_item` builds it, written out here (one per row).
+    """
+    items: list[IndicatorScore] = []
+    scores: list[Decimal] = []
+    missing, lines, rules_id, new, filler, cls = MISSING, _LINES, id(rules), _new, _ScoreFiller, IndicatorScore
+    rows = enumerate(zip(entries, shape.labels, shape.level2, shape.na, shape.weights, found.values, found.reasons,
+                         found.manual, strict=True))
+    for index, ((path, indicator), label, level2, na, w, value, reason, by_hand) in rows:
         target = indicator.target
-        level2 = indicator.level2
-        level2 = "" if level2 is None else (level2 if type(level2) is str else level2._value_)  # type: ignore[union-attr]
-        shown_target = display(target)
-        if target.kind is na:
-            items.append(item(path, indicator.name, labels[index], level2, shown_target, "", _ZERO, _ZERO,
-                              "not_applicable", "not applicable (无)", "", False, False))  # noqa: FBT003 - in field order
-            continue
-        w = weights[index]
-        value = values[index]
-        over = False
-        actual = ""
-        if value is MISSING:
-            if index in errors:
-                message = errors[index]
-                problems.append(Problem(path, message))
-                score, rule, formula = _ZERO, "invalid", f"cannot be scored: {message}"
-            else:
-                problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
-                score, rule, formula = _ZERO, "missing", "no actual value → 0"
+        hit = lines.get((id(target), value, id(w), rules_id)) if type(value) is str else None
+        if hit is not None and by_hand is None and type(hit[0]) is tuple:
+            score, rule, formula, over, needs = hit[0]
+            shown_target, actual = hit[1], value
         else:
-            actual = value if type(value) is str else _actual_text(value)
-            try:
-                score, rule, formula, over = line(target, w, value, rules)
-            except _Invalid as exc:
-                problems.append(Problem(path, str(exc)))
-                score, rule, formula = _ZERO, "invalid", f"cannot be scored: {exc}"
-            by_hand = manual[index]
-            if by_hand is not None and rule != "invalid":
-                if by_hand > score:
-                    problems.append(Problem(path, f"the score set by hand ({_n(by_hand)}) exceeds what the rule "
-                                                  f"gives ({_n(score)})"))
+            shown_target = _display(target)
+            actual, over = "", False
+            if na:  # weight, score and reason 0 and empty, whatever was given
+                w = score = _ZERO  # noqa: PLW2901 - the 无 line's own values
+                reason = ""  # noqa: PLW2901 - the 无 line's own values
+                rule, formula, needs = "not_applicable", "not applicable (无)", False
+            elif value is missing:
+                message = found.errors.get(index)
+                if message is not None:
+                    problems.append(Problem(path, message))
+                    score, rule, formula = _ZERO, "invalid", f"cannot be scored: {message}"
                 else:
-                    formula = f"{formula}; set by hand to {_n(by_hand)}"
-                    score, rule = by_hand, "manual"
-        items.append(item(path, indicator.name, labels[index], level2, shown_target, actual, w, score, rule, formula,
-                          reasons[index], score < w, over))
-    return items
+                    problems.append(Problem(path, f"no actual value for {indicator.name!r} (target {shown_target})"))
+                    score, rule, formula = _ZERO, "missing", "no actual value → 0"
+                needs = score < w
+            else:
+                line = _line(target, w, value, rules)
+                actual = value if type(value) is str else _actual_text(value)
+                if isinstance(line, str):
+                    problems.append(Problem(path, line))
+                    score, rule, formula, needs = _ZERO, "invalid", f"cannot be scored: {line}", w > _ZERO
+                else:
+                    score, rule, formula, over, needs = line
+                    if by_hand is not None:
+                        if by_hand > score:
+                            problems.append(Problem(path, f"the score set by hand ({_n(by_hand)}) exceeds what the "
+                                                          f"rule gives ({_n(score)})"))
+                        else:
+                            formula = f"{formula}; set by hand to {_n(by_hand)}"
+                            score, rule, needs = by_hand, "manual", by_hand < w
+        item: Any = new(filler)
+        item.path = path
+        item.name = indicator.name
+        item.level1 = label
+        item.level2 = level2
+        item.target = shown_target
+        item.actual = actual
+        item.weight = w
+        item.score = score
+        item.rule = rule
+        item.formula = formula
+        item.reason = reason
+        item.needs_explanation = needs
+        item.over_achieved = over
+        item.__class__ = cls
+        items.append(item)
+        scores.append(score)
+    return tuple(items), scores
 
 
 # --- budget and total ---------------------------------------------------------------------------
@@ -513,21 +604,31 @@ def _budget_score(
     return budget_score(spent, budget, rules)
 
 
-def _weights(
-    entries: Sequence[Entry], labels: Sequence[str], rules: Rules, points: Decimal, problems: list[Problem]
-) -> Sequence[Decimal]:
-    na = _NOT_APPLICABLE
-    indicators = [indicator for _, indicator in entries]
-    weights, found = indicator_weights(
-        labels, [indicator.target.kind is not na for indicator in indicators],
-        [indicator.weight for indicator in indicators], rules, points,
-    )
-    if found:
-        problems.extend(Problem(entries[index][0], message) for index, message in found)
-    return weights
-
-
 # --- evaluation -------------------------------------------------------------------------------
+
+
+_PATHS: Final[dict[int, tuple[str, ...]]] = {}
+_PATHS_MAX: Final = 64
+
+
+def _goal_paths(goal: int, count: int) -> Sequence[str]:
+    """The paths of a goal's first ``count`` indicators (``goals[0].indicators[3]``), made once for small tables."""
+    paths = _PATHS.get(goal)
+    if paths is None or len(paths) < count:
+        made = tuple(f"goals[{goal}].indicators[{i}]" for i in range(max(count, 16)))
+        if goal >= _PATHS_MAX or count > _PATHS_MAX:
+            return made
+        paths = _PATHS[goal] = made
+    return paths
+
+
+def _entries(goals: Sequence[Goal]) -> list[Entry]:
+    """Each indicator with its path, as :meth:`ProjectTargets.iter_indicators` gives them."""
+    entries: list[Entry] = []
+    for g, goal in enumerate(goals):
+        indicators = goal.indicators
+        entries.extend(zip(_goal_paths(g, len(indicators)), indicators, strict=False))  # paths run on
+    return entries
 
 
 def _actual_mapping(actuals: Mapping[str, ActualInput] | TableActuals) -> Mapping[str, ActualInput]:
@@ -551,12 +652,15 @@ def _evaluate(
     budget: object,
     policy: ScoringPolicy | str | None,
     strict: bool,
-    subject: str,
+    subject: str | None = None,
 ) -> ProjectEvaluation:
+    """The evaluation of one table; ``subject`` names it in an error (by default its scope, code and name)."""
     chosen = policy_of(policy)
     rules = rules_of(chosen)
     problems: list[Problem] = []
-    with localcontext(_CONTEXT):
+    saved = getcontext()
+    setcontext(_WORKING)
+    try:
         found = match_actuals(entries, _actual_mapping(actuals), problems)
         spent_amount = read_amount(spent, "spent", problems)
         budget_amount = read_amount(budget, "budget", problems)
@@ -565,20 +669,18 @@ def _evaluate(
             problems.append(Problem("budget", "department targets carry no budget: pass budget= with spent="))
         rate, budget_points, budget_formula = _budget_score(spent_amount, budget_amount, rules, problems)
         budget_weight = rules.budget_weight if scored else _ZERO
-        labels = [_label(indicator.level1) for _, indicator in entries]
-        weights = _weights(entries, labels, rules, rules.total_points - budget_weight, problems)
-        items = _score_items(entries, labels, found, weights, rules, problems)
-        raw, weight_total, subtotals = add_up(
-            labels, [None if item.rule == "not_applicable" else item.weight for item in items],
-            [item.score for item in items], budget_weight, budget_points,
-        )
+        shape = _shape(entries, rules, scored)
+        if shape.problems:
+            problems.extend(Problem(entries[index][0], message) for index, message in shape.problems)
+        items, scores = _score_items(entries, shape, found, rules, problems)
+        raw, weight_total, subtotals = add_up(shape.labels, shape.line_weights, scores, budget_weight, budget_points)
         result, rescaled = total(raw, weight_total, rules)
         full = rules.total_points
         quantum = rules.quantum
         if not rescaled:
             if scored:
-                parts = (raw - budget_points, budget_points)
-                total_formula = " + ".join(str(rounded(part, quantum)) for part in parts) + f" {shown(raw, quantum)}"
+                parts = f"{rounded(raw - budget_points, quantum)!s} + {rounded(budget_points, quantum)!s}"
+                total_formula = f"{parts} {shown(raw, quantum)}"
             else:
                 total_formula = shown(raw, quantum).removeprefix("= ")
         else:
@@ -588,13 +690,16 @@ def _evaluate(
             unbounded = snap(raw * full / weight_total) if weight_total > _ZERO else _ZERO
             total_formula = f"{_n(raw)} × {_n(full)} / {_n(weight_total)} {shown(unbounded, quantum)}"
         if strict and problems:
-            raise EvaluationError(problems, subject=subject)
+            named = subject if subject is not None else f"{scope} {code} {name}".strip()
+            raise EvaluationError(problems, subject=named)
         return _evaluation(
             scope, code, name, year, chosen.name, result, rules.grade(result), raw, weight_total, total_formula,
             budget_amount, spent_amount, rate, budget_weight, budget_points if scored else None, budget_formula,
-            tuple(_subtotal(label, w, s) for label, (w, s) in subtotals.items()), tuple(items), rules.places,
+            tuple([_subtotal(label, w, s) for label, (w, s) in subtotals.items()]), items, rules.places,
             tuple(problems),
         )
+    finally:
+        setcontext(saved)
 
 
 def evaluate(
@@ -635,8 +740,7 @@ def evaluate(
         budget = project.budget.total
     return _evaluate(
         scope="project", code=project.code, name=project.name, year=project.year,
-        entries=list(project.iter_indicators()), actuals=actuals, spent=spent, budget=budget, policy=policy,
-        strict=strict, subject=f"project {project.code} {project.name}".strip(),
+        entries=_entries(project.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
     )
 
 
@@ -663,14 +767,9 @@ def evaluate_department(
     if isinstance(actuals, TableActuals):
         spent = actuals.spent if spent is None else spent
         budget = actuals.budget if budget is None else budget
-    entries = [
-        (f"goals[{g}].indicators[{i}]", indicator)
-        for g, goal in enumerate(department.goals)
-        for i, indicator in enumerate(goal.indicators)
-    ]
     return _evaluate(
         scope="department", code=department.unit.code, name=department.unit.name, year=department.year,
-        entries=entries, actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
+        entries=_entries(department.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
         subject=f"department {department.unit}",
     )
 

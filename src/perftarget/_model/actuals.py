@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Final, Union
 
@@ -231,15 +232,34 @@ Entry = tuple[str, Indicator]
 """An indicator with its path in its table (``goals[0].indicators[3]``)."""
 
 
+# The amounts read, by their text: equal texts give equal amounts, down to the exponent.
+_AMOUNTS: Final[dict[tuple[type, str], Decimal]] = {}
+_AMOUNTS_MAX: Final = 1 << 12
+
+
 def read_amount(value: object, field: str, problems: list[Problem]) -> Decimal | None:
-    """An amount in 万元 (:func:`~perftarget._values.schedule.to_wan`), not negative; ``None`` on a problem."""
+    """An amount in 万元 (:func:`~perftarget._values.schedule.to_wan`), not negative; ``None`` on a problem.
+
+    Text and decimals are read once per distinct text (an amount read is remembered).
+    """
     if value is None:
         return None
-    try:
-        amount = to_wan(value, what=field)
-    except PerftargetError as exc:
-        problems.append(Problem(field, f'expected an amount such as 9.2 or "92000元": {exc}'))
-        return None
+    key: tuple[type, str] | None = None
+    if type(value) is str:
+        key = (str, value)
+    elif type(value) is Decimal:
+        key = (Decimal, str(value))
+    amount = _AMOUNTS.get(key) if key is not None else None
+    if amount is None:
+        try:
+            amount = to_wan(value, what=field)
+        except PerftargetError as exc:
+            problems.append(Problem(field, f'expected an amount such as 9.2 or "92000元": {exc}'))
+            return None
+        if key is not None:
+            if len(_AMOUNTS) >= _AMOUNTS_MAX:
+                _AMOUNTS.clear()
+            _AMOUNTS[key] = amount
     if amount < _ZERO:
         problems.append(Problem(field, f"must not be negative (got {format_number(amount)})"))
         return None
@@ -277,63 +297,115 @@ class Matched:
             self.errors[index] = f"cannot read the actual {raw!r} ({type(raw).__name__})"
 
 
-class _Index:
-    """Where each name, key and path of a table's indicators is."""
+def _resolve(entries: Sequence[Entry], rows: list[int]) -> int | str | None:
+    """The row a name or key of ``rows`` names: the only one, the one applicable, ``None`` if all are 无, or why not."""
+    if len(rows) == 1:
+        return rows[0]
+    live = [i for i in rows if entries[i][1].target.kind is not _NOT_APPLICABLE]
+    if not live:
+        return None
+    if len(live) > 1:
+        paths = ", ".join(entries[i][0] for i in live)
+        return f"ambiguous: {paths} share this name; give the path or a key"
+    return live[0]
 
-    __slots__ = ("by_key", "by_name", "by_path", "entries")
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self.entries = entries
-        self.by_path: dict[str, int] = {}
-        self.by_key: dict[str, list[int]] = {}
-        self.by_name: dict[str, list[int]] = {}
-        for index, (path, indicator) in enumerate(entries):
-            self.by_path[path] = index
+def _names(entries: Sequence[Entry], indicators: Sequence[Indicator]) -> dict[str, int | str | None]:
+    """Each name and key to its row (a key before a name), to ``None`` (only 无 rows) or to why it names none."""
+    names = list(map(_NAME, indicators))
+    found: dict[str, int | str | None] = dict(zip(names, range(len(names)), strict=True))
+    if len(found) != len(names):  # shared names (无 rows are often all called 无)
+        seen: set[str] = set()
+        shared = {name for name in names if name in seen or seen.add(name)}  # type: ignore[func-returns-value]
+        for name in shared:
+            found[name] = _resolve(entries, [index for index, other in enumerate(names) if other == name])
+    if any(map(_KEY, indicators)):
+        by_key: dict[str, list[int]] = {}
+        for index, indicator in enumerate(indicators):
             if indicator.key:
-                self.by_key.setdefault(indicator.key, []).append(index)
-            self.by_name.setdefault(indicator.name, []).append(index)
+                by_key.setdefault(indicator.key, []).append(index)
+        found.update((key, _resolve(entries, rows)) for key, rows in by_key.items())
+    return found
 
-    def locate(self, key: str) -> int | str | None:
-        """The index of the indicator ``key`` names, a problem message, or ``None`` for a 无 row."""
-        at = self.by_path.get(key)
-        if at is not None:
-            return at
-        candidates = self.by_key.get(key) or self.by_name.get(key)
-        if candidates is None:
-            return "no indicator has this name, key or path"
-        entries = self.entries
-        if len(candidates) == 1:
-            only = candidates[0]
-            return None if entries[only][1].target.kind is _NOT_APPLICABLE else only
-        live = [i for i in candidates if entries[i][1].target.kind is not _NOT_APPLICABLE]
-        if not live:
+
+_UNKNOWN: Final = "no indicator has this name, key or path"
+_PATH: Final = itemgetter(0)
+_INDICATOR: Final = itemgetter(1)
+_NAME: Final = attrgetter("name")
+_KEY: Final = attrgetter("key")
+
+
+_ABSENT: Final = object()
+
+
+def _by_names(entries: Sequence[Entry], actuals: Mapping[str, ActualInput]) -> Matched | None:
+    """:func:`match_actuals` in the common case, one lookup per row; ``None`` when the case is not that one.
+
+    The case: no indicator has a key, every actual is given by the name of one applicable
+    row (so no name is shared by two such rows) and none by a path. The rest is matched
+    actual by actual.
+    """
+    matched = Matched(len(entries))
+    values, reasons, manual = matched.values, matched.reasons, matched.manual
+    get, absent, na = actuals.get, _ABSENT, _NOT_APPLICABLE
+    taken: set[str] = set()
+    for index, (path, indicator) in enumerate(entries):
+        if indicator.key or path in actuals:
             return None
-        if len(live) > 1:
-            paths = ", ".join(entries[i][0] for i in live)
-            return f"ambiguous: {paths} share this name; give the path or a key"
-        return live[0]
+        if indicator.target.kind is na:
+            continue
+        name = indicator.name
+        raw = get(name, absent)
+        if raw is absent:
+            continue
+        if name in taken:
+            return None
+        taken.add(name)
+        if type(raw) is Actual:
+            values[index] = raw.value
+            reasons[index] = raw.reason
+            manual[index] = raw.score
+        else:
+            matched.store(index, raw)
+    return matched if len(taken) == len(actuals) else None
 
 
 def match_actuals(entries: Sequence[Entry], actuals: Mapping[str, ActualInput], problems: list[Problem]) -> Matched:
     """Each indicator's actual, found by path, key or name (in that order); problems for the rest.
 
-    An actual given for a 无 row is ignored; an unknown or ambiguous name, or a second
-    actual for the same indicator, is a problem at ``actuals['name']``.
+    An actual given for a 无 row by key or name is ignored; an unknown or ambiguous name,
+    or a second actual for the same indicator, is a problem at ``actuals['name']``. A name
+    or key is one lookup: the shared ones (无 rows are often all called 无) are resolved first.
     """
-    matched = Matched(len(entries))
-    index = _Index(entries)
+    if not actuals:
+        return Matched(len(entries))
+    matched = _by_names(entries, actuals)
+    if matched is not None:
+        return matched
+    count = len(entries)
+    matched = Matched(count)
+    indicators = list(map(_INDICATOR, entries))
+    by_path = dict(zip(map(_PATH, entries), range(count), strict=True))
+    by_name = _names(entries, indicators)
+    values, reasons, manual = matched.values, matched.reasons, matched.manual
     given_as: dict[int, str] = {}
     for key, raw in actuals.items():
-        where = f"actuals[{key!r}]"
-        found = index.locate(key)
+        found: int | str | None = by_path.get(key)
         if found is None:
-            continue
+            found = by_name.get(key, _UNKNOWN)
+            if found is None or (type(found) is int and indicators[found].target.kind is _NOT_APPLICABLE):
+                continue
         if isinstance(found, str):
-            problems.append(Problem(where, found))
+            problems.append(Problem(f"actuals[{key!r}]", found))
         elif found in given_as:
-            path = entries[found][0]
-            problems.append(Problem(where, f"{path} already has an actual (given as {given_as[found]!r})"))
+            message = f"{entries[found][0]} already has an actual (given as {given_as[found]!r})"
+            problems.append(Problem(f"actuals[{key!r}]", message))
         else:
             given_as[found] = key
-            matched.store(found, raw)
+            if type(raw) is Actual:
+                values[found] = raw.value
+                reasons[found] = raw.reason
+                manual[found] = raw.score
+            else:
+                matched.store(found, raw)
     return matched

@@ -31,9 +31,10 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from types import MappingProxyType
-from typing import Final, Literal, NamedTuple, TypeVar, get_args
+from typing import Final, Literal, NamedTuple, TypeVar, cast, get_args
 
 import attrs
 
@@ -90,8 +91,9 @@ _ONE: Final = Decimal(1)
 _TWO: Final = Decimal(2)
 _HUNDRED: Final = Decimal(100)
 _SNAP: Final = Decimal("1e-20")
+_MICRO: Final = Decimal("1e-6")
 _PLAIN_DIGITS: Final = 27
-_DISPLAY: Final = Context(prec=100)
+_HALF_UP: Final = Context(prec=100, rounding=ROUND_HALF_UP)
 CONTEXT: Final = Context(prec=28)
 """Every score is computed in this context, whatever the caller's: the same inputs, the same digits."""
 _MAX_PLACES: Final = 10
@@ -475,19 +477,19 @@ def number_text(value: Decimal) -> str:
         text = format_number(value)
     dot = text.find(".")
     if dot >= 0 and len(text) - dot > 7:  # noqa: PLR2004 - the point and six digits
-        text = format_number(value.quantize(Decimal("1e-6"), rounding=ROUND_HALF_UP, context=_DISPLAY))
+        text = format_number(_HALF_UP.quantize(value, _MICRO))
     return text
 
 
 def rounded(value: Decimal, quantum: Decimal) -> Decimal:
     """``value`` rounded half up to ``quantum`` (display only)."""
-    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_DISPLAY)
+    return _HALF_UP.quantize(value, quantum)
 
 
 def shown(score: Decimal, quantum: Decimal) -> str:
     """``= 9.20`` or ``≈ 9.69``: the score at display precision, and whether that is exact."""
     value = rounded(score, quantum)
-    return f"= {value}" if value == score else f"≈ {value}"
+    return f"= {value!s}" if value == score else f"≈ {value!s}"  # !s: str, a third of format()
 
 
 def trim(value: Decimal) -> Decimal:
@@ -497,27 +499,18 @@ def trim(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-def _snap(value: Decimal) -> Decimal:
-    if value.adjusted() >= _PLAIN_DIGITS - 20:
-        return value
-    return trim(value.quantize(_SNAP))
-
-
-_SNAPPED: Final[dict[Decimal, Decimal]] = {}
-
-
 def snap(value: Decimal) -> Decimal:
     """A sum kept to 20 decimal places and without trailing zeros: 3 × (50 / 3) is 50.
 
-    A function of the number alone (``45.0`` and ``45`` snap alike), so it is remembered
-    per value: a province's sums repeat.
+    A function of the number alone (``45.0`` and ``45`` snap alike). Not remembered: the
+    sums are new objects, and hashing a new 28-digit decimal costs twice this function.
     """
-    found = _SNAPPED.get(value)
-    if found is None:
-        if len(_SNAPPED) >= _CACHE_SIZE:
-            _SNAPPED.clear()
-        found = _SNAPPED[value] = _snap(value)
-    return found
+    if value.adjusted() >= _PLAIN_DIGITS - 20:
+        return value
+    value = value.quantize(_SNAP)  # below 10**7 + 1: in plain form, as trim gives it
+    if value == value.to_integral_value():
+        return value.quantize(_ONE)
+    return value.normalize()
 
 
 # --- the quantitative decision table ----------------------------------------------------------
@@ -856,12 +849,28 @@ def _indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best i
 # --- budget execution -------------------------------------------------------------------------
 
 
+_BUDGETS: Final[dict[tuple[str, str, int], tuple[tuple[Decimal, Decimal, str], Rules]]] = {}
+
+
 def budget_score(spent: Decimal, budget: Decimal, rules: Rules) -> tuple[Decimal, Decimal, str]:
     """(rate in percent, score, formula) of budget execution (预算执行率) for a positive budget.
 
     ``ratio``: min(spent / budget, 1) × weight; the 90-rule: full from the full rate, minus
-    the points per percentage point below, down to 0.
+    the points per percentage point below, down to 0. Computed in :data:`CONTEXT`, once per
+    distinct amounts as written (``9.20`` and ``9.2`` explain differently) and rules.
     """
+    key = (str(spent), str(budget), id(rules))
+    found = _BUDGETS.get(key)
+    if found is None:
+        with localcontext(CONTEXT):
+            scored = _budget_score(spent, budget, rules)
+        if len(_BUDGETS) >= _CACHE_SIZE:
+            _BUDGETS.clear()
+        found = _BUDGETS[key] = (scored, rules)
+    return found[0]
+
+
+def _budget_score(spent: Decimal, budget: Decimal, rules: Rules) -> tuple[Decimal, Decimal, str]:
     w = rules.budget_weight
     n = number_text
     ratio = spent / budget
@@ -897,6 +906,10 @@ def total(raw: Decimal, weight_total: Decimal, rules: Rules) -> tuple[Decimal, b
     return min(max(value, _ZERO), full), True
 
 
+_Sums = tuple[tuple[bool, ...], dict[str, tuple[bool, ...]], Decimal, dict[str, Decimal]]
+_SUMS: Final[dict[tuple[int, int, int], tuple[_Sums, tuple[str, ...], tuple[Decimal | None, ...], Decimal]]] = {}
+
+
 def add_up(
     labels: Sequence[str], weights: Sequence[Decimal | None], scores: Sequence[Decimal], budget_weight: Decimal,
     budget_points: Decimal | None,
@@ -905,19 +918,37 @@ def add_up(
 
     Line ``i`` has the level-1 label ``labels[i]``, the weight ``weights[i]`` (``None`` for a
     无 row) and the score ``scores[i]``; 无 rows are left out of every sum but still open
-    their level-1's subtotal. The budget line's weight and score start the totals. Sums
-    are kept exact to 20 places (:func:`snap`).
+    their level-1's subtotal. The budget line's weight and score start the totals. Sums are
+    added in line order and kept exact to 20 places (:func:`snap`). The weights' part is
+    remembered when ``labels`` and ``weights`` are tuples (a table shape's, which repeat).
     """
-    raw = budget_points if budget_points is not None else _ZERO
-    weight_total = budget_weight
-    by_label: dict[str, list[Decimal]] = {}
-    for label, weight, points in zip(labels, weights, scores, strict=True):
-        pair = by_label.get(label)
-        if pair is None:
-            by_label[label] = pair = [_ZERO, _ZERO]
-        if weight is not None:
-            raw += points
-            weight_total += weight
-            pair[0] += weight
-            pair[1] += points
-    return snap(raw), snap(weight_total), {label: (snap(w), snap(s)) for label, (w, s) in by_label.items()}
+    if not len(labels) == len(weights) == len(scores):
+        msg = f"add_up: {len(labels)} labels, {len(weights)} weights and {len(scores)} scores"
+        raise ValueError(msg)
+    if type(labels) is tuple and type(weights) is tuple:
+        key = (id(labels), id(weights), id(budget_weight))
+        found = _SUMS.get(key)
+        if found is None:
+            if len(_SUMS) >= _CACHE_SIZE:
+                _SUMS.clear()
+            found = _SUMS[key] = (_weight_sums(labels, weights, budget_weight), labels, weights, budget_weight)
+        sums = found[0]
+    else:
+        sums = _weight_sums(labels, weights, budget_weight)
+    scored, lines, weight_total, label_weights = sums
+    raw = sum(compress(scores, scored), budget_points if budget_points is not None else _ZERO)
+    sums_of = {label: (label_weights[label], snap(sum(compress(scores, rows), _ZERO))) for label, rows in lines.items()}
+    return snap(raw), weight_total, sums_of
+
+
+def _weight_sums(labels: Sequence[str], weights: Sequence[Decimal | None], budget_weight: Decimal) -> _Sums:
+    """(lines with a weight, level-1 → its lines with a weight, weight total, level-1 → its weight): as ``add_up``."""
+    scored = tuple(weight is not None for weight in weights)
+    lines = {
+        label: tuple(live and other == label for other, live in zip(labels, scored, strict=True))
+        for label in dict.fromkeys(labels)
+    }
+    given = cast("Sequence[Decimal]", weights)  # the None weights are not selected
+    weight_total = snap(sum(compress(given, scored), budget_weight))
+    label_weights = {label: snap(sum(compress(given, rows), _ZERO)) for label, rows in lines.items()}
+    return scored, lines, weight_total, label_weights

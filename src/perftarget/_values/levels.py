@@ -18,6 +18,10 @@ class _Labelled(enum.Enum):
     def __str__(self) -> str:
         return str(self.value)
 
+    # A member is its own identity (members are singletons and compare by identity), so it
+    # hashes as one: in C, not through Enum.__hash__ in Python (levels key many lookups).
+    __hash__ = object.__hash__
+
     @property
     def label(self) -> str:
         """The Chinese label as printed in tables (``产出指标``)."""
@@ -99,9 +103,17 @@ _ENGLISH_ALIASES: Final = {
 }
 
 
-def schemas_of(level1: Level1, level2: Level2) -> frozenset[Schema]:
-    """The schemas in which ``level2`` belongs to ``level1`` (empty: it belongs in none)."""
+def _schemas(level1: Level1, level2: Level2) -> frozenset[Schema]:
     return frozenset(schema for schema, tree in _TREES.items() if level2 in tree.get(level1, ()))
+
+
+_SCHEMAS: Final = {(level1, level2): _schemas(level1, level2) for level1 in Level1 for level2 in Level2}
+
+
+def schemas_of(level1: Level1, level2: Level2) -> frozenset[Schema]:
+    """The schemas in which ``level2`` belongs to ``level1`` (empty: it belongs in none); a lookup for members."""
+    found = _SCHEMAS.get((level1, level2))
+    return found if found is not None else _schemas(level1, level2)
 
 
 def _clean(label: str) -> str:
