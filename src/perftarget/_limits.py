@@ -85,7 +85,7 @@ def check_number(value: Decimal, limits: Limits = DEFAULT_LIMITS, where: str = "
     """Raise :class:`~perftarget.LimitExceededError` when a finite ``value`` is outside the number range."""
     if value.is_zero():
         return
-    digits = len(value.as_tuple().digits)
+    digits = 0 if len(str(value)) <= limits.number_digits else len(value.as_tuple().digits)  # the text is never shorter
     if digits > limits.number_digits:
         bound = limits.number_digits
         msg = f"{where}: {_shown(value)} has {digits} significant digits, above the limit number_digits = {bound}"

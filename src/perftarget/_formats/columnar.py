@@ -47,7 +47,7 @@ import attrs
 
 from perftarget._judge.monitor import Payment
 from perftarget._model.actuals import MISSING, ActualsDocument, ExplicitScore, Matched, TableActuals, match_actuals
-from perftarget._model.targets import Document, Indicator, ProjectTargets
+from perftarget._model.targets import Document, ProjectTargets
 from perftarget._values.numbers import format_number, round_half_up
 from perftarget._values.threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import InvalidValueError, MissingDependencyError
@@ -354,7 +354,7 @@ def flatten(
         ):
             tables[name].append(value)
         entries = list(project.iter_indicators())
-        matched = _match(entries, entry.actuals) if entry is not None else Matched(len(entries))
+        matched = match_actuals(entries, entry.actuals, []) if entry is not None else Matched(len(entries))
         count = len(entries)
         indicators = [indicator for _, indicator in entries]
         values = matched.values
@@ -384,26 +384,6 @@ def flatten(
         indicators=pa.Table.from_pydict(rows, schema=indicator_schema),
         payments=pa.Table.from_pydict(paid, schema=payment_schema),
     )
-
-
-def _match(entries: list[tuple[str, Indicator]], actuals: Mapping[str, Any]) -> Matched:
-    """The actuals of a table's indicators, as :func:`match_actuals` finds them.
-
-    The common case (distinct names, no keys, actuals given by name) is a dictionary
-    lookup per indicator; anything else goes through ``match_actuals``.
-    """
-    names = [indicator.name for _, indicator in entries]
-    if len(set(names)) != len(names) or any(indicator.key for _, indicator in entries) or any(
-        key.startswith("goals[") for key in actuals
-    ):
-        return match_actuals(entries, actuals, [])
-    matched = Matched(len(entries))
-    get = actuals.get
-    for index, (name, (_, indicator)) in enumerate(zip(names, entries, strict=True)):
-        raw = get(name)
-        if raw is not None and indicator.target.kind is not _NOT_APPLICABLE:
-            matched.store(index, raw)
-    return matched
 
 
 def _level(levels: dict[int, str], level: object) -> str:
