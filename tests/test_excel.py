@@ -444,14 +444,14 @@ def test_any_edit_reads_or_is_reported(seed_sheet: openpyxl.Workbook, row: int, 
     cell = seed_sheet.active.cell(row=row, column=column)
     if isinstance(cell, openpyxl.cell.MergedCell):
         return
-    old = cell.value
-    cell.value = value
+    old, old_format = cell.value, cell.number_format
+    cell.value = value  # a date or a time also sets the cell's number format
     try:
         result: ProjectTargets | WorkbookError = read_project_sheet(seed_sheet.active)
     except WorkbookError as error:
         result = error
     finally:
-        cell.value = old
+        cell.value, cell.number_format = old, old_format
     assert isinstance(result, ProjectTargets) or result.problems
 
 

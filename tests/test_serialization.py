@@ -313,7 +313,7 @@ def test_schema_version_required_and_not_newer():
 def test_wrong_top_level_shape(json_path):
     """A JSON array at the top is reported, not a crash."""
     with json_path.active():
-        assert _problems("[1, 2]", "json") == ["expected a table (mapping) at the top"]
+        assert _problems("[1, 2]", "json") == ["expected a table (mapping) at the top (got list)"]
 
 
 def test_list_expected():
