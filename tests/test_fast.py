@@ -26,7 +26,7 @@ from perftarget._codec.hooks import UNSTRUCTURE
 from perftarget._model.targets import Document, Goal, ProjectTargets
 from perftarget._values.levels import Level1, Level2
 from perftarget._values.schedule import SpendingSchedule
-from perftarget.testing import documents
+from perftarget.testing import assert_identical, documents
 
 _fast = pytest.importorskip("perftarget._codec.fast")
 msgspec = pytest.importorskip("msgspec")
@@ -54,20 +54,6 @@ def _read_both(text):
     return fast, slow
 
 
-def _identical(a: object, b: object, where: str = "$") -> None:
-    """Equal, and equal in what ``==`` ignores: a target's source text, a decimal's digits, exact types."""
-    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
-    if attrs.has(type(a)):
-        for field in attrs.fields(type(a)):
-            _identical(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
-    elif isinstance(a, tuple):
-        assert len(a) == len(b), f"{where}: {len(a)} != {len(b)} items"  # type: ignore[arg-type]
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):  # type: ignore[call-overload]
-            _identical(x, y, f"{where}[{index}]")
-    elif isinstance(a, Decimal):
-        assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # type: ignore[attr-defined]
-    else:
-        assert a == b, f"{where}: {a!r} != {b!r}"
 
 
 # --- inputs only the cattrs path reads, and bad inputs ----------------------------------------
@@ -130,7 +116,7 @@ def test_forms_only_cattrs_reads_are_handed_over(path, value):
     """Inputs the fast path does not read come back as None, and perftarget.loads still reads them."""
     text = _with(path, value)
     assert _fast.loads_json(text) is None
-    _identical(pt.loads(text), _cattrs_loads(text))
+    assert_identical(pt.loads(text), _cattrs_loads(text))
 
 
 def test_text_where_a_list_belongs_is_refused_by_both():
@@ -153,7 +139,7 @@ def test_forms_the_hooks_read_are_read_by_both(path, value):
     text = _with(path, value)
     fast = _fast.loads_json(text)
     assert fast is not None
-    _identical(fast, _cattrs_loads(text))
+    assert_identical(fast, _cattrs_loads(text))
 
 
 BAD = [
@@ -256,7 +242,7 @@ def test_mutated_documents_never_read_differently(document, data):
             node[data.draw(st.sampled_from(["colour", "level3", "weight", "key", "label"]))] = data.draw(_JSON_VALUES)
     both = _read_both(json.dumps(tree, ensure_ascii=False))
     if both is not None and both[0] is not None:
-        _identical(*both)
+        assert_identical(*both)
 
 
 def test_other_types_are_handed_over():
@@ -350,7 +336,7 @@ def test_amounts_as_written_read_as_cattrs_reads_them(path, value):
     for _ in range(2):  # the second read takes the remembered Decimal
         fast = _fast.loads_json(text)
         assert fast is not None
-        _identical(fast, expected)
+        assert_identical(fast, expected)
         assert _fast.dumps_json(fast) == _cattrs_dumps(expected)
 
 
@@ -429,7 +415,7 @@ def test_amounts_accepted_and_refused_as_cattrs_does(path, value):
         return
     fast, slow = both
     assert fast is not None
-    _identical(fast, slow)
+    assert_identical(fast, slow)
     assert _fast.dumps_json(fast) == _cattrs_dumps(slow)
 
 

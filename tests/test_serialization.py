@@ -25,7 +25,7 @@ from perftarget._codec import convert
 from perftarget._codec.convert import from_dict, to_dict
 from perftarget._files import atomic_writer, write_atomic
 from perftarget._model.targets import Document, ProjectTargets
-from perftarget.testing import documents, project_targets
+from perftarget.testing import assert_identical, documents, project_targets
 from perftarget.values import Comparator
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -40,20 +40,6 @@ def _cattrs_dumps(obj: object) -> str:
     return json.dumps(to_dict(obj), ensure_ascii=False, indent=2) + "\n"
 
 
-def _identical(a: object, b: object, where: str = "$") -> None:
-    """Equal, and equal in what ``==`` ignores: a target's source text, a decimal's digits, exact types."""
-    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
-    if attrs.has(type(a)):
-        for field in attrs.fields(type(a)):
-            _identical(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
-    elif isinstance(a, tuple):
-        assert len(a) == len(b), f"{where}: {len(a)} != {len(b)} items"  # type: ignore[arg-type]
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):  # type: ignore[call-overload]
-            _identical(x, y, f"{where}[{index}]")
-    elif isinstance(a, Decimal):
-        assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # type: ignore[attr-defined]
-    else:
-        assert a == b, f"{where}: {a!r} != {b!r}"
 
 
 @attrs.frozen
@@ -79,7 +65,7 @@ class JsonPath:
             assert self.fast.loads_json(text, cls) is not None, "the fast path handed over valid input"
         with self.active():
             read = pt.loads(text, "json", cls)
-        _identical(read, _cattrs_loads(text, cls))
+        assert_identical(read, _cattrs_loads(text, cls))
         return read
 
     def write(self, obj: object) -> bytes:
@@ -157,7 +143,7 @@ def test_golden_seed_payload_json(json_path, seed_path):
     golden = (GOLDEN / "petition-bureau.json").read_text("utf-8")
     document = pt.load(seed_path)
     assert json_path.write(document) == golden.encode("utf-8")
-    _identical(json_path.read(golden), document)
+    assert_identical(json_path.read(golden), document)
 
 
 def test_golden_minimal_v1_payload():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import attrs
 from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ from perftarget._values.threshold import Comparator, Threshold, ThresholdKind
 
 __all__ = [
     "amounts",
+    "assert_identical",
     "bases",
     "budgets",
     "checkpoints",
@@ -58,6 +60,32 @@ __all__ = [
     "units",
     "units_of_measure",
 ]
+
+def assert_identical(a: object, b: object, where: str = "$") -> None:
+    """Assert ``a == b`` and more: what ``==`` ignores is equal too, field by field.
+
+    A target's printed source text, a decimal's digits (``Decimal("10.00")`` is not identical to
+    ``Decimal("10")``) and exact types are compared; the message names the first field that
+    differs (``$.projects[0].budget.total``). Use it to test a reader or writer of your own.
+
+    .. versionadded:: 0.1.0
+    """
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"  # noqa: S101 - an assertion helper
+    kind = type(a)
+    if attrs.has(kind):
+        for field in attrs.fields(kind):
+            assert_identical(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
+    elif isinstance(a, tuple):
+        assert isinstance(b, tuple)  # noqa: S101
+        assert len(a) == len(b), f"{where}: {len(a)} != {len(b)} items"  # noqa: S101
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_identical(x, y, f"{where}[{index}]")
+    elif isinstance(a, Decimal):
+        assert isinstance(b, Decimal)  # noqa: S101
+        assert a.as_tuple() == b.as_tuple(), f"{where}: {a!r} != {b!r}"  # noqa: S101
+    else:
+        assert a == b, f"{where}: {a!r} != {b!r}"  # noqa: S101
+
 
 _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 _TEXT = st.text(alphabet=st.one_of(_CJK, st.sampled_from("，、。（）0123456789ABCabc ")), min_size=1, max_size=24)
