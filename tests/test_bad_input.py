@@ -566,3 +566,17 @@ def test_mutated_payments_and_configs_give_a_result_or_a_typed_error(data, tmp_p
             read(file)
         except pt.PerftargetError:
             continue
+
+
+def test_read_frame_reads_files_through_the_one_reader(tmp_path):
+    """Dask's ``read_frame`` used ``Path.read_text``: a GBK file raised a bare UnicodeDecodeError."""
+    pytest.importorskip("pandas")
+    from perftarget.batch import read_frame
+
+    path = tmp_path / "gbk.json"
+    path.write_bytes(GOLDEN_JSON.encode("gb18030"))
+    with pytest.raises(pt.DocumentError, match="looks like GB18030/GBK"):
+        read_frame([path], "check")
+    good = tmp_path / "good.json"
+    good.write_text(GOLDEN_JSON, "utf-8")
+    assert read_frame([good], "check")["targets"].tolist() == [GOLDEN_JSON]

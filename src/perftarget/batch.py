@@ -43,7 +43,7 @@ import attrs
 
 from perftarget._codec.actuals import actuals_from_dict
 from perftarget._codec.convert import Format, _fast_path, _parse_text, format_of, loads
-from perftarget._files import decode_text, read_bytes, temporary_beside
+from perftarget._files import decode_text, read_bytes, read_text_file, temporary_beside
 from perftarget._formats.results import (
     RESULT_KINDS,
     Operation,
@@ -476,8 +476,6 @@ def process_record(
 def _unexpected(exc: BaseException, where: str) -> str:
     """The reason for an error no check of ours describes: the file, the type of the error and its message."""
     message = str(exc)
-    if isinstance(exc, UnicodeDecodeError):
-        message += " (the file must be UTF-8)"
     return f"{where}: {type(exc).__name__}" + (f": {message}" if message else "")
 
 
@@ -538,7 +536,9 @@ def read_frame(paths: Iterable[str | os.PathLike[str]], operation: Operation) ->
     """A frame of documents for :func:`process_frame`: ``file``, ``targets`` and the companion text.
 
     The companion column is ``actuals`` for ``evaluate`` and ``monitoring`` for
-    ``monitor`` (``None`` where the file beside the document is missing). Give each Dask
+    ``monitor`` (``None`` where the file beside the document is missing). Files are read as
+    :func:`perftarget.load` reads them (regular files only, bounded, UTF-8 or a
+    :class:`~perftarget.DocumentError` naming the encoding they look like). Give each Dask
     partition its share of the paths (``dask.dataframe.from_map(read_frame, chunks, ...)``).
 
     .. versionadded:: 0.1.0
@@ -549,10 +549,10 @@ def read_frame(paths: Iterable[str | os.PathLike[str]], operation: Operation) ->
     records = []
     for item in paths:
         path = Path(item)
-        record: dict[str, object] = {"file": str(path), "targets": path.read_text("utf-8-sig")}
+        record: dict[str, object] = {"file": str(path), "targets": read_text_file(path)}
         if kind is not None:
             companion = _companion_path(path, operation)
-            record[kind] = companion.read_text("utf-8-sig") if companion is not None and companion.exists() else None
+            record[kind] = read_text_file(companion) if companion is not None and companion.exists() else None
         records.append(record)
     columns = ["file", "targets", *([kind] if kind is not None else [])]
     return pd.DataFrame.from_records(records, columns=columns).astype("object")
