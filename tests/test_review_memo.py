@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget as pt
@@ -111,6 +111,7 @@ def _same_place_elsewhere(draw: st.DrawFn, obj: object, scope: Scope, *, in_proj
 
 
 @pytest.mark.parametrize("rule", [*OBJECT_ONLY, PT106_DECLARED], ids=lambda rule: rule.code)
+@settings(max_examples=50)  # per rule (about twenty rules); the profile scales it (15 in dev, 50 in CI)
 @given(data=st.data())
 def test_an_object_only_rule_reads_only_its_object(rule: Rule, data):
     # the declaration is true: the same object in two different places gives the same violations
