@@ -384,17 +384,16 @@ def test_nan_is_not_json():
         pt.loads(GOLDEN_JSON.replace('"schema_version": 1', '"schema_version": NaN', 1))
 
 
-def test_duplicate_keys_are_refused_on_the_standard_path(monkeypatch):
+def test_duplicate_keys_are_refused(json_reader):
     """The last of two equal keys used to win silently (TOML refuses them by its specification).
 
-    The msgspec fast path keeps the last value, as msgspec and orjson do: a known difference,
-    documented in "Limits and bad input".
+    msgspec keeps the last value; the fast path checks that no key was dropped and otherwise hands
+    the text to the cattrs path, which names the key.
     """
-    from perftarget._codec import convert
-
-    monkeypatch.setattr(convert, "FAST", None)
     with pytest.raises(pt.DocumentError, match="the key 'notes' is given twice"):
         pt.loads(GOLDEN_JSON.replace('"notes":', '"notes": "x", "notes":', 1))
+    with pytest.raises(pt.DocumentError, match="the key 'year' is given twice"):
+        pt.loads(GOLDEN_JSON.replace('"year":', '"year": 2000,"year":', 1).encode())
 
 
 def test_text_where_a_list_belongs_is_not_split_into_characters(json_reader):
@@ -458,6 +457,35 @@ def _mutated(data: object, path: tuple[object, ...], value: object) -> object:
 
 
 _DOCUMENT_DATA = json.loads(GOLDEN_JSON)
+
+
+def _json_key_places(text: str) -> list[int]:
+    """The offset of each key's opening quote in ``text`` (a JSON text with no escaped quotes)."""
+    return [match.start() for match in re.finditer(r'"[^"]*"(?=\s*:)', text)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_fast_reader_never_keeps_a_duplicate_key(data):
+    """Any key repeated (with any value, spaced or not, escaped or not) is refused on both paths.
+
+    The fast path's guard (``_keys_unique``) must answer "hand over" for every such text; a text
+    it accepts must read as the cattrs path reads it.
+    """
+    from perftarget._codec import convert, fast
+
+    if convert.FAST is None:
+        pytest.skip("the fast extra (msgspec) is not installed")
+    text = GOLDEN_JSON
+    start = data.draw(st.sampled_from(_json_key_places(text)))
+    end = text.index(":", start) + 1
+    key = text[start:end - 1].rstrip()
+    value = data.draw(st.sampled_from(['"x"', "1", '"a\\":"', '"\\u0022:"', "null", "[]", "{}", '"\\u003a"', '"a:b"']))
+    space = data.draw(st.sampled_from(["", " ", "\n  "]))
+    mutated = text[:start] + key + space + ":" + value + ", " + text[start:]
+    assert fast.loads_json(mutated) is None
+    with pytest.raises(pt.DocumentError, match="is given twice"):
+        pt.loads(mutated)
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)

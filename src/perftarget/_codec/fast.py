@@ -237,8 +237,15 @@ def _class_reader(cls: type) -> tuple[Any, Convert]:
         if shared and (convert is not None or t in _PLAIN):
             hashable.add(name)
         if convert is None and field.converter in (None, to_tuple) and _type_check(field.validator):
-            wire_fields.append((name, wire) if field.default is attrs.NOTHING else (name, wire, field.default))
-            lines.append(f"    o.{name} = s.{name}")
+            # an absent key reads as UNSET here too, so that the struct written back has exactly the
+            # keys that were read (see _keys_unique)
+            if field.default is attrs.NOTHING:
+                wire_fields.append((name, wire))
+                lines.append(f"    o.{name} = s.{name}")
+            else:
+                wire_fields.append((name, wire, UNSET))
+                namespace[f"a{index}"] = field.default
+                lines.append(f"    o.{name} = a{index} if (r := s.{name}) is UNSET else r")
             continue
         read, absent = _field_reader(field, convert)  # an absent key reads as UNSET: the field's default
         wire_fields.append((name, wire) if field.default is attrs.NOTHING else (name, wire, UNSET))
@@ -264,7 +271,13 @@ def _class_reader(cls: type) -> tuple[Any, Convert]:
     lines.append("    return o")
     exec("\n".join(lines), namespace)  # noqa: S102 - code made above from the model's field names
     struct = msgspec.defstruct(
-        f"_{cls.__name__}Read", wire_fields, kw_only=True, forbid_unknown_fields=True, gc=False, frozen=True
+        f"_{cls.__name__}Read",
+        wire_fields,
+        kw_only=True,
+        forbid_unknown_fields=True,
+        gc=False,
+        frozen=True,
+        omit_defaults=True,
     )
     _READERS[cls] = struct, namespace[f"build_{cls.__name__}"]
     return _READERS[cls]
@@ -278,6 +291,32 @@ _DECODERS: Final = {
     Document: msgspec.json.Decoder(_DOCUMENT_STRUCT),
     ProjectTargets: msgspec.json.Decoder(_PROJECT_STRUCT),
 }
+
+_CHECK_ENCODER: Final = msgspec.json.Encoder()
+
+
+def _keys_unique(text: str | bytes, data: object) -> bool:
+    r"""Whether ``text`` gave no object a key twice (msgspec keeps the last of two silently).
+
+    The structs read hold exactly the keys that were present (an absent key reads as UNSET, which
+    is never written; an unknown key is refused), so writing them back gives one colon for each
+    key that survived, plus the colons inside the texts kept. ``text`` has one colon for each key
+    it holds, plus the colons of every text it holds, kept or dropped, unless a text escapes one
+    (``\u003a``). With no such escape, the two counts are equal exactly when no key was dropped.
+    ``False`` (a duplicate, or an escape that makes the counts unusable) hands the text to the
+    cattrs path, which names a duplicate key if there is one: it costs time, never a wrong answer.
+    Measured on 5,000 tables: about a fifth of the time of reading them.
+    """
+    if isinstance(text, bytes):
+        if b"\\u003" in text:
+            return False
+        colons = text.count(b":")
+    else:
+        if "\\u003" in text:
+            return False
+        colons = text.count(":")
+    return colons == _CHECK_ENCODER.encode(data).count(b":")
+
 
 _PAUSE_GC_AT: Final = 1 << 18
 """Texts of at least this many characters (about 90 tables) are read with the collector paused."""
@@ -303,6 +342,8 @@ def loads_json(text: str | bytes, cls: type[T] = Document) -> T | None:  # type:
         gc.disable()
     try:
         data = decoder.decode(text)
+        if not _keys_unique(text, data):
+            return None
         if cls is Document:
             if not 1 <= data.schema_version <= SCHEMA_VERSION:
                 return None
