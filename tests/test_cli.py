@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,7 +10,8 @@ import sys
 import pytest
 
 import perftarget as pt
-from perftarget.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Progress, main
+from perftarget._progress import progress_bar
+from perftarget.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -144,14 +146,26 @@ def test_python_dash_m(seed_path):
     assert "Read and validated: 1 project table(s), 9 indicators." in result.stdout
 
 
-def test_progress_is_quiet_when_not_a_terminal(tmp_path):
-    """The progress bar writes nothing unless stderr is a terminal."""
-    stream_path = tmp_path / "err.txt"
-    with stream_path.open("w", encoding="utf-8") as stream:
-        progress = Progress(3, stream)
-        for _ in range(3):
-            progress.step("x")
-    assert stream_path.read_text("utf-8") == ""
+def test_check_draws_no_bar_when_stderr_is_not_a_terminal(capsys):
+    """The check of several files draws its bar only on a terminal."""
+    main(["check", "examples/petition-bureau.toml", "tests/data/tianchang-water-2022.toml"])
+    assert capsys.readouterr().err == ""
+
+
+def test_the_progress_bar_is_rich_s_and_optional(monkeypatch):
+    """One bar for the CLI and batches: rich draws it; without rich (or without a stream) nothing is drawn."""
+    stream = io.StringIO()
+    with progress_bar(3, stream) as bar:
+        for rows in (1, 2, 3):
+            bar.advance(f"{rows} rows")
+    assert stream.getvalue().rstrip().endswith("3/3 files, 3 rows")
+    with progress_bar(3, None) as bar:
+        bar.advance("x")  # no stream: silent
+    monkeypatch.setitem(sys.modules, "rich.progress", None)
+    quiet = io.StringIO()
+    with progress_bar(3, quiet) as bar:
+        bar.advance("x")
+    assert quiet.getvalue() == ""
 
 
 ACTUALS = "examples/petition-bureau-actuals.toml"

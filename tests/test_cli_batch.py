@@ -287,7 +287,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(capsys, folder, tmp_path)
     _, _, err = run(capsys, "check", folder, "--out", tmp_path / "c.csv", "--jobs", "1")
     assert err == ""
     _, out, err = run(capsys, "check", folder, "--out", tmp_path / "c.csv", "--jobs", "1", "--progress")
-    assert err.endswith("] 2/2 files, 2 rows\n")
+    assert err.rstrip().endswith("2/2 files, 2 rows")
     assert "files" not in out.splitlines()[1]
 
 

@@ -60,6 +60,7 @@ from perftarget._judge.monitor import MonitoringPolicy, Payment, monitor
 from perftarget._judge.review import ReviewConfig
 from perftarget._model.actuals import ActualsDocument, TableActuals
 from perftarget._model.targets import Document, ProjectTargets
+from perftarget._progress import progress_bar
 from perftarget.exceptions import DocumentError, MissingDependencyError, PerftargetError, Problem
 from perftarget.rules import review
 
@@ -790,26 +791,6 @@ def terminate_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-class _Progress:
-    """A one-line progress bar on a text stream."""
-
-    def __init__(self, total: int, stream: TextIO | None) -> None:
-        self.total = total
-        self.stream = stream
-        self.done = 0
-
-    def step(self, tables: int) -> None:
-        self.done += 1
-        if self.stream is None:
-            return
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        self.stream.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} files, {tables} rows")
-        if self.done == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-
 class _Writers:
     """Streams rows to CSV and Parquet as they arrive, into temporary files beside the targets.
 
@@ -940,7 +921,8 @@ def process_folder(
         csv_path: where to write the rows as CSV (UTF-8, a header row).
         parquet_path: where to write them as Parquet.
         workers: processes to use; by default the CPUs this process may run on, 1 to stay in this process.
-        progress: a progress bar on stderr (``None``: when stderr is a terminal), or a stream.
+        progress: a progress bar (drawn by rich, the ``cli`` extra) on stderr (``None``: when stderr is a
+            terminal), or on a stream.
         collect: keep the rows in :attr:`BatchSummary.collected`.
         on_rows: called in this process with each file's path and rows, in file order,
             as they are written (to tally them without keeping them).
@@ -955,7 +937,6 @@ def process_folder(
         stream = sys.stderr if (sys.stderr.isatty() if progress is None else progress) else None
     else:
         stream = progress
-    bar = _Progress(len(files), stream)
     processes = workers if workers is not None else usable_cpus()
     if processes > 1 and len(files) > 1:
         _check_picklable(chosen)
@@ -963,7 +944,7 @@ def process_folder(
     failures: list[BatchFailure] = []
     count = 0
     tasks = [(file, chosen) for file in files]
-    with terminate_as_exit():
+    with terminate_as_exit(), progress_bar(len(files), stream) as bar:
         writers = _Writers(chosen, None if csv_path is None else Path(csv_path),
                            None if parquet_path is None else Path(parquet_path))
         try:
@@ -976,7 +957,7 @@ def process_folder(
                     if on_rows is not None:
                         on_rows(file, rows)
                     count += len(rows)
-                    bar.step(count)
+                    bar.advance(f"{count} rows")
         except BaseException:
             writers.abort()
             raise

@@ -18,9 +18,9 @@ import glob
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final, NoReturn, TextIO
+from typing import Any, Final, NoReturn
 
 from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dump, dumps, load, to_dict
@@ -30,6 +30,7 @@ from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluat
 from perftarget._judge.monitor import MonitoringReport, load_payments, monitor, monitor_series
 from perftarget._judge.review import Finding, ReviewConfig, Severity, load_config
 from perftarget._model.targets import Document, ProjectTargets
+from perftarget._progress import progress_bar
 from perftarget.batch import (
     BatchSummary,
     _is_companion,
@@ -108,35 +109,6 @@ def _files(arguments: Sequence[str]) -> list[Path]:
     if not found:
         raise _UsageError("no input files")
     return found
-
-
-class Progress:
-    """A one-line progress bar on stderr, silent when stderr is not a terminal."""
-
-    def __init__(self, total: int, stream: TextIO | None = None) -> None:
-        self.total = total
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = total > 1 and self.stream.isatty()
-        self.done = 0
-
-    def step(self, label: str = "") -> None:
-        """Count one item done and redraw."""
-        self.done += 1
-        if not self.enabled:
-            return
-        width = 30
-        filled = width * self.done // self.total
-        bar = "#" * filled + "-" * (width - filled)
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total} {label[-40:]:<40}")
-        if self.done == self.total:
-            self.stream.write("\n")
-        self.stream.flush()
-
-    def wrap(self, paths: Sequence[Path]) -> Iterator[Path]:
-        """Iterate ``paths``, advancing the bar after each."""
-        for path in paths:
-            yield path
-            self.step(str(path))
 
 
 # --- folders on all cores (--out) ---------------------------------------------------------------
@@ -401,25 +373,32 @@ def _tallied(tally: dict[Severity, int], lang: str) -> str:
     return f"{tally[Severity.ERROR]} errors, {tally[Severity.WARNING]} warnings, {tally[Severity.INFO]} info"
 
 
+def _check_one(path: Path, args: argparse.Namespace, config: ReviewConfig | None) -> dict[str, Any]:
+    """One file's check: readable with its findings, or the problems that stopped reading it."""
+    try:
+        document = _load(path)
+    except PerftargetError as exc:
+        problems = getattr(exc, "problems", None)
+        listed = [str(p) for p in problems] if isinstance(problems, tuple) and problems else [str(exc)]
+        return {"file": str(path), "readable": False, "problems": listed, "findings": []}
+    findings = review(document, select=_selectors(args.select), ignore=_selectors(args.ignore), config=config)
+    return {"file": str(path), "readable": True, "problems": [], "findings": findings}
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     paths = _files(args.files)
     config = _config(args)
-    select, ignore = _selectors(args.select), _selectors(args.ignore)
     results: list[dict[str, Any]] = []
+    with progress_bar(len(paths) if len(paths) > 1 else 0, sys.stderr if sys.stderr.isatty() else None) as bar:
+        for path in paths:
+            results.append(_check_one(path, args, config))
+            bar.advance(str(path)[-40:])
     worst = EXIT_OK
-    for path in Progress(len(paths)).wrap(paths):
-        try:
-            document = _load(path)
-        except PerftargetError as exc:
-            problems = getattr(exc, "problems", None)
-            listed = [str(p) for p in problems] if isinstance(problems, tuple) and problems else [str(exc)]
-            results.append({"file": str(path), "readable": False, "problems": listed, "findings": []})
+    for result in results:
+        if not result["readable"]:
             worst = EXIT_BAD_INPUT
-            continue
-        findings = review(document, select=select, ignore=ignore, config=config)
-        if any(f.severity is Severity.ERROR for f in findings):
-            worst = max(worst, EXIT_FINDINGS)
-        results.append({"file": str(path), "readable": True, "problems": [], "findings": findings})
+        elif worst != EXIT_BAD_INPUT and any(f.severity is Severity.ERROR for f in result["findings"]):
+            worst = EXIT_FINDINGS
     if args.format == "json":
         payload = [{**r, "findings": [to_dict(f) for f in r["findings"]]} for r in results]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
