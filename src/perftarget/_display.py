@@ -680,21 +680,26 @@ def _short(obj: object) -> str:
     if isinstance(obj, ProjectEvaluation):
         total = obj.display_total() if isinstance(obj.total, Decimal) else obj.total
         grade = getattr(obj.grade, "value", obj.grade)
-        return f"<ProjectEvaluation {obj.code} {obj.name}: {total} {grade}, {len(obj.items)} indicators>"
+        return f"<ProjectEvaluation {obj.code} {obj.name}: {total} {grade}, {_count(obj.items, 'indicator')}>"
     if isinstance(obj, DocumentEvaluation):
         totals = ", ".join(f"{p.code} {_short_total(p)}" for p in obj.projects)
         department = "" if obj.department is None else f"department {_short_total(obj.department)}; "
-        return f"<DocumentEvaluation: {department}{len(obj.projects)} projects ({totals})>"
+        return f"<DocumentEvaluation: {department}{_count(obj.projects, 'project')} ({totals})>"
     if isinstance(obj, MonitoringReport):
         rate = format_number(obj.execution_rate) if isinstance(obj.execution_rate, Decimal) else obj.execution_rate
         status = getattr(obj.status, "english", obj.status)
         return (
             f"<MonitoringReport {obj.project_code} {obj.project_name} as of {obj.as_of}: "
-            f"spent {rate}%, {status}, {len(obj.indicators)} indicators, {len(obj.findings)} findings>"
+            f"spent {rate}%, {status}, {_count(obj.indicators, 'indicator')}, {_count(obj.findings, 'finding')}>"
         )
     if isinstance(obj, (list, tuple)):
         return f"{len(obj)} {'findings' if _is_findings(obj) else 'items'}"
     return type(obj).__name__
+
+
+def _count(items: object, noun: str) -> str:
+    number = len(items) if isinstance(items, (tuple, list, str)) else 0
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _short_total(evaluation: ProjectEvaluation) -> str:

@@ -25,6 +25,7 @@ import functools
 import warnings
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dateutil.relativedelta import relativedelta
@@ -73,11 +74,50 @@ def _pyplot() -> Any:  # noqa: ANN401 - the matplotlib.pyplot module
     return plt
 
 
-def cjk_font() -> str | None:
-    """The first installed font family able to draw Chinese, or ``None``."""
+# Files of the families above as packages install them (fonts-wqy-zenhei, fonts-noto-cjk...): a font
+# installed after matplotlib cached its list of fonts is found by its file and added for the session.
+_CJK_FILES = (
+    "wqy-zenhei.ttc",
+    "wqy-microhei.ttc",
+    "notosanscjk-regular.ttc",
+    "notosanscjksc-regular.otf",
+    "sourcehansanssc-regular.otf",
+    "sourcehanssans-regular.ttc",
+    "simhei.ttf",
+    "msyh.ttc",
+    "pingfang.ttc",
+)
+
+
+def _installed(font_manager: Any) -> set[str]:  # noqa: ANN401 - matplotlib.font_manager
+    return {font.name for font in font_manager.fontManager.ttflist}
+
+
+@functools.cache
+def _add_uncached_cjk_fonts() -> None:
+    """Add the CJK font files installed on the system that matplotlib's cached list misses (once a session)."""
     from matplotlib import font_manager  # noqa: PLC0415 - optional extra
 
-    installed = {font.name for font in font_manager.fontManager.ttflist}
+    for path in font_manager.findSystemFonts():
+        if Path(path).name.lower() in _CJK_FILES:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # pragma: no cover - a broken font file
+                continue
+
+
+def cjk_font() -> str | None:
+    """The first installed font family able to draw Chinese, or ``None``.
+
+    A font installed after matplotlib cached its font list is found too (the system's font
+    files are looked at once a session when the cached list has none).
+    """
+    from matplotlib import font_manager  # noqa: PLC0415 - optional extra
+
+    installed = _installed(font_manager)
+    if not any(family in installed for family in _CJK_FAMILIES):
+        _add_uncached_cjk_fonts()
+        installed = _installed(font_manager)
     return next((family for family in _CJK_FAMILIES if family in installed), None)
 
 
