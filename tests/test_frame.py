@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
 
 import perftarget as pt
 from perftarget._display import Table, render
 from perftarget.frame import records, to_frame
+from perftarget.testing import project_targets
 
 PROGRESS = {"群众来访接待劝返率": "96%", "正常办公条件保障情况": "部分达成"}
 
@@ -70,6 +72,8 @@ def test_unknown_decimal_mode(document):
     """decimals is one of three words."""
     with pytest.raises(ValueError, match="decimals"):
         to_frame(document, decimals="int")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="lang"):
+        to_frame(document, lang="fr")  # type: ignore[arg-type]
 
 
 def test_frame_is_a_dataframe(seed_path):
@@ -271,3 +275,22 @@ def test_print_project_shows_the_table(document):
     assert str(project).startswith("常年驻京值班工作队值班费项目绩效目标表\n")
     assert repr(project).startswith("ProjectTargets(")
     assert "项目绩效目标表" in str(document)
+
+
+# --- properties -------------------------------------------------------------------------------------
+
+
+@given(project=project_targets())
+@settings(max_examples=10)
+def test_any_table_gives_one_typed_row_per_indicator(project):
+    """Any project table: one row per indicator, numbers as Decimal or float, never empty text; its forms lay out."""
+    frame = to_frame(project, decimals="float")
+    assert frame.shape[0] == len(project.indicators)
+    assert frame["target_value"].dtype == "float64"
+    exact = records(project)
+    assert [row["target_value"] for row in exact] == [i.target.value for i in project.indicators]
+    assert all(value != "" for row in exact for value in row.values())
+    html = project._repr_html_()
+    assert html.count("<tr>") == html.count("</tr>")
+    assert "<script" not in html.replace("&lt;script", "")
+    assert str(project).count("\n") >= len(project.indicators)

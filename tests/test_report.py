@@ -211,3 +211,13 @@ def test_page_renders_in_chromium(page, tmp_path):
     if _has_cjk_font():
         assert (first != second).mean() > 0.01  # different characters, different glyphs
 
+
+
+def test_show_html_is_a_whole_page(capsys):
+    """show --format html writes a whole UTF-8 page with the tables' style, not a bare fragment."""
+    assert main(["show", SEED, "--format", "html"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("<!DOCTYPE html>\n")
+    assert '<meta charset="utf-8">' in out
+    assert ".perftarget table th,.perftarget table td{border:1px solid" in out
+    assert out.rstrip().endswith("</html>")

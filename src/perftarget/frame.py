@@ -311,6 +311,9 @@ def _table(obj: object, lang: Lang) -> _Table | None:
 
 
 def _collect(obj: object, lang: Lang) -> _Table:
+    if lang not in {"zh", "en"}:
+        msg = f"lang: expected 'zh' or 'en', got {lang!r}"
+        raise ValueError(msg)
     table = _table(obj, lang)
     if table is not None:
         return table
