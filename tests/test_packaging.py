@@ -136,6 +136,6 @@ def test_model_imports_no_display_or_pandas():
         "import sys, perftarget\n"
         "assert 'pandas' not in sys.modules\n"
         "html = perftarget.load('examples/petition-bureau.toml')._repr_html_()\n"
-        "assert html.startswith('<div class=\"perftarget-department\">'), html[:40]\n"
+        "assert '<div class=\"perftarget-department\">' in html, html[:40]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

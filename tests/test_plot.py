@@ -1,12 +1,13 @@
 """Charts: spending against plan, and scores by indicator (matplotlib, headless).
 
-The default labels are English, so these tests hold whatever fonts are installed; the Chinese
-labels are checked with and without a CJK font (a missing one is a warning).
+The default labels are English; the Chinese labels are checked as on a machine with a CJK font and
+as on one without (a warning, English labels and a key), whatever fonts this machine has.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import matplotlib as mpl
 
@@ -16,6 +17,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import perftarget as pt
+from perftarget import plot
 from perftarget.exceptions import PerftargetWarning
 from perftarget.plot import cjk_font, scores_chart, spending_chart
 
@@ -52,39 +54,108 @@ def test_spending_chart_without_plan_uses_even_plan(seed):
     plt.close(ax.figure)
 
 
-def test_scores_chart(seed):
-    """One bar pair per scored indicator, the total in the title."""
-    evaluation = pt.evaluate_document(seed, "examples/petition-bureau-actuals.toml").projects[0]
+@pytest.fixture
+def evaluation(seed):
+    return pt.evaluate_document(seed, "examples/petition-bureau-actuals.toml").projects[0]
+
+
+@pytest.fixture
+def no_cjk_font(monkeypatch):
+    """As on a machine without a CJK font (whatever this one has); the once-a-session warning re-armed."""
+    monkeypatch.setattr(plot, "cjk_font", lambda: None)
+    plot._warn_no_cjk_font.cache_clear()
+    yield
+    plot._warn_no_cjk_font.cache_clear()
+
+
+@pytest.fixture
+def a_cjk_font(monkeypatch):
+    """As on a machine with a CJK font: the family named is what the labels ask for."""
+    monkeypatch.setattr(plot, "cjk_font", lambda: "WenQuanYi Zen Hei")
+
+
+def _key(ax):
+    return next(text for text in ax.texts if text.get_gid() == "perftarget-key")
+
+
+def test_scores_chart(evaluation, no_cjk_font):
+    """One bar pair per scored indicator and one for the budget: the bars add up to the total in the title."""
     ax = scores_chart(evaluation)
     scored = [item for item in evaluation.items if item.weight > 0]
-    assert len(ax.patches) == 2 * len(scored)
+    assert len(ax.patches) == 2 * (len(scored) + 1)
     assert ax.get_title() == "Total 94.23 (excellent)"
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels == [f"I{n}" for n in range(1, len(scored) + 1)]
+    assert labels == [*(f"I{n}" for n in range(1, len(scored) + 1)), "budget"]
+    score_bars = ax.patches[len(scored) + 1 :]
+    assert sum(bar.get_width() for bar in score_bars) == pytest.approx(float(evaluation.total))
+    assert score_bars[-1].get_width() == pytest.approx(9.2)
     plt.close(ax.figure)
 
 
-def test_chinese_labels_with_or_without_a_cjk_font(seed):
-    """lang='zh' draws Chinese labels in the CJK font found; with none installed it warns (boxes) and draws them."""
-    evaluation = pt.evaluate_document(seed, "examples/petition-bureau-actuals.toml").projects[0]
-    font = cjk_font()
-    if font is None:
-        with pytest.warns(PerftargetWarning, match="no CJK font"):
-            ax = scores_chart(evaluation, lang="zh")
-    else:
-        ax = scores_chart(evaluation, lang="zh")
-        assert ax.title.get_fontfamily() == [font]
+def test_scores_chart_key(evaluation, a_cjk_font):
+    """Numbered labels come with a key: indicator names with a CJK font, level-2 names in English without."""
+    ax = scores_chart(evaluation)
+    key = _key(ax).get_text().splitlines()
+    assert key[0] == "I1  工作日保障单位运转"
+    assert _key(ax).get_fontfamily() == ["WenQuanYi Zen Hei"]
+    plt.close(ax.figure)
+
+
+def test_scores_chart_key_without_a_cjk_font(evaluation, no_cjk_font):
+    """Without a CJK font the key stays readable: the level-2 of each indicator, in English."""
+    ax = scores_chart(evaluation)
+    key = _key(ax).get_text().splitlines()
+    assert key[0] == "I1  quantity"
+    assert all(line.isascii() for line in key)
+    plt.close(ax.figure)
+
+
+def test_chinese_labels_with_a_cjk_font(seed, evaluation, a_cjk_font):
+    """lang='zh' with a CJK font: Chinese labels in that font, the budget bar named 预算执行率, no key."""
+    ax = scores_chart(evaluation, lang="zh")
+    assert ax.title.get_fontfamily() == ["WenQuanYi Zen Hei"]
     assert ax.get_title() == "总分 94.23 (优)"
     scored = [item for item in evaluation.items if item.weight > 0]
-    assert ax.get_yticklabels()[0].get_text() == scored[0].name
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [*(item.name for item in scored), "预算执行率"]
+    assert not ax.texts
     plt.close(ax.figure)
-    if font is None:
-        with pytest.warns(PerftargetWarning):
-            ax = spending_chart(seed.projects[0], lang="zh")
-    else:
-        ax = spending_chart(seed.projects[0], lang="zh")
+    ax = spending_chart(seed.projects[0], lang="zh")
     assert [line.get_label() for line in ax.get_lines()][:3] == ["计划进度", "序时进度", "实际执行"]
     plt.close(ax.figure)
+
+
+def test_chinese_without_a_cjk_font_falls_back_and_warns_once(seed, evaluation, no_cjk_font):
+    """lang='zh' without a CJK font: one warning a session, English labels with the key (no boxes)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plt.close(scores_chart(evaluation, lang="zh").figure)
+        ax = spending_chart(seed.projects[0], lang="zh")
+    assert [(w.category, str(w.message)[:15]) for w in caught] == [(PerftargetWarning, "no CJK font is ")]
+    assert [line.get_label() for line in ax.get_lines()][:3] == ["planned (plan)", "time progress", "actual (spent)"]
+    plt.close(ax.figure)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = scores_chart(evaluation, lang="zh")
+    assert ax.get_title() == "Total 94.23 (excellent)"
+    assert _key(ax).get_text().startswith("I1  quantity")
+    plt.close(ax.figure)
+
+
+def test_english_needs_no_font(seed, evaluation, no_cjk_font):
+    """lang='en' never warns: every label is English."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plt.close(scores_chart(evaluation).figure)
+        plt.close(spending_chart(seed.projects[0]).figure)
+
+
+def test_the_installed_font_is_found_or_none():
+    """cjk_font names an installed family able to draw Chinese, or says there is none."""
+    from matplotlib import font_manager
+
+    font = cjk_font()
+    assert font is None or font in {f.name for f in font_manager.fontManager.ttflist}
 
 
 def test_unknown_language(seed):

@@ -1,24 +1,46 @@
-"""Laying out documents as published tables: terminal text, Markdown and HTML.
+"""Laying out documents and results as the published forms: terminal text, Markdown and HTML.
 
-Chinese text is aligned by display width (a CJK character takes two columns).
+The forms: the 项目绩效目标表 and the department part of a document, the 项目支出绩效自评表 of
+an evaluation, the 绩效监控表 of a monitoring report, and the review findings as a table.
+Chinese text is aligned by display width (a CJK character takes two columns); HTML tables
+draw grid lines so that merged cells show (the rules are in :data:`CSS`, scoped to the
+``perftarget`` class); :func:`html_page` makes a whole page (UTF-8, A4 print rules).
 
-The model knows nothing of display: this module gives :class:`~perftarget.Document`,
-:class:`~perftarget.ProjectTargets` and :class:`~perftarget.DepartmentTargets` their
-notebook form (``_repr_html_``, which Jupyter looks up on the class) when the front door
-calls :func:`install_notebook_display`, as ``import perftarget`` does.
+The model and the judgements know nothing of display: this module gives their classes
+their notebook form (``_repr_html_``, which Jupyter looks up on the class), ``str()`` (the
+form as text) and, for results, a one-line ``repr()`` when the front door calls
+:func:`install_notebook_display`, as ``import perftarget`` does. The model classes keep
+their full ``repr()``, which Hypothesis and test failures print.
 """
 
 from __future__ import annotations
 
 import html
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Final, Literal
 
+import attrs
+
+from perftarget._judge.evaluate import DocumentEvaluation, ProjectEvaluation
+from perftarget._judge.monitor import MONITORING_COLUMNS, DeviationCause, Likelihood, MonitoringReport
+from perftarget._judge.review import Finding, Severity
 from perftarget._model.targets import DepartmentTargets, Document, Indicator, ProjectTargets
 from perftarget._values.numbers import format_number
 
-__all__ = ["Lang", "display_width", "install_notebook_display", "render_document", "render_project"]
+__all__ = [
+    "CSS",
+    "Lang",
+    "Table",
+    "display_width",
+    "html_page",
+    "install_notebook_display",
+    "render",
+    "render_document",
+    "render_project",
+    "to_html",
+]
 
 Lang = Literal["zh", "en"]
 TableFormat = Literal["text", "markdown", "html"]
@@ -48,6 +70,46 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "goals": ("分项绩效目标", "Goals"),
     "measures": ("工作保障措施", "Guarantee measures"),
     "indicator_line": ("绩效指标", "Indicator"),
+    # the self-evaluation (自评表)
+    "evaluation_table": ("项目支出绩效自评表", "Project self-evaluation"),
+    "department_evaluation": ("部门整体绩效自评表", "Department self-evaluation"),
+    "policy": ("评分办法", "Scoring policy"),
+    "rate": ("预算执行率", "Budget execution rate"),
+    "total": ("总分", "Total"),
+    "grade": ("评价等级", "Grade"),
+    "explain": ("需填写偏差原因分析", "Needs a reason for the deviation"),
+    "problem": ("问题", "Problem"),
+    "actual": ("实际完成值", "Actual"),
+    "annual_target": ("年度指标值", "Annual target"),
+    "score": ("得分", "Score"),
+    "reason": ("偏差原因分析及改进措施", "Reason for deviation and remedy"),
+    # the monitoring table (监控表)
+    "monitoring_table": ("项目绩效运行监控表", "Performance monitoring"),
+    "as_of": ("截至日期", "As of"),
+    "spent": ("截至当期执行数（万元）", "Spent to date (10k yuan)"),
+    "execution_rate": ("执行率", "Execution rate"),
+    "projected": ("全年预计执行数（万元）", "Projected year spending (10k yuan)"),
+    "planned_share": ("计划进度", "Planned progress"),
+    "time_progress": ("序时进度", "Time progress"),
+    "ratio": ("执行/序时", "Execution / time"),
+    "status": ("状态", "Status"),
+    "value": ("截至当期完成值", "Value to date"),
+    "forecast": ("全年预计完成值", "Year-end forecast"),
+    "likelihood": ("完成目标可能性", "Likelihood of meeting the target"),
+    "cause": ("偏差原因分析", "Cause of deviation"),
+    "note": ("备注", "Note"),
+    # review findings (审核意见)
+    "review": ("审核意见", "Review findings"),
+    "rule": ("规则", "Rule"),
+    "severity": ("级别", "Severity"),
+    "path": ("位置", "Where"),
+    "message": ("问题", "Finding"),
+    "help": ("修改建议", "How to fix"),
+    "suppressed": ("（已豁免）", " (suppressed)"),
+    "count": ("条数", "Count"),
+    "errors": ("错误", "errors"),
+    "warnings": ("警告", "warnings"),
+    "infos": ("提示", "info"),
 }
 
 
@@ -207,9 +269,9 @@ def render_department(department: DepartmentTargets, fmt: TableFormat = "text", 
 
 
 def render_document(document: Document, fmt: TableFormat = "text", lang: Lang = "zh") -> str:
-    """Every part of a document, one after another."""
+    """Every part of a document, one after another; ``"html"`` gives a whole page (:func:`html_page`)."""
     if fmt == "html":
-        return document_html(document, lang)
+        return html_page(document_html(document, lang), _document_title(document, lang), lang)
     parts = []
     if document.department is not None:
         parts.append(render_department(document.department, fmt, lang))
@@ -219,9 +281,63 @@ def render_document(document: Document, fmt: TableFormat = "text", lang: Lang = 
 
 # --- HTML (also the notebooks' _repr_html_) ----------------------------------------------------
 
+CSS: Final = """\
+.perftarget{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Zen Hei","WenQuanYi Micro Hei",\
+"Microsoft YaHei","PingFang SC",SimHei,sans-serif;color:#111}
+.perftarget table{border-collapse:collapse;margin:0 0 1em 0;font-size:13px}
+.perftarget table caption{font-weight:bold;font-size:1.1em;padding:4px;caption-side:top;text-align:center}
+.perftarget table th,.perftarget table td{border:1px solid #777;padding:3px 6px;text-align:left;\
+vertical-align:middle}
+.perftarget table th{background:#f0f0f0;font-weight:bold}
+.perftarget table td.num{text-align:right;font-variant-numeric:tabular-nums}
+.perftarget table tr.sum td,.perftarget table tr.sum th{font-weight:bold;background:#fafafa}
+"""
+"""The style of every HTML form: grid lines on every cell (merged cells show), headings shaded."""
+
+_PAGE_CSS: Final = """\
+body{margin:24px auto;max-width:1100px;padding:0 12px}
+.perftarget h1{font-size:1.5em}
+.perftarget h2{font-size:1.25em;border-bottom:2px solid #444;padding-bottom:2px;margin-top:1.6em}
+.perftarget h3{font-size:1.1em}
+.perftarget figure{margin:0 0 1em 0}
+.perftarget figure svg{max-width:100%;height:auto}
+@page{size:A4;margin:15mm 12mm}
+@media print{
+body{margin:0;max-width:none;padding:0}
+.perftarget table{font-size:9pt;page-break-inside:auto}
+.perftarget tr,.perftarget figure{page-break-inside:avoid}
+.perftarget h2{page-break-after:avoid}
+.perftarget section.project{page-break-before:always}
+.perftarget section.project:first-of-type{page-break-before:auto}
+}
+"""
+
 
 def _e(text: object) -> str:
     return html.escape(str(text))
+
+
+def _styled(fragment: str) -> str:
+    """An HTML fragment with its style, as a notebook shows it."""
+    return f'<div class="perftarget"><style>{CSS}</style>\n{fragment}\n</div>'
+
+
+def html_page(body: str, title: str, lang: Lang = "zh", *, css: str = "") -> str:
+    """A whole HTML page around ``body``: UTF-8, the forms' style, A4 print rules, no outside resources."""
+    code = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{code}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>\n{CSS}{_PAGE_CSS}{css}</style>\n</head>\n"
+        f'<body>\n<main class="perftarget">\n{body}\n</main>\n</body>\n</html>\n'
+    )
+
+
+def _document_title(document: Document, lang: Lang) -> str:
+    names = [p.name for p in document.projects]
+    if document.department is not None:
+        names.insert(0, document.department.unit.name)
+    return "、".join(names) or _t("project_table", lang)
 
 
 def project_html(project: ProjectTargets, lang: Lang = "zh") -> str:
@@ -234,18 +350,29 @@ def project_html(project: ProjectTargets, lang: Lang = "zh") -> str:
         if value:
             out.append(f'<tr><th colspan="2">{_e(key)}</th><td colspan="{columns - 2}">{_e(value)}</td></tr>')
     out.append("<tr>" + "".join(f"<th>{_e(h)}</th>" for h in header) + "</tr>")
-    spans1 = _spans([r[0] for r in rows])
-    spans2 = _spans([f"{r[0]}\x00{r[1]}" for r in rows])
-    for index, row in enumerate(rows):
-        cells = []
-        if spans1[index]:
-            cells.append(f'<td rowspan="{spans1[index]}">{_e(row[0])}</td>')
-        if spans2[index]:
-            cells.append(f'<td rowspan="{spans2[index]}">{_e(row[1])}</td>')
-        cells.extend(f"<td>{_e(c)}</td>" for c in row[2:])
-        out.append("<tr>" + "".join(cells) + "</tr>")
+    weight = _t("weight", lang)
+    out.extend(_merged_rows(rows, 2, {header.index(weight)} if weight in header else ()))
     out.append("</table>")
     return "\n".join(out)
+
+
+def _merged_rows(rows: Sequence[Sequence[str]], merged: int, numeric: Iterable[int] = ()) -> list[str]:
+    """Table rows whose first ``merged`` (0-2) cells are merged down runs of equal values."""
+    right = set(numeric)
+    spans = [_spans(["\x00".join(r[: level + 1]) for r in rows]) for level in range(merged)]
+    out = []
+    for index, row in enumerate(rows):
+        cells = [
+            f'<td rowspan="{span[index]}">{_e(row[level])}</td>'
+            for level, span in enumerate(spans)
+            if span[index]
+        ]
+        cells.extend(
+            f'<td class="num">{_e(c)}</td>' if column in right else f"<td>{_e(c)}</td>"
+            for column, c in enumerate(row[merged:], merged)
+        )
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return out
 
 
 def _spans(keys: list[str]) -> list[int]:
@@ -283,30 +410,327 @@ def document_html(document: Document, lang: Lang = "zh") -> str:
     return "\n".join(parts)
 
 
-def to_html(obj: object, lang: Lang = "zh") -> str:
-    """HTML for a document, project table or department part."""
-    if isinstance(obj, Document):
-        return document_html(obj, lang)
-    if isinstance(obj, ProjectTargets):
-        return project_html(obj, lang)
-    if isinstance(obj, DepartmentTargets):
-        return department_html(obj, lang)
-    msg = f"no HTML form for {type(obj).__name__}"
+# --- the forms of results ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Form:
+    """A published form laid out once and written as text, Markdown or HTML.
+
+    ``facts`` are the header block (label, value); ``rows`` the table under ``header``, whose
+    first ``merged`` columns merge down runs of equal values; ``totals`` are summary rows
+    (their first cell spans ``merged + 1`` columns); ``notes`` are lines after the table;
+    ``text_drops`` are columns too long for a terminal, left out of the text form.
+    """
+
+    kind: str
+    title: str
+    facts: tuple[tuple[str, str], ...]
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    merged: int = 0
+    numeric: frozenset[int] = frozenset()
+    totals: tuple[tuple[str, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+    text_drops: frozenset[int] = frozenset()
+
+    def text(self) -> str:
+        """The form as terminal text, aligned by display width."""
+        out = [self.title, "=" * display_width(self.title)]
+        if self.facts:
+            width = max(display_width(k) for k, _ in self.facts)
+            out.extend(f"{_pad(k, width)}  {v}".rstrip() for k, v in self.facts)
+            out.append("")
+        if self.header:
+            rows = [list(r) for r in self.rows]
+            shown = _grouped(rows) if self.merged == 2 else rows  # noqa: PLR2004 - level-1 and level-2
+            keep = [i for i in range(len(self.header)) if i not in self.text_drops]
+            table = [[row[i] for i in keep] for row in [*shown, *self.totals]]
+            out.append(text_table([self.header[i] for i in keep], table))
+        if self.notes:
+            out.extend(["", *self.notes])
+        return "\n".join(out) + "\n"
+
+    def markdown(self) -> str:
+        """The form as Markdown: a heading, the facts as a list, the table, the notes."""
+        out = [f"### {self.title}", ""]
+        if self.facts:
+            out.extend(f"- **{_md(k)}**: {_md(v)}" for k, v in self.facts if v)
+            out.append("")
+        if self.header:
+            rows = [list(r) for r in self.rows]
+            shown = _grouped(rows) if self.merged == 2 else rows  # noqa: PLR2004 - level-1 and level-2
+            out.extend([markdown_table(self.header, [*shown, *self.totals]), ""])
+        out.extend(f"- {_md(note)}" for note in self.notes)
+        return "\n".join(out).rstrip() + "\n"
+
+    def html(self) -> str:
+        """The form as an HTML ``<table>`` (no style: see :data:`CSS`), the notes as a list after it."""
+        columns = max(len(self.header), 2)
+        out = [f'<table class="perftarget-{self.kind}"><caption>{_e(self.title)}</caption>']
+        for key, value in self.facts:
+            out.append(f'<tr><th colspan="2">{_e(key)}</th><td colspan="{columns - 2 or 1}">{_e(value)}</td></tr>')
+        if self.header:
+            out.append("<tr>" + "".join(f"<th>{_e(h)}</th>" for h in self.header) + "</tr>")
+        out.extend(_merged_rows(self.rows, self.merged, self.numeric))
+        span = self.merged + 1
+        for row in self.totals:
+            cells = [f'<th colspan="{span}">{_e(row[0])}</th>']
+            cells.extend(
+                f'<td class="num">{_e(c)}</td>' if column in self.numeric else f"<td>{_e(c)}</td>"
+                for column, c in enumerate(row[span:], span)
+            )
+            out.append('<tr class="sum">' + "".join(cells) + "</tr>")
+        out.append("</table>")
+        if self.notes:
+            out.append(f'<ul class="perftarget-notes">{"".join(f"<li>{_e(n)}</li>" for n in self.notes)}</ul>')
+        return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+_ROW_LABELS: Final = {"预算执行率": "rate", "总分": "total"}
+_EVALUATION_HEADER: Final = ("level1", "level2", "indicator", "annual_target", "actual", "weight", "score", "reason")
+
+
+def evaluation_form(evaluation: ProjectEvaluation, lang: Lang = "zh") -> Form:
+    """The 项目支出绩效自评表: the figures, every indicator's line (rounded as published), the totals."""
+    rows = [tuple(row.values()) for row in evaluation.to_rows()]
+    items, totals = rows[: len(evaluation.items)], rows[len(evaluation.items) :]
+    if lang == "en":
+        totals = [(_t(_ROW_LABELS.get(row[0], "total"), lang), *row[1:]) for row in totals]
+    key = "department_evaluation" if evaluation.scope == "department" else "evaluation_table"
+    grade = evaluation.grade.value if lang == "zh" else evaluation.grade.english
+    facts = [
+        (_t("code", lang), evaluation.code),
+        (_t("year", lang), str(evaluation.year)),
+        (_t("budget", lang), evaluation.display(evaluation.budget)),
+        (_t("rate", lang), evaluation.display_rate()),
+        (_t("total", lang), evaluation.display_total()),
+        (_t("grade", lang), grade),
+        (_t("policy", lang), evaluation.policy),
+    ]
+    notes = []
+    explain = [item.name for item in evaluation.missing_explanations]
+    if explain:
+        notes.append(f"{_t('explain', lang)}: {'、'.join(explain)}")
+    notes.extend(f"{_t('problem', lang)}: {problem}" for problem in evaluation.problems)
+    return Form(
+        kind="evaluation",
+        title=f"{evaluation.name}{'' if lang == 'zh' else ': '}{_t(key, lang)}",
+        facts=tuple((k, v) for k, v in facts if v),
+        header=tuple(_t(k, lang) for k in _EVALUATION_HEADER),
+        rows=tuple(items),
+        merged=2,
+        numeric=frozenset({5, 6}),
+        totals=tuple(totals),
+        notes=tuple(notes),
+    )
+
+
+_WORDS_EN: Final = {
+    **{member.value: member.english for member in Likelihood},
+    **{member.value: member.english for member in DeviationCause},
+}
+_MONITORING_HEADER: Final = (
+    "level1", "level2", "indicator", "annual_target", "value", "forecast", "likelihood", "cause", "note",
+)
+
+
+def monitoring_form(report: MonitoringReport, lang: Lang = "zh") -> Form:
+    """The 绩效监控表: the money against plan and time, every indicator's line, the findings."""
+    money, *lines = report.to_rows()
+    series = report.series_row()
+    status = report.status.value + "灯" if lang == "zh" else report.status.english
+    facts = [
+        (_t("code", lang), report.project_code),
+        (_t("as_of", lang), report.as_of.isoformat()),
+        (_t("budget", lang), money["年度预算数"]),
+        (_t("spent", lang), money["截至当期执行数"]),
+        (_t("execution_rate", lang), money["执行率"]),
+        (_t("planned_share", lang), series["计划进度"]),
+        (_t("time_progress", lang), series["序时进度"]),
+        (_t("ratio", lang), series["执行/序时"]),
+        (_t("status", lang), status),
+        (_t("projected", lang), money["全年预计执行数"]),
+    ]
+    columns = MONITORING_COLUMNS[4:]
+    rows = []
+    for line in lines:
+        cells = [line[c] for c in columns]
+        if lang == "en":
+            cells = [_WORDS_EN.get(c, c) for c in cells]
+        rows.append(tuple(cells))
+    return Form(
+        kind="monitoring",
+        title=f"{report.project_name}{'' if lang == 'zh' else ': '}{_t('monitoring_table', lang)}",
+        facts=tuple((k, v) for k, v in facts if v),
+        header=tuple(_t(k, lang) for k in _MONITORING_HEADER) if rows else (),
+        rows=tuple(rows),
+        merged=2,
+        numeric=frozenset({4, 5}),
+        notes=tuple(str(finding) for finding in report.findings),
+    )
+
+
+def _tally(findings: Sequence[Finding], lang: Lang) -> str:
+    counts = dict.fromkeys(Severity, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    keys = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "infos"}
+    separator = "，" if lang == "zh" else ", "
+    return separator.join(f"{counts[s]} {'个' if lang == 'zh' else ''}{_t(keys[s], lang)}" for s in Severity)
+
+
+def findings_form(findings: Sequence[Finding], lang: Lang = "zh") -> Form:
+    """The review findings as a table: rule, severity, where, the finding and how to fix it."""
+    rows = []
+    for finding in findings:
+        severity = finding.severity.label if lang == "zh" else finding.severity.value
+        message = finding.message if lang == "zh" else finding.message_en
+        if finding.suppression is not None:
+            message += _t("suppressed", lang)
+        rows.append((finding.code, severity, finding.path, message, finding.help))
+    header = tuple(_t(k, lang) for k in ("rule", "severity", "path", "message", "help"))
+    return Form(
+        kind="findings",
+        title=_t("review", lang),
+        facts=((_t("count", lang), _tally(findings, lang)),),
+        header=header if rows else (),
+        rows=tuple(rows),
+        text_drops=frozenset({4}),
+    )
+
+
+def _is_findings(obj: object) -> bool:
+    return isinstance(obj, (list, tuple)) and all(isinstance(item, Finding) for item in obj)
+
+
+def forms(obj: object, lang: Lang = "zh") -> list[Form]:
+    """The published forms of a result: one per evaluation or report (a list gives each of its items')."""
+    if isinstance(obj, ProjectEvaluation):
+        return [evaluation_form(obj, lang)]
+    if isinstance(obj, DocumentEvaluation):
+        parts = ([obj.department] if obj.department is not None else []) + list(obj.projects)
+        return [evaluation_form(part, lang) for part in parts]
+    if isinstance(obj, MonitoringReport):
+        return [monitoring_form(obj, lang)]
+    if isinstance(obj, Finding):
+        return [findings_form([obj], lang)]
+    if _is_findings(obj):
+        return [findings_form(obj, lang)]  # type: ignore[arg-type]  # checked item by item
+    if isinstance(obj, (list, tuple)):
+        return [form for item in obj for form in forms(item, lang)]
+    msg = f"no published form for {type(obj).__name__}"
     raise TypeError(msg)
 
 
-def _repr_html_(self: Document | ProjectTargets | DepartmentTargets) -> str:
-    """The table as HTML, for Jupyter."""
-    return to_html(self)
+def render(obj: object, fmt: TableFormat = "text", lang: Lang = "zh") -> str:
+    """A document, table or result as its published form(s), in text, Markdown or HTML (a fragment)."""
+    if isinstance(obj, Document):
+        return document_html(obj, lang) if fmt == "html" else render_document(obj, fmt, lang)
+    if isinstance(obj, ProjectTargets):
+        return render_project(obj, fmt, lang)
+    if isinstance(obj, DepartmentTargets):
+        return department_html(obj, lang) if fmt == "html" else render_department(obj, fmt, lang)
+    parts = forms(obj, lang)
+    if fmt == "html":
+        return "\n".join(form.html() for form in parts)
+    if fmt == "markdown":
+        return "\n".join(form.markdown() for form in parts)
+    return "\n".join(form.text() for form in parts)
+
+
+def to_html(obj: object, lang: Lang = "zh") -> str:
+    """HTML for a document, project table, department part or result (a fragment, without style)."""
+    return render(obj, "html", lang)
+
+
+@attrs.frozen
+class Table:
+    """Any result shown as its published form: in a notebook (HTML with grid lines), ``str()`` (text).
+
+    ``Table(perftarget.review(document))`` shows the findings as a table, as an evaluation or a
+    monitoring report shows itself.
+    """
+
+    value: object
+    lang: Lang = "zh"
+
+    def __str__(self) -> str:
+        return render(self.value, "text", self.lang)
+
+    def _repr_html_(self) -> str:
+        return _styled(render(self.value, "html", self.lang))
+
+    def _repr_markdown_(self) -> str:
+        return render(self.value, "markdown", self.lang)
+
+    def __repr__(self) -> str:
+        return f"<Table of {_short(self.value)}>"
+
+
+# --- the hooks the front door installs -------------------------------------------------------------
+
+
+def _short(obj: object) -> str:
+    """A one-line description of a value (what ``repr()`` of a result shows)."""
+    if isinstance(obj, ProjectEvaluation):
+        total = obj.display_total() if isinstance(obj.total, Decimal) else obj.total
+        grade = getattr(obj.grade, "value", obj.grade)
+        return f"<ProjectEvaluation {obj.code} {obj.name}: {total} {grade}, {_count(obj.items, 'indicator')}>"
+    if isinstance(obj, DocumentEvaluation):
+        totals = ", ".join(f"{p.code} {_short_total(p)}" for p in obj.projects)
+        department = "" if obj.department is None else f"department {_short_total(obj.department)}; "
+        return f"<DocumentEvaluation: {department}{_count(obj.projects, 'project')} ({totals})>"
+    if isinstance(obj, MonitoringReport):
+        rate = format_number(obj.execution_rate) if isinstance(obj.execution_rate, Decimal) else obj.execution_rate
+        status = getattr(obj.status, "english", obj.status)
+        return (
+            f"<MonitoringReport {obj.project_code} {obj.project_name} as of {obj.as_of}: "
+            f"spent {rate}%, {status}, {_count(obj.indicators, 'indicator')}, {_count(obj.findings, 'finding')}>"
+        )
+    if isinstance(obj, (list, tuple)):
+        return f"{len(obj)} {'findings' if _is_findings(obj) else 'items'}"
+    return type(obj).__name__
+
+
+def _count(items: object, noun: str) -> str:
+    number = len(items) if isinstance(items, (tuple, list, str)) else 0
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _short_total(evaluation: ProjectEvaluation) -> str:
+    return evaluation.display_total() if isinstance(evaluation.total, Decimal) else str(evaluation.total)
+
+
+def _repr_html_(self: object) -> str:
+    """The published form as styled HTML, for Jupyter."""
+    return _styled(to_html(self))
+
+
+def _str(self: object) -> str:
+    """The published form as text."""
+    return render(self, "text")
 
 
 _NOTEBOOK_HOOK: Final = "_repr_html_"
+_MODEL: Final = (Document, ProjectTargets, DepartmentTargets)
+_RESULTS: Final = (ProjectEvaluation, DocumentEvaluation, MonitoringReport)
 
 
 def install_notebook_display() -> None:
-    """Give the document classes the ``_repr_html_`` method Jupyter looks for (idempotent).
+    """Give documents and results their displays (idempotent).
 
-    ``import perftarget`` calls it; the model itself never imports display code.
+    Every class gets ``_repr_html_`` (the published form, styled, which Jupyter looks for)
+    and ``__str__`` (the form as text: ``print(project)``); the results also a one-line
+    ``__repr__``. ``import perftarget`` calls it; the model itself never imports display code.
     """
-    for cls in (Document, ProjectTargets, DepartmentTargets):
-        setattr(cls, _NOTEBOOK_HOOK, _repr_html_)
+    hooks: dict[str, Callable[[object], str]] = {_NOTEBOOK_HOOK: _repr_html_, "__str__": _str}
+    for cls in (*_MODEL, *_RESULTS):
+        for name, hook in hooks.items():
+            setattr(cls, name, hook)
+    for cls in _RESULTS:
+        cls.__repr__ = _short  # type: ignore[method-assign]

@@ -42,6 +42,7 @@ from perftarget.batch import (
     terminate_as_exit,
 )
 from perftarget.exceptions import PerftargetError
+from perftarget.report import write as write_report
 from perftarget.rules import review
 
 __all__ = ["main"]
@@ -558,6 +559,36 @@ def _cmd_dict(args: argparse.Namespace) -> int:  # pragma: no cover - debugging 
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    """One page (HTML, or Markdown for .md) with the tables, review, monitoring and self-evaluation."""
+    path = write_report(
+        args.report_out, _load(args.file), fmt=args.format, lang=args.lang, charts=not args.no_charts,
+        actuals=args.actuals, as_of=args.as_of, spent=args.spent, payments=args.payments,
+        project=args.project, policy=_policy(args.policy), source=args.file,
+    )
+    sys.stderr.write(f"wrote {path}\n")
+    return EXIT_OK
+
+
+def _add_report_command(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action
+    """Register ``perftarget report``."""
+    report = commands.add_parser("report", help="one printable page: tables, review, monitoring, self-evaluation")
+    report.add_argument("file", metavar="FILE", help="the targets document (.toml, .json or .xlsx)")
+    report.add_argument("--out", dest="report_out", required=True, metavar="PATH",
+                        help="the page to write: .html (self-contained, charts as SVG) or .md")
+    report.add_argument("--actuals", metavar="ACTUALS", help="an actuals file: adds the self-evaluation (绩效自评)")
+    report_spent = report.add_mutually_exclusive_group()
+    report_spent.add_argument("--spent", metavar="X", help="amount spent by --as-of (万元, or text such as 40000元)")
+    report_spent.add_argument("--payments", metavar="P", help="a file of dated payments: adds the spending chart")
+    report.add_argument("--as-of", metavar="DATE", help="date of the monitoring (绩效运行监控): 2022-07-31, 7月底")
+    report.add_argument("--project", metavar="CODE", help="the project to monitor (code or name)")
+    report.add_argument("--policy", metavar="NAME|FILE", help="a scoring preset or a policy file")
+    report.add_argument("--format", choices=["html", "markdown"], help="default: by the suffix of --out")
+    report.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the labels")
+    report.add_argument("--no-charts", action="store_true", help="leave the charts out")
+    report.set_defaults(run=_cmd_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="perftarget", description="Chinese budget performance targets (预算绩效目标) as data.")
@@ -616,6 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("input", metavar="IN")
     convert.add_argument("output", metavar="OUT")
     convert.set_defaults(run=_cmd_convert)
+    _add_report_command(commands)
     return parser
 
 
