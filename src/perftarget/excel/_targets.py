@@ -325,7 +325,18 @@ def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
             )
     table.has_header = True
     table.level2_column = "level2" in columns
-    table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in segment.rows[1:])
+    rows = [row for row in segment.rows[1:] if not _is_note_row(grid.items(row))]
+    table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in rows)
+
+
+_NOTE_ROW: Final = re.compile(
+    r"^(?:注[0-9一二三四五六七八九十]*[:.、]|说明:|填表说明|填报说明|(?:填报人|联系人|联系电话|审核人|负责人)[:]?)"
+)
+
+
+def _is_note_row(items: Sequence[_Cell]) -> bool:
+    """A note under a table (``注：带*为必填项``, ``填报人：``): every cell of the row starts as a note."""
+    return bool(items) and all(_NOTE_ROW.match(_label_key(_display(cell))) for cell in items)
 
 
 @attrs.define

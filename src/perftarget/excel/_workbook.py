@@ -163,7 +163,7 @@ def write_monitoring_workbook(
     _save_sheets(reports, path, write, lambda report: report.project_name)
 
 
-_MIN_HEADINGS: Final = 2  # a row with fewer known headings is not a header
+_MIN_HEADINGS: Final = 2  # a header: two known headings, or one among three cells or more
 
 
 def _detection(grid: _Grid) -> Detection:
@@ -175,7 +175,8 @@ def _detection(grid: _Grid) -> Detection:
     titles: list[str] = []
     for items in rows:
         texts = [_display(cell) for cell in items]
-        if sum(1 for text in texts if _label_key(text) in roles or _label_key(text) in spans) >= _MIN_HEADINGS:
+        known = sum(1 for text in texts if _label_key(text) in roles or _label_key(text) in spans)
+        if known >= _MIN_HEADINGS or (known and len(texts) > _MIN_HEADINGS):
             headers.append(texts)
         elif len(items) == 1 and not headers:
             titles.append(texts[0])
