@@ -45,8 +45,8 @@ perftarget keeps an indicator that looks like one through its perftarget block.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Final
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
 
 import attrs
 
@@ -228,8 +228,25 @@ def layouts(kind: str) -> list[Layout]:
     return [layout for layout in LAYOUTS if layout.kind == kind]
 
 
+_CACHE: Final[dict[tuple[object, ...], dict[str, Any]]] = {}
+
+
+def _cached(name: str, kinds: tuple[str, ...], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``build()``, once for the registry as it stands (an entry added later makes a new one)."""
+    key = (name, kinds, *map(id, LAYOUTS))
+    found = _CACHE.get(key)
+    if found is None:
+        found = _CACHE[key] = build()
+    return found
+
+
 def column_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, str]:
     """Every heading of the layouts of these kinds -> its column role (the first layout's role wins)."""
+    kinds = tuple(kinds)
+    return _cached("columns", kinds, lambda: _column_roles(kinds))
+
+
+def _column_roles(kinds: tuple[str, ...]) -> dict[str, str]:
     roles: dict[str, str] = {}
     for layout in LAYOUTS:
         if layout.kind in kinds:
@@ -240,6 +257,11 @@ def column_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, 
 
 def span_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, tuple[str, ...]]:
     """Every merged heading that fills several roles -> the roles, left to right."""
+    kinds = tuple(kinds)
+    return _cached("spans", kinds, lambda: _span_roles(kinds))
+
+
+def _span_roles(kinds: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     spans: dict[str, tuple[str, ...]] = {}
     for layout in LAYOUTS:
         if layout.kind in kinds:
@@ -250,6 +272,10 @@ def span_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, tu
 
 def label_roles(kind: str) -> dict[str, str]:
     """Every label of the layouts of this kind -> its label role."""
+    return _cached("labels", (kind,), lambda: _label_roles(kind))
+
+
+def _label_roles(kind: str) -> dict[str, str]:
     roles: dict[str, str] = {}
     for layout in layouts(kind):
         for role, texts in layout.labels.items():

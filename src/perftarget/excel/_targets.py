@@ -32,7 +32,7 @@ from perftarget.excel._grid import (
     _Reader,
 )
 from perftarget.excel._layout import _level_text, _Levels, _resolve_levels, _Segment, _unexpected, _value_after
-from perftarget.excel._layouts import LAYOUTS, column_roles, is_template_name, span_roles
+from perftarget.excel._layouts import column_roles, is_template_name, span_roles
 from perftarget.excel._writer import _Fields, _Writer
 from perftarget.exceptions import InvalidValueError, ThresholdSyntaxError
 
@@ -80,14 +80,7 @@ _KEPT: Final = "kept"
 
 def _roles() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Heading key -> column role, and merged heading key -> roles, over every target layout."""
-    key = tuple(map(id, LAYOUTS))
-    cached = _ROLES.get(key)
-    if cached is None:
-        cached = _ROLES[key] = (column_roles(("project", "department")), span_roles(("project", "department")))
-    return cached
-
-
-_ROLES: Final[dict[tuple[int, ...], tuple[dict[str, str], dict[str, tuple[str, ...]]]]] = {}
+    return column_roles(("project", "department")), span_roles(("project", "department"))
 
 
 def _header_columns(items: Sequence[_Cell]) -> dict[str, _Cell] | None:

@@ -230,8 +230,10 @@ def sheet_kind(ws: Worksheet) -> SheetKind:
       截至日期 row);
     - ``"evaluation"``: a self-evaluation table (a header with 三级指标 and 得分, or a
       项目资金 or 年度绩效指标完成情况 row);
-    - ``"project"``: a project target table (a 项目编码 row);
-    - ``"department"``: the department part (a 总体绩效目标 or 工作保障措施 row, or its title);
+    - ``"project"``: a project target table in a registered layout (:func:`detect_layout`), or
+      with a 项目编码 row;
+    - ``"department"``: the department part in a registered layout, or with a 总体绩效目标 or
+      工作保障措施 row, or its title;
     - ``"notes"``: the ``说明`` sheet; ``"empty"``: nothing on it; ``"unknown"``: none of these.
 
     .. versionadded:: 0.1.0
@@ -408,9 +410,11 @@ def read_workbook(
 ) -> Document:
     """Read a document from an Excel workbook (``.xlsx``).
 
-    Each sheet is recognised by its labels (:func:`sheet_kind`): a project table has a
-    项目编码 row, the department part a 总体绩效目标 or 工作保障措施 row (or the title
-    部门整体绩效目标), and the ``说明`` sheet holds the notes; blank sheets are skipped. A
+    Each sheet is recognised by its labels and headings (:func:`sheet_kind`): a target
+    table in any published layout of :data:`~perftarget.excel.LAYOUTS` (:func:`detect_layout`),
+    a project table with a 项目编码 row, the department part with a 总体绩效目标 or
+    工作保障措施 row (or the title 部门整体绩效目标), and the ``说明`` sheet holds the notes;
+    blank sheets are skipped; a sheet of no kind is reported with the headings seen. A
     self-evaluation or monitoring table is reported: read such workbooks with
     :func:`read_any_workbook`, or pass ``sheets=``.
 
