@@ -296,3 +296,23 @@ def test_the_registry_is_plain_data() -> None:
         assert layout.kind in ("project", "department", "evaluation", "monitoring")
         assert all(role in layout.columns or any(role in roles for roles in layout.spans.values())
                    for role in layout.required)
+
+
+@pytest.mark.parametrize("header", [
+    "指标类型|指标名称|绩效标准|当年预期实现值",  # 湖北, the two columns headed apart
+    "一级指标|三级指标|指标解释|指标值",  # a first level column that holds the level-2
+])
+def test_a_first_column_of_level_2_labels(header: str) -> None:
+    """数量指标/质量指标 in the first column are the level-2 (the level-1 not printed), whatever it is headed."""
+    rows = (
+        "2023年某项目支出绩效目标表", "单位名称：某单位", "项目名称|某项目", "项目类别|专项业务类", "项目资金|年度资金总额|n:5",
+        header, "数量指标|甲|反映甲|≥1个", "|乙|反映乙|≥2个", "质量指标|丙|反映丙|≥90%",
+    )
+    book = openpyxl.Workbook()
+    sheet_from_text(book.active, "\n".join(rows))
+    book.active.merge_cells("A7:A8")
+    project = read_project_sheet(book.active)
+    assert [(i.level1, i.level2, i.name) for i in project.indicators] == [
+        (None, Level2.QUANTITY, "甲"), (None, Level2.QUANTITY, "乙"), (None, Level2.QUALITY, "丙")
+    ]
+    assert (project.unit, project.category, project.year) == (Unit("", "某单位"), "专项业务类", 2023)
