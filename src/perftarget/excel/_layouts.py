@@ -93,7 +93,7 @@ class Layout:
     spans: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_map)
     titles: tuple[str, ...] = ("绩效目标", "目标表")
     unit_labels: tuple[str, ...] = (
-        "单位名称", "填报单位", "预算单位", "部门(单位)名称", "部门名称", "编制单位", "申报单位"
+        "单位名称", "填报单位", "预算单位", "部门(单位)名称", "部门(单位)", "部门名称", "部门", "编制单位", "申报单位"
     )
     notes_above: tuple[str, ...] = (r"(?:附件|附表|表)[0-9一二三四五六七八九十\-.]+", r"填报日期:.*")
     notes_below: tuple[str, ...] = (
