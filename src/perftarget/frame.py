@@ -50,7 +50,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "weight": ("分值", "weight"),
     "path": ("位置", "path"),
 }
-_KIND_ZH = {"quantitative": "定量", "qualitative": "定性", "not_applicable": "不适用"}
+_KIND_ZH = {"quantitative": "定量", "qualitative": "定性", "not_applicable": "不适用", "blank": "未填写"}
 
 
 def _indicator_record(

@@ -31,7 +31,7 @@ and band, which in a province is about one row in ten.
 
 A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
 (lenient) and its rows are put back in place: tables with a missing, unreadable or
-negative actual, a score set by hand or given with a band, a unit conversion the kernel
+negative actual, a score set by hand or given with a band, a blank target (none printed), a unit conversion the kernel
 does not hold, weights the rulebook finds a problem with or that do not add up to 100,
 level labels outside the policy, no amount spent, and every table under a policy with ``not_applicable = "rescale"``
 or the 90 %-minus-one budget rule. Such tables give the same rows, problems included.
@@ -510,7 +510,8 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
         for index, text in zip(others.tolist(), t_dict.take(pa.array(others)).to_pylist(), strict=True):
             threshold = _parse_target(text)
             thresholds[index] = threshold
-            kind, comp, a6, u6, unit, at, ut, bad = _NA, _GE, 0, 0, "", "", "", threshold is None
+            # a blank target (none printed) is scored by the score given for it: its table goes the object path
+            kind, comp, a6, u6, unit, at, ut, bad = _NA, _GE, 0, 0, "", "", "", threshold is None or threshold.is_blank
             if threshold is not None:
                 if threshold.kind is ThresholdKind.QUALITATIVE:
                     kind = _QUAL

@@ -54,6 +54,7 @@ from perftarget._rulebook.scoring import (
     number_text,
     outcome,
     policy_of,
+    printed_score,
     rounded,
     rules_of,
     shown,
@@ -93,6 +94,7 @@ _WORKING: Final = CONTEXT.copy()
 # Enum members bound once: the per-indicator path compares identities, not class attributes.
 _QUALITATIVE: Final = ThresholdKind.QUALITATIVE
 _NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
+_BLANK: Final = ThresholdKind.BLANK
 _n = number_text
 _T = TypeVar("_T")
 
@@ -108,7 +110,8 @@ class IndicatorScore:
     actual expressed in the target's unit; ``rule`` names the rule applied (one of
     ``at_least``, ``at_most``, ``at_most_linear``, ``equal``, ``equal_zero``, ``range``,
     ``rate_times_weight``, ``qualitative``, ``explicit``, ``manual``, ``missing``,
-    ``invalid``, ``not_applicable``).
+    ``invalid``, ``not_applicable``). A row with no target printed (blank) takes the score
+    given for it: rule ``explicit``, its formula saying so.
 
     .. versionadded:: 0.1.0
     """
@@ -545,6 +548,8 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
                 w = score = _ZERO  # noqa: PLW2901 - the 无 line's own values
                 reason = ""  # noqa: PLW2901 - the 无 line's own values
                 rule, formula, needs = "not_applicable", "not applicable (无)", False
+            elif target.kind is _BLANK and index not in found.errors:
+                score, rule, formula, needs, actual = _blank_line(path, w, value, by_hand, problems)
             elif value is missing:
                 message = found.errors.get(index)
                 if message is not None:
@@ -587,6 +592,21 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
         items.append(item)
         scores.append(score)
     return tuple(items), scores
+
+
+def _blank_line(
+    path: str, w: Decimal, value: object, by_hand: Decimal | None, problems: list[Problem]
+) -> tuple[Decimal, str, str, bool, str]:
+    """(score, rule, formula, needs explanation, actual shown) of a row with no target printed: its printed score."""
+    given = value.score if by_hand is None and isinstance(value, ExplicitScore) else by_hand
+    actual = "" if value is MISSING else _actual_text(value)
+    line = printed_score(given, w)
+    if isinstance(line, str):
+        problems.append(Problem(path, line))
+        rule = "missing" if given is None else "invalid"
+        return _ZERO, rule, f"cannot be scored: {line}", w > _ZERO, actual
+    score, formula = line
+    return score, "explicit", formula, score < w, actual
 
 
 # --- budget and total ---------------------------------------------------------------------------

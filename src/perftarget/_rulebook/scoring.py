@@ -74,6 +74,7 @@ __all__ = [
     "number_text",
     "outcome",
     "policy_of",
+    "printed_score",
     "rounded",
     "rules_of",
     "score",
@@ -754,6 +755,24 @@ def band_case(band: Achievement, rules: Rules) -> tuple[int, Decimal]:
 def band_span(band: Achievement, w: Decimal, rules: Rules) -> tuple[Decimal, Decimal, bool]:
     """The scores a band allows for weight ``w``: (low, high, high included); only 达成 includes its top."""
     return trim(rules.band_low[band] * w), trim(rules.band_high[band] * w), band is Achievement.ACHIEVED
+
+
+# --- rows with no target printed ---------------------------------------------------------------
+
+
+def printed_score(given: Decimal | None, w: Decimal) -> tuple[Decimal, str] | str:
+    """The score of a row whose table prints no target (blank): the score the table prints for it.
+
+    A blank row keeps its weight, and there is nothing to compare an actual with: the score is
+    the one given (an explicit score, the 得分 printed), from 0 to the weight. Returns (score,
+    explanation), or the problem when no score is given or it exceeds the weight.
+    """
+    if given is None:
+        return ("no target is printed (blank) and no score is given: give the score the table prints "
+                "(an actual with score = ...)")
+    if given > w:
+        return f"the score given ({number_text(given)}) exceeds the weight ({number_text(w)}) of a row with no target"
+    return given, f"no target printed (blank): the score {number_text(given)} given is taken (explicit)"
 
 
 # --- weights ----------------------------------------------------------------------------------
