@@ -50,6 +50,7 @@ from perftarget._rulebook.scoring import (
     budget_score,
     explain,
     explain_outcome,
+    goal_block,
     indicator_weights,
     number_text,
     outcome,
@@ -138,9 +139,11 @@ class IndicatorScore:
 
 @attrs.frozen
 class Subtotal:
-    """The weight and score of one level-1 indicator (``产出指标``).
+    """The weight and score of one level-1 indicator (``产出指标``), or of one goal block.
 
     When the table gives no levels, one subtotal with the label ``""`` covers every indicator.
+    Under a policy that gives its points per goal block (``goal_points``), ``level1`` is the
+    block's label (``年度绩效目标1``).
 
     .. versionadded:: 0.1.0
     """
@@ -469,16 +472,21 @@ class _Shape:
     :func:`indicator_weights`) and the weights as :func:`add_up` reads them (``None`` for 无).
     """
 
-    __slots__ = ("held", "labels", "level2", "line_weights", "na", "problems", "weights")
+    __slots__ = ("blocks", "held", "labels", "level2", "line_weights", "na", "problems", "weights")
 
-    def __init__(self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...]) -> None:
+    def __init__(
+        self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...],
+        goals: Sequence[int] | None = None,
+    ) -> None:
         self.held = held
         self.labels = tuple(_label(indicator.level1) for indicator in indicators)
+        # the blocks sharing points and summed: the level-1s, or each row's goal block (a policy with goal points)
+        self.blocks = self.labels if goals is None else tuple(goal_block(goal) for goal in goals)
         self.level2 = tuple(_label(indicator.level2) for indicator in indicators)
         self.na = tuple(indicator.target.kind is _NOT_APPLICABLE for indicator in indicators)
         points = rules.total_points - (rules.budget_weight if scored else _ZERO)
         weights, problems = indicator_weights(
-            self.labels, [not na for na in self.na], [indicator.weight for indicator in indicators], rules, points,
+            self.blocks, [not na for na in self.na], [indicator.weight for indicator in indicators], rules, points,
         )
         self.weights = weights
         self.problems = problems
@@ -498,6 +506,9 @@ def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
     add = key.extend
     for _, indicator in entries:
         add((indicator.level1, indicator.level2, id(indicator.weight), id(indicator.target.kind)))
+    goals = [_goal_of(path) for path, _ in entries] if rules.by_goal else None
+    if goals is not None:
+        key.extend(goals)
     frozen = tuple(key)
     found = _SHAPES.get(frozen)
     if found is None:
@@ -505,8 +516,13 @@ def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
             _SHAPES.clear()
         indicators = [indicator for _, indicator in entries]
         held = (tuple((indicator.weight, indicator.target.kind) for indicator in indicators), rules)
-        found = _SHAPES[frozen] = _Shape(indicators, rules, scored, held)
+        found = _SHAPES[frozen] = _Shape(indicators, rules, scored, held, goals)
     return found
+
+
+def _goal_of(path: str) -> int:
+    """The goal of an indicator's path as :func:`_goal_paths` makes it (``goals[1].indicators[0]`` → 1)."""
+    return int(path[6 : path.index("]")])
 
 
 _DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
@@ -693,7 +709,7 @@ def _evaluate(
         if shape.problems:
             problems.extend(Problem(entries[index][0], message) for index, message in shape.problems)
         items, scores = _score_items(entries, shape, found, rules, problems)
-        raw, weight_total, subtotals = add_up(shape.labels, shape.line_weights, scores, budget_weight, budget_points)
+        raw, weight_total, subtotals = add_up(shape.blocks, shape.line_weights, scores, budget_weight, budget_points)
         result, rescaled = total(raw, weight_total, rules)
         full = rules.total_points
         quantum = rules.quantum
