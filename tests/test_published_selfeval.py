@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import perftarget
 from perftarget import Actual, ScoringPolicy, Threshold, columnar
 from perftarget._codec.actuals import load_actuals
 from perftarget._model.actuals import ActualsDocument, TableActuals, to_actual
-from perftarget.exceptions import EvaluationError, InvalidValueError
+from perftarget.exceptions import EvaluationError, InvalidValueError, MonitoringError
 
 DATA = Path(__file__).resolve().parent / "data"
 D = Decimal
@@ -179,3 +180,9 @@ def test_review_reports_blank_targets(as_printed: perftarget.ProjectTargets) -> 
     assert len(blank) == 6
     assert all(path.endswith(".target") for path in blank)
     assert "PT104" not in {f.code for f in findings}
+
+
+def test_monitoring_a_blank_target_says_so(as_printed: perftarget.ProjectTargets) -> None:
+    """Progress against a row that prints no target is refused, naming the blank target (not 无)."""
+    with pytest.raises(MonitoringError, match=r"prints no target \(blank\); it has no target to monitor"):
+        perftarget.monitor(as_printed, spent=400, as_of=date(2022, 7, 31), progress={"工程质量合格": "达成"})
