@@ -521,8 +521,13 @@ def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
 
 
 def _goal_of(path: str) -> int:
-    """The goal of an indicator's path as :func:`_goal_paths` makes it (``goals[1].indicators[0]`` → 1)."""
-    return int(path[6 : path.index("]")])
+    """The goal of an indicator's path as :func:`_goal_paths` makes it (``goals[1].indicators[0]`` → 1).
+
+    A path that names no goal (rows given by hand in columns) is in the first goal.
+    """
+    end = path.find("]")
+    digits = path[6:end]
+    return int(digits) if path.startswith("goals[") and digits.isdigit() and digits.isascii() else 0
 
 
 _DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
