@@ -186,3 +186,19 @@ def test_monitoring_a_blank_target_says_so(as_printed: perftarget.ProjectTargets
     """Progress against a row that prints no target is refused, naming the blank target (not 无)."""
     with pytest.raises(MonitoringError, match=r"prints no target \(blank\); it has no target to monitor"):
         perftarget.monitor(as_printed, spent=400, as_of=date(2022, 7, 31), progress={"工程质量合格": "达成"})
+
+
+def test_printed_scores_in_an_actuals_file(as_printed: perftarget.ProjectTargets, tmp_path: Path) -> None:
+    """``{score = 10}`` in an actuals file is the score printed on a blank row."""
+    lines = ["schema_version = 1", "", "[[projects]]", 'project = "水旱灾害防御经费"', "spent = 880", "",
+             "[projects.actuals]"]
+    published = load_actuals(DATA / "tianchang-water-2022-actuals.toml").projects[0].actuals
+    for row in as_printed.indicators:
+        if row.target.is_blank:
+            lines.append(f'"{row.name}" = {{score = 10}}')
+        elif row.applicable:
+            lines.append(f'"{row.name}" = "{published[row.name].value}"')
+    path = tmp_path / "actuals.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = perftarget.evaluate_document(perftarget.Document(projects=(as_printed,)), path)
+    assert (result.projects[0].total, result.problems) == (D(100), ())
