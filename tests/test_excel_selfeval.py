@@ -88,6 +88,54 @@ def test_workbook_round_trip(evaluation: ProjectEvaluation, tmp_path: Path) -> N
     assert (contents.document, contents.reports) == (Document(), ())
 
 
+def _with_rows(seed: Document, changes: dict[int, dict[str, object]]) -> Document:
+    """The seed with some of its project's rows changed (field → value per row index)."""
+    project = seed.projects[0]
+    goal = project.goals[0]
+    rows = list(goal.indicators)
+    for index, fields in changes.items():
+        rows[index] = attrs.evolve(rows[index], **fields)  # type: ignore[arg-type]
+    return attrs.evolve(seed, projects=(attrs.evolve(project, goals=(attrs.evolve(goal, indicators=tuple(rows)),)),))
+
+
+def test_nameless_and_blank_rows_round_trip(seed: Document) -> None:
+    """Nameless 无 rows (as 无, /, …… or ——), and blank rows that carry points, named or not: nothing is dropped."""
+    changes: dict[int, dict[str, object]] = {
+        5: {"name": "", "target": perftarget.Threshold.parse("……")},
+        7: {"name": "", "target": perftarget.Threshold.parse("/")},
+        2: {"name": "", "target": perftarget.Threshold.blank()},
+        4: {"target": perftarget.Threshold.blank()},
+    }
+    document = _with_rows(seed, changes)
+    actuals = {"工作日保障单位运转": "8小时/天", "群众来访接待劝返率": "93%", "经费支出准确率": "98%",
+               "正常办公条件保障情况": Actual("", score=10), "goals[0].indicators[2]": {"score": "12.5"},
+               "重点敏感时期覆盖率": "95%", "上访人员满意度": "96%"}
+    evaluation = perftarget.evaluate(document.projects[0], actuals, spent="9.2")
+    assert [item.rule for item in evaluation.items].count("explicit") == 2
+    sheet = written(evaluation).active
+    back = read_evaluation_sheet(sheet)
+    assert back == evaluation
+    assert len(back.items) == 9
+
+
+def test_blank_rows_of_a_published_table_read_as_printed() -> None:
+    """A published sheet's rows with 分值 and 得分 but no target or actual (the 天长 table) read with their points."""
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    fill(ws, {
+        1: {"A": "项目支出绩效自评表"}, 2: {"A": "项目名称", "B": "水旱灾害防御经费"},
+        3: {"A": "年度绩效指标完成情况", "B": "一级指标", "C": "二级指标", "D": "三级指标", "E": "年度指标值",
+            "F": "实际完成值", "G": "分值", "H": "得分", "I": "偏差原因分析及改进措施"},
+        4: {"B": "产出指标(20分)", "C": "数量指标", "D": "指标1:完成项目数量", "E": "1", "F": "1", "G": 10, "H": 10},
+        5: {"C": "质量指标", "D": "指标1:工程质量合格", "G": 10, "H": 10},
+        6: {"D": "指标2:"}, 7: {"D": "……"},
+        8: {"A": "总分", "G": 100, "H": 20},
+    })
+    evaluation = read_evaluation_sheet(ws)
+    assert [(item.name, item.target, item.weight, item.score, item.rule) for item in evaluation.items] == [
+        ("完成项目数量", "1", 10, 10, "manual"), ("工程质量合格", "", 10, 10, "manual")]
+
+
 def test_department_round_trip(seed: Document) -> None:
     """A department evaluation (no levels, no budget) round-trips too."""
     actuals = {"单位正常运转": "达成", "群众来访劝返率": "96%", "工资、补贴发放": "达成", "经费支出准确": "部分达成"}
@@ -101,7 +149,7 @@ def test_department_round_trip(seed: Document) -> None:
 def evaluations(draw: st.DrawFn) -> ProjectEvaluation:
     """Evaluations of generated tables: actuals of every kind, some missing, any preset, spent or not."""
     department = draw(st.booleans()) and draw(st.integers(0, 4)) == 0
-    table = draw(department_targets() if department else project_targets())
+    table = draw(department_targets() if department else project_targets(nameless=True))
     entries = (
         [(f"goals[{g}].indicators[{i}]", indicator) for g, goal in enumerate(table.goals)
          for i, indicator in enumerate(goal.indicators)]
@@ -112,6 +160,9 @@ def evaluations(draw: st.DrawFn) -> ProjectEvaluation:
         target = indicator.target
         if not target.is_applicable or draw(st.integers(0, 9)) == 0:
             continue  # 无, or an actual left out (scored 0, with a problem)
+        if target.is_blank:  # no target printed: the score printed (at most the weight, or a problem)
+            actuals[path] = Actual("", score=draw(st.decimals(0, 30, places=draw(st.integers(0, 2)))))
+            continue
         if target.is_quantitative:
             high = abs(target.value or 0) * 2 + 10
             number = draw(st.decimals(0, high, places=draw(st.integers(0, 3))))

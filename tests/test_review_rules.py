@@ -17,6 +17,8 @@ from perftarget.rules import BUILTIN_RULES, DEFAULT_RULES, GROUPS, Finding, Revi
 from perftarget.rules import _text as text
 from perftarget.rules.consistency import same_target
 
+DATA = Path(__file__).resolve().parent / "data"
+
 BASE = RuleExample("", "indicators").document()
 
 
@@ -408,7 +410,7 @@ def test_same_target():
 
 
 def test_weights_under_other_policies():
-    """PT502 uses the configured policy: hubei-2020 gives 产出 40, 效益 40 with 满意度 inside 效益."""
+    """PT502 uses the configured policy: hubei-2020 gives its 80 points per goal block, here one goal's 80."""
     rows = (
         _row("驻京值班天数", "≥250天", "产出指标/数量指标", weight=40),
         _row("群众来访劝返率", "≥95%", "效益指标/社会效益指标", weight=30),
@@ -417,6 +419,23 @@ def test_weights_under_other_policies():
     table = _with_rows(*rows)
     assert "PT502" in _codes(review(table))
     assert "PT502" not in _codes(review(table, config=ReviewConfig(scoring_policy="hubei-2020")))
+
+
+def test_weights_per_goal_block():
+    """Under hubei-2020 each goal's weights add up to its 40; a goal of 45 and one of 35 are both reported."""
+    hubei = ReviewConfig(scoring_policy="hubei-2020")
+    table = pt.load(DATA / "hubei-2020-selfeval.toml")
+    assert "PT502" not in _codes(review(table, config=hubei))
+    project = table.projects[0]
+    first, second = project.goals
+    first_rows, second_rows = list(first.indicators), list(second.indicators)
+    first_rows[0] = attrs.evolve(first_rows[0], weight=Decimal(15))
+    second_rows[0] = attrs.evolve(second_rows[0], weight=Decimal(15))
+    uneven = attrs.evolve(project, goals=(attrs.evolve(first, indicators=tuple(first_rows)),
+                                          attrs.evolve(second, indicators=tuple(second_rows))))
+    findings = [f for f in review(attrs.evolve(table, projects=(uneven,)), config=hubei) if f.code == "PT502"]
+    assert [f.message_en.split(";")[0] for f in findings] == [
+        "the weights of 年度绩效目标1 add up to 45", "the weights of 年度绩效目标2 add up to 35"]
 
 
 def test_weights_redistributed_when_a_level_is_missing():

@@ -425,11 +425,25 @@ def test_cost_level1_is_carved_out_of_output() -> None:
     assert evaluation.total == D(100)
 
 
-def test_hubei_policy_folds_satisfaction_into_benefit(seed: perftarget.ProjectTargets) -> None:
-    """hubei-2020: 产出 40, 效益 40 (满意度 scored inside it), budget 20 × rate."""
-    evaluation = evaluate(seed, SEED_ACTUAL_VALUES, spent=D("9.2"), policy="hubei-2020")
+def test_policy_without_satisfaction_folds_it_into_benefit(seed: perftarget.ProjectTargets) -> None:
+    """产出 40, 效益 40 (满意度 scored inside it), budget 20 × rate.
+
+    This was the hubei-2020 preset; that preset now gives its points per goal block (the table it
+    cites prints 年度绩效目标1 (40分) and 年度绩效目标2 (40分)), see test_published_selfeval.py.
+    """
+    policy = perftarget.ScoringPolicy(name="40-40", budget_weight=20, level1_weights={"产出指标": 40, "效益指标": 40})
+    evaluation = evaluate(seed, SEED_ACTUAL_VALUES, spent=D("9.2"), policy=policy)
     assert evaluation.item("工作日保障单位运转").weight == D(10)
     assert evaluation.item("上访人员满意度").weight == D(40) / 3
+    assert evaluation.budget_score == D("18.4")
+    assert evaluation.policy == "40-40"
+
+
+def test_hubei_policy_gives_points_per_goal(seed: perftarget.ProjectTargets) -> None:
+    """hubei-2020 on the seed (one goal): that goal takes both blocks' 80 points; budget 20 × rate."""
+    evaluation = evaluate(seed, SEED_ACTUAL_VALUES, spent=D("9.2"), policy="hubei-2020")
+    assert {item.weight for item in evaluation.items if item.applicable} == {D(80) / 7}
+    assert [(s.level1, s.weight) for s in evaluation.subtotals] == [("年度绩效目标1", D(80))]
     assert evaluation.budget_score == D("18.4")
     assert evaluation.policy == "hubei-2020"
 

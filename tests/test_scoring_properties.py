@@ -161,9 +161,15 @@ def policies(draw: st.DrawFn) -> ScoringPolicy:
     benefit = draw(st.decimals(min_value=0, max_value=HUNDRED - budget - output, places=places))
     weights = {Level1.OUTPUT: output, Level1.BENEFIT: benefit,
                Level1.SATISFACTION: HUNDRED - budget - output - benefit}
+    goal_points: tuple[Decimal, ...] = ()
+    if draw(st.integers(0, 3)) == 0:  # points per goal block instead (hubei-2020's 40 + 40)
+        goal_points = (output, benefit, HUNDRED - budget - output - benefit)[: draw(st.integers(1, 3))]
+        goal_points = (*goal_points[:-1], HUNDRED - budget - sum(goal_points[:-1], Decimal(0)))
+        weights = {}
     return ScoringPolicy(
         name=draw(st.text(min_size=1, max_size=10).filter(str.strip)),
         description=draw(st.text(max_size=20)),
+        goal_points=goal_points,
         level1_weights=weights,
         budget_weight=budget,
         budget_rule=draw(st.sampled_from(["ratio", "full_at_90_minus_1_per_point"])),

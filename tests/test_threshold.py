@@ -247,11 +247,11 @@ def test_sentences(sentence: str, name: str, canonical: str) -> None:
 
 
 def test_sentence_without_a_target() -> None:
-    """A sentence without a target comes back whole (without its full stop) as a statement; empty is 无."""
+    """A sentence without a target comes back whole (without its full stop) as a statement; empty is blank."""
     name, target = parse_statement("根据发放期限按时间进度及时发放。")
     assert name == "根据发放期限按时间进度及时发放"
     assert target == Threshold.qualitative("根据发放期限按时间进度及时发放")
-    assert parse_statement("  ") == ("", Threshold.not_applicable())
+    assert parse_statement("  ") == ("", Threshold.blank())
 
 
 def test_sentence_that_is_a_malformed_target() -> None:
@@ -445,6 +445,38 @@ def test_named_constructors() -> None:
     assert Threshold.between(90, 100, "百分比") == Threshold.parse("90%~100%")
     assert Threshold.qualitative("按时发放") == Threshold.parse("按时发放")
     assert Threshold.not_applicable() == Threshold.parse("/")
+    assert Threshold.blank() == Threshold.parse("")
+
+
+def test_blank_is_not_not_applicable() -> None:
+    """An empty target (no target printed) is blank: it applies, writes back empty; 无, /, —, 不适用 stay 无."""
+    for text in ("", " ", "\u3000", "\t"):
+        blank = Threshold.parse(text)
+        assert (blank.kind, blank.is_blank, blank.is_applicable, str(blank)) == (ThresholdKind.BLANK, True, True, "")
+        assert blank.display == text
+    for text in ("无", "/", "—", "不适用", "n/a"):
+        not_applicable = Threshold.parse(text)
+        assert (not_applicable.kind, not_applicable.is_blank, not_applicable.is_applicable) == (
+            ThresholdKind.NOT_APPLICABLE, False, False)
+    assert Threshold.blank() != Threshold.not_applicable()
+    assert not Threshold.parse("≥95%").is_blank
+    with pytest.raises(InvalidActualError, match=r"no target is printed \(blank\)"):
+        Threshold.blank().is_met("96%")
+    with pytest.raises(InvalidActualError, match=r"no target is printed \(blank\)"):
+        Threshold.blank().achievement("达成")
+    with pytest.raises(InvalidValueError, match="a blank threshold has no statement"):
+        Threshold(kind=ThresholdKind.BLANK, statement="x")
+    with pytest.raises(InvalidValueError, match="a blank threshold has no comparator"):
+        Threshold(kind=ThresholdKind.BLANK, comparator=Comparator.GE)
+
+
+def test_blank_in_files() -> None:
+    """A blank target is stored as ``target = ""`` and read back blank; 无 is stored as 无."""
+    row = {"name": "指标", "target": ""}
+    indicator = from_dict(row, Indicator)
+    assert indicator.target.is_blank
+    assert to_dict(indicator)["target"] == ""
+    assert from_dict({"name": "无", "target": "无"}, Indicator).target == Threshold.not_applicable()
 
 
 @pytest.mark.parametrize(

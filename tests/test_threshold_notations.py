@@ -19,6 +19,7 @@ from perftarget.values import Comparator, ThresholdKind
 Q = ThresholdKind.QUANTITATIVE
 S = ThresholdKind.QUALITATIVE
 NA = ThresholdKind.NOT_APPLICABLE
+BLANK = ThresholdKind.BLANK
 
 # (text as written, canonical str(), kind)
 NOTATIONS: list[tuple[str, str, ThresholdKind]] = [
@@ -57,7 +58,7 @@ NOTATIONS: list[tuple[str, str, ThresholdKind]] = [
     ("在项目计划完成时间内完成", "在项目计划完成时间内完成", S),
     ("按月安排", "按月安排", S),
     ("/", "无", NA),
-    ("", "无", NA),
+    ("", "", BLANK),  # no target printed: not 无, the row still counts
     # the 天长 self-evaluation table (2022)
     ("1", "1", Q),
     ("90%", "90%", Q),

@@ -135,7 +135,7 @@ _MONITORING_FINDING_COLUMNS: Final[_Columns] = {
     "path": ("位置", "path", "text"),
     "message": ("说明", "message", "text"),
 }
-_KIND_ZH: Final = {"quantitative": "定量", "qualitative": "定性", "not_applicable": "不适用"}
+_KIND_ZH: Final = {"quantitative": "定量", "qualitative": "定性", "not_applicable": "不适用", "blank": "未填写"}
 _LINES: Final = {
     "indicator": ("指标", "indicator"),
     "budget": ("预算执行率", "budget"),

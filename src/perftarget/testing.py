@@ -135,14 +135,19 @@ def _quantitative(draw: st.DrawFn) -> Threshold:
 
 
 def thresholds(*, kinds: tuple[ThresholdKind, ...] = tuple(ThresholdKind)) -> st.SearchStrategy[Threshold]:
-    """Targets of the given kinds: quantitative (every comparator), qualitative, 无."""
+    """Targets of the given kinds: quantitative (every comparator), qualitative, 无, blank (no target printed).
+
+    .. versionchanged:: 0.2.0 blank targets (``Threshold.blank()``, the empty cell).
+    """
     options: list[st.SearchStrategy[Threshold]] = []
     if ThresholdKind.QUANTITATIVE in kinds:
         options.append(_quantitative())
     if ThresholdKind.QUALITATIVE in kinds:
         options.append(qualitative_statements().map(Threshold.qualitative))
     if ThresholdKind.NOT_APPLICABLE in kinds:
-        options.append(st.just(Threshold.not_applicable()))
+        options.append(st.sampled_from(["无", "/", "—", "不适用"]).map(Threshold.parse))
+    if ThresholdKind.BLANK in kinds:
+        options.append(st.just(Threshold.blank()))
     return st.one_of(options)
 
 
@@ -186,14 +191,22 @@ def suppressions() -> st.SearchStrategy[Suppression]:
     return st.builds(Suppression, st.from_regex(r"\APT[1-5][0-9]{2}\Z"), text())
 
 
+NOT_APPLICABLE_NAMES = ("无", "/")
+"""The names a 无 row prints in its 三级指标 cell (a level-2 that does not apply: ``生态效益指标 | 无 | 无``)."""
+
+
 def indicators(
-    *, schema: Schema = Schema.CLASSIC, levels: bool = True, unusual: bool = True
+    *, schema: Schema = Schema.CLASSIC, levels: bool = True, unusual: bool = True, nameless: bool = False
 ) -> st.SearchStrategy[Indicator]:
     """Indicators placed in ``schema``'s tree (or without levels, as in department narratives).
 
     With ``unusual`` (the default), some indicators also carry what real tables and tools
     add now and then: a stable ``key``, suppressions, a level-2 label outside the national
-    trees (kept as text), or no level-2 at all.
+    trees (kept as text), or no level-2 at all; and some are 无 rows, a level-2 that does not
+    apply, named 无 or ``/`` with a 无 target. With ``nameless``, some 无 rows have no name at
+    all (the 三级指标 cell empty), as published tables print them.
+
+    .. versionchanged:: 0.2.0 无 rows, and ``nameless``.
     """
 
     @st.composite
@@ -204,6 +217,11 @@ def indicators(
             level1, level2 = draw(_level_pair(schema))
             if unusual:
                 level2 = draw(st.sampled_from([level2] * 8 + [None, *UNKNOWN_LEVEL2]))
+        if unusual and draw(st.integers(0, 7)) == 0:  # a 无 row: the level-2 does not apply
+            names = [*NOT_APPLICABLE_NAMES, ""] if nameless else list(NOT_APPLICABLE_NAMES)
+            marks = ["无", "/", "—", "不适用", "……"] if nameless else ["无", "/", "—", "不适用"]
+            return Indicator(level1=level1, level2=level2, name=draw(st.sampled_from(names)),
+                             target=Threshold.parse(draw(st.sampled_from(marks))))
         extras = unusual and draw(st.integers(0, 5)) == 0
         published = unusual and draw(st.integers(0, 3)) == 0  # the columns of a provincial layout
         return Indicator(
@@ -225,10 +243,13 @@ def indicators(
     return build()
 
 
-def goals(*, schema: Schema = Schema.CLASSIC, levels: bool = True, max_indicators: int = 6) -> st.SearchStrategy[Goal]:
-    """Goals with a few indicators."""
+def goals(
+    *, schema: Schema = Schema.CLASSIC, levels: bool = True, max_indicators: int = 6, nameless: bool = False
+) -> st.SearchStrategy[Goal]:
+    """Goals with a few indicators (``nameless``: some 无 rows without a name, see :func:`indicators`)."""
     return st.builds(
-        Goal, text(), st.lists(indicators(schema=schema, levels=levels), max_size=max_indicators).map(tuple)
+        Goal, text(),
+        st.lists(indicators(schema=schema, levels=levels, nameless=nameless), max_size=max_indicators).map(tuple),
     )
 
 
@@ -297,8 +318,11 @@ def cost_items(*, years: int = 2) -> st.SearchStrategy[CostItem]:
     )
 
 
-def project_targets(*, schema: Schema = Schema.CLASSIC) -> st.SearchStrategy[ProjectTargets]:
-    """Project target tables, valid by the model's invariants (not necessarily clean by review)."""
+def project_targets(*, schema: Schema = Schema.CLASSIC, nameless: bool = False) -> st.SearchStrategy[ProjectTargets]:
+    """Project target tables, valid by the model's invariants (not necessarily clean by review).
+
+    ``nameless``: some 无 rows have no name (see :func:`indicators`).
+    """
 
     @st.composite
     def build(draw: st.DrawFn) -> ProjectTargets:
@@ -311,7 +335,7 @@ def project_targets(*, schema: Schema = Schema.CLASSIC) -> st.SearchStrategy[Pro
             budget=draw(budgets()),
             purpose=draw(st.just("") | text()),
             schedule=draw(st.none() | schedules(year)),
-            goals=tuple(draw(st.lists(goals(schema=schema), min_size=1, max_size=2))),
+            goals=tuple(draw(st.lists(goals(schema=schema, nameless=nameless), min_size=1, max_size=2))),
             year_assumed=draw(st.booleans()),
             suppressions=tuple(draw(st.lists(suppressions(), max_size=1))),
         )

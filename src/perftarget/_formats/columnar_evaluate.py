@@ -31,10 +31,11 @@ and band, which in a province is about one row in ten.
 
 A table the kernel does not do exactly goes, whole, through :func:`perftarget.evaluate`
 (lenient) and its rows are put back in place: tables with a missing, unreadable or
-negative actual, a score set by hand or given with a band, a unit conversion the kernel
+negative actual, a score set by hand or given with a band, a blank target (none printed), a unit conversion the kernel
 does not hold, weights the rulebook finds a problem with or that do not add up to 100,
-level labels outside the policy, no amount spent, and every table under a policy with ``not_applicable = "rescale"``
-or the 90 %-minus-one budget rule. Such tables give the same rows, problems included.
+level labels outside the policy, no amount spent, and every table under a policy with ``not_applicable = "rescale"``,
+the 90 %-minus-one budget rule or points per goal block (``goal_points``). Such tables give the same rows,
+problems included.
 
 .. versionadded:: 0.1.0
 """
@@ -469,7 +470,7 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     np, pa, pc, c = k.np, k.pa, k.pc, k.c
     n = k.n
     out = _Scores()
-    if c.rescale or c.budget_90:
+    if c.rescale or c.budget_90 or c.by_goal:
         k.slow[:] = True
     # the tables' amounts: spent, and the budget the evaluation uses
     spent6, spent_ok = k.scaled_column(k.tab.column("spent"))
@@ -510,7 +511,8 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
         for index, text in zip(others.tolist(), t_dict.take(pa.array(others)).to_pylist(), strict=True):
             threshold = _parse_target(text)
             thresholds[index] = threshold
-            kind, comp, a6, u6, unit, at, ut, bad = _NA, _GE, 0, 0, "", "", "", threshold is None
+            # a blank target (none printed) is scored by the score given for it: its table goes the object path
+            kind, comp, a6, u6, unit, at, ut, bad = _NA, _GE, 0, 0, "", "", "", threshold is None or threshold.is_blank
             if threshold is not None:
                 if threshold.kind is ThresholdKind.QUALITATIVE:
                     kind = _QUAL

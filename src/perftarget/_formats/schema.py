@@ -46,7 +46,10 @@ def _leaf(tp: object) -> dict[str, Any] | None:  # noqa: C901, PLR0911 - one bra
     if tp is Threshold:
         return {
             "anyOf": [{"type": "string"}, {"type": "number"}],
-            "description": "The target value (指标值) as written: ≥95%, ≥8小时/天, 90%~100%, 按时发放, 无.",
+            "description": (
+                "The target value (指标值) as written: ≥95%, ≥8小时/天, 90%~100%, 按时发放, 无 (does not apply), "
+                "or empty (no target printed)."
+            ),
             "examples": ["≥95%", "≥8 小时/天", "≤90万元", "按时发放", "无"],
         }
     if tp == (Level1 | str | None):

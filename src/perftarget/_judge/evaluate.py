@@ -50,10 +50,12 @@ from perftarget._rulebook.scoring import (
     budget_score,
     explain,
     explain_outcome,
+    goal_block,
     indicator_weights,
     number_text,
     outcome,
     policy_of,
+    printed_score,
     rounded,
     rules_of,
     shown,
@@ -93,6 +95,7 @@ _WORKING: Final = CONTEXT.copy()
 # Enum members bound once: the per-indicator path compares identities, not class attributes.
 _QUALITATIVE: Final = ThresholdKind.QUALITATIVE
 _NOT_APPLICABLE: Final = ThresholdKind.NOT_APPLICABLE
+_BLANK: Final = ThresholdKind.BLANK
 _n = number_text
 _T = TypeVar("_T")
 
@@ -108,7 +111,8 @@ class IndicatorScore:
     actual expressed in the target's unit; ``rule`` names the rule applied (one of
     ``at_least``, ``at_most``, ``at_most_linear``, ``equal``, ``equal_zero``, ``range``,
     ``rate_times_weight``, ``qualitative``, ``explicit``, ``manual``, ``missing``,
-    ``invalid``, ``not_applicable``).
+    ``invalid``, ``not_applicable``). A row with no target printed (blank) takes the score
+    given for it: rule ``explicit``, its formula saying so.
 
     .. versionadded:: 0.1.0
     """
@@ -135,9 +139,11 @@ class IndicatorScore:
 
 @attrs.frozen
 class Subtotal:
-    """The weight and score of one level-1 indicator (``产出指标``).
+    """The weight and score of one level-1 indicator (``产出指标``), or of one goal block.
 
     When the table gives no levels, one subtotal with the label ``""`` covers every indicator.
+    Under a policy that gives its points per goal block (``goal_points``), ``level1`` is the
+    block's label (``年度绩效目标1``).
 
     .. versionadded:: 0.1.0
     """
@@ -466,16 +472,21 @@ class _Shape:
     :func:`indicator_weights`) and the weights as :func:`add_up` reads them (``None`` for 无).
     """
 
-    __slots__ = ("held", "labels", "level2", "line_weights", "na", "problems", "weights")
+    __slots__ = ("blocks", "held", "labels", "level2", "line_weights", "na", "problems", "weights")
 
-    def __init__(self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...]) -> None:
+    def __init__(
+        self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...],
+        goals: Sequence[int] | None = None,
+    ) -> None:
         self.held = held
         self.labels = tuple(_label(indicator.level1) for indicator in indicators)
+        # the blocks sharing points and summed: the level-1s, or each row's goal block (a policy with goal points)
+        self.blocks = self.labels if goals is None else tuple(goal_block(goal) for goal in goals)
         self.level2 = tuple(_label(indicator.level2) for indicator in indicators)
         self.na = tuple(indicator.target.kind is _NOT_APPLICABLE for indicator in indicators)
         points = rules.total_points - (rules.budget_weight if scored else _ZERO)
         weights, problems = indicator_weights(
-            self.labels, [not na for na in self.na], [indicator.weight for indicator in indicators], rules, points,
+            self.blocks, [not na for na in self.na], [indicator.weight for indicator in indicators], rules, points,
         )
         self.weights = weights
         self.problems = problems
@@ -495,6 +506,9 @@ def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
     add = key.extend
     for _, indicator in entries:
         add((indicator.level1, indicator.level2, id(indicator.weight), id(indicator.target.kind)))
+    goals = [_goal_of(path) for path, _ in entries] if rules.by_goal else None
+    if goals is not None:
+        key.extend(goals)
     frozen = tuple(key)
     found = _SHAPES.get(frozen)
     if found is None:
@@ -502,8 +516,18 @@ def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
             _SHAPES.clear()
         indicators = [indicator for _, indicator in entries]
         held = (tuple((indicator.weight, indicator.target.kind) for indicator in indicators), rules)
-        found = _SHAPES[frozen] = _Shape(indicators, rules, scored, held)
+        found = _SHAPES[frozen] = _Shape(indicators, rules, scored, held, goals)
     return found
+
+
+def _goal_of(path: str) -> int:
+    """The goal of an indicator's path as :func:`_goal_paths` makes it (``goals[1].indicators[0]`` → 1).
+
+    A path that names no goal (rows given by hand in columns) is in the first goal.
+    """
+    end = path.find("]")
+    digits = path[6:end]
+    return int(digits) if path.startswith("goals[") and digits.isdigit() and digits.isascii() else 0
 
 
 _DISPLAYS: Final[dict[int, tuple[str, Threshold]]] = {}
@@ -545,6 +569,8 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
                 w = score = _ZERO  # noqa: PLW2901 - the 无 line's own values
                 reason = ""  # noqa: PLW2901 - the 无 line's own values
                 rule, formula, needs = "not_applicable", "not applicable (无)", False
+            elif target.kind is _BLANK and index not in found.errors:
+                score, rule, formula, needs, actual = _blank_line(path, w, value, by_hand, problems)
             elif value is missing:
                 message = found.errors.get(index)
                 if message is not None:
@@ -587,6 +613,21 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
         items.append(item)
         scores.append(score)
     return tuple(items), scores
+
+
+def _blank_line(
+    path: str, w: Decimal, value: object, by_hand: Decimal | None, problems: list[Problem]
+) -> tuple[Decimal, str, str, bool, str]:
+    """(score, rule, formula, needs explanation, actual shown) of a row with no target printed: its printed score."""
+    given = value.score if by_hand is None and isinstance(value, ExplicitScore) else by_hand
+    actual = "" if value is MISSING else _actual_text(value)
+    line = printed_score(given, w)
+    if isinstance(line, str):
+        problems.append(Problem(path, line))
+        rule = "missing" if given is None else "invalid"
+        return _ZERO, rule, f"cannot be scored: {line}", w > _ZERO, actual
+    score, formula = line
+    return score, "explicit", formula, score < w, actual
 
 
 # --- budget and total ---------------------------------------------------------------------------
@@ -673,7 +714,7 @@ def _evaluate(
         if shape.problems:
             problems.extend(Problem(entries[index][0], message) for index, message in shape.problems)
         items, scores = _score_items(entries, shape, found, rules, problems)
-        raw, weight_total, subtotals = add_up(shape.labels, shape.line_weights, scores, budget_weight, budget_points)
+        raw, weight_total, subtotals = add_up(shape.blocks, shape.line_weights, scores, budget_weight, budget_points)
         result, rescaled = total(raw, weight_total, rules)
         full = rules.total_points
         quantum = rules.quantum

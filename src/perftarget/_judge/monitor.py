@@ -927,7 +927,8 @@ def _progress(
             elif target.is_qualitative:
                 line = _qualitative(row, (value, forecast, cause, note))
             else:
-                msg = f"{_where(key, path)}: the indicator is 无 (not applicable); it has no target to monitor"
+                what = "prints no target (blank)" if target.is_blank else "is 无 (not applicable)"
+                msg = f"{_where(key, path)}: the indicator {what}; it has no target to monitor"
                 raise MonitoringError(msg)
         except (InvalidActualError, UnitMismatchError) as exc:
             raise MonitoringError(f"{_where(key, path)}: {exc}") from None

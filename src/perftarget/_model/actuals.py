@@ -100,7 +100,9 @@ class Actual:
     ``score`` is for a quantitative target whose actual is far above the target because
     the target was set too low: 10号 asks to reduce the score by the deviation
     (按照偏离度适度调减分值) but gives no formula, so the unit sets the score and
-    explains it. It must not exceed what the rule gives.
+    explains it. It must not exceed what the rule gives. For a row whose table prints no
+    target (a blank target) it is the score printed, the row's whole score
+    (``Actual("", score=10)``), at most the row's weight.
 
     .. versionadded:: 0.1.0
     """
@@ -119,7 +121,9 @@ def to_actual(value: object) -> Actual:
     """Read one actual as given in Python or in a file.
 
     Accepts the value itself, an :class:`Actual`, or a table with ``value`` and optional
-    ``reason`` and ``score``, or with ``band``, ``score`` and optional ``reason``.
+    ``reason`` and ``score``, with ``band``, ``score`` and optional ``reason``, or with
+    ``score`` (and an optional ``reason``) alone: the score printed for a row that prints no
+    target and no actual (a blank row), read as ``Actual("", score=...)``.
 
     Raises:
         InvalidValueError: the value has none of these shapes.
@@ -141,6 +145,8 @@ def to_actual(value: object) -> Actual:
                 _to_band(str(band))
             return Actual(ExplicitScore(band, _score_number(value["score"])), reason=reason)
         extra = keys - {"value", "reason", "score"}
+        if not extra and "value" not in keys and "score" in keys:  # a score printed without an actual (blank row)
+            return Actual("", reason=reason, score=_score_number(value["score"]))
         if extra or "value" not in keys:
             names = ", ".join(sorted(str(k) for k in extra)) or "value"
             msg = f"an actual table has value, and optional reason and score (unexpected or missing: {names})"

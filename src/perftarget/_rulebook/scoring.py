@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import itertools
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
 from itertools import compress
@@ -62,6 +62,7 @@ __all__ = [
     "attainment",
     "band_case",
     "band_span",
+    "block_points",
     "blocks",
     "budget_score",
     "case_table",
@@ -70,10 +71,12 @@ __all__ = [
     "explain_outcome",
     "facts_of",
     "fold",
+    "goal_block",
     "indicator_weights",
     "number_text",
     "outcome",
     "policy_of",
+    "printed_score",
     "rounded",
     "rules_of",
     "score",
@@ -167,6 +170,26 @@ def _non_negative(value: object) -> Decimal:
     return _points(value, "value")
 
 
+def _to_goal_points(value: object) -> tuple[Decimal, ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        msg = f"'goal_points' must list the points of each goal block, such as [40, 40] (got {type(value).__name__})"
+        raise InvalidValueError(msg, field="goal_points", value=value)
+    return tuple(_points(points, f"goal_points[{index}]") for index, points in enumerate(value))
+
+
+def _level1_default(policy: ScoringPolicy) -> Mapping[Level1, Decimal]:
+    """No level-1 points when the policy gives its points per goal block; else the national 50/30/10."""
+    return {} if policy.goal_points else _NATIONAL_WEIGHTS
+
+
+_GOAL_BLOCK: Final = "年度绩效目标{}"
+
+
+def goal_block(index: int) -> str:
+    """The label of goal block ``index`` (0-based) as published tables print it: ``年度绩效目标1``."""
+    return _GOAL_BLOCK.format(index + 1)
+
+
 def _merge(value: object, defaults: Mapping[_E, Decimal], kind: type[_E], field: str) -> Mapping[_E, Decimal]:
     """``defaults`` updated from ``value``, whose keys are members, their values or their English names."""
     if not isinstance(value, Mapping):
@@ -226,9 +249,17 @@ class ScoringPolicy:
     Attributes:
         name: the policy's name (shown in every evaluation).
         description: what the policy is and where its rules come from.
-        level1_weights: points per level-1 indicator (产出 50, 效益 30, 满意度 10). A level-1
-            the policy does not weigh is scored inside the block it came from: 成本 inside
-            产出 (101号 split it off), 满意度 inside 效益 (the 2013 framework's place for it).
+        goal_points: points per goal block, in goal order: a table that gives its points
+            per goal (``年度绩效目标1 (40分)``, ``年度绩效目标2 (40分)``) rather than per level-1.
+            When given, the goals are the blocks whose points their indicators share (as
+            the level-1s are otherwise), ``level1_weights`` is empty (the default then), and
+            the goal points with the budget weight add up to 100. A goal the table lacks gives
+            its points to the others in proportion; a goal beyond the list has none (its
+            indicators must give weights). Empty (the default): points per level-1.
+        level1_weights: points per level-1 indicator (产出 50, 效益 30, 满意度 10; none when
+            ``goal_points`` is given). A level-1 the policy does not weigh is scored inside the
+            block it came from: 成本 inside 产出 (101号 split it off), 满意度 inside 效益 (the 2013
+            framework's place for it).
         budget_weight: points for budget execution (预算执行率, 10).
         budget_rule: ``"ratio"``: min(spent / budget, 1) × weight; or
             ``"full_at_90_minus_1_per_point"``: full from ``budget_full_rate`` percent,
@@ -256,8 +287,9 @@ class ScoringPolicy:
 
     name: str = attrs.field(validator=attrs.validators.instance_of(str))
     description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    goal_points: tuple[Decimal, ...] = attrs.field(default=(), converter=_to_goal_points)
     level1_weights: Mapping[Level1, Decimal] = attrs.field(
-        default=_NATIONAL_WEIGHTS, converter=_to_level1_weights, hash=False
+        default=attrs.Factory(_level1_default, takes_self=True), converter=_to_level1_weights, hash=False
     )
     budget_weight: Decimal = attrs.field(default=Decimal(10), converter=_non_negative)
     budget_rule: BudgetRule = attrs.field(default="ratio", validator=_one_of(get_args(BudgetRule)))
@@ -284,14 +316,7 @@ class ScoringPolicy:
         self._check()
 
     def _check(self) -> None:
-        full = sum(self.level1_weights.values(), self.budget_weight)
-        if full != _HUNDRED:
-            shown = " + ".join(f"{k.label} {format_number(v)}" for k, v in self.level1_weights.items())
-            msg = (
-                f"the level-1 weights and the budget weight must add up to 100 "
-                f"(got {shown} + 预算执行率 {format_number(self.budget_weight)} = {format_number(full)})"
-            )
-            raise InvalidValueError(msg, field="level1_weights", value=full)
+        self._check_points()
         if not self.name.strip():
             raise InvalidValueError("'name' must not be empty", field="name", value=self.name)
         if not _ZERO < self.budget_full_rate <= _HUNDRED:
@@ -323,6 +348,29 @@ class ScoringPolicy:
         if isinstance(places, bool) or not isinstance(places, int) or not 0 <= places <= _MAX_PLACES:
             msg = f"'display_places' must be a whole number from 0 to {_MAX_PLACES} (got {places!r})"
             raise InvalidValueError(msg, field="display_places", value=places)
+
+    def _check_points(self) -> None:
+        """The points: per goal block or per level-1 (not both), adding up to 100 with the budget's."""
+        if self.goal_points and self.level1_weights:
+            msg = "a policy gives its points per goal block (goal_points) or per level-1 (level1_weights), not both"
+            raise InvalidValueError(msg, field="goal_points", value=self.goal_points)
+        if self.goal_points:
+            full = sum(self.goal_points, self.budget_weight)
+            if full != _HUNDRED:
+                shown = " + ".join(f"{goal_block(i)} {format_number(v)}" for i, v in enumerate(self.goal_points))
+                msg = (
+                    f"the goal points and the budget weight must add up to 100 "
+                    f"(got {shown} + 预算执行率 {format_number(self.budget_weight)} = {format_number(full)})"
+                )
+                raise InvalidValueError(msg, field="goal_points", value=full)
+        full = sum(self.level1_weights.values(), sum(self.goal_points, self.budget_weight))
+        if full != _HUNDRED:
+            shown = " + ".join(f"{k.label} {format_number(v)}" for k, v in self.level1_weights.items())
+            msg = (
+                f"the level-1 weights and the budget weight must add up to 100 "
+                f"(got {shown} + 预算执行率 {format_number(self.budget_weight)} = {format_number(full)})"
+            )
+            raise InvalidValueError(msg, field="level1_weights", value=full)
 
     @classmethod
     def presets(cls) -> tuple[str, ...]:
@@ -417,8 +465,8 @@ class Rules:
     """A policy compiled once: what the scorers need from it, by label and as plain numbers."""
 
     __slots__ = (
-        "band_default", "band_high", "band_low", "budget_90", "budget_weight", "fold", "full_rate", "grades",
-        "level1", "level1_sum", "linear", "name", "over", "per_point", "places", "policy", "quantum",
+        "band_default", "band_high", "band_low", "budget_90", "budget_weight", "by_goal", "fold", "full_rate",
+        "grades", "level1", "level1_sum", "linear", "name", "over", "per_point", "places", "policy", "quantum",
         "rate_times_weight", "rescale", "total_points",
     )
 
@@ -427,7 +475,12 @@ class Rules:
         self.name = policy.name
         self.places = policy.display_places
         self.quantum = _ONE.scaleb(-policy.display_places)
-        self.level1 = {level.label: weight for level, weight in policy.level1_weights.items()}
+        self.by_goal = bool(policy.goal_points)
+        # the blocks whose points indicators share, by label: the level-1s, or the goal blocks (年度绩效目标1...)
+        self.level1 = (
+            {goal_block(index): points for index, points in enumerate(policy.goal_points)} if self.by_goal
+            else {level.label: weight for level, weight in policy.level1_weights.items()}
+        )
         self.level1_sum = sum(self.level1.values(), _ZERO)
         self.budget_weight = policy.budget_weight
         self.total_points = self.level1_sum + self.budget_weight
@@ -756,6 +809,24 @@ def band_span(band: Achievement, w: Decimal, rules: Rules) -> tuple[Decimal, Dec
     return trim(rules.band_low[band] * w), trim(rules.band_high[band] * w), band is Achievement.ACHIEVED
 
 
+# --- rows with no target printed ---------------------------------------------------------------
+
+
+def printed_score(given: Decimal | None, w: Decimal) -> tuple[Decimal, str] | str:
+    """The score of a row whose table prints no target (blank): the score the table prints for it.
+
+    A blank row keeps its weight, and there is nothing to compare an actual with: the score is
+    the one given (an explicit score, the 得分 printed), from 0 to the weight. Returns (score,
+    explanation), or the problem when no score is given or it exceeds the weight.
+    """
+    if given is None:
+        return ("no target is printed (blank) and no score is given: give the score the table prints "
+                "(an actual with score = ...)")
+    if given > w:
+        return f"the score given ({number_text(given)}) exceeds the weight ({number_text(w)}) of a row with no target"
+    return given, f"no target printed (blank): the score {number_text(given)} given is taken (explicit)"
+
+
 # --- weights ----------------------------------------------------------------------------------
 
 
@@ -765,9 +836,10 @@ _WEIGHTS: Final[dict[tuple[object, ...], tuple[tuple[Decimal, ...], tuple[tuple[
 def indicator_weights(
     labels: Sequence[str], applicable: Sequence[bool], given: Sequence[Decimal | None], rules: Rules, points: Decimal,
 ) -> tuple[Sequence[Decimal], Sequence[tuple[int, str]]]:
-    """Each indicator's weight: the table's when given, else its share of its level-1's points.
+    """Each indicator's weight: the table's when given, else its share of its block's points.
 
-    ``labels`` are the level-1 labels (``""`` when the table gives none), ``points`` what the
+    ``labels`` are the blocks' labels: the level-1 labels (``""`` when the table gives none),
+    or under a policy with goal points each row's goal block (:func:`goal_block`); ``points`` what the
     indicators share (the policy's level-1 points, or 100 when budget execution is not
     scored). A level-1 the policy does not weigh folds into its block (:func:`fold`); a block
     without an applicable indicator gives its points to the others in proportion (unless the
@@ -786,6 +858,26 @@ def indicator_weights(
     return found[0], found[1]
 
 
+def block_points(live: Collection[str], rules: Rules, points: Decimal) -> dict[str, Decimal]:
+    """The points of each block (level-1, or goal block) when the indicators share ``points`` in all.
+
+    The policy's points, scaled to ``points`` (the indicator points, or 100 when budget execution
+    is not scored); a block that is not ``live`` (no applicable indicator in the table) gives its
+    points to the live ones in proportion, unless the policy rescales (按百分制折算).
+    """
+    nominal = dict(rules.level1)
+    if rules.level1_sum and points != rules.level1_sum:
+        nominal = {level: weight * points / rules.level1_sum for level, weight in nominal.items()}
+    if not rules.rescale:
+        empty = [block for block in nominal if block not in live]
+        if empty:
+            spare = sum((nominal[block] for block in empty), _ZERO)
+            rest = sum((nominal[block] for block in nominal if block not in empty), _ZERO)
+            if spare and rest:
+                nominal = {b: (_ZERO if b in empty else p + p * spare / rest) for b, p in nominal.items()}
+    return nominal
+
+
 def _indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best in one place
     labels: Sequence[str], applicable: Sequence[bool], given: Sequence[Decimal | None], rules: Rules, points: Decimal,
 ) -> tuple[list[Decimal], list[tuple[int, str]]]:
@@ -797,28 +889,21 @@ def _indicator_weights(  # noqa: C901, PLR0912 - the weighting rules read best i
         nominal = {"": points}
         members[""] = list(range(count))
     else:
-        nominal = dict(rules.level1)
-        if rules.level1_sum and points != rules.level1_sum:
-            nominal = {level: weight * points / rules.level1_sum for level, weight in nominal.items()}
-        folded = rules.fold
+        folded, known = rules.fold, rules.level1
         for index, label in enumerate(labels):
             block = folded.get(label, label)
-            if block in nominal:
+            if block in known:
                 members.setdefault(block, []).append(index)
                 continue
             weight = given[index]
             if weight is not None:
                 weights[index] = weight if applicable[index] else _ZERO
             elif applicable[index]:
-                problems.append((index, (f"level-1 {label or '(none)'} has no points in policy {rules.name}; "
+                where = f"goal block {label}" if rules.by_goal else f"level-1 {label or '(none)'}"
+                problems.append((index, (f"{where} has no points in policy {rules.name}; "
                                          "give the indicator a weight (分值)")))
-    if not rules.rescale:
-        empty = [b for b in nominal if not any(applicable[i] for i in members.get(b, ()))]
-        if empty:
-            spare = sum((nominal[b] for b in empty), _ZERO)
-            live = sum((nominal[b] for b in nominal if b not in empty), _ZERO)
-            if spare and live:
-                nominal = {b: (_ZERO if b in empty else p + p * spare / live) for b, p in nominal.items()}
+        live = {block for block, indices in members.items() if any(applicable[i] for i in indices)}
+        nominal = block_points(live, rules, points)
     for block, indices in members.items():
         given_sum = _ZERO
         free = []

@@ -8,7 +8,8 @@ with examples; the rules in brief:
 * the text is first *folded* one character for one character (full-width digits and
   signs, ``≧ ≦ ⩾ ⩽ ≮ ≯``, every kind of space), so error columns are columns of the
   input;
-* ``无``, ``/``, ``—``, ``-`` and the empty text are *not applicable*;
+* ``无``, ``/``, ``—``, ``-`` and 不适用 are *not applicable* (the row does not apply);
+  the empty text (or spaces) is *blank*: no target is printed, but the row counts;
 * a comparator symbol (``≥ > ≤ < =``, ``>= <= == => =<``) commits the text: what follows
   must be a number, a unit and an optional agreeing word, or
   :class:`~perftarget.exceptions.ThresholdSyntaxError` is raised, as it is for a text
@@ -62,14 +63,21 @@ __all__ = [
 
 
 class ThresholdKind(enum.Enum):
-    """定量 (quantitative), 定性 (qualitative) or 不适用 (not applicable).
+    """定量 (quantitative), 定性 (qualitative), 不适用 (not applicable) or blank (no target printed).
+
+    ``NOT_APPLICABLE`` is a row written 无 (or ``/``, ``—``, 不适用): it does not apply, has no
+    weight and scores nothing. ``BLANK`` is a row whose target cell is empty: the table prints
+    no target, but the row still counts (it keeps its weight, and a self-evaluation takes the
+    score printed for it).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``BLANK``: the empty text was read as ``NOT_APPLICABLE`` before.
     """
 
     QUANTITATIVE = "quantitative"
     QUALITATIVE = "qualitative"
     NOT_APPLICABLE = "not_applicable"
+    BLANK = "blank"
 
 
 class Achievement(enum.Enum):
@@ -134,7 +142,7 @@ for _scale_index, _scale in enumerate(_SCALES):
 _SCALE_ALIASES: Final = {"效果显著": "显著", "效果明显": "明显", "效果一般": "一般", "较差": "差"}
 
 _NOT_APPLICABLE_TEXTS: Final = frozenset(
-    {"", "无", "/", "//", "—", "——", "-", "--", "不适用", "n/a", "na", "none", "null", "…", "……", "..."}
+    {"无", "/", "//", "—", "——", "-", "--", "不适用", "n/a", "na", "none", "null", "…", "……", "..."}
 )
 
 _SYMBOLS_2: Final = {">=": Comparator.GE, "=>": Comparator.GE, "<=": Comparator.LE, "=<": Comparator.LE,
@@ -191,16 +199,17 @@ def _number_text(value: Decimal) -> str:
 
 @attrs.frozen(kw_only=True)
 class Threshold:
-    """A target value (指标值): ``≥95%``, ``≤90万元``, ``90%~100%``, ``按时发放`` or ``无``.
+    """A target value (指标值): ``≥95%``, ``≤90万元``, ``90%~100%``, ``按时发放``, ``无`` or blank.
 
     Build one with :meth:`parse` or the named constructors :meth:`at_least`,
-    :meth:`at_most`, :meth:`exactly`, :meth:`between`, :meth:`qualitative` and
-    :meth:`not_applicable`. ``str(threshold)`` is the canonical text (symbol, number,
+    :meth:`at_most`, :meth:`exactly`, :meth:`between`, :meth:`qualitative`,
+    :meth:`not_applicable` and :meth:`blank`. ``str(threshold)`` is the canonical text (symbol, number,
     unit, no spaces) and ``Threshold.parse(str(t)) == t``; :attr:`source` keeps the text
     it was read from (it takes no part in equality) and :attr:`display` shows it.
 
     Attributes:
-        kind: quantitative, qualitative or not applicable.
+        kind: quantitative, qualitative, not applicable (无) or blank (no target printed;
+            ``str()`` is ``""``).
         comparator: for a quantitative target, how the actual compares (≥ > ≤ < = or a range).
         value: the number (the lower bound of a range).
         upper: the upper bound of a range, else ``None``.
@@ -244,9 +253,9 @@ class Threshold:
             raise InvalidValueError(msg, field="comparator")
         if self.inferred:
             raise InvalidValueError(f"a {self.kind.value} threshold cannot be inferred", field="inferred")
-        if self.kind is ThresholdKind.NOT_APPLICABLE:
+        if self.kind is ThresholdKind.NOT_APPLICABLE or self.kind is ThresholdKind.BLANK:
             if self.statement:
-                raise InvalidValueError("a not-applicable threshold has no statement", field="statement")
+                raise InvalidValueError(f"a {self.kind.value} threshold has no statement", field="statement")
             return
         self._check_statement()
 
@@ -387,6 +396,17 @@ class Threshold:
         """The 无 of a row that does not apply."""
         return cls(kind=ThresholdKind.NOT_APPLICABLE)
 
+    @classmethod
+    def blank(cls) -> Threshold:
+        """The empty target of a row that prints none but still counts (``Threshold.parse("")``).
+
+        >>> Threshold.blank() == Threshold.parse(""), str(Threshold.blank())
+        (True, '')
+
+        .. versionadded:: 0.2.0
+        """
+        return cls(kind=ThresholdKind.BLANK)
+
     # --- reading ------------------------------------------------------------------------
 
     @property
@@ -401,8 +421,16 @@ class Threshold:
 
     @property
     def is_applicable(self) -> bool:
-        """Whether the row applies (``False`` for 无 / ``/`` rows)."""
+        """Whether the row applies (``False`` for 无 / ``/`` rows; a blank target applies)."""
         return self.kind is not ThresholdKind.NOT_APPLICABLE
+
+    @property
+    def is_blank(self) -> bool:
+        """Whether no target is printed (an empty cell): the row counts, but has nothing to compare with.
+
+        .. versionadded:: 0.2.0
+        """
+        return self.kind is ThresholdKind.BLANK
 
     @property
     def display(self) -> str:
@@ -422,8 +450,8 @@ class Threshold:
         return str(self)
 
     def __str__(self) -> str:
-        if self.kind is ThresholdKind.NOT_APPLICABLE:
-            return self.NOT_APPLICABLE_TEXT
+        if self.kind is ThresholdKind.NOT_APPLICABLE or self.kind is ThresholdKind.BLANK:
+            return self.NOT_APPLICABLE_TEXT if self.kind is ThresholdKind.NOT_APPLICABLE else ""
         if self.kind is ThresholdKind.QUALITATIVE:
             return self.statement
         value, comparator = self.value, self.comparator
@@ -453,6 +481,8 @@ class Threshold:
         >>> Threshold.parse("≤10万元").actual_in_unit("95000元")
         Decimal('9.5')
         """
+        if self.kind is ThresholdKind.BLANK:
+            raise InvalidActualError("no target is printed (blank): no actual can be compared with it")
         if self.kind is not ThresholdKind.QUANTITATIVE:
             raise InvalidActualError(f"target {self.display!r} is not quantitative; no number applies")
         if isinstance(actual, Quantity):
@@ -487,7 +517,7 @@ class Threshold:
 
         Raises:
             InvalidActualError: ``actual`` cannot be compared with this target (or the
-                target is 无).
+                target is 无 or blank).
             UnitMismatchError: ``actual`` is in a unit of another dimension.
         """
         if self.kind is ThresholdKind.QUALITATIVE:
@@ -517,7 +547,10 @@ class Threshold:
         .. versionadded:: 0.2.0
         """
         if self.kind is not ThresholdKind.QUALITATIVE:
-            msg = f"target {self.display!r} is not qualitative: it has no achievement bands"
+            msg = (
+                "no target is printed (blank): no achievement band can be judged" if self.kind is ThresholdKind.BLANK
+                else f"target {self.display!r} is not qualitative: it has no achievement bands"
+            )
             raise InvalidActualError(msg)
         if isinstance(actual, Achievement):
             return actual
@@ -586,6 +619,8 @@ def _make(
 
 def _not_applicable_or_statement(text: str, folded: str) -> Threshold:
     stripped = folded.strip()
+    if not stripped:
+        return _make(ThresholdKind.BLANK, text)
     if stripped in _NOT_APPLICABLE_TEXTS or stripped.lower() in _NOT_APPLICABLE_TEXTS:
         return _make(ThresholdKind.NOT_APPLICABLE, text)
     return _make(ThresholdKind.QUALITATIVE, text, statement=text.strip())

@@ -282,8 +282,8 @@ class _MonitoringReader(_Reader):
                     self.problem(cell or (row, grid.left), message)
                 leaves[f"{path}.{band_path}"] = None if band is None else band.value
             else:
-                self.problem(cell or (row, grid.left), f"the target is 无 (not applicable): {_HEADINGS[field]} must "
-                             "be blank")
+                what = "blank (none printed)" if target.is_blank else "无 (not applicable)"
+                self.problem(cell or (row, grid.left), f"the target is {what}: {_HEADINGS[field]} must be blank")
         if not quantitative or leaves[f"{path}.forecast"] is None:
             leaves[f"{path}.ratio"] = None
         leaves[f"{path}.likelihood"] = self.likelihood(row, columns, texts["likelihood"])

@@ -120,6 +120,22 @@ def _places_of(cell: _Cell | None) -> int | None:
     return 0 if re.search(r"[0#?]", section) else None
 
 
+def _is_placeholder(texts: Sequence[str]) -> bool:
+    """Whether a row's texts (name, target, actual, reason, 分值, 得分) are all empty or filler: a template row."""
+    return all(not text or _is_filler(text) for text in texts)
+
+
+def _target_cell(name: str, target: str, actual: str, reason: str, *, applicable: bool) -> str:
+    """The 年度指标值 a line is written with: its target, or 无 where the row would read as a template row.
+
+    A 无 line prints no 分值 or 得分; with no name and a filler target (``……``) it would look like
+    the template's filler rows, which reading skips. Writing 无 keeps it a row; the perftarget
+    block keeps the target as it was.
+    """
+    texts = (_INDICATOR_NUMBERING.sub("", name.strip(), count=1), target.strip(), actual.strip(), reason.strip())
+    return "无" if not applicable and _is_placeholder(texts) else target
+
+
 def _sums(leaves: dict[str, object], lines: _Lines, budget_weight: Decimal, budget_score: Decimal | None) -> None:
     """``raw_total``, ``weight_total`` and the subtotals, as the scorer adds them up (the rulebook's :func:`add_up`)."""
     raw, weight_total, subtotals = add_up(
@@ -323,7 +339,7 @@ class _EvaluationReader(_Reader):
         score = self.number(cells.get("score"), "得分", ("分",))
         content = (texts["name"], texts["target"], texts["actual"], texts["reason"], _display(cells.get("weight")),
                    _display(cells.get("score")))
-        placeholder = all(not text or _is_filler(text) for text in content)  # a template or filler row
+        placeholder = _is_placeholder(content)  # a template or filler row
         if not placeholder:
             blank = ("", *_NOT_APPLICABLE)  # else number() said what is wrong
             if weight is None and score is not None and _display(cells.get("weight")) in blank:
@@ -431,7 +447,7 @@ def _write_evaluation(w: _Writer, evaluation: ProjectEvaluation) -> None:
     for offset, item in enumerate(items):
         row = 13 + offset
         w.put(row, 4, item.name)
-        w.put(row, 5, item.target)
+        w.put(row, 5, _target_cell(item.name, item.target, item.actual, item.reason, applicable=item.applicable))
         w.put(row, 6, item.actual)
         w.shown(row, 7, item.weight if item.applicable else None, places)
         w.shown(row, 8, item.score if item.applicable else None, places)

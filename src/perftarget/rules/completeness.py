@@ -51,6 +51,13 @@ def _no_target(ctx: RuleContext) -> Iterator[Violation]:
         yield ctx.violation("target", name=shown(indicator), target=target_text(indicator.target) or "（空）")
 
 
+def _blank_target(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if indicator.target.is_blank:
+        yield ctx.violation("target", name=shown(indicator))
+
+
 def _no_unit(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
@@ -350,5 +357,34 @@ RULES: tuple[Rule, ...] = (
         check=_year_assumed,
         fail_example=RuleExample("year_assumed = true\n", "project"),
         pass_example=RuleExample("year = 2022\n", "project"),
+    ),
+    Rule(
+        code="PT112",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="No target printed (blank target)",
+        message="指标“{name}”的指标值为空（未填写）：该行仍计分值，自评时只能采用表上所填得分",
+        message_en=(
+            "indicator “{name}” prints no target (the cell is blank): the row still carries its weight, and a "
+            "self-evaluation can only take the score written for it"
+        ),
+        help=(
+            "An empty target cell is not 无: 无 (or /, —, 不适用) says that a row does not apply, and such a row has "
+            "no weight; a blank cell says nothing, so the row keeps its weight (分值) and nothing can be compared "
+            "with its actual. Published self-evaluation tables print 分值 and 得分 on such rows (a 2022 Anhui "
+            "自评表 has six); perftarget then scores them by the score given (rule explicit). Write the target "
+            "(≥95%, 按时发放), or 无 when the row does not apply."
+        ),
+        check=_blank_target,
+        object_only=True,
+        reads=ROW_FIELDS,
+        fail_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "来访登记完整率"\n'
+            'description = "登记信息完整的来访人次占比"\ntarget = ""\nbasis = "工作要求"\n'
+        ),
+        pass_example=RuleExample(
+            '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "来访登记完整率"\n'
+            'description = "登记信息完整的来访人次占比"\ntarget = "≥98%"\nbasis = "工作要求"\n'
+        ),
     ),
 )

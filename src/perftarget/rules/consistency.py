@@ -9,7 +9,7 @@ from typing import Final
 
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
 from perftarget._model.targets import Indicator, ProjectTargets
-from perftarget._rulebook.scoring import ScoringPolicy
+from perftarget._rulebook.scoring import ScoringPolicy, block_points, goal_block, rules_of
 from perftarget._rulebook.scoring import blocks as scoring_blocks
 from perftarget._values.levels import Level1
 from perftarget._values.threshold import Threshold
@@ -139,6 +139,9 @@ def _weight_sums(ctx: RuleContext) -> Iterator[Violation]:
     if not rows or any(indicator.weight is None for indicator in rows):
         return  # no weights (nothing to check) or some missing (PT503)
     policy = _policy(ctx)
+    if policy.goal_points:
+        yield from _goal_sums(ctx, project, policy)
+        return
     blocks = scoring_blocks(policy)
     sums: dict[Level1, Decimal] = dict.fromkeys(policy.level1_weights, _ZERO)
     total = _ZERO
@@ -173,6 +176,23 @@ def _weight_sums(ctx: RuleContext) -> Iterator[Violation]:
             expected=format_decimal(expected_total),
             **values,
         )
+
+
+def _goal_sums(ctx: RuleContext, project: ProjectTargets, policy: ScoringPolicy) -> Iterator[Violation]:
+    """Each goal block's weights against its points, as the scorer shares them (the rulebook's block_points)."""
+    sums: dict[str, Decimal] = {}
+    for index, goal in enumerate(project.goals):
+        for indicator in goal.indicators:
+            if is_row(indicator) and indicator.weight is not None:
+                label = goal_block(index)
+                sums[label] = sums.get(label, _ZERO) + indicator.weight
+    rules = rules_of(policy)
+    expected = block_points(set(sums), rules, rules.level1_sum)
+    for label, total in sums.items():
+        points = expected.get(label)
+        if points is not None and total != points:
+            yield ctx.violation("goals", what=label, what_en=label, sum=format_decimal(total),
+                                expected=format_decimal(points), policy=policy.name)
 
 
 def _weights_partial(ctx: RuleContext) -> Iterator[Violation]:
@@ -269,7 +289,9 @@ RULES: tuple[Rule, ...] = (
             "When a table gives weights (分值), they must add up to the policy's level-1 points: national-2020 "
             "gives 产出 50, 效益 30, 满意度 10 (and 10 for budget execution), so the indicators add up to 90. "
             "成本 counts in 产出 and, where the policy has no 满意度 block, 满意度 in 效益. When a whole level-1 is "
-            "missing only the total is checked. Choose the policy with scoring-policy in [tool.perftarget]."
+            "missing only the total is checked. A policy that gives its points per goal block (hubei-2020: "
+            "年度绩效目标1 and 年度绩效目标2, 40 each) checks each goal's weights against its block, a missing goal's "
+            "points shared by the others. Choose the policy with scoring-policy in [tool.perftarget]."
         ),
         check=_weight_sums,
         fail_example=RuleExample(_weighted_project(45, 30, 10), "project"),

@@ -160,8 +160,9 @@ def _not_applicable_row(ctx: RuleContext) -> Iterator[Violation]:
 def _named_not_applicable(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
-    if indicator.target.is_applicable and is_not_applicable_text(indicator.name):
-        yield ctx.violation("name", name=indicator.name.strip() or "（空）", target=target_text(indicator.target))
+    target = indicator.target
+    if target.is_applicable and not target.is_blank and is_not_applicable_text(indicator.name):  # blank: PT112
+        yield ctx.violation("name", name=indicator.name.strip() or "（空）", target=target_text(target))
 
 
 RULES: tuple[Rule, ...] = (
