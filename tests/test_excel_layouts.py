@@ -145,7 +145,7 @@ HUBEI_PROJECT = ProjectTargets(
     goals=(Goal("保障政务信息系统稳定运行，全年可用率不低于99%", (
         Indicator(level2=Level2.QUANTITY, name="运维系统数量", description="反映年度运维的信息系统数量", target="=3个"),
         Indicator(level2=Level2.QUANTITY, name="网络专线条数", description="反映租赁的网络专线数量", target="≥12条"),
-        Indicator(level2=Level2.QUANTITY, name="等保测评系统数", target=N_A),
+        Indicator(level2=Level2.QUANTITY, name="等保测评系统数", target=perftarget.Threshold.blank()),  # no target printed
         Indicator(level2=Level2.QUALITY, name="系统可用率", description="反映系统全年可用时间占比", target="≥99%"),
         Indicator(level2=Level2.QUALITY, name="安全事故数", description="反映全年发生的网络安全事故次数", target="=0次"),
         Indicator(level2=Level2.TIMELINESS, name="故障响应时间", description="反映故障发生到响应的时长", target="≤2小时"),
@@ -262,7 +262,7 @@ def test_the_template_rule() -> None:
     sheet_from_text(book.active, "\n".join(rows))
     project = read_project_sheet(book.active)
     assert [(i.name, str(i.target), i.remarks) for i in project.indicators] == [("指标3", "按时", ""),
-                                                                               ("指标4", "无", "说明")]
+                                                                               ("指标4", "", "说明")]  # no target printed: blank
 
 
 def test_new_columns_are_written_only_when_used(seed: Document) -> None:
