@@ -16,6 +16,7 @@ from perftarget._values.threshold import Threshold
 from perftarget.exceptions import InvalidValueError
 
 __all__ = [
+    "TABLE_FORMS",
     "Basis",
     "BasisCategory",
     "Budget",
@@ -30,6 +31,14 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
+
+TABLE_FORMS: Final = ("target-table", "self-evaluation")
+"""The published forms a project table can come from (:attr:`ProjectTargets.form`).
+
+``"target-table"``: a 项目绩效目标表 (the default); ``"self-evaluation"``: the indicator part of a
+项目支出绩效自评表 (财预〔2020〕10号 附件1), which prints no 指标值确定依据, no 绩效指标描述 and no
+资金支出计划. Review picks the rules that fit the form (:class:`perftarget.rules.Profile`).
+"""
 
 
 def _all_of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
@@ -250,12 +259,20 @@ class Measure:
     detail: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
 
+def _form(_instance: object, _attribute: object, value: object) -> None:
+    if value not in TABLE_FORMS:
+        choices = ", ".join(TABLE_FORMS)
+        raise InvalidValueError(f"expected a table form ({choices}), got {value!r}", field="form", value=value)
+
+
 @attrs.frozen(kw_only=True)
 class ProjectTargets:
     """项目绩效目标表: one budget project's targets.
 
     ``year`` is the budget year; ``year_assumed`` marks a year that the source does not
-    print. The schedule, when given, must be for the same year.
+    print. The schedule, when given, must be for the same year. ``form`` is the published
+    form the table was read from (one of :data:`TABLE_FORMS`; a file without it is a target
+    table), which chooses the review rules that fit it.
 
     .. versionadded:: 0.1.0
     """
@@ -276,6 +293,7 @@ class ProjectTargets:
     suppressions: tuple[Suppression, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(Suppression)
     )
+    form: str = attrs.field(default="target-table", validator=_form)
 
     def __attrs_post_init__(self) -> None:
         if self.schedule is not None and self.schedule.fiscal_year != self.year:

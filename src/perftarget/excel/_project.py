@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Final
 
-from perftarget._model.targets import Budget, ProjectTargets
+from perftarget._model.targets import TABLE_FORMS, Budget, ProjectTargets
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
@@ -55,7 +55,10 @@ _BUDGET_LABELS: Final = {
 
 
 _PROJECT_FIELDS: Final = frozenset(
-    {"year", "year_assumed", "schedule.start_month", "schedule.multi_year", "schedule.checkpoints.date", "suppressions"}
+    {
+        "year", "year_assumed", "schedule.start_month", "schedule.multi_year", "schedule.checkpoints.date",
+        "suppressions", "form",
+    }
 )
 _ANY_YEAR: Final = 2000
 _REQUIRED: Final = (("code", "项目编码"), ("name", "项目名称"), ("budget", "预算规模及资金用途"))
@@ -96,16 +99,28 @@ class _ProjectReader(_Reader):
         schedule = self.schedule(the_year, block)
         goals = _goals(self, tables, block)
         suppressions = [_suppression(self, where, values) for where, values in block.suppressions]
+        form = self.form(block.first("form"))
         if len(self.problems) > before or unit is None or budget is None or the_year is None:
             return None
         try:
             return ProjectTargets(
                 unit=unit, code=code, name=name, year=the_year, budget=budget, purpose=purpose, schedule=schedule,
                 goals=tuple(goals), year_assumed=assumed, suppressions=tuple(s for s in suppressions if s),
+                form=form,
             )
         except InvalidValueError as exc:
             self.problem(None, str(exc))
             return None
+
+    def form(self, cell: _Cell | None) -> str:
+        """The table's form from the perftarget block (absent: a target table)."""
+        if cell is None:
+            return TABLE_FORMS[0]
+        text = self.text(cell, "form")
+        if text not in TABLE_FORMS:
+            self.problem(cell, f"form must be one of {', '.join(TABLE_FORMS)}, not {text!r}")
+            return TABLE_FORMS[0]
+        return text
 
     def single(self, kind: str, what: str) -> str:
         segment = self.once.get(kind)
@@ -290,6 +305,8 @@ def _write_project(w: _Writer, project: ProjectTargets) -> None:
         if any(dates):
             fields.append(("schedule.checkpoints.date", dates))
     fields += [("suppressions", (s.code, s.reason)) for s in project.suppressions]
+    if project.form != TABLE_FORMS[0]:
+        fields.append(("form", (project.form,)))
     w.block(row + 1, fields + indicator_fields)
     w.finish(row - 1, width)
 
