@@ -204,3 +204,17 @@ def test_cli_check_profile(capsys, tmp_path, self_evaluation):
     with pytest.raises(SystemExit) as exit_info:
         main(["check", str(path), "--profile", "hubei"])
     assert exit_info.value.code == EXIT_BAD_INPUT
+
+
+def test_cli_batch_check_profile(capsys, tmp_path, self_evaluation):
+    """check --out honours --profile as the one-document form does."""
+    path = tmp_path / "self-evaluation.json"
+    pt.dump(self_evaluation, path)
+    rows = {}
+    for profile in ("auto", "target-table"):
+        out = tmp_path / f"{profile}.csv"
+        main(["check", str(path), "--out", str(out), "--no-progress", "--jobs", "1", "--profile", profile])
+        rows[profile] = out.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert "PT406" not in rows["auto"]
+    assert "PT406" in rows["target-table"]
