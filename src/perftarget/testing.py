@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
 from perftarget._model.targets import (
+    TABLE_FORMS,
     Basis,
     BasisCategory,
     Budget,
@@ -292,6 +293,7 @@ def project_targets(*, schema: Schema = Schema.CLASSIC) -> st.SearchStrategy[Pro
             goals=tuple(draw(st.lists(goals(schema=schema), min_size=1, max_size=2))),
             year_assumed=draw(st.booleans()),
             suppressions=tuple(draw(st.lists(suppressions(), max_size=1))),
+            form=draw(st.sampled_from(TABLE_FORMS)),
         )
 
     return build()
