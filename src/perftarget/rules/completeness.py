@@ -260,7 +260,9 @@ RULES: tuple[Rule, ...] = (
         help=(
             "Say why the target has its value: 计划标准 (the plan or budget), 行业标准, 历史标准 (past results), or "
             "another standard the finance bureau accepts; free text such as 工作要求 or 调查问卷 is common. The "
-            "Hebei template makes this column mandatory; ignore the rule where the template has no such column."
+            "Hebei template makes this column mandatory. A self-evaluation table has no such column: tables of "
+            "form self-evaluation are reviewed without this rule (the self-evaluation profile); ignore it for "
+            "other layouts without the column."
         ),
         check=_no_basis,
         # it reads only the indicator, but its basis too: bases are seldom the same value object (a loaded
@@ -333,7 +335,8 @@ RULES: tuple[Rule, ...] = (
         message_en="indicator “{name}” has no description (绩效指标描述 / 指标解释)",
         help=(
             "A description says what is counted and how (分子/分母 for a rate), so that the target can be checked "
-            "at the end of the year."
+            "at the end of the year. Self-evaluation tables print no description and are reviewed without this "
+            "rule (the self-evaluation profile)."
         ),
         check=_no_description,
         object_only=True,

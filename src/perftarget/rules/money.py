@@ -262,7 +262,8 @@ RULES: tuple[Rule, ...] = (
         message_en="the project has no spending plan (资金支出计划)",
         help=(
             "The Hebei template asks for the cumulative share of the budget to be spent by 3月底, 6月底, 10月底 and "
-            "12月底; in-year monitoring compares spending with it. Ignore the rule where the template has no plan."
+            "12月底; in-year monitoring compares spending with it. Self-evaluation tables have no plan and are "
+            "reviewed without this rule (the self-evaluation profile); ignore it for other layouts without one."
         ),
         check=_no_plan,
         fail_example=RuleExample("schedule = {fiscal_year = 2022, checkpoints = []}\n", "project"),
