@@ -32,15 +32,22 @@ Row = tuple[str, str, str, str, str]  # file, path, code, severity, message
 
 
 def _bare(document: pt.Document) -> pt.Document:
-    """``document`` as the columns carry it: without its department part and suppressions."""
+    """``document`` as the columns carry it: without its department part and suppressions.
+
+    Nor what published layouts print besides (a unit column, a value kind, a cost build-up)
+    or the table's form: the columns have no place for them yet.
+    """
 
     def indicator(item: pt.Indicator) -> pt.Indicator:
-        return attrs.evolve(item, suppressions=())
+        return attrs.evolve(item, suppressions=(), unit_text="", value_kind="")
 
     projects = tuple(
         attrs.evolve(
             project,
             suppressions=(),
+            costs=(),
+            cost_total=None,
+            form="target-table",
             goals=tuple(attrs.evolve(goal, indicators=tuple(map(indicator, goal.indicators))) for goal in project.goals),
         )
         for project in document.projects

@@ -20,8 +20,10 @@ from perftarget.exceptions import InvalidValueError
 from perftarget.rules import BUILTIN_RULES, DEFAULT_RULES, Rule, RuleSet, Scope, review
 from perftarget.testing import department_targets, documents, goals, indicators, project_targets
 
-# The built-in rules with no declaration: every rule checked at every place.
-CHECKED_EVERYWHERE = RuleSet(attrs.evolve(rule, object_only=False, reads=()) for rule in BUILTIN_RULES)
+# The built-in rules with no declaration: every rule checked at every place (with the built-in profiles).
+CHECKED_EVERYWHERE = RuleSet(
+    (attrs.evolve(rule, object_only=False, reads=()) for rule in BUILTIN_RULES), profiles=DEFAULT_RULES.profiles
+)
 OBJECT_ONLY = [rule for rule in BUILTIN_RULES if rule.object_only]
 # PT106 is not declared (see completeness.py), but the declaration would be true
 PT106_DECLARED = attrs.evolve(DEFAULT_RULES["PT106"], object_only=True, reads=("name", "description", "target", "basis"))

@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+import attrs
+
 from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dump, dumps, load, to_dict
 from perftarget._display import markdown_table, render_document, text_table
@@ -43,7 +45,7 @@ from perftarget.batch import (
 )
 from perftarget.exceptions import PerftargetError
 from perftarget.report import write as write_report
-from perftarget.rules import review
+from perftarget.rules import DEFAULT_RULES, review
 
 __all__ = ["main"]
 
@@ -344,13 +346,21 @@ def _summary(document: Document, lang: str) -> str:
 
 
 def _config(args: argparse.Namespace) -> ReviewConfig | None:
-    """The review configuration: --config, else perftarget.toml or pyproject.toml in the working folder."""
+    """The review configuration: --config, else perftarget.toml or pyproject.toml in the working folder.
+
+    ``--profile`` replaces the file's ``profile``.
+    """
+    config: ReviewConfig | None = None
     if args.config is not None:
-        return load_config(args.config)
-    for name in ("perftarget.toml", "pyproject.toml"):
-        if Path(name).is_file():
-            return load_config(name)
-    return None
+        config = load_config(args.config)
+    else:
+        for name in ("perftarget.toml", "pyproject.toml"):
+            if Path(name).is_file():
+                config = load_config(name)
+                break
+    if args.profile is not None:
+        config = attrs.evolve(config or ReviewConfig(), profile=args.profile)
+    return config
 
 
 def _selectors(values: Sequence[str] | None) -> list[str] | None:
@@ -607,6 +617,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--select", action="append", metavar="CODES", help="only these rules (codes or prefixes)")
     check.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules (codes or prefixes)")
     check.add_argument("--config", metavar="FILE", help="a pyproject.toml or perftarget.toml with [tool.perftarget]")
+    check.add_argument(
+        "--profile",
+        choices=["auto", *(profile.name for profile in DEFAULT_RULES.profiles)],
+        help="the rules that fit this table form (default auto: each table's form)",
+    )
     check.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
     check.add_argument("--show-help", action="store_true", help="print how to fix each finding")
     _add_batch_options(check)

@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import strategies as st
 
 from perftarget._model.targets import (
+    TABLE_FORMS,
     Basis,
     BasisCategory,
     Budget,
@@ -338,6 +339,7 @@ def project_targets(*, schema: Schema = Schema.CLASSIC, nameless: bool = False) 
             goals=tuple(draw(st.lists(goals(schema=schema, nameless=nameless), min_size=1, max_size=2))),
             year_assumed=draw(st.booleans()),
             suppressions=tuple(draw(st.lists(suppressions(), max_size=1))),
+            form=draw(st.sampled_from(TABLE_FORMS)),
         )
         if draw(st.integers(0, 3)) == 0:
             project = attrs.evolve(project, **draw(_published_project()))

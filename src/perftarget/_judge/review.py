@@ -16,6 +16,10 @@ a table can switch a rule off for one indicator or project with a reason
 (:class:`~perftarget.Suppression`). Custom rules are :class:`Rule` values in a
 :class:`RuleSet` of your own (``DEFAULT_RULES.with_rules(my_rule)``): a value passed to
 the call, never a change to the process.
+
+A :class:`Profile` leaves out the rules that do not fit one published form of table (a
+self-evaluation table prints no 指标值确定依据): a set carries its profiles, and the call
+takes the one the document's tables name in their ``form`` unless it is given one.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from perftarget.exceptions import DocumentError, InvalidValueError, Problem
 __all__ = [
     "ExampleKind",
     "Finding",
+    "Profile",
     "ReviewConfig",
     "Rule",
     "RuleContext",
@@ -59,6 +64,8 @@ DEFAULT_SCORING_POLICY: Final = "national-2020"
 UNUSED_SUPPRESSION_CODE: Final = "PT504"
 _CODE: Final = re.compile(r"\A[A-Z]{1,8}[0-9]{1,4}\Z")
 _SELECTOR: Final = re.compile(r"\A(ALL|[A-Z]{1,8}[0-9]{0,4})\Z")
+_PROFILE_NAME: Final = re.compile(r"\A[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
+AUTO_PROFILE: Final = "auto"
 
 
 class Severity(enum.Enum):
@@ -444,6 +451,16 @@ def _to_optional_selectors(value: object) -> tuple[str, ...] | None:
     return None if value is None else _to_selectors(value)
 
 
+def _to_profile_name(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _PROFILE_NAME.match(value.strip()):
+        msg = f"profile: expected a profile name such as self-evaluation (got {value!r})"
+        raise InvalidValueError(msg, field="profile", value=value)
+    name = value.strip()
+    return None if name == AUTO_PROFILE else name
+
+
 def _to_severities(value: object) -> FrozenMap[str, Severity]:
     if not isinstance(value, Mapping):
         raise InvalidValueError(f"expected a table of code = severity, got {value!r}", field="severity", value=value)
@@ -465,17 +482,21 @@ class ReviewConfig:
         severity: per code or prefix, the severity to report instead of the rule's own
             (the longest matching prefix wins).
         scoring_policy: the name of the scoring policy the weight rules check against.
+        profile: the name of the :class:`Profile` to review with, whatever the tables' form
+            (``None`` or ``"auto"``: the one the tables' ``form`` names).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0 ``profile``.
     """
 
     select: tuple[str, ...] | None = attrs.field(default=None, converter=_to_optional_selectors)
     ignore: tuple[str, ...] = attrs.field(default=(), converter=_to_ignore)
     severity: Mapping[str, Severity] = attrs.field(factory=FrozenMap, converter=_to_severities)
     scoring_policy: str = attrs.field(default=DEFAULT_SCORING_POLICY, validator=attrs.validators.instance_of(str))
+    profile: str | None = attrs.field(default=None, converter=_to_profile_name)
 
 
-_CONFIG_KEYS: Final = ("ignore", "scoring-policy", "select", "severity")
+_CONFIG_KEYS: Final = ("ignore", "profile", "scoring-policy", "select", "severity")
 
 
 def _config_value(key: str, value: object) -> object:
@@ -484,6 +505,10 @@ def _config_value(key: str, value: object) -> object:
             raise InvalidValueError('expected a policy name such as "national-2020"', value=value)
         ScoringPolicy.preset(value.strip())
         return value.strip()
+    if key == "profile":
+        if not isinstance(value, str):
+            raise InvalidValueError('expected a profile name such as "self-evaluation"', value=value)
+        return _to_profile_name(value)
     if key == "severity":
         if not isinstance(value, Mapping):
             raise InvalidValueError('expected a table such as {PT302 = "error"}', value=value)
@@ -499,8 +524,9 @@ def load_config(path: str | os.PathLike[str]) -> ReviewConfig:
     In ``pyproject.toml`` the table is ``[tool.perftarget]`` (absent: the defaults); in
     any other file, the top level (or a ``[tool.perftarget]`` table if the file has
     one). Keys: ``select`` and ``ignore`` (lists of codes or prefixes), ``severity``
-    (a table of code = ``"error"``/``"warning"``/``"info"``) and ``scoring-policy``
-    (a policy name). Example::
+    (a table of code = ``"error"``/``"warning"``/``"info"``), ``scoring-policy``
+    (a policy name) and ``profile`` (a :class:`Profile` name, checked when the review
+    runs). Example::
 
         [tool.perftarget]
         select = ["PT"]
@@ -543,6 +569,7 @@ def load_config(path: str | os.PathLike[str]) -> ReviewConfig:
         ignore=values.get("ignore", ()),
         severity=values.get("severity", {}),
         scoring_policy=str(values.get("scoring-policy", DEFAULT_SCORING_POLICY)),
+        profile=values.get("profile"),
     )
 
 
@@ -624,24 +651,30 @@ _PLAN_CACHE: dict[tuple[object, ...], _Plan] = {}
 _PLAN_CACHE_SIZE: Final = 64
 
 
-def _plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
+def _plan(rules: tuple[Rule, ...], config: ReviewConfig, skip: frozenset[str] = frozenset()) -> _Plan:
     key = (
         tuple(map(id, rules)),
         config.select,
         config.ignore,
         tuple(sorted(config.severity.items(), key=lambda item: item[0])),
+        skip,
     )
     cached = _PLAN_CACHE.get(key)
     if cached is not None and cached.rules == rules:
         return cached
-    plan = _make_plan(rules, config)
+    plan = _make_plan(rules, config, skip)
     if len(_PLAN_CACHE) >= _PLAN_CACHE_SIZE:
         _PLAN_CACHE.pop(next(iter(_PLAN_CACHE)))
     _PLAN_CACHE[key] = plan
     return plan
 
 
-def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
+def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig, skip: frozenset[str] = frozenset()) -> _Plan:
+    """The plan of ``rules`` as configured, less the rules whose codes ``skip`` holds (a profile's).
+
+    Selectors are checked against every rule of the set (a profile's rules are still known), and
+    a suppression of a skipped rule is neither unknown nor unused (:data:`UNUSED_SUPPRESSION_CODE`).
+    """
     codes = [rule.code for rule in rules]
     seen: set[str] = set()
     for code in codes:
@@ -660,7 +693,7 @@ def _make_plan(rules: tuple[Rule, ...], config: ReviewConfig) -> _Plan:
     select = ("ALL",) if config.select is None else config.select
     grouped: dict[Scope, list[tuple[Rule, Severity]]] = {scope: [] for scope in Scope}
     active: set[str] = set()
-    for rule in rules:
+    for rule in [rule for rule in rules if rule.code not in skip]:
         chosen = _specificity(rule.code, select)
         if chosen < 0 or chosen <= _specificity(rule.code, config.ignore):
             continue
@@ -946,6 +979,87 @@ def _to_rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
     return rules
 
 
+def _check_profile_name(_instance: object, _attribute: object, name: str) -> None:
+    if not isinstance(name, str) or not _PROFILE_NAME.match(name) or name == AUTO_PROFILE:
+        msg = f"a profile's name is lowercase words joined by hyphens, such as self-evaluation (got {name!r})"
+        raise InvalidValueError(msg, field="name", value=name)
+
+
+def _to_skip(value: object) -> tuple[str, ...]:
+    return _to_selectors(value, "skip")
+
+
+@attrs.frozen(kw_only=True)
+class Profile:
+    """The rules that fit one published form of table: its name, and the rules it leaves out.
+
+    A 项目支出绩效自评表 (self-evaluation table) prints no 指标值确定依据, no 绩效指标描述 and
+    no 资金支出计划, so rules asking for them would report every row of every such table. A
+    :class:`RuleSet` carries its profiles (:attr:`RuleSet.profiles`); a review takes the one
+    named by the ``form`` of the document's project tables (:data:`perftarget.TABLE_FORMS`),
+    or the one it is given (``review(doc, profile="self-evaluation")``).
+
+    >>> mine = Profile(name="no-plan", title="Tables without a spending plan", skip=["PT404", "PT405", "PT406"])
+    >>> mine.skip
+    ('PT404', 'PT405', 'PT406')
+
+    Attributes:
+        name: how the profile is chosen: a table form (``self-evaluation``) or a name of your
+            own, lowercase words joined by hyphens.
+        title: what the profile is for, for a listing.
+        skip: codes or prefixes of the rules that do not fit the form.
+        help: why those rules do not fit.
+
+    Raises:
+        InvalidValueError: the name is not such words, or a selector is not a code or prefix.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str = attrs.field(validator=_check_profile_name)
+    title: str = attrs.field(validator=attrs.validators.instance_of(str))
+    skip: tuple[str, ...] = attrs.field(default=(), converter=_to_skip)
+    help: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    def skipped(self, rules: Iterable[Rule]) -> frozenset[str]:
+        """The codes of ``rules`` this profile leaves out."""
+        if not self.skip:
+            return frozenset()
+        return frozenset(rule.code for rule in rules if _specificity(rule.code, self.skip) >= 0)
+
+
+def _to_profiles(value: Iterable[Profile]) -> tuple[Profile, ...]:
+    if isinstance(value, Profile) or not isinstance(value, Iterable):
+        raise InvalidValueError(f"profiles: expected Profile values, got {value!r}", field="profiles", value=value)
+    profiles = tuple(value)
+    seen: set[str] = set()
+    for profile in profiles:
+        if not isinstance(profile, Profile):
+            msg = f"profiles: expected Profile values, got {type(profile).__name__}"
+            raise InvalidValueError(msg, field="profiles", value=profile)
+        if profile.name in seen:
+            raise InvalidValueError(f"two profiles are named {profile.name}", field="profiles", value=profile.name)
+        seen.add(profile.name)
+    return profiles
+
+
+# (profile, rules) by their identities -> the codes the profile skips (checked against the objects themselves)
+_SKIP_CACHE: dict[tuple[int, int], tuple[Profile, tuple[Rule, ...], frozenset[str]]] = {}
+_SKIP_CACHE_SIZE: Final = 64
+
+
+def _skipped(profile: Profile, rules: tuple[Rule, ...]) -> frozenset[str]:
+    key = (id(profile), id(rules))
+    cached = _SKIP_CACHE.get(key)
+    if cached is not None and cached[0] is profile and cached[1] is rules:
+        return cached[2]
+    codes = profile.skipped(rules)
+    if len(_SKIP_CACHE) >= _SKIP_CACHE_SIZE:
+        _SKIP_CACHE.pop(next(iter(_SKIP_CACHE)))
+    _SKIP_CACHE[key] = (profile, rules, codes)
+    return codes
+
+
 @attrs.frozen
 class RuleSet:
     """The rules a review runs: an immutable, ordered collection of :class:`Rule` values with distinct codes.
@@ -962,13 +1076,20 @@ class RuleSet:
     A set is a value: :meth:`with_rules` and :meth:`without` return new sets, equal sets
     compare equal, and ``mine["PT302"]`` is the rule with that code.
 
+    A set also carries its :class:`Profile` values (``profiles``), kept by :meth:`with_rules`
+    and :meth:`without`: a review of tables of a given ``form`` runs the rules of the profile
+    of that name (all of them when the set has none).
+
     Raises:
-        InvalidValueError: an item is not a :class:`Rule`, or two rules share a code.
+        InvalidValueError: an item is not a :class:`Rule`, two rules share a code, or two
+            profiles a name.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0 ``profiles``.
     """
 
     rules: tuple[Rule, ...] = attrs.field(default=(), converter=_to_rules)
+    profiles: tuple[Profile, ...] = attrs.field(default=(), converter=_to_profiles, kw_only=True)
 
     def with_rules(self, *rules: Rule) -> RuleSet:
         """This set with ``rules`` added after its own.
@@ -976,7 +1097,46 @@ class RuleSet:
         Raises:
             InvalidValueError: a rule's code is already in the set (use :meth:`without` first to replace it).
         """
-        return RuleSet((*self.rules, *rules))
+        return RuleSet((*self.rules, *rules), profiles=self.profiles)
+
+    def with_profiles(self, *profiles: Profile) -> RuleSet:
+        """This set with ``profiles`` added, each replacing the set's profile of its name."""
+        names = {profile.name for profile in profiles}
+        return RuleSet(self.rules, profiles=(*(p for p in self.profiles if p.name not in names), *profiles))
+
+    def profile(self, name: str) -> Profile:
+        """The set's profile of this name.
+
+        Raises:
+            InvalidValueError: the set has no profile of that name.
+        """
+        for profile in self.profiles:
+            if profile.name == name:
+                return profile
+        known = ", ".join(profile.name for profile in self.profiles) or "none"
+        raise InvalidValueError(f"profile: no profile named {name!r} (known: {known})", field="profile", value=name)
+
+    def _skip(self, profile: Profile | str | None, document: Document) -> frozenset[str]:
+        """The codes the review leaves out: those of ``profile``, else of the tables' forms' profiles.
+
+        Tables of several forms skip only the rules that every form's profile skips; a form
+        this set has no profile for keeps every rule.
+        """
+        if isinstance(profile, Profile):
+            return _skipped(profile, self.rules)
+        name = _to_profile_name(profile)
+        if name is not None:
+            return _skipped(self.profile(name), self.rules)
+        if not self.profiles or not document.projects:
+            return frozenset()
+        skip: frozenset[str] | None = None
+        for form in {project.form for project in document.projects}:
+            chosen = next((p for p in self.profiles if p.name == form), None)
+            if chosen is None:
+                return frozenset()
+            codes = _skipped(chosen, self.rules)
+            skip = codes if skip is None else skip & codes
+        return skip or frozenset()
 
     def without(self, *selectors: str) -> RuleSet:
         """This set less the rules whose code starts with one of ``selectors`` (``"PT302"``, ``"PT4"``).
@@ -988,7 +1148,7 @@ class RuleSet:
         for selector in chosen:
             if selector != "ALL" and not any(rule.code.startswith(selector) for rule in self.rules):
                 raise InvalidValueError(f"without: {selector!r} matches no rule code", field="without", value=selector)
-        return RuleSet(rule for rule in self.rules if _specificity(rule.code, chosen) < 0)
+        return RuleSet((rule for rule in self.rules if _specificity(rule.code, chosen) < 0), profiles=self.profiles)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -1023,6 +1183,7 @@ class RuleSet:
         ignore: Iterable[str] | str | None = None,
         config: ReviewConfig | None = None,
         include_suppressed: bool = False,
+        profile: Profile | str | None = None,
     ) -> list[Finding]:
         """Review with this set's rules; :func:`perftarget.review` with ``rules=self``."""
         settings = config if config is not None else ReviewConfig()
@@ -1032,19 +1193,22 @@ class RuleSet:
                 select=settings.select if select is None else _to_selectors(select),
                 ignore=settings.ignore if ignore is None else _to_ignore(ignore),
             )
-        plan = _plan(self.rules, settings)
+        document: Document
+        root: Literal["document", "project", "department"]
         if isinstance(document_or_table, Document):
-            run = _Run(plan, settings, document_or_table, "document")
+            document, root = document_or_table, "document"
         elif isinstance(document_or_table, ProjectTargets):
-            run = _Run(plan, settings, Document(projects=(document_or_table,)), "project")
+            document, root = Document(projects=(document_or_table,)), "project"
         elif isinstance(document_or_table, DepartmentTargets):
-            run = _Run(plan, settings, Document(department=document_or_table), "department")
+            document, root = Document(department=document_or_table), "department"
         else:
             msg = (
                 "review() takes a Document, ProjectTargets or DepartmentTargets, "
                 f"not {type(document_or_table).__name__}"
             )
             raise TypeError(msg)
+        skip = self._skip(settings.profile if profile is None else profile, document)
+        run = _Run(_plan(self.rules, settings, skip), settings, document, root)
         run.walk()
         findings, keys = run.suppress(include_suppressed=include_suppressed)
         return [findings[k] for k in sorted(range(len(findings)), key=keys.__getitem__)]

@@ -16,6 +16,7 @@ from perftarget._values.threshold import Threshold
 from perftarget.exceptions import InvalidValueError
 
 __all__ = [
+    "TABLE_FORMS",
     "Basis",
     "BasisCategory",
     "Budget",
@@ -31,6 +32,14 @@ __all__ = [
 ]
 
 _ZERO: Final = Decimal(0)
+
+TABLE_FORMS: Final = ("target-table", "self-evaluation")
+"""The published forms a project table can come from (:attr:`ProjectTargets.form`).
+
+``"target-table"``: a 项目绩效目标表 (the default); ``"self-evaluation"``: the indicator part of a
+项目支出绩效自评表 (财预〔2020〕10号 附件1), which prints no 指标值确定依据, no 绩效指标描述 and no
+资金支出计划. Review picks the rules that fit the form (:class:`perftarget.rules.Profile`).
+"""
 
 
 def _all_of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
@@ -261,6 +270,12 @@ class Measure:
     detail: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
 
+def _form(_instance: object, _attribute: object, value: object) -> None:
+    if value not in TABLE_FORMS:
+        choices = ", ".join(TABLE_FORMS)
+        raise InvalidValueError(f"expected a table form ({choices}), got {value!r}", field="form", value=value)
+
+
 def _amount(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, field="amount")
 
@@ -302,7 +317,9 @@ class ProjectTargets:
     """项目绩效目标表: one budget project's targets.
 
     ``year`` is the budget year; ``year_assumed`` marks a year that the source does not
-    print. The schedule, when given, must be for the same year.
+    print. The schedule, when given, must be for the same year. ``form`` is the published
+    form the table was read from (one of :data:`TABLE_FORMS`; a file without it is a target
+    table), which chooses the review rules that fit it.
 
     What published project tables print besides is kept as printed: ``department``
     (主管部门), ``category`` (项目类别), ``nature`` (项目性质), ``grounds`` (立项依据),
@@ -340,6 +357,7 @@ class ProjectTargets:
     costs: tuple[CostItem, ...] = attrs.field(default=(), converter=to_tuple, validator=_all_of(CostItem))
     cost_total: Decimal | None = attrs.field(default=None, converter=_cost_total, validator=_non_negative)
     measures: tuple[Measure, ...] = attrs.field(default=(), converter=to_tuple, validator=_all_of(Measure))
+    form: str = attrs.field(default="target-table", validator=_form)
 
     def __attrs_post_init__(self) -> None:
         if self.schedule is not None and self.schedule.fiscal_year != self.year:

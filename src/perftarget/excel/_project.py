@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from perftarget._model.targets import Budget, CostItem, Measure, ProjectTargets, Unit
+from perftarget._model.targets import TABLE_FORMS, Budget, CostItem, Measure, ProjectTargets, Unit
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
@@ -61,7 +61,7 @@ _BUDGET_LABELS: Final = {
 _PROJECT_FIELDS: Final = frozenset(
     {
         "year", "year_assumed", "schedule.start_month", "schedule.multi_year", "schedule.checkpoints.date",
-        "suppressions", "costs.years",
+        "suppressions", "costs.years", "form",
     }
 )
 _ANY_YEAR: Final = 2000
@@ -180,6 +180,7 @@ class _ProjectReader(_Reader):
         suppressions = [_suppression(self, where, values) for where, values in block.suppressions]
         measures = [*self.measures, *map(Measure, table_values.get("measures", ()))]
         self.prior_years(block)
+        form = self.form(block.first("form"))
         if len(self.problems) > before or unit is None or budget is None or the_year is None:
             return None
         try:
@@ -189,6 +190,7 @@ class _ProjectReader(_Reader):
                 department=self.value("department"), category=self.value("category"), nature=self.value("nature"),
                 grounds=self.value("grounds"), carryover=carried, costs=tuple(self.costs),
                 cost_total=self.cost_total, measures=tuple(measures),
+                form=form,
             )
         except InvalidValueError as exc:
             self.problem(None, str(exc))
@@ -223,6 +225,16 @@ class _ProjectReader(_Reader):
             where = self.values["implementer"][1]
             self.problem(where, f"实施单位 {implementer!r} is not the unit above the table ({unit.name!r})")
         return unit
+
+    def form(self, cell: _Cell | None) -> str:
+        """The table's form from the perftarget block (absent: a target table)."""
+        if cell is None:
+            return TABLE_FORMS[0]
+        text = self.text(cell, "form")
+        if text not in TABLE_FORMS:
+            self.problem(cell, f"form must be one of {', '.join(TABLE_FORMS)}, not {text!r}")
+            return TABLE_FORMS[0]
+        return text
 
     def budget(self) -> tuple[Budget | None, str]:
         segment = self.once.get("budget")
@@ -455,6 +467,8 @@ def _write_project(w: _Writer, project: ProjectTargets) -> None:
     fields += [("suppressions", (s.code, s.reason)) for s in project.suppressions]
     if any(len(item.prior) != years for item in project.costs):
         fields.append(("costs.years", [len(item.prior) for item in project.costs]))
+    if project.form != TABLE_FORMS[0]:
+        fields.append(("form", (project.form,)))
     w.block(row + 1, fields + indicator_fields)
     w.finish(row - 1, width)
 

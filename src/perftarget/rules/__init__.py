@@ -2,7 +2,8 @@
 
 Each rule is a :class:`Rule` value: code, severity, scope, title, Chinese and English
 message templates, help, a check function, and a failing and a passing example.
-:data:`DEFAULT_RULES` is the :class:`RuleSet` of the built-in rules; an application that
+:data:`DEFAULT_RULES` is the :class:`RuleSet` of the built-in rules, with the
+:class:`Profile` of each table form (:data:`BUILTIN_PROFILES`); an application that
 adds rules of its own makes its own set (``DEFAULT_RULES.with_rules(my_rule)``) and passes
 it to :func:`review` (``rules=``). Nothing here changes with the process: a set is a value.
 Built-in codes are grouped by hundreds:
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from perftarget._judge.review import (
     Finding,
+    Profile,
     ReviewConfig,
     Rule,
     RuleContext,
@@ -33,14 +35,16 @@ from perftarget._judge.review import (
     Violation,
     load_config,
 )
-from perftarget.rules._default import BUILTIN_RULES, DEFAULT_RULES, review
+from perftarget.rules._default import BUILTIN_PROFILES, BUILTIN_RULES, DEFAULT_RULES, review
 from perftarget.rules._docs import GROUPS, render_docs, write_docs
 
 __all__ = [
+    "BUILTIN_PROFILES",
     "BUILTIN_RULES",
     "DEFAULT_RULES",
     "GROUPS",
     "Finding",
+    "Profile",
     "ReviewConfig",
     "Rule",
     "RuleContext",

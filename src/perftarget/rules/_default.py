@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from perftarget._judge.review import Finding, ReviewConfig, Rule, RuleSet
+from perftarget._judge.review import Finding, Profile, ReviewConfig, Rule, RuleSet
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
 from perftarget.exceptions import InvalidValueError
 from perftarget.rules import completeness, consistency, money, quality, structure
 
-__all__ = ["BUILTIN_RULES", "DEFAULT_RULES", "review"]
+__all__ = ["BUILTIN_PROFILES", "BUILTIN_RULES", "DEFAULT_RULES", "review"]
 
 BUILTIN_RULES: Final[tuple[Rule, ...]] = (
     *completeness.RULES,
@@ -21,8 +21,31 @@ BUILTIN_RULES: Final[tuple[Rule, ...]] = (
 )
 """Every built-in rule, in code order."""
 
-DEFAULT_RULES: Final = RuleSet(BUILTIN_RULES)
-"""The built-in rules as a :class:`~perftarget.RuleSet`: what :func:`review` runs unless told otherwise."""
+BUILTIN_PROFILES: Final[tuple[Profile, ...]] = (
+    Profile(
+        name="target-table",
+        title="项目绩效目标表 (project target table)",
+        help="Every rule: the target table is what the rules were written for.",
+    ),
+    Profile(
+        name="self-evaluation",
+        title="项目支出绩效自评表 (self-evaluation table, 财预〔2020〕10号 附件1)",
+        skip=("PT106", "PT110", "PT404", "PT405", "PT406"),
+        help=(
+            "A self-evaluation table prints each indicator's 年度指标值, 实际完成值, 分值 and 得分, but no "
+            "指标值确定依据 (PT106), no 绩效指标描述 (PT110) and no 资金支出计划 (PT404, PT405, PT406): those rules "
+            "would report a column the form does not have on every row of every table."
+        ),
+    ),
+)
+"""The built-in profiles, one per table form (:data:`perftarget.TABLE_FORMS`)."""
+
+DEFAULT_RULES: Final = RuleSet(BUILTIN_RULES, profiles=BUILTIN_PROFILES)
+"""The built-in rules as a :class:`~perftarget.RuleSet`: what :func:`review` runs unless told otherwise.
+
+It carries :data:`BUILTIN_PROFILES`: tables whose ``form`` is ``"self-evaluation"`` are reviewed
+without the rules of that profile's ``skip``.
+"""
 
 
 def review(
@@ -33,6 +56,7 @@ def review(
     ignore: Iterable[str] | str | None = None,
     config: ReviewConfig | None = None,
     include_suppressed: bool = False,
+    profile: Profile | str | None = None,
 ) -> list[Finding]:
     """Review a document or one table and return every finding, ordered by path then code.
 
@@ -49,10 +73,14 @@ def review(
             :func:`~perftarget.rules.load_config`.
         include_suppressed: keep the findings the table suppresses, marked with their
             :class:`~perftarget.Suppression`, instead of dropping them.
+        profile: the :class:`~perftarget.rules.Profile` (or the name of one of the set's
+            profiles: ``"target-table"``, ``"self-evaluation"``) to review with; ``None``
+            (or ``"auto"``): ``config.profile`` if set, else the profile named by the
+            tables' :attr:`~perftarget.ProjectTargets.form`.
 
     Raises:
-        InvalidValueError: a selector matches no rule of the set, or ``rules`` is not a
-            :class:`~perftarget.RuleSet`.
+        InvalidValueError: a selector matches no rule of the set, ``rules`` is not a
+            :class:`~perftarget.RuleSet`, or the set has no profile of the name given.
         TypeError: the first argument is not a document or a table.
 
     >>> import perftarget
@@ -61,6 +89,7 @@ def review(
     ['PT302', 'PT305', 'PT305', 'PT306']
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0 ``profile``.
     """
     if rules is None:
         rules = DEFAULT_RULES
@@ -71,5 +100,10 @@ def review(
         )
         raise InvalidValueError(msg, field="rules", value=rules)
     return rules.review(
-        document_or_table, select=select, ignore=ignore, config=config, include_suppressed=include_suppressed
+        document_or_table,
+        select=select,
+        ignore=ignore,
+        config=config,
+        include_suppressed=include_suppressed,
+        profile=profile,
     )

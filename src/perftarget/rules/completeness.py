@@ -6,42 +6,54 @@ from collections.abc import Iterator
 
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
 from perftarget._values.levels import Level1
-from perftarget.rules._common import ROW_FIELDS, is_row, shown, target_text
+from perftarget.rules._common import (
+    PRINTED_ROW_FIELDS,
+    ROW_FIELDS,
+    Table,
+    at,
+    is_empty_row,
+    is_row,
+    shown,
+    tables,
+    target_text,
+)
 from perftarget.rules._text import is_not_applicable_text, is_placeholder, serves_people
 
 __all__ = ["RULES"]
 
 
-def _has_level1(ctx: RuleContext, level1: Level1) -> bool:
-    assert ctx.project is not None  # noqa: S101 - project scope
+def _has_level1(table: Table, level1: Level1) -> bool:
     return any(
-        indicator.level1 is level1 and is_row(indicator) for goal in ctx.project.goals for indicator in goal.indicators
+        indicator.level1 is level1 and is_row(indicator) for goal in table.goals for indicator in goal.indicators
     )
 
 
+def _missing(table: Table, **values: object) -> Violation:
+    return Violation(at(table, "goals"), {"what": table.what, "what_en": table.what_en, **values})
+
+
 def _no_output(ctx: RuleContext) -> Iterator[Violation]:
-    if not _has_level1(ctx, Level1.OUTPUT):
-        yield ctx.violation("goals")
+    for table in tables(ctx):
+        if not _has_level1(table, Level1.OUTPUT):
+            yield _missing(table)
 
 
 def _no_benefit(ctx: RuleContext) -> Iterator[Violation]:
-    if not _has_level1(ctx, Level1.BENEFIT):
-        yield ctx.violation("goals")
+    for table in tables(ctx):
+        if not _has_level1(table, Level1.BENEFIT):
+            yield _missing(table)
 
 
 def _no_satisfaction(ctx: RuleContext) -> Iterator[Violation]:
-    project = ctx.project
-    assert project is not None  # noqa: S101 - project scope
-    if any(indicator.level1 is Level1.SATISFACTION for indicator in project.indicators):
-        return  # present, or declared not applicable with a 无 row
-    texts = [project.name, project.purpose]
-    for goal in project.goals:
-        texts.append(goal.content)
-        texts.extend(f"{indicator.name} {indicator.description}" for indicator in goal.indicators)
-    word = serves_people(" ".join(texts))
-    if word is None:
-        return
-    yield ctx.violation("goals", word=word)
+    for table in tables(ctx):
+        indicators = [indicator for goal in table.goals for indicator in goal.indicators]
+        if any(indicator.level1 is Level1.SATISFACTION for indicator in indicators):
+            continue  # present, or declared not applicable with a 无 row
+        texts = [*table.texts, *(goal.content for goal in table.goals)]
+        texts.extend(f"{indicator.name} {indicator.description}" for indicator in indicators)
+        word = serves_people(" ".join(texts))
+        if word is not None:
+            yield _missing(table, word=word)
 
 
 def _no_target(ctx: RuleContext) -> Iterator[Violation]:
@@ -54,14 +66,18 @@ def _no_target(ctx: RuleContext) -> Iterator[Violation]:
 def _blank_target(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
-    if indicator.target.is_blank:
+    if indicator.target.is_blank and not is_empty_row(indicator):  # a row printing nothing at all: PT208
         yield ctx.violation("target", name=shown(indicator))
 
 
 def _no_unit(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
-    if indicator.target.is_quantitative and not indicator.target.unit:
+    if (
+        indicator.target.is_quantitative
+        and not indicator.target.unit
+        and is_not_applicable_text(indicator.unit_text)  # else the unit is printed in its own column
+    ):
         yield ctx.violation("target", name=shown(indicator), target=target_text(indicator.target))
 
 
@@ -156,13 +172,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         code="PT101",
         severity=Severity.ERROR,
-        scope=Scope.PROJECT,
+        scope=Scope.DOCUMENT,
         title="No output indicator (产出指标)",
-        message="项目没有产出指标：每个项目至少要有一个适用的产出指标",
-        message_en="the project has no output indicator (产出指标); every project needs at least one that applies",
+        message="{what}没有产出指标：每个{what}至少要有一个适用的产出指标",
+        message_en="the {what_en} has no output indicator (产出指标); every {what_en} needs at least one that applies",
         help=(
             "88号 and 10号 require at least one indicator under each of 产出指标 and 效益指标. Add the outputs the "
-            "money buys (数量, 质量, 时效, 成本), each with a target. A row marked 无 does not count."
+            "money buys (数量, 质量, 时效, 成本), each with a target. A row marked 无 does not count. Checked on "
+            "each project table, and on the department part when its indicators sit under levels (a "
+            "部门整体绩效目标表); a department narrative without levels is not checked."
         ),
         check=_no_output,
         fail_example=RuleExample(_GOAL + _BENEFIT_ROW + "\n" + _SATISFACTION_ROW, "project"),
@@ -171,13 +189,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         code="PT102",
         severity=Severity.ERROR,
-        scope=Scope.PROJECT,
+        scope=Scope.DOCUMENT,
         title="No benefit indicator (效益指标)",
-        message="项目没有效益指标：每个项目至少要有一个适用的效益指标",
-        message_en="the project has no benefit indicator (效益指标); every project needs at least one that applies",
+        message="{what}没有效益指标：每个{what}至少要有一个适用的效益指标",
+        message_en="the {what_en} has no benefit indicator (效益指标); every {what_en} needs at least one that applies",
         help=(
             "Besides outputs, a project states what they achieve: 经济效益, 社会效益, 生态效益 or 可持续影响. Rows "
-            "marked 无 do not count; at least one benefit must apply."
+            "marked 无 do not count; at least one benefit must apply. Checked on each project table, and on the "
+            "department part when its indicators sit under levels."
         ),
         check=_no_benefit,
         fail_example=RuleExample(_GOAL + _OUTPUT_ROW + "\n" + _SATISFACTION_ROW, "project"),
@@ -186,14 +205,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         code="PT103",
         severity=Severity.WARNING,
-        scope=Scope.PROJECT,
+        scope=Scope.DOCUMENT,
         title="No satisfaction indicator for a project that serves people",
-        message="项目服务于“{word}”等对象，但没有适用的满意度指标",
-        message_en="the project serves people (“{word}”) but has no satisfaction indicator (满意度指标) that applies",
+        message="{what}服务于“{word}”等对象，但没有适用的满意度指标",
+        message_en="the {what_en} serves people (“{word}”) but has no satisfaction indicator (满意度指标) that applies",
         help=(
             "Where a project has service recipients, 88号 practice expects a 服务对象满意度指标, usually measured "
             "by questionnaire (e.g. 满意度 ≥90%). The rule looks for words naming recipients (群众, 学生, 来访...) "
-            "in the project's name, purpose, goals and indicators. If nobody is served, suppress it with a reason."
+            "in the project's name, purpose, goals and indicators (a department part with indicator levels: its "
+            "duties, goals and indicators). If nobody is served, suppress it with a reason."
         ),
         check=_no_satisfaction,
         fail_example=RuleExample(_GOAL + _OUTPUT_ROW + "\n" + _BENEFIT_ROW, "project"),
@@ -232,11 +252,12 @@ RULES: tuple[Rule, ...] = (
         message_en="the target {target} of indicator “{name}” has no unit of measure",
         help=(
             "A quantitative target needs its unit (计量单位): %, 个, 人次, 天, 万元, 小时/天... Write it in the target "
-            "(≥250天) so that the value can be compared and scored."
+            "(≥250天) so that the value can be compared and scored. A layout that prints 计量单位 in its own column "
+            "(unit_text) gives the unit there; PT308 checks that the two agree."
         ),
         check=_no_unit,
         object_only=True,
-        reads=ROW_FIELDS,
+        reads=PRINTED_ROW_FIELDS,
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "数量指标"\nname = "接待来访人次"\n'
             'description = "全年接待来访群众的人次"\ntarget = "≥500"\nbasis = "上年接待量"\n'
@@ -256,7 +277,9 @@ RULES: tuple[Rule, ...] = (
         help=(
             "Say why the target has its value: 计划标准 (the plan or budget), 行业标准, 历史标准 (past results), or "
             "another standard the finance bureau accepts; free text such as 工作要求 or 调查问卷 is common. The "
-            "Hebei template makes this column mandatory; ignore the rule where the template has no such column."
+            "Hebei template makes this column mandatory. A self-evaluation table has no such column: tables of "
+            "form self-evaluation are reviewed without this rule (the self-evaluation profile); ignore it for "
+            "other layouts without the column."
         ),
         check=_no_basis,
         # it reads only the indicator, but its basis too: bases are seldom the same value object (a loaded
@@ -329,7 +352,8 @@ RULES: tuple[Rule, ...] = (
         message_en="indicator “{name}” has no description (绩效指标描述 / 指标解释)",
         help=(
             "A description says what is counted and how (分子/分母 for a rate), so that the target can be checked "
-            "at the end of the year."
+            "at the end of the year. Self-evaluation tables print no description and are reviewed without this "
+            "rule (the self-evaluation profile)."
         ),
         check=_no_description,
         object_only=True,

@@ -7,13 +7,16 @@ from decimal import Decimal
 from typing import Final
 
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
+from perftarget._model.targets import ProjectTargets
 from perftarget._rulebook.progress import time_progress
+from perftarget._values.numbers import format_number
 from perftarget._values.units import convert, dimension_of
 from perftarget.rules._common import is_cost, is_row, shown, target_text
 
 __all__ = ["RULES"]
 
 _HUNDRED: Final = Decimal(100)
+_ZERO: Final = Decimal(0)
 
 
 def _parts_above_total(ctx: RuleContext) -> Iterator[Violation]:
@@ -95,6 +98,59 @@ def _no_plan(ctx: RuleContext) -> Iterator[Violation]:
     assert project is not None  # noqa: S101 - project scope
     if project.schedule is None or not project.schedule.checkpoints:
         yield ctx.violation("schedule")
+
+
+def _amount(value: Decimal) -> str:
+    """An amount for a message: two decimals as usual, every decimal when rounding would hide a difference."""
+    shown = format_decimal(value)
+    return shown if Decimal(shown) == value else format_number(value.normalize())
+
+
+def _costs_sum(project: ProjectTargets) -> Decimal | None:
+    """The sum of the cost build-up's amounts (``None`` when no part prints one)."""
+    amounts = [item.amount for item in project.costs if item.amount is not None]
+    return sum(amounts, _ZERO) if amounts else None
+
+
+def _costs_total(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    total, parts = project.cost_total, _costs_sum(project)
+    if total is None or parts is None or parts == total:
+        return
+    yield ctx.violation(
+        "cost_total",
+        total=_amount(total),
+        parts=_amount(parts),
+        count=sum(1 for item in project.costs if item.amount is not None),
+        difference=_amount(abs(total - parts)),
+    )
+
+
+def _costs_budget(ctx: RuleContext) -> Iterator[Violation]:
+    project = ctx.project
+    assert project is not None  # noqa: S101 - project scope
+    total = project.cost_total if project.cost_total is not None else _costs_sum(project)
+    if total is None or total == project.budget.total:
+        return
+    printed = project.cost_total is not None
+    yield ctx.violation(
+        "cost_total" if printed else "costs",
+        what="合计" if printed else "各项之和",
+        what_en="total (合计)" if printed else "sum of its parts",
+        total=_amount(total),
+        budget=_amount(project.budget.total),
+    )
+
+
+def _costs(*amounts: str, total: str | None = None, budget: str = "10.00") -> str:
+    items = ", ".join(
+        f'{{name = "成本{k}", amount = {amount}, basis = "测算依据{k}"}}' for k, amount in enumerate(amounts, 1)
+    )
+    lines = [f"budget = {{total = {budget}}}", f"costs = [{items}]"]
+    if total is not None:
+        lines.append(f"cost_total = {total}")
+    return "\n".join(lines) + "\n"
 
 
 def _plan(october: int, december: int, *, multi_year: bool = False) -> str:
@@ -206,10 +262,48 @@ RULES: tuple[Rule, ...] = (
         message_en="the project has no spending plan (资金支出计划)",
         help=(
             "The Hebei template asks for the cumulative share of the budget to be spent by 3月底, 6月底, 10月底 and "
-            "12月底; in-year monitoring compares spending with it. Ignore the rule where the template has no plan."
+            "12月底; in-year monitoring compares spending with it. Self-evaluation tables have no plan and are "
+            "reviewed without this rule (the self-evaluation profile); ignore it for other layouts without one."
         ),
         check=_no_plan,
         fail_example=RuleExample("schedule = {fiscal_year = 2022, checkpoints = []}\n", "project"),
         pass_example=RuleExample(_plan(85, 100), "project"),
+    ),
+    Rule(
+        code="PT407",
+        severity=Severity.ERROR,
+        scope=Scope.PROJECT,
+        title="Cost build-up does not add up to its total",
+        message="预算成本构成的合计为 {total} 万元，但 {count} 项金额之和为 {parts} 万元（相差 {difference} 万元）",
+        message_en=(
+            "the cost build-up prints the total (合计) {total} 万元, but its {count} amounts add up to {parts} 万元 "
+            "(a difference of {difference} 万元)"
+        ),
+        help=(
+            "Layouts such as Hubei's 项目支出绩效目标表 print how the budget is reckoned (预算成本构成 | 金额 | "
+            "测算依据) with a 合计 row. The 合计 is the sum of the amounts above it: a difference is a slip in one "
+            "of them or in the total (a real table prints 662.98 over parts that add to 662.88). Parts left blank "
+            "count for nothing."
+        ),
+        check=_costs_total,
+        fail_example=RuleExample(_costs("4.00", "6.00", total="10.10"), "project"),
+        pass_example=RuleExample(_costs("4.00", "6.00", total="10.00"), "project"),
+    ),
+    Rule(
+        code="PT408",
+        severity=Severity.WARNING,
+        scope=Scope.PROJECT,
+        title="Cost build-up total differs from the budget",
+        message="预算成本构成的{what}为 {total} 万元，与项目预算总额 {budget} 万元不一致",
+        message_en="the cost build-up's {what_en} is {total} 万元, not the project's budget total of {budget} 万元",
+        help=(
+            "The cost build-up explains the budget requested: its total (the printed 合计, else the sum of the "
+            "amounts) is the project's 预算总额. A difference means a cost left out or counted twice, or a budget "
+            "that does not match its reckoning. If the build-up deliberately covers only part of the budget, "
+            "suppress the rule with the reason."
+        ),
+        check=_costs_budget,
+        fail_example=RuleExample(_costs("4.00", "8.00", total="12.00"), "project"),
+        pass_example=RuleExample(_costs("4.00", "6.00", total="10.00"), "project"),
     ),
 )

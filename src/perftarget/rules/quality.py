@@ -9,15 +9,34 @@ from typing import Final
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation, format_decimal
 from perftarget._values.levels import Level2
 from perftarget._values.threshold import Comparator
-from perftarget._values.units import dimension_of
-from perftarget.rules._common import COST_LEVEL2, ROW_FIELDS, is_cost, is_row, label, row, shown, target_text
-from perftarget.rules._text import RATE_UNITS, direction_of, is_growth, rate_kind, restates_spending
+from perftarget._values.units import dimension_of, is_known_unit, normalize_unit
+from perftarget.rules._common import (
+    COST_LEVEL2,
+    PRINTED_ROW_FIELDS,
+    ROW_FIELDS,
+    is_cost,
+    is_row,
+    label,
+    row,
+    shown,
+    target_text,
+)
+from perftarget.rules._text import (
+    RATE_UNITS,
+    direction_of,
+    is_growth,
+    is_not_applicable_text,
+    rate_kind,
+    restates_spending,
+)
 
 __all__ = ["RULES"]
 
 _HUNDRED: Final = Decimal(100)
 _RATE_CEILING: Final = {"%": _HUNDRED, "‰": Decimal(1000)}
 _NUMERIC_LEVEL2: Final = frozenset({Level2.QUANTITY, *COST_LEVEL2})
+QUANTITATIVE_KIND: Final = "定量"
+_BRACKETS: Final = "()（）[]【】"
 
 
 def _rate_text(name: str, description: str) -> tuple[str, str] | None:
@@ -34,6 +53,8 @@ def _qualitative_for_number(ctx: RuleContext) -> Iterator[Violation]:
     assert indicator is not None  # noqa: S101 - indicator scope
     if not indicator.target.is_qualitative or not is_row(indicator):
         return
+    if indicator.value_kind.strip() == QUANTITATIVE_KIND:
+        return  # the row says it is quantitative: PT309
     if indicator.level2 in _NUMERIC_LEVEL2:
         yield ctx.violation(
             "target",
@@ -127,7 +148,7 @@ def _restates_spending(ctx: RuleContext) -> Iterator[Violation]:
 def _cost_not_money(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
-    if ctx.project is None or not is_row(indicator) or not is_cost(indicator):
+    if not is_row(indicator) or not is_cost(indicator):
         return
     target = indicator.target
     if target.is_quantitative and dimension_of(target.unit)[0].split("/", 1)[0] == "money":
@@ -135,6 +156,42 @@ def _cost_not_money(ctx: RuleContext) -> Iterator[Violation]:
     yield ctx.violation(
         "target", name=shown(indicator), target=target_text(target), level=label(indicator.level2 or indicator.level1)
     )
+
+
+def _unit_column(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    printed = indicator.unit_text.strip()
+    if is_not_applicable_text(printed) or not is_row(indicator):
+        return
+    column = normalize_unit(printed.strip(_BRACKETS))
+    target = indicator.target
+    if target.is_quantitative and target.unit:
+        if target.unit != column:
+            yield ctx.violation(
+                "unit_text",
+                name=shown(indicator),
+                printed=printed,
+                target=target_text(target),
+                why=f"的单位是“{target.unit}”",
+                why_en=f"is in “{target.unit}”",
+            )
+    elif target.is_qualitative and is_known_unit(column):
+        yield ctx.violation(
+            "unit_text",
+            name=shown(indicator),
+            printed=printed,
+            target=target_text(target),
+            why="是文字，没有可计量的数",
+            why_en="is text, with no number to measure",
+        )
+
+
+def _text_for_quantitative(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if indicator.value_kind.strip() == QUANTITATIVE_KIND and indicator.target.is_qualitative and is_row(indicator):
+        yield ctx.violation("target", name=shown(indicator), target=target_text(indicator.target))
 
 
 def _inferred(ctx: RuleContext) -> Iterator[Violation]:
@@ -158,11 +215,12 @@ RULES: tuple[Rule, ...] = (
         help=(
             "88号 asks for targets that are 细化量化: use a qualitative statement only when the result cannot be "
             "counted, and then in graded form (好/较好/一般/差). Quantity and cost indicators, and indicators named "
-            "as rates (…率, 占比), are numbers by nature."
+            "as rates (…率, 占比), are numbers by nature. A row whose 指标值类型 says 定量 is reported by PT309 "
+            "instead."
         ),
         check=_qualitative_for_number,
         object_only=True,
-        reads=ROW_FIELDS,
+        reads=PRINTED_ROW_FIELDS,
         fail_example=RuleExample(row("产出指标/数量指标", "接待来访群众", "全年接待来访群众的人次", "应接尽接")),
         pass_example=RuleExample(row("产出指标/数量指标", "接待来访群众", "全年接待来访群众的人次", "≥500人次")),
     ),
@@ -257,7 +315,7 @@ RULES: tuple[Rule, ...] = (
         help=(
             "成本指标 (and 101号's 经济成本指标) state what the output costs: a total or a unit cost in 元 or 万元 "
             "(≤2万元/人, ≤10万元), so that it can be matched against the budget. A share or a qualitative statement "
-            "belongs under 质量指标."
+            "belongs under 质量指标. Checked in project tables and in department parts with indicator levels."
         ),
         check=_cost_not_money,
         object_only=True,
@@ -283,5 +341,50 @@ RULES: tuple[Rule, ...] = (
         reads=ROW_FIELDS,
         fail_example=RuleExample(row("产出指标/质量指标", "来信办理及时率", "按期办结的来信占比", "100%")),
         pass_example=RuleExample(row("产出指标/质量指标", "来信办理及时率", "按期办结的来信占比", "=100%")),
+    ),
+    Rule(
+        code="PT308",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="计量单位 column disagrees with the target",
+        message="指标“{name}”的计量单位栏为“{printed}”，但指标值“{target}”{why}",
+        message_en="the 计量单位 column of indicator “{name}” says “{printed}”, but its target “{target}” {why_en}",
+        help=(
+            "Layouts such as Hunan's print the unit in its own column (计量单位) beside the value. When the value "
+            "carries a unit too (28.8万元), the two must be the same unit; a value in words (应保尽保) has no unit, so "
+            "a unit in the column (%) says that a number is missing. Correct the column or the value: the unit "
+            "decides how the target is compared and scored. Spellings of one unit (百分比 and %) agree."
+        ),
+        check=_unit_column,
+        object_only=True,
+        reads=PRINTED_ROW_FIELDS,
+        fail_example=RuleExample(
+            row("产出指标/数量指标", "困难群众救助资金", "全年发放的救助资金", "28.8万元") + 'unit_text = "%"\n'
+        ),
+        pass_example=RuleExample(
+            row("产出指标/数量指标", "困难群众救助资金", "全年发放的救助资金", "≥28.8万元") + 'unit_text = "万元"\n'
+        ),
+    ),
+    Rule(
+        code="PT309",
+        severity=Severity.ERROR,
+        scope=Scope.INDICATOR,
+        title="定量 indicator with a value in words",
+        message="指标“{name}”的指标值类型为定量，但指标值“{target}”是文字",
+        message_en="indicator “{name}” is declared 定量 (quantitative), but its target “{target}” is in words",
+        help=(
+            "Layouts with a 指标值类型 column (Hunan's) declare each row 定量 or 定性. A 定量 row promises a number "
+            "with its unit (≥12次, 100%); a value in words (按月安排) cannot be compared with an actual. Give the "
+            "number, or declare the row 定性 with a graded statement."
+        ),
+        check=_text_for_quantitative,
+        object_only=True,
+        reads=PRINTED_ROW_FIELDS,
+        fail_example=RuleExample(
+            row("产出指标/时效指标", "资金拨付时间", "救助资金按月拨付到户", "按月安排") + 'value_kind = "定量"\n'
+        ),
+        pass_example=RuleExample(
+            row("产出指标/时效指标", "资金拨付时间", "救助资金按月拨付到户", "按月安排") + 'value_kind = "定性"\n'
+        ),
     ),
 )

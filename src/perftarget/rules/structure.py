@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from perftarget._judge.review import Rule, RuleContext, RuleExample, Scope, Severity, Violation
 from perftarget._model.targets import Goal, Indicator
 from perftarget._values.levels import Level1, Level2
-from perftarget.rules._common import ROW_FIELDS, is_row, label, row, shown, target_text
+from perftarget.rules._common import ROW_FIELDS, Table, at, is_empty_row, is_row, label, row, shown, tables, target_text
 from perftarget.rules._text import is_not_applicable_text, normalize_name
 
 __all__ = ["RULES"]
@@ -50,8 +50,8 @@ def _unknown_level2(ctx: RuleContext) -> Iterator[Violation]:
 def _missing_level(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
-    if ctx.project is None:
-        return  # department narratives have no levels
+    if ctx.project is None and indicator.level1 is None and indicator.level2 is None:
+        return  # a department narrative's indicator: no levels at all
     for field, value, what in (("level1", indicator.level1, "一级"), ("level2", indicator.level2, "二级")):
         if value is None or (isinstance(value, str) and is_not_applicable_text(value)):
             english = "level-1" if field == "level1" else "level-2"
@@ -76,10 +76,13 @@ def _levels(indicator: Indicator) -> str:
 
 
 def _mixed_schema(ctx: RuleContext) -> Iterator[Violation]:
-    project = ctx.project
-    assert project is not None  # noqa: S101 - project scope
+    for table in tables(ctx):
+        yield from _mixed_in(table)
+
+
+def _mixed_in(table: Table) -> Iterator[Violation]:
     first: tuple[str, int, int, Indicator] | None = None  # (schema, goal, place, indicator)
-    for g, goal in enumerate(project.goals):
+    for g, goal in enumerate(table.goals):
         for i, indicator in enumerate(goal.indicators):
             schema = _schema_of(indicator.level1, indicator.level2)
             if schema is None:
@@ -87,15 +90,17 @@ def _mixed_schema(ctx: RuleContext) -> Iterator[Violation]:
             if first is None:
                 first = (schema, g, i, indicator)
             elif schema != first[0]:
-                yield ctx.violation(
-                    f"goals[{g}].indicators[{i}].level1",
-                    label=_levels(indicator),
-                    other=_levels(first[3]),
-                    other_path=ctx.path_of(f"goals[{first[1]}].indicators[{first[2]}]"),
-                    schema=_SCHEMA_ZH[schema],
-                    other_schema=_SCHEMA_ZH[first[0]],
-                    schema_en=_SCHEMA_EN[schema],
-                    other_schema_en=_SCHEMA_EN[first[0]],
+                yield Violation(
+                    at(table, f"goals[{g}].indicators[{i}].level1"),
+                    {
+                        "label": _levels(indicator),
+                        "other": _levels(first[3]),
+                        "other_path": at(table, f"goals[{first[1]}].indicators[{first[2]}]"),
+                        "schema": _SCHEMA_ZH[schema],
+                        "other_schema": _SCHEMA_ZH[first[0]],
+                        "schema_en": _SCHEMA_EN[schema],
+                        "other_schema_en": _SCHEMA_EN[first[0]],
+                    },
                 )
                 return
 
@@ -152,7 +157,11 @@ def _at(prefix: str, place: tuple[int, int]) -> str:
 def _not_applicable_row(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
-    if not indicator.target.is_applicable and is_not_applicable_text(indicator.name):
+    if (
+        not indicator.target.is_applicable
+        and is_not_applicable_text(indicator.name)
+        and not is_empty_row(indicator)  # nothing written, not even 无: PT208
+    ):
         level = label(indicator.level2) or label(indicator.level1) or "（未分级）"
         yield ctx.violation("target", level=level)
 
@@ -161,8 +170,15 @@ def _named_not_applicable(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
     target = indicator.target
-    if target.is_applicable and not target.is_blank and is_not_applicable_text(indicator.name):  # blank: PT112
-        yield ctx.violation("name", name=indicator.name.strip() or "（空）", target=target_text(target))
+    if (target.is_quantitative or target.is_qualitative) and is_not_applicable_text(indicator.name):
+        yield ctx.violation("name", name=indicator.name.strip() or "（空）", target=target_text(indicator.target))
+
+
+def _empty_row(ctx: RuleContext) -> Iterator[Violation]:
+    indicator = ctx.indicator
+    assert indicator is not None  # noqa: S101 - indicator scope
+    if is_empty_row(indicator):
+        yield ctx.violation("name", level=label(indicator.level2) or label(indicator.level1) or "（未分级）")
 
 
 RULES: tuple[Rule, ...] = (
@@ -221,11 +237,12 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.INDICATOR,
         title="Indicator without its level-1 or level-2",
-        message="项目表中的指标“{name}”没有{what}指标",
-        message_en="indicator “{name}” of a project table has no {what_en} indicator",
+        message="指标“{name}”没有{what}指标",
+        message_en="indicator “{name}” has no {what_en} indicator",
         help=(
             "In a project table every 三级指标 sits under a 一级 and a 二级指标; without them it cannot be weighted "
-            "or scored. (Department narratives may list indicators without levels.)"
+            "or scored. In a department part, an indicator given one level needs the other (department "
+            "narratives may list indicators without any level)."
         ),
         check=_missing_level,
         object_only=True,
@@ -239,7 +256,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         code="PT204",
         severity=Severity.ERROR,
-        scope=Scope.PROJECT,
+        scope=Scope.DOCUMENT,
         title="Two indicator trees mixed in one table",
         message="“{label}”属于{schema}指标体系，但本表 {other_path} 的“{other}”属于{other_schema}指标体系",
         message_en=(
@@ -318,6 +335,24 @@ RULES: tuple[Rule, ...] = (
         object_only=True,
         reads=ROW_FIELDS,
         fail_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "≥95%", "无")),
+        pass_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "无", "无")),
+    ),
+    Rule(
+        code="PT208",
+        severity=Severity.WARNING,
+        scope=Scope.INDICATOR,
+        title="Empty indicator row",
+        message="“{level}”下的一行是空的：没有指标名称，也没有指标值（连“无”也没有）",
+        message_en="a row under “{level}” is empty: no indicator name and no target (not even 无)",
+        help=(
+            "Published templates print a row for every level-2 (经济效益指标, 生态效益指标...). Left empty, the row "
+            "says neither what is measured nor that the level does not apply. Fill in the indicator, or write 无 "
+            "in its name and target when the level-2 does not apply to the project (PT206 then notes it)."
+        ),
+        check=_empty_row,
+        object_only=True,
+        reads=ROW_FIELDS,
+        fail_example=RuleExample(row("效益指标/经济效益指标", "", "", "", "")),
         pass_example=RuleExample(row("效益指标/经济效益指标", "无", "无", "无", "无")),
     ),
 )
