@@ -24,6 +24,7 @@ from perftarget._judge.evaluate import ProjectEvaluation
 from perftarget._judge.monitor import MonitoringReport
 from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget.excel._calamine import CALAMINE_SUFFIXES, read_calamine
 from perftarget.excel._department import _DEPARTMENT_TITLE, _DepartmentReader, _write_department
 from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS
@@ -345,17 +346,22 @@ def _read(
 ) -> WorkbookContents:
     file = Path(path)
     limits = DEFAULT_LIMITS if limits is None else limits
-    workbook = _open(_openpyxl(), file, limits)
     wanted = None if sheets is None else set(sheets)
-    titles = [ws.title for ws in workbook.worksheets]
     problems = _Problems()
+    found = _Collected(problems, year, every_kind)
+    if file.suffix.lower() in CALAMINE_SUFFIXES:
+        titles, grids = read_calamine(file, limits, wanted)
+        for grid in grids:
+            found.read(grid)
+    else:
+        workbook = _open(_openpyxl(), file, limits)
+        titles = [ws.title for ws in workbook.worksheets]
+        for ws in workbook.worksheets:
+            if wanted is None or ws.title in wanted:
+                found.read(_Grid(ws, limits))
+        workbook.close()
     for missing in sorted((wanted or set()) - set(titles)):
         problems.add(missing, f"no sheet with this title; the workbook has {', '.join(titles)}", sheet=missing)
-    found = _Collected(problems, year, every_kind)
-    for ws in workbook.worksheets:
-        if wanted is None or ws.title in wanted:
-            found.read(_Grid(ws, limits))
-    workbook.close()
     if problems:
         raise WorkbookError(problems.found, source=str(file))
     document = Document(department=found.department, projects=tuple(found.projects), notes=found.notes)
@@ -366,7 +372,7 @@ def read_workbook(
     path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None,
     limits: Limits | None = None,
 ) -> Document:
-    """Read a document from an Excel workbook (``.xlsx``).
+    """Read a document from an Excel workbook (``.xlsx``; ``.xls`` and ``.ods`` with the ``xls`` extra).
 
     Each sheet is recognised by its labels (:func:`sheet_kind`): a project table has a
     项目编码 row, the department part a 总体绩效目标 or 工作保障措施 row (or the title
@@ -384,7 +390,10 @@ def read_workbook(
 
     Raises:
         WorkbookError: listing every problem in every sheet, as ``sheet!A12: reason``.
-        MissingDependencyError: openpyxl is not installed.
+        MissingDependencyError: openpyxl is not installed (python-calamine for ``.xls`` and ``.ods``).
+
+    An ``.xls`` (Excel 97-2003) or ``.ods`` (OpenDocument) workbook is read through python-calamine
+    and then exactly as an ``.xlsx``; it is measured against ``limits`` before calamine opens it.
 
     .. versionadded:: 0.1.0
     """
@@ -395,7 +404,7 @@ def read_any_workbook(
     path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None,
     limits: Limits | None = None,
 ) -> WorkbookContents:
-    """Read every table of an Excel workbook (``.xlsx``): target tables, self-evaluations, monitoring reports.
+    """Read every table of a workbook (``.xlsx``, ``.xls``, ``.ods``): target tables, self-evaluations, monitoring.
 
     Each sheet's kind is told by :func:`sheet_kind`; target tables are read as by
     :func:`read_workbook`, self-evaluation tables as by :func:`read_evaluation_sheet`,
@@ -410,7 +419,7 @@ def read_any_workbook(
 
     Raises:
         WorkbookError: listing every problem in every sheet, as ``sheet!A12: reason``.
-        MissingDependencyError: openpyxl is not installed.
+        MissingDependencyError: openpyxl is not installed (python-calamine for ``.xls`` and ``.ods``).
 
     .. versionadded:: 0.1.0
     """
