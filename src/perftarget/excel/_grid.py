@@ -19,6 +19,7 @@ import attrs
 
 from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._values.numbers import format_number
+from perftarget._values.text import opencc_installed, simplified, traditional_seen
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import convert
 from perftarget.exceptions import MissingDependencyError, Problem, ThresholdSyntaxError
@@ -54,8 +55,11 @@ _FALSE: Final = frozenset({"false", "否", "0", "no"})
 
 
 def _label_key(text: str) -> str:
-    """A label as compared: no spaces, half-width punctuation, no numbering, trailing colon or (note)."""
-    key = "".join(text.split()).translate(_LABEL_FOLD)
+    """A label as compared: no spaces, half-width punctuation, no numbering, trailing colon or (note).
+
+    In simplified characters when opencc is installed (績效目標 compares as 绩效目标).
+    """
+    key = simplified("".join(text.split()).translate(_LABEL_FOLD))
     key = _LABEL_NUMBERING.sub("", key, count=1).rstrip(":")
     return _LABEL_SUFFIX.sub("", key) or key
 
@@ -155,6 +159,9 @@ class _Grid:
         self.max_row = max(self._columns, default=0)
         self.max_column = max((columns[-1] for columns in self._columns.values()), default=0)
         self.left = min((column for _, column in self._values), default=1)
+        self.traditional = next(  # a text in traditional characters, for the reader's notice
+            (value for value, _, _ in values.values() if isinstance(value, str) and traditional_seen(value)), ""
+        )
 
     def rows(self, start: int = 1) -> list[int]:
         """The rows from ``start`` on that hold anything (a value, or part of a merged range), in order."""
@@ -189,6 +196,25 @@ class _Grid:
 
     def where(self, cell: _Cell) -> str:
         return self.ref(cell.row, cell.column)
+
+
+def _traditional_notice(grids: list[_Grid]) -> str:
+    """What to say about sheets in traditional characters (``""``: none), with or without opencc."""
+    seen = [grid for grid in grids if grid.traditional]
+    if not seen:
+        return ""
+    example = seen[0].traditional
+    example = example if len(example) <= _EXAMPLE else f"{example[: _EXAMPLE - 1]}…"
+    sheets = ", ".join(grid.title for grid in seen)
+    found = f"text in traditional characters (sheet {sheets}: {example!r})"
+    if opencc_installed():
+        how = "recognised in simplified characters (opencc t2s); the texts are kept as printed"
+    else:
+        how = 'recognised only with opencc: pip install "perftarget[traditional]"'
+    return f"{found}: labels, headings and level names {how}"
+
+
+_EXAMPLE: Final = 24
 
 
 class _Problems:

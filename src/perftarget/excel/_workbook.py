@@ -24,9 +24,10 @@ from perftarget._judge.evaluate import ProjectEvaluation
 from perftarget._judge.monitor import MonitoringReport
 from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget._values.text import opencc_installed
 from perftarget.excel._calamine import CALAMINE_SUFFIXES, read_calamine
 from perftarget.excel._department import _DEPARTMENT_TITLE, _DepartmentReader, _write_department
-from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems
+from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems, _traditional_notice
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS
 from perftarget.excel._monitoring import _header_columns as _monitoring_header
 from perftarget.excel._monitoring import _MonitoringReader, _write_report
@@ -35,7 +36,7 @@ from perftarget.excel._selfeval import _LABELS as _EVALUATION_LABELS
 from perftarget.excel._selfeval import _EvaluationReader, _write_evaluation
 from perftarget.excel._selfeval import _header_columns as _evaluation_header
 from perftarget.excel._writer import _save_atomic, _sheet_title, _Writer
-from perftarget.exceptions import LimitExceededError, Problem, WorkbookError
+from perftarget.exceptions import LimitExceededError, Problem, TraditionalTextWarning, WorkbookError
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -167,7 +168,7 @@ def _kind_of(grid: _Grid) -> SheetKind:  # noqa: PLR0911 - one return per kind
     rows = [items for row in grid.rows() if (items := grid.items(row))]
     if not rows:
         return "empty"
-    if _display(rows[0][0]) == _NOTES_TITLE:
+    if _label_key(_display(rows[0][0])) == _NOTES_TITLE:
         return "notes"
     keys = {_label_key(_display(items[0])) for items in rows if items[0].column == grid.left}
     if any(_monitoring_header(items) is not None for items in rows):  # 截至当期完成值 or 全年预计完成值
@@ -351,17 +352,19 @@ def _read(
     found = _Collected(problems, year, every_kind)
     if file.suffix.lower() in CALAMINE_SUFFIXES:
         titles, grids = read_calamine(file, limits, wanted)
-        for grid in grids:
-            found.read(grid)
     else:
         workbook = _open(_openpyxl(), file, limits)
         titles = [ws.title for ws in workbook.worksheets]
-        for ws in workbook.worksheets:
-            if wanted is None or ws.title in wanted:
-                found.read(_Grid(ws, limits))
+        grids = [_Grid(ws, limits) for ws in workbook.worksheets if wanted is None or ws.title in wanted]
         workbook.close()
+    for grid in grids:
+        found.read(grid)
     for missing in sorted((wanted or set()) - set(titles)):
         problems.add(missing, f"no sheet with this title; the workbook has {', '.join(titles)}", sheet=missing)
+    if notice := _traditional_notice(grids):
+        warnings.warn(f"{file}: {notice}", TraditionalTextWarning, stacklevel=3)
+        if problems and not opencc_installed():  # the likely cause of the problems, said with them
+            problems.add("", notice)
     if problems:
         raise WorkbookError(problems.found, source=str(file))
     document = Document(department=found.department, projects=tuple(found.projects), notes=found.notes)
