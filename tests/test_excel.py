@@ -355,7 +355,7 @@ def test_unit_variants() -> None:
 
 def broken_sheet(ws: object) -> None:
     """A project table with one mistake of each kind the reader reports."""
-    header = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据", "备注"]
+    header = ["一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据", "联系人"]  # 备注 is read
     fill(ws, {
         1: {"A": "某项目绩效目标表"},
         2: {"A": "230001", "B": "某单位", "F": "单位：美元"},
@@ -390,7 +390,7 @@ BROKEN = {
     "错误!B7": "cannot tell the date of checkpoint '待定'",
     "错误!C8": "no percent under '6月底'",
     "错误!E8": "a percent under no checkpoint heading",
-    "错误!G10": "unknown column heading '备注'",
+    "错误!G10": "unknown column heading '联系人'",
     "错误!B11": "level-2 社会效益指标 does not belong to level-1 产出指标",
     "错误!C12": "the indicator has no name",
     "错误!E13": "cannot read the target '≥abc%': expected a number after the comparator at column 2",

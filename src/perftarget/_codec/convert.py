@@ -81,6 +81,8 @@ def configure_converter(converter: cattrs.Converter) -> None:
 
 
 def _is_list_of_items(kind: object) -> bool:
+    if kind in STRUCTURE:  # a list that is a leaf (printed amounts) has its own hook
+        return False
     arguments = typing.get_args(kind)
     return typing.get_origin(kind) is tuple and len(arguments) == 2 and arguments[1] is Ellipsis  # noqa: PLR2004
 

@@ -149,7 +149,8 @@ def _reader(t: Any) -> tuple[Any, Convert | None, bool]:  # noqa: ANN401, PLR091
         return t, None, True
     if t in STRUCTURE:  # a leaf: what its hook reads, floats excepted (msgspec has no exact decimal for them)
         hook = STRUCTURE[t]
-        return str | int, lambda raw: hook(raw, t), True
+        wire = str | int if _tuple_of(t) is None else tuple[str | int | None, ...]  # a list leaf: printed amounts
+        return wire, lambda raw: hook(raw, t), True
     if attrs.has(t):
         struct, build = _class_reader(t)
         if t not in TEXT_FORMS:
@@ -408,7 +409,7 @@ def _leaf_writer(key: str, name: str, hook: Callable[[Any], object], *, optional
     return f"if (x := o.{name}) is None:\n    {value} = None\nelse:\n{textwrap.indent(lookup('x'), '    ')}", value
 
 
-def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> tuple[str, str]:  # noqa: ANN401
+def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> tuple[str, str]:  # noqa: ANN401, PLR0911
     """The statements to run first and the expression that write ``o.<field>`` (of type ``t``) as cattrs does.
 
     ``key`` names what it refers to in the shared namespace (``h_<key>``, ``D_<key>``, ``v_<key>``).
@@ -416,6 +417,9 @@ def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> tuple[str, s
     value, name, inner, item = f"v_{key}", field.name, _optional(t), _tuple_of(t)
     if t in _NATIVE or (inner is not None and inner in _NATIVE):
         return "", _native_writer(key, field)
+    if item is not None and t in UNSTRUCTURE:  # a list leaf (printed amounts): left out when empty
+        _WRITE_NAMESPACE[f"h_{key}"] = UNSTRUCTURE[t]
+        return "", f"(h_{key}({value}) if ({value} := o.{name}) else EMPTY)"
     hook = UNSTRUCTURE.get(t) or UNSTRUCTURE.get(inner)
     if hook is None and (t in _SHARED or inner in _SHARED):  # a shared value: written once per object
         hook = _WRITE_NAMESPACE[f"one_{_class_writer(t if inner is None else inner)}"]

@@ -22,6 +22,7 @@ from perftarget._values.threshold import Comparator, Threshold
 from perftarget.exceptions import InvalidValueError, LimitExceededError, shown
 
 __all__ = [
+    "AMOUNTS",
     "SCHEMA_VERSION",
     "STRUCTURE",
     "UNSTRUCTURE",
@@ -130,6 +131,21 @@ def unstructure_basis(basis: Basis) -> object:
     return {"text": basis.text, "category": basis.category.value}
 
 
+AMOUNTS: Final = tuple[Decimal | None, ...]
+"""A row of printed amounts with blank cells (:attr:`CostItem.prior`): a leaf, a blank written as ``""``."""
+
+
+def _structure_amounts(value: object, _: type) -> tuple[Decimal | None, ...]:
+    if not isinstance(value, (list, tuple)):
+        msg = f'expected a list of numbers, "" for a blank cell (got {type(value).__name__} {shown(value)})'
+        raise InvalidValueError(msg, value=value)
+    return tuple(None if item is None or item == "" else _structure_decimal(item, Decimal) for item in value)
+
+
+def _unstructure_amounts(value: tuple[Decimal | None, ...]) -> list[str]:
+    return ["" if item is None else format_number(item) for item in value]
+
+
 def _level_text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -144,6 +160,7 @@ STRUCTURE: Final[dict[Any, Callable[[object, type], object]]] = {
     Level1 | str | None: _structure_level1,
     Level2 | str | None: _structure_level2,
     BasisCategory: structure_category,
+    AMOUNTS: _structure_amounts,
 }
 """How each leaf type is read, by the field type it fills (a level's whole union is one leaf)."""
 
@@ -155,6 +172,7 @@ UNSTRUCTURE: Final[dict[Any, Callable[[Any], object]]] = {
     Level2 | str | None: _level_text,
     BasisCategory: lambda category: category.value,
     Basis: unstructure_basis,
+    AMOUNTS: _unstructure_amounts,
 }
 """How each leaf type is written; ``str``, ``int`` and ``bool`` are written as they are."""
 

@@ -13,6 +13,7 @@ from typing import Any, Final
 import attrs
 
 from perftarget._codec.convert import SCHEMA_VERSION
+from perftarget._codec.hooks import AMOUNTS
 from perftarget._model.targets import Basis, BasisCategory, Document
 from perftarget._values.levels import Level1, Level2
 from perftarget._values.threshold import Threshold
@@ -31,7 +32,7 @@ _DECIMAL: Final = {
 _LEVEL_NOTE: Final = "The Chinese label (or English name); labels outside the national trees are kept as text."
 
 
-def _leaf(tp: object) -> dict[str, Any] | None:  # noqa: PLR0911 - one branch per leaf type
+def _leaf(tp: object) -> dict[str, Any] | None:  # noqa: C901, PLR0911 - one branch per leaf type
     if tp is str:
         return {"type": "string"}
     if tp is bool:
@@ -54,6 +55,12 @@ def _leaf(tp: object) -> dict[str, Any] | None:  # noqa: PLR0911 - one branch pe
         return {"type": "string", "description": "二级指标. " + _LEVEL_NOTE, "examples": [m.value for m in Level2]}
     if tp is BasisCategory:
         return {"enum": [m.value for m in BasisCategory]}
+    if tp == AMOUNTS:
+        return {
+            "type": "array",
+            "items": {"anyOf": [dict(_DECIMAL), {"const": ""}, {"type": "null"}]},
+            "description": 'Amounts as printed, oldest first; "" (or null) for a blank cell.',
+        }
     return None
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "Basis",
     "BasisCategory",
     "Budget",
+    "CostItem",
     "DepartmentTargets",
     "Document",
     "Goal",
@@ -182,7 +183,13 @@ class Indicator:
     ``target`` takes a :class:`Threshold` or its text. ``weight`` is the 分值, if the table
     gives one.
 
+    Published layouts print more columns, kept as printed: ``unit_text`` is the 计量单位
+    when it is its own column (``"%"``, ``"万元"``), ``value_kind`` the 指标值类型
+    (``"定量"``/``"定性"``), ``scoring_rule`` the 评(扣)分标准 and ``remarks`` the 备注.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``unit_text``, ``value_kind``, ``scoring_rule`` and ``remarks``.
     """
 
     level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
@@ -202,6 +209,10 @@ class Indicator:
     suppressions: tuple[Suppression, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(Suppression)
     )
+    unit_text: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    value_kind: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    scoring_rule: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    remarks: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level1, Level1) and isinstance(self.level2, Level2) and not schemas_of(
@@ -250,6 +261,42 @@ class Measure:
     detail: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
 
+def _amount(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="amount")
+
+
+def _carryover(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="carryover")
+
+
+def _cost_total(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="cost_total")
+
+
+def _amounts(value: object) -> tuple[Decimal | None, ...]:
+    return tuple(None if item is None else to_decimal(item, field="prior") for item in to_tuple(value))
+
+
+@attrs.frozen
+class CostItem:
+    """One row of a cost build-up (预算成本构成 / 成本测算): a part of the budget and how it was reckoned.
+
+    ``amount`` is the 金额 in 万元, ``basis`` the 测算(公式)依据, and ``prior`` the prior
+    years' actual amounts as printed, oldest first (``None`` for a blank cell).
+
+    .. versionadded:: 0.2.0
+    """
+
+    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    amount: Decimal | None = attrs.field(default=None, converter=_amount, validator=_non_negative)
+    basis: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    prior: tuple[Decimal | None, ...] = attrs.field(
+        default=(),
+        converter=_amounts,
+        validator=attrs.validators.deep_iterable(attrs.validators.optional(attrs.validators.instance_of(Decimal))),
+    )
+
+
 @attrs.frozen(kw_only=True)
 class ProjectTargets:
     """项目绩效目标表: one budget project's targets.
@@ -257,7 +304,16 @@ class ProjectTargets:
     ``year`` is the budget year; ``year_assumed`` marks a year that the source does not
     print. The schedule, when given, must be for the same year.
 
+    What published project tables print besides is kept as printed: ``department``
+    (主管部门), ``category`` (项目类别), ``nature`` (项目性质), ``grounds`` (立项依据),
+    ``carryover`` (上年结转资金, 万元), the cost build-up ``costs`` with its printed
+    total ``cost_total`` (合计, not checked here: review compares it with the parts), and
+    the guarantee ``measures`` (保障绩效目标实现措施).
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``department``, ``category``, ``nature``, ``grounds``, ``carryover``, ``costs``,
+       ``cost_total`` and ``measures``.
     """
 
     unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
@@ -276,6 +332,14 @@ class ProjectTargets:
     suppressions: tuple[Suppression, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(Suppression)
     )
+    department: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    category: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    nature: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    grounds: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    carryover: Decimal | None = attrs.field(default=None, converter=_carryover, validator=_non_negative)
+    costs: tuple[CostItem, ...] = attrs.field(default=(), converter=to_tuple, validator=_all_of(CostItem))
+    cost_total: Decimal | None = attrs.field(default=None, converter=_cost_total, validator=_non_negative)
+    measures: tuple[Measure, ...] = attrs.field(default=(), converter=to_tuple, validator=_all_of(Measure))
 
     def __attrs_post_init__(self) -> None:
         if self.schedule is not None and self.schedule.fiscal_year != self.year:

@@ -18,7 +18,9 @@ Three layouts are written as published and read back:
   :func:`write_monitoring_workbook`.
 
 :func:`sheet_kind` tells the layouts apart and :func:`read_any_workbook` reads a workbook
-holding any of them. Below each table, a block headed ``perftarget`` keeps what the
+holding any of them. Target tables are also read in the provinces' published layouts
+(:data:`LAYOUTS`: 河北, 湖南 整体/项目, 湖北 项目支出 ...); :func:`detect_layout` says which
+one a sheet is in, or why none fits. Below each table, a block headed ``perftarget`` keeps what the
 published layout cannot show, so that a table written and read back is equal to the
 original.
 
@@ -32,12 +34,14 @@ problem with its sheet and cell, in one :class:`~perftarget.exceptions.WorkbookE
 
 from __future__ import annotations
 
+from perftarget.excel._layouts import LAYOUTS, Detection, Layout
 from perftarget.excel._monitoring import read_monitoring_sheet, write_monitoring_sheet
 from perftarget.excel._project import read_project_sheet, write_project_sheet
 from perftarget.excel._selfeval import read_evaluation_sheet, write_evaluation_sheet
 from perftarget.excel._workbook import (
     SheetKind,
     WorkbookContents,
+    detect_layout,
     read_any_workbook,
     read_workbook,
     sheet_kind,
@@ -47,8 +51,12 @@ from perftarget.excel._workbook import (
 )
 
 __all__ = [
+    "LAYOUTS",
+    "Detection",
+    "Layout",
     "SheetKind",
     "WorkbookContents",
+    "detect_layout",
     "read_any_workbook",
     "read_evaluation_sheet",
     "read_monitoring_sheet",

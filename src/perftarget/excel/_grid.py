@@ -54,12 +54,15 @@ _TRUE: Final = frozenset({"true", "是", "1", "yes"})
 _FALSE: Final = frozenset({"false", "否", "0", "no"})
 
 
+_STARS: Final = re.compile(r"[*＊※]")
+
+
 def _label_key(text: str) -> str:
-    """A label as compared: no spaces, half-width punctuation, no numbering, trailing colon or (note).
+    """A label as compared: no spaces or stars (``*指标值``), half-width punctuation, no numbering, colon, (note).
 
     In simplified characters when opencc is installed (績效目標 compares as 绩效目标).
     """
-    key = simplified("".join(text.split()).translate(_LABEL_FOLD))
+    key = simplified(_STARS.sub("", "".join(text.split())).translate(_LABEL_FOLD))
     key = _LABEL_NUMBERING.sub("", key, count=1).rstrip(":")
     return _LABEL_SUFFIX.sub("", key) or key
 

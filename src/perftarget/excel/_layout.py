@@ -91,12 +91,20 @@ def _level(text: str, parse: Callable[[str], T]) -> T:
 _Levels = tuple[Level1 | str | None, Level2 | str | None]
 
 
-def _resolve_levels(texts: Sequence[tuple[str, str]]) -> list[_Levels]:
+def _resolve_levels(texts: Sequence[tuple[str, str]], *, level2_first: bool = False) -> list[_Levels]:
     """Each row's levels from the level cells' texts (merged cells already filled in).
 
     A blank level-1 repeats the one above; a blank level-2 repeats the one above when
     the level-1 is blank or the same as above (merged or repeated), and is none otherwise.
+    With ``level2_first`` (a table whose first level column holds the level-2, as 湖北's
+    数量指标/质量指标, and that has no level-2 column), a first text that is a level-2 label
+    is the level-2, and the level-1 is none.
     """
+    if level2_first:
+        texts = [
+            ("", text1) if not text2 and not isinstance(_level(text1, to_level2), str) else (text1, text2)
+            for text1, text2 in texts
+        ]
     resolved: list[_Levels] = []
     above: _Levels = (None, None)
     for text1, text2 in texts:

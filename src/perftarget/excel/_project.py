@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from perftarget._model.targets import Budget, ProjectTargets
+from perftarget._model.targets import Budget, CostItem, Measure, ProjectTargets, Unit
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
+from perftarget.excel._layouts import label_roles
 from perftarget.excel._targets import (
     _COLUMN_WIDTHS,
     _WIDTH,
@@ -19,10 +21,14 @@ from perftarget.excel._targets import (
     _collect_tables,
     _goals,
     _header_columns,
+    _measures,
     _read_block,
     _suppression,
+    _table_values_of,
+    _table_width,
     _unit,
     _write_goals,
+    _write_measures,
     _write_unit,
     _year,
 )
@@ -34,14 +40,10 @@ if TYPE_CHECKING:
 
 __all__ = ["read_project_sheet", "write_project_sheet"]
 
-_PROJECT_LABELS: Final = {
-    **dict.fromkeys(("项目编码", "项目代码", "项目编号"), "code"),
-    **dict.fromkeys(("项目名称",), "name"),
-    **dict.fromkeys(("预算规模及资金用途", "预算规模及用途", "资金规模及用途", "预算规模"), "budget"),
-    **dict.fromkeys(("资金支出计划", "支出计划"), "plan"),
-    **dict.fromkeys(("绩效目标", "年度绩效目标", "年度总体目标", "项目绩效目标", "总体绩效目标"), "goal"),
-    **dict.fromkeys(("绩效指标", "年度绩效指标"), "heading"),
-}
+def _project_labels() -> dict[str, str]:
+    """Label key -> row kind, over every project layout (:mod:`perftarget.excel._layouts`)."""
+    return label_roles("project")
+
 
 _BUDGET_NAMES: Final = {"total": "预算数", "fiscal": "财政资金", "other": "其他资金"}
 _BUDGET_LABELS: Final = {
@@ -58,61 +60,145 @@ _PROJECT_FIELDS: Final = frozenset(
     {"year", "year_assumed", "schedule.start_month", "schedule.multi_year", "schedule.checkpoints.date", "suppressions"}
 )
 _ANY_YEAR: Final = 2000
-_REQUIRED: Final = (("code", "项目编码"), ("name", "项目名称"), ("budget", "预算规模及资金用途"))
+_REQUIRED: Final = (("name", "项目名称"), ("budget", "预算规模及资金用途"))
+_SINGLE: Final = {
+    "code": "the project code",
+    "name": "the project name",
+    "department": "主管部门",
+    "implementer": "实施单位",
+    "category": "项目类别",
+    "nature": "项目性质",
+    "grounds": "立项依据",
+    "carryover": "上年结转资金",
+}
+"""Label rows with one value each; a row may hold several (``项目类别 | … | 项目性质 | …``)."""
+_TOTAL: Final = frozenset({"合计", "总计", "合 计"})
 
 
 class _ProjectReader(_Reader):
-    """Reads one project table (项目绩效目标表)."""
+    """Reads one project table (项目绩效目标表) in any registered project layout."""
 
     def __init__(self, grid: _Grid, problems: _Problems) -> None:
         super().__init__(grid, problems)
         self.once: dict[str, _Segment] = {}
+        self.values: dict[str, tuple[_Cell, _Cell | None]] = {}
         self.amount_unit = "万元"
+        self.measures: list[Measure] = []
+        self.costs: list[CostItem] = []
+        self.cost_total: Decimal | None = None
 
     def other(self, segment: _Segment) -> bool:
-        if segment.kind not in ("code", "name", "budget", "plan"):
+        if segment.kind == "measures":
+            self.measures.extend(_measures(self, segment.rows))
+            return True
+        if segment.kind not in ("budget", "plan", "costs", *_SINGLE):
             return False
         first = self.once.setdefault(segment.kind, segment)
         if first is not segment:
             where = self.grid.where(first.label) if first.label else "?"
             self.problem(segment.label, f"a second {_display(segment.label)} row (the first is {where})")
+        elif segment.kind == "costs":
+            self.read_costs(segment)
+        elif segment.kind in _SINGLE:
+            _unexpected(self, segment.rows[1:])
+            self.pairs(segment.rows[0])
         return True
+
+    def pairs(self, row: int) -> None:
+        """The label/value pairs of one row: ``项目类别 | 专项业务类 | 项目性质 | 延续性项目``."""
+        labels = _project_labels()
+        cells = self.grid.items(row)
+        index = 0
+        current = ""
+        while index < len(cells):
+            cell = cells[index]
+            kind = labels.get(_label_key(_display(cell)))
+            if kind in _SINGLE and (kind not in self.values or index == 0):
+                value = cells[index + 1] if index + 1 < len(cells) else None
+                if value is not None and labels.get(_label_key(_display(value))) in _SINGLE:
+                    value = None  # a label with a blank value, then the next label
+                self.values[kind] = (cell, value)
+                current = kind
+                index += 1 if value is None else 2
+                continue
+            what = _SINGLE.get(current, "the label")
+            self.problem(cell, f"expected one value for {what}, found another: {_display(cell)!r}")
+            index += 1
+
+    def value(self, kind: str) -> str:
+        found = self.values.get(kind)
+        return self.text(found[1], _SINGLE[kind]) if found and found[1] is not None else ""
+
+    def read_costs(self, segment: _Segment) -> None:
+        """The cost build-up: 预算成本构成 | 金额 | 测算（公式）依据 | the prior years' actuals…, and 合计."""
+        grid = self.grid
+        headings = grid.items(segment.rows[0])
+        columns = [cell.column for cell in headings]
+        for row in segment.rows[1:]:
+            cells = [grid.at(row, column) for column in columns]
+            name = self.text(cells[0], "a cost item")
+            amount = self.amount(cells[1] if len(cells) > 1 else None, "金额")
+            if _label_key(name) in _TOTAL:
+                self.cost_total = amount
+                continue
+            basis = self.text(cells[2], "测算依据") if len(cells) > 2 else ""  # noqa: PLR2004 - the third column
+            prior = tuple(self.amount(cell, "an actual of a prior year") for cell in cells[3:])
+            for cell in grid.items(row):
+                if cell.column not in columns:
+                    self.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
+            self.costs.append(CostItem(name, amount, basis, prior))
+
+    def amount(self, cell: _Cell | None, what: str) -> Decimal | None:
+        return self.number(cell, what, ("万元", "元"), plain=self.amount_unit, to="万元")
 
     def read(self, year: int | None) -> ProjectTargets | None:
         before = len(self.problems)
-        segments, block_start = _segments(self.grid, _PROJECT_LABELS, _header_columns)
+        segments, block_start = _segments(self.grid, _project_labels(), _header_columns)
         title, unit, self.amount_unit = _unit(self, segments[0].rows)
         tables = _collect_tables(self, segments[1:], self.other)
         block = _read_block(self, block_start, _PROJECT_FIELDS)
+        table_values = _table_values_of(tables)
         for kind, label in _REQUIRED:
-            if kind not in self.once:
+            if kind not in self.once and not (kind == "name" and table_values.get("project_name")):
                 self.problem(None, f"no {label} row")
-        code = self.single("code", "the project code")
-        name = self.single("name", "the project name")
+        code = self.value("code")
+        name = self.value("name") or "\n".join(table_values.get("project_name", ()))
         if not name and "name" in self.once:
             self.problem(self.once["name"].label, "the project name is blank")
+        unit = self.unit(unit)
         budget, purpose = self.budget()
         the_year, assumed = _year(self, block, title, year)
         schedule = self.schedule(the_year, block)
         goals = _goals(self, tables, block)
+        carryover = self.values.get("carryover")
+        carried = self.amount(carryover[1], "上年结转资金") if carryover else None
         suppressions = [_suppression(self, where, values) for where, values in block.suppressions]
+        measures = [*self.measures, *map(Measure, table_values.get("measures", ()))]
         if len(self.problems) > before or unit is None or budget is None or the_year is None:
             return None
         try:
             return ProjectTargets(
                 unit=unit, code=code, name=name, year=the_year, budget=budget, purpose=purpose, schedule=schedule,
                 goals=tuple(goals), year_assumed=assumed, suppressions=tuple(s for s in suppressions if s),
+                department=self.value("department"), category=self.value("category"), nature=self.value("nature"),
+                grounds=self.value("grounds"), carryover=carried, costs=tuple(self.costs),
+                cost_total=self.cost_total, measures=tuple(measures),
             )
         except InvalidValueError as exc:
             self.problem(None, str(exc))
             return None
 
-    def single(self, kind: str, what: str) -> str:
-        segment = self.once.get(kind)
-        if segment is None:
-            return ""
-        _unexpected(self, segment.rows[1:])
-        return _value_after(self, segment.rows[0], what)
+    def unit(self, unit: Unit | None) -> Unit | None:
+        """The unit above the table, else the 实施单位 row's; ``None`` (reported) when neither gives one."""
+        implementer = self.value("implementer")
+        if unit is None and implementer:
+            return Unit("", implementer)
+        if unit is None:
+            self.problem(None, "no row with the budget unit's code and name (or 单位名称：…) above the table")
+        elif implementer and implementer != unit.name:
+            where = self.values["implementer"][1]
+            self.problem(where, f"实施单位 {implementer!r} is not the unit above the table ({unit.name!r})")
+        return unit
 
     def budget(self) -> tuple[Budget | None, str]:
         segment = self.once.get("budget")
@@ -253,10 +339,58 @@ def _checkpoint_heading(checkpoint: Checkpoint, year: int, start_month: int) -> 
     return checkpoint.label, None if implied == checkpoint.date else checkpoint.date.isoformat()
 
 
+_LABEL_ROWS: Final = (
+    ("department", "主管部门"),
+    ("category", "项目类别"),
+    ("nature", "项目性质"),
+    ("grounds", "立项依据"),
+)
+
+
+def _write_labels(w: _Writer, row: int, project: ProjectTargets, width: int) -> int:
+    """The rows of what published layouts print besides, each only when given; the next free row."""
+    for field, label in _LABEL_ROWS:
+        value = getattr(project, field)
+        if value:
+            w.put(row, 1, label, "label")
+            w.put(row, 2, value, "text", to=(row, width))
+            row += 1
+    if project.carryover is not None:
+        w.put(row, 1, "上年结转资金", "label")
+        w.number(row, 2, project.carryover, least=2)
+        row += 1
+    return row
+
+
+def _write_costs(w: _Writer, row: int, project: ProjectTargets) -> int:
+    """The cost build-up (预算成本构成), when given: a heading row, one row a part, 合计; the next free row."""
+    if not project.costs and project.cost_total is None:
+        return row
+    years = max((len(item.prior) for item in project.costs), default=0)
+    headings = ["预算成本构成", "金额", "测算（公式）依据"]
+    headings += [f"{project.year - years + k}年实际" for k in range(years)]
+    for column, heading in enumerate(headings, start=1):
+        w.put(row, column, heading, "label")
+    for item in project.costs:
+        row += 1
+        w.put(row, 1, item.name)
+        w.number(row, 2, item.amount, least=2)
+        w.put(row, 3, item.basis, "text")
+        for column in range(4, 4 + years):
+            prior = item.prior[column - 4] if column - 4 < len(item.prior) else None
+            w.number(row, column, prior, least=2)
+    if project.cost_total is not None:
+        row += 1
+        w.put(row, 1, "合计", "label")
+        w.number(row, 2, project.cost_total, least=2)
+    return row + 1
+
+
 def _write_project(w: _Writer, project: ProjectTargets) -> None:
     schedule = project.schedule
     checkpoints = schedule.checkpoints if schedule is not None else ()
-    width = max(_WIDTH, 1 + len(checkpoints))
+    years = max((len(item.prior) for item in project.costs), default=0)
+    width = max(_WIDTH, 1 + len(checkpoints), _table_width(project.goals), 3 + years)
     w.widths(_COLUMN_WIDTHS)
     w.put(1, 1, f"{project.name}绩效目标表", "title", to=(1, width))
     _write_unit(w, 2, project.unit, width, amounts=True)
@@ -264,26 +398,31 @@ def _write_project(w: _Writer, project: ProjectTargets) -> None:
     w.put(3, 2, project.code, "text", to=(3, width))
     w.put(4, 1, "项目名称", "label")
     w.put(4, 2, project.name, "text", to=(4, width))
+    row = _write_labels(w, 5, project, width)
     budget = project.budget
-    w.put(5, 1, "预算规模及资金用途", "label", to=(6, 1))
+    w.put(row, 1, "预算规模及资金用途", "label", to=(row + 1, 1))
     parts = (("预算数", budget.total), ("其中：财政资金", budget.fiscal), ("其他资金", budget.other))
     for index, (label, amount) in enumerate(parts):
-        w.put(5, 2 + 2 * index, label, "label")
-        w.number(5, 3 + 2 * index, amount, least=2)
-    w.put(6, 2, project.purpose, "text", to=(6, width))
-    w.put(7, 1, "资金支出计划（%）", "label", to=(8, 1))
+        w.put(row, 2 + 2 * index, label, "label")
+        w.number(row, 3 + 2 * index, amount, least=2)
+    w.put(row + 1, 2, project.purpose, "text", to=(row + 1, width))
+    row += 2
+    w.put(row, 1, "资金支出计划（%）", "label", to=(row + 1, 1))
     dates: list[object] = []
     for column in range(2, width + 1):
         if schedule is not None and column - 2 < len(checkpoints):
             checkpoint = checkpoints[column - 2]
             heading, stored = _checkpoint_heading(checkpoint, project.year, schedule.start_month)
-            w.put(7, column, heading)
-            w.number(8, column, checkpoint.percent, percent=True)
+            w.put(row, column, heading)
+            w.number(row + 1, column, checkpoint.percent, percent=True)
             dates.append(stored)
         else:
-            w.put(7, column, None)
-            w.put(8, column, None)
-    row, indicator_fields = _write_goals(w, 9, project.goals, width)
+            w.put(row, column, None)
+            w.put(row + 1, column, None)
+    row = _write_costs(w, row + 2, project)
+    row, indicator_fields = _write_goals(w, row, project.goals, width)
+    if project.measures:
+        row = _write_measures(w, row, "保障绩效目标实现措施", project.measures, width)
     fields: _Fields = [("year", (project.year,)), ("year_assumed", (project.year_assumed,))]
     if schedule is not None:
         fields += [("schedule.start_month", (schedule.start_month,)), ("schedule.multi_year", (schedule.multi_year,))]

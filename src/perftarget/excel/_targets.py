@@ -9,7 +9,7 @@ basis categories, suppressions...). Reading and writing those parts lives here.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -17,11 +17,13 @@ import attrs
 
 from perftarget._codec.hooks import structure_category as _structure_category
 from perftarget._codec.hooks import threshold_text
-from perftarget._model.targets import Basis, Goal, Indicator, Suppression, Unit
+from perftarget._model.targets import Basis, Goal, Indicator, Measure, Suppression, Unit
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
+from perftarget._values.numbers import format_number
 from perftarget._values.threshold import Threshold
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,
+    _NOT_APPLICABLE,
     _YEAR_IN_TITLE,
     _Cell,
     _display,
@@ -30,39 +32,103 @@ from perftarget.excel._grid import (
     _Reader,
 )
 from perftarget.excel._layout import _level_text, _Levels, _resolve_levels, _Segment, _unexpected, _value_after
+from perftarget.excel._layouts import LAYOUTS, column_roles, is_template_name, span_roles
 from perftarget.excel._writer import _Fields, _Writer
 from perftarget.exceptions import InvalidValueError, ThresholdSyntaxError
 
 _AMOUNT_UNIT: Final = "单位：万元"
 _WIDTH: Final = 7  # columns A..G: the budget row is the widest fixed row
 
-# The indicator table's columns: (field, printed heading, headings accepted when reading).
+# The indicator table's columns as perftarget writes them: (field, printed heading). The optional
+# ones are printed only when an indicator of the sheet has them; reading takes the headings of
+# every registered layout (perftarget.excel._layouts).
 _COLUMNS: Final = (
-    ("level1", "一级指标", ("一级指标",)),
-    ("level2", "二级指标", ("二级指标",)),
-    ("name", "三级指标", ("三级指标", "三级指标名称")),
-    ("description", "绩效指标描述", ("绩效指标描述", "指标描述", "指标解释", "指标说明")),
-    ("target", "指标值", ("指标值", "年度指标值", "目标值", "绩效指标值")),
-    ("basis", "指标值确定依据", ("指标值确定依据", "确定依据", "指标值设定依据")),
-    ("weight", "分值", ("分值", "权重", "指标分值", "指标权重")),
+    ("level1", "一级指标"),
+    ("level2", "二级指标"),
+    ("name", "三级指标"),
+    ("description", "绩效指标描述"),
+    ("target", "指标值"),
+    ("basis", "指标值确定依据"),
 )
-_HEADING_FIELDS: Final = {heading: field for field, _, headings in _COLUMNS for heading in headings}
-_HEADINGS: Final = {field: heading for field, heading, _ in _COLUMNS}
+_OPTIONAL_COLUMNS: Final = (
+    ("unit_text", "计量单位"),
+    ("value_kind", "指标值类型"),
+    ("weight", "分值"),
+    ("scoring_rule", "评(扣)分标准"),
+    ("remarks", "备注"),
+)
+_TABLE_ROLES: Final = {
+    "unit_name": "部门(单位)名称",
+    "project_name": "项目名称",
+    "duties": "部门职责",
+    "goal": "年度绩效目标",
+    "measures": "保障绩效目标实现措施",
+}
+"""Columns that hold one value for the whole table (a cell merged down the rows), with a heading for messages."""
+_HEADINGS: Final = {**dict(_COLUMNS), **dict(_OPTIONAL_COLUMNS), **_TABLE_ROLES}
+_TEXTS: Final = (
+    "level1", "level2", "name", "description", "basis", "unit_text", "value_kind", "scoring_rule", "remarks"
+)
+"""The columns read as text on every indicator row (the target and the weight are read apart)."""
 
 _INDICATOR_FIELD: Final = re.compile(
-    r"^goals\[(\d+)\]\.indicators\[(\d+)\]\.(key|basis\.category|suppressions|level1|level2)$"
+    r"^goals\[(\d+)\]\.indicators\[(\d+)\]\.(key|basis\.category|suppressions|level1|level2|template)$"
 )
 _YEARS: Final = (1, 9998)  # a fiscal year and the next must fit the calendar
+_KEPT: Final = "kept"
+
+
+def _roles() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Heading key -> column role, and merged heading key -> roles, over every target layout."""
+    key = tuple(map(id, LAYOUTS))
+    cached = _ROLES.get(key)
+    if cached is None:
+        cached = _ROLES[key] = (column_roles(("project", "department")), span_roles(("project", "department")))
+    return cached
+
+
+_ROLES: Final[dict[tuple[int, ...], tuple[dict[str, str], dict[str, tuple[str, ...]]]]] = {}
 
 
 def _header_columns(items: Sequence[_Cell]) -> dict[str, _Cell] | None:
-    """The indicator table's header (field -> heading cell), if the row is one."""
+    """The indicator table's header (field -> heading cell), if the row is one.
+
+    A heading that fills two roles when merged over two columns (湖北 ``绩效指标``: the
+    二级指标 and the indicator's name) gives its roles to its columns, left to right, where
+    no heading of their own does.
+    """
+    roles, spans = _roles()
     fields: dict[str, _Cell] = {}
+    spanned: list[tuple[_Cell, tuple[str, ...]]] = []
     for cell in items:
-        field = _HEADING_FIELDS.get(_label_key(_display(cell)))
+        key = _label_key(_display(cell))
+        field = roles.get(key)
         if field is not None:
             fields.setdefault(field, cell)
+        elif key in spans:
+            spanned.append((cell, spans[key]))
+    used = {cell.column for cell in fields.values()}
+    for cell, span in spanned:
+        for offset, role in enumerate(span):
+            if role not in fields and cell.column + offset not in used:
+                fields[role] = attrs.evolve(cell, column=cell.column + offset)
     return fields if "name" in fields and "target" in fields else None
+
+
+def _blank(text: str) -> bool:
+    """A cell that says nothing: blank, 无 or /, or filler (……)."""
+    return not text or text in _NOT_APPLICABLE or _is_filler(text)
+
+
+def _is_template(texts: Mapping[str, str]) -> bool:
+    """The template-row rule (see :mod:`perftarget.excel._layouts`), on a row's printed texts.
+
+    The name is a bare ``指标N`` and every other cell but the levels says nothing. Reading
+    drops such a row; writing marks an indicator that prints as one, so that it is kept.
+    """
+    return is_template_name(texts.get("name", "")) and all(
+        _blank(text) for field, text in texts.items() if field not in ("name", "level1", "level2")
+    )
 
 
 # --- reading: the perftarget block of a target table ------------------------------------------
@@ -145,21 +211,26 @@ class _Row:
     levels: tuple[str, str]
     placeholder: bool
     cells: dict[str, _Cell | None]
-    name: str = ""
-    description: str = ""
+    texts: dict[str, str] = attrs.Factory(dict)
     target: Threshold | None = None
-    basis: str = ""
     weight: Decimal | None = None
+    template: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.texts.get("name", "")
 
 
 @attrs.define
 class _Table:
-    """A goal and its indicator rows as read."""
+    """A goal and its indicator rows as read, with what the table-wide columns hold."""
 
     content: str
     label: _Cell | None
     rows: list[_Row] = attrs.Factory(list)
     has_header: bool = False
+    level2_column: bool = True
+    values: dict[str, list[str]] = attrs.Factory(dict)
 
 
 def _strip_goal_number(text: str, number: int) -> str:
@@ -181,35 +252,59 @@ def _number_goal(content: str, number: int) -> str:
     return f"{number}{separator}{content}"
 
 
-def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int) -> _Row:
+def _table_values(reader: _Reader, table: _Table, cells: Mapping[str, _Cell | None]) -> None:
+    """The table-wide columns of one row: a value where a cell (or a merged range) starts."""
+    for field, cell in cells.items():
+        if field in _TABLE_ROLES and cell is not None and not cell.continued:
+            text = reader.text(cell, _TABLE_ROLES[field])
+            if text:
+                table.values.setdefault(field, []).append(text)
+
+
+def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, table: _Table) -> _Row:
+    """One row of an indicator table: a 无 row, a template row, a filler row or an indicator.
+
+    - filler: every cell blank or filler (……, 等) and no level cell of its own: skipped;
+    - template: see :func:`_is_template`: dropped unless the perftarget block keeps it;
+    - 无 row: no name, and the target blank, 无 or /: an indicator without a name whose
+      target is 无 (a level that does not apply), kept with whatever else it prints.
+    """
     grid = reader.grid
     cells = {field: grid.at(row, column) for field, column in columns.items()}
-    texts = {
-        field: reader.text(cell, _HEADINGS[field]) for field, cell in cells.items() if field not in ("target", "weight")
-    }
+    _table_values(reader, table, cells)
+    texts: dict[str, str] = {field: reader.text(cells[field], _HEADINGS[field]) for field in _TEXTS if field in cells}
     target_cell = cells.get("target")
     # "=100%" typed into Excel becomes a formula; in this column its text is the target
     formula = target_cell is not None and target_cell.formula
     target_text = str(target_cell.value).strip() if formula and target_cell else _display(target_cell)
     weight_text = _display(cells.get("weight"))
-    name = _INDICATOR_NUMBERING.sub("", texts.get("name", ""), count=1)
-    content = (name, texts.get("description", ""), target_text, texts.get("basis", ""), weight_text)
-    # a filler row ("……", "等") is skipped; in a row with content, "。" is text like any other
-    placeholder = all(not text or _is_filler(text) for text in content)
+    printed: dict[str, str] = {**texts, "target": target_text, "weight": weight_text}
+    content = {field: text for field, text in printed.items() if field not in ("level1", "level2")}
+    own_level = any(
+        (cell := cells.get(field)) is not None and not cell.continued for field in ("level1", "level2")
+    )
+    placeholder = all(not text or _is_filler(text) for text in content.values()) and not own_level
     levels = tuple("" if _is_filler(texts.get(field, "")) else texts.get(field, "") for field in ("level1", "level2"))
     result = _Row(row, (levels[0], levels[1]), placeholder, cells)
-    if result.placeholder:
+    if placeholder:
         return result
-    result.name = name
-    result.description = texts.get("description", "")
-    result.basis = texts.get("basis", "")
-    if not name:
-        reader.problem((row, columns["name"]), "the indicator has no name (三级指标)")
-    try:
-        result.target = Threshold.parse(target_text)
-    except ThresholdSyntaxError as exc:
-        where = target_cell or (row, columns["target"])
-        reader.problem(where, f"cannot read the target {target_text!r}: expected {exc.expected} at column {exc.column}")
+    result.template = _is_template(printed)
+    name = _INDICATOR_NUMBERING.sub("", texts.get("name", ""), count=1)
+    texts["name"] = "" if _is_filler(name) else name
+    result.texts = texts
+    nameless = not texts["name"] and (not target_text or target_text in _NOT_APPLICABLE or _is_filler(target_text))
+    if nameless or result.template:
+        result.target = Threshold.not_applicable()
+    else:
+        if not texts["name"]:
+            reader.problem((row, columns["name"]), "the indicator has no name (三级指标)")
+        try:
+            result.target = Threshold.parse(target_text)
+        except ThresholdSyntaxError as exc:
+            where = target_cell or (row, columns["target"])
+            reader.problem(
+                where, f"cannot read the target {target_text!r}: expected {exc.expected} at column {exc.column}"
+            )
     if "weight" in cells:
         result.weight = reader.number(cells["weight"], "分值", ("分",))
     for cell in grid.items(row):
@@ -221,13 +316,16 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int) -> _
 def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
     grid = reader.grid
     items = grid.items(segment.rows[0])
-    for cell in items:
-        if _HEADING_FIELDS.get(_label_key(_display(cell))) is None:
-            known = "、".join(_HEADINGS.values())
-            reader.problem(cell, f"unknown column heading {_display(cell)!r}; expected {known}")
     columns = {field: cell.column for field, cell in (_header_columns(items) or {}).items()}
+    for cell in items:
+        if cell.column not in columns.values():
+            known = "、".join(heading for field, heading in (*_COLUMNS, *_OPTIONAL_COLUMNS))
+            reader.problem(
+                cell, f"unknown column heading {_display(cell)!r}; expected {known} or a heading of a published layout"
+            )
     table.has_header = True
-    table.rows.extend(_read_indicator_row(reader, columns, row) for row in segment.rows[1:])
+    table.level2_column = "level2" in columns
+    table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in segment.rows[1:])
 
 
 @attrs.define
@@ -239,6 +337,7 @@ class _Extras:
     key: str | None = None
     category: str = ""
     suppressions: list[Suppression] = attrs.Factory(list)
+    kept: bool = False
 
 
 def _extras(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row) -> _Extras:
@@ -260,6 +359,8 @@ def _extras(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row) ->
             extras.level2[:] = [to_level2(reader.text(value, field) or None)]
         elif field == "key":
             extras.key = reader.text(value, field)
+        elif field == "template":
+            extras.kept = True
         else:
             extras.category = reader.text(value, field)
             if not extras.category:
@@ -268,12 +369,15 @@ def _extras(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row) ->
 
 
 def _indicator(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row, levels: _Levels) -> Indicator | None:
-    """One indicator from its row, its resolved levels and what the block adds."""
+    """One indicator from its row, its resolved levels and what the block adds (``None``: a template row)."""
     extras = _extras(reader, block, path, row)
-    basis = Basis(row.basis) if row.basis else None
+    if row.template and not extras.kept:
+        return None
+    texts = row.texts
+    basis = Basis(texts["basis"]) if texts.get("basis") else None
     if extras.category:
         try:
-            basis = Basis(row.basis, _structure_category(extras.category, Basis))
+            basis = Basis(texts.get("basis", ""), _structure_category(extras.category, Basis))
         except InvalidValueError as exc:
             reader.problem(None, f"goals[{path[0]}].indicators[{path[1]}].basis.category: {exc}")
     if row.target is None:
@@ -284,11 +388,15 @@ def _indicator(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row,
             target=row.target,
             level1=extras.level1[0] if extras.level1 else levels[0],
             level2=extras.level2[0] if extras.level2 else levels[1],
-            description=row.description,
+            description=texts.get("description", ""),
             basis=basis,
             weight=row.weight,
             key=extras.key,
             suppressions=tuple(extras.suppressions),
+            unit_text=texts.get("unit_text", ""),
+            value_kind=texts.get("value_kind", ""),
+            scoring_rule=texts.get("scoring_rule", ""),
+            remarks=texts.get("remarks", ""),
         )
     except InvalidValueError as exc:
         reader.problem(row.cells.get("level2") or (row.row, reader.grid.left), str(exc))
@@ -300,15 +408,51 @@ def _goals(reader: _Reader, tables: Sequence[_Table], block: _Block) -> list[Goa
     for goal_index, table in enumerate(tables):
         if not table.has_header and table.label is not None:
             reader.problem(table.label, "no indicator table after this goal (a header row 一级指标 … 指标值)")
-        resolved = _resolve_levels([row.levels for row in table.rows])
+        resolved = _resolve_levels([row.levels for row in table.rows], level2_first=not table.level2_column)
         kept = [(row, levels) for row, levels in zip(table.rows, resolved, strict=True) if not row.placeholder]
         indicators = [
             _indicator(reader, block, (goal_index, index), row, levels) for index, (row, levels) in enumerate(kept)
         ]
-        goals.append(Goal(table.content, tuple(i for i in indicators if i is not None)))
+        content = table.content or "\n".join(table.values.get("goal", ()))
+        goals.append(Goal(content, tuple(i for i in indicators if i is not None)))
     for (goal_index, index), entries in block.indicators.items():
         reader.problem(entries[0][1], f"goals[{goal_index}].indicators[{index}] is not in the table above")
     return goals
+
+
+def _table_values_of(tables: Sequence[_Table]) -> dict[str, list[str]]:
+    """What the table-wide columns of every table hold, in order, each value once."""
+    values: dict[str, list[str]] = {}
+    for table in tables:
+        for field, texts in table.values.items():
+            kept = values.setdefault(field, [])
+            kept.extend(text for text in texts if text not in kept)
+    return values
+
+
+def _measures(reader: _Reader, rows: Iterable[int]) -> list[Measure]:
+    """Guarantee measures (保障措施), one a row: the title right of the label, its detail right of that."""
+    grid = reader.grid
+    left = grid.left
+    measures = []
+    for row in rows:
+        title = reader.text(grid.at(row, left + 1), "the measure")
+        detail = reader.text(grid.at(row, left + 2), "the measure's detail")
+        if title or detail:
+            measures.append(Measure(title, detail))
+        for cell in grid.items(row):
+            if cell.column > left + 2:
+                reader.problem(cell, f"unexpected cell after the measure's detail: {_display(cell)!r}")
+    return measures
+
+
+def _write_measures(w: _Writer, row: int, label: str, measures: Sequence[Measure], width: int) -> int:
+    """The measures from ``row`` under their label (merged down); the next free row."""
+    w.put(row, 1, label, "label", to=(row + len(measures) - 1, 1))
+    for offset, measure in enumerate(measures):
+        w.put(row + offset, 2, measure.title, "text")
+        w.put(row + offset, 3, measure.detail, "text", to=(row + offset, width))
+    return row + len(measures)
 
 
 def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callable[[_Segment], bool]) -> list[_Table]:
@@ -335,36 +479,52 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
 _CODE: Final = re.compile(r"[0-9A-Za-z.\-]+")
 
 
-def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
-    """The title, the budget unit and the amounts' unit (万元 or 元) from the rows above the labels."""
+_NAMED_UNIT: Final = re.compile(
+    r"^(?:单位名称|填报单位|预算单位|部门\(单位\)名称|部门名称|编制单位|申报单位)(?:\(盖章\))?:"
+)
+_NOTE_CELL: Final = re.compile(r"^(?:(?:附件|附表|表)[0-9一二三四五六七八九十\-.]+|填报日期:.*)$")
+
+
+def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:  # noqa: C901 - one branch a row kind
+    """The title, the budget unit and the amounts' unit (万元 or 元) from the rows above the labels.
+
+    Title rows (one cell naming a 绩效目标表), note cells (``表3``, ``附件2``, ``填报日期``)
+    and ``单位：万元`` are taken apart; ``单位名称：…`` or ``填报单位（盖章）：…`` gives the
+    unit's name; else the first other row holds the unit's code and name. ``None`` when
+    no row gives the unit (the caller looks for it elsewhere).
+    """
     grid = reader.grid
     title = ""
-    unit_rows: list[list[_Cell]] = []
+    unit_rows: list[list[tuple[_Cell, str]]] = []
+    named: Unit | None = None
+    amount_unit = "万元"
     for row in rows:
         items = grid.items(row)
         key = _label_key(_display(items[0]))
-        if not title and not unit_rows and len(items) == 1 and key.endswith(("绩效目标表", "绩效目标")):
+        if not title and not unit_rows and named is None and len(items) == 1 and ("绩效目标" in key or "目标表" in key):
             title = _display(items[0])
-        else:
-            unit_rows.append(items)
-    if not unit_rows:
-        reader.problem(None, "no row with the budget unit's code and name above the table")
-        return title, None, "万元"
-    for extra in unit_rows[1:]:
-        reader.problem(extra[0], f"unexpected row above the table: {_display(extra[0])!r}")
-    amount_unit = "万元"
-    parts = []
-    for cell in unit_rows[0]:
-        text = reader.text(cell, "the unit")
-        key = _label_key(text)
-        if key.startswith(("单位:", "金额单位:")):
-            amount_unit = key.split(":", 1)[1]
-            if amount_unit not in ("万元", "元"):
-                reader.problem(cell, f"amounts must be in 万元 or 元, not {amount_unit!r}")
-                amount_unit = "万元"
-        else:
-            parts.append((cell, text))
-    return title, _unit_of(reader, unit_rows[0][0], parts), amount_unit
+            continue
+        parts = []
+        for cell in items:
+            text = reader.text(cell, "the unit")
+            key = _label_key(text)
+            if key.startswith(("单位:", "金额单位:")):
+                amount_unit = key.split(":", 1)[1]
+                if amount_unit not in ("万元", "元"):
+                    reader.problem(cell, f"amounts must be in 万元 or 元, not {amount_unit!r}")
+                    amount_unit = "万元"
+            elif _NAMED_UNIT.match(key):
+                name = re.split(r"[:：]", text, maxsplit=1)[1].strip()
+                named = _unit_of(reader, cell, [(cell, name)] if name else [])
+            elif not _NOTE_CELL.match(key):
+                parts.append((cell, text))
+        if parts:
+            unit_rows.append(parts)
+    for extra in unit_rows[0 if named is not None else 1 :]:
+        reader.problem(extra[0][0], f"unexpected row above the table: {extra[0][1]!r}")
+    if named is not None or not unit_rows:
+        return title, named, amount_unit
+    return title, _unit_of(reader, unit_rows[0][0][0], unit_rows[0]), amount_unit
 
 
 def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str]]) -> Unit | None:
@@ -385,16 +545,44 @@ def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str
     return Unit("", text)
 
 
-def _write_indicators(w: _Writer, row: int, indicators: Sequence[Indicator], *, weighted: bool) -> None:
+def _printed(indicator: Indicator) -> dict[str, str]:
+    """An indicator's cells as written (the levels apart), for the template rule."""
+    return {
+        "name": indicator.name,
+        "description": indicator.description,
+        "target": threshold_text(indicator.target),
+        "basis": indicator.basis.text if indicator.basis is not None else "",
+        "weight": "" if indicator.weight is None else format_number(indicator.weight),
+        "unit_text": indicator.unit_text,
+        "value_kind": indicator.value_kind,
+        "scoring_rule": indicator.scoring_rule,
+        "remarks": indicator.remarks,
+    }
+
+
+def _table_fields(goals: Sequence[Goal]) -> list[tuple[str, str]]:
+    """The columns of a sheet's indicator tables: the core, and each optional one some indicator uses."""
+    indicators = [indicator for goal in goals for indicator in goal.indicators]
+    used = [
+        (field, heading)
+        for field, heading in _OPTIONAL_COLUMNS
+        if any(getattr(indicator, field) not in (None, "") for indicator in indicators)
+    ]
+    return [*_COLUMNS, *used]
+
+
+def _write_indicators(w: _Writer, row: int, indicators: Sequence[Indicator], fields: Sequence[str]) -> None:
     """Indicator rows from ``row``, level cells merged over runs of the same level."""
     w.levels(row, 1, [(_level_text(i.level1), _level_text(i.level2)) for i in indicators])
     for offset, indicator in enumerate(indicators):
-        w.put(row + offset, 3, indicator.name)
-        w.put(row + offset, 4, indicator.description)
-        w.put(row + offset, 5, threshold_text(indicator.target))
-        w.put(row + offset, 6, indicator.basis.text if indicator.basis is not None else None)
-        if weighted:
-            w.number(row + offset, 7, indicator.weight)
+        texts = _printed(indicator)
+        for column, field in enumerate(fields, start=1):
+            if field in ("level1", "level2"):
+                continue
+            if field == "weight":
+                w.number(row + offset, column, indicator.weight)
+            else:
+                w.put(row + offset, column, texts[field] or None)
 
 
 def _indicator_fields(goal_index: int, indicators: Sequence[Indicator]) -> _Fields:
@@ -413,23 +601,30 @@ def _indicator_fields(goal_index: int, indicators: Sequence[Indicator]) -> _Fiel
         if indicator.basis is not None and indicator.basis.category is not None:
             fields.append((f"{path}.basis.category", (name, indicator.basis.category.value)))
         fields.extend((f"{path}.suppressions", (name, s.code, s.reason)) for s in indicator.suppressions)
+        if _is_template(_printed(indicator)):
+            fields.append((f"{path}.template", (name, _KEPT)))
     return fields
 
 
 def _write_goals(w: _Writer, row: int, goals: Sequence[Goal], width: int) -> tuple[int, _Fields]:
     """Each goal's 绩效目标 row, indicator header and rows; the next free row and the block rows."""
-    weighted = any(indicator.weight is not None for goal in goals for indicator in goal.indicators)
-    columns = len(_COLUMNS) if weighted else len(_COLUMNS) - 1
+    columns = _table_fields(goals)
+    names = [field for field, _ in columns]
     fields: _Fields = []
     for goal_index, goal in enumerate(goals):
         w.put(row, 1, "绩效目标", "label")
         w.put(row, 2, _number_goal(goal.content, goal_index + 1), "text", to=(row, width))
-        for column, (_, heading, _) in enumerate(_COLUMNS[:columns], start=1):
+        for column, (_, heading) in enumerate(columns, start=1):
             w.put(row + 1, column, heading, "label")
-        _write_indicators(w, row + 2, goal.indicators, weighted=weighted)
+        _write_indicators(w, row + 2, goal.indicators, names)
         row += 2 + len(goal.indicators)
         fields.extend(_indicator_fields(goal_index, goal.indicators))
     return row, fields
+
+
+def _table_width(goals: Sequence[Goal]) -> int:
+    """The columns the indicator tables take."""
+    return len(_table_fields(goals))
 
 
 def _write_unit(w: _Writer, row: int, unit: Unit, width: int, *, amounts: bool) -> None:

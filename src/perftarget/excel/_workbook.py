@@ -28,10 +28,11 @@ from perftarget._values.text import opencc_installed
 from perftarget.excel._calamine import CALAMINE_SUFFIXES, read_calamine
 from perftarget.excel._department import _DEPARTMENT_TITLE, _DepartmentReader, _write_department
 from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems, _traditional_notice
+from perftarget.excel._layouts import Detection, column_roles, detect, label_roles, span_roles
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS
 from perftarget.excel._monitoring import _header_columns as _monitoring_header
 from perftarget.excel._monitoring import _MonitoringReader, _write_report
-from perftarget.excel._project import _PROJECT_LABELS, _ProjectReader, _write_project
+from perftarget.excel._project import _ProjectReader, _write_project
 from perftarget.excel._selfeval import _LABELS as _EVALUATION_LABELS
 from perftarget.excel._selfeval import _EvaluationReader, _write_evaluation
 from perftarget.excel._selfeval import _header_columns as _evaluation_header
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SheetKind",
     "WorkbookContents",
+    "detect_layout",
     "read_any_workbook",
     "read_workbook",
     "sheet_kind",
@@ -163,27 +165,63 @@ def write_monitoring_workbook(
     _save_sheets(reports, path, write, lambda report: report.project_name)
 
 
-def _kind_of(grid: _Grid) -> SheetKind:  # noqa: PLR0911 - one return per kind
-    """What a sheet holds, from its labels and headings."""
+_MIN_HEADINGS: Final = 2  # a row with fewer known headings is not a header
+
+
+def _detection(grid: _Grid) -> Detection:
+    """The target-table layout of a sheet (:func:`perftarget.excel._layouts.detect`), from its rows."""
+    roles = column_roles(("project", "department"))
+    spans = span_roles(("project", "department"))
+    rows = [items for row in grid.rows() if (items := grid.items(row))]
+    headers: list[list[str]] = []
+    titles: list[str] = []
+    for items in rows:
+        texts = [_display(cell) for cell in items]
+        if sum(1 for text in texts if _label_key(text) in roles or _label_key(text) in spans) >= _MIN_HEADINGS:
+            headers.append(texts)
+        elif len(items) == 1 and not headers:
+            titles.append(texts[0])
+    labels = [_display(items[0]) for items in rows if items[0].column == grid.left]
+    return detect(headers, labels, " ".join(titles))
+
+
+def _kind_of(grid: _Grid) -> tuple[SheetKind, Detection | None]:  # noqa: PLR0911 - one return per kind
+    """What a sheet holds, from its labels and headings, and the target-table layout found (if looked for)."""
     rows = [items for row in grid.rows() if (items := grid.items(row))]
     if not rows:
-        return "empty"
+        return "empty", None
     if _label_key(_display(rows[0][0])) == _NOTES_TITLE:
-        return "notes"
+        return "notes", None
     keys = {_label_key(_display(items[0])) for items in rows if items[0].column == grid.left}
     if any(_monitoring_header(items) is not None for items in rows):  # 截至当期完成值 or 全年预计完成值
-        return "monitoring"
+        return "monitoring", None
     if any(_evaluation_header(items) is not None for items in rows):  # 得分
-        return "evaluation"
+        return "evaluation", None
     if any(_MONITORING_LABELS.get(key) == "as_of" for key in keys):
-        return "monitoring"
-    if any(_PROJECT_LABELS.get(key) == "code" for key in keys):
-        return "project"
+        return "monitoring", None
+    detection = _detection(grid)
+    if detection.layout is not None and detection.layout.kind in ("project", "department"):
+        return detection.layout.kind, detection  # type: ignore[return-value]
+    if any(label_roles("project").get(key) == "code" for key in keys):
+        return "project", detection
     if keys & {_DEPARTMENT_TITLE, f"{_DEPARTMENT_TITLE}表", "总体绩效目标", "工作保障措施"}:
-        return "department"
+        return "department", detection
     if keys & _EVALUATION_KEYS:
-        return "evaluation"
-    return "unknown"
+        return "evaluation", detection
+    return "unknown", detection
+
+
+def detect_layout(ws: Worksheet) -> Detection:
+    """Which published target-table layout an openpyxl worksheet is in, or why none fits.
+
+    The layouts are those of :data:`perftarget.excel.LAYOUTS`; a layout fits when one
+    header row holds its required headings and one of its marks (a label, a heading or a
+    word of the title) is found. ``Detection.reason`` names the headings matched, or the
+    headings seen and what each layout expects.
+
+    .. versionadded:: 0.2.0
+    """
+    return _detection(_Grid(ws))
 
 
 def sheet_kind(ws: Worksheet) -> SheetKind:
@@ -199,7 +237,7 @@ def sheet_kind(ws: Worksheet) -> SheetKind:
 
     .. versionadded:: 0.1.0
     """
-    return _kind_of(_Grid(ws))
+    return _kind_of(_Grid(ws))[0]
 
 
 def _notes(grid: _Grid) -> str:
@@ -314,7 +352,7 @@ class _Collected:
     def read(self, grid: _Grid) -> None:
         """Read one sheet by its kind."""
         problems = self.problems
-        kind = _kind_of(grid)
+        kind, detection = _kind_of(grid)
         if kind == "project":
             self.projects.extend(_found(_ProjectReader(grid, problems).read(self.year)))
         elif kind == "department":
@@ -334,7 +372,8 @@ class _Collected:
             tables = "a target, self-evaluation or monitoring table" if self.every_kind else (
                 "a project table (no 项目编码 row) nor the department part (no 总体绩效目标 or 工作保障措施 row)"
             )
-            problems.add(grid.title, f"neither {tables}; pass sheets= to read only the others", sheet=grid.title)
+            why = f" ({detection.reason})" if detection is not None else ""
+            problems.add(grid.title, f"neither {tables}; pass sheets= to read only the others{why}", sheet=grid.title)
 
 
 def _found(result: _R | None) -> list[_R]:
