@@ -16,6 +16,7 @@ from perftarget import Threshold
 from perftarget._values import text as text_module
 from perftarget._values.dimensions import TRADITIONAL_FOLD
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
+from perftarget.excel import _grid as grid_module
 from perftarget.excel import read_workbook, write_workbook
 from perftarget.exceptions import TraditionalTextWarning, WorkbookError
 from perftarget.values import is_known_unit, normalize_unit, parse_quantity
@@ -149,10 +150,14 @@ def test_traditional_table_round_trips(traditional_book: Path, tmp_path: Path) -
 
 @pytest.fixture
 def without_opencc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """As if opencc were not installed: the converter gone, and the caches of what it converted cleared."""
+    caches = (text_module._simplified_cached, grid_module._cached_key)
     monkeypatch.setattr(text_module, "_converter", lambda: None)
-    text_module.simplified.cache_clear()
+    for cache in caches:
+        cache.cache_clear()
     yield
-    text_module.simplified.cache_clear()
+    for cache in caches:
+        cache.cache_clear()
 
 
 @pytest.mark.usefixtures("without_opencc")

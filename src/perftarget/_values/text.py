@@ -39,18 +39,27 @@ def opencc_installed() -> bool:
     return _converter() is not None
 
 
-@lru_cache(maxsize=16384)
 def simplified(text: str) -> str:
     """``text`` in simplified characters (opencc ``t2s``) for recognising it; unchanged without opencc.
 
     Only for comparing (a label with the labels known, a level name with the levels): a text a
-    table prints is kept as printed.
+    table prints is kept as printed. Short texts (labels, level names) are cached.
     """
+    if text.isascii():
+        return text
+    return _simplified_cached(text) if len(text) <= _CACHED_LENGTH else _simplified(text)
+
+
+def _simplified(text: str) -> str:
     converter = _converter()
-    if converter is None or text.isascii():
+    if converter is None:
         return text
     converted: str = converter.convert(text)
     return converted
+
+
+_CACHED_LENGTH: Final = 64
+_simplified_cached: Final = lru_cache(maxsize=16384)(_simplified)
 
 
 # Words every such table prints in some label or heading, in their traditional spelling; none is a

@@ -13,6 +13,7 @@ import datetime as dt
 import importlib
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 import attrs
@@ -60,11 +61,20 @@ _STARS: Final = re.compile(r"[*＊※]")
 def _label_key(text: str) -> str:
     """A label as compared: no spaces or stars (``*指标值``), half-width punctuation, no numbering, colon, (note).
 
-    In simplified characters when opencc is installed (績效目標 compares as 绩效目标).
+    In simplified characters when opencc is installed (績效目標 compares as 绩效目标). Labels
+    repeat on every sheet, so a short text's key is cached; a long one (a goal, a note) is not.
     """
+    return _cached_key(text) if len(text) <= _CACHED_LENGTH else _key(text)
+
+
+def _key(text: str) -> str:
     key = simplified(_STARS.sub("", "".join(text.split())).translate(_LABEL_FOLD))
     key = _LABEL_NUMBERING.sub("", key, count=1).rstrip(":")
     return _LABEL_SUFFIX.sub("", key) or key
+
+
+_CACHED_LENGTH: Final = 64
+_cached_key: Final = lru_cache(maxsize=16384)(_key)
 
 
 def _column_letter(column: int) -> str:
