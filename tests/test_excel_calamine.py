@@ -10,6 +10,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
 import perftarget
@@ -220,3 +222,27 @@ def test_command_line_reads_xls(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "工作日保障单位运转" in capsys.readouterr().out
     assert main(["show", str(DATA)]) == 2  # a folder: its .xls files are read too, the far cell refused
     assert "far-cell.xls: 远处 (its rectangle" in capsys.readouterr().err
+
+
+_SEED_XLS = (DATA / "seed.xls").read_bytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_SEED_XLS) - 1), st.integers(0, 255)), min_size=1, max_size=8))
+def test_a_damaged_xls_reads_or_is_a_workbook_error(tmp_path_factory: pytest.TempPathFactory, flips: list[tuple[int, int]]) -> None:
+    """Bytes flipped anywhere (the compound file, the BIFF records, the strings): read, or one WorkbookError.
+
+    A flipped byte once made calamine panic (pyo3's PanicException, a BaseException), which escaped.
+    """
+    data = bytearray(_SEED_XLS)
+    for at, byte in flips:
+        data[at] = byte
+    path = tmp_path_factory.mktemp("damaged") / "damaged.xls"
+    path.write_bytes(bytes(data))
+    try:
+        read_workbook(path, limits=Limits(sheet_cells=20_000))
+    except WorkbookError as exc:
+        error = str(exc)
+    else:
+        return
+    assert str(path) in error

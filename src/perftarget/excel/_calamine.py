@@ -431,9 +431,10 @@ def read_calamine(file: Path, limits: Limits, wanted: set[str] | None = None) ->
         raise WorkbookError([problem], source=str(file)) from exc
     except OSError as exc:
         raise WorkbookError([Problem("", f"cannot read the file: {exc.strerror or exc}")], source=str(file)) from exc
-    except MissingDependencyError:
+    except (MissingDependencyError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # calamine's own errors, a damaged compound file or zip, XML errors
+    except BaseException as exc:
+        # BaseException: a damaged .xls made one), a damaged compound file or zip, XML errors
         problem = Problem("", f"not {kind} that can be read: {exc or type(exc).__name__}")
         raise WorkbookError([problem], source=str(file)) from exc
     return titles, grids
