@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -28,6 +29,7 @@ from perftarget._model.targets import (
     Basis,
     BasisCategory,
     Budget,
+    CostItem,
     DepartmentTargets,
     Document,
     Goal,
@@ -47,6 +49,7 @@ __all__ = [
     "bases",
     "budgets",
     "checkpoints",
+    "cost_items",
     "department_targets",
     "documents",
     "goals",
@@ -202,6 +205,7 @@ def indicators(
             if unusual:
                 level2 = draw(st.sampled_from([level2] * 8 + [None, *UNKNOWN_LEVEL2]))
         extras = unusual and draw(st.integers(0, 5)) == 0
+        published = unusual and draw(st.integers(0, 3)) == 0  # the columns of a provincial layout
         return Indicator(
             level1=level1,
             level2=level2,
@@ -212,6 +216,10 @@ def indicators(
             weight=draw(st.none() | amounts(max_value=50, places=1)),
             key=draw(st.none() | st.from_regex(r"\A[a-z][a-z0-9-]{0,11}\Z")) if extras else None,
             suppressions=tuple(draw(st.lists(suppressions(), max_size=2))) if extras else (),
+            unit_text=draw(units_of_measure()) if published else "",
+            value_kind=draw(st.sampled_from(["", "定量", "定性"])) if published else "",
+            scoring_rule=draw(st.just("") | text()) if published else "",
+            remarks=draw(st.just("") | text()) if published else "",
         )
 
     return build()
@@ -275,13 +283,27 @@ def measures() -> st.SearchStrategy[Measure]:
     return st.builds(Measure, text(), st.just("") | text())
 
 
+_TOTALS = frozenset({"合计", "总计"})
+
+
+def cost_items(*, years: int = 2) -> st.SearchStrategy[CostItem]:
+    """Cost build-up rows (预算成本构成): a name (never 合计), an amount, a basis, up to ``years`` prior actuals."""
+    return st.builds(
+        CostItem,
+        text().filter(lambda name: name not in _TOTALS),
+        st.none() | amounts(),
+        st.just("") | text(),
+        st.lists(st.none() | amounts(), max_size=years).map(tuple),
+    )
+
+
 def project_targets(*, schema: Schema = Schema.CLASSIC) -> st.SearchStrategy[ProjectTargets]:
     """Project target tables, valid by the model's invariants (not necessarily clean by review)."""
 
     @st.composite
     def build(draw: st.DrawFn) -> ProjectTargets:
         year = draw(st.integers(2015, 2035))
-        return ProjectTargets(
+        project = ProjectTargets(
             unit=draw(units()),
             code=draw(st.from_regex(r"\A[0-9]{8}P[0-9]{10}\Z")),
             name=draw(text()),
@@ -293,8 +315,27 @@ def project_targets(*, schema: Schema = Schema.CLASSIC) -> st.SearchStrategy[Pro
             year_assumed=draw(st.booleans()),
             suppressions=tuple(draw(st.lists(suppressions(), max_size=1))),
         )
+        if draw(st.integers(0, 3)) == 0:
+            project = attrs.evolve(project, **draw(_published_project()))
+        return project
 
     return build()
+
+
+@st.composite
+def _published_project(draw: st.DrawFn) -> dict[str, Any]:
+    """What provincial project layouts print besides the core: 主管部门, 项目类别, the cost build-up..."""
+    costs = tuple(draw(st.lists(cost_items(), max_size=3)))
+    return {
+        "department": draw(st.just("") | text()),
+        "category": draw(st.sampled_from(["", "专项业务类", "公用经费类", "部门预算项目"])),
+        "nature": draw(st.sampled_from(["", "延续性项目", "新增项目", "一次性项目"])),
+        "grounds": draw(st.just("") | text()),
+        "carryover": draw(st.none() | amounts()),
+        "costs": costs,
+        "cost_total": draw(st.none() | amounts()),
+        "measures": tuple(draw(st.lists(measures(), max_size=2))),
+    }
 
 
 def department_targets() -> st.SearchStrategy[DepartmentTargets]:

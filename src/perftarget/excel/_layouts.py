@@ -32,6 +32,12 @@ Label roles of a project table: ``code``, ``name``, ``budget``, ``plan``, ``goal
 ``measures``, ``implementer``; of the department part: ``duties``, ``section``, ``goal``,
 ``heading``, ``measures``, ``unit_name``.
 
+Above a table, a one-cell row holding one of ``titles`` is the title, a cell starting with one
+of ``unit_labels`` and a colon names the unit, and cells matching ``notes_above`` (regular
+expressions on the label key) are skipped; below the indicators, rows whose every cell matches
+``notes_below`` (``注：…``, ``填报人：…``) are notes, not indicators. The defaults serve every
+layout so far.
+
 Headings and labels are compared as :func:`heading_key` gives them: without spaces,
 asterisks (``*指标值``), numbering (``一、``) or a trailing note in brackets
 (``指标值类型（定量/定性）``), full-width punctuation folded.
@@ -45,15 +51,28 @@ perftarget keeps an indicator that looks like one through its perftarget block.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Final
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
 
 import attrs
 
 from perftarget.excel._grid import _label_key
 from perftarget.excel._layouts_provinces import PROVINCE_LAYOUTS
 
-__all__ = ["LAYOUTS", "Detection", "Layout", "column_roles", "detect", "heading_key", "is_template_name", "label_roles"]
+__all__ = [
+    "LAYOUTS",
+    "Detection",
+    "Layout",
+    "column_roles",
+    "detect",
+    "heading_key",
+    "is_template_name",
+    "label_roles",
+    "note_row",
+    "span_roles",
+    "title_words",
+    "unit_label",
+]
 
 
 def _frozen_map(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
@@ -73,6 +92,17 @@ class Layout:
     required: tuple[str, ...] = ("name", "target")
     marks: tuple[str, ...] = ()
     spans: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_frozen_map)
+    titles: tuple[str, ...] = ("绩效目标", "目标表")
+    unit_labels: tuple[str, ...] = (
+        "单位名称", "填报单位", "预算单位", "部门(单位)名称", "部门(单位)", "部门名称", "部门", "编制单位", "申报单位"
+    )
+    notes_above: tuple[str, ...] = (r"(?:附件|附表|表)[0-9一二三四五六七八九十\-.]+", r"填报日期:.*")
+    notes_below: tuple[str, ...] = (
+        r"注[0-9一二三四五六七八九十]*[:.、].*",
+        r"说明:.*",
+        r"填[表报]说明.*",
+        r"(?:填报人|联系人|联系电话|审核人|负责人)(?::.*)?",
+    )
 
     def headings(self) -> dict[str, str]:
         """Heading key -> column role."""
@@ -230,8 +260,25 @@ def layouts(kind: str) -> list[Layout]:
     return [layout for layout in LAYOUTS if layout.kind == kind]
 
 
+_CACHE: Final[dict[tuple[object, ...], dict[str, Any]]] = {}
+
+
+def _cached(name: str, kinds: tuple[str, ...], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``build()``, once for the registry as it stands (an entry added later makes a new one)."""
+    key = (name, kinds, *map(id, LAYOUTS))
+    found = _CACHE.get(key)
+    if found is None:
+        found = _CACHE[key] = build()
+    return found
+
+
 def column_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, str]:
     """Every heading of the layouts of these kinds -> its column role (the first layout's role wins)."""
+    kinds = tuple(kinds)
+    return _cached("columns", kinds, lambda: _column_roles(kinds))
+
+
+def _column_roles(kinds: tuple[str, ...]) -> dict[str, str]:
     roles: dict[str, str] = {}
     for layout in LAYOUTS:
         if layout.kind in kinds:
@@ -242,6 +289,11 @@ def column_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, 
 
 def span_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, tuple[str, ...]]:
     """Every merged heading that fills several roles -> the roles, left to right."""
+    kinds = tuple(kinds)
+    return _cached("spans", kinds, lambda: _span_roles(kinds))
+
+
+def _span_roles(kinds: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     spans: dict[str, tuple[str, ...]] = {}
     for layout in LAYOUTS:
         if layout.kind in kinds:
@@ -250,8 +302,43 @@ def span_roles(kinds: Iterable[str] = ("project", "department")) -> dict[str, tu
     return spans
 
 
+def title_words(kinds: Iterable[str] = ("project", "department")) -> tuple[str, ...]:
+    """The words a one-cell title row above a table holds (``绩效目标``), over these kinds' layouts."""
+    return tuple(dict.fromkeys(word for layout in LAYOUTS if layout.kind in kinds for word in layout.titles))
+
+
+def unit_label(kinds: Iterable[str] = ("project", "department")) -> re.Pattern[str]:
+    """A cell above the table naming the unit (``单位名称：…``, ``填报单位（盖章）：…``), as a label key."""
+    kinds = tuple(kinds)
+
+    def build() -> dict[str, Any]:
+        labels = dict.fromkeys(
+            heading_key(text) for layout in LAYOUTS if layout.kind in kinds for text in layout.unit_labels
+        )
+        return {"": re.compile(rf"^(?:{'|'.join(map(re.escape, labels))})(?:\(盖章\))?:")}
+
+    return _cached("unit", kinds, build)[""]  # type: ignore[no-any-return]
+
+
+def note_row(where: str, kinds: Iterable[str] = ("project", "department")) -> re.Pattern[str]:
+    """A note cell ``above`` or ``below`` a table (``表3-1``, ``注：带*为必填项``), as a label key."""
+    kinds = tuple(kinds)
+
+    def build() -> dict[str, Any]:
+        patterns = dict.fromkeys(
+            pattern for layout in LAYOUTS if layout.kind in kinds for pattern in getattr(layout, f"notes_{where}")
+        )
+        return {"": re.compile(f"^(?:{'|'.join(patterns)})$")}
+
+    return _cached(f"notes_{where}", kinds, build)[""]  # type: ignore[no-any-return]
+
+
 def label_roles(kind: str) -> dict[str, str]:
     """Every label of the layouts of this kind -> its label role."""
+    return _cached("labels", (kind,), lambda: _label_roles(kind))
+
+
+def _label_roles(kind: str) -> dict[str, str]:
     roles: dict[str, str] = {}
     for layout in layouts(kind):
         for role, texts in layout.labels.items():

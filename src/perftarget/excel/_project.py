@@ -9,6 +9,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
+import attrs
+
 from perftarget._model.targets import Budget, CostItem, Measure, ProjectTargets, Unit
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
@@ -57,7 +59,10 @@ _BUDGET_LABELS: Final = {
 
 
 _PROJECT_FIELDS: Final = frozenset(
-    {"year", "year_assumed", "schedule.start_month", "schedule.multi_year", "schedule.checkpoints.date", "suppressions"}
+    {
+        "year", "year_assumed", "schedule.start_month", "schedule.multi_year", "schedule.checkpoints.date",
+        "suppressions", "costs.years",
+    }
 )
 _ANY_YEAR: Final = 2000
 _REQUIRED: Final = (("name", "项目名称"), ("budget", "预算规模及资金用途"))
@@ -174,6 +179,7 @@ class _ProjectReader(_Reader):
         carried = self.amount(carryover[1], "上年结转资金") if carryover else None
         suppressions = [_suppression(self, where, values) for where, values in block.suppressions]
         measures = [*self.measures, *map(Measure, table_values.get("measures", ()))]
+        self.prior_years(block)
         if len(self.problems) > before or unit is None or budget is None or the_year is None:
             return None
         try:
@@ -187,6 +193,24 @@ class _ProjectReader(_Reader):
         except InvalidValueError as exc:
             self.problem(None, str(exc))
             return None
+
+    def prior_years(self, block: _Block) -> None:
+        """Each cost item's prior years as the block counts them (when the items had unequal counts)."""
+        counts = list(block.fields.get("costs.years", ()))
+        while counts and counts[-1] is None:
+            counts.pop()
+        if "costs.years" not in block.fields:
+            return
+        if len(counts) != len(self.costs):
+            self.problem(counts[0] if counts else None, f"costs.years gives {len(counts)} counts for "
+                         f"{len(self.costs)} cost items: the table was edited; correct or delete this row")
+            return
+        for index, (cell, item) in enumerate(zip(counts, self.costs, strict=True)):
+            count = self.integer(cell, "costs.years")
+            if count is not None and 0 <= count <= len(item.prior):
+                self.costs[index] = attrs.evolve(item, prior=item.prior[:count])
+            elif count is not None:
+                self.problem(cell, f"costs.years must be 0 to {len(item.prior)}, not {count}")
 
     def unit(self, unit: Unit | None) -> Unit | None:
         """The unit above the table, else the 实施单位 row's; ``None`` (reported) when neither gives one."""
@@ -429,6 +453,8 @@ def _write_project(w: _Writer, project: ProjectTargets) -> None:
         if any(dates):
             fields.append(("schedule.checkpoints.date", dates))
     fields += [("suppressions", (s.code, s.reason)) for s in project.suppressions]
+    if any(len(item.prior) != years for item in project.costs):
+        fields.append(("costs.years", [len(item.prior) for item in project.costs]))
     w.block(row + 1, fields + indicator_fields)
     w.finish(row - 1, width)
 

@@ -32,7 +32,7 @@ from perftarget.excel._grid import (
     _Reader,
 )
 from perftarget.excel._layout import _level_text, _Levels, _resolve_levels, _Segment, _unexpected, _value_after
-from perftarget.excel._layouts import LAYOUTS, column_roles, is_template_name, span_roles
+from perftarget.excel._layouts import column_roles, is_template_name, note_row, span_roles, title_words, unit_label
 from perftarget.excel._writer import _Fields, _Writer
 from perftarget.exceptions import InvalidValueError, ThresholdSyntaxError
 
@@ -80,14 +80,7 @@ _KEPT: Final = "kept"
 
 def _roles() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Heading key -> column role, and merged heading key -> roles, over every target layout."""
-    key = tuple(map(id, LAYOUTS))
-    cached = _ROLES.get(key)
-    if cached is None:
-        cached = _ROLES[key] = (column_roles(("project", "department")), span_roles(("project", "department")))
-    return cached
-
-
-_ROLES: Final[dict[tuple[int, ...], tuple[dict[str, str], dict[str, tuple[str, ...]]]]] = {}
+    return column_roles(("project", "department")), span_roles(("project", "department"))
 
 
 def _header_columns(items: Sequence[_Cell]) -> dict[str, _Cell] | None:
@@ -325,7 +318,14 @@ def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
             )
     table.has_header = True
     table.level2_column = "level2" in columns
-    table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in segment.rows[1:])
+    rows = [row for row in segment.rows[1:] if not _is_note_row(grid.items(row))]
+    table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in rows)
+
+
+def _is_note_row(items: Sequence[_Cell]) -> bool:
+    """A note under a table (``注：带*为必填项``, ``填报人：``): every cell of the row starts as a note."""
+    note = note_row("below")
+    return bool(items) and all(note.match(_label_key(_display(cell))) for cell in items)
 
 
 @attrs.define
@@ -479,12 +479,6 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
 _CODE: Final = re.compile(r"[0-9A-Za-z.\-]+")
 
 
-_NAMED_UNIT: Final = re.compile(
-    r"^(?:单位名称|填报单位|预算单位|部门\(单位\)名称|部门名称|编制单位|申报单位)(?:\(盖章\))?:"
-)
-_NOTE_CELL: Final = re.compile(r"^(?:(?:附件|附表|表)[0-9一二三四五六七八九十\-.]+|填报日期:.*)$")
-
-
 def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:  # noqa: C901 - one branch a row kind
     """The title, the budget unit and the amounts' unit (万元 or 元) from the rows above the labels.
 
@@ -494,6 +488,7 @@ def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
     no row gives the unit (the caller looks for it elsewhere).
     """
     grid = reader.grid
+    titles, named_unit, note = title_words(), unit_label(), note_row("above")
     title = ""
     unit_rows: list[list[tuple[_Cell, str]]] = []
     named: Unit | None = None
@@ -501,7 +496,7 @@ def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
     for row in rows:
         items = grid.items(row)
         key = _label_key(_display(items[0]))
-        if not title and not unit_rows and named is None and len(items) == 1 and ("绩效目标" in key or "目标表" in key):
+        if not title and not unit_rows and named is None and len(items) == 1 and any(w in key for w in titles):
             title = _display(items[0])
             continue
         parts = []
@@ -513,10 +508,10 @@ def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
                 if amount_unit not in ("万元", "元"):
                     reader.problem(cell, f"amounts must be in 万元 or 元, not {amount_unit!r}")
                     amount_unit = "万元"
-            elif _NAMED_UNIT.match(key):
+            elif named_unit.match(key):
                 name = re.split(r"[:：]", text, maxsplit=1)[1].strip()
                 named = _unit_of(reader, cell, [(cell, name)] if name else [])
-            elif not _NOTE_CELL.match(key):
+            elif not note.match(key):
                 parts.append((cell, text))
         if parts:
             unit_rows.append(parts)

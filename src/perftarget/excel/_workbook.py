@@ -165,7 +165,7 @@ def write_monitoring_workbook(
     _save_sheets(reports, path, write, lambda report: report.project_name)
 
 
-_MIN_HEADINGS: Final = 2  # a row with fewer known headings is not a header
+_MIN_HEADINGS: Final = 2  # a header: two known headings, or one among three cells or more
 
 
 def _detection(grid: _Grid) -> Detection:
@@ -177,7 +177,8 @@ def _detection(grid: _Grid) -> Detection:
     titles: list[str] = []
     for items in rows:
         texts = [_display(cell) for cell in items]
-        if sum(1 for text in texts if _label_key(text) in roles or _label_key(text) in spans) >= _MIN_HEADINGS:
+        known = sum(1 for text in texts if _label_key(text) in roles or _label_key(text) in spans)
+        if known >= _MIN_HEADINGS or (known and len(texts) > _MIN_HEADINGS):
             headers.append(texts)
         elif len(items) == 1 and not headers:
             titles.append(texts[0])
@@ -231,8 +232,10 @@ def sheet_kind(ws: Worksheet) -> SheetKind:
       截至日期 row);
     - ``"evaluation"``: a self-evaluation table (a header with 三级指标 and 得分, or a
       项目资金 or 年度绩效指标完成情况 row);
-    - ``"project"``: a project target table (a 项目编码 row);
-    - ``"department"``: the department part (a 总体绩效目标 or 工作保障措施 row, or its title);
+    - ``"project"``: a project target table in a registered layout (:func:`detect_layout`), or
+      with a 项目编码 row;
+    - ``"department"``: the department part in a registered layout, or with a 总体绩效目标 or
+      工作保障措施 row, or its title;
     - ``"notes"``: the ``说明`` sheet; ``"empty"``: nothing on it; ``"unknown"``: none of these.
 
     .. versionadded:: 0.1.0
@@ -416,9 +419,11 @@ def read_workbook(
 ) -> Document:
     """Read a document from an Excel workbook (``.xlsx``; ``.xls`` and ``.ods`` with the ``xls`` extra).
 
-    Each sheet is recognised by its labels (:func:`sheet_kind`): a project table has a
-    项目编码 row, the department part a 总体绩效目标 or 工作保障措施 row (or the title
-    部门整体绩效目标), and the ``说明`` sheet holds the notes; blank sheets are skipped. A
+    Each sheet is recognised by its labels and headings (:func:`sheet_kind`): a target
+    table in any published layout of :data:`~perftarget.excel.LAYOUTS` (:func:`detect_layout`),
+    a project table with a 项目编码 row, the department part with a 总体绩效目标 or
+    工作保障措施 row (or the title 部门整体绩效目标), and the ``说明`` sheet holds the notes;
+    blank sheets are skipped; a sheet of no kind is reported with the headings seen. A
     self-evaluation or monitoring table is reported: read such workbooks with
     :func:`read_any_workbook`, or pass ``sheets=``.
 
