@@ -53,12 +53,13 @@ EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
 EXIT_BAD_INPUT: Final = 2
 _SUFFIXES: Final = (".json", ".toml")
-_TABLE_SUFFIXES: Final = (*_SUFFIXES, ".xlsx")
+_WORKBOOK_SUFFIXES: Final = (".xlsx", ".xls", ".ods")
+_TABLE_SUFFIXES: Final = (*_SUFFIXES, *_WORKBOOK_SUFFIXES)
 
 
 def _load(path: str | Path) -> Document:
-    """A document from .json, .toml or (with the excel extra) .xlsx."""
-    if Path(path).suffix.lower() == ".xlsx":
+    """A document from .json, .toml or (with the excel extra) .xlsx; .xls and .ods with the xls extra."""
+    if Path(path).suffix.lower() in _WORKBOOK_SUFFIXES:
         from perftarget.excel import read_workbook  # noqa: PLC0415 - optional extra
 
         return read_workbook(path)

@@ -52,6 +52,17 @@ class PerftargetWarning(UserWarning):
     """Base class of the warnings perftarget emits."""
 
 
+class TraditionalTextWarning(PerftargetWarning):
+    """A table is in traditional characters (績效, 萬元, 產出指標): read through opencc, or not recognised without it.
+
+    With opencc (the ``traditional`` extra) labels, headings and level names are compared in
+    simplified characters and the texts are kept as printed; without it the message gives the
+    command that installs it.
+
+    .. versionadded:: 0.1.0
+    """
+
+
 class InvalidValueError(PerftargetError, ValueError):
     """A model value breaks an invariant (a negative budget, a decreasing plan...).
 

@@ -90,7 +90,18 @@ _ALIASES: Final = {
     "m³": "立方米",
 }
 
-_TRANSLATE: Final = str.maketrans({"／": "/", "％": "%"})
+# The traditional forms of the characters that units and the target grammar's words use (萬元, 個,
+# 小時/週, 以內, 之間, 不低於...), one character for one; each pair agrees with opencc's t2s
+# (tests/test_traditional.py). Units are normalised through it, and the target grammar folds with it.
+TRADITIONAL_FOLD: Final[dict[int, str]] = {
+    ord(traditional): simple
+    for traditional, simple in zip(
+        "萬個於畝億優內冊臺噸圓場塊處頭學並應張當戶無時顯條標棟沒點盞類績課車較輛達過適裏裡鍾鐘門間頃項須預週",
+        "万个于亩亿优内册台吨圆场块处头学并应张当户无时显条标栋没点盏类绩课车较辆达过适里里钟钟门间顷项须预周",
+        strict=True,
+    )
+}
+_TRANSLATE: Final[dict[int, str]] = {ord("／"): "/", ord("％"): "%", **TRADITIONAL_FOLD}
 
 
 def normalize_unit(unit: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from typing import Final
 
+from perftarget._values.text import simplified
+
 __all__ = ["Level1", "Level2", "Schema", "schemas_of", "to_level1", "to_level2"]
 
 
@@ -117,7 +119,7 @@ def schemas_of(level1: Level1, level2: Level2) -> frozenset[Schema]:
 
 
 def _clean(label: str) -> str:
-    text = label.strip().replace(" ", "").replace("\u3000", "")
+    text = simplified(label.strip().replace(" ", "").replace("\u3000", ""))  # 產出指標 reads with opencc
     for opening in ("(", "（"):
         if opening in text:  # "产出指标(50分)" -> "产出指标"
             text = text.split(opening, 1)[0]
@@ -127,7 +129,7 @@ def _clean(label: str) -> str:
 def to_level1(value: Level1 | str | None) -> Level1 | str | None:
     """A level-1 from its enum member, Chinese label or English name; unknown labels stay text.
 
-    Reads ``产出指标``, ``产出`` and ``产出指标(50分)`` alike.
+    Reads ``产出指标``, ``产出`` and ``产出指标(50分)`` alike, and ``產出指標`` when opencc is installed.
     """
     if value is None or isinstance(value, Level1):
         return value

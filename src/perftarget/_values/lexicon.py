@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Final
 
 from perftarget._limits import MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, check_number
-from perftarget._values.dimensions import normalize_unit
+from perftarget._values.dimensions import TRADITIONAL_FOLD, normalize_unit
 from perftarget.exceptions import LimitExceededError
 
 __all__ = ["FOLD", "Comparator", "NotATargetError", "scan_quantity"]
@@ -68,6 +68,7 @@ def _fold_table() -> dict[int, str]:
         "【": "[", "】": "]",
     }
     table.update({ord(key): value for key, value in variants.items()})
+    table.update(TRADITIONAL_FOLD)  # 萬元, 個, 以內, 之間, 不低於: the grammar's words in traditional characters
     return table
 
 

@@ -13,12 +13,14 @@ import datetime as dt
 import importlib
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._values.numbers import format_number
+from perftarget._values.text import opencc_installed, simplified, traditional_seen
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import convert
 from perftarget.exceptions import MissingDependencyError, Problem, ThresholdSyntaxError
@@ -57,10 +59,22 @@ _STARS: Final = re.compile(r"[*＊※]")
 
 
 def _label_key(text: str) -> str:
-    """A label as compared: no spaces or stars (``*指标值``), half-width punctuation, no numbering, colon, (note)."""
-    key = _STARS.sub("", "".join(text.split())).translate(_LABEL_FOLD)
+    """A label as compared: no spaces or stars (``*指标值``), half-width punctuation, no numbering, colon, (note).
+
+    In simplified characters when opencc is installed (績效目標 compares as 绩效目标). Labels
+    repeat on every sheet, so a short text's key is cached; a long one (a goal, a note) is not.
+    """
+    return _cached_key(text) if len(text) <= _CACHED_LENGTH else _key(text)
+
+
+def _key(text: str) -> str:
+    key = simplified(_STARS.sub("", "".join(text.split())).translate(_LABEL_FOLD))
     key = _LABEL_NUMBERING.sub("", key, count=1).rstrip(":")
     return _LABEL_SUFFIX.sub("", key) or key
+
+
+_CACHED_LENGTH: Final = 64
+_cached_key: Final = lru_cache(maxsize=16384)(_key)
 
 
 def _column_letter(column: int) -> str:
@@ -96,6 +110,16 @@ class _Cell:
     continued: bool  # a row of a merged range below its first
 
 
+_Stored = tuple[object, str, bool]  # a cell's value, its number format, whether it is a formula
+_Range = tuple[int, int, int, int]  # a merged range: first row, first column, last row, last column
+
+
+def _check_cells(title: str, cells: int, ranges: list[_Range], limits: Limits) -> None:
+    """Bound a sheet's stored cells and the area of its merged ranges before a grid is built."""
+    merged_area = sum((last_row - row + 1) * (last_col - col + 1) for row, col, last_row, last_col in ranges)
+    limits.check("sheet_cells", max(cells, merged_area), f"sheet {title!r}")
+
+
 class _Grid:
     """A read-only view of a worksheet: values by position, merged ranges filled in.
 
@@ -105,25 +129,42 @@ class _Grid:
     """
 
     def __init__(self, ws: Worksheet, limits: Limits = DEFAULT_LIMITS) -> None:
-        self.title = str(ws.title)
-        self.limits = limits
-        ranges = list(ws.merged_cells.ranges)
-        merged_area = sum((r.max_row - r.min_row + 1) * (r.max_col - r.min_col + 1) for r in ranges)
+        ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
         stored = ws._cells  # noqa: SLF001 - the sparse store; iter_rows() would build every blank cell
-        limits.check("sheet_cells", max(len(stored), merged_area), f"sheet {self.title!r}")
-        self._values: dict[tuple[int, int], tuple[object, str, bool]] = {}
+        title = str(ws.title)
+        _check_cells(title, len(stored), ranges, limits)
+        values: dict[tuple[int, int], _Stored] = {}
         for cell in stored.values():
             value = cell.value
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            self._values[(cell.row, cell.column)] = (value, str(cell.number_format or ""), cell.data_type == "f")
+            values[(cell.row, cell.column)] = (value, str(cell.number_format or ""), cell.data_type == "f")
+        self._build(title, values, ranges, limits)
+
+    @classmethod
+    def of(cls, title: str, values: dict[tuple[int, int], _Stored], ranges: list[_Range], limits: Limits) -> _Grid:
+        """A grid of cells read by another reader (calamine): ``(row, column)`` to (value, number format, formula).
+
+        Rows and columns count from 1; ``ranges`` are the merged ranges as (first row, first column, last
+        row, last column). The same bound as a worksheet's applies (blank values are dropped).
+        """
+        _check_cells(title, len(values), ranges, limits)
+        grid = cls.__new__(cls)
+        kept = {at: cell for at, cell in values.items() if not (isinstance(cell[0], str) and not cell[0].strip())}
+        grid._build(title, kept, ranges, limits)  # noqa: SLF001 - its own class
+        return grid
+
+    def _build(self, title: str, values: dict[tuple[int, int], _Stored], ranges: list[_Range], limits: Limits) -> None:
+        self.title = title
+        self.limits = limits
+        self._values = values
         self._origin: dict[tuple[int, int], tuple[int, int]] = {}
         self._last_column: dict[tuple[int, int], int] = {}
-        for merged in ranges:
-            origin = (merged.min_row, merged.min_col)
-            self._last_column[origin] = merged.max_col
-            for row in range(merged.min_row, merged.max_row + 1):
-                for column in range(merged.min_col, merged.max_col + 1):
+        for min_row, min_col, max_row, max_col in ranges:
+            origin = (min_row, min_col)
+            self._last_column[origin] = max_col
+            for row in range(min_row, max_row + 1):
+                for column in range(min_col, max_col + 1):
                     self._origin[(row, column)] = origin
         self._columns: dict[int, list[int]] = {}
         for row, column in sorted(self._values.keys() | self._origin.keys()):
@@ -131,6 +172,9 @@ class _Grid:
         self.max_row = max(self._columns, default=0)
         self.max_column = max((columns[-1] for columns in self._columns.values()), default=0)
         self.left = min((column for _, column in self._values), default=1)
+        self.traditional = next(  # a text in traditional characters, for the reader's notice
+            (value for value, _, _ in values.values() if isinstance(value, str) and traditional_seen(value)), ""
+        )
 
     def rows(self, start: int = 1) -> list[int]:
         """The rows from ``start`` on that hold anything (a value, or part of a merged range), in order."""
@@ -165,6 +209,25 @@ class _Grid:
 
     def where(self, cell: _Cell) -> str:
         return self.ref(cell.row, cell.column)
+
+
+def _traditional_notice(grids: list[_Grid]) -> str:
+    """What to say about sheets in traditional characters (``""``: none), with or without opencc."""
+    seen = [grid for grid in grids if grid.traditional]
+    if not seen:
+        return ""
+    example = seen[0].traditional
+    example = example if len(example) <= _EXAMPLE else f"{example[: _EXAMPLE - 1]}…"
+    sheets = ", ".join(grid.title for grid in seen)
+    found = f"text in traditional characters (sheet {sheets}: {example!r})"
+    if opencc_installed():
+        how = "recognised in simplified characters (opencc t2s); the texts are kept as printed"
+    else:
+        how = 'recognised only with opencc: pip install "perftarget[traditional]"'
+    return f"{found}: labels, headings and level names {how}"
+
+
+_EXAMPLE: Final = 24
 
 
 class _Problems:

@@ -57,6 +57,7 @@ from typing import Any, Final
 import attrs
 
 from perftarget.excel._grid import _label_key
+from perftarget.excel._layouts_provinces import PROVINCE_LAYOUTS
 
 __all__ = [
     "LAYOUTS",
@@ -249,6 +250,7 @@ LAYOUTS: Final[list[Layout]] = [
         labels=_PROJECT_LABELS,
         marks=("项目类别", "项目性质", "立项依据", "预算成本构成"),
     ),
+    *(Layout(**entry) for entry in PROVINCE_LAYOUTS),  # type: ignore[arg-type] # plain data, checked by Layout
 ]
 """The published layouts, in the order they are tried; xls17 and others add entries here."""
 

@@ -24,8 +24,10 @@ from perftarget._judge.evaluate import ProjectEvaluation
 from perftarget._judge.monitor import MonitoringReport
 from perftarget._limits import DEFAULT_LIMITS, Limits
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
+from perftarget._values.text import opencc_installed
+from perftarget.excel._calamine import CALAMINE_SUFFIXES, read_calamine
 from perftarget.excel._department import _DEPARTMENT_TITLE, _DepartmentReader, _write_department
-from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems
+from perftarget.excel._grid import _display, _Grid, _label_key, _openpyxl, _Problems, _traditional_notice
 from perftarget.excel._layouts import Detection, column_roles, detect, label_roles, span_roles
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS
 from perftarget.excel._monitoring import _header_columns as _monitoring_header
@@ -35,7 +37,7 @@ from perftarget.excel._selfeval import _LABELS as _EVALUATION_LABELS
 from perftarget.excel._selfeval import _EvaluationReader, _write_evaluation
 from perftarget.excel._selfeval import _header_columns as _evaluation_header
 from perftarget.excel._writer import _save_atomic, _sheet_title, _Writer
-from perftarget.exceptions import LimitExceededError, Problem, WorkbookError
+from perftarget.exceptions import LimitExceededError, Problem, TraditionalTextWarning, WorkbookError
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -189,7 +191,7 @@ def _kind_of(grid: _Grid) -> tuple[SheetKind, Detection | None]:  # noqa: PLR091
     rows = [items for row in grid.rows() if (items := grid.items(row))]
     if not rows:
         return "empty", None
-    if _display(rows[0][0]) == _NOTES_TITLE:
+    if _label_key(_display(rows[0][0])) == _NOTES_TITLE:
         return "notes", None
     keys = {_label_key(_display(items[0])) for items in rows if items[0].column == grid.left}
     if any(_monitoring_header(items) is not None for items in rows):  # 截至当期完成值 or 全年预计完成值
@@ -387,17 +389,24 @@ def _read(
 ) -> WorkbookContents:
     file = Path(path)
     limits = DEFAULT_LIMITS if limits is None else limits
-    workbook = _open(_openpyxl(), file, limits)
     wanted = None if sheets is None else set(sheets)
-    titles = [ws.title for ws in workbook.worksheets]
     problems = _Problems()
+    found = _Collected(problems, year, every_kind)
+    if file.suffix.lower() in CALAMINE_SUFFIXES:
+        titles, grids = read_calamine(file, limits, wanted)
+    else:
+        workbook = _open(_openpyxl(), file, limits)
+        titles = [ws.title for ws in workbook.worksheets]
+        grids = [_Grid(ws, limits) for ws in workbook.worksheets if wanted is None or ws.title in wanted]
+        workbook.close()
+    for grid in grids:
+        found.read(grid)
     for missing in sorted((wanted or set()) - set(titles)):
         problems.add(missing, f"no sheet with this title; the workbook has {', '.join(titles)}", sheet=missing)
-    found = _Collected(problems, year, every_kind)
-    for ws in workbook.worksheets:
-        if wanted is None or ws.title in wanted:
-            found.read(_Grid(ws, limits))
-    workbook.close()
+    if notice := _traditional_notice(grids):
+        warnings.warn(f"{file}: {notice}", TraditionalTextWarning, stacklevel=3)
+        if problems and not opencc_installed():  # the likely cause of the problems, said with them
+            problems.add("", notice)
     if problems:
         raise WorkbookError(problems.found, source=str(file))
     document = Document(department=found.department, projects=tuple(found.projects), notes=found.notes)
@@ -408,7 +417,7 @@ def read_workbook(
     path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None,
     limits: Limits | None = None,
 ) -> Document:
-    """Read a document from an Excel workbook (``.xlsx``).
+    """Read a document from an Excel workbook (``.xlsx``; ``.xls`` and ``.ods`` with the ``xls`` extra).
 
     Each sheet is recognised by its labels and headings (:func:`sheet_kind`): a target
     table in any published layout of :data:`~perftarget.excel.LAYOUTS` (:func:`detect_layout`),
@@ -428,7 +437,10 @@ def read_workbook(
 
     Raises:
         WorkbookError: listing every problem in every sheet, as ``sheet!A12: reason``.
-        MissingDependencyError: openpyxl is not installed.
+        MissingDependencyError: openpyxl is not installed (python-calamine for ``.xls`` and ``.ods``).
+
+    An ``.xls`` (Excel 97-2003) or ``.ods`` (OpenDocument) workbook is read through python-calamine
+    and then exactly as an ``.xlsx``; it is measured against ``limits`` before calamine opens it.
 
     .. versionadded:: 0.1.0
     """
@@ -439,7 +451,7 @@ def read_any_workbook(
     path: str | os.PathLike[str], *, year: int | None = None, sheets: Iterable[str] | None = None,
     limits: Limits | None = None,
 ) -> WorkbookContents:
-    """Read every table of an Excel workbook (``.xlsx``): target tables, self-evaluations, monitoring reports.
+    """Read every table of a workbook (``.xlsx``, ``.xls``, ``.ods``): target tables, self-evaluations, monitoring.
 
     Each sheet's kind is told by :func:`sheet_kind`; target tables are read as by
     :func:`read_workbook`, self-evaluation tables as by :func:`read_evaluation_sheet`,
@@ -454,7 +466,7 @@ def read_any_workbook(
 
     Raises:
         WorkbookError: listing every problem in every sheet, as ``sheet!A12: reason``.
-        MissingDependencyError: openpyxl is not installed.
+        MissingDependencyError: openpyxl is not installed (python-calamine for ``.xls`` and ``.ods``).
 
     .. versionadded:: 0.1.0
     """

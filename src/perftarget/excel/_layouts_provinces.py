@@ -1,0 +1,148 @@
+"""More provinces' published layouts, as data: the entries :data:`perftarget.excel._layouts.LAYOUTS` adds.
+
+Each entry is the keyword arguments of a :class:`~perftarget.excel._layouts.Layout` (kept as plain
+data so that this module imports nothing of the registry). Headings and labels are as the source
+prints them (compared as :func:`~perftarget.excel._layouts.heading_key` gives them); a column the
+model has no field for (指标性质, 指标方向性, a region's own target column) is given no role, so a
+reader reports it instead of dropping it. Every source is also in tests/data/README.md, with the
+table's title, note and label rows; tests/data/layouts/ holds each as a fixture in its published form.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+_CORE: Final = {"level1": ("一级指标",), "level2": ("二级指标",), "name": ("三级指标",)}
+
+PROVINCE_LAYOUTS: Final[tuple[dict[str, object], ...]] = (
+    {
+        "key": "chongqing-project",
+        "name": "重庆 项目支出绩效目标审批表",
+        "kind": "project",
+        "source": (
+            "奉节县云雾土家族乡 2023年云雾土家族乡加工园配套设施建设项目支出绩效目标审批表: "
+            "http://cqfj.gov.cn/index/xz_168/ywtjzx/zwxx_61303/gsgg_107031/202402/t20240201_12892054.html"
+        ),
+        "columns": {**_CORE, "target": ("指标值",), "weight": ("分值",), "description": ("指标解释",)},
+        "labels": {
+            "name": ("项目名称",),
+            "category": ("项目分类",),
+            "department": ("业务主管部门",),
+            "implementer": ("实施单位",),
+            "grounds": ("项目审批",),
+            "goal": ("年度主要目标和成果",),
+            "heading": ("年度绩效目标",),
+        },
+        "required": ("name", "target", "weight"),
+        "marks": ("审批表", "项目分类", "业务主管部门", "项目审批"),
+    },
+    {
+        "key": "sichuan-project",
+        "name": "四川 部门预算项目绩效目标申报表",
+        "kind": "project",
+        "source": (
+            "井研县马踏镇人民政府 部门预算项目绩效目标申报表(2023年度) (one row an indicator, the unit, project, "
+            "budget and goal merged down each project's rows): "
+            "https://m.qbidia.com/jyx/zjgk/202412/baa621fd1ec74c86bf45aa16dfd0603d.shtml"
+        ),
+        "columns": {
+            **_CORE,
+            "unit_name": ("单位名称",),
+            "project_name": ("项目名称",),
+            "goal": ("年度目标",),
+            "target": ("指标值",),
+            "unit_text": ("度量单位",),
+            "weight": ("权重",),
+        },
+        "required": ("name", "target", "unit_text", "weight"),
+        "marks": ("指标性质", "指标方向性"),
+    },
+    {
+        "key": "fujian-transfer",
+        "name": "福建 专项转移支付绩效目标表 (区域目标值 by region)",
+        "kind": "project",
+        "source": (
+            "龙岩市财政局 龙岩市民族与宗教事务局 2023 专项转移支付绩效目标表 (宗教管理经费补助): "
+            "https://www.chacewang.com/newsdetail/news284125.html; the same form from 莆田市秀屿区 2025: "
+            "https://www.chacewang.com/newsdetail/news886214.html"
+        ),
+        "columns": {**_CORE, "description": ("指标解释",), "target": ("区域目标值",)},
+        "labels": {
+            "unit_name": ("部门(单位)名称",),
+            "name": ("项目名称",),
+            "budget": ("资金情况",),
+            "goal": ("总体目标",),
+            "heading": ("绩效指标",),
+        },
+        "required": ("name", "target"),
+        "marks": ("专项转移支付", "区域目标值", "区域"),
+    },
+    {
+        "key": "shaanxi-project",
+        "name": "陕西 财政支出项目绩效目标申报表 (长期 and 年度 绩效指标)",
+        "kind": "project",
+        "source": "佳县 2016 财政支出项目绩效目标申报表: https://docx.baby/p/20793843881926.html",
+        "columns": {**_CORE, "name": ("指标内容",), "target": ("指标值",), "remarks": ("备注",)},
+        "labels": {
+            "name": ("项目名称",),
+            "nature": ("项目属性",),
+            "department": ("主管部门",),
+            "implementer": ("项目实施单位",),
+            "budget": ("项目资金申请",),
+            "goal": ("项目绩效目标",),
+            "heading": ("长期绩效指标", "年度绩效指标"),
+        },
+        "required": ("level2", "name", "target"),
+        "marks": ("财政支出项目绩效目标申报表", "长期绩效指标", "年度绩效指标"),
+    },
+    {
+        "key": "heilongjiang-project",
+        "name": "黑龙江 部门预算项目支出绩效目标申报表",
+        "kind": "project",
+        "source": "大庆市 部门预算项目支出绩效目标申报表 (附1): https://m.zixin.com.cn/doc/3995614.html",
+        "columns": {
+            "level2": ("二级指标",),
+            "name": ("三级指标", "指标名称"),
+            "target": ("本年度计划水平",),
+            "description": ("指标内容/计算公式",),
+        },
+        "labels": {
+            "name": ("项目名称",),
+            "category": ("项目类别",),
+            "nature": ("项目属性",),
+            "budget": ("项目资金情况",),
+            "goal": ("绩效目标情况",),
+            "heading": ("绩效指标",),
+        },
+        "required": ("name", "target"),
+        "marks": ("上年度实际水平", "本年度计划水平", "项目申请原因"),
+    },
+    {
+        "key": "sichuan-evaluation",
+        "name": "四川 部门预算项目支出绩效自评表",
+        "kind": "evaluation",
+        "source": (
+            "青神县发展和改革局 部门预算项目支出绩效自评表(2023年度), 报表编号 510000_0013zp: "
+            "https://www.scqs.gov.cn/info/13206/211004.htm"
+        ),
+        "columns": {
+            **_CORE,
+            "target": ("指标值",),
+            "unit_text": ("度量单位",),
+            "actual": ("完成值",),
+            "weight": ("权重",),
+            "score": ("得分",),
+            "reason": ("未完成原因分析",),
+        },
+        "labels": {
+            "name": ("项目名称",),
+            "department": ("主管部门",),
+            "implementer": ("实施单位",),
+            "budget": ("预算执行情况",),
+            "heading": ("绩效指标",),
+        },
+        "required": ("name", "target", "actual", "score"),
+        "marks": ("指标性质", "度量单位", "510000_0013zp"),
+    },
+)
+"""The entries, in the order they are tried after the first provinces' (Hebei, Hunan, Hubei)."""

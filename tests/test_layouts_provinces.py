@@ -1,0 +1,132 @@
+"""Six more published layouts (重庆, 四川 ×2, 福建, 陕西, 黑龙江): told from their headings, each a fixture as published.
+
+Each fixture in tests/data/layouts/ is the table in its published form (sources in tests/data/README.md),
+built here as an .xlsx with openpyxl. Detection is the registry's (perftarget.excel._layouts); reading
+each in full needs reader features listed per layout below (strict xfail: the marker must go when they land).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from perftarget.excel import detect_layout, read_any_workbook, read_workbook, write_workbook
+from perftarget.excel._layouts import LAYOUTS, detect
+from perftarget.excel._layouts_provinces import PROVINCE_LAYOUTS
+from perftarget.exceptions import WorkbookError
+
+DATA = Path(__file__).resolve().parent / "data"
+FIXTURES = DATA / "layouts"
+KEYS = [str(entry["key"]) for entry in PROVINCE_LAYOUTS]
+
+
+def book_of(path: Path) -> openpyxl.Workbook:
+    """A fixture as a workbook: one line a row, cells split by ``|``; ``~`` a blank row; ``n:`` a number
+    cell (0.00), ``p:`` a percent cell (0%); ``@merge`` lists the merged ranges; ``#`` lines are notes."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = path.stem
+    row = 0
+    merges: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        if line.startswith("@merge"):
+            merges = line.split()[1:]
+            continue
+        row += 1
+        for column, text in enumerate(line.split("|") if line != "~" else (), start=1):
+            cell = ws.cell(row, column)
+            if text.startswith(("n:", "p:")):
+                cell.value = float(text[2:])
+                cell.number_format = "0.00" if text[0] == "n" else "0%"
+            elif text:
+                cell.value = text
+    for merged in merges:
+        ws.merge_cells(merged)
+    return book
+
+
+@pytest.fixture(scope="module", params=KEYS)
+def published(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    key = str(request.param)
+    path = tmp_path_factory.mktemp("layouts") / f"{key}.xlsx"
+    book_of(FIXTURES / f"{key}.txt").save(path)
+    return key, path
+
+
+def _rows(path: Path) -> list[list[str]]:
+    ws = openpyxl.load_workbook(path).active
+    return [[str(cell.value) for cell in row if cell.value is not None] for row in ws.iter_rows()]
+
+
+def test_each_layout_is_told_from_its_headings(published: tuple[str, Path]) -> None:
+    key, path = published
+    kind = next(str(entry["kind"]) for entry in PROVINCE_LAYOUTS if entry["key"] == key)
+    if kind == "evaluation":  # detect_layout looks for target tables; the registry tells evaluations too
+        rows = [row for row in _rows(path) if row]
+        detection = detect(rows, [row[0] for row in rows], rows[0][0], kinds=("evaluation",))
+    else:
+        detection = detect_layout(openpyxl.load_workbook(path).active)
+    assert detection.layout is not None, detection.reason
+    assert detection.layout.key == key
+    assert detection.reason.startswith(f"{key}: headings ")
+
+
+def test_a_sheet_of_none_says_why() -> None:
+    detection = detect([["指标名称", "上年度实际水平"]], ["项目名称"], "某表")
+    assert detection.layout is None
+    assert "heilongjiang-project needs headings 三级指标、本年度计划水平" in detection.reason
+    assert "chongqing-project needs headings 三级指标、指标值、分值" in detection.reason
+
+
+def test_entries_are_registered_and_cited() -> None:
+    registered = {layout.key: layout for layout in LAYOUTS}
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for key in KEYS:
+        layout = registered[key]
+        assert (FIXTURES / f"{key}.txt").exists()
+        assert f"`{key}`" in readme
+        address = next(part for part in layout.source.split() if part.startswith("http"))
+        assert address.rstrip(";") in readme, key
+
+
+# What reading each in full needs from the project reader (perftarget.excel._project), beyond the registry:
+_NEEDS = {
+    "chongqing-project": "a 项目资金/预算执行 block over five rows (项目总预算, 当年年度预算, 其中：财政资金...), "
+    "label rows with a third pair (项目负责人, 联系电话), 建设周期 and 项目总体概况 rows, the 预算单位： unit line",
+    "sichuan-project": "several projects in one sheet, one row an indicator; 预算数 as a column; the comparator in "
+    "指标性质 apart from 指标值; 指标方向性",
+    "fujian-transfer": "one target column per region under 区域目标值 (a two-row header); the amounts written "
+    "inside one 资金情况 cell",
+    "shaanxi-project": "two indicator tables (长期 and 年度) under one goal, 项目立项情况 and 项目实施进度计划 rows, "
+    "funds by source (自有资金, 事业收入...)",
+    "heilongjiang-project": "项目资金情况 as a table by source and year, 项目支出内容及明细预算, 上年度实际水平 per indicator",
+    "sichuan-evaluation": "the self-evaluation reader taking the registry's headings (指标性质, 度量单位, 完成值, 权重)",
+}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [pytest.param(key, marks=pytest.mark.xfail(raises=WorkbookError, strict=True, reason=_NEEDS[key])) for key in KEYS],
+)
+def test_each_layout_reads_and_round_trips(key: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{key}.xlsx"
+    book_of(FIXTURES / f"{key}.txt").save(path)
+    contents = read_any_workbook(path, year=2023)
+    document = contents.document
+    assert document.projects or contents.evaluations
+    write_workbook(document, tmp_path / "again.xlsx")
+    assert read_workbook(tmp_path / "again.xlsx") == document
+
+
+def test_unread_columns_are_reported_not_dropped(tmp_path: Path) -> None:
+    """A published column the model has no field for (指标性质, 指标方向性) is named in the error, at its cell."""
+    path = tmp_path / "sichuan.xlsx"
+    book_of(FIXTURES / "sichuan-project.txt").save(path)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path, year=2023)
+    places = {problem.location for problem in caught.value.problems}
+    assert {"sichuan-project!H3", "sichuan-project!L3"} <= places
