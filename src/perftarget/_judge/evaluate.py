@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, getcontext, setcontext
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -60,7 +60,7 @@ from perftarget._rulebook.scoring import (
     snap,
     total,
 )
-from perftarget._values.levels import Level1, Level2
+from perftarget._values.levels import Level1, Level2, level_label
 from perftarget._values.numbers import format_number, round_half_up
 from perftarget._values.threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import (
@@ -150,6 +150,10 @@ class Subtotal:
 _ROW_COLUMNS: Final = (
     "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
 )
+_ROW_COLUMNS_EN: Final = (
+    "Level 1", "Level 2", "Indicator", "Annual target", "Actual", "Weight", "Score", "Deviation analysis and measures",
+)
+_ROW_LABELS: Final = {"zh": ("预算执行率", "总分"), "en": ("Budget execution rate", "Total")}
 
 
 @attrs.frozen(kw_only=True)
@@ -233,31 +237,34 @@ class ProjectEvaluation:
         """The lines that need a 偏差原因分析 and have none."""
         return tuple(item for item in self.items if item.needs_explanation and not item.reason.strip())
 
-    def to_rows(self) -> list[dict[str, str]]:
+    def to_rows(self, *, lang: Literal["zh", "en"] = "zh") -> list[dict[str, str]]:
         """The indicator part of the 10号 self-evaluation table, one dict per row.
 
         Columns: 一级指标, 二级指标, 三级指标, 年度指标值, 实际完成值, 分值, 得分,
         偏差原因分析及改进措施; numbers rounded for display, 无 rows with empty 分值 and 得分.
         After the indicators come a 预算执行率 row (年度指标值 = 全年预算数, 实际完成值 =
         全年执行数 and the rate) when the budget is scored, and the 总分 row.
+        ``lang="en"``: English headings, levels and labels (names and values as written).
         """
+        columns = _ROW_COLUMNS_EN if lang == "en" else _ROW_COLUMNS
+        budget_label, total_label = _ROW_LABELS[lang]
         rows = []
         for item in self.items:
             applicable = item.applicable
             values = (
-                item.level1, item.level2, item.name, item.target, item.actual,
+                level_label(item.level1, lang), level_label(item.level2, lang), item.name, item.target, item.actual,
                 self.display(item.weight) if applicable else "",
                 self.display(item.score) if applicable else "",
                 item.reason,
             )
-            rows.append(dict(zip(_ROW_COLUMNS, values, strict=True)))
+            rows.append(dict(zip(columns, values, strict=True)))
         if self.budget_score is not None:
-            actual = f"{self.display(self.spent)}（{self.display_rate()}）"
-            values = ("预算执行率", "", "", self.display(self.budget), actual, self.display(self.budget_weight),
-                      self.display(self.budget_score), "")
-            rows.append(dict(zip(_ROW_COLUMNS, values, strict=True)))
-        values = ("总分", "", "", "", "", self.display(_HUNDRED), self.display_total(), "")
-        rows.append(dict(zip(_ROW_COLUMNS, values, strict=True)))
+            rate = f"（{self.display_rate()}）" if lang == "zh" else f" ({self.display_rate()})"
+            values = (budget_label, "", "", self.display(self.budget), f"{self.display(self.spent)}{rate}",
+                      self.display(self.budget_weight), self.display(self.budget_score), "")
+            rows.append(dict(zip(columns, values, strict=True)))
+        values = (total_label, "", "", "", "", self.display(_HUNDRED), self.display_total(), "")
+        rows.append(dict(zip(columns, values, strict=True)))
         return rows
 
 
