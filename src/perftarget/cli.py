@@ -68,7 +68,7 @@ _CLI_WORDS: Final = (
      "this command reads target tables only: give --sheets with the titles of the sheets to read"),
     ("pass sheets= to read only the others", "give --sheets with the titles of the sheets to read"),
     ("pass sheets=", "give --sheets"),
-    ("perftarget.excel.read_workbook()", "perftarget convert FILE.xlsx FILE.toml"),
+    ("read it with perftarget.excel.read_workbook() (the excel extra), or convert it with", "convert it with"),
 )
 
 

@@ -713,7 +713,7 @@ def evaluate(
     project: ProjectTargets,
     actuals: Mapping[str, ActualInput] | TableActuals,
     *,
-    spent: object,
+    spent: object = None,
     budget: object = None,
     policy: ScoringPolicy | str | None = None,
     strict: bool = True,
@@ -729,8 +729,8 @@ def evaluate(
             qualitative target, or an :class:`Actual` carrying a reason. A
             :class:`TableActuals` read from a file works too.
         spent: the full-year amount executed (全年执行数) in 万元, or text with a money unit;
-            ``None`` takes the amount of a :class:`TableActuals`, or else leaves budget
-            execution unscored and gives its points to the indicators.
+            ``None`` (the default) takes the amount of a :class:`TableActuals`, or else leaves
+            budget execution unscored and gives its points to the indicators.
         budget: the full-year budget (全年预算数); defaults to the :class:`TableActuals`'
             budget, then to the table's.
         policy: a :class:`ScoringPolicy` or a preset name; ``national-2020`` by default.
