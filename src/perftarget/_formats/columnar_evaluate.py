@@ -312,6 +312,8 @@ def _canonical_unit(unit: str) -> str | None:
         return ""
     try:
         value, name = _parse_quantity("1" + unit)
+        if Threshold.parse("≤1" + unit).deadline is not None:  # ≤10月底: a date (a deadline), read one by one
+            return None
     except (ThresholdSyntaxError, InvalidValueError, UnitMismatchError):
         return None
     return name if value == 1 else None

@@ -18,6 +18,7 @@ constructor makes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, getcontext, setcontext
@@ -322,7 +323,7 @@ def _number(target: Threshold, value: object) -> Decimal:
 
 
 def _band(target: Threshold, value: object) -> Achievement:
-    if isinstance(value, (Achievement, str)):
+    if isinstance(value, (Achievement, str, dt.date)):  # a date: against a deadline (10月底前)
         try:
             return target.achievement(value)
         except InvalidActualError as exc:
@@ -358,8 +359,8 @@ _LINES_MAX: Final = 1 << 16
 
 def _score_line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
     """(score, rule, formula, over-achieved) of one applicable indicator; raises _Invalid."""
-    if target.kind is _QUALITATIVE:
-        score, rule, formula = _qualitative(target, w, value, rules)
+    if target.kind is _QUALITATIVE or (type(value) is not Decimal and target.judged_by_band(value)):
+        score, rule, formula = _qualitative(target, w, value, rules)  # 达成 against 3个工作日内 too
         return score, rule, formula, False
     result = outcome(target, _number(target, value), w, rules)
     return result.score, result.rule, explain_outcome(result, w, rules.quantum), result.over

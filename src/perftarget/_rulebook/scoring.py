@@ -43,7 +43,7 @@ from perftarget._files import read_text_file
 from perftarget._rulebook import presets
 from perftarget._values.levels import Level1, to_level1
 from perftarget._values.numbers import format_number, to_decimal
-from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
+from perftarget._values.threshold import Achievement, Comparator, Threshold
 from perftarget.exceptions import InvalidValueError
 
 __all__ = [
@@ -736,7 +736,7 @@ def attainment(
         UnitMismatchError: ``actual`` is in a unit of another dimension.
     """
     rules = rules_of(policy_of(policy))
-    if target.kind is ThresholdKind.QUALITATIVE:
+    if target.judged_by_band(actual):  # a qualitative target, or 达成 against a time limit (3个工作日内)
         return rules.band_default[target.achievement(actual)]
     with localcontext(CONTEXT):
         return outcome(target, target.actual_in_unit(actual), _ONE, rules, capped=capped).score
