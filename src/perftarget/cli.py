@@ -549,6 +549,9 @@ def _show_evaluation(evaluation: ProjectEvaluation, fmt: str, lang: str) -> None
         grade = evaluation.grade.value if lang == "zh" else evaluation.grade.english
         sys.stdout.write(words["total"].format(total=evaluation.display_total(), grade=grade,
                                                rate=evaluation.display_rate() or "-"))
+        note = evaluation.rounding_note(lang)  # type: ignore[arg-type]
+        if note:
+            sys.stdout.write(f"{note}\n")
         explain = [item.name for item in evaluation.missing_explanations]
         if explain:
             sys.stdout.write(words["explain"].format(names="、".join(explain)))

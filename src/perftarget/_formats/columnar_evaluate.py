@@ -471,7 +471,7 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     np, pa, pc, c = k.np, k.pa, k.pc, k.c
     n = k.n
     out = _Scores()
-    if c.rescale or c.budget_90:
+    if c.rescale or c.budget_90 or c.sum_rounded:  # 总分 from the printed 得分: the object path
         k.slow[:] = True
     # the tables' amounts: spent, and the budget the evaluation uses
     spent6, spent_ok = k.scaled_column(k.tab.column("spent"))

@@ -55,6 +55,8 @@ from perftarget._rulebook.scoring import (
     number_text,
     outcome,
     policy_of,
+    printed_sum,
+    printed_total,
     rounded,
     rules_of,
     shown,
@@ -190,6 +192,8 @@ class ProjectEvaluation:
     items: tuple[IndicatorScore, ...] = ()
     places: int = 2
     problems: tuple[Problem, ...] = ()
+    total_rounding: str = "round_total"
+    printed_total: Decimal | None = None
 
     def display(self, value: Decimal | None) -> str:
         """A number rounded half up to this evaluation's places (``""`` for ``None``)."""
@@ -198,8 +202,40 @@ class ProjectEvaluation:
         return format_number(round_half_up(value, self.places))
 
     def display_total(self) -> str:
-        """The total as published: rounded half up (``"94.23"``, or ``"94"`` with 0 places)."""
-        return self.display(self.total)
+        """The total as published (总分): by the policy's ``total_rounding``.
+
+        ``"round_total"``: the exact total rounded half up (``"94.23"``, or ``"94"`` with 0
+        places); ``"sum_rounded"``: :attr:`printed_total`, the printed 得分 added (``"94.24"``).
+        """
+        return self.display(self.total if self.printed_total is None else self.printed_total)
+
+    def column_sum(self) -> str:
+        """The sum of the printed 得分 column (indicators and the budget line), as a reviewer adds it by hand."""
+        scores = [item.score for item in self.items if item.applicable]
+        if self.budget_score is not None:
+            scores.append(self.budget_score)
+        return self.display(printed_sum(scores, self.places))
+
+    def rounding_note(self, lang: Literal["zh", "en"] = "zh") -> str:
+        """How 总分 was printed, when the printed 得分 column does not add up to it; else ``""``.
+
+        The seed under the national rules prints 总分 94.23 (the exact total 94.2346... rounded)
+        while its 得分 column adds up to 94.24: the note says which rule the policy uses.
+        """
+        column = self.column_sum()
+        if column == self.display_total():
+            return ""
+        if self.printed_total is not None:  # sum_rounded, rescaled to the full points
+            if lang == "en":
+                return f"Total: the printed scores ({column}) rescaled to 100 (policy total_rounding = sum_rounded)"
+            return f"总分为得分列合计 {column} 按百分制折算（total_rounding = sum_rounded）"
+        exact = _n(self.total)
+        if lang == "en":
+            return (
+                f"Total: the exact total {exact} rounded half up (policy total_rounding = round_total); "
+                f"the printed scores add up to {column}"
+            )
+        return f"总分为精确总分 {exact} 四舍五入（total_rounding = round_total），得分列合计 {column}"
 
     def display_rate(self) -> str:
         """The budget execution rate as a percent (``"92.00%"``), or ``""`` when not scored."""
@@ -440,6 +476,7 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     weight_total: Decimal, total_formula: str, budget: Decimal | None, spent: Decimal | None,
     budget_execution_rate: Decimal | None, budget_weight: Decimal, budget_score: Decimal | None, budget_formula: str,
     subtotals: tuple[Subtotal, ...], items: tuple[IndicatorScore, ...], places: int, problems: tuple[Problem, ...],
+    total_rounding: str = "round_total", printed_total: Decimal | None = None,
 ) -> ProjectEvaluation:
     """``ProjectEvaluation(...)`` from its fields in order, built by :func:`_filler`: one per table."""
     evaluation: Any = _new(_EvaluationFiller)
@@ -463,6 +500,8 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     evaluation.items = items
     evaluation.places = places
     evaluation.problems = problems
+    evaluation.total_rounding = total_rounding
+    evaluation.printed_total = printed_total
     evaluation.__class__ = ProjectEvaluation
     return evaluation  # type: ignore[no-any-return]  # a ProjectEvaluation now
 
@@ -700,11 +739,20 @@ def _evaluate(
         if strict and problems:
             named = subject if subject is not None else f"{scope} {code} {name}".strip()
             raise EvaluationError(problems, subject=named)
+        printed = None
+        if rules.sum_rounded:  # 总分 as the printed 得分 add up; graded so
+            lines = [score for score, weight in zip(scores, shape.line_weights, strict=True) if weight is not None]
+            if scored and budget_points is not None:
+                lines.append(budget_points)
+            printed = printed_total(lines, weight_total, rules)
+        if printed is not None:
+            total_formula = f"{total_formula}; 总分 printed as the 得分 add up: {_n(printed)}"
         return _evaluation(
-            scope, code, name, year, chosen.name, result, rules.grade(result), raw, weight_total, total_formula,
-            budget_amount, spent_amount, rate, budget_weight, budget_points if scored else None, budget_formula,
+            scope, code, name, year, chosen.name, result, rules.grade(result if printed is None else printed), raw,
+            weight_total, total_formula, budget_amount, spent_amount, rate, budget_weight,
+            budget_points if scored else None, budget_formula,
             tuple([_subtotal(label, w, s) for label, (w, s) in subtotals.items()]), items, rules.places,
-            tuple(problems),
+            tuple(problems), chosen.total_rounding, printed,
         )
     finally:
         setcontext(saved)
