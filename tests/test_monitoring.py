@@ -631,9 +631,12 @@ def test_summary_and_rows_in_chinese_or_english(project):
     assert "已执行 4.00 万元，预算 10.00 万元：执行率 40.00%" in text
     assert "执行/序时 68.57：黄" in text
     assert "群众来访接待劝返率：截至当期 96.00%" in text
-    lines = text.split("\n[")[0]  # the findings' messages are their own (English) text
+    lines = text.split("\n[")[0]  # then the findings: [code] path: message
     assert "spent" not in lines
     assert "ratio" not in lines
+    assert "[checkpoint-missed] spent: 未达到 6月底（2022-06-30）节点：计划到时累计支出 5.00 万元（50%），" in text
+    assert str(report.findings[0]) == report.findings[0].text("en")
+    assert report.findings[0].text("en").startswith("[checkpoint-missed] spent: behind 6月底")
     rows = report.to_rows(lang="en")
     assert list(rows[0])[:4] == ["Budget", "Spent to date", "Execution rate", "Forecast spending"]
     assert (rows[1]["Level 1"], rows[1]["Level 2"], rows[1]["Likelihood"]) == ("output", "quality", "certain")

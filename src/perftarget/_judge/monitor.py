@@ -330,18 +330,26 @@ class MonitoringFinding:
     """Something the monitoring noticed: a stable ``code``, a message, and where.
 
     Codes: ``no-plan``, ``above-budget``, ``payments-outside-year``, ``checkpoint-missed``,
-    ``no-time-elapsed``, ``cause-missing``.
+    ``no-time-elapsed``, ``cause-missing``. ``message`` is in English, ``message_zh`` in
+    Chinese; :meth:`text` gives the line in either.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``message_zh``.
     """
 
     code: str
     message: str
     location: str = ""
+    message_zh: str = ""
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: Lang = "en") -> str:
+        """The finding as a line: ``[code] location: message``, in English or Chinese."""
         where = f"{self.location}: " if self.location else ""
-        return f"[{self.code}] {where}{self.message}"
+        message = self.message_zh if lang == "zh" and self.message_zh else self.message
+        return f"[{self.code}] {where}{message}"
 
 
 @attrs.frozen(kw_only=True)
@@ -509,9 +517,11 @@ class MonitoringReport:
             )
             for line in self.indicators
         )
-        lines.extend(str(finding) for finding in self.findings)
+        lines.extend(finding.text(lang) for finding in self.findings)
         return "\n".join(lines)
 
+
+_BASIS_ZH: Final = {"months": "按月计", "days": "按天计"}
 
 _SUMMARY: Final[dict[str, dict[str, str]]] = {
     "en": {
@@ -593,6 +603,7 @@ class _Project:
         "findings",
         "index",
         "missed",
+        "missed_zh",
         "name",
         "project",
         "year_end_amount",
@@ -617,6 +628,7 @@ class _Project:
                     "the project has no spending plan (资金支出计划); the plan is taken as even over the year, "
                     "so the planned share is the time progress by days",
                     "schedule",
+                    "项目没有资金支出计划，按全年均衡支出计算，计划进度即按天数的序时进度",
                 )
             )
         self.compiled: _Compiled = _compiled(schedule)
@@ -627,6 +639,11 @@ class _Project:
         self.missed = tuple(
             f"behind {checkpoint.display_label} ({checkpoint.date.isoformat()}): the plan asks "
             f"{_money(due)} 万元 ({format_number(checkpoint.percent)}%) by then, "
+            for checkpoint, due in zip(self.compiled.checkpoints, self.dues, strict=True)
+        )
+        self.missed_zh = tuple(
+            f"未达到 {checkpoint.display_label}（{checkpoint.date.isoformat()}）节点：计划到时累计支出 "
+            f"{_money(due)} 万元（{format_number(checkpoint.percent)}%），"
             for checkpoint, due in zip(self.compiled.checkpoints, self.dues, strict=True)
         )
         self.index: dict[str, _Row | str] | None = None
@@ -757,7 +774,11 @@ def _payments(
         f"{len(outside)} payment(s) dated outside fiscal year {compiled.schedule.fiscal_year} "
         f"({start.isoformat()} to {end.isoformat()}), {_money(outside_total)} 万元 in all, are not counted: {shown}"
     )
-    return inside, MonitoringFinding("payments-outside-year", message, what)
+    message_zh = (
+        f"{len(outside)} 笔支付的日期不在 {compiled.schedule.fiscal_year} 预算年度内（{start.isoformat()} 至 "
+        f"{end.isoformat()}），共 {_money(outside_total)} 万元，未计入：{shown}"
+    )
+    return inside, MonitoringFinding("payments-outside-year", message, what, message_zh)
 
 
 def _checked_spent(amount: Decimal, day: dt.date) -> Decimal:
@@ -892,6 +913,10 @@ def _report(
                 "no-time-elapsed",
                 f"no time has elapsed by {day.isoformat()} ({policy.time_basis}), so there is no ratio and no "
                 "straight-line projection; the status is green",
+                message_zh=(
+                    f"截至 {day.isoformat()} 尚无时间经过（{_BASIS_ZH[policy.time_basis]}），"
+                    "没有执行/序时比值和直线预测；状态为绿"
+                ),
             )
         )
     if amount > budget:
@@ -901,6 +926,7 @@ def _report(
                 f"spent {_money(amount)} 万元 is above the budget of {_money(budget)} 万元 "
                 f"(执行率 {_show(execution, 2)}%)",
                 "spent",
+                f"已执行 {_money(amount)} 万元，超过预算 {_money(budget)} 万元（执行率 {_show(execution, 2)}%）",
             )
         )
     offsets = compiled.checkpoint_offsets
@@ -915,7 +941,8 @@ def _report(
     passed = position if position < len(offsets) and offsets[position] == x else position - 1
     if passed >= 0 and amount < dues[passed]:
         message = f"{context.missed[passed]}{_money(amount)} 万元 spent by {day.isoformat()}"
-        findings.append(MonitoringFinding("checkpoint-missed", message, "spent"))
+        message_zh = f"{context.missed_zh[passed]}截至 {day.isoformat()} 支出 {_money(amount)} 万元"
+        findings.append(MonitoringFinding("checkpoint-missed", message, "spent", message_zh))
     to_year_end = max(context.year_end_amount - amount, _ZERO)
     months_left = Decimal(12 * (year_length - elapsed_part)) / year_length
     monthly_pace = to_year_end / months_left + _ZERO if months_left else None
@@ -1000,6 +1027,8 @@ def _progress(
                     f"{row.name}: {likelihood.value} to meet {row.display}; give the deviation cause "
                     "(偏差原因分析: 经费保障/制度保障/人员保障/硬件条件保障/其他)",
                     path,
+                    f"{row.name}：{likelihood.value}完成 {row.display}；请填写偏差原因分析"
+                    "（经费保障/制度保障/人员保障/硬件条件保障/其他）",
                 )
             )
         lines.append((row.order, line))
