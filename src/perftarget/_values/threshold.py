@@ -823,7 +823,7 @@ def _parse_any(text: str, bare: Comparator) -> Threshold:
 
 def _parse(text: str, bare: Comparator) -> Threshold:
     s = text.translate(FOLD)
-    if _deadline_in(s) is not None:  # 10月底前, 12月底前完成, ≤10月底: a date to meet, not a number
+    if ("月" in s or "年" in s) and _deadline_in(s) is not None:  # 10月底前, 年底前完成: a date, not a number
         return _make(ThresholdKind.QUALITATIVE, text, statement=text.strip())
     p = _skip(s, 0)
     opening = _opening(s, p)
