@@ -337,3 +337,13 @@ def test_workbook_hints_name_the_command_line_options(capsys, seed_path, tmp_pat
     code, out, _ = run(capsys, "show", str(book), "--sheets", ",".join(titles))
     assert code == EXIT_OK
     assert "工作日保障单位运转" in out
+
+
+def test_hints_name_no_api_argument(capsys, tmp_path):
+    """A GBK file: the hint says how to convert it, not encoding= (an argument of the API only)."""
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('schema_version = 1\nnotes = "中文说明"\n'.encode("gb18030"))
+    code, _, err = run(capsys, "show", str(gbk))
+    assert code == EXIT_BAD_INPUT
+    assert "iconv -f GB18030 -t UTF-8" in err
+    assert "encoding=" not in err

@@ -17,6 +17,7 @@ import datetime as dt
 import glob
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -69,14 +70,18 @@ _CLI_WORDS: Final = (
     ("pass sheets= to read only the others", "give --sheets with the titles of the sheets to read"),
     ("pass sheets=", "give --sheets"),
     ("read it with perftarget.excel.read_workbook() (the excel extra), or convert it with", "convert it with"),
+    ("pass year=", "give --year YEAR"),
+    ("pass budget= with spent=", "give the department's budget in the actuals file (budget = ...)"),
+    ("or use workers=1", "or give --jobs 1"),
 )
+_ENCODING_HINT: Final = re.compile(r", or read it with encoding='[^']*'")  # the API's; the files given here are UTF-8
 
 
 def _cli_message(message: str) -> str:
     """An error message with the API's hints put as the command line's options."""
     for api, cli in _CLI_WORDS:
         message = message.replace(api, cli)
-    return message
+    return _ENCODING_HINT.sub("", message)
 
 
 def _dump(document: Document, path: Path) -> None:
