@@ -473,11 +473,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return worst
     every: list[Finding] = []
-    cannot_read = "无法读取" if args.lang == "zh" else "cannot read"
     for result in results:
         sys.stdout.write(f"{result['file']}\n")
-        if not result["readable"]:
-            sys.stdout.writelines(f"  {cannot_read}: {p}\n" for p in result["problems"])
+        if not result["readable"]:  # in the language of the reasons (the readers' messages are English)
+            sys.stdout.writelines(f"  cannot read: {p}\n" for p in result["problems"])
             continue
         for finding in result["findings"]:
             message = finding.message if args.lang == "zh" else finding.message_en
