@@ -310,7 +310,7 @@ def test_any_error_in_a_record_is_its_row(province, tmp_path, monkeypatch):
     for name, targets, companion in (
         ("good", seed_text.encode("utf-8"), actuals.encode("utf-8")),
         ("gbk", seed_text.encode("gb18030"), actuals.encode("utf-8")),  # Chinese text in a GBK encoding
-        ("gbk-actuals", seed_text.encode("utf-8"), actuals.encode("gb18030")),
+        ("gbk-companion", seed_text.encode("utf-8"), actuals.encode("gb18030")),
         ("deep", b'{"projects": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", actuals.encode("utf-8")),
     ):
         (folder / f"{name}.json").write_bytes(targets)
@@ -318,10 +318,10 @@ def test_any_error_in_a_record_is_its_row(province, tmp_path, monkeypatch):
     for workers in (1, 2):
         summary = process_folder("evaluate", folder, workers=workers, collect=True, progress=False)
         reasons = {Path(f.file).name: f.reason for f in summary.failures}
-        assert set(reasons) == {"gbk.json", "gbk-actuals.json", "deep.json"}
+        assert set(reasons) == {"gbk.json", "gbk-companion.json", "deep.json"}
         assert "not UTF-8 text: it looks like GB18030/GBK" in reasons["gbk.json"]  # a typed problem with a hint
-        assert reasons["gbk-actuals.json"].startswith(f"{folder / 'gbk-actuals.actuals.json'}: ")
-        assert "looks like GB18030/GBK" in reasons["gbk-actuals.json"]
+        assert reasons["gbk-companion.json"].startswith(f"{folder / 'gbk-companion.actuals.json'}: ")
+        assert "looks like GB18030/GBK" in reasons["gbk-companion.json"]
         assert "limit depth = 64" in reasons["deep.json"]  # a typed problem now (was a RecursionError)
         good_rows = [r for r in summary.to_records() if r["file"] == str(folder / "good.json")]
         assert len(good_rows) == 10

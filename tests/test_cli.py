@@ -177,7 +177,7 @@ def test_evaluate_prints_the_selfeval_table(capsys, seed_path):
     code, out, _ = run(capsys, "evaluate", str(seed_path), "--actuals", ACTUALS)
     assert code == EXIT_OK
     assert "年度指标值  实际完成值" in out
-    assert "总分 94.23  等级 优 (excellent)  预算执行率 92.00%" in out
+    assert "总分 94.23  等级 优  预算执行率 92.00%" in out  # one language per output (was 优 (excellent))
     assert "需填写偏差原因分析" not in out
 
 
@@ -214,8 +214,8 @@ def test_monitor_one_date(capsys, seed_path):
     """monitor with --spent and --as-of prints the summary and the monitoring table."""
     code, out, _ = run(capsys, "monitor", str(seed_path), "--spent", "4.0", "--as-of", "2022-07-31")
     assert code == EXIT_OK
-    assert "ratio 68.57: 黄 (yellow)" in out
-    assert "年度预算数  截至当期执行数  执行率" in out
+    assert "执行/序时 68.57：黄" in out
+    assert "年度预算数  截至当期执行数  执行率  全年预计执行数\n" in out  # no always-empty indicator columns
 
 
 def test_monitor_month_by_month(capsys, seed_path):
@@ -248,3 +248,116 @@ def test_convert_to_excel_and_back(capsys, seed_path, tmp_path):
     code, out, _ = run(capsys, "show", str(book))
     assert code == EXIT_OK
     assert "工作日保障单位运转" in out
+
+
+def test_monitor_indicators_file_fills_the_indicator_columns(capsys, seed_path, tmp_path):
+    """--indicators FILE gives the values to date (the API's progress=); without it, only the money columns."""
+    values = tmp_path / "values.toml"
+    values.write_text(
+        'project = "13063722P0041681003"\n[progress]\n"群众来访接待劝返率" = "93%"\n'
+        '"上访人员满意度" = {value = "93%", cause = "人员保障", note = "问卷回收中"}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "monitor", str(seed_path), "--spent", "4", "--as-of", "7月底",
+                       "--indicators", str(values), "--format", "csv")
+    assert code == EXIT_OK
+    header, money, *lines = out.splitlines()
+    assert header.split(",")[4:] == ["一级指标", "二级指标", "三级指标", "年度指标值", "截至当期完成值",
+                                     "全年预计完成值", "完成目标可能性", "偏差原因分析", "备注"]
+    assert money.startswith("10.00,4.00,40.00%,")
+    assert lines[1].endswith("上访人员满意度,≥98%,93.00%,93.00%,有可能,人员保障,问卷回收中")
+    code, out, _ = run(capsys, "monitor", str(seed_path), "--spent", "4", "--as-of", "7月底", "--format", "csv")
+    assert out.splitlines() == ["年度预算数,截至当期执行数,执行率,全年预计执行数", "10.00,4.00,40.00%,7.10"]
+    values.write_text('[progress]\n"上访人员满意度" = {value = "93%", why = "x"}\n', encoding="utf-8")
+    code, _, err = run(capsys, "monitor", str(seed_path), "--spent", "4", "--as-of", "7月底", "--indicators", str(values))
+    assert code == EXIT_BAD_INPUT
+    assert f"{values}: progress['上访人员满意度']: unknown key 'why'" in err
+
+
+def test_lang_en_is_english_throughout(capsys, seed_path):
+    """--lang en on evaluate and monitor: headings, labels, summary and totals in English."""
+    code, out, _ = run(capsys, "evaluate", str(seed_path), "--actuals", ACTUALS, "--lang", "en", "--format", "markdown")
+    assert code == EXIT_OK
+    assert "| Level 1 | Level 2 | Indicator | Annual target | Actual | Weight | Score |" in out
+    assert "| output | quantity | 工作日保障单位运转 |" in out
+    assert "| Budget execution rate |  |  | 10.00 | 9.20 (92.00%) | 10.00 | 9.20 |  |" in out
+    assert "Total 94.23  Grade excellent  Budget execution rate 92.00%" in out
+    for word in ("总分", "等级", "一级指标", "预算执行率"):
+        assert word not in out
+    code, out, _ = run(capsys, "monitor", str(seed_path), "--spent", "4", "--as-of", "7月底", "--lang", "en")
+    assert "spent 4.00 of 10.00 (10k yuan): execution rate 40.00%" in out
+    assert "ratio 68.57: yellow" in out
+    assert "Budget  Spent to date  Execution rate  Forecast spending" in out
+    code, out, _ = run(capsys, "monitor", str(seed_path), "--payments", PAYMENTS, "--monthly", "--lang", "en",
+                       "--format", "csv")
+    assert out.splitlines()[0] == "Date,Spent to date,Execution rate,Plan,Time progress,Ratio,Status"
+    assert out.splitlines()[7].endswith(",yellow")
+
+
+def test_check_counts_an_unreadable_file_as_an_error(capsys, seed_path, tmp_path):
+    """A file check could not read is an error in the counts (it used to print 0 errors while exiting 2)."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("x = [\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(bad), str(seed_path), "--select", "PT5")
+    assert code == EXIT_BAD_INPUT
+    assert "  cannot read: " in out
+    assert out.rstrip().endswith("1 个错误（其中 1 个文件无法读取），1 个警告，0 个提示")
+    code, out, _ = run(capsys, "check", str(bad), "--lang", "en")
+    assert out.rstrip().endswith("1 errors (1 file(s) could not be read), 0 warnings, 0 info")
+
+
+def test_actuals_that_do_not_fit_are_blamed_on_the_actuals_file(capsys, seed_path, tmp_path):
+    """An actual that cannot be scored names the actuals file (it said "document: ...")."""
+    bad = tmp_path / "actuals.toml"
+    bad.write_text(
+        'schema_version = 1\n[[projects]]\nproject = "13063722P0041681003"\nspent = 9\n'
+        '[projects.actuals]\n"群众来访接待劝返率" = "abc"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "evaluate", str(seed_path), "--actuals", str(bad))
+    assert code == EXIT_BAD_INPUT
+    assert err.startswith(f"perftarget: error: {bad} (actuals for {seed_path}): ")
+    assert "actual 'abc' is not a number" in err
+    assert "document:" not in err
+
+
+def test_folders_leave_companion_files_out(capsys, tmp_path):
+    """show/check on a folder read the target tables only: X-actuals.toml, X-payments.toml are companions."""
+    code, out, err = run(capsys, "show", "examples/")
+    assert (code, err) == (EXIT_OK, "")
+    assert out.count("已读取并校验") == 1
+    for name in ("a.toml", "a.actuals.toml", "a-actuals.toml", "a_payments.json", "a-progress.toml",
+                 "a.monitoring.json"):
+        (tmp_path / name).write_text("x = [\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(tmp_path))
+    assert code == EXIT_BAD_INPUT
+    assert out.splitlines()[0] == str(tmp_path / "a.toml")
+    assert "1 个错误（其中 1 个文件无法读取）" in out
+
+
+def test_workbook_hints_name_the_command_line_options(capsys, seed_path, tmp_path):
+    """A workbook error suggests --sheets (the option), not sheets= (the API's argument); --sheets works."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "seed.xlsx"
+    assert run(capsys, "convert", str(seed_path), str(book))[0] == EXIT_OK
+    workbook = openpyxl.load_workbook(book)
+    titles = workbook.sheetnames
+    workbook.create_sheet("杂项")["A1"] = "会议纪要"
+    workbook.save(book)
+    code, _, err = run(capsys, "show", str(book))
+    assert code == EXIT_BAD_INPUT
+    assert "give --sheets" in err
+    assert "sheets=" not in err
+    code, out, _ = run(capsys, "show", str(book), "--sheets", ",".join(titles))
+    assert code == EXIT_OK
+    assert "工作日保障单位运转" in out
+
+
+def test_hints_name_no_api_argument(capsys, tmp_path):
+    """A GBK file: the hint says how to convert it, not encoding= (an argument of the API only)."""
+    gbk = tmp_path / "gbk.toml"
+    gbk.write_bytes('schema_version = 1\nnotes = "中文说明"\n'.encode("gb18030"))
+    code, _, err = run(capsys, "show", str(gbk))
+    assert code == EXIT_BAD_INPUT
+    assert "iconv -f GB18030 -t UTF-8" in err
+    assert "encoding=" not in err

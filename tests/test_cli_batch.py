@@ -95,8 +95,8 @@ def test_check_writes_csv_and_parquet(capsys, folder, tmp_path):
     assert table.to_pylist() == [{**row, "year": 2022, "indicators": 9, "errors": 0, "warnings": 5, "infos": 4}
                                  for row in rows]
     written = f"{tmp_path / 'r.csv'}, {tmp_path / 'r.parquet'}"
-    assert out.splitlines()[0] == f"2 file(s), 2 row(s) written to {written}; 0 failure(s)"
-    assert "review: 0 个错误，10 个警告，8 个提示" in out
+    assert out.splitlines()[0] == f"2 个文件，2 行写入 {written}；0 个失败"  # the report follows --lang
+    assert "审核：0 个错误，10 个警告，8 个提示" in out
     assert err == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "r.parquet", "tables"]
 
@@ -121,7 +121,7 @@ def test_evaluate_per_table_matches_the_single_document_command(capsys, folder, 
     assert [(row["grade"], row["total"][:5], row["problems"]) for row in rows] == [("优", "94.23", "0")] * 2
     code, out, _ = run(capsys, "evaluate", folder / "boye.toml", "--actuals", folder / "boye.actuals.toml")
     assert code == EXIT_OK
-    assert "总分 94.23  等级 优 (excellent)" in out
+    assert "总分 94.23  等级 优  预算执行率 92.00%" in out
 
 
 @pytest.mark.parametrize("command", ["check", "evaluate", "monitor"])
@@ -148,8 +148,8 @@ def test_a_broken_file_is_a_failure_row_and_the_others_go_on(capsys, folder, tmp
     assert "invalid JSON" in rows["broken.json"]["error"]
     assert rows["boye.toml"]["error"] == rows["second.json"]["error"] == ""
     assert rows["second.json"]["grade"] == "优"
-    assert "3 file(s), 3 row(s)" in out
-    assert "; 1 failure(s)\n" in out
+    assert "3 个文件，3 行写入" in out
+    assert "；1 个失败\n" in out
     assert f"  {broken}: line 1, column 36: invalid JSON" in out
     assert "Traceback" not in out + err
 
@@ -201,7 +201,7 @@ def test_evaluate_policy_and_problems(capsys, folder, tmp_path):
     rows = read_csv(tmp_path / "e.csv")
     assert rows[1]["problems"] == "1"
     assert "上访人员满意度" in rows[1]["problem_messages"]
-    assert "1 table(s) with problems (problems column)" in out
+    assert "1 个表有问题（problems 列）" in out
 
 
 def test_monitor_as_of_and_strict(capsys, folder, tmp_path):
@@ -210,7 +210,7 @@ def test_monitor_as_of_and_strict(capsys, folder, tmp_path):
     assert code == EXIT_OK
     rows = read_csv(tmp_path / "m.csv")
     assert [(row["as_of"], row["execution_rate"], row["status"]) for row in rows] == [("2022-07-31", "40", "黄")] * 2
-    assert "2 table(s) with findings (findings column)" in out
+    assert "2 个表有监控发现（findings 列）" in out
     code, _, _ = run(capsys, "monitor", folder, "--out", tmp_path / "m.csv", "--as-of", "2022-08-31", "--strict")
     assert code == EXIT_FINDINGS
     assert {row["as_of"] for row in read_csv(tmp_path / "m.csv")} == {"2022-08-31"}
@@ -276,7 +276,7 @@ def test_globs_leave_companions_out(capsys, folder, tmp_path):
     code, out, _ = run(capsys, "evaluate", f"{folder}/**/*.json", "--out", tmp_path / "e.csv")
     assert code == EXIT_OK
     assert [Path(row["file"]).name for row in read_csv(tmp_path / "e.csv")] == ["second.json"]
-    assert out.startswith("1 file(s), 1 row(s)")
+    assert out.startswith("1 个文件，1 行写入")
     code, _, err = run(capsys, "check", f"{folder}/*.xml", "--out", tmp_path / "c.csv")
     assert code == EXIT_BAD_INPUT
     assert "no file matches" in err
@@ -373,7 +373,7 @@ def test_without_out_the_one_document_forms_stay(capsys, folder, tmp_path):
     assert out.startswith("一级指标,二级指标,三级指标,年度指标值")
     code, out, _ = run(capsys, "monitor", folder / "boye.toml", "--spent", "4.0", "--as-of", "2022-07-31")
     assert code == EXIT_OK
-    assert "ratio 68.57: 黄 (yellow)" in out
+    assert "执行/序时 68.57：黄" in out
     assert "the following arguments are required: --actuals" in usage_error(capsys, "evaluate", folder / "boye.toml")
     err = usage_error(capsys, "evaluate", folder / "boye.toml", folder / "boye.toml", "--actuals", ACTUALS)
     assert "several documents need --out FILE" in err

@@ -567,3 +567,18 @@ def test_weights_over_every_small_shape(preset: str) -> None:
     """
     document, actuals = _shape_batch()
     assert_same(document, actuals, preset)
+
+
+@pytest.mark.parametrize(("target", "actual"), [
+    ("≤10月底", "2022-10-20"), ("10月底前", "2022-11-05"), ("12月底前完成", "达成"), ("3个工作日内", "达成"),
+    ("3个工作日内", "5个工作日"), ("≤10月底", "9"),
+])
+def test_deadlines_as_the_object_path(target: str, actual: str) -> None:
+    """A deadline (≤10月底 is a date, not 10 of a unit 月底) scores in columns as perftarget.evaluate scores it."""
+    document, actuals = _seed_with(按时间进度要求支付使用资金=actual)
+    project = document.projects[0]
+    goal = project.goals[0]
+    indicators = list(goal.indicators)
+    indicators[2] = attrs.evolve(indicators[2], target=Threshold.parse(target))
+    changed = attrs.evolve(project, goals=(attrs.evolve(goal, indicators=tuple(indicators)), *project.goals[1:]))
+    assert_same(attrs.evolve(document, projects=(changed,)), actuals)

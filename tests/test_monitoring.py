@@ -613,15 +613,36 @@ def test_rows_in_the_standard_columns(project):
 
 
 def test_summary_mentions_the_essentials(project):
-    """summary() is readable text with the numbers rounded half up."""
+    """summary() is readable text with the numbers rounded half up, in one language (English by default)."""
     text = monitor(project, spent="4.0", as_of=JULY, progress={"群众来访接待劝返率": 96}).summary()
-    assert "执行率 40.00%" in text
+    assert "spent 4.00 of 10.00 (10k yuan): execution rate 40.00%" in text
     assert "plan 56.30% (gap -16.30 pp)" in text
     assert "time 58.33% (gap -18.33 pp)" in text
-    assert "ratio 68.57: 黄 (yellow)" in text
-    assert "next checkpoint 10月底 (75%): 3.50 万元 still to spend" in text
+    assert "ratio 68.57: yellow" in text
+    assert "next checkpoint 10月底 (75%): 3.50 (10k yuan) still to spend" in text
     assert "群众来访接待劝返率: 96.00% to date" in text
     assert "[checkpoint-missed]" in text
+
+
+def test_summary_and_rows_in_chinese_or_english(project):
+    """summary(lang=), to_rows(lang=) and series_row(lang=) each speak one language."""
+    report = monitor(project, spent="4.0", as_of=JULY, progress={"群众来访接待劝返率": 96, "正常办公条件保障情况": "达成"})
+    text = report.summary(lang="zh")
+    assert "已执行 4.00 万元，预算 10.00 万元：执行率 40.00%" in text
+    assert "执行/序时 68.57：黄" in text
+    assert "群众来访接待劝返率：截至当期 96.00%" in text
+    lines = text.split("\n[")[0]  # then the findings: [code] path: message
+    assert "spent" not in lines
+    assert "ratio" not in lines
+    assert "[checkpoint-missed] spent: 未达到 6月底（2022-06-30）节点：计划到时累计支出 5.00 万元（50%），" in text
+    assert str(report.findings[0]) == report.findings[0].text("en")
+    assert report.findings[0].text("en").startswith("[checkpoint-missed] spent: behind 6月底")
+    rows = report.to_rows(lang="en")
+    assert list(rows[0])[:4] == ["Budget", "Spent to date", "Execution rate", "Forecast spending"]
+    assert (rows[1]["Level 1"], rows[1]["Level 2"], rows[1]["Likelihood"]) == ("output", "quality", "certain")
+    assert rows[2]["Value to date"] == "achieved"
+    assert list(rows[0].values()) == list(report.to_rows()[0].values())
+    assert report.series_row(lang="en")["Status"] == "yellow"
 
 
 def test_report_round_trips_through_the_converter(project):

@@ -69,7 +69,7 @@ def test_codes_are_unique_sorted_and_grouped():
     codes = [rule.code for rule in BUILTIN_RULES]
     assert codes == sorted(set(codes))
     for code in codes:
-        assert re.fullmatch(r"PT[1-5][0-9]{2}", code)
+        assert re.fullmatch(r"PT[1-6][0-9]{2}", code)
         assert code[2] in GROUPS
 
 

@@ -83,6 +83,8 @@ __all__ = [
 ]
 
 _COMPANIONS: Final = {"evaluate": "actuals", "monitor": "monitoring"}
+_COMPANION_KINDS: Final = ("actuals", "monitoring", "payments", "progress")
+"""The last word of a companion file's name, after ``.``, ``-`` or ``_``: ``X.actuals.toml``, ``X-payments.toml``."""
 _SUFFIXES: Final = (".json", ".toml")
 
 
@@ -646,8 +648,14 @@ class BatchSummary:
 
 
 def _is_companion(path: Path) -> bool:
+    """Whether a file beside the targets documents holds their actuals, spending or indicator progress.
+
+    The one rule for every reader of folders (batch runs and the command line): the name
+    ends in ``actuals``, ``monitoring``, ``payments`` or ``progress`` after ``.``, ``-`` or
+    ``_``, before ``.json``/``.toml`` (``X.actuals.toml``, ``X-actuals.toml``, ``X_payments.json``).
+    """
     stem = path.name[: -len(path.suffix)] if path.suffix else path.name
-    return any(stem.endswith(f".{kind}") for kind in _COMPANIONS.values())
+    return any(stem.endswith(f"{mark}{kind}") for kind in _COMPANION_KINDS for mark in ".-_")
 
 
 def _is_document(path: Path) -> bool:
@@ -667,7 +675,7 @@ def _is_document(path: Path) -> bool:
 def find_documents(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The targets documents under ``inputs`` (folders, searched recursively, and files), sorted.
 
-    Companion files (``*.actuals.json``, ``*.monitoring.json`` and their ``.toml`` forms)
+    Companion files (``*.actuals.json``, ``*-payments.toml``...: the rule of :func:`_is_companion`)
     are left out, and so are temporary files (``.tmp``). A name ending in ``.json`` or ``.toml``
     that cannot be read as a file (a symbolic link in a loop or to nowhere, a FIFO, a socket)
     is kept, so that its row says why it was not read; folders are searched, not followed

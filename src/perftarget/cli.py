@@ -17,6 +17,7 @@ import datetime as dt
 import glob
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,10 +27,10 @@ import attrs
 
 from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dump, dumps, load, to_dict
-from perftarget._display import markdown_table, render_document, text_table
+from perftarget._display import display_width, markdown_table, render_document, text_table
 from perftarget._formats.schema import json_schema
 from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluate, evaluate_document
-from perftarget._judge.monitor import MonitoringReport, load_payments, monitor, monitor_series
+from perftarget._judge.monitor import MonitoringReport, load_payments, load_progress, monitor, monitor_series
 from perftarget._judge.review import Finding, ReviewConfig, Severity, load_config
 from perftarget._model.targets import Document, ProjectTargets
 from perftarget._progress import progress_bar
@@ -43,7 +44,7 @@ from perftarget.batch import (
     result_columns,
     terminate_as_exit,
 )
-from perftarget.exceptions import PerftargetError
+from perftarget.exceptions import EvaluationError, PerftargetError
 from perftarget.report import write as write_report
 from perftarget.rules import DEFAULT_RULES, review
 
@@ -57,13 +58,35 @@ _WORKBOOK_SUFFIXES: Final = (".xlsx", ".xls", ".ods")
 _TABLE_SUFFIXES: Final = (*_SUFFIXES, *_WORKBOOK_SUFFIXES)
 
 
-def _load(path: str | Path) -> Document:
-    """A document from .json, .toml or (with the excel extra) .xlsx; .xls and .ods with the xls extra."""
+def _load(path: str | Path, args: argparse.Namespace | None = None) -> Document:
+    """A document from .json, .toml, or a workbook (.xlsx; .xls and .ods with the xls extra): ``--sheets``, ``--year``."""
     if Path(path).suffix.lower() in _WORKBOOK_SUFFIXES:
         from perftarget.excel import read_workbook  # noqa: PLC0415 - optional extra
 
-        return read_workbook(path)
+        sheets = _selectors(getattr(args, "sheets", None))
+        return read_workbook(path, sheets=sheets, year=getattr(args, "year", None))
     return load(path)
+
+
+_CLI_WORDS: Final = (
+    # the API's hints, as the command line's options (the API messages name keyword arguments)
+    ("read it with read_any_workbook(), or pass sheets= to leave it out",
+     "this command reads target tables only: give --sheets with the titles of the sheets to read"),
+    ("pass sheets= to read only the others", "give --sheets with the titles of the sheets to read"),
+    ("pass sheets=", "give --sheets"),
+    ("read it with perftarget.excel.read_workbook() (the excel extra), or convert it with", "convert it with"),
+    ("pass year=", "give --year YEAR"),
+    ("pass budget= with spent=", "give the department's budget in the actuals file (budget = ...)"),
+    ("or use workers=1", "or give --jobs 1"),
+)
+_ENCODING_HINT: Final = re.compile(r", or read it with encoding='[^']*'")  # the API's; the files given here are UTF-8
+
+
+def _cli_message(message: str) -> str:
+    """An error message with the API's hints put as the command line's options."""
+    for api, cli in _CLI_WORDS:
+        message = message.replace(api, cli)
+    return _ENCODING_HINT.sub("", message)
 
 
 def _dump(document: Document, path: Path) -> None:
@@ -86,8 +109,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _in_folder(path: Path) -> bool:
-    """A document in a folder: a .json/.toml/.xlsx name that is not a folder (an unreadable one is reported)."""
-    return path.suffix.lower() in _TABLE_SUFFIXES and not path.is_dir()
+    """A document in a folder: a .json/.toml/.xlsx name, not a companion file, not a folder.
+
+    Companion files (actuals, spending, payments, progress) are told by batch's one rule
+    (``X.actuals.toml``, ``X-actuals.toml``, ``X-payments.toml``...); an unreadable file is reported.
+    """
+    return path.suffix.lower() in _TABLE_SUFFIXES and not _is_companion(path) and not path.is_dir()
 
 
 def _files(arguments: Sequence[str]) -> list[Path]:
@@ -159,7 +186,7 @@ def _single_mode(args: argparse.Namespace) -> None:
 
 
 _BATCH_NOTE: Final = {
-    "check": "the results go to the --out file(s)",
+    "check": "the documents are .json or .toml files, and the results go to the --out file(s)",
     "evaluate": "each document X.json (X.toml) is read with X.actuals.json (X.actuals.toml) beside it, "
                 "and the results go to the --out file(s)",
     "monitor": "each document X.json (X.toml) is read with X.monitoring.json (X.monitoring.toml) beside it, "
@@ -167,7 +194,7 @@ _BATCH_NOTE: Final = {
 }
 
 
-def _refuse(args: argparse.Namespace, flags: Sequence[tuple[str, str]]) -> None:
+def _refuse(args: argparse.Namespace, flags: list[tuple[str, str]]) -> None:
     """Refuse the single-document options in batch mode, as a usage error."""
     given = [flag for attribute, flag in flags if getattr(args, attribute, None) not in (None, False)]
     if given:
@@ -250,21 +277,39 @@ class _Tally:
                 self.flagged += 1
 
 
+_BATCH_WORDS: Final = {
+    "en": {
+        "written": "{files} file(s), {rows} row(s) written to {written}; {failures} failure(s)\n",
+        "more": "  ... and {more} more (see the error column)\n",
+        "review": "review: {counts}\n",
+        "evaluate": "{flagged} table(s) with problems (problems column)\n",
+        "monitor": "{flagged} table(s) with findings (findings column)\n",
+    },
+    "zh": {
+        "written": "{files} 个文件，{rows} 行写入 {written}；{failures} 个失败\n",
+        "more": "  ……另有 {more} 个（见 error 列）\n",
+        "review": "审核：{counts}\n",
+        "evaluate": "{flagged} 个表有问题（problems 列）\n",
+        "monitor": "{flagged} 个表有监控发现（findings 列）\n",
+    },
+}
+
+
 def _report(summary: BatchSummary, tally: _Tally, outputs: Sequence[Path], lang: str) -> None:
+    words = _BATCH_WORDS[lang]
     failures = summary.failures
     written = ", ".join(str(path) for path in outputs)
     sys.stdout.write(
-        f"{summary.files} file(s), {summary.rows} row(s) written to {written}; {len(failures)} failure(s)\n"
+        words["written"].format(files=summary.files, rows=summary.rows, written=written, failures=len(failures))
     )
     for failure in failures[:_SHOWN_FAILURES]:
         sys.stdout.write(f"  {failure}\n")
     if len(failures) > _SHOWN_FAILURES:
-        sys.stdout.write(f"  ... and {len(failures) - _SHOWN_FAILURES} more (see the error column)\n")
+        sys.stdout.write(words["more"].format(more=len(failures) - _SHOWN_FAILURES))
     if tally.command == "check":
-        sys.stdout.write(f"review: {_tallied(tally.severities, lang)}\n")
+        sys.stdout.write(words["review"].format(counts=_tallied(tally.severities, lang)))
     elif tally.per == "table":
-        what = "with problems (problems column)" if tally.command == "evaluate" else "with findings (findings column)"
-        sys.stdout.write(f"{tally.flagged} table(s) {what}\n")
+        sys.stdout.write(words[tally.command].format(flagged=tally.flagged))
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -273,9 +318,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     _refuse(args, {
         "check": [("format", "--format")],
         "evaluate": [("actuals", "--actuals"), ("spent", "--spent"), ("project", "--project"), ("format", "--format")],
-        "monitor": [("spent", "--spent"), ("payments", "--payments"), ("monthly", "--monthly"),
-                    ("project", "--project"), ("format", "--format")],
-    }[command])
+        "monitor": [("spent", "--spent"), ("payments", "--payments"), ("indicators", "--indicators"),
+                    ("monthly", "--monthly"), ("project", "--project"), ("format", "--format")],
+    }[command] + [("sheets", "--sheets"), ("year", "--year")])
     outputs = _outputs(args)
     per = args.per or "table"
     options: dict[str, Any] = {"per": per}
@@ -311,7 +356,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     except SystemExit:  # SIGTERM (terminate_as_exit): the workers are stopped, the temporary files removed
         sys.stderr.write("\nperftarget: terminated; the --out files were left as they were\n")
         raise
-    _report(summary, tally, list(outputs.values()), getattr(args, "lang", "zh"))
+    _report(summary, tally, list(outputs.values()), args.lang)
     flagged = (
         not summary.ok
         or tally.severities[Severity.ERROR] > 0
@@ -322,7 +367,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 def _cmd_show(args: argparse.Namespace) -> int:
     for path in _files(args.files):
-        document = _load(path)
+        document = _load(path, args)
         if args.format == "json":
             sys.stdout.write(dumps(document, "json"))
         else:
@@ -370,29 +415,31 @@ def _selectors(values: Sequence[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _counts(findings: Sequence[Finding], lang: str) -> str:
+def _counts(findings: Sequence[Finding], lang: str, unreadable: int = 0) -> str:
     tally = dict.fromkeys(Severity, 0)
     for finding in findings:
         tally[finding.severity] += 1
-    return _tallied(tally, lang)
+    return _tallied(tally, lang, unreadable)
 
 
-def _tallied(tally: dict[Severity, int], lang: str) -> str:
+def _tallied(tally: dict[Severity, int], lang: str, unreadable: int = 0) -> str:
+    """The counts by severity; a file that could not be read counts as an error, and is said to."""
+    errors, warnings, infos = tally[Severity.ERROR] + unreadable, tally[Severity.WARNING], tally[Severity.INFO]
     if lang == "zh":
-        return (
-            f"{tally[Severity.ERROR]} 个错误，{tally[Severity.WARNING]} 个警告，{tally[Severity.INFO]} 个提示"
-        )
-    return f"{tally[Severity.ERROR]} errors, {tally[Severity.WARNING]} warnings, {tally[Severity.INFO]} info"
+        why = f"（其中 {unreadable} 个文件无法读取）" if unreadable else ""
+        return f"{errors} 个错误{why}，{warnings} 个警告，{infos} 个提示"
+    why = f" ({unreadable} file(s) could not be read)" if unreadable else ""
+    return f"{errors} errors{why}, {warnings} warnings, {infos} info"
 
 
 def _check_one(path: Path, args: argparse.Namespace, config: ReviewConfig | None) -> dict[str, Any]:
     """One file's check: readable with its findings, or the problems that stopped reading it."""
     try:
-        document = _load(path)
+        document = _load(path, args)
     except PerftargetError as exc:
         problems = getattr(exc, "problems", None)
         listed = [str(p) for p in problems] if isinstance(problems, tuple) and problems else [str(exc)]
-        return {"file": str(path), "readable": False, "problems": listed, "findings": []}
+        return {"file": str(path), "readable": False, "problems": [_cli_message(p) for p in listed], "findings": []}
     findings = review(document, select=_selectors(args.select), ignore=_selectors(args.ignore), config=config)
     return {"file": str(path), "readable": True, "problems": [], "findings": findings}
 
@@ -418,7 +465,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     every: list[Finding] = []
     for result in results:
         sys.stdout.write(f"{result['file']}\n")
-        if not result["readable"]:
+        if not result["readable"]:  # in the language of the reasons (the readers' messages are English)
             sys.stdout.writelines(f"  cannot read: {p}\n" for p in result["problems"])
             continue
         for finding in result["findings"]:
@@ -427,7 +474,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
             if args.show_help and finding.help:
                 sys.stdout.write(f"      help: {finding.help}\n")
         every.extend(result["findings"])
-    sys.stdout.write(f"\n{_counts(every, args.lang)}\n")
+    unreadable = sum(not result["readable"] for result in results)
+    sys.stdout.write(f"\n{_counts(every, args.lang, unreadable)}\n")
     return worst
 
 
@@ -469,84 +517,127 @@ def _project(document: Document, code: str | None) -> ProjectTargets:
     return document.projects[0]
 
 
-def _show_evaluation(evaluation: ProjectEvaluation, fmt: str) -> None:
+_EVALUATION_WORDS: Final = {
+    "zh": {
+        "title": "{name} 项目支出绩效自评表",
+        "total": "\n总分 {total}  等级 {grade}  预算执行率 {rate}\n",
+        "explain": "需填写偏差原因分析: {names}\n",
+        "problem": "问题: {problem}\n",
+    },
+    "en": {
+        "title": "{name}: self-evaluation of project spending",
+        "total": "\nTotal {total}  Grade {grade}  Budget execution rate {rate}\n",
+        "explain": "Deviation analysis needed for: {names}\n",
+        "problem": "problem: {problem}\n",
+    },
+}
+
+
+def _show_evaluation(evaluation: ProjectEvaluation, fmt: str, lang: str) -> None:
+    words = _EVALUATION_WORDS[lang]
     if fmt == "text":
-        title = f"{evaluation.name} 项目支出绩效自评表"
-        sys.stdout.write(f"{title}\n{'=' * (2 * len(title))}\n")
-    _write_rows(evaluation.to_rows(), fmt)
+        title = words["title"].format(name=evaluation.name)
+        sys.stdout.write(f"{title}\n{'=' * display_width(title)}\n")
+    _write_rows(evaluation.to_rows(lang=lang), fmt)  # type: ignore[arg-type]
     if fmt != "csv":
-        sys.stdout.write(
-            f"\n总分 {evaluation.display_total()}  等级 {evaluation.grade.value} ({evaluation.grade.english})"
-            f"  预算执行率 {evaluation.display_rate()}\n"
-        )
+        grade = evaluation.grade.value if lang == "zh" else evaluation.grade.english
+        sys.stdout.write(words["total"].format(total=evaluation.display_total(), grade=grade,
+                                               rate=evaluation.display_rate() or "-"))
+        note = evaluation.rounding_note(lang)  # type: ignore[arg-type]
+        if note:
+            sys.stdout.write(f"{note}\n")
         explain = [item.name for item in evaluation.missing_explanations]
         if explain:
-            sys.stdout.write(f"需填写偏差原因分析: {'、'.join(explain)}\n")
+            sys.stdout.write(words["explain"].format(names="、".join(explain)))
         for problem in evaluation.problems:
-            sys.stdout.write(f"problem: {problem}\n")
+            sys.stdout.write(words["problem"].format(problem=problem))
+
+
+def _misfit(exc: EvaluationError, actuals: str, document: str) -> _UsageError:
+    """Actuals that cannot be scored: the actuals file is to blame, against the targets document."""
+    problems = [str(problem) for problem in exc.problems]
+    if len(problems) == 1:
+        return _UsageError(f"{actuals} (actuals for {document}): {problems[0]}")
+    listed = "".join(f"\n  {problem}" for problem in problems)
+    return _UsageError(f"{actuals} (actuals for {document}): {len(problems)} problems:{listed}")
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    document = _load(args.file)
+    document = _load(args.file, args)
     policy = _policy(args.policy)
     actuals = load_actuals(args.actuals)
-    if args.spent is not None:
-        project = _project(document, args.project)
-        entry = actuals.for_project(project.code, project.name)
-        if entry is None:
-            raise _UsageError(f"{args.actuals}: no actuals for project {project.code}")
-        evaluations = [evaluate(project, entry, spent=args.spent, policy=policy, strict=not args.lenient)]
-        problems: tuple[object, ...] = ()
-    else:
-        result = evaluate_document(document, actuals, policy=policy, strict=not args.lenient)
-        evaluations = list(result.projects)
-        if args.project is not None:
-            evaluations = [e for e in evaluations if args.project in (e.code, e.name)]
-        problems = tuple(result.problems)
+    try:
+        if args.spent is not None:
+            project = _project(document, args.project)
+            entry = actuals.for_project(project.code, project.name)
+            if entry is None:
+                raise _UsageError(f"{args.actuals}: no actuals for project {project.code}")
+            evaluations = [evaluate(project, entry, spent=args.spent, policy=policy, strict=not args.lenient)]
+            problems: tuple[object, ...] = ()
+        else:
+            result = evaluate_document(document, actuals, policy=policy, strict=not args.lenient)
+            evaluations = list(result.projects)
+            if args.project is not None:
+                evaluations = [e for e in evaluations if args.project in (e.code, e.name)]
+            problems = tuple(result.problems)
+    except EvaluationError as exc:
+        raise _misfit(exc, args.actuals, args.file) from None
     if args.format == "json":
         sys.stdout.write(json.dumps([to_dict(e) for e in evaluations], ensure_ascii=False, indent=2) + "\n")
     else:
         for evaluation in evaluations:
-            _show_evaluation(evaluation, args.format)
+            _show_evaluation(evaluation, args.format, args.lang)
         for problem in problems:
-            sys.stderr.write(f"problem: {problem}\n")
+            sys.stderr.write(_EVALUATION_WORDS[args.lang]["problem"].format(problem=problem))
     flagged = problems or any(e.problems for e in evaluations)
     return EXIT_FINDINGS if flagged else EXIT_OK
 
 
-def _series_rows(reports: Sequence[MonitoringReport]) -> list[dict[str, str]]:
-    return [report.series_row() for report in reports]
+def _series_rows(reports: Sequence[MonitoringReport], lang: str) -> list[dict[str, str]]:
+    return [report.series_row(lang=lang) for report in reports]  # type: ignore[arg-type]
+
+
+def _monitoring_rows(report: MonitoringReport, lang: str) -> list[dict[str, str]]:
+    """The monitoring table; without indicator progress, only its money columns (the others would be empty)."""
+    rows = list(report.to_rows(lang=lang))  # type: ignore[arg-type]
+    if report.indicators:
+        return rows
+    return [dict(list(row.items())[:_MONEY_COLUMNS]) for row in rows]
+
+
+_MONEY_COLUMNS: Final = 4  # 年度预算数, 截至当期执行数, 执行率, 全年预计执行数
 
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
-    document = _load(args.file)
+    document = _load(args.file, args)
     project = _project(document, args.project)
     if (args.spent is None) == (args.payments is None):
         raise _UsageError("give either --spent AMOUNT or --payments FILE")
+    progress = None if args.indicators is None else load_progress(args.indicators)
     if args.spent is not None:
         if args.monthly or len(args.as_of or ()) > 1:
             raise _UsageError("a series of dates needs --payments (dated spending)")
         if not args.as_of:
             raise _UsageError("--as-of DATE is required (there is no hidden clock)")
-        reports = [monitor(project, spent=args.spent, as_of=args.as_of[0])]
+        reports = [monitor(project, spent=args.spent, as_of=args.as_of[0], progress=progress)]
     else:
         payments = load_payments(args.payments)
         if args.monthly or len(args.as_of or ()) > 1:
-            reports = list(monitor_series(project, payments=payments, dates=args.as_of or None))
+            reports = list(monitor_series(project, payments=payments, dates=args.as_of or None, progress=progress))
         elif args.as_of:
-            reports = [monitor(project, spent=payments, as_of=args.as_of[0])]
+            reports = [monitor(project, spent=payments, as_of=args.as_of[0], progress=progress)]
         else:
             raise _UsageError("--as-of DATE is required (there is no hidden clock); or --monthly")
     series = len(reports) > 1
     if args.format == "json":
         sys.stdout.write(json.dumps([to_dict(r) for r in reports], ensure_ascii=False, indent=2) + "\n")
     elif series:
-        _write_rows(_series_rows(reports), args.format)
+        _write_rows(_series_rows(reports, args.lang), args.format)
     else:
         (report,) = reports
         if args.format == "text":
-            sys.stdout.write(report.summary() + "\n\n")
-        _write_rows(list(report.to_rows()), args.format)
+            sys.stdout.write(report.summary(lang=args.lang) + "\n\n")
+        _write_rows(_monitoring_rows(report, args.lang), args.format)
     return EXIT_FINDINGS if any(r.findings for r in reports) and args.strict else EXIT_OK
 
 
@@ -559,9 +650,9 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     source, target = Path(args.input), Path(args.output)
     if source.resolve() == target.resolve():
         raise _UsageError("the output must not be the input")
-    document = _load(source)
+    document = _load(source, args)
     _dump(document, target)
-    sys.stderr.write(f"wrote {target}\n")
+    sys.stderr.write(f"已写入 {target}\n" if args.lang == "zh" else f"wrote {target}\n")
     return EXIT_OK
 
 
@@ -600,6 +691,35 @@ def _add_report_command(commands: Any) -> None:  # noqa: ANN401 - argparse's sub
     report.set_defaults(run=_cmd_report)
 
 
+def _add_reading_options(parser: argparse.ArgumentParser, lang_help: str = "language of the output") -> None:
+    """--lang, and the options of reading a workbook (.xlsx), on every command that reads documents."""
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help=f"{lang_help} (default: zh)")
+    group = parser.add_argument_group("Excel workbooks (.xlsx)")
+    group.add_argument("--sheets", action="append", metavar="TITLES",
+                       help="read only these sheets (titles, comma-separated; may be repeated)")
+    group.add_argument("--year", type=int, metavar="YEAR", help="the budget year of tables that give none")
+
+
+def _add_monitor(commands: Any) -> None:  # noqa: ANN401 - argparse's subparsers action is private
+    monitor_parser = commands.add_parser("monitor", help="spending and targets against the plan (绩效运行监控)")
+    monitor_parser.add_argument("files", nargs="+", metavar="FILE",
+                                help="the targets document; with --out, documents, folders or globs")
+    spent_group = monitor_parser.add_mutually_exclusive_group()
+    spent_group.add_argument("--spent", metavar="X", help="amount spent by the date (万元, or text such as 40000元)")
+    spent_group.add_argument("--payments", metavar="P", help="a file of dated payments (.toml/.json)")
+    monitor_parser.add_argument("--indicators", metavar="FILE",
+                                help="values to date of indicators (.toml/.json with a [progress] table), "
+                                     "as the API's progress=")
+    monitor_parser.add_argument("--as-of", nargs="+", metavar="DATE", help="date(s) of the check: 2022-07-31, 7月底")
+    monitor_parser.add_argument("--monthly", action="store_true", help="month-by-month view (with --payments)")
+    monitor_parser.add_argument("--project", metavar="CODE", help="the project (code or name)")
+    monitor_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], help="default: text")
+    monitor_parser.add_argument("--strict", action="store_true", help="exit 1 when the report has findings")
+    _add_reading_options(monitor_parser)
+    _add_batch_options(monitor_parser)
+    monitor_parser.set_defaults(run=_cmd_monitor, parser=monitor_parser)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = _Parser(prog="perftarget", description="Chinese budget performance targets (预算绩效目标) as data.")
@@ -609,7 +729,7 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="lay out target tables as published")
     show.add_argument("files", nargs="+", metavar="FILE", help="a .toml or .json document, a folder or a glob")
     show.add_argument("--format", choices=["text", "markdown", "json", "html"], default="text")
-    show.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the labels")
+    _add_reading_options(show, "language of the labels")
     show.set_defaults(run=_cmd_show)
 
     check = commands.add_parser("check", help="review documents (审核); exit 1 when a finding is an error")
@@ -623,7 +743,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["auto", *(profile.name for profile in DEFAULT_RULES.profiles)],
         help="the rules that fit this table form (default auto: each table's form)",
     )
-    check.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
+    _add_reading_options(check, "language of the messages")
     check.add_argument("--show-help", action="store_true", help="print how to fix each finding")
     _add_batch_options(check)
     check.set_defaults(run=_cmd_check, parser=check)
@@ -642,26 +762,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], help="default: text")
     evaluate_parser.add_argument("--lenient", action="store_true",
                                  help="score what can be scored, list the rest (always so with --out)")
+    _add_reading_options(evaluate_parser)
     _add_batch_options(evaluate_parser)
     evaluate_parser.set_defaults(run=_cmd_evaluate, parser=evaluate_parser)
 
-    monitor_parser = commands.add_parser("monitor", help="spending and targets against the plan (绩效运行监控)")
-    monitor_parser.add_argument("files", nargs="+", metavar="FILE",
-                                help="the targets document; with --out, documents, folders or globs")
-    spent_group = monitor_parser.add_mutually_exclusive_group()
-    spent_group.add_argument("--spent", metavar="X", help="amount spent by the date (万元, or text such as 40000元)")
-    spent_group.add_argument("--payments", metavar="P", help="a file of dated payments (.toml/.json)")
-    monitor_parser.add_argument("--as-of", nargs="+", metavar="DATE", help="date(s) of the check: 2022-07-31, 7月底")
-    monitor_parser.add_argument("--monthly", action="store_true", help="month-by-month view (with --payments)")
-    monitor_parser.add_argument("--project", metavar="CODE", help="the project (code or name)")
-    monitor_parser.add_argument("--format", choices=["text", "markdown", "csv", "json"], help="default: text")
-    monitor_parser.add_argument("--strict", action="store_true", help="exit 1 when the report has findings")
-    _add_batch_options(monitor_parser)
-    monitor_parser.set_defaults(run=_cmd_monitor, parser=monitor_parser)
+    _add_monitor(commands)
 
     convert = commands.add_parser("convert", help="convert between .toml, .json and .xlsx (by suffix)")
     convert.add_argument("input", metavar="IN")
     convert.add_argument("output", metavar="OUT")
+    _add_reading_options(convert, "language of the messages")
     convert.set_defaults(run=_cmd_convert)
     _add_report_command(commands)
     return parser
@@ -688,11 +798,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with terminate_as_exit():  # SIGTERM: remove the temporary files, stop the workers, exit 143
             return run(args)
-    except _UsageError as exc:
-        sys.stderr.write(f"perftarget: error: {exc}\n")
-        return EXIT_BAD_INPUT
-    except PerftargetError as exc:
-        sys.stderr.write(f"perftarget: error: {exc}\n")
+    except (_UsageError, PerftargetError) as exc:
+        sys.stderr.write(f"perftarget: error: {_cli_message(str(exc))}\n")
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # pragma: no cover - `perftarget show | head`
         return EXIT_OK

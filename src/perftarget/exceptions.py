@@ -28,6 +28,7 @@ __all__ = [
     "ThresholdSyntaxError",
     "UnitMismatchError",
     "WorkbookError",
+    "WrongTypeError",
 ]
 
 
@@ -75,6 +76,21 @@ class InvalidValueError(PerftargetError, ValueError):
         super().__init__(message)
         self.field = field
         self.value = value
+
+
+class WrongTypeError(InvalidValueError, TypeError):
+    """A field of a model class was given a value of the wrong type (``ProjectTargets(year="2024")``).
+
+    Both a :class:`TypeError` (what Python raises for a wrong type) and an
+    :class:`InvalidValueError`, so ``except TypeError`` and ``except ValueError`` both catch it.
+    The message names the class, the field, the type expected and the type given.
+
+    Attributes:
+        field: the field's name.
+        value: the value given.
+
+    .. versionadded:: 0.2.0
+    """
 
 
 class LimitExceededError(InvalidValueError):

@@ -23,7 +23,13 @@ from typing import Any
 
 import attrs
 from dateutil.relativedelta import relativedelta
-from hypothesis import strategies as st
+
+from perftarget.exceptions import MissingDependencyError
+
+try:
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - exercised in a subprocess without hypothesis
+    raise MissingDependencyError("hypothesis", "hypothesis", "perftarget.testing") from None
 
 from perftarget._model.targets import (
     TABLE_FORMS,

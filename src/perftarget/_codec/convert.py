@@ -401,6 +401,9 @@ def dumps_bytes(obj: object, fmt: Format = "json") -> bytes:
         raise InvalidValueError(msg) from None
 
 
+_WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm")
+
+
 def format_of(path: Path, fmt: str | None = None) -> Format:
     """The format named by ``fmt`` or by the file's suffix."""
     if fmt is not None:
@@ -411,6 +414,11 @@ def format_of(path: Path, fmt: str | None = None) -> Format:
         return _SUFFIXES[path.suffix.lower()]
     except KeyError:
         msg = f"cannot tell the format from the suffix {path.suffix!r}; expected .json or .toml"
+        if path.suffix.lower() in _WORKBOOK_SUFFIXES:
+            msg = (
+                f"{msg}. This is an Excel workbook: read it with perftarget.excel.read_workbook() "
+                "(the excel extra), or convert it with `perftarget convert FILE.xlsx FILE.toml`"
+            )
         raise DocumentError([Problem("", msg)], source=str(path)) from None
 
 

@@ -313,6 +313,8 @@ def _canonical_unit(unit: str) -> str | None:
         return ""
     try:
         value, name = _parse_quantity("1" + unit)
+        if Threshold.parse("≤1" + unit).deadline is not None:  # ≤10月底: a date (a deadline), read one by one
+            return None
     except (ThresholdSyntaxError, InvalidValueError, UnitMismatchError):
         return None
     return name if value == 1 else None
@@ -470,7 +472,7 @@ def _score(k: _Kernel) -> _Scores:  # noqa: C901, PLR0912, PLR0915 - one pass, s
     np, pa, pc, c = k.np, k.pa, k.pc, k.c
     n = k.n
     out = _Scores()
-    if c.rescale or c.budget_90 or c.by_goal:
+    if c.rescale or c.budget_90 or c.by_goal or c.sum_rounded:  # goal blocks, printed 总分: object path
         k.slow[:] = True
     # the tables' amounts: spent, and the budget the evaluation uses
     spent6, spent_ok = k.scaled_column(k.tab.column("spent"))

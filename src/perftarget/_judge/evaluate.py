@@ -18,10 +18,11 @@ constructor makes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, getcontext, setcontext
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -56,13 +57,15 @@ from perftarget._rulebook.scoring import (
     outcome,
     policy_of,
     printed_score,
+    printed_sum,
+    printed_total,
     rounded,
     rules_of,
     shown,
     snap,
     total,
 )
-from perftarget._values.levels import Level1, Level2
+from perftarget._values.levels import Level1, Level2, level_label
 from perftarget._values.numbers import format_number, round_half_up
 from perftarget._values.threshold import Achievement, Threshold, ThresholdKind
 from perftarget.exceptions import (
@@ -156,6 +159,10 @@ class Subtotal:
 _ROW_COLUMNS: Final = (
     "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
 )
+_ROW_COLUMNS_EN: Final = (
+    "Level 1", "Level 2", "Indicator", "Annual target", "Actual", "Weight", "Score", "Deviation analysis and measures",
+)
+_ROW_LABELS: Final = {"zh": ("预算执行率", "总分"), "en": ("Budget execution rate", "Total")}
 
 
 @attrs.frozen(kw_only=True)
@@ -191,6 +198,8 @@ class ProjectEvaluation:
     items: tuple[IndicatorScore, ...] = ()
     places: int = 2
     problems: tuple[Problem, ...] = ()
+    total_rounding: str = "round_total"
+    printed_total: Decimal | None = None
 
     def display(self, value: Decimal | None) -> str:
         """A number rounded half up to this evaluation's places (``""`` for ``None``)."""
@@ -199,8 +208,40 @@ class ProjectEvaluation:
         return format_number(round_half_up(value, self.places))
 
     def display_total(self) -> str:
-        """The total as published: rounded half up (``"94.23"``, or ``"94"`` with 0 places)."""
-        return self.display(self.total)
+        """The total as published (总分): by the policy's ``total_rounding``.
+
+        ``"round_total"``: the exact total rounded half up (``"94.23"``, or ``"94"`` with 0
+        places); ``"sum_rounded"``: :attr:`printed_total`, the printed 得分 added (``"94.24"``).
+        """
+        return self.display(self.total if self.printed_total is None else self.printed_total)
+
+    def column_sum(self) -> str:
+        """The sum of the printed 得分 column (indicators and the budget line), as a reviewer adds it by hand."""
+        scores = [item.score for item in self.items if item.applicable]
+        if self.budget_score is not None:
+            scores.append(self.budget_score)
+        return self.display(printed_sum(scores, self.places))
+
+    def rounding_note(self, lang: Literal["zh", "en"] = "zh") -> str:
+        """How 总分 was printed, when the printed 得分 column does not add up to it; else ``""``.
+
+        The seed under the national rules prints 总分 94.23 (the exact total 94.2346... rounded)
+        while its 得分 column adds up to 94.24: the note says which rule the policy uses.
+        """
+        column = self.column_sum()
+        if column == self.display_total():
+            return ""
+        if self.printed_total is not None:  # sum_rounded, rescaled to the full points
+            if lang == "en":
+                return f"Total: the printed scores ({column}) rescaled to 100 (policy total_rounding = sum_rounded)"
+            return f"总分为得分列合计 {column} 按百分制折算（total_rounding = sum_rounded）"
+        exact = _n(self.total)
+        if lang == "en":
+            return (
+                f"Total: the exact total {exact} rounded half up (policy total_rounding = round_total); "
+                f"the printed scores add up to {column}"
+            )
+        return f"总分为精确总分 {exact} 四舍五入（total_rounding = round_total），得分列合计 {column}"
 
     def display_rate(self) -> str:
         """The budget execution rate as a percent (``"92.00%"``), or ``""`` when not scored."""
@@ -239,31 +280,34 @@ class ProjectEvaluation:
         """The lines that need a 偏差原因分析 and have none."""
         return tuple(item for item in self.items if item.needs_explanation and not item.reason.strip())
 
-    def to_rows(self) -> list[dict[str, str]]:
+    def to_rows(self, *, lang: Literal["zh", "en"] = "zh") -> list[dict[str, str]]:
         """The indicator part of the 10号 self-evaluation table, one dict per row.
 
         Columns: 一级指标, 二级指标, 三级指标, 年度指标值, 实际完成值, 分值, 得分,
         偏差原因分析及改进措施; numbers rounded for display, 无 rows with empty 分值 and 得分.
         After the indicators come a 预算执行率 row (年度指标值 = 全年预算数, 实际完成值 =
         全年执行数 and the rate) when the budget is scored, and the 总分 row.
+        ``lang="en"``: English headings, levels and labels (names and values as written).
         """
+        columns = _ROW_COLUMNS_EN if lang == "en" else _ROW_COLUMNS
+        budget_label, total_label = _ROW_LABELS[lang]
         rows = []
         for item in self.items:
             applicable = item.applicable
             values = (
-                item.level1, item.level2, item.name, item.target, item.actual,
+                level_label(item.level1, lang), level_label(item.level2, lang), item.name, item.target, item.actual,
                 self.display(item.weight) if applicable else "",
                 self.display(item.score) if applicable else "",
                 item.reason,
             )
-            rows.append(dict(zip(_ROW_COLUMNS, values, strict=True)))
+            rows.append(dict(zip(columns, values, strict=True)))
         if self.budget_score is not None:
-            actual = f"{self.display(self.spent)}（{self.display_rate()}）"
-            values = ("预算执行率", "", "", self.display(self.budget), actual, self.display(self.budget_weight),
-                      self.display(self.budget_score), "")
-            rows.append(dict(zip(_ROW_COLUMNS, values, strict=True)))
-        values = ("总分", "", "", "", "", self.display(_HUNDRED), self.display_total(), "")
-        rows.append(dict(zip(_ROW_COLUMNS, values, strict=True)))
+            rate = f"（{self.display_rate()}）" if lang == "zh" else f" ({self.display_rate()})"
+            values = (budget_label, "", "", self.display(self.budget), f"{self.display(self.spent)}{rate}",
+                      self.display(self.budget_weight), self.display(self.budget_score), "")
+            rows.append(dict(zip(columns, values, strict=True)))
+        values = (total_label, "", "", "", "", self.display(_HUNDRED), self.display_total(), "")
+        rows.append(dict(zip(columns, values, strict=True)))
         return rows
 
 
@@ -321,7 +365,7 @@ def _number(target: Threshold, value: object) -> Decimal:
 
 
 def _band(target: Threshold, value: object) -> Achievement:
-    if isinstance(value, (Achievement, str)):
+    if isinstance(value, (Achievement, str, dt.date)):  # a date: against a deadline (10月底前)
         try:
             return target.achievement(value)
         except InvalidActualError as exc:
@@ -357,8 +401,8 @@ _LINES_MAX: Final = 1 << 16
 
 def _score_line(target: Threshold, w: Decimal, value: object, rules: Rules) -> _Line:
     """(score, rule, formula, over-achieved) of one applicable indicator; raises _Invalid."""
-    if target.kind is _QUALITATIVE:
-        score, rule, formula = _qualitative(target, w, value, rules)
+    if target.kind is _QUALITATIVE or (type(value) is not Decimal and target.judged_by_band(value)):
+        score, rule, formula = _qualitative(target, w, value, rules)  # 达成 against 3个工作日内 too
         return score, rule, formula, False
     result = outcome(target, _number(target, value), w, rules)
     return result.score, result.rule, explain_outcome(result, w, rules.quantum), result.over
@@ -438,6 +482,7 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     weight_total: Decimal, total_formula: str, budget: Decimal | None, spent: Decimal | None,
     budget_execution_rate: Decimal | None, budget_weight: Decimal, budget_score: Decimal | None, budget_formula: str,
     subtotals: tuple[Subtotal, ...], items: tuple[IndicatorScore, ...], places: int, problems: tuple[Problem, ...],
+    total_rounding: str = "round_total", printed_total: Decimal | None = None,
 ) -> ProjectEvaluation:
     """``ProjectEvaluation(...)`` from its fields in order, built by :func:`_filler`: one per table."""
     evaluation: Any = _new(_EvaluationFiller)
@@ -461,6 +506,8 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     evaluation.items = items
     evaluation.places = places
     evaluation.problems = problems
+    evaluation.total_rounding = total_rounding
+    evaluation.printed_total = printed_total
     evaluation.__class__ = ProjectEvaluation
     return evaluation  # type: ignore[no-any-return]  # a ProjectEvaluation now
 
@@ -733,11 +780,20 @@ def _evaluate(
         if strict and problems:
             named = subject if subject is not None else f"{scope} {code} {name}".strip()
             raise EvaluationError(problems, subject=named)
+        printed = None
+        if rules.sum_rounded:  # 总分 as the printed 得分 add up; graded so
+            lines = [score for score, weight in zip(scores, shape.line_weights, strict=True) if weight is not None]
+            if scored and budget_points is not None:
+                lines.append(budget_points)
+            printed = printed_total(lines, weight_total, rules)
+        if printed is not None:
+            total_formula = f"{total_formula}; 总分 printed as the 得分 add up: {_n(printed)}"
         return _evaluation(
-            scope, code, name, year, chosen.name, result, rules.grade(result), raw, weight_total, total_formula,
-            budget_amount, spent_amount, rate, budget_weight, budget_points if scored else None, budget_formula,
+            scope, code, name, year, chosen.name, result, rules.grade(result if printed is None else printed), raw,
+            weight_total, total_formula, budget_amount, spent_amount, rate, budget_weight,
+            budget_points if scored else None, budget_formula,
             tuple([_subtotal(label, w, s) for label, (w, s) in subtotals.items()]), items, rules.places,
-            tuple(problems),
+            tuple(problems), chosen.total_rounding, printed,
         )
     finally:
         setcontext(saved)
@@ -747,7 +803,7 @@ def evaluate(
     project: ProjectTargets,
     actuals: Mapping[str, ActualInput] | TableActuals,
     *,
-    spent: object,
+    spent: object = None,
     budget: object = None,
     policy: ScoringPolicy | str | None = None,
     strict: bool = True,
@@ -763,8 +819,8 @@ def evaluate(
             qualitative target, or an :class:`Actual` carrying a reason. A
             :class:`TableActuals` read from a file works too.
         spent: the full-year amount executed (全年执行数) in 万元, or text with a money unit;
-            ``None`` takes the amount of a :class:`TableActuals`, or else leaves budget
-            execution unscored and gives its points to the indicators.
+            ``None`` (the default) takes the amount of a :class:`TableActuals`, or else leaves
+            budget execution unscored and gives its points to the indicators.
         budget: the full-year budget (全年预算数); defaults to the :class:`TableActuals`'
             budget, then to the table's.
         policy: a :class:`ScoringPolicy` or a preset name; ``national-2020`` by default.

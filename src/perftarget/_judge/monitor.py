@@ -22,7 +22,7 @@ from typing import Final, Literal
 
 import attrs
 
-from perftarget._codec.convert import format_of, loads
+from perftarget._codec.convert import _parse_text, format_of, loads
 from perftarget._files import read_text_file
 from perftarget._model.targets import Indicator, ProjectTargets
 from perftarget._rulebook.progress import (
@@ -41,21 +41,26 @@ from perftarget._rulebook.progress import (
     time_progress,
 )
 from perftarget._rulebook.scoring import attainment
+from perftarget._values.levels import level_label
 from perftarget._values.numbers import HUNDRED, format_number, round_half_up, to_decimal, to_tuple
 from perftarget._values.schedule import Checkpoint, Interpolation, SpendingSchedule, _Compiled, _compiled, to_wan
 from perftarget._values.threshold import Achievement, Threshold
 from perftarget._values.units import Quantity, dimension_of
 from perftarget.exceptions import (
+    DocumentError,
     InvalidActualError,
     InvalidValueError,
     MonitoringError,
+    Problem,
     UnitMismatchError,
     shown,
 )
 
 __all__ = [
     "MONITORING_COLUMNS",
+    "MONITORING_COLUMNS_EN",
     "SERIES_COLUMNS",
+    "SERIES_COLUMNS_EN",
     "DeviationCause",
     "IndicatorProgress",
     "Likelihood",
@@ -66,6 +71,7 @@ __all__ = [
     "ProgressValue",
     "Status",
     "load_payments",
+    "load_progress",
     "monitor",
     "monitor_series",
 ]
@@ -94,11 +100,23 @@ MONITORING_COLUMNS: Final = (
 .. versionadded:: 0.1.0
 """
 
+MONITORING_COLUMNS_EN: Final = (
+    "Budget", "Spent to date", "Execution rate", "Forecast spending", "Level 1", "Level 2", "Indicator",
+    "Annual target", "Value to date", "Forecast value", "Likelihood", "Deviation cause", "Remarks",
+)
+""":data:`MONITORING_COLUMNS` in English (``to_rows(lang="en")``), column for column."""
+
 SERIES_COLUMNS: Final = ("日期", "截至当期执行数", "执行率", "计划进度", "序时进度", "执行/序时", "状态")
 """The columns of one line of a monitoring series (month by month), as :meth:`MonitoringReport.series_row` fills them.
 
 .. versionadded:: 0.1.0
 """
+
+SERIES_COLUMNS_EN: Final = ("Date", "Spent to date", "Execution rate", "Plan", "Time progress", "Ratio", "Status")
+""":data:`SERIES_COLUMNS` in English (``series_row(lang="en")``)."""
+
+Lang = Literal["zh", "en"]
+_INDICATOR_COLUMNS: Final = MONITORING_COLUMNS[4:]
 
 
 # --- the enums ---------------------------------------------------------------------------------
@@ -312,18 +330,26 @@ class MonitoringFinding:
     """Something the monitoring noticed: a stable ``code``, a message, and where.
 
     Codes: ``no-plan``, ``above-budget``, ``payments-outside-year``, ``checkpoint-missed``,
-    ``no-time-elapsed``, ``cause-missing``.
+    ``no-time-elapsed``, ``cause-missing``. ``message`` is in English, ``message_zh`` in
+    Chinese; :meth:`text` gives the line in either.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``message_zh``.
     """
 
     code: str
     message: str
     location: str = ""
+    message_zh: str = ""
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, lang: Lang = "en") -> str:
+        """The finding as a line: ``[code] location: message``, in English or Chinese."""
         where = f"{self.location}: " if self.location else ""
-        return f"[{self.code}] {where}{self.message}"
+        message = self.message_zh if lang == "zh" and self.message_zh else self.message
+        return f"[{self.code}] {where}{message}"
 
 
 @attrs.frozen(kw_only=True)
@@ -402,14 +428,16 @@ class MonitoringReport:
         """The codes of the findings, in order."""
         return tuple(finding.code for finding in self.findings)
 
-    def to_rows(self, *, places: int = 2) -> tuple[dict[str, str], ...]:
+    def to_rows(self, *, places: int = 2, lang: Lang = "zh") -> tuple[dict[str, str], ...]:
         """The report in the columns of the standard monitoring table (:data:`MONITORING_COLUMNS`).
 
         The first row is the money (年度预算数, 截至当期执行数, 执行率, 全年预计执行数, in
         万元 and percent); each indicator follows on its own row. Every row has every
         column; cells that do not apply are empty. Numbers are rounded half up to
-        ``places`` decimals for display.
+        ``places`` decimals for display. ``lang="en"`` gives the headings of
+        :data:`MONITORING_COLUMNS_EN` and English levels, likelihoods and causes.
         """
+        english = lang == "en"
         rows = [dict.fromkeys(MONITORING_COLUMNS, "")]
         first = rows[0]
         first["年度预算数"] = _show(self.budget, places)
@@ -418,23 +446,27 @@ class MonitoringReport:
         first["全年预计执行数"] = "" if self.projected_spent is None else _show(self.projected_spent, places)
         for line in self.indicators:
             row = dict.fromkeys(MONITORING_COLUMNS, "")
-            row["一级指标"] = line.level1
-            row["二级指标"] = line.level2
+            row["一级指标"] = level_label(line.level1, lang)
+            row["二级指标"] = level_label(line.level2, lang)
             row["三级指标"] = line.name
             row["年度指标值"] = line.target
-            row["截至当期完成值"] = _show_value(line.value, line.achievement, line.unit, places)
-            row["全年预计完成值"] = _show_value(line.forecast, line.forecast_achievement, line.unit, places)
-            row["完成目标可能性"] = "" if line.likelihood is None else line.likelihood.value
-            row["偏差原因分析"] = "" if line.deviation_cause is None else line.deviation_cause.value
+            row["截至当期完成值"] = _show_value(line.value, line.achievement, line.unit, places, lang)
+            row["全年预计完成值"] = _show_value(line.forecast, line.forecast_achievement, line.unit, places, lang)
+            row["完成目标可能性"] = _word(line.likelihood, lang)
+            row["偏差原因分析"] = _word(line.deviation_cause, lang)
             row["备注"] = line.note
             rows.append(row)
+        if english:
+            return tuple(dict(zip(MONITORING_COLUMNS_EN, row.values(), strict=True)) for row in rows)
         return tuple(rows)
 
-    def series_row(self, *, places: int = 2) -> dict[str, str]:
+    def series_row(self, *, places: int = 2, lang: Lang = "zh") -> dict[str, str]:
         """The report as one line of a series (:data:`SERIES_COLUMNS`): the date, spent, the rates, r, the status.
 
         Numbers are rounded half up to ``places`` decimals, as everywhere (40.125 % shows 40.13 %).
+        ``lang="en"`` gives the headings of :data:`SERIES_COLUMNS_EN` and the status in English.
         """
+        status = self.status.english if lang == "en" else self.status.value
         values = (
             self.as_of.isoformat(),
             _show(self.spent, places),
@@ -442,47 +474,86 @@ class MonitoringReport:
             _show(self.planned_share, places) + "%",
             _show(self.time_progress, places) + "%",
             "" if self.ratio is None else _show(self.ratio, places),
-            f"{self.status.value} ({self.status.english})",
+            status,
         )
-        return dict(zip(SERIES_COLUMNS, values, strict=True))
+        return dict(zip(SERIES_COLUMNS_EN if lang == "en" else SERIES_COLUMNS, values, strict=True))
 
-    def summary(self, *, places: int = 2) -> str:
-        """A few lines for people: the money, the status, what is left, the findings."""
+    def summary(self, *, places: int = 2, lang: Lang = "en") -> str:
+        """A few lines for people, all in one language: the money, the status, what is left, the findings.
+
+        Names, targets and finding messages are the document's and the finding's own text.
+        """
+        words = _SUMMARY[lang]
+
+        def show(value: Decimal) -> str:
+            return _show(value, places)
+
+        def optional(value: Decimal | None) -> str:
+            return _show_optional(value, places)
+
+        status = self.status.value if lang == "zh" else self.status.english
         lines = [
-            f"{self.project_code} {self.project_name}, as of {self.as_of.isoformat()}".strip(),
-            (
-                f"spent {_show(self.spent, places)} of {_show(self.budget, places)} 万元: "
-                f"执行率 {_show(self.execution_rate, places)}%"
-            ),
-            (
-                f"plan {_show(self.planned_share, places)}% (gap {_show(self.gap_to_plan, places)} pp), "
-                f"time {_show(self.time_progress, places)}% (gap {_show(self.gap_to_time, places)} pp)"
-            ),
-            f"ratio {_show_optional(self.ratio, places)}: {self.status.value} ({self.status.english})",
+            words["head"].format(code=self.project_code, name=self.project_name, day=self.as_of.isoformat()).strip(),
+            words["spent"].format(spent=show(self.spent), budget=show(self.budget), rate=show(self.execution_rate)),
+            words["plan"].format(plan=show(self.planned_share), plan_gap=show(self.gap_to_plan),
+                                 time=show(self.time_progress), time_gap=show(self.gap_to_time)),
+            words["ratio"].format(ratio=optional(self.ratio), status=status),
         ]
         if self.next_checkpoint is not None:
-            lines.append(
-                f"next checkpoint {self.next_checkpoint.display_label} "
-                f"({format_number(self.next_checkpoint.percent)}%): "
-                f"{_show(self.to_next_checkpoint, places)} 万元 still to spend"
-            )
-        pace = "" if self.monthly_pace is None else f", {_show(self.monthly_pace, places)} 万元 a month"
-        lines.append(
-            f"to reach {format_number(self.year_end_share)}% by {self.year_end.isoformat()}: "
-            f"{_show(self.to_year_end, places)} 万元{pace}"
-        )
-        lines.append(
-            f"projected year-end: {_show_optional(self.projected_execution_linear, places)}% straight-line, "
-            f"{_show_optional(self.projected_execution_plan, places)}% by the plan"
-        )
+            lines.append(words["next"].format(label=self.next_checkpoint.display_label,
+                                              percent=format_number(self.next_checkpoint.percent),
+                                              left=show(self.to_next_checkpoint)))
+        pace = "" if self.monthly_pace is None else words["pace"].format(pace=show(self.monthly_pace))
+        lines.append(words["year_end"].format(share=format_number(self.year_end_share), day=self.year_end.isoformat(),
+                                              left=show(self.to_year_end), pace=pace))
+        lines.append(words["projected"].format(linear=optional(self.projected_execution_linear),
+                                               plan=optional(self.projected_execution_plan)))
         lines.extend(
-            f"{line.name}: {_show_value(line.value, line.achievement, line.unit, places)} to date, "
-            f"{_show_value(line.forecast, line.forecast_achievement, line.unit, places)} forecast "
-            f"for {line.target}: {'' if line.likelihood is None else line.likelihood.value}"
+            words["indicator"].format(
+                name=line.name, target=line.target,
+                value=_show_value(line.value, line.achievement, line.unit, places, lang),
+                forecast=_show_value(line.forecast, line.forecast_achievement, line.unit, places, lang),
+                likelihood=_word(line.likelihood, lang),
+            )
             for line in self.indicators
         )
-        lines.extend(str(finding) for finding in self.findings)
+        lines.extend(finding.text(lang) for finding in self.findings)
         return "\n".join(lines)
+
+
+_BASIS_ZH: Final = {"months": "按月计", "days": "按天计"}
+
+_SUMMARY: Final[dict[str, dict[str, str]]] = {
+    "en": {
+        "head": "{code} {name}, as of {day}",
+        "spent": "spent {spent} of {budget} (10k yuan): execution rate {rate}%",
+        "plan": "plan {plan}% (gap {plan_gap} pp), time {time}% (gap {time_gap} pp)",
+        "ratio": "ratio {ratio}: {status}",
+        "next": "next checkpoint {label} ({percent}%): {left} (10k yuan) still to spend",
+        "pace": ", {pace} (10k yuan) a month",
+        "year_end": "to reach {share}% by {day}: {left} (10k yuan){pace}",
+        "projected": "projected year-end: {linear}% straight-line, {plan}% by the plan",
+        "indicator": "{name}: {value} to date, {forecast} forecast for {target}: {likelihood}",
+    },
+    "zh": {
+        "head": "{code} {name}，截至 {day}",
+        "spent": "已执行 {spent} 万元，预算 {budget} 万元：执行率 {rate}%",
+        "plan": "计划进度 {plan}%（差 {plan_gap} 个百分点），序时进度 {time}%（差 {time_gap} 个百分点）",
+        "ratio": "执行/序时 {ratio}：{status}",
+        "next": "下一节点 {label}（{percent}%）：尚需支出 {left} 万元",
+        "pace": "，每月 {pace} 万元",
+        "year_end": "至 {day} 达到 {share}%：尚需 {left} 万元{pace}",
+        "projected": "年末预计执行率：按直线 {linear}%，按计划 {plan}%",
+        "indicator": "{name}：截至当期 {value}，全年预计 {forecast}，目标 {target}：{likelihood}",
+    },
+}
+
+
+def _word(value: Likelihood | DeviationCause | None, lang: str) -> str:
+    """A likelihood or cause as printed: its Chinese label, or its English name."""
+    if value is None:
+        return ""
+    return value.english if lang == "en" else value.value
 
 
 def _rounded(value: Decimal, places: int) -> Decimal:
@@ -507,9 +578,9 @@ def _show_optional(value: Decimal | None, places: int) -> str:
     return "-" if value is None else _show(value, places)
 
 
-def _show_value(value: Decimal | None, band: Achievement | None, unit: str, places: int) -> str:
+def _show_value(value: Decimal | None, band: Achievement | None, unit: str, places: int, lang: str = "zh") -> str:
     if band is not None:
-        return band.value
+        return band.english if lang == "en" else band.value
     if value is None:
         return ""
     return _show(value, places) + unit
@@ -532,6 +603,7 @@ class _Project:
         "findings",
         "index",
         "missed",
+        "missed_zh",
         "name",
         "project",
         "year_end_amount",
@@ -556,6 +628,7 @@ class _Project:
                     "the project has no spending plan (资金支出计划); the plan is taken as even over the year, "
                     "so the planned share is the time progress by days",
                     "schedule",
+                    "项目没有资金支出计划，按全年均衡支出计算，计划进度即按天数的序时进度",
                 )
             )
         self.compiled: _Compiled = _compiled(schedule)
@@ -566,6 +639,11 @@ class _Project:
         self.missed = tuple(
             f"behind {checkpoint.display_label} ({checkpoint.date.isoformat()}): the plan asks "
             f"{_money(due)} 万元 ({format_number(checkpoint.percent)}%) by then, "
+            for checkpoint, due in zip(self.compiled.checkpoints, self.dues, strict=True)
+        )
+        self.missed_zh = tuple(
+            f"未达到 {checkpoint.display_label}（{checkpoint.date.isoformat()}）节点：计划到时累计支出 "
+            f"{_money(due)} 万元（{format_number(checkpoint.percent)}%），"
             for checkpoint, due in zip(self.compiled.checkpoints, self.dues, strict=True)
         )
         self.index: dict[str, _Row | str] | None = None
@@ -696,7 +774,11 @@ def _payments(
         f"{len(outside)} payment(s) dated outside fiscal year {compiled.schedule.fiscal_year} "
         f"({start.isoformat()} to {end.isoformat()}), {_money(outside_total)} 万元 in all, are not counted: {shown}"
     )
-    return inside, MonitoringFinding("payments-outside-year", message, what)
+    message_zh = (
+        f"{len(outside)} 笔支付的日期不在 {compiled.schedule.fiscal_year} 预算年度内（{start.isoformat()} 至 "
+        f"{end.isoformat()}），共 {_money(outside_total)} 万元，未计入：{shown}"
+    )
+    return inside, MonitoringFinding("payments-outside-year", message, what, message_zh)
 
 
 def _checked_spent(amount: Decimal, day: dt.date) -> Decimal:
@@ -831,6 +913,10 @@ def _report(
                 "no-time-elapsed",
                 f"no time has elapsed by {day.isoformat()} ({policy.time_basis}), so there is no ratio and no "
                 "straight-line projection; the status is green",
+                message_zh=(
+                    f"截至 {day.isoformat()} 尚无时间经过（{_BASIS_ZH[policy.time_basis]}），"
+                    "没有执行/序时比值和直线预测；状态为绿"
+                ),
             )
         )
     if amount > budget:
@@ -840,6 +926,7 @@ def _report(
                 f"spent {_money(amount)} 万元 is above the budget of {_money(budget)} 万元 "
                 f"(执行率 {_show(execution, 2)}%)",
                 "spent",
+                f"已执行 {_money(amount)} 万元，超过预算 {_money(budget)} 万元（执行率 {_show(execution, 2)}%）",
             )
         )
     offsets = compiled.checkpoint_offsets
@@ -854,7 +941,8 @@ def _report(
     passed = position if position < len(offsets) and offsets[position] == x else position - 1
     if passed >= 0 and amount < dues[passed]:
         message = f"{context.missed[passed]}{_money(amount)} 万元 spent by {day.isoformat()}"
-        findings.append(MonitoringFinding("checkpoint-missed", message, "spent"))
+        message_zh = f"{context.missed_zh[passed]}截至 {day.isoformat()} 支出 {_money(amount)} 万元"
+        findings.append(MonitoringFinding("checkpoint-missed", message, "spent", message_zh))
     to_year_end = max(context.year_end_amount - amount, _ZERO)
     months_left = Decimal(12 * (year_length - elapsed_part)) / year_length
     monthly_pace = to_year_end / months_left + _ZERO if months_left else None
@@ -940,6 +1028,8 @@ def _progress(
                     f"{row.name}: {likelihood.value} to meet {row.display}; give the deviation cause "
                     "(偏差原因分析: 经费保障/制度保障/人员保障/硬件条件保障/其他)",
                     path,
+                    f"{row.name}：{likelihood.value}完成 {row.display}；请填写偏差原因分析"
+                    "（经费保障/制度保障/人员保障/硬件条件保障/其他）",
                 )
             )
         lines.append((row.order, line))
@@ -1069,3 +1159,55 @@ def load_payments(path: str | os.PathLike[str]) -> tuple[Payment, ...]:
     file = Path(path)
     kind = format_of(file)
     return loads(read_text_file(file), kind, _PaymentFile, source=str(file)).payments
+
+
+_PROGRESS_FIELDS: Final = ("value", "forecast", "cause", "note")
+
+
+def load_progress(path: str | os.PathLike[str]) -> dict[object, object]:
+    """Read indicator values to date from a ``.toml`` or ``.json`` file, for ``monitor(progress=...)``.
+
+    The file has a table ``progress`` keyed by indicator name or path, and optionally
+    ``project`` (the project's code) and ``note``. A value is what :func:`monitor` takes
+    (``"60%"``, ``120``, ``"达成"``) or a table ``{value, forecast, cause, note}`` read as a
+    :class:`ProgressValue`::
+
+        project = "13063722P0041681003"
+        [progress]
+        "群众来访接待劝返率" = "60%"
+        "上访人员满意度" = {value = "90%", forecast = "95%", cause = "其他"}
+
+    Raises:
+        DocumentError: the file cannot be read, has no ``progress`` table, or an entry is
+            malformed; every problem is listed with its path (``progress['上访人员满意度'].cause``).
+
+    .. versionadded:: 0.2.0
+    """
+    file = Path(path)
+    source = str(file)
+    data = _parse_text(read_text_file(file), format_of(file), source=source)
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping) or not isinstance(data.get("progress"), Mapping):
+        raise DocumentError([Problem("progress", "expected a table of values to date ([progress])")], source=source)
+    problems.extend(
+        Problem(str(key), "unknown key; expected progress, project or note")
+        for key in sorted(set(data) - {"progress", "project", "note"})
+    )
+    entries: dict[object, object] = {}
+    for key, raw in data["progress"].items():
+        where = f"progress[{key!r}]"
+        if not isinstance(raw, Mapping):
+            entries[key] = raw
+            continue
+        unknown = sorted(set(raw) - set(_PROGRESS_FIELDS))
+        if unknown or "value" not in raw:
+            why = f"unknown key {', '.join(map(repr, unknown))}" if unknown else "required key 'value' missing"
+            problems.append(Problem(where, f"{why}; expected value and optionally forecast, cause, note"))
+            continue
+        try:
+            entries[key] = ProgressValue(**raw)
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(where, str(exc)))
+    if problems:
+        raise DocumentError(problems, source=source)
+    return entries

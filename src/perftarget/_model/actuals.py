@@ -19,12 +19,12 @@ from typing import Final, Union
 
 import attrs
 
-from perftarget._model.targets import Indicator
+from perftarget._model.targets import Indicator, ProjectTargets
 from perftarget._values.numbers import format_number, to_decimal, to_optional_decimal, to_tuple
 from perftarget._values.schedule import to_wan
 from perftarget._values.threshold import Achievement, ThresholdKind
 from perftarget._values.units import Quantity
-from perftarget.exceptions import InvalidValueError, PerftargetError, Problem, shown
+from perftarget.exceptions import InvalidValueError, PerftargetError, Problem, WrongTypeError, shown
 
 __all__ = [
     "Actual",
@@ -215,8 +215,23 @@ class ActualsDocument:
     )
     notes: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
-    def for_project(self, code: str, name: str = "") -> TableActuals | None:
-        """The actuals given for the project with this code (or, failing that, this name)."""
+    def for_project(self, code: str | ProjectTargets, name: str = "") -> TableActuals | None:
+        """The actuals given for the project with this code (or, failing that, this name); ``None`` if none.
+
+        ``code`` may be the project's table itself (its code and name are used).
+
+        Raises:
+            WrongTypeError: ``code`` is neither text nor a :class:`~perftarget.ProjectTargets`.
+        """
+        if isinstance(code, ProjectTargets):
+            project = code
+            code, name = project.code, name or project.name
+        elif not isinstance(code, str):
+            msg = (
+                f"for_project() takes a project's code (text) or its ProjectTargets "
+                f"(got {type(code).__name__} {shown(code)})"
+            )
+            raise WrongTypeError(msg, field="code", value=code)
         for entry in self.projects:
             if entry.project == code:
                 return entry

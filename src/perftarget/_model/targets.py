@@ -13,7 +13,7 @@ from perftarget._values.levels import Level1, Level2, schemas_of, to_level1, to_
 from perftarget._values.numbers import format_number, to_decimal, to_tuple
 from perftarget._values.schedule import SpendingSchedule
 from perftarget._values.threshold import Threshold
-from perftarget.exceptions import InvalidValueError
+from perftarget.exceptions import InvalidValueError, WrongTypeError, shown
 
 __all__ = [
     "TABLE_FORMS",
@@ -42,8 +42,34 @@ TABLE_FORMS: Final = ("target-table", "self-evaluation")
 """
 
 
+_KIND_WORDS: Final = {str: "text (str)", int: "a whole number (int)", bool: "True or False"}
+
+
+def _of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
+    """A validator like ``attrs.validators.instance_of`` raising :class:`WrongTypeError`, naming the field."""
+
+    def check(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
+        if not isinstance(value, kind):
+            expected = _KIND_WORDS.get(kind, f"a {kind.__name__}")
+            where = f"{type(instance).__name__}.{attribute.name}"
+            msg = f"{where} must be {expected} (got {type(value).__name__} {shown(value)})"
+            raise WrongTypeError(msg, field=attribute.name, value=value)
+
+    return check
+
+
 def _all_of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
-    return attrs.validators.deep_iterable(attrs.validators.instance_of(kind))
+    """A validator: every item of the tuple is a ``kind`` (:class:`WrongTypeError` naming the item)."""
+
+    def check(instance: object, attribute: attrs.Attribute[object], value: tuple[object, ...]) -> None:
+        for index, item in enumerate(value):
+            if not isinstance(item, kind):
+                expected = _KIND_WORDS.get(kind, f"a {kind.__name__}")
+                where = f"{type(instance).__name__}.{attribute.name}[{index}]"
+                msg = f"{where} must be {expected} (got {type(item).__name__} {shown(item)})"
+                raise WrongTypeError(msg, field=attribute.name, value=item)
+
+    return check
 
 
 @attrs.frozen
@@ -53,8 +79,8 @@ class Unit:
     .. versionadded:: 0.1.0
     """
 
-    code: str = attrs.field(validator=attrs.validators.instance_of(str))
-    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    code: str = attrs.field(validator=_of(str))
+    name: str = attrs.field(validator=_of(str))
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
@@ -87,11 +113,12 @@ FIRST_YEAR: Final = 1900
 LAST_YEAR: Final = 2999
 
 
-def _year(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _year(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     """A budget year: a whole number from 1900 to 2999 (dates of the year and the next must exist)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        msg = f"{attribute.name!r} must be a whole number such as 2024 (got {type(value).__name__} {value!r:.40})"
-        raise InvalidValueError(msg, field=attribute.name, value=value)
+        where = f"{type(instance).__name__}.{attribute.name}"
+        msg = f"{where} must be a whole number such as 2024 (got {type(value).__name__} {shown(value)})"
+        raise WrongTypeError(msg, field=attribute.name, value=value)
     if not FIRST_YEAR <= value <= LAST_YEAR:
         msg = f"{attribute.name!r} must be a budget year from {FIRST_YEAR} to {LAST_YEAR} (got {value})"
         raise InvalidValueError(msg, field=attribute.name, value=value)
@@ -144,9 +171,9 @@ class Basis:
     .. versionadded:: 0.1.0
     """
 
-    text: str = attrs.field(validator=attrs.validators.instance_of(str))
+    text: str = attrs.field(validator=_of(str))
     category: BasisCategory | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(BasisCategory))
+        default=None, validator=attrs.validators.optional(_of(BasisCategory))
     )
 
     def __str__(self) -> str:
@@ -163,8 +190,8 @@ class Suppression:
     .. versionadded:: 0.1.0
     """
 
-    code: str = attrs.field(validator=attrs.validators.instance_of(str))
-    reason: str = attrs.field(validator=attrs.validators.instance_of(str))
+    code: str = attrs.field(validator=_of(str))
+    reason: str = attrs.field(validator=_of(str))
 
     def __attrs_post_init__(self) -> None:
         if not self.reason.strip():
@@ -203,15 +230,15 @@ class Indicator:
 
     level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
     level2: Level2 | str | None = attrs.field(default=None, converter=to_level2)
-    name: str = attrs.field(validator=attrs.validators.instance_of(str))
-    description: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    name: str = attrs.field(validator=_of(str))
+    description: str = attrs.field(default="", validator=_of(str))
     target: Threshold = attrs.field(
-        converter=_to_threshold, validator=attrs.validators.instance_of(Threshold)
+        converter=_to_threshold, validator=_of(Threshold)
     )
     basis: Basis | None = attrs.field(
         default=None,
         converter=_to_basis,
-        validator=attrs.validators.optional(attrs.validators.instance_of(Basis)),
+        validator=attrs.validators.optional(_of(Basis)),
     )
     weight: Decimal | None = attrs.field(default=None, converter=_weight, validator=_non_negative)
     key: str | None = None
@@ -253,7 +280,7 @@ class Goal:
     .. versionadded:: 0.1.0
     """
 
-    content: str = attrs.field(validator=attrs.validators.instance_of(str))
+    content: str = attrs.field(validator=_of(str))
     indicators: tuple[Indicator, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(Indicator)
     )
@@ -266,8 +293,8 @@ class Measure:
     .. versionadded:: 0.1.0
     """
 
-    title: str = attrs.field(validator=attrs.validators.instance_of(str))
-    detail: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    title: str = attrs.field(validator=_of(str))
+    detail: str = attrs.field(default="", validator=_of(str))
 
 
 def _form(_instance: object, _attribute: object, value: object) -> None:
@@ -333,14 +360,14 @@ class ProjectTargets:
        ``cost_total`` and ``measures``.
     """
 
-    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
-    code: str = attrs.field(validator=attrs.validators.instance_of(str))
-    name: str = attrs.field(validator=attrs.validators.instance_of(str))
+    unit: Unit = attrs.field(validator=_of(Unit))
+    code: str = attrs.field(validator=_of(str))
+    name: str = attrs.field(validator=_of(str))
     year: int = attrs.field(validator=_year)
-    budget: Budget = attrs.field(validator=attrs.validators.instance_of(Budget))
-    purpose: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    budget: Budget = attrs.field(validator=_of(Budget))
+    purpose: str = attrs.field(default="", validator=_of(str))
     schedule: SpendingSchedule | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(SpendingSchedule))
+        default=None, validator=attrs.validators.optional(_of(SpendingSchedule))
     )
     goals: tuple[Goal, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(Goal)
@@ -383,7 +410,7 @@ class DepartmentTargets:
     .. versionadded:: 0.1.0
     """
 
-    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    unit: Unit = attrs.field(validator=_of(Unit))
     year: int = attrs.field(validator=_year)
     duties: tuple[str, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(str)
@@ -410,12 +437,12 @@ class Document:
     """
 
     department: DepartmentTargets | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(DepartmentTargets))
+        default=None, validator=attrs.validators.optional(_of(DepartmentTargets))
     )
     projects: tuple[ProjectTargets, ...] = attrs.field(
         default=(), converter=to_tuple, validator=_all_of(ProjectTargets)
     )
-    notes: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    notes: str = attrs.field(default="", validator=_of(str))
 
     def project(self, code_or_name: str) -> ProjectTargets:
         """The project with this code or name.

@@ -28,7 +28,7 @@ from __future__ import annotations
 import enum
 import itertools
 import os
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
 from itertools import compress
@@ -42,8 +42,8 @@ from perftarget._codec.convert import format_of, loads
 from perftarget._files import read_text_file
 from perftarget._rulebook import presets
 from perftarget._values.levels import Level1, to_level1
-from perftarget._values.numbers import format_number, to_decimal
-from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
+from perftarget._values.numbers import format_number, round_half_up, to_decimal
+from perftarget._values.threshold import Achievement, Comparator, Threshold
 from perftarget.exceptions import InvalidValueError
 
 __all__ = [
@@ -77,6 +77,8 @@ __all__ = [
     "outcome",
     "policy_of",
     "printed_score",
+    "printed_sum",
+    "printed_total",
     "rounded",
     "rules_of",
     "score",
@@ -129,6 +131,7 @@ BudgetRule = Literal["ratio", "full_at_90_minus_1_per_point"]
 ReverseFormula = Literal["ratio", "linear"]
 PercentageRule = Literal["ratio", "rate_times_weight"]
 NotApplicableRule = Literal["redistribute", "rescale"]
+TotalRounding = Literal["round_total", "sum_rounded"]
 
 _NATIONAL_WEIGHTS: Final = {Level1.OUTPUT: Decimal(50), Level1.BENEFIT: Decimal(30), Level1.SATISFACTION: Decimal(10)}
 _BAND_DEFAULTS: Final = {Achievement.ACHIEVED: _ONE, Achievement.PARTIAL: Decimal("0.7"),
@@ -281,6 +284,10 @@ class ScoringPolicy:
             and the total is rescaled by 100 / Σ applicable weights (按百分制折算).
         grade_bounds: the lowest total of each grade (优 90, 良 80, 中 60, 差 0).
         display_places: decimal places shown (half up); the scores themselves are exact.
+        total_rounding: the printed 总分: ``"round_total"``, the exact total rounded half up
+            (its grade by the exact total), so the printed 得分 may add to a cent more or
+            less; or ``"sum_rounded"``, the sum of the printed 得分 (rescaled as the total
+            is), as published tables add them, its grade by that printed total.
 
     .. versionadded:: 0.1.0
     """
@@ -311,6 +318,7 @@ class ScoringPolicy:
         default=_GRADE_BOUNDS, converter=_to_grade_bounds, hash=False
     )
     display_places: int = attrs.field(default=2)
+    total_rounding: TotalRounding = attrs.field(default="round_total", validator=_one_of(get_args(TotalRounding)))
 
     def __attrs_post_init__(self) -> None:
         self._check()
@@ -467,7 +475,7 @@ class Rules:
     __slots__ = (
         "band_default", "band_high", "band_low", "budget_90", "budget_weight", "by_goal", "fold", "full_rate",
         "grades", "level1", "level1_sum", "linear", "name", "over", "per_point", "places", "policy", "quantum",
-        "rate_times_weight", "rescale", "total_points",
+        "rate_times_weight", "rescale", "sum_rounded", "total_points",
     )
 
     def __init__(self, policy: ScoringPolicy) -> None:
@@ -494,6 +502,7 @@ class Rules:
         self.band_low = dict(policy.band_bounds)
         self.band_high = {band: _band_high(policy.band_bounds, band) for band in Achievement}
         self.rescale = policy.not_applicable == "rescale"
+        self.sum_rounded = policy.total_rounding == "sum_rounded"
         self.fold = {child.label: parent.label for child, parent in fold(policy.level1_weights).items()}
         self.grades = tuple((policy.grade_bounds[grade], grade) for grade in Grade)
 
@@ -789,7 +798,7 @@ def attainment(
         UnitMismatchError: ``actual`` is in a unit of another dimension.
     """
     rules = rules_of(policy_of(policy))
-    if target.kind is ThresholdKind.QUALITATIVE:
+    if target.judged_by_band(actual):  # a qualitative target, or 达成 against a time limit (3个工作日内)
         return rules.band_default[target.achievement(actual)]
     with localcontext(CONTEXT):
         return outcome(target, target.actual_in_unit(actual), _ONE, rules, capped=capped).score
@@ -989,6 +998,24 @@ def total(raw: Decimal, weight_total: Decimal, rules: Rules) -> tuple[Decimal, b
         return min(max(raw, _ZERO), full), False
     value = snap(raw * full / weight_total) if weight_total > _ZERO else _ZERO
     return min(max(value, _ZERO), full), True
+
+
+def printed_sum(scores: Iterable[Decimal], places: int) -> Decimal:
+    """The sum of scores as printed: each rounded half up to ``places``, then added (the 得分 column's sum)."""
+    return sum((round_half_up(score, places) for score in scores), _ZERO)
+
+
+def printed_total(scores: Iterable[Decimal], weight_total: Decimal, rules: Rules) -> Decimal | None:
+    """总分 as printed under ``total_rounding = "sum_rounded"``; ``None`` under ``"round_total"``.
+
+    The printed scores (indicators and budget line, :func:`printed_sum`) added and rescaled as
+    :func:`total` rescales, then rounded half up to the policy's places (exact when nothing is
+    rescaled). Under ``"round_total"`` the printed total is the exact total rounded.
+    """
+    if not rules.sum_rounded:
+        return None
+    value, _ = total(printed_sum(scores, rules.places), weight_total, rules)
+    return round_half_up(value, rules.places)
 
 
 _Sums = tuple[tuple[bool, ...], dict[str, tuple[bool, ...]], Decimal, dict[str, Decimal]]

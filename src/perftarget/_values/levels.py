@@ -11,7 +11,7 @@ from typing import Final
 
 from perftarget._values.text import simplified
 
-__all__ = ["Level1", "Level2", "Schema", "schemas_of", "to_level1", "to_level2"]
+__all__ = ["Level1", "Level2", "Schema", "level_label", "schemas_of", "to_level1", "to_level2"]
 
 
 class _Labelled(enum.Enum):
@@ -151,3 +151,13 @@ def to_level2(value: Level2 | str | None) -> Level2 | str | None:
         if text.lower() in (member.english, member.name.lower()):
             return member
     return value
+
+
+def level_label(text: str, lang: str = "zh") -> str:
+    """A level's label as printed in ``lang``: ``产出指标`` is ``output`` in English; other text is kept."""
+    if lang == "zh" or not text:
+        return text
+    member: _Labelled | str | None = to_level1(text)
+    if not isinstance(member, Level1):
+        member = to_level2(text)
+    return member.english if isinstance(member, _Labelled) else text

@@ -14,8 +14,9 @@ import datetime as dt
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 
 import attrs
 from dateutil import parser as date_parser
@@ -25,10 +26,14 @@ from perftarget._limits import check_number
 from perftarget._values.numbers import HUNDRED, format_number, to_decimal, to_tuple
 from perftarget._values.threshold import parse_quantity
 from perftarget._values.units import Quantity, convert, dimension_of
-from perftarget.exceptions import InvalidValueError, MonitoringError, ThresholdSyntaxError, UnitMismatchError, shown
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
+from perftarget.exceptions import (
+    InvalidValueError,
+    MonitoringError,
+    ThresholdSyntaxError,
+    UnitMismatchError,
+    WrongTypeError,
+    shown,
+)
 
 __all__ = ["Checkpoint", "Interpolation", "SpendingSchedule", "checkpoint_date"]
 
@@ -247,6 +252,22 @@ class Checkpoint:
         return self.label or self.date.isoformat()
 
 
+def _to_checkpoints(value: object) -> tuple[object, ...]:
+    """The checkpoints as a tuple; a mapping of headings is pointed to :meth:`SpendingSchedule.from_labels`."""
+    if isinstance(value, Mapping):
+        msg = (
+            f"SpendingSchedule.checkpoints must be a sequence of Checkpoint (got {type(value).__name__}); "
+            f"to build a plan from headings such as {{'3月底': 25, '6月底': 50}}, use "
+            "SpendingSchedule.from_labels(fiscal_year, plan)"
+        )
+        raise WrongTypeError(msg, field="checkpoints", value=value)
+    try:
+        return to_tuple(value)
+    except InvalidValueError as exc:
+        msg = f"SpendingSchedule.checkpoints must be a sequence of Checkpoint (got {type(value).__name__})"
+        raise WrongTypeError(msg, field="checkpoints", value=value) from exc
+
+
 @attrs.frozen(kw_only=True)
 class SpendingSchedule:
     """资金支出计划: cumulative percent of the budget to be spent by each checkpoint.
@@ -262,7 +283,7 @@ class SpendingSchedule:
     """
 
     fiscal_year: int = attrs.field(validator=attrs.validators.instance_of(int))
-    checkpoints: tuple[Checkpoint, ...] = attrs.field(converter=to_tuple)
+    checkpoints: tuple[Checkpoint, ...] = attrs.field(converter=_to_checkpoints)
     multi_year: bool = False
     start_month: int = 1
 
@@ -275,8 +296,11 @@ class SpendingSchedule:
         previous: Checkpoint | None = None
         for index, checkpoint in enumerate(self.checkpoints):
             if not isinstance(checkpoint, Checkpoint):
-                msg = f"checkpoints[{index}] must be a Checkpoint (got {type(checkpoint).__name__})"
-                raise InvalidValueError(msg, field="checkpoints", value=checkpoint)
+                msg = (
+                    f"SpendingSchedule.checkpoints[{index}] must be a Checkpoint (got {type(checkpoint).__name__}); "
+                    'for printed headings such as {"3月底": 25} use SpendingSchedule.from_labels'
+                )
+                raise WrongTypeError(msg, field="checkpoints", value=checkpoint)
             where = f"checkpoints[{index}] ({checkpoint.display_label})"
             if not start <= checkpoint.date <= end:
                 problems.append(f"{where} falls outside fiscal year {self.fiscal_year} ({start} to {end})")

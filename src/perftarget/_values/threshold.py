@@ -23,6 +23,8 @@ with examples; the rules in brief:
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import enum
 import operator
 from decimal import Decimal
@@ -45,7 +47,7 @@ from perftarget._values.lexicon import (
     _unit_shape_ok,
 )
 from perftarget._values.numbers import format_number, to_decimal
-from perftarget._values.units import Quantity, convert, is_known_unit, normalize_unit, parse_quantity
+from perftarget._values.units import Quantity, convert, dimension_of, is_known_unit, normalize_unit, parse_quantity
 from perftarget.exceptions import InvalidActualError, InvalidValueError, ThresholdSyntaxError, shown
 
 if TYPE_CHECKING:
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Achievement",
     "Comparator",
+    "Deadline",
     "Threshold",
     "ThresholdKind",
     "parse_quantity",
@@ -110,6 +113,7 @@ _ACHIEVEMENT_WORDS: Final[dict[str, Achievement]] = {
     **dict.fromkeys(
         (
             "达成", "已达成", "完成", "已完成", "达成预期指标", "达成年度指标", "达到预期", "达成目标",
+            "按时", "按时完成", "按期完成", "如期完成", "按时办结", "on time",
             "achieved", "met", "done", "full",
         ),
         Achievement.ACHIEVED,
@@ -122,7 +126,8 @@ _ACHIEVEMENT_WORDS: Final[dict[str, Achievement]] = {
         Achievement.PARTIAL,
     ),
     **dict.fromkeys(
-        ("未达成", "未完成", "没有达成", "未达成年度指标且效果较差", "not achieved", "not met", "missed", "failed"),
+        ("未达成", "未完成", "没有达成", "未达成年度指标且效果较差", "未按时完成", "未按期完成", "逾期", "逾期完成",
+         "延期完成", "not achieved", "not met", "missed", "failed", "late"),
         Achievement.NOT_ACHIEVED,
     ),
 }
@@ -520,7 +525,7 @@ class Threshold:
                 target is 无 or blank).
             UnitMismatchError: ``actual`` is in a unit of another dimension.
         """
-        if self.kind is ThresholdKind.QUALITATIVE:
+        if self.judged_by_band(actual):
             return self.achievement(actual) is Achievement.ACHIEVED
         b = self.actual_in_unit(actual)
         a, comparator = self.value, self.comparator
@@ -546,7 +551,7 @@ class Threshold:
 
         .. versionadded:: 0.2.0
         """
-        if self.kind is not ThresholdKind.QUALITATIVE:
+        if self.kind is not ThresholdKind.QUALITATIVE and not self.judged_by_band(actual):
             msg = (
                 "no target is printed (blank): no achievement band can be judged" if self.kind is ThresholdKind.BLANK
                 else f"target {self.display!r} is not qualitative: it has no achievement bands"
@@ -554,6 +559,10 @@ class Threshold:
             raise InvalidActualError(msg)
         if isinstance(actual, Achievement):
             return actual
+        deadline = self.deadline
+        day = _actual_date(actual)
+        if deadline is not None and day is not None:
+            return Achievement.ACHIEVED if deadline.met_on(day) else Achievement.NOT_ACHIEVED
         if not isinstance(actual, str):
             msg = f"target {self.statement!r} is qualitative: give 达成/部分达成/未达成, not {shown(actual)}"
             raise InvalidActualError(msg)
@@ -563,20 +572,66 @@ class Threshold:
         text = actual.strip()
         if text == self.statement:
             return Achievement.ACHIEVED
-        target_label = _SCALE_ALIASES.get(self.statement, self.statement)
-        actual_label = _SCALE_ALIASES.get(text, text)
-        for scale, target_rank in _SCALE_RANK.get(target_label, ()):
-            for actual_scale, actual_rank in _SCALE_RANK.get(actual_label, ()):
-                if actual_scale == scale:
-                    gap = actual_rank - target_rank
-                    if gap <= 0:
-                        return Achievement.ACHIEVED
-                    return Achievement.PARTIAL if gap == 1 else Achievement.NOT_ACHIEVED
+        band = _on_scale(self.statement, text)
+        if band is not None:
+            return band
+        if day is not None:
+            msg = f"target {self.statement!r} names no date to compare {shown(actual)} with: give 达成 or 未达成"
+            raise InvalidActualError(msg)
         msg = (
             f"cannot compare {shown(actual)} with qualitative target {self.statement!r}: "
             "give 达成/部分达成/未达成 (achieved/partially achieved/not achieved)"
         )
         raise InvalidActualError(msg)
+
+    # --- deadlines ----------------------------------------------------------------------
+
+    @property
+    def deadline(self) -> Deadline | None:
+        """The date a calendar deadline names (``10月底前``, ``12月底前完成``, ``≤10月底``), else ``None``.
+
+        >>> print(Threshold.parse("12月底前完成").deadline)
+        12月底
+
+        .. versionadded:: 0.2.0
+        """
+        if self.kind is not ThresholdKind.QUALITATIVE:
+            return None
+        return _deadline_in(self.statement.translate(FOLD))
+
+    @property
+    def is_deadline(self) -> bool:
+        """Whether the target is a deadline: a date, a time limit or on time.
+
+        A date to meet (``10月底前``), a time limit (``3个工作日内``, ``≤24小时``), or on time
+        (``按时发放``, ``及时拨付``: a deadline set elsewhere, met or not).
+
+        .. versionadded:: 0.2.0
+        """
+        if self.kind is ThresholdKind.QUALITATIVE:
+            return self.statement.startswith(_ON_TIME_WORDS) or self.deadline is not None
+        return (
+            self.kind is ThresholdKind.QUANTITATIVE
+            and self.comparator in (Comparator.LE, Comparator.LT)
+            and _is_duration(self.unit)
+        )
+
+    def judged_by_band(self, actual: object) -> bool:
+        """Whether ``actual`` is judged as a band (达成/未达成) against this target, not as a number.
+
+        Always for a qualitative target; for a time limit (``3个工作日内``) when ``actual`` is a
+        met/not-met statement (达成, 按时完成, 未按时完成, an :class:`Achievement`). The one rule
+        of :meth:`is_met`, :meth:`achievement` and the scoring of such actuals.
+
+        .. versionadded:: 0.2.0
+        """
+        if self.kind is ThresholdKind.QUALITATIVE:
+            return True
+        if not self.is_deadline:
+            return False
+        if isinstance(actual, Achievement):
+            return True
+        return isinstance(actual, str) and Achievement.from_text(actual) is not None
 
 
 _TESTS: Final[dict[Comparator, Callable[[Decimal, Decimal], bool]]] = {
@@ -586,6 +641,175 @@ _TESTS: Final[dict[Comparator, Callable[[Decimal, Decimal], bool]]] = {
     Comparator.LT: operator.lt,
     Comparator.EQ: operator.eq,
 }
+
+
+def _on_scale(target: str, actual: str) -> Achievement | None:
+    """The band of a grade against a target on the same ordinal scale (良好 against 合格: 部分达成), or ``None``."""
+    target_label = _SCALE_ALIASES.get(target, target)
+    actual_label = _SCALE_ALIASES.get(actual, actual)
+    for scale, target_rank in _SCALE_RANK.get(target_label, ()):
+        for actual_scale, actual_rank in _SCALE_RANK.get(actual_label, ()):
+            if actual_scale == scale:
+                gap = actual_rank - target_rank
+                if gap <= 0:
+                    return Achievement.ACHIEVED
+                return Achievement.PARTIAL if gap == 1 else Achievement.NOT_ACHIEVED
+    return None
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Deadline:
+    """The date a deadline target names: a month's end (``10月底``) or a day (``6月30日``), maybe of a year.
+
+    Attributes:
+        month: 1-12.
+        day: the day of the month, or ``None`` for its last day (月底, 月末, 年底).
+        year: the year when the target names one (``2022年10月底前``), else ``None``: the
+            deadline then falls in the year of the actual date it is judged against.
+
+    .. versionadded:: 0.2.0
+    """
+
+    month: int
+    day: int | None = None
+    year: int | None = None
+
+    def date_in(self, year: int) -> dt.date:
+        """The deadline's date in ``year`` (its own year when it names one)."""
+        year = self.year if self.year is not None else year
+        last = calendar.monthrange(year, self.month)[1]
+        return dt.date(year, self.month, last if self.day is None else min(self.day, last))
+
+    def met_on(self, day: dt.date) -> bool:
+        """Whether something done on ``day`` meets the deadline: on or before its date."""
+        return day <= self.date_in(day.year)
+
+    def __str__(self) -> str:
+        year = "" if self.year is None else f"{self.year}年"
+        return f"{year}{self.month}月{'底' if self.day is None else f'{self.day}日'}"
+
+
+_CHINESE_DIGITS: Final = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_BEFORE_WORDS: Final = ("之前", "以前", "前")
+_DEADLINE_SYMBOLS: Final = ("<=", "≤", "<")
+_DEADLINE_TAIL_MAX: Final = 24
+_ON_TIME_WORDS: Final = ("按时", "按期", "如期", "及时")
+_DURATION_DIMENSIONS: Final = frozenset({"days", "minutes", "months", "个工作日", "工作日", "秒"})
+
+
+def _is_duration(unit: str) -> bool:
+    """Whether ``unit`` measures a length of time (天, 个工作日, 小时, 月...), not a rate (小时/天)."""
+    if not unit or "/" in unit:
+        return False
+    try:
+        return dimension_of(unit)[0] in _DURATION_DIMENSIONS
+    except (InvalidValueError, KeyError):  # pragma: no cover - dimension_of answers every unit
+        return False
+
+
+def _digits(s: str, p: int, most: int) -> tuple[int, int] | None:
+    """An unsigned number of at most ``most`` ASCII digits at ``p``: (value, position after), or ``None``."""
+    q = p
+    while q < len(s) and q - p < most + 1 and "0" <= s[q] <= "9":
+        q += 1
+    if q == p or q - p > most:
+        return None
+    return int(s[p:q]), q
+
+
+def _month(s: str, p: int) -> tuple[int, int] | None:
+    """A month number in ASCII (10) or Chinese (十, 十二) digits at ``p``."""
+    found = _digits(s, p, 2)
+    if found is not None:
+        return found
+    if p < len(s) and s[p] in _CHINESE_DIGITS:
+        value, q = _CHINESE_DIGITS[s[p]], p + 1
+        if value == 10 and q < len(s) and s[q] in "一二":  # noqa: PLR2004 - 十一, 十二
+            value, q = 10 + _CHINESE_DIGITS[s[q]], q + 1
+        return value, q
+    return None
+
+
+def _calendar_date(s: str, p: int) -> tuple[Deadline, int] | None:
+    """``[YYYY年](年底|年末|M月(底|末|D日|D号))`` at ``p``: the deadline and the position after it."""
+    year = None
+    found = _digits(s, p, 4)
+    if found is not None and found[1] - p == 4 and found[1] < len(s) and s[found[1]] == "年":  # noqa: PLR2004
+        year, p = found[0], found[1] + 1
+    if s.startswith(("年底", "年末"), p):
+        return Deadline(12, None, year), p + 2
+    month = _month(s, p)
+    if month is None or not 1 <= month[0] <= 12 or not s.startswith("月", month[1]):  # noqa: PLR2004
+        return None
+    p = month[1] + 1
+    if p < len(s) and s[p] in "底末":
+        return Deadline(month[0], None, year), p + 1
+    day = _digits(s, p, 2)
+    if day is None or day[1] >= len(s) or s[day[1]] not in "日号":
+        return None
+    if not 1 <= day[0] <= calendar.monthrange(2000, month[0])[1]:  # 2000: 2月29日 exists
+        return None
+    return Deadline(month[0], day[0], year), day[1] + 1
+
+
+def _deadline_in(s: str) -> Deadline | None:
+    """The calendar deadline a folded target names, or ``None``: linear, no regular expression.
+
+    ``[于|在]DATE(前|之前|以前)[task]`` (``10月底前``, ``12月底前完成``, ``2022年6月30日前``) or
+    ``≤DATE`` (``≤10月底``); the task is words without digits (完成, 完成验收).
+    """
+    p = _skip(s, 0)
+    symbol = next((sym for sym in _DEADLINE_SYMBOLS if s.startswith(sym, p)), None)
+    if symbol is not None:
+        p = _skip(s, p + len(symbol))
+    elif p < len(s) and s[p] in "于在":
+        p += 1
+    found = _calendar_date(s, p)
+    if found is None:
+        return None
+    deadline, p = found
+    p = _skip(s, p)
+    if symbol is None:
+        word = next((w for w in _BEFORE_WORDS if s.startswith(w, p)), None)
+        if word is None:
+            return None
+        p += len(word)
+    tail = s[p:].strip().rstrip("。.")
+    if len(tail) > _DEADLINE_TAIL_MAX or (symbol is not None and tail):
+        return None
+    if any(not "\u4e00" <= c <= "\u9fff" for c in tail):
+        return None
+    return deadline
+
+
+def _actual_date(actual: object) -> dt.date | None:
+    """The date an actual gives: a ``date``, or text ``2024-09-15``, ``2024/9/15``, ``2024年9月15日``."""
+    if isinstance(actual, dt.datetime):
+        return actual.date()
+    if isinstance(actual, dt.date):
+        return actual
+    return _date_text(actual.translate(FOLD).strip()) if isinstance(actual, str) else None
+
+
+def _date_text(s: str) -> dt.date | None:
+    """``YYYY-M-D``, ``YYYY/M/D``, ``YYYY.M.D`` or ``YYYY年M月D日`` (folded): the date, or ``None``."""
+    parts: list[int] = []
+    p = 0
+    for most, separators in ((4, "-/.年"), (2, "-/.月"), (2, "日号")):
+        found = _digits(s, p, most)
+        if found is None:
+            return None
+        parts.append(found[0])
+        p = found[1] + (p < len(s) and found[1] < len(s) and s[found[1]] in separators)
+        if len(parts) < 3 and p == found[1]:  # noqa: PLR2004 - a separator after the year and the month
+            return None
+    try:
+        return dt.date(*parts) if p == len(s) and parts[0] >= 1000 else None  # noqa: PLR2004
+    except ValueError:
+        return None
 
 
 # --- building without re-checking (the grammar only builds valid thresholds) ------------------
@@ -634,6 +858,8 @@ def _parse_any(text: str, bare: Comparator) -> Threshold:
 
 def _parse(text: str, bare: Comparator) -> Threshold:
     s = text.translate(FOLD)
+    if ("月" in s or "年" in s) and _deadline_in(s) is not None:  # 10月底前, 年底前完成: a date, not a number
+        return _make(ThresholdKind.QUALITATIVE, text, statement=text.strip())
     p = _skip(s, 0)
     opening = _opening(s, p)
     if opening is None:

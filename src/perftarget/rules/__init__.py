@@ -12,7 +12,8 @@ Built-in codes are grouped by hundreds:
 - ``PT2xx`` structure (:mod:`perftarget.rules.structure`),
 - ``PT3xx`` quality of targets (:mod:`perftarget.rules.quality`),
 - ``PT4xx`` money and the spending plan (:mod:`perftarget.rules.money`),
-- ``PT5xx`` consistency (:mod:`perftarget.rules.consistency`).
+- ``PT5xx`` consistency (:mod:`perftarget.rules.consistency`),
+- ``PT6xx`` the document as a whole (:mod:`perftarget.rules.document`).
 
 The pages under ``docs/rules/`` are generated from these definitions by
 :func:`write_docs` (``python -m perftarget.rules --write-docs docs/rules``).

@@ -8,7 +8,7 @@ from typing import Final
 from perftarget._judge.review import Finding, Profile, ReviewConfig, Rule, RuleSet
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
 from perftarget.exceptions import InvalidValueError
-from perftarget.rules import completeness, consistency, money, quality, structure
+from perftarget.rules import completeness, consistency, document, money, quality, structure
 
 __all__ = ["BUILTIN_PROFILES", "BUILTIN_RULES", "DEFAULT_RULES", "review"]
 
@@ -18,6 +18,7 @@ BUILTIN_RULES: Final[tuple[Rule, ...]] = (
     *quality.RULES,
     *money.RULES,
     *consistency.RULES,
+    *document.RULES,
 )
 """Every built-in rule, in code order."""
 

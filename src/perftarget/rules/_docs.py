@@ -21,6 +21,7 @@ GROUPS: Final = {
     "3": ("Quality of targets", "指标值质量"),
     "4": ("Money and the spending plan", "资金与支出计划"),
     "5": ("Consistency", "一致性"),
+    "6": ("Document", "文档"),
 }
 """The groups of built-in codes: the hundreds digit → (English name, Chinese name)."""
 
@@ -108,7 +109,8 @@ def _index_page(rules: RuleSet) -> str:
         (
             "Every rule that {func}`perftarget.review` runs, with its code, severity, what it looks at, and a "
             "failing and a passing example. Codes are stable and grouped by hundreds: 1xx completeness, 2xx "
-            "structure, 3xx quality of targets, 4xx money and the spending plan, 5xx consistency. Severities: "
+            "structure, 3xx quality of targets, 4xx money and the spending plan, 5xx consistency, 6xx the "
+            "document as a whole. Severities: "
             "**error** (fix before the budget is approved), **warning** (probably wrong; fix or suppress with a "
             "reason), **info** (worth a look)."
         ),
