@@ -59,7 +59,7 @@ _TABLE_SUFFIXES: Final = (*_SUFFIXES, *_WORKBOOK_SUFFIXES)
 
 
 def _load(path: str | Path, args: argparse.Namespace | None = None) -> Document:
-    """A document from .json, .toml, or a workbook (.xlsx; .xls and .ods with the xls extra): ``--sheets``, ``--year``."""
+    """A document from .json, .toml or a workbook (.xlsx; .xls and .ods with the xls extra), with --sheets, --year."""
     if Path(path).suffix.lower() in _WORKBOOK_SUFFIXES:
         from perftarget.excel import read_workbook  # noqa: PLC0415 - optional extra
 
