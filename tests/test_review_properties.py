@@ -166,7 +166,7 @@ def clean_documents(draw: st.DrawFn) -> pt.Document:
     year = draw(st.integers(2015, 2035))
     return pt.Document(
         department=draw(st.none() | _clean_department(year)),
-        projects=tuple(draw(st.lists(clean_projects(year), min_size=1, max_size=3))),
+        projects=tuple(draw(st.lists(clean_projects(year), min_size=1, max_size=3, unique_by=lambda p: p.code))),
     )
 
 
