@@ -32,6 +32,7 @@ from perftarget._judge.monitor import (
     Payment,
     ProgressValue,
     load_payments,
+    load_progress,
     monitor,
     monitor_series,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "load",
     "load_actuals",
     "load_payments",
+    "load_progress",
     "loads",
     "monitor",
     "monitor_series",

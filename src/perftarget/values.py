@@ -30,12 +30,20 @@ from __future__ import annotations
 
 from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._values.schedule import checkpoint_date
-from perftarget._values.threshold import Achievement, Comparator, ThresholdKind, parse_quantity, parse_statement
+from perftarget._values.threshold import (
+    Achievement,
+    Comparator,
+    Deadline,
+    ThresholdKind,
+    parse_quantity,
+    parse_statement,
+)
 from perftarget._values.units import Quantity, convert, convertible, dimension_of, is_known_unit, normalize_unit
 
 __all__ = [
     "Achievement",
     "Comparator",
+    "Deadline",
     "Level1",
     "Level2",
     "Quantity",
