@@ -36,6 +36,7 @@ from typing import Any, Final
 
 import attrs
 
+from perftarget._codec.build import builder
 from perftarget._formats.columnar import (
     Columns,
     clean_columns,
@@ -46,14 +47,14 @@ from perftarget._formats.columnar import (
     text_codes,
 )
 from perftarget._formats.results import result_schema
-from perftarget._judge.review import ReviewConfig, _plan, _to_ignore, _to_selectors
+from perftarget._judge.review import ReviewConfig, _plan, _Run, _sorted, _to_ignore, _to_selectors
 from perftarget._model.targets import Basis, Budget, Document, Goal, Indicator, ProjectTargets, Unit
 from perftarget._values.levels import to_level1, to_level2
 from perftarget._values.numbers import format_number
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._values.threshold import Threshold
 from perftarget.exceptions import InvalidValueError
-from perftarget.rules import BUILTIN_RULES, review
+from perftarget.rules import BUILTIN_RULES
 
 __all__ = ["review_columns", "review_summary", "with_review_columns"]
 
@@ -69,6 +70,7 @@ _INDICATOR_COLUMNS: Final = (
 _TABLE_EXTRAS: Final = ("project", "purpose", "budget", "budget_fiscal", "budget_other", "year_assumed",
                         "goal_contents", "plan_labels")
 _INDICATOR_EXTRAS: Final = ("description", "basis", "target")
+_PROJECTS_TOKEN: Final = (1, 0, "projects")  # the first token of the sort key of a path projects[p]...
 _PATH: Final = re.compile(r"\Agoals\[(\d+)\]\.indicators\[(\d+)\]\Z")
 
 
@@ -229,6 +231,20 @@ def _place_in_goal(path: str | None) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def _field_value(field: attrs.Attribute[Any], value: object) -> Any:  # noqa: ANN401 - a field's value
+    """``value`` as ``__init__`` stores it in ``field``: converted and checked by the field's own hooks."""
+    if field.converter is not None:
+        value = field.converter(value)  # type: ignore[operator]
+    if field.validator is not None:
+        field.validator(None, field, value)
+    return value
+
+
+_INDICATOR_FIELDS: Final = attrs.fields_dict(Indicator)
+_BUILDING_INDICATOR: Final = builder(Indicator)
+_new: Final = object.__new__
+
+
 def _indicators(
     columns: Columns, np: Any, pc: Any  # noqa: ANN401 - numpy, pyarrow.compute
 ) -> tuple[list[int], list[tuple[int, int]], list[Indicator]]:
@@ -236,7 +252,10 @@ def _indicators(
 
     Each distinct indicator is built once, each distinct cell converted once: the rows are read
     as the codes of their cells among the column's distinct values, so a row's Python texts are
-    made only for its column's distinct values.
+    made only for its column's distinct values. A cell's value is what ``Indicator.__init__``
+    would store (the field's converter and validator run once per distinct cell), the object is
+    filled by plain assignment (:func:`~perftarget._codec.build.builder`), and its
+    ``__attrs_post_init__`` (which reads the two levels) runs once per distinct pair of levels.
     """
     indicators = columns.indicators
     table = _to_numpy(indicators.column("table"), np, np.int64, -1).tolist()
@@ -244,19 +263,36 @@ def _indicators(
     cells = [_Encoded(indicators.column(name), np, pc) for name in _INDICATOR_COLUMNS[2:]]
     level1s, level2s, names, descriptions, targets, bases, weights, keys = (cell.values for cell in cells)
     places = _Once(lambda code: _place_in_goal(paths.values[code]))
-    # each distinct cell converted once, by its code
-    thresholds = _Once(lambda code: Threshold.parse(targets[code] or ""))
-    level1 = _Once(lambda code: to_level1(level1s[code] or None))
-    level2 = _Once(lambda code: to_level2(level2s[code] or None))
-    basis = _Once(lambda code: None if bases[code] is None else Basis(bases[code]))
-    weight = _Once(lambda code: _decimal(weights[code]))
+    f = _INDICATOR_FIELDS
+    # each distinct cell converted once, by its code, to the value the field stores
+    level1 = _Once(lambda code: _field_value(f["level1"], to_level1(level1s[code] or None)))
+    level2 = _Once(lambda code: _field_value(f["level2"], to_level2(level2s[code] or None)))
+    name = _Once(lambda code: _field_value(f["name"], names[code] or ""))
+    description = _Once(lambda code: _field_value(f["description"], descriptions[code] or ""))
+    threshold = _Once(lambda code: _field_value(f["target"], Threshold.parse(targets[code] or "")))
+    basis = _Once(lambda code: _field_value(f["basis"], None if bases[code] is None else Basis(bases[code])))
+    weight = _Once(lambda code: _field_value(f["weight"], _decimal(weights[code])))
+    key = _Once(lambda code: _field_value(f["key"], keys[code]))
+    suppressions = _field_value(f["suppressions"], ())
+    levels_checked: set[tuple[int, int]] = set()
 
     def build(codes: tuple[int, ...]) -> Indicator:
         l1, l2, n, d, t, b, w, k = codes
-        return Indicator(
-            level1=level1[l1], level2=level2[l2], name=names[n] or "", description=descriptions[d] or "",
-            target=thresholds[t], basis=basis[b], weight=weight[w], key=keys[k],
-        )
+        made = _new(_BUILDING_INDICATOR)
+        made.level1 = level1[l1]
+        made.level2 = level2[l2]
+        made.name = name[n]
+        made.description = description[d]
+        made.target = threshold[t]
+        made.basis = basis[b]
+        made.weight = weight[w]
+        made.key = key[k]
+        made.suppressions = suppressions
+        made.__class__ = Indicator
+        if (l1, l2) not in levels_checked:
+            made.__attrs_post_init__()
+            levels_checked.add((l1, l2))
+        return made  # type: ignore[no-any-return]
 
     made = _Once(build)
     rows = zip(*(cell.codes.tolist() for cell in cells), strict=True)
@@ -382,7 +418,7 @@ def review_columns(
             select=None if select is None else _to_selectors(select),
             ignore=() if ignore is None else _to_ignore(ignore),
         )
-    _plan(BUILTIN_RULES, config)  # refuses a selector that matches no rule, as review does
+    plan = _plan(BUILTIN_RULES, config)  # refuses a selector that matches no rule, as review does
     missing = _missing(columns)
     if missing:
         msg = f"the review reads columns these lack: {', '.join(missing)} (with_review_columns adds them)"
@@ -402,18 +438,18 @@ def review_columns(
             table_at = dict(zip(at, range(first, first + len(at)), strict=True))
             document = Document(projects=tuple(projects[table_at[p]] if p in table_at else _FILLER
                                                for p in range(at[-1] + 1)))
-            for finding in review(document, config=config):
-                path = finding.path
-                if not path.startswith("projects["):  # not a table's: none without a department or suppressions
-                    continue
-                table = table_at.get(int(path[len("projects[") : path.index("]")]))
-                if table is None:
-                    continue
-                found["table"].append(table)
-                found["path"].append(path)
-                found["code"].append(finding.code)
-                found["severity"].append(finding.severity.value)
-                found["message"].append(finding.message)
+            findings, keys = _sorted(_Run(plan, config, document, "document"))
+            # the table of each finding, by its path's projects[p] (none without a department or suppressions)
+            owners = [table_at.get(key[1][1], -1) if key[0] == _PROJECTS_TOKEN else -1 for key in keys]
+            kept = [k for k, owner in enumerate(owners) if owner >= 0]
+            if len(kept) != len(findings):
+                findings = [findings[k] for k in kept]
+                owners = [owners[k] for k in kept]
+            found["table"] += owners
+            found["path"] += [finding.path for finding in findings]
+            found["code"] += [finding.code for finding in findings]
+            found["severity"] += [finding.severity.value for finding in findings]
+            found["message"] += [finding.message for finding in findings]
     finally:
         if collecting:
             gc.enable()
