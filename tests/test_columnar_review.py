@@ -337,7 +337,7 @@ def test_rebuilt_indicators_are_those_init_makes(projects: list[pt.ProjectTarget
 
     pa_, pc, np = kernel_modules("test")
     columns = clean_columns(_columns({"one.json": pt.Document(projects=tuple(projects))}), pa_, pc, np)
-    _, _, made = _indicators(columns, np, pc)
+    *_, made = _indicators(columns, np, pc)
     assert len(made) == sum(len(project.indicators) for project in projects)
     for indicator in made:
         assert type(indicator) is pt.Indicator
@@ -376,3 +376,16 @@ def test_cells_init_refuses_are_refused(name: str, cell: str, match: str) -> Non
         attrs.evolve(seed.projects[0].indicators[first], **{name: Decimal(cell) if name == "weight" else cell})
     with pytest.raises(pt.InvalidValueError, match=match):
         review_columns(_with_cells(columns, name, values))
+
+
+@settings(max_examples=20, deadline=None)  # each example reviews a batch twice
+@given(st.lists(project_targets(), min_size=1, max_size=3), st.randoms(use_true_random=False))
+def test_rows_in_any_order(projects: list[pt.ProjectTargets], random) -> None:
+    """The indicator rows may come in any order: each table is rebuilt from its rows by their paths."""
+    files = {"one.json": pt.Document(projects=tuple(projects))}
+    columns = _columns(files)
+    order = list(range(columns.indicators.num_rows))
+    random.shuffle(order)
+    shuffled = Columns(tables=columns.tables, indicators=columns.indicators.take(pa.array(order, pa.int64())))
+    assert review_columns(shuffled).to_pylist() == review_columns(columns).to_pylist()
+    assert _found(review_columns(columns)) == _expected(files)

@@ -247,8 +247,8 @@ _new: Final = object.__new__
 
 def _indicators(
     columns: Columns, np: Any, pc: Any  # noqa: ANN401 - numpy, pyarrow.compute
-) -> tuple[list[int], list[tuple[int, int]], list[Indicator]]:
-    """Each indicator row as (its table, its place in the table, the :class:`Indicator`).
+) -> tuple[Any, Any, Any, list[Indicator]]:
+    """Each indicator row's table, goal and place in the goal (numpy arrays), and its :class:`Indicator`.
 
     Each distinct indicator is built once, each distinct cell converted once: the rows are read
     as the codes of their cells among the column's distinct values, so a row's Python texts are
@@ -258,11 +258,10 @@ def _indicators(
     ``__attrs_post_init__`` (which reads the two levels) runs once per distinct pair of levels.
     """
     indicators = columns.indicators
-    table = _to_numpy(indicators.column("table"), np, np.int64, -1).tolist()
+    table = _to_numpy(indicators.column("table"), np, np.int64, -1)
     paths = _Encoded(indicators.column("path"), np, pc)
     cells = [_Encoded(indicators.column(name), np, pc) for name in _INDICATOR_COLUMNS[2:]]
     level1s, level2s, names, descriptions, targets, bases, weights, keys = (cell.values for cell in cells)
-    places = _Once(lambda code: _place_in_goal(paths.values[code]))
     f = _INDICATOR_FIELDS
     # each distinct cell converted once, by its code, to the value the field stores
     level1 = _Once(lambda code: _field_value(f["level1"], to_level1(level1s[code] or None)))
@@ -296,7 +295,12 @@ def _indicators(
 
     made = _Once(build)
     rows = zip(*(cell.codes.tolist() for cell in cells), strict=True)
-    return table, [places[code] for code in paths.codes.tolist()], [made[row] for row in rows]
+    # each distinct path read once: the goal and the place in it of each row
+    used = np.unique(paths.codes)
+    goal_of, index_of = np.zeros(len(paths.values), np.int64), np.zeros(len(paths.values), np.int64)
+    for code in used.tolist():
+        goal_of[code], index_of[code] = _place_in_goal(paths.values[code])
+    return table, goal_of[paths.codes], index_of[paths.codes], [made[row] for row in rows]
 
 
 def _schedule(  # noqa: PLR0917 - the plan's columns
@@ -319,10 +323,20 @@ def _schedule(  # noqa: PLR0917 - the plan's columns
 def _tables(columns: Columns, pa: Any, np: Any, pc: Any) -> Iterator[ProjectTargets]:  # noqa: ANN401 - pyarrow
     """Each table of the columns as the :class:`ProjectTargets` its rows describe, in order."""
     tables = columns.tables
-    row_table, row_place, made = _indicators(columns, np, pc)
-    placed: list[list[tuple[tuple[int, int], Indicator]]] = [[] for _ in range(tables.num_rows)]
-    for table, place, indicator in zip(row_table, row_place, made, strict=True):
-        placed[table].append((place, indicator))
+    n = int(tables.num_rows)
+    row_table, row_goal, row_index, made = _indicators(columns, np, pc)
+    # the rows in table order, then goal, then place in the goal (a stable sort: rows at one place keep
+    # their order), and the runs of rows of one goal of one table
+    order = np.lexsort((row_index, row_goal, row_table))
+    if len(order) and not (order[1:] > order[:-1]).all():
+        made = [made[k] for k in order.tolist()]
+        row_table, row_goal = row_table[order], row_goal[order]
+    new_run = np.ones(len(made), dtype=bool)
+    new_run[1:] = (row_table[1:] != row_table[:-1]) | (row_goal[1:] != row_goal[:-1])
+    run_starts = np.flatnonzero(new_run)
+    starts = [*run_starts.tolist(), len(made)]
+    run_goals = row_goal[run_starts].tolist()
+    table_runs = np.searchsorted(row_table[run_starts], np.arange(n + 1)).tolist()  # the runs of each table
     names = ("project_code", "project_name", "unit", "year", "year_assumed", "purpose", "budget", "budget_fiscal",
              "budget_other", "goal_contents", "plan_start_month", "plan_dates", "plan_percents", "plan_labels",
              "plan_multi_year")
@@ -333,12 +347,12 @@ def _tables(columns: Columns, pa: Any, np: Any, pc: Any) -> Iterator[ProjectTarg
     for table, row in enumerate(zip(*(_values(tables, name, pa) for name in names), strict=True)):
         (code, name, unit, year, assumed, purpose, total, fiscal, other, contents, start, dates, percents, labels,
          multi_year) = row
-        items = sorted(placed[table], key=lambda item: item[0])
+        first, last = table_runs[table], table_runs[table + 1]
         contents = contents or []
-        count = max(len(contents), items[-1][0][0] + 1 if items else 0)
+        count = max(len(contents), run_goals[last - 1] + 1 if last > first else 0)
         goals: list[list[Indicator]] = [[] for _ in range(count)]
-        for (goal, _), indicator in items:
-            goals[goal].append(indicator)
+        for run in range(first, last):
+            goals[run_goals[run]] = made[starts[run] : starts[run + 1]]
         schedule = None if start is None else schedules[
             year, start, tuple(dates or ()), tuple(percents or ()), tuple(labels or ()), multi_year
         ]
