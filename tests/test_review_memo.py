@@ -161,3 +161,19 @@ def test_only_a_project_goal_or_indicator_rule_can_be_object_only():
         attrs.evolve(DEFAULT_RULES["PT104"], object_only=False)
     with pytest.raises(InvalidValueError, match="distinct fields of the indicator"):
         attrs.evolve(DEFAULT_RULES["PT104"], reads=("name", "budget"))
+
+
+def test_contexts_and_findings_made_by_assignment_are_whole(seed_path):
+    # the engine fills contexts and findings slot by slot: every field is set, as __init__ sets it
+    from perftarget._judge.review import Finding, _context
+
+    document = pt.load(seed_path)
+    findings = review(document)
+    assert findings
+    for finding in findings:
+        assert type(finding) is Finding
+        assert finding == Finding(**{field.name: getattr(finding, field.name) for field in attrs.fields(Finding)})
+    config = ReviewConfig()
+    made = _context(document, config, "projects[0]", document.projects[0], None, None, None, "document")
+    assert type(made) is RuleContext
+    assert made == RuleContext(document=document, config=config, path="projects[0]", project=document.projects[0])
