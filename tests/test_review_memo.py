@@ -92,7 +92,7 @@ def test_the_memo_is_used_for_a_repeated_indicator(seed_path):
 def _same_place_elsewhere(draw: st.DrawFn, obj: object, scope: Scope, *, in_project: bool) -> RuleContext:
     """A context for ``obj`` in a table, goal, document, path and configuration of its own."""
     if scope is Scope.PROJECT:
-        others = draw(st.lists(project_targets(), max_size=2))
+        others = draw(st.lists(project_targets(), max_size=1))
         document = pt.Document(projects=(*others, obj), department=draw(st.none() | department_targets()))
         return RuleContext(
             document=document,
@@ -123,10 +123,31 @@ def _same_place_elsewhere(draw: st.DrawFn, obj: object, scope: Scope, *, in_proj
     )
 
 
-@pytest.mark.parametrize("rule", OBJECT_ONLY, ids=lambda rule: rule.code)
+@pytest.mark.parametrize("rule", [r for r in OBJECT_ONLY if r.scope is not Scope.PROJECT], ids=lambda rule: rule.code)
 @settings(max_examples=50)  # per rule (about twenty rules); the profile scales it (15 in dev, 50 in CI)
 @given(data=st.data())
 def test_an_object_only_rule_reads_only_its_object(rule: Rule, data):
+    _holds(rule, data)
+
+
+@settings(max_examples=50)  # the five table rules on each example (15 in dev, 50 in CI)
+@given(data=st.data())
+def test_the_object_only_table_rules_read_only_their_fields(data):
+    # as above for the table rules: one table, and one other table in another place given the fields each reads
+    table, other = data.draw(project_targets()), data.draw(project_targets())
+    first = _same_place_elsewhere(data.draw, table, Scope.PROJECT, in_project=True)
+    elsewhere = _same_place_elsewhere(data.draw, other, Scope.PROJECT, in_project=True)
+    for rule in (r for r in OBJECT_ONLY if r.scope is Scope.PROJECT):
+        same = {name: getattr(table, name) for name in rule.reads}
+        if "schedule" in same and table.schedule is not None:
+            same["year"] = table.year  # a table's plan is for its year
+        moved = attrs.evolve(other, **same)
+        document = attrs.evolve(elsewhere.document, projects=(*elsewhere.document.projects[:-1], moved))
+        second = attrs.evolve(elsewhere, document=document, project=moved)
+        assert list(rule.check(first)) == list(rule.check(second)), rule.code
+
+
+def _holds(rule: Rule, data: st.DataObject) -> None:
     # the declaration is true: the same object in two different places gives the same violations
     in_project = rule.scope is Scope.PROJECT or data.draw(st.booleans())
 
