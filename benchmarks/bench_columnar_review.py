@@ -11,11 +11,11 @@ with the optional review columns (``flatten`` + ``with_review_columns``, timed o
 separately), and the chunks' columns are joined into one batch. ``review_columns`` then
 runs ``--repeat`` times on the whole batch; the figure is the median CPU time
 (``time.process_time``). The object review (``perftarget.review``) runs on one document
-of ``--object-tables`` tables for comparison. Issue 8 asks for 1,000,000 indicators per
+of ``--object-tables`` tables for comparison. Issues 8 and 19 ask for 1,000,000 indicators per
 second on one core; the column review runs the review engine on every rebuilt table (its
-``object_only`` rules once per distinct row), so it reaches a little more than the object review
-does (see ``benchmarks/README.md``). Each line ends with the 1-minute load average (the machine may
-be shared).
+``object_only`` rules once per distinct row, budget or plan; every other table rule on every
+table), so it reaches a little more than the object review does (see ``benchmarks/README.md``).
+Each line ends with the 1-minute load average (the machine may be shared).
 """
 
 from __future__ import annotations

@@ -338,3 +338,69 @@ def test_columns_that_describe_no_table_are_refused() -> None:
     tables = columns.tables.set_column(columns.tables.column_names.index("project"), "project", pa.array([-1], pa.int32()))
     with pytest.raises(pt.InvalidValueError, match="'project' column"):
         review_columns(Columns(tables=tables, indicators=indicators))
+
+
+# --- the rebuilt indicators are what Indicator.__init__ makes -------------------------------------
+
+
+@settings(max_examples=31, deadline=None)  # each example flattens and rebuilds a document (9 in dev)
+@given(st.lists(project_targets(), min_size=1, max_size=3))
+def test_rebuilt_indicators_are_those_init_makes(projects: list[pt.ProjectTargets]) -> None:
+    """Each rebuilt row (filled by plain assignment) equals ``Indicator(...)`` of its own values, field by field."""
+    from perftarget._formats.columnar import clean_columns, kernel_modules
+    from perftarget._formats.columnar_review import _indicators
+
+    pa_, pc, np = kernel_modules("test")
+    columns = clean_columns(_columns({"one.json": pt.Document(projects=tuple(projects))}), pa_, pc, np)
+    *_, made = _indicators(columns, np, pc)
+    assert len(made) == sum(len(project.indicators) for project in projects)
+    for indicator in made:
+        assert type(indicator) is pt.Indicator
+        values = {field.name: getattr(indicator, field.name) for field in attrs.fields(pt.Indicator)}
+        again = pt.Indicator(**values)
+        assert all(getattr(again, name) is value or getattr(again, name) == value for name, value in values.items())
+
+
+def test_post_init_of_an_indicator_reads_only_its_levels() -> None:
+    """The rebuild runs ``Indicator.__attrs_post_init__`` once per distinct pair of levels: it reads nothing else."""
+    from perftarget._codec.fast import _fields_read
+
+    fields = {field.name for field in attrs.fields(pt.Indicator)}
+    assert _fields_read(pt.Indicator.__attrs_post_init__, fields) == ["level1", "level2"]
+
+
+def _with_cells(columns: Columns, name: str, values: list[object]) -> Columns:
+    indicators = columns.indicators
+    array = pa.array(values, pa.string())
+    return Columns(tables=columns.tables, indicators=indicators.set_column(indicators.column_names.index(name), name, array))
+
+
+@pytest.mark.parametrize(
+    ("name", "cell", "match"),
+    [("weight", "-1", "weight: must not be negative"), ("level2", "服务对象满意度指标", "does not belong to level-1")],
+)
+def test_cells_init_refuses_are_refused(name: str, cell: str, match: str) -> None:
+    """A cell ``Indicator(...)`` refuses (a negative weight, a level-2 of another level-1) is refused with its error."""
+    seed = pt.load(SEED)
+    columns = _columns({"seed.toml": seed})
+    rows = columns.indicators.num_rows
+    values = columns.indicators.column(name).cast(pa.string()).to_pylist()
+    first = next(k for k in range(rows) if seed.projects[0].indicators[k].level1_label == "产出指标")
+    values[first] = cell
+    with pytest.raises(pt.InvalidValueError, match=match):  # as __init__ refuses it
+        attrs.evolve(seed.projects[0].indicators[first], **{name: Decimal(cell) if name == "weight" else cell})
+    with pytest.raises(pt.InvalidValueError, match=match):
+        review_columns(_with_cells(columns, name, values))
+
+
+@settings(max_examples=31, deadline=None)  # each example reviews a batch three times (9 in dev)
+@given(st.lists(project_targets(), min_size=1, max_size=3), st.randoms(use_true_random=False))
+def test_rows_in_any_order(projects: list[pt.ProjectTargets], random) -> None:
+    """The indicator rows may come in any order: each table is rebuilt from its rows by their paths."""
+    files = {"one.json": pt.Document(projects=tuple(projects))}
+    columns = _columns(files)
+    order = list(range(columns.indicators.num_rows))
+    random.shuffle(order)
+    shuffled = Columns(tables=columns.tables, indicators=columns.indicators.take(pa.array(order, pa.int64())))
+    assert review_columns(shuffled).to_pylist() == review_columns(columns).to_pylist()
+    assert _found(review_columns(columns)) == _expected(files)

@@ -20,7 +20,9 @@ without them the review refuses the columns rather than judge a table it cannot 
 
 What the columns do not carry, and so is not reviewed: a department part (PT501, PT505 and
 its goals and indicators), suppressions (PT504; a finding a table suppresses is reported),
-the unit's code, and custom rules (:func:`perftarget.register_rule`). A bare target read as
+the unit's code, the table's ``form`` (every table is reviewed as a target table), the
+columns of published layouts (``unit_text``, ``value_kind``, ``costs``...: PT308, PT309,
+PT407, PT408 see their defaults), and custom rules. A bare target read as
 ≤ (an inferred comparator other than ≥) does not survive the ``target`` text either.
 
 .. versionadded:: 0.1.0
@@ -36,6 +38,7 @@ from typing import Any, Final
 
 import attrs
 
+from perftarget._codec.build import builder
 from perftarget._formats.columnar import (
     Columns,
     clean_columns,
@@ -46,14 +49,14 @@ from perftarget._formats.columnar import (
     text_codes,
 )
 from perftarget._formats.results import result_schema
-from perftarget._judge.review import ReviewConfig, _plan, _to_ignore, _to_selectors
+from perftarget._judge.review import ReviewConfig, _plan, _Run, _sorted, _to_ignore, _to_selectors
 from perftarget._model.targets import Basis, Budget, Document, Goal, Indicator, ProjectTargets, Unit
 from perftarget._values.levels import to_level1, to_level2
 from perftarget._values.numbers import format_number
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._values.threshold import Threshold
 from perftarget.exceptions import InvalidValueError
-from perftarget.rules import BUILTIN_RULES, review
+from perftarget.rules import BUILTIN_RULES
 
 __all__ = ["review_columns", "review_summary", "with_review_columns"]
 
@@ -69,6 +72,7 @@ _INDICATOR_COLUMNS: Final = (
 _TABLE_EXTRAS: Final = ("project", "purpose", "budget", "budget_fiscal", "budget_other", "year_assumed",
                         "goal_contents", "plan_labels")
 _INDICATOR_EXTRAS: Final = ("description", "basis", "target")
+_PROJECTS_TOKEN: Final = (1, 0, "projects")  # the first token of the sort key of a path projects[p]...
 _PATH: Final = re.compile(r"\Agoals\[(\d+)\]\.indicators\[(\d+)\]\Z")
 
 
@@ -229,38 +233,89 @@ def _place_in_goal(path: str | None) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def _field_value(field: attrs.Attribute[Any], value: object) -> Any:  # noqa: ANN401 - a field's value
+    """``value`` as ``__init__`` stores it in ``field``: converted and checked by the field's own hooks."""
+    if field.converter is not None:
+        value = field.converter(value)  # type: ignore[operator]
+    if field.validator is not None:
+        field.validator(None, field, value)
+    return value
+
+
+_INDICATOR_FIELDS: Final = attrs.fields_dict(Indicator)
+_BUILDING_INDICATOR: Final = builder(Indicator)
+_new: Final = object.__new__
+
+
+_CARRIED_INDICATOR_FIELDS: Final = frozenset(
+    {"level1", "level2", "name", "description", "target", "basis", "weight", "key", "suppressions"}
+)
+
+
 def _indicators(
     columns: Columns, np: Any, pc: Any  # noqa: ANN401 - numpy, pyarrow.compute
-) -> tuple[list[int], list[tuple[int, int]], list[Indicator]]:
-    """Each indicator row as (its table, its place in the table, the :class:`Indicator`).
+) -> tuple[Any, Any, Any, list[Indicator]]:
+    """Each indicator row's table, goal and place in the goal (numpy arrays), and its :class:`Indicator`.
 
     Each distinct indicator is built once, each distinct cell converted once: the rows are read
     as the codes of their cells among the column's distinct values, so a row's Python texts are
-    made only for its column's distinct values.
+    made only for its column's distinct values. A cell's value is what ``Indicator.__init__``
+    would store (the field's converter and validator run once per distinct cell), the object is
+    filled by plain assignment (:func:`~perftarget._codec.build.builder`), and its
+    ``__attrs_post_init__`` (which reads the two levels) runs once per distinct pair of levels.
     """
     indicators = columns.indicators
-    table = _to_numpy(indicators.column("table"), np, np.int64, -1).tolist()
+    table = _to_numpy(indicators.column("table"), np, np.int64, -1)
     paths = _Encoded(indicators.column("path"), np, pc)
     cells = [_Encoded(indicators.column(name), np, pc) for name in _INDICATOR_COLUMNS[2:]]
     level1s, level2s, names, descriptions, targets, bases, weights, keys = (cell.values for cell in cells)
-    places = _Once(lambda code: _place_in_goal(paths.values[code]))
-    # each distinct cell converted once, by its code
-    thresholds = _Once(lambda code: Threshold.parse(targets[code] or ""))
-    level1 = _Once(lambda code: to_level1(level1s[code] or None))
-    level2 = _Once(lambda code: to_level2(level2s[code] or None))
-    basis = _Once(lambda code: None if bases[code] is None else Basis(bases[code]))
-    weight = _Once(lambda code: _decimal(weights[code]))
+    f = _INDICATOR_FIELDS
+    # each distinct cell converted once, by its code, to the value the field stores
+    level1 = _Once(lambda code: _field_value(f["level1"], to_level1(level1s[code] or None)))
+    level2 = _Once(lambda code: _field_value(f["level2"], to_level2(level2s[code] or None)))
+    name = _Once(lambda code: _field_value(f["name"], names[code] or ""))
+    description = _Once(lambda code: _field_value(f["description"], descriptions[code] or ""))
+    threshold = _Once(lambda code: _field_value(f["target"], Threshold.parse(targets[code] or "")))
+    basis = _Once(lambda code: _field_value(f["basis"], None if bases[code] is None else Basis(bases[code])))
+    weight = _Once(lambda code: _field_value(f["weight"], _decimal(weights[code])))
+    key = _Once(lambda code: _field_value(f["key"], keys[code]))
+    suppressions = _field_value(f["suppressions"], ())
+    # the fields the columns do not carry (计量单位, 指标值类型... of published layouts) take their defaults
+    uncarried = tuple(
+        (field.name, _field_value(field, field.default))
+        for field in attrs.fields(Indicator)
+        if field.name not in _CARRIED_INDICATOR_FIELDS
+    )
+    levels_checked: set[tuple[int, int]] = set()
 
     def build(codes: tuple[int, ...]) -> Indicator:
         l1, l2, n, d, t, b, w, k = codes
-        return Indicator(
-            level1=level1[l1], level2=level2[l2], name=names[n] or "", description=descriptions[d] or "",
-            target=thresholds[t], basis=basis[b], weight=weight[w], key=keys[k],
-        )
+        made = _new(_BUILDING_INDICATOR)
+        made.level1 = level1[l1]
+        made.level2 = level2[l2]
+        made.name = name[n]
+        made.description = description[d]
+        made.target = threshold[t]
+        made.basis = basis[b]
+        made.weight = weight[w]
+        made.key = key[k]
+        made.suppressions = suppressions
+        for field_name, default in uncarried:
+            setattr(made, field_name, default)
+        made.__class__ = Indicator
+        if (l1, l2) not in levels_checked:
+            made.__attrs_post_init__()
+            levels_checked.add((l1, l2))
+        return made  # type: ignore[no-any-return]
 
     made = _Once(build)
     rows = zip(*(cell.codes.tolist() for cell in cells), strict=True)
-    return table, [places[code] for code in paths.codes.tolist()], [made[row] for row in rows]
+    # each distinct path read once: the goal and the place in it of each row
+    used = np.unique(paths.codes)
+    goal_of, index_of = np.zeros(len(paths.values), np.int64), np.zeros(len(paths.values), np.int64)
+    for code in used.tolist():
+        goal_of[code], index_of[code] = _place_in_goal(paths.values[code])
+    return table, goal_of[paths.codes], index_of[paths.codes], [made[row] for row in rows]
 
 
 def _schedule(  # noqa: PLR0917 - the plan's columns
@@ -283,10 +338,20 @@ def _schedule(  # noqa: PLR0917 - the plan's columns
 def _tables(columns: Columns, pa: Any, np: Any, pc: Any) -> Iterator[ProjectTargets]:  # noqa: ANN401 - pyarrow
     """Each table of the columns as the :class:`ProjectTargets` its rows describe, in order."""
     tables = columns.tables
-    row_table, row_place, made = _indicators(columns, np, pc)
-    placed: list[list[tuple[tuple[int, int], Indicator]]] = [[] for _ in range(tables.num_rows)]
-    for table, place, indicator in zip(row_table, row_place, made, strict=True):
-        placed[table].append((place, indicator))
+    n = int(tables.num_rows)
+    row_table, row_goal, row_index, made = _indicators(columns, np, pc)
+    # the rows in table order, then goal, then place in the goal (a stable sort: rows at one place keep
+    # their order), and the runs of rows of one goal of one table
+    order = np.lexsort((row_index, row_goal, row_table))
+    if len(order) and not (order[1:] > order[:-1]).all():
+        made = [made[k] for k in order.tolist()]
+        row_table, row_goal = row_table[order], row_goal[order]
+    new_run = np.ones(len(made), dtype=bool)
+    new_run[1:] = (row_table[1:] != row_table[:-1]) | (row_goal[1:] != row_goal[:-1])
+    run_starts = np.flatnonzero(new_run)
+    starts = [*run_starts.tolist(), len(made)]
+    run_goals = row_goal[run_starts].tolist()
+    table_runs = np.searchsorted(row_table[run_starts], np.arange(n + 1)).tolist()  # the runs of each table
     names = ("project_code", "project_name", "unit", "year", "year_assumed", "purpose", "budget", "budget_fiscal",
              "budget_other", "goal_contents", "plan_start_month", "plan_dates", "plan_percents", "plan_labels",
              "plan_multi_year")
@@ -297,12 +362,12 @@ def _tables(columns: Columns, pa: Any, np: Any, pc: Any) -> Iterator[ProjectTarg
     for table, row in enumerate(zip(*(_values(tables, name, pa) for name in names), strict=True)):
         (code, name, unit, year, assumed, purpose, total, fiscal, other, contents, start, dates, percents, labels,
          multi_year) = row
-        items = sorted(placed[table], key=lambda item: item[0])
+        first, last = table_runs[table], table_runs[table + 1]
         contents = contents or []
-        count = max(len(contents), items[-1][0][0] + 1 if items else 0)
+        count = max(len(contents), run_goals[last - 1] + 1 if last > first else 0)
         goals: list[list[Indicator]] = [[] for _ in range(count)]
-        for (goal, _), indicator in items:
-            goals[goal].append(indicator)
+        for run in range(first, last):
+            goals[run_goals[run]] = made[starts[run] : starts[run + 1]]
         schedule = None if start is None else schedules[
             year, start, tuple(dates or ()), tuple(percents or ()), tuple(labels or ()), multi_year
         ]
@@ -382,7 +447,7 @@ def review_columns(
             select=None if select is None else _to_selectors(select),
             ignore=() if ignore is None else _to_ignore(ignore),
         )
-    _plan(BUILTIN_RULES, config)  # refuses a selector that matches no rule, as review does
+    plan = _plan(BUILTIN_RULES, config)  # refuses a selector that matches no rule, as review does
     missing = _missing(columns)
     if missing:
         msg = f"the review reads columns these lack: {', '.join(missing)} (with_review_columns adds them)"
@@ -402,18 +467,18 @@ def review_columns(
             table_at = dict(zip(at, range(first, first + len(at)), strict=True))
             document = Document(projects=tuple(projects[table_at[p]] if p in table_at else _FILLER
                                                for p in range(at[-1] + 1)))
-            for finding in review(document, config=config):
-                path = finding.path
-                if not path.startswith("projects["):  # not a table's: none without a department or suppressions
-                    continue
-                table = table_at.get(int(path[len("projects[") : path.index("]")]))
-                if table is None:
-                    continue
-                found["table"].append(table)
-                found["path"].append(path)
-                found["code"].append(finding.code)
-                found["severity"].append(finding.severity.value)
-                found["message"].append(finding.message)
+            findings, keys = _sorted(_Run(plan, config, document, "document"))
+            # the table of each finding, by its path's projects[p] (none without a department or suppressions)
+            owners = [table_at.get(key[1][1], -1) if key[0] == _PROJECTS_TOKEN else -1 for key in keys]
+            kept = [k for k, owner in enumerate(owners) if owner >= 0]
+            if len(kept) != len(findings):
+                findings = [findings[k] for k in kept]
+                owners = [owners[k] for k in kept]
+            found["table"] += owners
+            found["path"] += [finding.path for finding in findings]
+            found["code"] += [finding.code for finding in findings]
+            found["severity"] += [finding.severity.value for finding in findings]
+            found["message"] += [finding.message for finding in findings]
     finally:
         if collecting:
             gc.enable()

@@ -36,6 +36,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from perftarget._codec.build import builder
 from perftarget._codec.convert import SCHEMA_VERSION, _parse_text, from_dict
 from perftarget._files import read_text_file
 from perftarget._judge.evaluate import ScoringPolicy
@@ -340,12 +341,16 @@ def _check_object_only(instance: Rule, _attribute: object, value: bool) -> None:
     if not isinstance(value, bool):
         msg = f"'object_only' must be True or False (got {value!r})"
         raise InvalidValueError(msg, field="object_only", value=value)
-    if value and instance.scope not in (Scope.GOAL, Scope.INDICATOR):
-        msg = f"rule {instance.code}: only a goal or indicator rule can be object_only (scope {instance.scope.value})"
+    if value and instance.scope not in _FIELDS:
+        msg = (
+            f"rule {instance.code}: only a project, goal or indicator rule can be object_only "
+            f"(scope {instance.scope.value})"
+        )
         raise InvalidValueError(msg, field="object_only", value=value)
 
 
 _FIELDS: Final = {
+    Scope.PROJECT: frozenset(attrs.fields_dict(ProjectTargets)),
     Scope.GOAL: frozenset(attrs.fields_dict(Goal)),
     Scope.INDICATOR: frozenset(attrs.fields_dict(Indicator)),
 }
@@ -380,16 +385,16 @@ class Rule:
     (``str.format`` placeholders such as ``{name}``). ``fail_example`` and
     ``pass_example`` document the rule (and are tested for built-in rules).
 
-    ``object_only=True`` (goal and indicator rules only) declares that what the check yields
-    depends on nothing but the object in scope (``ctx.goal`` or ``ctx.indicator``) and on
-    whether it sits in a project table (``ctx.project is None`` or not): the check reads no
+    ``object_only=True`` (project, goal and indicator rules) declares that what the check yields
+    depends on nothing but the object in scope (``ctx.project``, ``ctx.goal`` or ``ctx.indicator``)
+    and on whether it sits in a project table (``ctx.project is None`` or not): the check reads no
     other field of the context, no other object of the table or document, no configuration
     and no path. The engine then checks each object once per review call, however many
     places of the document hold it, and reuses its violations for the other places.
     ``reads`` narrows the declaration to the object's fields the check reads (``("name",
-    "target")``; empty: any of them): objects that hold the same values in those fields (the
-    same text, or the very same value object, such as a shared :class:`~perftarget.Threshold`)
-    are then checked once between them.
+    "target")``, a table's ``("budget",)``; empty: any of them): objects that hold the same values
+    in those fields (the same text, or the very same value object, such as a shared
+    :class:`~perftarget.Threshold` or :class:`~perftarget.Budget`) are then checked once between them.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.1.0 ``object_only`` and ``reads``.
@@ -599,6 +604,7 @@ def _key_function(names: tuple[str, ...], by_value: frozenset[str]) -> Callable[
     return namespace["key"]  # type: ignore[no-any-return]
 
 
+_SCOPED: Final = {Scope.PROJECT: ProjectTargets, Scope.GOAL: Goal, Scope.INDICATOR: Indicator}
 # Field types whose values are compared by value in the memo; values of any other field by identity.
 _BY_VALUE: Final = frozenset({"str", "str | None"})
 
@@ -620,8 +626,7 @@ class _Group:
         self.rules = rules
         self.key: Callable[[object], tuple[object, ...]] | None = None
         if reads:
-            scoped = Indicator if rules[0][0].scope is Scope.INDICATOR else Goal
-            fields = attrs.fields_dict(scoped)
+            fields = attrs.fields_dict(_SCOPED[rules[0][0].scope])
             self.key = _key_function(reads, frozenset(name for name in reads if str(fields[name].type) in _BY_VALUE))
 
 
@@ -764,14 +769,44 @@ def _sort_key(path: str, code: str) -> _PathKey:
     return (*_path_key(path), (-1, 0, code))
 
 
+_BUILDING_CONTEXT: Final = builder(RuleContext)
+_BUILDING_FINDING: Final = builder(Finding)
+_new: Final = object.__new__
+
+
+def _context(  # noqa: PLR0917 - every field of the context
+    document: Document,
+    config: ReviewConfig,
+    path: str,
+    project: ProjectTargets | None,
+    department: DepartmentTargets | None,
+    goal: Goal | None,
+    indicator: Indicator | None,
+    root: str,
+) -> RuleContext:
+    """``RuleContext(document=document, ...)``, made by plain assignment (its fields have no converter or check)."""
+    context = _new(_BUILDING_CONTEXT)
+    context.document = document
+    context.config = config
+    context.path = path
+    context.project = project
+    context.department = department
+    context.goal = goal
+    context.indicator = indicator
+    context.root = root
+    context.__class__ = RuleContext
+    return context  # type: ignore[no-any-return]
+
+
 class _Run:
     """One review call: runs the plan over the tree and collects findings with their sort keys.
 
-    The violations of an ``object_only`` rule are computed once per goal or indicator object
-    (by identity, separately for project and department tables) and reused wherever the
+    The violations of an ``object_only`` rule are computed once per project, goal or indicator
+    object (by identity, separately for project and department tables) and reused wherever the
     document holds that object again; those of a rule that also declares the fields it
     ``reads``, once per distinct values of those fields (texts by value, other values by
-    identity). Every other rule is called at each place.
+    identity). Every other rule is called at each place. A place's context and path are made
+    only when a rule is called there or a finding is made.
     """
 
     __slots__ = ("config", "document", "findings", "holders", "keys", "plan", "root", "shared")
@@ -793,16 +828,16 @@ class _Run:
     def add(self, hits: Iterable[_Hit], path: str, key: _PathKey) -> None:
         findings, keys = self.findings, self.keys
         for field, suffix, code, severity, message, message_en, help_ in hits:
-            findings.append(
-                Finding(
-                    code=code,
-                    severity=_SEVERITIES[severity],
-                    path=_join(path, field),
-                    message=message,
-                    message_en=message_en,
-                    help=help_,
-                )
-            )
+            finding = _new(_BUILDING_FINDING)
+            finding.code = code
+            finding.severity = _SEVERITIES[severity]
+            finding.path = _join(path, field)
+            finding.message = message
+            finding.message_en = message_en
+            finding.help = help_
+            finding.suppression = None
+            finding.__class__ = Finding
+            findings.append(finding)
             keys.append(key + suffix)
 
     def hits(self, rules: tuple[tuple[Rule, Severity], ...], context: RuleContext) -> list[_Hit]:
@@ -831,29 +866,32 @@ class _Run:
 
     def walk(self) -> None:
         document, config, root = self.document, self.config, self.root
-        by_scope = self.plan.by_scope
-        self.run(by_scope[Scope.DOCUMENT], RuleContext(document=document, config=config, root=root))
+        plan = self.plan
+        by_scope = plan.by_scope
+        self.run(by_scope[Scope.DOCUMENT], _context(document, config, "", None, None, None, None, root))
         department = document.department
         if department is not None:
             path = "" if root == "department" else "department"
             if by_scope[Scope.DEPARTMENT]:
-                self.run(
-                    by_scope[Scope.DEPARTMENT],
-                    RuleContext(document=document, config=config, path=path, department=department, root=root),
-                )
+                context = _context(document, config, path, None, department, None, None, root)
+                self.run(by_scope[Scope.DEPARTMENT], context)
             self.walk_goals(department.goals, path, None, department)
+        project_once, project_rules = plan.once[Scope.PROJECT], plan.each[Scope.PROJECT]
+        add, hits, object_hits = self.add, self.hits, self.object_hits
         for index, project in enumerate(document.projects):
             path = "" if root == "project" else f"projects[{index}]"
             if project.suppressions:
                 self.holders[path] = project.suppressions
-            if by_scope[Scope.PROJECT]:
-                self.run(
-                    by_scope[Scope.PROJECT],
-                    RuleContext(document=document, config=config, path=path, project=project, root=root),
-                )
+            if project_once or project_rules:
+                context = _context(document, config, path, project, None, None, None, root)
+                found = object_hits(project_once, project, context)
+                if project_rules:
+                    found += hits(project_rules, context)
+                if found:
+                    add(found, path, _path_key(path))
             self.walk_goals(project.goals, path, project, None)
 
-    def walk_goals(
+    def walk_goals(  # noqa: C901, PLR0912 - one loop, kept flat for speed
         self,
         goals: tuple[Goal, ...],
         table_path: str,
@@ -865,45 +903,50 @@ class _Run:
         goal_once, goal_rules = plan.once[Scope.GOAL], plan.each[Scope.GOAL]
         indicator_once, indicator_rules = plan.once[Scope.INDICATOR], plan.each[Scope.INDICATOR]
         add, hits, object_hits, holders = self.add, self.hits, self.object_hits, self.holders
+        kind = project is not None
+        # the memo of each group for this kind of table, and how the group reads an object
+        indicator_memos = [(self.shared[group.number][kind], group.key, group.rules) for group in indicator_once]
         goals_path = _join(table_path, "goals")
         goals_key = _path_key(table_path) + _GOALS_KEY
         for g, goal in enumerate(goals):
             goal_path = f"{goals_path}[{g}]"
             goal_key = (*goals_key, (0, g, ""))
             if goal_once or goal_rules:
-                context = RuleContext(
-                    document=document,
-                    config=config,
-                    path=goal_path,
-                    project=project,
-                    department=department,
-                    goal=goal,
-                    root=root,
-                )
-                add(object_hits(goal_once, goal, context), goal_path, goal_key)
-                add(hits(goal_rules, context), goal_path, goal_key)
+                goal_context = _context(document, config, goal_path, project, department, goal, None, root)
+                add(object_hits(goal_once, goal, goal_context), goal_path, goal_key)
+                add(hits(goal_rules, goal_context), goal_path, goal_key)
+            indicators = goal.indicators
+            if not indicators:
+                continue
             indicators_path = f"{goal_path}.indicators"
-            for i, indicator in enumerate(goal.indicators):
-                path = f"{indicators_path}[{i}]"
+            for i, indicator in enumerate(indicators):
+                path = None
                 if indicator.suppressions:
+                    path = f"{indicators_path}[{i}]"
                     holders[path] = indicator.suppressions
-                if not (indicator_once or indicator_rules):
-                    continue
-                context = RuleContext(
-                    document=document,
-                    config=config,
-                    path=path,
-                    project=project,
-                    department=department,
-                    goal=goal,
-                    indicator=indicator,
-                    root=root,
-                )
-                found = object_hits(indicator_once, indicator, context)
+                context: RuleContext | None = None
+                found: list[_Hit] = []
+                for memo, read, rules in indicator_memos:
+                    key = id(indicator) if read is None else read(indicator)
+                    done = memo.get(key)
+                    if done is None:
+                        if context is None:
+                            if path is None:
+                                path = f"{indicators_path}[{i}]"
+                            context = _context(document, config, path, project, department, goal, indicator, root)
+                        done = memo[key] = tuple(hits(rules, context))
+                    if done:
+                        found += done
                 if indicator_rules:
-                    found += hits(indicator_rules, context)
+                    if context is None:
+                        if path is None:
+                            path = f"{indicators_path}[{i}]"
+                        context = _context(document, config, path, project, department, goal, indicator, root)
+                    for rule, severity in indicator_rules:
+                        for violation in rule.check(context):
+                            found.append(_hit(rule, severity, violation, context.path))
                 if found:
-                    add(found, path, (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
+                    add(found, path or f"{indicators_path}[{i}]", (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
 
     def suppress(self, *, include_suppressed: bool) -> tuple[list[Finding], list[_PathKey]]:
         holders = self.holders
@@ -1209,9 +1252,19 @@ class RuleSet:
             raise TypeError(msg)
         skip = self._skip(settings.profile if profile is None else profile, document)
         run = _Run(_plan(self.rules, settings, skip), settings, document, root)
-        run.walk()
-        findings, keys = run.suppress(include_suppressed=include_suppressed)
-        return [findings[k] for k in sorted(range(len(findings)), key=keys.__getitem__)]
+        return _sorted(run, include_suppressed=include_suppressed)[0]
+
+
+def _sorted(run: _Run, *, include_suppressed: bool = False) -> tuple[list[Finding], list[_PathKey]]:
+    """The findings of ``run`` (walked here) in the order :func:`review` gives them, with their sort keys.
+
+    A key is the tuple of the tokens of the finding's path (``(0, index, "")`` for ``[index]``, ``(1,
+    0, name)`` for a name) with the code inserted: ``key[1][1]`` is ``p`` for a path ``projects[p]...``.
+    """
+    run.walk()
+    findings, keys = run.suppress(include_suppressed=include_suppressed)
+    order = sorted(range(len(findings)), key=keys.__getitem__)
+    return [findings[k] for k in order], [keys[k] for k in order]
 
 
 def format_decimal(value: Decimal) -> str:

@@ -282,8 +282,8 @@ RULES: tuple[Rule, ...] = (
             "other layouts without the column."
         ),
         check=_no_basis,
-        # it reads only the indicator, but its basis too: bases are seldom the same value object (a loaded
-        # table makes one per row), so keying it would cost more than checking it at each place
+        object_only=True,
+        reads=("name", "description", "target", "basis"),  # a table read or rebuilt shares each distinct basis
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "时效指标"\nname = "来信办理及时率"\n'
             'description = "按期办结的来信占比"\ntarget = "≥95%"\n'

@@ -185,6 +185,8 @@ RULES: tuple[Rule, ...] = (
             "when one part is blank, a part larger than the total is still impossible. Check the amounts (万元)."
         ),
         check=_parts_above_total,
+        object_only=True,
+        reads=("budget",),
         fail_example=RuleExample("budget = {total = 10.00, fiscal = 12.00}\n", "project"),
         pass_example=RuleExample("budget = {total = 12.00, fiscal = 10.00}\n", "project"),
     ),
@@ -200,6 +202,8 @@ RULES: tuple[Rule, ...] = (
             "matched (相应匹配) and the execution rate cannot be computed. Enter the budget in 万元."
         ),
         check=_zero_budget,
+        object_only=True,
+        reads=("budget",),
         fail_example=RuleExample("budget = {total = 0}\n", "project"),
         pass_example=RuleExample("budget = {total = 10.00}\n", "project"),
     ),
@@ -233,6 +237,8 @@ RULES: tuple[Rule, ...] = (
             "(multi_year = true). For such a project, check that the carried-over share is intended and budgeted."
         ),
         check=_multi_year_share,
+        object_only=True,
+        reads=("schedule",),
         fail_example=RuleExample(_plan(50, 60, multi_year=True), "project"),
         pass_example=RuleExample(_plan(85, 100, multi_year=True), "project"),
     ),
@@ -250,6 +256,8 @@ RULES: tuple[Rule, ...] = (
             "intended (e.g. payments due at year end)."
         ),
         check=_below_time_progress,
+        object_only=True,
+        reads=("schedule",),
         fail_example=RuleExample(_plan(75, 100), "project"),
         pass_example=RuleExample(_plan(85, 100), "project"),
     ),
@@ -266,6 +274,8 @@ RULES: tuple[Rule, ...] = (
             "reviewed without this rule (the self-evaluation profile); ignore it for other layouts without one."
         ),
         check=_no_plan,
+        object_only=True,
+        reads=("schedule",),
         fail_example=RuleExample("schedule = {fiscal_year = 2022, checkpoints = []}\n", "project"),
         pass_example=RuleExample(_plan(85, 100), "project"),
     ),
