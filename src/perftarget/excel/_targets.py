@@ -479,6 +479,9 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
 _CODE: Final = re.compile(r"[0-9A-Za-z.\-]+")
 
 
+_YEAR_LINE: Final = re.compile(r"^\((?:19|20)[0-9]{2}年度?\)$")
+
+
 def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:  # noqa: C901 - one branch a row kind
     """The title, the budget unit and the amounts' unit (万元 or 元) from the rows above the labels.
 
@@ -498,6 +501,9 @@ def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
         key = _label_key(_display(items[0]))
         if not title and not unit_rows and named is None and len(items) == 1 and any(w in key for w in titles):
             title = _display(items[0])
+            continue
+        if title and len(items) == 1 and _YEAR_LINE.match(key):  # （2023年度） under the title: part of it
+            title = f"{title}{_display(items[0])}"
             continue
         parts = []
         for cell in items:
