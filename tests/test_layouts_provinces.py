@@ -99,8 +99,6 @@ _NEEDS = {
     "指标性质 apart from 指标值; 指标方向性",
     "fujian-transfer": "one target column per region under 区域目标值 (a two-row header); the amounts written "
     "inside one 资金情况 cell",
-    "shaanxi-project": "two indicator tables (长期 and 年度) under one goal, 项目立项情况 and 项目实施进度计划 rows, "
-    "funds by source (自有资金, 事业收入...)",
     "heilongjiang-project": "项目资金情况 as a table by source and year, 项目支出内容及明细预算, 上年度实际水平 per indicator",
     "sichuan-evaluation": "the self-evaluation reader taking the registry's headings (指标性质, 度量单位, 完成值, 权重)",
 }

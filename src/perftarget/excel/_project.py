@@ -51,7 +51,7 @@ _BUDGET_NAMES: Final = {"total": "预算数", "fiscal": "财政资金", "other":
 _BUDGET_LABELS: Final = {
     **dict.fromkeys(("预算数", "预算总额", "资金总额", "年度资金总额", "当年年度预算"), "total"),
     **dict.fromkeys(("财政资金", "财政拨款"), "fiscal"),
-    **dict.fromkeys(("其他资金", "其它资金"), "other"),
+    **dict.fromkeys(("其他资金", "其它资金", "其他"), "other"),
 }
 """The budget's parts by label (``其中：`` removed); a budget row's other labels are the layout's details."""
 
@@ -101,7 +101,7 @@ class _ProjectReader(_Reader):
             return True
         if segment.kind == "detail":
             for row in segment.rows:
-                self.pairs(row)
+                self.pairs(row, loose=True)
             return True
         if segment.kind not in ("budget", "plan", "costs", *_SINGLE):
             return False
@@ -116,8 +116,13 @@ class _ProjectReader(_Reader):
             self.pairs(segment.rows[0])
         return True
 
-    def pairs(self, row: int) -> None:
-        """The label/value pairs of one row: ``项目类别 | 专项业务类 | 项目性质 | 延续性项目``."""
+    def pairs(self, row: int, *, loose: bool = False) -> None:
+        """The label/value pairs of one row: ``项目类别 | 专项业务类 | 项目性质 | 延续性项目``.
+
+        A detail's further values are kept with it (``项目实施进度计划 | 项目实施内容 | 开始时间 |
+        完成时间``: text ``项目实施内容 | 开始时间 | 完成时间``); with ``loose`` (a row under a
+        detail label) a row whose first cell is no label is a detail named by that cell.
+        """
         labels = _project_labels()
         cells = [cell for cell in self.grid.items(row) if not cell.continued]
         index = 0
@@ -125,7 +130,17 @@ class _ProjectReader(_Reader):
         while index < len(cells):
             cell = cells[index]
             kind = labels.get(_label_key(_display(cell)))
-            if kind == "detail" or (kind == "implementer" and self.implementer_apart(cells, index)):
+            if current == "detail" and kind is None:
+                last = self.details[-1]
+                text = f"{last.text} | {_display(cell)}" if last.text else _display(cell)
+                self.details[-1] = Detail(last.label, text)
+                index += 1
+                continue
+            if (
+                kind == "detail"
+                or (kind == "implementer" and self.implementer_apart(cells, index))
+                or (loose and index == 0 and kind is None)
+            ):
                 value = cells[index + 1] if index + 1 < len(cells) else None
                 if value is not None and labels.get(_label_key(_display(value))) is not None:
                     value = None  # a label with a blank value, then the next label

@@ -32,7 +32,16 @@ from perftarget.excel._grid import (
     _Reader,
 )
 from perftarget.excel._layout import _level_text, _Levels, _resolve_levels, _Segment, _unexpected, _value_after
-from perftarget.excel._layouts import column_roles, is_template_name, note_row, span_roles, title_words, unit_label
+from perftarget.excel._layouts import (
+    column_roles,
+    is_template_name,
+    label_roles,
+    labels_of,
+    note_row,
+    span_roles,
+    title_words,
+    unit_label,
+)
 from perftarget.excel._writer import _Fields, _Writer
 from perftarget.exceptions import InvalidValueError, ThresholdSyntaxError
 
@@ -224,6 +233,8 @@ class _Table:
     has_header: bool = False
     level2_column: bool = True
     values: dict[str, list[str]] = attrs.Factory(dict)
+    label_column: int = 0
+    """The column of the table's own label left of its header (陕西 ``长期绩效指标``), merged down its rows."""
 
 
 def _strip_goal_number(text: str, number: int) -> str:
@@ -301,7 +312,7 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
     if "weight" in cells:
         result.weight = reader.number(cells["weight"], "分值", ("分",))
     for cell in grid.items(row):
-        if cell.column not in columns.values():
+        if cell.column not in columns.values() and not (cell.continued and cell.column == table.label_column):
             reader.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
     return result
 
@@ -311,7 +322,9 @@ def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
     items = grid.items(segment.rows[0])
     columns = {field: cell.column for field, cell in (_header_columns(items) or {}).items()}
     for cell in items:
-        if cell.column not in columns.values():
+        if cell.column == grid.left and cell.column not in columns.values() and _table_label(cell):
+            table.label_column = cell.column
+        elif cell.column not in columns.values():
             known = "、".join(heading for field, heading in (*_COLUMNS, *_OPTIONAL_COLUMNS))
             reader.problem(
                 cell, f"unknown column heading {_display(cell)!r}; expected {known} or a heading of a published layout"
@@ -320,6 +333,12 @@ def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
     table.level2_column = "level2" in columns
     rows = [row for row in segment.rows[1:] if not _is_note_row(grid.items(row))]
     table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in rows)
+
+
+def _table_label(cell: _Cell) -> bool:
+    """Whether a header's first cell is a table's label (``长期绩效指标``, ``年度绩效指标``), not a heading."""
+    key = _label_key(_display(cell))
+    return label_roles("project").get(key) == "heading" or label_roles("department").get(key) == "heading"
 
 
 def _is_note_row(items: Sequence[_Cell]) -> bool:
@@ -458,11 +477,19 @@ def _write_measures(w: _Writer, row: int, label: str, measures: Sequence[Measure
 def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callable[[_Segment], bool]) -> list[_Table]:
     """The goals with their indicator tables; ``other`` reads the layout's other segments."""
     tables: list[_Table] = []
+    pending: list[_Table] = []
     for segment in segments:
         if segment.kind == "goal":
-            content = _value_after(reader, segment.rows[0], "the goal")
-            tables.append(_Table(_strip_goal_number(content, len(tables) + 1), segment.label))
-            _unexpected(reader, segment.rows[1:])
+            parts = _goal_parts(reader, segment)
+            if parts is None:
+                content = _value_after(reader, segment.rows[0], "the goal")
+                tables.append(_Table(_strip_goal_number(content, len(tables) + 1), segment.label))
+                _unexpected(reader, segment.rows[1:])
+            else:
+                pending = [_Table(content, segment.label) for content in parts]
+                tables.extend(pending)
+        elif segment.kind == "header" and pending:
+            _read_table(reader, segment, pending.pop(0))
         elif segment.kind == "header":
             if tables and tables[-1].has_header:
                 reader.problem(segment.label, "a second indicator header under one goal: add a 绩效目标 row above it")
@@ -477,6 +504,28 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
 
 
 _CODE: Final = re.compile(r"[0-9A-Za-z.\-]+")
+
+
+def _goal_parts(reader: _Reader, segment: _Segment) -> list[str] | None:
+    """A goal row of parts, one a row (陕西 ``项目绩效目标 | 长期目标 | … / | 年度目标 | …``): each part's goal.
+
+    The part's label is kept in front of its text (``长期目标：…``); each part takes the next
+    indicator table in turn. ``None`` when the row is a plain goal.
+    """
+    grid = reader.grid
+    parts: list[str] = []
+    for row in segment.rows:
+        cells = [cell for cell in grid.items(row) if cell.column > grid.left and not cell.continued]
+        if not cells or _label_key(_display(cells[0])) not in labels_of("project", "goal_part"):
+            if not parts:
+                return None
+            _unexpected(reader, [row])
+            continue
+        for extra in cells[2:]:
+            reader.problem(extra, f"expected one value for {_display(cells[0])}, found another: {_display(extra)!r}")
+        text = reader.text(cells[1], "the goal") if len(cells) > 1 else ""
+        parts.append(f"{_display(cells[0]).strip()}：{text}")
+    return parts
 
 
 _YEAR_LINE: Final = re.compile(r"^\((?:19|20)[0-9]{2}年度?\)$")
