@@ -7,11 +7,13 @@ each in full needs reader features listed per layout below (strict xfail: the ma
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from perftarget import Document, Unit
 from perftarget.excel import detect_layout, read_any_workbook, read_workbook, write_workbook
 from perftarget.excel._layouts import LAYOUTS, detect
 from perftarget.excel._layouts_provinces import PROVINCE_LAYOUTS
@@ -95,8 +97,9 @@ def test_entries_are_registered_and_cited() -> None:
 
 # What reading each in full needs from the project reader (perftarget.excel._project), beyond the registry:
 _NEEDS = {
-    "sichuan-project": "several projects in one sheet, one row an indicator; 预算数 as a column; the comparator in "
-    "指标性质 apart from 指标值; 指标方向性",
+    "sichuan-project": "the department's row above its first project (820-马踏镇部门 with 8827620.53 元, its total "
+    "over all its projects) has no field in a project and is reported at A4 and C4; a sheet of several projects is "
+    "one table to the project reader (a second project's 单位名称 and 预算数 are reported)",
     "fujian-transfer": "one target column per region under 区域目标值 (a two-row header); the amounts written "
     "inside one 资金情况 cell",
     "heilongjiang-project": "项目资金情况 as a table by source and year, 项目支出内容及明细预算, 上年度实际水平 per indicator",
@@ -123,11 +126,51 @@ def test_each_layout_reads_and_round_trips(key: str, tmp_path: Path) -> None:
     assert read_workbook(tmp_path / "again.xlsx") == document
 
 
-def test_unread_columns_are_reported_not_dropped(tmp_path: Path) -> None:
-    """A published column the model has no field for (指标性质, 指标方向性) is named in the error, at its cell."""
+def _sichuan_book(tmp_path: Path, edit: dict[str, object]) -> Path:
     path = tmp_path / "sichuan.xlsx"
-    book_of(FIXTURES / "sichuan-project.txt").save(path)
+    book = book_of(FIXTURES / "sichuan-project.txt")
+    for ref, value in edit.items():
+        book.active[ref] = value
+    book.save(path)
+    return path
+
+
+def test_a_department_row_is_reported_not_dropped(tmp_path: Path) -> None:
+    """The row above a project giving the department and its total over all its projects has no field: reported."""
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(_sichuan_book(tmp_path, {}), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!A4", "sichuan-project!C4"}
+
+
+def test_the_comparator_column_joins_the_target(tmp_path: Path) -> None:
+    """指标性质 ≥ and 指标值 95 read as ≥95; 指标方向性 follows from it; 单位名称 and 预算数 are the project's."""
+    path = _sichuan_book(tmp_path, {"A4": None, "C4": None})
+    project = read_workbook(path, year=2023).projects[0]
+    assert project.unit == Unit("820001", "井研县马踏镇人民政府")
+    assert project.budget.total == Decimal("330.984")  # 3309840.00 元 in 万元
+    first = project.indicators[0]
+    assert (str(first.target), first.unit_text, first.weight) == ("≥95", "%", Decimal(10))
+    write_workbook(Document(projects=(project,)), tmp_path / "again.xlsx")
+    assert read_workbook(tmp_path / "again.xlsx").projects == (project,)
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        ({"L5": "反向指标"}, "L5"),  # ≥95 is 正向
+        ({"H5": "≤", "L5": "正向指标"}, "L5"),  # ≤95 is 反向
+        ({"I5": "≤95", "H5": "≥", "L5": "反向指标"}, "H5"),  # the 指标值 says its own comparator, which disagrees
+        ({"I5": "按时发放", "H5": "≥"}, "H5"),  # a statement takes 定性, not a comparator
+    ],
+)
+def test_a_comparator_or_direction_that_disagrees_is_reported(tmp_path: Path, edit: dict[str, str], where: str) -> None:
+    path = _sichuan_book(tmp_path, {"A4": None, "C4": None, **edit})
     with pytest.raises(WorkbookError) as caught:
         read_workbook(path, year=2023)
-    places = {problem.location for problem in caught.value.problems}
-    assert {"sichuan-project!H3", "sichuan-project!L3"} <= places
+    assert {problem.location for problem in caught.value.problems} == {f"sichuan-project!{where}"}
+
+
+def test_agreeing_marks_read(tmp_path: Path) -> None:
+    path = _sichuan_book(tmp_path, {"A4": None, "C4": None, "I5": "≥95", "I6": "按时", "H6": "定性", "H7": "≤", "L7": "反向指标"})
+    indicators = read_workbook(path, year=2023).projects[0].indicators
+    assert [str(i.target) for i in indicators[:3]] == ["≥95", "按时", "≤1"]

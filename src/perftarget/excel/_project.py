@@ -26,9 +26,11 @@ from perftarget.excel._targets import (
     _measures,
     _read_block,
     _suppression,
+    _Table,
     _table_values_of,
     _table_width,
     _unit,
+    _unit_of,
     _write_goals,
     _write_measures,
     _write_unit,
@@ -200,14 +202,20 @@ class _ProjectReader(_Reader):
         block = _read_block(self, block_start, _PROJECT_FIELDS)
         table_values = _table_values_of(tables)
         for kind, label in _REQUIRED:
-            if kind not in self.once and not (kind == "name" and table_values.get("project_name")):
+            if kind not in self.once and not table_values.get({"name": "project_name"}.get(kind, kind)):
                 self.problem(None, f"no {label} row")
         code = self.value("code")
         name = self.value("name") or "\n".join(table_values.get("project_name", ()))
         if not name and "name" in self.once:
             self.problem(self.once["name"].label, "the project name is blank")
+        listed = self.listed(tables)
+        if unit is None and "unit_name" in listed:
+            unit = _unit_of(self, listed["unit_name"], [(listed["unit_name"], _display(listed["unit_name"]))])
         unit = self.unit(unit)
         budget, purpose = self.budget()
+        if budget is None and "budget" not in self.once and "budget" in listed:
+            total = self.amount(listed["budget"], "预算数")
+            budget = Budget(total=total) if total is not None else None
         the_year, assumed = _year(self, block, title, year)
         schedule = self.schedule(the_year, block)
         goals = _goals(self, tables, block)
@@ -231,6 +239,26 @@ class _ProjectReader(_Reader):
         except InvalidValueError as exc:
             self.problem(None, str(exc))
             return None
+
+    def listed(self, tables: list[_Table]) -> dict[str, _Cell]:
+        """The unit and budget a one-row-an-indicator table lists in its columns (四川 单位名称, 预算数).
+
+        The project's are on its own first row (where its 项目名称 is); a row above it giving
+        a unit and an amount but no project (the department's row, with its total over all its
+        projects) has no field in a project, and is reported.
+        """
+        found: dict[str, _Cell] = {}
+        for table in tables:
+            names = table.cells.get("project_name", [])
+            for field in ("unit_name", "budget"):
+                for cell in table.cells.get(field, []):
+                    if any(name.row == cell.row for name in names) and field not in found:
+                        found[field] = cell
+                    elif not names or field in found or cell.row < names[0].row:
+                        what = "the department's row" if cell.row < (names[0].row if names else 0) else "a row"
+                        self.problem(cell, f"{what} {_display(cell)!r} is not a project's: a 单位名称 or 预算数 "
+                                     "is read on the row of its 项目名称 (a department's total has no field)")
+        return found
 
     def prior_years(self, block: _Block) -> None:
         """Each cost item's prior years as the block counts them (when the items had unequal counts)."""

@@ -20,7 +20,7 @@ from perftarget._codec.hooks import threshold_text
 from perftarget._model.targets import Basis, Goal, Indicator, Measure, Suppression, Unit
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.numbers import format_number
-from perftarget._values.threshold import Threshold
+from perftarget._values.threshold import Comparator, Threshold
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,
     _NOT_APPLICABLE,
@@ -72,6 +72,7 @@ _TABLE_ROLES: Final = {
     "duties": "部门职责",
     "goal": "年度绩效目标",
     "measures": "保障绩效目标实现措施",
+    "budget": "预算数",
 }
 """Columns that hold one value for the whole table (a cell merged down the rows), with a heading for messages."""
 _HEADINGS: Final = {**dict(_COLUMNS), **dict(_OPTIONAL_COLUMNS), **_TABLE_ROLES}
@@ -233,6 +234,7 @@ class _Table:
     has_header: bool = False
     level2_column: bool = True
     values: dict[str, list[str]] = attrs.Factory(dict)
+    cells: dict[str, list[_Cell]] = attrs.Factory(dict)
     label_column: int = 0
     """The column of the table's own label left of its header (陕西 ``长期绩效指标``), merged down its rows."""
 
@@ -263,6 +265,7 @@ def _table_values(reader: _Reader, table: _Table, cells: Mapping[str, _Cell | No
             text = reader.text(cell, _TABLE_ROLES[field])
             if text:
                 table.values.setdefault(field, []).append(text)
+                table.cells.setdefault(field, []).append(cell)
 
 
 def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, table: _Table) -> _Row:
@@ -302,6 +305,8 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
     else:
         if not texts["name"]:
             reader.problem((row, columns["name"]), "the indicator has no name (三级指标)")
+        if cells.get("comparator") is not None:
+            target_text = _with_comparator(reader, cells["comparator"], target_text)
         try:
             result.target = Threshold.parse(target_text)
         except ThresholdSyntaxError as exc:
@@ -309,12 +314,51 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
             reader.problem(
                 where, f"cannot read the target {target_text!r}: expected {exc.expected} at column {exc.column}"
             )
+        else:
+            _check_direction(reader, cells.get("direction"), result.target)
     if "weight" in cells:
         result.weight = reader.number(cells["weight"], "分值", ("分",))
     for cell in grid.items(row):
         if cell.column not in columns.values() and not (cell.continued and cell.column == table.label_column):
             reader.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
     return result
+
+
+_BARE_NUMBER: Final = re.compile(r"^[0-9.]")
+_DIRECTIONS: Final = {"正向指标": "正向", "正向": "正向", "反向指标": "反向", "反向": "反向"}
+_QUALITATIVE_MARK: Final = "定性"
+
+
+def _with_comparator(reader: _Reader, cell: _Cell | None, target: str) -> str:
+    """指标值 with the comparator its own column prints (四川 ``指标性质``): ``≥`` and ``95`` read as ``≥95``.
+
+    The one rule: a bare number takes the comparator in front; a 指标值 that says more
+    (``≥95%``, ``按时完成``) stands, and the comparator must agree with it (``定性`` for a
+    statement), else it is reported at its cell.
+    """
+    mark = _display(cell)
+    if not mark or not target or target in _NOT_APPLICABLE:
+        return target
+    if _BARE_NUMBER.match(target):
+        return f"{mark}{target}"
+    try:
+        own = Threshold.parse(target).comparator
+        agrees = own is (None if mark == _QUALITATIVE_MARK else Threshold.parse(f"{mark}0").comparator)
+    except ThresholdSyntaxError:
+        agrees = False
+    if not agrees:
+        reader.problem(cell, f"指标性质 {mark!r} does not agree with the target {target!r}")
+    return target
+
+
+def _check_direction(reader: _Reader, cell: _Cell | None, target: Threshold) -> None:
+    """指标方向性 follows from the target: 反向 for ≤ and <, else 正向; one that differs is reported."""
+    text = _display(cell)
+    if cell is None or not text:
+        return
+    implied = "反向" if target.comparator in (Comparator.LE, Comparator.LT) else "正向"
+    if _DIRECTIONS.get(text) != implied:
+        reader.problem(cell, f"指标方向性 {text!r} does not follow from the target {target}: expected {implied}指标")
 
 
 def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
@@ -577,6 +621,10 @@ def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
     return title, _unit_of(reader, unit_rows[0][0][0], unit_rows[0]), amount_unit
 
 
+_CODE_AND_NAME: Final = re.compile(r"\s+|(?<=[0-9])-(?=[^0-9\s])")
+"""Between a unit's code and name: spaces, or a hyphen (四川 ``820001-井研县马踏镇人民政府``)."""
+
+
 def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str]]) -> Unit | None:
     """The unit from its code and name cells, or from one cell ``230001 博野县信访局本级``."""
     for cell, text in parts[2:]:
@@ -587,7 +635,7 @@ def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str
         reader.problem(row_start, "no budget unit (code and name) on this row")
         return None
     cell, text = parts[0]
-    words = text.split(maxsplit=1)
+    words = _CODE_AND_NAME.split(text.strip(), maxsplit=1)
     if len(words) == 2 and _CODE.fullmatch(words[0]):  # noqa: PLR2004 - code and name
         return Unit(*words)
     if cell.column == reader.grid.left and _CODE.fullmatch(text):
