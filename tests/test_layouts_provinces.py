@@ -103,7 +103,9 @@ _NEEDS = {
     "fujian-transfer": "one target column per region under 区域目标值 (a two-row header); the amounts written "
     "inside one 资金情况 cell",
     "heilongjiang-project": "项目资金情况 as a table by source and year, 项目支出内容及明细预算, 上年度实际水平 per indicator",
-    "sichuan-evaluation": "the self-evaluation reader taking the registry's headings (指标性质, 度量单位, 完成值, 权重)",
+    "sichuan-evaluation": "the published table is a form not yet scored: 完成值 and 得分 blank on every line "
+    "(reported at J18, J19), a 合计 row printing 权重 100 and no 得分 where the reader wants 总分, and the note "
+    "row 项目负责人：/财务负责人： below",
 }
 
 
@@ -174,3 +176,14 @@ def test_agreeing_marks_read(tmp_path: Path) -> None:
     path = _sichuan_book(tmp_path, {"A4": None, "C4": None, "I5": "≥95", "I6": "按时", "H6": "定性", "H7": "≤", "L7": "反向指标"})
     indicators = read_workbook(path, year=2023).projects[0].indicators
     assert [str(i.target) for i in indicators[:3]] == ["≥95", "按时", "≤1"]
+
+
+def test_the_self_evaluation_reader_takes_the_registry_headings(tmp_path: Path) -> None:
+    """四川 自评表: 指标性质, 度量单位 and 未完成原因分析 are read (= and 100 and % as =100%); what is left is reported."""
+    path = tmp_path / "sichuan-evaluation.xlsx"
+    book_of(FIXTURES / "sichuan-evaluation.txt").save(path)
+    with pytest.raises(WorkbookError) as caught:
+        read_any_workbook(path, year=2023)
+    places = {problem.location for problem in caught.value.problems}
+    assert not places & {"sichuan-evaluation!E17", "sichuan-evaluation!G17", "sichuan-evaluation!K17"}
+    assert {"sichuan-evaluation!J18", "sichuan-evaluation!J19"} <= places  # 得分 blank as published

@@ -145,6 +145,7 @@ PROVINCE_LAYOUTS: Final[tuple[dict[str, object], ...]] = (
         ),
         "columns": {
             **_CORE,
+            "comparator": ("指标性质",),
             "target": ("指标值",),
             "unit_text": ("度量单位",),
             "actual": ("完成值",),
