@@ -100,9 +100,12 @@ _NEEDS = {
     "sichuan-project": "the department's row above its first project (820-马踏镇部门 with 8827620.53 元, its total "
     "over all its projects) has no field in a project and is reported at A4 and C4; a sheet of several projects is "
     "one table to the project reader (a second project's 单位名称 and 预算数 are reported)",
-    "fujian-transfer": "one target column per region under 区域目标值 (a two-row header); the amounts written "
-    "inside one 资金情况 cell",
-    "heilongjiang-project": "项目资金情况 as a table by source and year, 项目支出内容及明细预算, 上年度实际水平 per indicator",
+    "fujian-transfer": "one target column per region under 区域目标值 (a two-row header; an indicator has one "
+    "target), the amounts written inside one 资金情况 cell, the unit as a label row (部门(单位)名称 | … | 部门预算编码 "
+    "| …) and the 区域 pair",
+    "heilongjiang-project": "the prior year's figures have no fields: 项目资金情况 by source with 上年度预算安排 and "
+    "上年度实际执行 beside 本年度申请金额 (B9:E12), 项目支出内容及明细预算 with both per item (A13:F15), 上年度实际水平 "
+    "per indicator (C19:C22)",
     "sichuan-evaluation": "the published table is a form not yet scored: 完成值 and 得分 blank on every line "
     "(reported at J18, J19), a 合计 row printing 权重 100 and no 得分 where the reader wants 总分, and the note "
     "row 项目负责人：/财务负责人： below",

@@ -98,6 +98,10 @@ class _ProjectReader(_Reader):
         self.unit_above: Unit | None = None
 
     def other(self, segment: _Segment) -> bool:
+        if segment.kind == "measures" and segment.label is not None and segment.label.column > self.grid.left:
+            self.measures.append(Measure(self.text(self.grid.after(segment.label), "the measure")))  # under a goal
+            _unexpected(self, segment.rows[1:])
+            return True
         if segment.kind == "measures":
             self.measures.extend(_measures(self, segment.rows))
             return True

@@ -524,7 +524,7 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
     pending: list[_Table] = []
     for segment in segments:
         if segment.kind == "goal":
-            parts = _goal_parts(reader, segment)
+            parts = _goal_parts(reader, segment, other)
             if parts is None:
                 content = _value_after(reader, segment.rows[0], "the goal")
                 tables.append(_Table(_strip_goal_number(content, len(tables) + 1), segment.label))
@@ -550,11 +550,12 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
 _CODE: Final = re.compile(r"[0-9A-Za-z.\-]+")
 
 
-def _goal_parts(reader: _Reader, segment: _Segment) -> list[str] | None:
+def _goal_parts(reader: _Reader, segment: _Segment, other: Callable[[_Segment], bool]) -> list[str] | None:
     """A goal row of parts, one a row (陕西 ``项目绩效目标 | 长期目标 | … / | 年度目标 | …``): each part's goal.
 
     The part's label is kept in front of its text (``长期目标：…``); each part takes the next
-    indicator table in turn. ``None`` when the row is a plain goal.
+    indicator table in turn. ``None`` when the row is a plain goal. A row under it with
+    another label (黑龙江 ``预期效果``, ``保障绩效目标实现的措施``) is that label's, read by ``other``.
     """
     grid = reader.grid
     parts: list[str] = []
@@ -563,7 +564,9 @@ def _goal_parts(reader: _Reader, segment: _Segment) -> list[str] | None:
         if not cells or _label_key(_display(cells[0])) not in labels_of("project", "goal_part"):
             if not parts:
                 return None
-            _unexpected(reader, [row])
+            kind = label_roles("project").get(_label_key(_display(cells[0]))) if cells else None
+            if kind is None or not other(_Segment(kind, cells[0], [row])):
+                _unexpected(reader, [row])
             continue
         for extra in cells[2:]:
             reader.problem(extra, f"expected one value for {_display(cells[0])}, found another: {_display(extra)!r}")
