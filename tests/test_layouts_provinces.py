@@ -7,11 +7,13 @@ each in full needs reader features listed per layout below (strict xfail: the ma
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from perftarget import Document, Unit
 from perftarget.excel import detect_layout, read_any_workbook, read_workbook, write_workbook
 from perftarget.excel._layouts import LAYOUTS, detect
 from perftarget.excel._layouts_provinces import PROVINCE_LAYOUTS
@@ -95,22 +97,29 @@ def test_entries_are_registered_and_cited() -> None:
 
 # What reading each in full needs from the project reader (perftarget.excel._project), beyond the registry:
 _NEEDS = {
-    "chongqing-project": "a 项目资金/预算执行 block over five rows (项目总预算, 当年年度预算, 其中：财政资金...), "
-    "label rows with a third pair (项目负责人, 联系电话), 建设周期 and 项目总体概况 rows, the 预算单位： unit line",
-    "sichuan-project": "several projects in one sheet, one row an indicator; 预算数 as a column; the comparator in "
-    "指标性质 apart from 指标值; 指标方向性",
-    "fujian-transfer": "one target column per region under 区域目标值 (a two-row header); the amounts written "
-    "inside one 资金情况 cell",
-    "shaanxi-project": "two indicator tables (长期 and 年度) under one goal, 项目立项情况 and 项目实施进度计划 rows, "
-    "funds by source (自有资金, 事业收入...)",
-    "heilongjiang-project": "项目资金情况 as a table by source and year, 项目支出内容及明细预算, 上年度实际水平 per indicator",
-    "sichuan-evaluation": "the self-evaluation reader taking the registry's headings (指标性质, 度量单位, 完成值, 权重)",
+    "sichuan-project": "the department's row above its first project (820-马踏镇部门 with 8827620.53 元, its total "
+    "over all its projects) has no field in a project and is reported at A4 and C4; a sheet of several projects is "
+    "one table to the project reader (a second project's 单位名称 and 预算数 are reported)",
+    "fujian-transfer": "one target column per region under 区域目标值 (a two-row header; an indicator has one "
+    "target), the amounts written inside one 资金情况 cell, the unit as a label row (部门(单位)名称 | … | 部门预算编码 "
+    "| …) and the 区域 pair",
+    "heilongjiang-project": "the prior year's figures have no fields: 项目资金情况 by source with 上年度预算安排 and "
+    "上年度实际执行 beside 本年度申请金额 (B9:E12), 项目支出内容及明细预算 with both per item (A13:F15), 上年度实际水平 "
+    "per indicator (C19:C22)",
+    "sichuan-evaluation": "the published table is a form not yet scored: 完成值 and 得分 blank on every line "
+    "(reported at J18, J19), a 合计 row printing 权重 100 and no 得分 where the reader wants 总分, and the note "
+    "row 项目负责人：/财务负责人： below",
 }
 
 
 @pytest.mark.parametrize(
     "key",
-    [pytest.param(key, marks=pytest.mark.xfail(raises=WorkbookError, strict=True, reason=_NEEDS[key])) for key in KEYS],
+    [
+        pytest.param(key, marks=pytest.mark.xfail(raises=WorkbookError, strict=True, reason=_NEEDS[key]))
+        if key in _NEEDS
+        else key
+        for key in KEYS
+    ],
 )
 def test_each_layout_reads_and_round_trips(key: str, tmp_path: Path) -> None:
     path = tmp_path / f"{key}.xlsx"
@@ -122,11 +131,62 @@ def test_each_layout_reads_and_round_trips(key: str, tmp_path: Path) -> None:
     assert read_workbook(tmp_path / "again.xlsx") == document
 
 
-def test_unread_columns_are_reported_not_dropped(tmp_path: Path) -> None:
-    """A published column the model has no field for (指标性质, 指标方向性) is named in the error, at its cell."""
+def _sichuan_book(tmp_path: Path, edit: dict[str, object]) -> Path:
     path = tmp_path / "sichuan.xlsx"
-    book_of(FIXTURES / "sichuan-project.txt").save(path)
+    book = book_of(FIXTURES / "sichuan-project.txt")
+    for ref, value in edit.items():
+        book.active[ref] = value
+    book.save(path)
+    return path
+
+
+def test_a_department_row_is_reported_not_dropped(tmp_path: Path) -> None:
+    """The row above a project giving the department and its total over all its projects has no field: reported."""
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(_sichuan_book(tmp_path, {}), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!A4", "sichuan-project!C4"}
+
+
+def test_the_comparator_column_joins_the_target(tmp_path: Path) -> None:
+    """指标性质 ≥ and 指标值 95 read as ≥95; 指标方向性 follows from it; 单位名称 and 预算数 are the project's."""
+    path = _sichuan_book(tmp_path, {"A4": None, "C4": None})
+    project = read_workbook(path, year=2023).projects[0]
+    assert project.unit == Unit("820001", "井研县马踏镇人民政府")
+    assert project.budget.total == Decimal("330.984")  # 3309840.00 元 in 万元
+    first = project.indicators[0]
+    assert (str(first.target), first.unit_text, first.weight) == ("≥95", "%", Decimal(10))
+    write_workbook(Document(projects=(project,)), tmp_path / "again.xlsx")
+    assert read_workbook(tmp_path / "again.xlsx").projects == (project,)
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        ({"L5": "反向指标"}, "L5"),  # ≥95 is 正向
+        ({"H5": "≤", "L5": "正向指标"}, "L5"),  # ≤95 is 反向
+        ({"I5": "≤95", "H5": "≥", "L5": "反向指标"}, "H5"),  # the 指标值 says its own comparator, which disagrees
+        ({"I5": "按时发放", "H5": "≥"}, "H5"),  # a statement takes 定性, not a comparator
+    ],
+)
+def test_a_comparator_or_direction_that_disagrees_is_reported(tmp_path: Path, edit: dict[str, str], where: str) -> None:
+    path = _sichuan_book(tmp_path, {"A4": None, "C4": None, **edit})
     with pytest.raises(WorkbookError) as caught:
         read_workbook(path, year=2023)
+    assert {problem.location for problem in caught.value.problems} == {f"sichuan-project!{where}"}
+
+
+def test_agreeing_marks_read(tmp_path: Path) -> None:
+    path = _sichuan_book(tmp_path, {"A4": None, "C4": None, "I5": "≥95", "I6": "按时", "H6": "定性", "H7": "≤", "L7": "反向指标"})
+    indicators = read_workbook(path, year=2023).projects[0].indicators
+    assert [str(i.target) for i in indicators[:3]] == ["≥95", "按时", "≤1"]
+
+
+def test_the_self_evaluation_reader_takes_the_registry_headings(tmp_path: Path) -> None:
+    """四川 自评表: 指标性质, 度量单位 and 未完成原因分析 are read (= and 100 and % as =100%); what is left is reported."""
+    path = tmp_path / "sichuan-evaluation.xlsx"
+    book_of(FIXTURES / "sichuan-evaluation.txt").save(path)
+    with pytest.raises(WorkbookError) as caught:
+        read_any_workbook(path, year=2023)
     places = {problem.location for problem in caught.value.problems}
-    assert {"sichuan-project!H3", "sichuan-project!L3"} <= places
+    assert not places & {"sichuan-evaluation!E17", "sichuan-evaluation!G17", "sichuan-evaluation!K17"}
+    assert {"sichuan-evaluation!J18", "sichuan-evaluation!J19"} <= places  # 得分 blank as published

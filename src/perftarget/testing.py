@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 from dateutil.relativedelta import relativedelta
@@ -38,6 +38,7 @@ from perftarget._model.targets import (
     Budget,
     CostItem,
     DepartmentTargets,
+    Detail,
     Document,
     Goal,
     Indicator,
@@ -311,6 +312,14 @@ def measures() -> st.SearchStrategy[Measure]:
     return st.builds(Measure, text(), st.just("") | text())
 
 
+_DETAIL_LABELS: Final = ("项目负责人", "联系电话", "建设周期", "项目总体概况")
+"""Labels that published layouts register as details (the ``detail`` label role), so that they read back."""
+
+
+def _details() -> st.SearchStrategy[Detail]:
+    return st.builds(Detail, st.sampled_from(_DETAIL_LABELS), st.just("") | text())
+
+
 _TOTALS = frozenset({"合计", "总计"})
 
 
@@ -367,6 +376,7 @@ def _published_project(draw: st.DrawFn) -> dict[str, Any]:
         "costs": costs,
         "cost_total": draw(st.none() | amounts()),
         "measures": tuple(draw(st.lists(measures(), max_size=2))),
+        "details": tuple(draw(st.lists(_details(), max_size=2))),
     }
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "Budget",
     "CostItem",
     "DepartmentTargets",
+    "Detail",
     "Document",
     "Goal",
     "Indicator",
@@ -297,6 +298,20 @@ class Measure:
     detail: str = attrs.field(default="", validator=_of(str))
 
 
+@attrs.frozen
+class Detail:
+    """A label row of a published table that no other field holds, kept as printed (项目负责人 | 张某).
+
+    ``label`` is the label as printed, ``text`` its value as displayed. Which labels a
+    layout prints this way is the layout registry's (the ``detail`` label role).
+
+    .. versionadded:: 0.2.0
+    """
+
+    label: str = attrs.field(validator=attrs.validators.instance_of(str))
+    text: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+
 def _form(_instance: object, _attribute: object, value: object) -> None:
     if value not in TABLE_FORMS:
         choices = ", ".join(TABLE_FORMS)
@@ -352,12 +367,13 @@ class ProjectTargets:
     (主管部门), ``category`` (项目类别), ``nature`` (项目性质), ``grounds`` (立项依据),
     ``carryover`` (上年结转资金, 万元), the cost build-up ``costs`` with its printed
     total ``cost_total`` (合计, not checked here: review compares it with the parts), and
-    the guarantee ``measures`` (保障绩效目标实现措施).
+    the guarantee ``measures`` (保障绩效目标实现措施); the other label rows a layout prints
+    (项目负责人, 联系电话, 建设周期, 项目总体概况...) are ``details``, in table order.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        ``department``, ``category``, ``nature``, ``grounds``, ``carryover``, ``costs``,
-       ``cost_total`` and ``measures``.
+       ``cost_total``, ``measures`` and ``details``.
     """
 
     unit: Unit = attrs.field(validator=_of(Unit))
@@ -385,6 +401,7 @@ class ProjectTargets:
     cost_total: Decimal | None = attrs.field(default=None, converter=_cost_total, validator=_non_negative)
     measures: tuple[Measure, ...] = attrs.field(default=(), converter=to_tuple, validator=_all_of(Measure))
     form: str = attrs.field(default="target-table", validator=_form)
+    details: tuple[Detail, ...] = attrs.field(default=(), converter=to_tuple, validator=_all_of(Detail))
 
     def __attrs_post_init__(self) -> None:
         if self.schedule is not None and self.schedule.fiscal_year != self.year:

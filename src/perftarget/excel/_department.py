@@ -28,6 +28,7 @@ from perftarget.excel._targets import (
     _year,
 )
 from perftarget.excel._writer import _Writer
+from perftarget.exceptions import InvalidValueError
 
 _DEPARTMENT_TITLE: Final = "部门整体绩效目标"
 
@@ -72,10 +73,14 @@ class _DepartmentReader(_Reader):
         measures = [*self.measures, *map(Measure, values.get("measures", ()))]
         if len(self.problems) > before or unit is None or the_year is None:
             return None
-        return DepartmentTargets(
-            unit=unit, year=the_year, duties=tuple(duties), goals=tuple(goals), measures=tuple(measures),
-            year_assumed=assumed,
-        )
+        try:
+            return DepartmentTargets(
+                unit=unit, year=the_year, duties=tuple(duties), goals=tuple(goals), measures=tuple(measures),
+                year_assumed=assumed,
+            )
+        except InvalidValueError as exc:  # a year the model refuses (a damaged file's 38), as for projects
+            self.problem(None, str(exc))
+            return None
 
 
 def _write_department(w: _Writer, department: DepartmentTargets) -> None:

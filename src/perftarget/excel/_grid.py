@@ -43,7 +43,8 @@ def _openpyxl() -> ModuleType:
 
 _LABEL_FOLD: Final = str.maketrans({"（": "(", "）": ")", "：": ":", "％": "%", "．": ".", "，": ","})
 _LABEL_NUMBERING: Final = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[、.])")
-_LABEL_SUFFIX: Final = re.compile(r"\([^()]*\)$")
+_LABEL_SUFFIX: Final = re.compile(r"(?:\([^()]*\)|(?<=[^0-9.])[0-9]+(?:\.[0-9]+)?分)$")
+"""A trailing note in brackets (``（定量/定性）``) or points (``预算执行 10分``), left out of a label."""
 
 _NOT_APPLICABLE: Final = frozenset({"无", "/", "／", "-", "—", "--", "——", "不适用"})
 _FILLER_CHARS: Final = frozenset("….。·．")

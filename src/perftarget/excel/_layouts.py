@@ -68,6 +68,7 @@ __all__ = [
     "heading_key",
     "is_template_name",
     "label_roles",
+    "labels_of",
     "note_row",
     "span_roles",
     "title_words",
@@ -345,6 +346,15 @@ def _label_roles(kind: str) -> dict[str, str]:
             for text in texts:
                 roles.setdefault(heading_key(text), role)
     return roles
+
+
+def labels_of(kind: str, role: str) -> frozenset[str]:
+    """The label keys that any layout of this kind gives this role (a label may have one role per layout)."""
+    return _cached(f"role:{role}", (kind,), lambda: {"": _labels_of(kind, role)})[""]  # type: ignore[no-any-return]
+
+
+def _labels_of(kind: str, role: str) -> frozenset[str]:
+    return frozenset(heading_key(text) for layout in layouts(kind) for text in layout.labels.get(role, ()))
 
 
 @attrs.frozen

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from perftarget._model.targets import TABLE_FORMS, Budget, CostItem, Measure, ProjectTargets, Unit
+from perftarget._model.targets import TABLE_FORMS, Budget, CostItem, Detail, Measure, ProjectTargets, Unit
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
@@ -26,9 +26,11 @@ from perftarget.excel._targets import (
     _measures,
     _read_block,
     _suppression,
+    _Table,
     _table_values_of,
     _table_width,
     _unit,
+    _unit_of,
     _write_goals,
     _write_measures,
     _write_unit,
@@ -49,10 +51,11 @@ def _project_labels() -> dict[str, str]:
 
 _BUDGET_NAMES: Final = {"total": "预算数", "fiscal": "财政资金", "other": "其他资金"}
 _BUDGET_LABELS: Final = {
-    **dict.fromkeys(("预算数", "预算总额", "资金总额", "年度资金总额"), "total"),
+    **dict.fromkeys(("预算数", "预算总额", "资金总额", "年度资金总额", "当年年度预算"), "total"),
     **dict.fromkeys(("财政资金", "财政拨款"), "fiscal"),
-    **dict.fromkeys(("其他资金",), "other"),
+    **dict.fromkeys(("其他资金", "其它资金", "其他"), "other"),
 }
+"""The budget's parts by label (``其中：`` removed); a budget row's other labels are the layout's details."""
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -91,10 +94,20 @@ class _ProjectReader(_Reader):
         self.measures: list[Measure] = []
         self.costs: list[CostItem] = []
         self.cost_total: Decimal | None = None
+        self.details: list[Detail] = []
+        self.unit_above: Unit | None = None
 
     def other(self, segment: _Segment) -> bool:
+        if segment.kind == "measures" and segment.label is not None and segment.label.column > self.grid.left:
+            self.measures.append(Measure(self.text(self.grid.after(segment.label), "the measure")))  # under a goal
+            _unexpected(self, segment.rows[1:])
+            return True
         if segment.kind == "measures":
             self.measures.extend(_measures(self, segment.rows))
+            return True
+        if segment.kind == "detail":
+            for row in segment.rows:
+                self.pairs(row, loose=True)
             return True
         if segment.kind not in ("budget", "plan", "costs", *_SINGLE):
             return False
@@ -109,15 +122,38 @@ class _ProjectReader(_Reader):
             self.pairs(segment.rows[0])
         return True
 
-    def pairs(self, row: int) -> None:
-        """The label/value pairs of one row: ``项目类别 | 专项业务类 | 项目性质 | 延续性项目``."""
+    def pairs(self, row: int, *, loose: bool = False) -> None:
+        """The label/value pairs of one row: ``项目类别 | 专项业务类 | 项目性质 | 延续性项目``.
+
+        A detail's further values are kept with it (``项目实施进度计划 | 项目实施内容 | 开始时间 |
+        完成时间``: text ``项目实施内容 | 开始时间 | 完成时间``); with ``loose`` (a row under a
+        detail label) a row whose first cell is no label is a detail named by that cell.
+        """
         labels = _project_labels()
-        cells = self.grid.items(row)
+        cells = [cell for cell in self.grid.items(row) if not cell.continued]
         index = 0
         current = ""
         while index < len(cells):
             cell = cells[index]
             kind = labels.get(_label_key(_display(cell)))
+            if current == "detail" and kind is None:
+                last = self.details[-1]
+                text = f"{last.text} | {_display(cell)}" if last.text else _display(cell)
+                self.details[-1] = Detail(last.label, text)
+                index += 1
+                continue
+            if (
+                kind == "detail"
+                or (kind == "implementer" and self.implementer_apart(cells, index))
+                or (loose and index == 0 and kind is None)
+            ):
+                value = cells[index + 1] if index + 1 < len(cells) else None
+                if value is not None and labels.get(_label_key(_display(value))) is not None:
+                    value = None  # a label with a blank value, then the next label
+                self.details.append(Detail(_display(cell).strip(), _display(value)))
+                current = "detail"
+                index += 1 if value is None else 2
+                continue
             if kind in _SINGLE and (kind not in self.values or index == 0):
                 value = cells[index + 1] if index + 1 < len(cells) else None
                 if value is not None and labels.get(_label_key(_display(value))) in _SINGLE:
@@ -129,6 +165,11 @@ class _ProjectReader(_Reader):
             what = _SINGLE.get(current, "the label")
             self.problem(cell, f"expected one value for {what}, found another: {_display(cell)!r}")
             index += 1
+
+    def implementer_apart(self, cells: list[_Cell], index: int) -> bool:
+        """Whether a 实施单位 names a body other than the unit above the table (then it is a detail)."""
+        value = cells[index + 1] if index + 1 < len(cells) else None
+        return self.unit_above is not None and value is not None and _display(value) != self.unit_above.name
 
     def value(self, kind: str) -> str:
         found = self.values.get(kind)
@@ -160,18 +201,25 @@ class _ProjectReader(_Reader):
         before = len(self.problems)
         segments, block_start = _segments(self.grid, _project_labels(), _header_columns)
         title, unit, self.amount_unit = _unit(self, segments[0].rows)
+        self.unit_above = unit
         tables = _collect_tables(self, segments[1:], self.other)
         block = _read_block(self, block_start, _PROJECT_FIELDS)
         table_values = _table_values_of(tables)
         for kind, label in _REQUIRED:
-            if kind not in self.once and not (kind == "name" and table_values.get("project_name")):
+            if kind not in self.once and not table_values.get({"name": "project_name"}.get(kind, kind)):
                 self.problem(None, f"no {label} row")
         code = self.value("code")
         name = self.value("name") or "\n".join(table_values.get("project_name", ()))
         if not name and "name" in self.once:
             self.problem(self.once["name"].label, "the project name is blank")
+        listed = self.listed(tables)
+        if unit is None and "unit_name" in listed:
+            unit = _unit_of(self, listed["unit_name"], [(listed["unit_name"], _display(listed["unit_name"]))])
         unit = self.unit(unit)
         budget, purpose = self.budget()
+        if budget is None and "budget" not in self.once and "budget" in listed:
+            total = self.amount(listed["budget"], "预算数")
+            budget = Budget(total=total) if total is not None else None
         the_year, assumed = _year(self, block, title, year)
         schedule = self.schedule(the_year, block)
         goals = _goals(self, tables, block)
@@ -190,11 +238,31 @@ class _ProjectReader(_Reader):
                 department=self.value("department"), category=self.value("category"), nature=self.value("nature"),
                 grounds=self.value("grounds"), carryover=carried, costs=tuple(self.costs),
                 cost_total=self.cost_total, measures=tuple(measures),
-                form=form,
+                form=form, details=tuple(self.details),
             )
         except InvalidValueError as exc:
             self.problem(None, str(exc))
             return None
+
+    def listed(self, tables: list[_Table]) -> dict[str, _Cell]:
+        """The unit and budget a one-row-an-indicator table lists in its columns (四川 单位名称, 预算数).
+
+        The project's are on its own first row (where its 项目名称 is); a row above it giving
+        a unit and an amount but no project (the department's row, with its total over all its
+        projects) has no field in a project, and is reported.
+        """
+        found: dict[str, _Cell] = {}
+        for table in tables:
+            names = table.cells.get("project_name", [])
+            for field in ("unit_name", "budget"):
+                for cell in table.cells.get(field, []):
+                    if any(name.row == cell.row for name in names) and field not in found:
+                        found[field] = cell
+                    elif not names or field in found or cell.row < names[0].row:
+                        what = "the department's row" if cell.row < (names[0].row if names else 0) else "a row"
+                        self.problem(cell, f"{what} {_display(cell)!r} is not a project's: a 单位名称 or 预算数 "
+                                     "is read on the row of its 项目名称 (a department's total has no field)")
+        return found
 
     def prior_years(self, block: _Block) -> None:
         """Each cost item's prior years as the block counts them (when the items had unequal counts)."""
@@ -237,29 +305,34 @@ class _ProjectReader(_Reader):
         return text
 
     def budget(self) -> tuple[Budget | None, str]:
+        """The budget rows: label/value pairs (预算数 | 50 | 其中：财政资金 | 50 ...), then the fund use.
+
+        A row after the first whose first cell is a budget part or a detail label (重庆's
+        当年年度预算, 其中：财政资金, 年度预算执行率 | 100% | 分值 | 10分) is read as pairs too; the
+        layout's detail labels are kept as :class:`~perftarget.Detail`; the second row is
+        otherwise the fund use (资金用途).
+        """
         segment = self.once.get("budget")
         if segment is None:
             return None, ""
         grid = self.grid
+        labels = _project_labels()
         row = segment.rows[0]
         cells: dict[str, _Cell | None] = {}
-        used = set()
-        for cell in grid.items(row)[1:]:
-            kind = _BUDGET_LABELS.get(_label_key(_display(cell)).removeprefix("其中").lstrip(":"))
-            if kind is not None:
-                cells[kind] = value = grid.after(cell)
-                used |= {cell.column, value.column if value else 0}
-        for cell in grid.items(row)[1:]:
-            if cell.column not in used:
-                self.problem(cell, f"unexpected cell in the budget row: {_display(cell)!r}")
+        purpose = ""
+        for index, line in enumerate(segment.rows):
+            items = [cell for cell in grid.items(line) if cell.column > grid.left and not cell.continued]
+            if index and items and not self.budget_label(items[0], labels):
+                if index == 1:
+                    purpose = _value_after(self, line, "the fund use (资金用途)")
+                else:
+                    _unexpected(self, [line])
+                continue
+            self.budget_pairs(items, cells, labels)
         amounts = {
             kind: self.number(cell, _BUDGET_NAMES[kind], ("万元", "元"), plain=self.amount_unit, to="万元")
             for kind, cell in cells.items()
         }
-        purpose = ""
-        if len(segment.rows) > 1:
-            purpose = _value_after(self, segment.rows[1], "the fund use (资金用途)")
-            _unexpected(self, segment.rows[2:])
         total = amounts.get("total")
         where = cells.get("total") or (row, grid.left)
         if total is None:
@@ -271,6 +344,31 @@ class _ProjectReader(_Reader):
         except InvalidValueError as exc:
             self.problem(where, str(exc))
             return None, purpose
+
+    def budget_pairs(self, items: list[_Cell], cells: dict[str, _Cell | None], labels: dict[str, str]) -> None:
+        """One budget row's label/value pairs: the budget's parts into ``cells``, details kept."""
+        used: set[int] = set()
+        for cell in items:
+            if cell.column in used:
+                continue
+            value = self.grid.after(cell)
+            kind = _BUDGET_LABELS.get(_label_key(_display(cell)).removeprefix("其中").lstrip(":"))
+            if kind is not None:
+                cells[kind] = value
+            elif labels.get(_label_key(_display(cell))) == "detail":
+                if value is not None and self.budget_label(value, labels):
+                    value = None
+                self.details.append(Detail(_display(cell).strip(), _display(value)))
+            else:
+                self.problem(cell, f"unexpected cell in the budget row: {_display(cell)!r}")
+                continue
+            used |= {cell.column, value.column if value else 0}
+
+    @staticmethod
+    def budget_label(cell: _Cell, labels: dict[str, str]) -> bool:
+        """Whether a cell is a budget part's label or a detail label."""
+        key = _label_key(_display(cell))
+        return key.removeprefix("其中").lstrip(":") in _BUDGET_LABELS or labels.get(key) == "detail"
 
     def schedule(self, year: int | None, block: _Block) -> SpendingSchedule | None:
         """The plan; checked by its headings against any year when the year is unknown."""
@@ -394,6 +492,10 @@ def _write_labels(w: _Writer, row: int, project: ProjectTargets, width: int) -> 
     if project.carryover is not None:
         w.put(row, 1, "上年结转资金", "label")
         w.number(row, 2, project.carryover, least=2)
+        row += 1
+    for detail in project.details:
+        w.put(row, 1, detail.label, "label")
+        w.put(row, 2, detail.text, "text", to=(row, width))
         row += 1
     return row
 

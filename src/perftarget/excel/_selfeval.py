@@ -43,6 +43,8 @@ from perftarget.excel._grid import (
     _Reader,
 )
 from perftarget.excel._layout import _level_text, _resolve_levels, _Segment, _segments, _value_after
+from perftarget.excel._layouts import column_roles
+from perftarget.excel._targets import _with_comparator
 from perftarget.excel._writer import _Writer
 from perftarget.exceptions import WorkbookError
 
@@ -99,11 +101,27 @@ _NOT_SCORED: Final = "—"
 _Lines = list[tuple[str, Decimal | None, Decimal]]  # per line: level-1, weight (None for 无), score
 
 
+_REGISTERED: Final = frozenset({*_HEADINGS, "unit_text", "comparator"})
+"""The column roles of the registry's evaluation layouts this reader takes (四川 指标性质, 度量单位...)."""
+
+
+def _heading_fields() -> dict[str, str]:
+    """Heading key -> field: this reader's own, then the registry's evaluation layouts' (perftarget.excel._layouts)."""
+    registered = {key: role for key, role in column_roles(("evaluation",)).items() if role in _REGISTERED}
+    return {**registered, **_HEADING_FIELDS}
+
+
+def _with_unit(target: str, unit: str) -> str:
+    """A number with the unit its own column prints (度量单位 ``%``: ``=100`` reads as ``=100%``)."""
+    return f"{target}{unit}" if unit and target[-1:].isdigit() else target
+
+
 def _header_columns(items: Sequence[_Cell]) -> dict[str, _Cell] | None:
     """The indicator table's header (field -> heading cell), if the row is one."""
     fields: dict[str, _Cell] = {}
+    headings = _heading_fields()
     for cell in items:
-        field = _HEADING_FIELDS.get(_label_key(_display(cell)))
+        field = headings.get(_label_key(_display(cell)))
         if field is not None:
             fields.setdefault(field, cell)
     return fields if "name" in fields and "score" in fields else None
@@ -280,7 +298,7 @@ class _EvaluationReader(_Reader):
         columns = {field: cell.column for field, cell in (_header_columns(items) or {}).items()}
         for cell in items:
             key = _label_key(_display(cell))
-            if _HEADING_FIELDS.get(key) is None and _LABELS.get(key) != "heading":
+            if key not in _heading_fields() and _LABELS.get(key) != "heading":
                 known = "、".join(_HEADINGS.values())
                 self.problem(cell, f"unknown column heading {_display(cell)!r}; expected {known}")
         rows: list[dict[str, object]] = []
@@ -332,6 +350,10 @@ class _EvaluationReader(_Reader):
         for field in ("target", "actual"):  # "=100%" typed into Excel is a formula: its text is the value
             cell = cells.get(field)
             texts[field] = str(cell.value).strip() if cell is not None and cell.formula else _display(cell)
+        if "comparator" in cells:  # a published layout's own columns (四川 指标性质, 度量单位)
+            texts["target"] = _with_comparator(self, cells["comparator"], texts["target"])
+        unit = self.text(cells.get("unit_text"), "度量单位")
+        texts["target"], texts["actual"] = _with_unit(texts["target"], unit), _with_unit(texts["actual"], unit)
         texts["name"] = _INDICATOR_NUMBERING.sub("", texts["name"], count=1)
         for field in ("level1", "level2"):
             texts[field] = "" if _is_filler(texts[field]) else texts[field]

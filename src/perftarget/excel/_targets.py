@@ -20,7 +20,7 @@ from perftarget._codec.hooks import threshold_text
 from perftarget._model.targets import Basis, Goal, Indicator, Measure, Suppression, Unit
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.numbers import format_number
-from perftarget._values.threshold import Threshold
+from perftarget._values.threshold import Comparator, Threshold
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,
     _NOT_APPLICABLE,
@@ -32,7 +32,16 @@ from perftarget.excel._grid import (
     _Reader,
 )
 from perftarget.excel._layout import _level_text, _Levels, _resolve_levels, _Segment, _unexpected, _value_after
-from perftarget.excel._layouts import column_roles, is_template_name, note_row, span_roles, title_words, unit_label
+from perftarget.excel._layouts import (
+    column_roles,
+    is_template_name,
+    label_roles,
+    labels_of,
+    note_row,
+    span_roles,
+    title_words,
+    unit_label,
+)
 from perftarget.excel._writer import _Fields, _Writer
 from perftarget.exceptions import InvalidValueError, ThresholdSyntaxError
 
@@ -63,6 +72,7 @@ _TABLE_ROLES: Final = {
     "duties": "部门职责",
     "goal": "年度绩效目标",
     "measures": "保障绩效目标实现措施",
+    "budget": "预算数",
 }
 """Columns that hold one value for the whole table (a cell merged down the rows), with a heading for messages."""
 _HEADINGS: Final = {**dict(_COLUMNS), **dict(_OPTIONAL_COLUMNS), **_TABLE_ROLES}
@@ -224,6 +234,9 @@ class _Table:
     has_header: bool = False
     level2_column: bool = True
     values: dict[str, list[str]] = attrs.Factory(dict)
+    cells: dict[str, list[_Cell]] = attrs.Factory(dict)
+    label_column: int = 0
+    """The column of the table's own label left of its header (陕西 ``长期绩效指标``), merged down its rows."""
 
 
 def _strip_goal_number(text: str, number: int) -> str:
@@ -252,6 +265,7 @@ def _table_values(reader: _Reader, table: _Table, cells: Mapping[str, _Cell | No
             text = reader.text(cell, _TABLE_ROLES[field])
             if text:
                 table.values.setdefault(field, []).append(text)
+                table.cells.setdefault(field, []).append(cell)
 
 
 def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, table: _Table) -> _Row:
@@ -291,6 +305,8 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
     else:
         if not texts["name"]:
             reader.problem((row, columns["name"]), "the indicator has no name (三级指标)")
+        if cells.get("comparator") is not None:
+            target_text = _with_comparator(reader, cells["comparator"], target_text)
         try:
             result.target = Threshold.parse(target_text)
         except ThresholdSyntaxError as exc:
@@ -298,12 +314,51 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
             reader.problem(
                 where, f"cannot read the target {target_text!r}: expected {exc.expected} at column {exc.column}"
             )
+        else:
+            _check_direction(reader, cells.get("direction"), result.target)
     if "weight" in cells:
         result.weight = reader.number(cells["weight"], "分值", ("分",))
     for cell in grid.items(row):
-        if cell.column not in columns.values():
+        if cell.column not in columns.values() and not (cell.continued and cell.column == table.label_column):
             reader.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
     return result
+
+
+_BARE_NUMBER: Final = re.compile(r"^[0-9.]")
+_DIRECTIONS: Final = {"正向指标": "正向", "正向": "正向", "反向指标": "反向", "反向": "反向"}
+_QUALITATIVE_MARK: Final = "定性"
+
+
+def _with_comparator(reader: _Reader, cell: _Cell | None, target: str) -> str:
+    """指标值 with the comparator its own column prints (四川 ``指标性质``): ``≥`` and ``95`` read as ``≥95``.
+
+    The one rule: a bare number takes the comparator in front; a 指标值 that says more
+    (``≥95%``, ``按时完成``) stands, and the comparator must agree with it (``定性`` for a
+    statement), else it is reported at its cell.
+    """
+    mark = _display(cell)
+    if not mark or not target or target in _NOT_APPLICABLE:
+        return target
+    if _BARE_NUMBER.match(target):
+        return f"{mark}{target}"
+    try:
+        own = Threshold.parse(target).comparator
+        agrees = own is (None if mark == _QUALITATIVE_MARK else Threshold.parse(f"{mark}0").comparator)
+    except ThresholdSyntaxError:
+        agrees = False
+    if not agrees:
+        reader.problem(cell, f"指标性质 {mark!r} does not agree with the target {target!r}")
+    return target
+
+
+def _check_direction(reader: _Reader, cell: _Cell | None, target: Threshold) -> None:
+    """指标方向性 follows from the target: 反向 for ≤ and <, else 正向; one that differs is reported."""
+    text = _display(cell)
+    if cell is None or not text:
+        return
+    implied = "反向" if target.comparator in (Comparator.LE, Comparator.LT) else "正向"
+    if _DIRECTIONS.get(text) != implied:
+        reader.problem(cell, f"指标方向性 {text!r} does not follow from the target {target}: expected {implied}指标")
 
 
 def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
@@ -311,7 +366,9 @@ def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
     items = grid.items(segment.rows[0])
     columns = {field: cell.column for field, cell in (_header_columns(items) or {}).items()}
     for cell in items:
-        if cell.column not in columns.values():
+        if cell.column == grid.left and cell.column not in columns.values() and _table_label(cell):
+            table.label_column = cell.column
+        elif cell.column not in columns.values():
             known = "、".join(heading for field, heading in (*_COLUMNS, *_OPTIONAL_COLUMNS))
             reader.problem(
                 cell, f"unknown column heading {_display(cell)!r}; expected {known} or a heading of a published layout"
@@ -320,6 +377,12 @@ def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
     table.level2_column = "level2" in columns
     rows = [row for row in segment.rows[1:] if not _is_note_row(grid.items(row))]
     table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in rows)
+
+
+def _table_label(cell: _Cell) -> bool:
+    """Whether a header's first cell is a table's label (``长期绩效指标``, ``年度绩效指标``), not a heading."""
+    key = _label_key(_display(cell))
+    return label_roles("project").get(key) == "heading" or label_roles("department").get(key) == "heading"
 
 
 def _is_note_row(items: Sequence[_Cell]) -> bool:
@@ -458,11 +521,19 @@ def _write_measures(w: _Writer, row: int, label: str, measures: Sequence[Measure
 def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callable[[_Segment], bool]) -> list[_Table]:
     """The goals with their indicator tables; ``other`` reads the layout's other segments."""
     tables: list[_Table] = []
+    pending: list[_Table] = []
     for segment in segments:
         if segment.kind == "goal":
-            content = _value_after(reader, segment.rows[0], "the goal")
-            tables.append(_Table(_strip_goal_number(content, len(tables) + 1), segment.label))
-            _unexpected(reader, segment.rows[1:])
+            parts = _goal_parts(reader, segment, other)
+            if parts is None:
+                content = _value_after(reader, segment.rows[0], "the goal")
+                tables.append(_Table(_strip_goal_number(content, len(tables) + 1), segment.label))
+                _unexpected(reader, segment.rows[1:])
+            else:
+                pending = [_Table(content, segment.label) for content in parts]
+                tables.extend(pending)
+        elif segment.kind == "header" and pending:
+            _read_table(reader, segment, pending.pop(0))
         elif segment.kind == "header":
             if tables and tables[-1].has_header:
                 reader.problem(segment.label, "a second indicator header under one goal: add a 绩效目标 row above it")
@@ -477,6 +548,34 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
 
 
 _CODE: Final = re.compile(r"[0-9A-Za-z.\-]+")
+
+
+def _goal_parts(reader: _Reader, segment: _Segment, other: Callable[[_Segment], bool]) -> list[str] | None:
+    """A goal row of parts, one a row (陕西 ``项目绩效目标 | 长期目标 | … / | 年度目标 | …``): each part's goal.
+
+    The part's label is kept in front of its text (``长期目标：…``); each part takes the next
+    indicator table in turn. ``None`` when the row is a plain goal. A row under it with
+    another label (黑龙江 ``预期效果``, ``保障绩效目标实现的措施``) is that label's, read by ``other``.
+    """
+    grid = reader.grid
+    parts: list[str] = []
+    for row in segment.rows:
+        cells = [cell for cell in grid.items(row) if cell.column > grid.left and not cell.continued]
+        if not cells or _label_key(_display(cells[0])) not in labels_of("project", "goal_part"):
+            if not parts:
+                return None
+            kind = label_roles("project").get(_label_key(_display(cells[0]))) if cells else None
+            if kind is None or not other(_Segment(kind, cells[0], [row])):
+                _unexpected(reader, [row])
+            continue
+        for extra in cells[2:]:
+            reader.problem(extra, f"expected one value for {_display(cells[0])}, found another: {_display(extra)!r}")
+        text = reader.text(cells[1], "the goal") if len(cells) > 1 else ""
+        parts.append(f"{_display(cells[0]).strip()}：{text}")
+    return parts
+
+
+_YEAR_LINE: Final = re.compile(r"^\((?:19|20)[0-9]{2}年度?\)$")
 
 
 def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:  # noqa: C901 - one branch a row kind
@@ -498,6 +597,9 @@ def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
         key = _label_key(_display(items[0]))
         if not title and not unit_rows and named is None and len(items) == 1 and any(w in key for w in titles):
             title = _display(items[0])
+            continue
+        if title and len(items) == 1 and _YEAR_LINE.match(key):  # （2023年度） under the title: part of it
+            title = f"{title}{_display(items[0])}"
             continue
         parts = []
         for cell in items:
@@ -522,6 +624,10 @@ def _unit(reader: _Reader, rows: Sequence[int]) -> tuple[str, Unit | None, str]:
     return title, _unit_of(reader, unit_rows[0][0][0], unit_rows[0]), amount_unit
 
 
+_CODE_AND_NAME: Final = re.compile(r"\s+|(?<=[0-9])-(?=[^0-9\s])")
+"""Between a unit's code and name: spaces, or a hyphen (四川 ``820001-井研县马踏镇人民政府``)."""
+
+
 def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str]]) -> Unit | None:
     """The unit from its code and name cells, or from one cell ``230001 博野县信访局本级``."""
     for cell, text in parts[2:]:
@@ -532,7 +638,7 @@ def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str
         reader.problem(row_start, "no budget unit (code and name) on this row")
         return None
     cell, text = parts[0]
-    words = text.split(maxsplit=1)
+    words = _CODE_AND_NAME.split(text.strip(), maxsplit=1)
     if len(words) == 2 and _CODE.fullmatch(words[0]):  # noqa: PLR2004 - code and name
         return Unit(*words)
     if cell.column == reader.grid.left and _CODE.fullmatch(text):
