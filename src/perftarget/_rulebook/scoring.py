@@ -912,6 +912,7 @@ _SUMS: Final[dict[tuple[int, int, int], tuple[_Sums, tuple[str, ...], tuple[Deci
 
 # (id of a _SUMS entry, ids of the scores) → (level-1 → (weight, score), the scores, the entry): held, so no id reused
 _SUBTOTALS: Final[dict[tuple[int, ...], tuple[dict[str, tuple[Decimal, Decimal]], tuple[Decimal, ...], object]]] = {}
+_SUBTOTALS_MAX: Final = 1 << 12  # the combinations that repeat are few (full marks); an entry holds a table's scores
 
 
 def add_up(
@@ -943,7 +944,7 @@ def add_up(
         by_scores = (id(found), *map(id, scores))
         subtotals = _SUBTOTALS.get(by_scores)
         if subtotals is None:
-            if len(_SUBTOTALS) >= _CACHE_SIZE:
+            if len(_SUBTOTALS) >= _SUBTOTALS_MAX:
                 _SUBTOTALS.clear()
             subtotals = _SUBTOTALS[by_scores] = (_subtotals(sums, scores), tuple(scores), found)
         return snap(raw), sums[2], dict(subtotals[0])
