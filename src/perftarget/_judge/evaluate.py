@@ -483,7 +483,9 @@ class _Shape:
         self.problems = problems
         # what each row's line reads, in one tuple per row (zipping a few iterables costs less than many);
         # the weights' ids key the lines' memo (the shape holds the weights, so no id is reused)
-        self.rows = tuple(zip(range(len(weights)), self.labels, self.level2, self.na, weights, map(id, weights)))
+        self.rows = tuple(
+            zip(range(len(weights)), self.labels, self.level2, self.na, weights, map(id, weights), strict=True)
+        )
         self.line_weights = tuple(None if na else w for na, w in zip(self.na, weights, strict=True))
 
 
