@@ -6,17 +6,20 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perftarget
 from perftarget._codec.convert import dumps, from_dict, loads, to_dict
+from perftarget._judge import evaluate as evaluation_module
 from perftarget._judge.evaluate import Grade, ProjectEvaluation, ScoringPolicy, evaluate, evaluate_department
 from perftarget._model.actuals import ExplicitScore
+from perftarget._rulebook import scoring
+from perftarget._rulebook.scoring import add_up
 from perftarget._values.numbers import format_number
 from perftarget._values.threshold import Achievement, Comparator, Threshold, ThresholdKind
 from perftarget.exceptions import EvaluationError
-from perftarget.testing import amounts, department_targets, project_targets, thresholds
+from perftarget.testing import amounts, assert_identical, department_targets, project_targets, thresholds
 from perftarget.values import Level1
 
 HUNDRED = Decimal(100)
@@ -225,3 +228,45 @@ def test_item_score_is_weight_times_attainment(target: Threshold, actual: Decima
     assert Decimal(0) <= share <= 1
     if target.is_met(actual):
         assert share == 1
+
+
+score_values = st.decimals(min_value=0, max_value=60, places=30, allow_nan=False, allow_infinity=False)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(["产出指标", "效益指标", "满意度指标", ""]), st.booleans(),
+                       st.sampled_from(["12.5", "12.50", "10", "50", "3.333"]), score_values), min_size=1, max_size=12),
+    st.sampled_from(["9.2", "0", "10.000", "7.123456789012345678901234567"]),
+)
+def test_add_up_memo_gives_the_plain_sums(rows: list[tuple[str, bool, str, Decimal]], budget: str) -> None:
+    """``add_up`` on a shape's tuples (its weights' part and subtotals remembered) gives the plain path's sums.
+
+    The plain path (lists) remembers nothing; the memo is asked twice (first a miss, then a hit with the
+    same score objects) and once with equal but distinct score objects; the digits must be the same.
+    """
+    labels = tuple(label for label, _, _, _ in rows)
+    weights = tuple(Decimal(weight) if live else None for _, live, weight, _ in rows)
+    scores = [score if live else Decimal(0) for _, live, _, score in rows]
+    budget_weight, points = Decimal(10), Decimal(budget)
+    plain = _sums(add_up(list(labels), list(weights), scores, budget_weight, points))
+    copies = [Decimal(str(score)) for score in scores]
+    for attempt in (scores, scores, copies):
+        assert_identical(_sums(add_up(labels, weights, attempt, budget_weight, points)), plain)
+
+
+def _sums(result: tuple[Decimal, Decimal, dict[str, tuple[Decimal, Decimal]]]) -> tuple[object, ...]:
+    raw, weight_total, subtotals = result
+    return raw, weight_total, tuple((label, *sums) for label, sums in subtotals.items())
+
+
+@settings(max_examples=25)  # 8 in the dev profile (tables are slow to draw)
+@given(projects_with_actuals(), st.sampled_from(PRESETS))
+def test_remembered_lines_give_the_first_evaluation(
+    case: tuple[perftarget.ProjectTargets, dict[str, object], Decimal], preset: str,
+) -> None:
+    """A table evaluated with every memo empty, then again (its lines, shape and sums remembered): identical."""
+    project, actuals, spent = case
+    for memo in (evaluation_module._LINES, evaluation_module._SHAPES, scoring._SUMS, scoring._SUBTOTALS):
+        memo.clear()
+    first = evaluate(project, actuals, spent=spent, policy=preset, strict=False)
+    assert_identical(evaluate(project, actuals, spent=spent, policy=preset, strict=False), first)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, getcontext, setcontext
 from typing import Any, Final, Literal, TypeVar
 
@@ -448,7 +448,7 @@ def _actual_text(value: object) -> str:
     return str(value)
 
 
-def _filler(cls: type[_T]) -> type[_T]:
+def _filler(cls: type[_T]) -> Callable[[], Any]:
     """A subclass of a frozen result class whose fields take plain assignment; an instance then becomes ``cls``.
 
     Only for the result classes here, which have no validator, converter or post-init: the
@@ -457,19 +457,21 @@ def _filler(cls: type[_T]) -> type[_T]:
     set back to ``cls`` (Python checks the layouts): what is returned is a plain ``cls``
     instance, equal to, printed, pickled and serialized as one built by ``cls(...)``.
     """
-    namespace = {"__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__}
+    namespace = {
+        "__slots__": (), "__setattr__": object.__setattr__, "__delattr__": object.__delattr__,
+        "__init__": object.__init__,  # called with no argument: a blank instance (a third cheaper than __new__)
+    }
     return type(f"_{cls.__name__}Filler", (cls,), namespace)
 
 
 _ScoreFiller: Final = _filler(IndicatorScore)
 _SubtotalFiller: Final = _filler(Subtotal)
 _EvaluationFiller: Final = _filler(ProjectEvaluation)
-_new: Final = object.__new__
 
 
 def _subtotal(level1: str, weight: Decimal, score: Decimal) -> Subtotal:
     """``Subtotal(level1, weight, score)``, built by :func:`_filler`."""
-    subtotal: Any = _new(_SubtotalFiller)
+    subtotal: Any = _SubtotalFiller()
     subtotal.level1 = level1
     subtotal.weight = weight
     subtotal.score = score
@@ -485,7 +487,7 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     total_rounding: str = "round_total", printed_total: Decimal | None = None,
 ) -> ProjectEvaluation:
     """``ProjectEvaluation(...)`` from its fields in order, built by :func:`_filler`: one per table."""
-    evaluation: Any = _new(_EvaluationFiller)
+    evaluation: Any = _EvaluationFiller()
     evaluation.scope = scope
     evaluation.code = code
     evaluation.name = name
@@ -519,7 +521,7 @@ class _Shape:
     :func:`indicator_weights`) and the weights as :func:`add_up` reads them (``None`` for 无).
     """
 
-    __slots__ = ("blocks", "held", "labels", "level2", "line_weights", "na", "problems", "weights")
+    __slots__ = ("blocks", "held", "labels", "level2", "line_weights", "na", "problems", "rows", "weights")
 
     def __init__(
         self, indicators: Sequence[Indicator], rules: Rules, scored: bool, held: tuple[object, ...],
@@ -537,6 +539,11 @@ class _Shape:
         )
         self.weights = weights
         self.problems = problems
+        # what each row's line reads, in one tuple per row (zipping a few iterables costs less than many);
+        # the weights' ids key the lines' memo (the shape holds the weights, so no id is reused)
+        self.rows = tuple(
+            zip(range(len(weights)), self.labels, self.level2, self.na, weights, map(id, weights), strict=True)
+        )
         self.line_weights = tuple(None if na else w for na, w in zip(self.na, weights, strict=True))
 
 
@@ -552,7 +559,9 @@ def _shape(entries: Sequence[Entry], rules: Rules, scored: bool) -> _Shape:
     key: list[object] = [id(rules), scored]
     add = key.extend
     for _, indicator in entries:
-        add((indicator.level1, indicator.level2, id(indicator.weight), id(indicator.target.kind)))
+        weight = indicator.weight
+        kind = indicator.target.kind._value_  # a kind's value hashes in C (an enum member through Python)
+        add((indicator.level1, indicator.level2, weight if weight is None else id(weight), kind))
     goals = [_goal_of(path) for path, _ in entries] if rules.by_goal else None
     if goals is not None:
         key.extend(goals)
@@ -600,12 +609,11 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
     """
     items: list[IndicatorScore] = []
     scores: list[Decimal] = []
-    missing, lines, rules_id, new, filler, cls = MISSING, _LINES, id(rules), _new, _ScoreFiller, IndicatorScore
-    rows = enumerate(zip(entries, shape.labels, shape.level2, shape.na, shape.weights, found.values, found.reasons,
-                         found.manual, strict=True))
-    for index, ((path, indicator), label, level2, na, w, value, reason, by_hand) in rows:
+    missing, lines, rules_id, filler, cls = MISSING, _LINES, id(rules), _ScoreFiller, IndicatorScore
+    rows = zip(entries, shape.rows, found.values, found.reasons, found.manual, strict=True)
+    for (path, indicator), (index, label, level2, na, w, w_id), value, reason, by_hand in rows:
         target = indicator.target
-        hit = lines.get((id(target), value, id(w), rules_id)) if type(value) is str else None
+        hit = lines.get((id(target), value, w_id, rules_id)) if type(value) is str else None
         if hit is not None and by_hand is None and type(hit[0]) is tuple:
             score, rule, formula, over, needs = hit[0]
             shown_target, actual = hit[1], value
@@ -642,7 +650,7 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
                         else:
                             formula = f"{formula}; set by hand to {_n(by_hand)}"
                             score, rule, needs = by_hand, "manual", by_hand < w
-        item: Any = new(filler)
+        item: Any = filler()
         item.path = path
         item.name = indicator.name
         item.level1 = label

@@ -356,8 +356,6 @@ _NAME: Final = attrgetter("name")
 _KEY: Final = attrgetter("key")
 
 
-_ABSENT: Final = object()
-
 
 def _by_names(entries: Sequence[Entry], actuals: Mapping[str, ActualInput]) -> Matched | None:
     """:func:`match_actuals` in the common case, one lookup per row; ``None`` when the case is not that one.
@@ -368,7 +366,7 @@ def _by_names(entries: Sequence[Entry], actuals: Mapping[str, ActualInput]) -> M
     """
     matched = Matched(len(entries))
     values, reasons, manual = matched.values, matched.reasons, matched.manual
-    get, absent, na = actuals.get, _ABSENT, _NOT_APPLICABLE
+    na = _NOT_APPLICABLE
     taken: set[str] = set()
     for index, (path, indicator) in enumerate(entries):
         if indicator.key or path in actuals:
@@ -376,12 +374,12 @@ def _by_names(entries: Sequence[Entry], actuals: Mapping[str, ActualInput]) -> M
         if indicator.target.kind is na:
             continue
         name = indicator.name
-        raw = get(name, absent)
-        if raw is absent:
+        if name not in actuals:  # `in` and a subscript: a mappingproxy's get is a method call on its dict
             continue
         if name in taken:
             return None
         taken.add(name)
+        raw = actuals[name]
         if type(raw) is Actual:
             values[index] = raw.value
             reasons[index] = raw.reason

@@ -1022,6 +1022,11 @@ _Sums = tuple[tuple[bool, ...], dict[str, tuple[bool, ...]], Decimal, dict[str, 
 _SUMS: Final[dict[tuple[int, int, int], tuple[_Sums, tuple[str, ...], tuple[Decimal | None, ...], Decimal]]] = {}
 
 
+# (id of a _SUMS entry, ids of the scores) → (level-1 → (weight, score), the scores, the entry): held, so no id reused
+_SUBTOTALS: Final[dict[tuple[int, ...], tuple[dict[str, tuple[Decimal, Decimal]], tuple[Decimal, ...], object]]] = {}
+_SUBTOTALS_MAX: Final = 1 << 12  # the combinations that repeat are few (full marks); an entry holds a table's scores
+
+
 def add_up(
     labels: Sequence[str], weights: Sequence[Decimal | None], scores: Sequence[Decimal], budget_weight: Decimal,
     budget_points: Decimal | None,
@@ -1045,12 +1050,25 @@ def add_up(
                 _SUMS.clear()
             found = _SUMS[key] = (_weight_sums(labels, weights, budget_weight), labels, weights, budget_weight)
         sums = found[0]
-    else:
-        sums = _weight_sums(labels, weights, budget_weight)
-    scored, lines, weight_total, label_weights = sums
-    raw = sum(compress(scores, scored), budget_points if budget_points is not None else _ZERO)
-    sums_of = {label: (label_weights[label], snap(sum(compress(scores, rows), _ZERO))) for label, rows in lines.items()}
-    return snap(raw), weight_total, sums_of
+        scored = sums[0]
+        raw = sum(compress(scores, scored), budget_points if budget_points is not None else _ZERO)
+        # the subtotals, once per distinct score objects of a shape (a table at full marks has its weights)
+        by_scores = (id(found), *map(id, scores))
+        subtotals = _SUBTOTALS.get(by_scores)
+        if subtotals is None:
+            if len(_SUBTOTALS) >= _SUBTOTALS_MAX:
+                _SUBTOTALS.clear()
+            subtotals = _SUBTOTALS[by_scores] = (_subtotals(sums, scores), tuple(scores), found)
+        return snap(raw), sums[2], dict(subtotals[0])
+    sums = _weight_sums(labels, weights, budget_weight)
+    raw = sum(compress(scores, sums[0]), budget_points if budget_points is not None else _ZERO)
+    return snap(raw), sums[2], _subtotals(sums, scores)
+
+
+def _subtotals(sums: _Sums, scores: Sequence[Decimal]) -> dict[str, tuple[Decimal, Decimal]]:
+    """Level-1 → (weight, score) of a table's lines: each score summed in line order, kept exact to 20 places."""
+    _, lines, _, label_weights = sums
+    return {label: (label_weights[label], snap(sum(compress(scores, rows), _ZERO))) for label, rows in lines.items()}
 
 
 def _weight_sums(labels: Sequence[str], weights: Sequence[Decimal | None], budget_weight: Decimal) -> _Sums:
