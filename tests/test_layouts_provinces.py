@@ -14,7 +14,14 @@ import openpyxl
 import pytest
 
 from perftarget import Document, Unit
-from perftarget.excel import detect_layout, read_any_workbook, read_workbook, write_workbook
+from perftarget.excel import (
+    detect_layout,
+    read_any_workbook,
+    read_evaluation_sheet,
+    read_workbook,
+    write_evaluation_sheet,
+    write_workbook,
+)
 from perftarget.excel._layouts import LAYOUTS, detect
 from perftarget.excel._layouts_provinces import PROVINCE_LAYOUTS
 from perftarget.exceptions import WorkbookError
@@ -106,9 +113,6 @@ _NEEDS = {
     "heilongjiang-project": "the prior year's figures have no fields: 项目资金情况 by source with 上年度预算安排 and "
     "上年度实际执行 beside 本年度申请金额 (B9:E12), 项目支出内容及明细预算 with both per item (A13:F15), 上年度实际水平 "
     "per indicator (C19:C22)",
-    "sichuan-evaluation": "the published table is a form not yet scored: 完成值 and 得分 blank on every line "
-    "(reported at J18, J19), a 合计 row printing 权重 100 and no 得分 where the reader wants 总分, and the note "
-    "row 项目负责人：/财务负责人： below",
 }
 
 
@@ -181,12 +185,43 @@ def test_agreeing_marks_read(tmp_path: Path) -> None:
     assert [str(i.target) for i in indicators[:3]] == ["≥95", "按时", "≤1"]
 
 
-def test_the_self_evaluation_reader_takes_the_registry_headings(tmp_path: Path) -> None:
-    """四川 自评表: 指标性质, 度量单位 and 未完成原因分析 are read (= and 100 and % as =100%); what is left is reported."""
+def _sichuan_evaluation(tmp_path: Path, edit: dict[str, object] | None = None) -> Path:
     path = tmp_path / "sichuan-evaluation.xlsx"
-    book_of(FIXTURES / "sichuan-evaluation.txt").save(path)
+    book = book_of(FIXTURES / "sichuan-evaluation.txt")
+    for ref, value in (edit or {}).items():
+        book.active[ref] = value
+    book.save(path)
+    return path
+
+
+def test_a_form_not_yet_scored_reads_as_not_reported(tmp_path: Path) -> None:
+    """四川 自评表 as published: 完成值 and 得分 blank, so each line is not reported (rule missing, 0 of its points);
+    the 合计 row's 100 is the points (10 + 60 + 30), the total 0; 指标性质 and 度量单位 join the target."""
+    (evaluation,) = read_any_workbook(_sichuan_evaluation(tmp_path), year=2023).evaluations
+    assert [(i.target, i.actual, i.weight, i.score, i.rule) for i in evaluation.items] == [
+        ("=100%", "", Decimal(60), Decimal(0), "missing"),
+        ("=100%", "", Decimal(30), Decimal(0), "missing"),
+    ]
+    assert (evaluation.budget_weight, evaluation.budget_score, evaluation.weight_total) == (Decimal(10), None, Decimal(100))
+    assert (evaluation.total, evaluation.budget, evaluation.spent) == (Decimal(0), Decimal("251.89"), Decimal("251.89"))
+    scored = {"H18": "100%", "J18": 60, "H19": "100%", "J19": 30, "H12": 10}  # the form once filled in: 合计 is 100
+    (filled,) = read_any_workbook(_sichuan_evaluation(tmp_path, scored), year=2023).evaluations
+    assert ([item.rule for item in filled.items], filled.budget_score, filled.total) == (["manual"] * 2, Decimal(10), Decimal(100))
+    book = openpyxl.Workbook()
+    write_evaluation_sheet(book.active, evaluation)
+    book.save(tmp_path / "again.xlsx")
+    assert read_evaluation_sheet(openpyxl.load_workbook(tmp_path / "again.xlsx").active) == evaluation
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        ({"J20": 90}, "J20"),  # nothing scored: 合计 is the points, 100
+        ({"H18": "100%", "J18": 60, "H19": "100%", "J19": 30, "H12": 10, "J20": None}, "J20"),  # scored: 总分 blank
+        ({"H18": "100%"}, "J18 J19"),  # once a line is scored, a blank 得分 is a score missing
+    ],
+)
+def test_a_form_not_yet_scored_reports_what_disagrees(tmp_path: Path, edit: dict[str, object], where: str) -> None:
     with pytest.raises(WorkbookError) as caught:
-        read_any_workbook(path, year=2023)
-    places = {problem.location for problem in caught.value.problems}
-    assert not places & {"sichuan-evaluation!E17", "sichuan-evaluation!G17", "sichuan-evaluation!K17"}
-    assert {"sichuan-evaluation!J18", "sichuan-evaluation!J19"} <= places  # 得分 blank as published
+        read_any_workbook(_sichuan_evaluation(tmp_path, edit), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {f"sichuan-evaluation!{cell}" for cell in where.split()}
