@@ -246,6 +246,7 @@ def indicators(
             value_kind=draw(st.sampled_from(["", "定量", "定性"])) if published else "",
             scoring_rule=draw(st.just("") | text()) if published else "",
             remarks=draw(st.just("") | text()) if published else "",
+            last_year=draw(st.just("") | text()) if published else "",
         )
 
     return build()

@@ -222,11 +222,12 @@ class Indicator:
 
     Published layouts print more columns, kept as printed: ``unit_text`` is the 计量单位
     when it is its own column (``"%"``, ``"万元"``), ``value_kind`` the 指标值类型
-    (``"定量"``/``"定性"``), ``scoring_rule`` the 评(扣)分标准 and ``remarks`` the 备注.
+    (``"定量"``/``"定性"``), ``scoring_rule`` the 评(扣)分标准, ``remarks`` the 备注 and
+    ``last_year`` the 上年度实际水平 (黑龙江: last year's level, as printed: ``"99%"``).
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       ``unit_text``, ``value_kind``, ``scoring_rule`` and ``remarks``.
+       ``unit_text``, ``value_kind``, ``scoring_rule``, ``remarks`` and ``last_year``.
     """
 
     level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
@@ -250,6 +251,7 @@ class Indicator:
     value_kind: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     scoring_rule: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     remarks: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    last_year: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level1, Level1) and isinstance(self.level2, Level2) and not schemas_of(

@@ -120,6 +120,7 @@ PROVINCE_LAYOUTS: Final[tuple[dict[str, object], ...]] = (
             "name": ("三级指标", "指标名称"),
             "target": ("本年度计划水平",),
             "description": ("指标内容/计算公式",),
+            "last_year": ("上年度实际水平",),
         },
         "labels": {
             "name": ("项目名称",),
