@@ -110,9 +110,6 @@ _NEEDS = {
     "fujian-transfer": "one target column per region under 区域目标值 (a two-row header; an indicator has one "
     "target), the amounts written inside one 资金情况 cell, the unit as a label row (部门(单位)名称 | … | 部门预算编码 "
     "| …) and the 区域 pair",
-    "heilongjiang-project": "the prior year's figures have no fields: 项目资金情况 by source with 上年度预算安排 and "
-    "上年度实际执行 beside 本年度申请金额 (B9:E12), 项目支出内容及明细预算 with both per item (A13:F15), 上年度实际水平 "
-    "per indicator (C19:C22)",
 }
 
 
@@ -225,3 +222,36 @@ def test_a_form_not_yet_scored_reports_what_disagrees(tmp_path: Path, edit: dict
     with pytest.raises(WorkbookError) as caught:
         read_any_workbook(_sichuan_evaluation(tmp_path, edit), year=2023)
     assert {problem.location for problem in caught.value.problems} == {f"sichuan-evaluation!{cell}" for cell in where.split()}
+
+
+def _heilongjiang(tmp_path: Path, edit: dict[str, object] | None = None) -> Path:
+    path = tmp_path / "heilongjiang-project.xlsx"
+    book = book_of(FIXTURES / "heilongjiang-project.txt")
+    for ref, value in (edit or {}).items():
+        book.active[ref] = value
+    book.save(path)
+    return path
+
+
+def test_the_prior_years_figures_are_kept(tmp_path: Path) -> None:
+    """黑龙江: the budget is 本年度申请金额 by source, last year's by source are details; each item's 上年度实际执行
+    is its prior actual and 上年度预算安排 its prior budget; 上年度实际水平 is each indicator's last_year."""
+    (project,) = read_workbook(_heilongjiang(tmp_path), year=2023).projects
+    assert (project.budget.total, project.budget.fiscal, project.budget.other) == (Decimal(30), Decimal(30), None)
+    assert [(d.label, d.text) for d in project.details[-2:]] == [
+        ("上年度预算安排", "合计 30.00 | 财政拨款 30.00"),
+        ("上年度实际执行", "合计 29.50 | 财政拨款 29.50"),
+    ]
+    (item,) = project.costs
+    assert (item.name, item.amount, item.basis, item.prior, item.prior_budget) == (
+        "1.网络租赁", Decimal(30), "12个月×2.5万元", (Decimal("29.5"),), Decimal(30)
+    )
+    assert project.cost_total == Decimal(30)
+    assert [i.last_year for i in project.indicators] == ["99%", "2小时", "90%"]
+
+
+def test_a_cost_total_of_prior_figures_that_does_not_add_up_is_reported(tmp_path: Path) -> None:
+    """The 合计 row's prior-year figures are not kept: one that is not its column's sum is reported."""
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(_heilongjiang(tmp_path, {"D15": 28}), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"heilongjiang-project!D15"}

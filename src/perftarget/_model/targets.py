@@ -332,6 +332,10 @@ def _cost_total(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, field="cost_total")
 
 
+def _prior_budget(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="prior_budget")
+
+
 def _amounts(value: object) -> tuple[Decimal | None, ...]:
     return tuple(None if item is None else to_decimal(item, field="prior") for item in to_tuple(value))
 
@@ -341,7 +345,8 @@ class CostItem:
     """One row of a cost build-up (预算成本构成 / 成本测算): a part of the budget and how it was reckoned.
 
     ``amount`` is the 金额 in 万元, ``basis`` the 测算(公式)依据, and ``prior`` the prior
-    years' actual amounts as printed, oldest first (``None`` for a blank cell).
+    years' actual amounts as printed, oldest first (``None`` for a blank cell); ``prior_budget``
+    is the prior year's budget for the item (黑龙江 上年度预算安排), where a table prints it.
 
     .. versionadded:: 0.2.0
     """
@@ -354,6 +359,7 @@ class CostItem:
         converter=_amounts,
         validator=attrs.validators.deep_iterable(attrs.validators.optional(attrs.validators.instance_of(Decimal))),
     )
+    prior_budget: Decimal | None = attrs.field(default=None, converter=_prior_budget, validator=_non_negative)
 
 
 @attrs.frozen(kw_only=True)
