@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perftarget import Document, Unit
+from perftarget import Detail, Document, Unit
 from perftarget.excel import (
     detect_layout,
     read_any_workbook,
@@ -104,9 +104,6 @@ def test_entries_are_registered_and_cited() -> None:
 
 # What reading each in full needs from the project reader (perftarget.excel._project), beyond the registry:
 _NEEDS = {
-    "sichuan-project": "the department's row above its first project (820-马踏镇部门 with 8827620.53 元, its total "
-    "over all its projects) has no field in a project and is reported at A4 and C4; a sheet of several projects is "
-    "one table to the project reader (a second project's 单位名称 and 预算数 are reported)",
     "fujian-transfer": "one target column per region under 区域目标值 (a two-row header; an indicator has one "
     "target), the amounts written inside one 资金情况 cell, the unit as a label row (部门(单位)名称 | … | 部门预算编码 "
     "| …) and the 区域 pair",
@@ -141,11 +138,19 @@ def _sichuan_book(tmp_path: Path, edit: dict[str, object]) -> Path:
     return path
 
 
-def test_a_department_row_is_reported_not_dropped(tmp_path: Path) -> None:
-    """The row above a project giving the department and its total over all its projects has no field: reported."""
+def test_a_department_row_is_kept_as_a_detail(tmp_path: Path) -> None:
+    """The row above a project giving the department and its total over all its projects: the detail 部门预算数."""
+    (project,) = read_workbook(_sichuan_book(tmp_path, {}), year=2023).projects
+    assert project.details == (Detail("部门预算数", "820-马踏镇部门 | 8827620.53"),)
+
+
+def test_a_second_project_on_the_sheet_is_reported(tmp_path: Path) -> None:
+    """A sheet is one project: a second project's 单位名称 and 预算数 (one row an indicator) are reported."""
+    second = {"A13": "820001-井研县马踏镇人民政府", "B13": "乡村振兴", "C13": 100.0, "D13": "目标", "E13": "产出指标",
+              "F13": "数量指标", "G13": "村数", "H13": "≥", "I13": "5", "J13": "个", "K13": 10, "L13": "正向指标"}
     with pytest.raises(WorkbookError) as caught:
-        read_workbook(_sichuan_book(tmp_path, {}), year=2023)
-    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!A4", "sichuan-project!C4"}
+        read_workbook(_sichuan_book(tmp_path, second), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!A13", "sichuan-project!C13"}
 
 
 def test_the_comparator_column_joins_the_target(tmp_path: Path) -> None:

@@ -62,6 +62,7 @@ PROVINCE_LAYOUTS: Final[tuple[dict[str, object], ...]] = (
             "direction": ("指标方向性",),
             "budget": ("预算数",),
         },
+        "labels": {"detail": ("部门预算数",)},
         "required": ("name", "target", "unit_text", "weight"),
         "marks": ("指标性质", "指标方向性"),
     },

@@ -89,6 +89,8 @@ _COST_HEADINGS: Final = {
     "上年度预算安排": "prior_budget",
 }
 """Cost build-up headings read by name (黑龙江 项目支出内容及明细预算); the others by place: name, 金额, 依据, years."""
+_DEPARTMENT_ROW: Final = "部门预算数"
+"""The detail that keeps a department's row above its projects (四川: its code and name, its total)."""
 _BY_SOURCE: Final = "本年度申请金额"
 """The heading that makes a budget block a table by source (黑龙江 项目资金情况: 资金来源 | prior years | this year)."""
 
@@ -285,19 +287,26 @@ class _ProjectReader(_Reader):
 
         The project's are on its own first row (where its 项目名称 is); a row above it giving
         a unit and an amount but no project (the department's row, with its total over all its
-        projects) has no field in a project, and is reported.
+        projects) is kept as the detail ``部门预算数``: its cells as printed (``820-马踏镇部门 |
+        8827620.53``). A second project's are reported (a sheet is one project).
         """
         found: dict[str, _Cell] = {}
+        above: dict[int, list[_Cell]] = {}
         for table in tables:
             names = table.cells.get("project_name", [])
             for field in ("unit_name", "budget"):
                 for cell in table.cells.get(field, []):
                     if any(name.row == cell.row for name in names) and field not in found:
                         found[field] = cell
-                    elif not names or field in found or cell.row < names[0].row:
+                    elif names and cell.row < names[0].row:  # the department's row
+                        above.setdefault(cell.row, []).append(cell)
+                    elif not names or field in found:
                         what = "the department's row" if cell.row < (names[0].row if names else 0) else "a row"
                         self.problem(cell, f"{what} {_display(cell)!r} is not a project's: a 单位名称 or 预算数 "
-                                     "is read on the row of its 项目名称 (a department's total has no field)")
+                                     "is read on the row of its 项目名称 (a sheet is one project)")
+        for row in sorted(above):
+            shown = [_display(cell) for cell in self.grid.items(row) if not cell.continued]
+            self.details.append(Detail(_DEPARTMENT_ROW, " | ".join(text for text in shown if text)))
         return found
 
     def prior_years(self, block: _Block) -> None:
