@@ -13,8 +13,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from perftarget import Document, Unit
-from perftarget.excel import detect_layout, read_any_workbook, read_workbook, write_workbook
+from perftarget import Detail, Document, Unit
+from perftarget.excel import (
+    detect_layout,
+    read_any_workbook,
+    read_evaluation_sheet,
+    read_workbook,
+    write_evaluation_sheet,
+    write_workbook,
+)
 from perftarget.excel._layouts import LAYOUTS, detect
 from perftarget.excel._layouts_provinces import PROVINCE_LAYOUTS
 from perftarget.exceptions import WorkbookError
@@ -97,18 +104,10 @@ def test_entries_are_registered_and_cited() -> None:
 
 # What reading each in full needs from the project reader (perftarget.excel._project), beyond the registry:
 _NEEDS = {
-    "sichuan-project": "the department's row above its first project (820-马踏镇部门 with 8827620.53 元, its total "
-    "over all its projects) has no field in a project and is reported at A4 and C4; a sheet of several projects is "
-    "one table to the project reader (a second project's 单位名称 and 预算数 are reported)",
     "fujian-transfer": "one target column per region under 区域目标值 (a two-row header; an indicator has one "
     "target), the amounts written inside one 资金情况 cell, the unit as a label row (部门(单位)名称 | … | 部门预算编码 "
-    "| …) and the 区域 pair",
-    "heilongjiang-project": "the prior year's figures have no fields: 项目资金情况 by source with 上年度预算安排 and "
-    "上年度实际执行 beside 本年度申请金额 (B9:E12), 项目支出内容及明细预算 with both per item (A13:F15), 上年度实际水平 "
-    "per indicator (C19:C22)",
-    "sichuan-evaluation": "the published table is a form not yet scored: 完成值 and 得分 blank on every line "
-    "(reported at J18, J19), a 合计 row printing 权重 100 and no 得分 where the reader wants 总分, and the note "
-    "row 项目负责人：/财务负责人： below",
+    "| …) and the 区域 pair; the fixture itself puts the region names one column right of their values "
+    "(新罗区 at G7, the first value at F8) and merges 区域目标值 over six columns (F6:K6) for seven regions",
 }
 
 
@@ -140,11 +139,19 @@ def _sichuan_book(tmp_path: Path, edit: dict[str, object]) -> Path:
     return path
 
 
-def test_a_department_row_is_reported_not_dropped(tmp_path: Path) -> None:
-    """The row above a project giving the department and its total over all its projects has no field: reported."""
+def test_a_department_row_is_kept_as_a_detail(tmp_path: Path) -> None:
+    """The row above a project giving the department and its total over all its projects: the detail 部门预算数."""
+    (project,) = read_workbook(_sichuan_book(tmp_path, {}), year=2023).projects
+    assert project.details == (Detail("部门预算数", "820-马踏镇部门 | 8827620.53"),)
+
+
+def test_a_second_project_on_the_sheet_is_reported(tmp_path: Path) -> None:
+    """A sheet is one project: a second project's 单位名称 and 预算数 (one row an indicator) are reported."""
+    second = {"A13": "820001-井研县马踏镇人民政府", "B13": "乡村振兴", "C13": 100.0, "D13": "目标", "E13": "产出指标",
+              "F13": "数量指标", "G13": "村数", "H13": "≥", "I13": "5", "J13": "个", "K13": 10, "L13": "正向指标"}
     with pytest.raises(WorkbookError) as caught:
-        read_workbook(_sichuan_book(tmp_path, {}), year=2023)
-    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!A4", "sichuan-project!C4"}
+        read_workbook(_sichuan_book(tmp_path, second), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!A13", "sichuan-project!C13"}
 
 
 def test_the_comparator_column_joins_the_target(tmp_path: Path) -> None:
@@ -181,12 +188,76 @@ def test_agreeing_marks_read(tmp_path: Path) -> None:
     assert [str(i.target) for i in indicators[:3]] == ["≥95", "按时", "≤1"]
 
 
-def test_the_self_evaluation_reader_takes_the_registry_headings(tmp_path: Path) -> None:
-    """四川 自评表: 指标性质, 度量单位 and 未完成原因分析 are read (= and 100 and % as =100%); what is left is reported."""
+def _sichuan_evaluation(tmp_path: Path, edit: dict[str, object] | None = None) -> Path:
     path = tmp_path / "sichuan-evaluation.xlsx"
-    book_of(FIXTURES / "sichuan-evaluation.txt").save(path)
+    book = book_of(FIXTURES / "sichuan-evaluation.txt")
+    for ref, value in (edit or {}).items():
+        book.active[ref] = value
+    book.save(path)
+    return path
+
+
+def test_a_form_not_yet_scored_reads_as_not_reported(tmp_path: Path) -> None:
+    """四川 自评表 as published: 完成值 and 得分 blank, so each line is not reported (rule missing, 0 of its points);
+    the 合计 row's 100 is the points (10 + 60 + 30), the total 0; 指标性质 and 度量单位 join the target."""
+    (evaluation,) = read_any_workbook(_sichuan_evaluation(tmp_path), year=2023).evaluations
+    assert [(i.target, i.actual, i.weight, i.score, i.rule) for i in evaluation.items] == [
+        ("=100%", "", Decimal(60), Decimal(0), "missing"),
+        ("=100%", "", Decimal(30), Decimal(0), "missing"),
+    ]
+    assert (evaluation.budget_weight, evaluation.budget_score, evaluation.weight_total) == (Decimal(10), None, Decimal(100))
+    assert (evaluation.total, evaluation.budget, evaluation.spent) == (Decimal(0), Decimal("251.89"), Decimal("251.89"))
+    scored = {"H18": "100%", "J18": 60, "H19": "100%", "J19": 30, "H12": 10}  # the form once filled in: 合计 is 100
+    (filled,) = read_any_workbook(_sichuan_evaluation(tmp_path, scored), year=2023).evaluations
+    assert ([item.rule for item in filled.items], filled.budget_score, filled.total) == (["manual"] * 2, Decimal(10), Decimal(100))
+    book = openpyxl.Workbook()
+    write_evaluation_sheet(book.active, evaluation)
+    book.save(tmp_path / "again.xlsx")
+    assert read_evaluation_sheet(openpyxl.load_workbook(tmp_path / "again.xlsx").active) == evaluation
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        ({"J20": 90}, "J20"),  # nothing scored: 合计 is the points, 100
+        ({"H18": "100%", "J18": 60, "H19": "100%", "J19": 30, "H12": 10, "J20": None}, "J20"),  # scored: 总分 blank
+        ({"H18": "100%"}, "J18 J19"),  # once a line is scored, a blank 得分 is a score missing
+    ],
+)
+def test_a_form_not_yet_scored_reports_what_disagrees(tmp_path: Path, edit: dict[str, object], where: str) -> None:
     with pytest.raises(WorkbookError) as caught:
-        read_any_workbook(path, year=2023)
-    places = {problem.location for problem in caught.value.problems}
-    assert not places & {"sichuan-evaluation!E17", "sichuan-evaluation!G17", "sichuan-evaluation!K17"}
-    assert {"sichuan-evaluation!J18", "sichuan-evaluation!J19"} <= places  # 得分 blank as published
+        read_any_workbook(_sichuan_evaluation(tmp_path, edit), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {f"sichuan-evaluation!{cell}" for cell in where.split()}
+
+
+def _heilongjiang(tmp_path: Path, edit: dict[str, object] | None = None) -> Path:
+    path = tmp_path / "heilongjiang-project.xlsx"
+    book = book_of(FIXTURES / "heilongjiang-project.txt")
+    for ref, value in (edit or {}).items():
+        book.active[ref] = value
+    book.save(path)
+    return path
+
+
+def test_the_prior_years_figures_are_kept(tmp_path: Path) -> None:
+    """黑龙江: the budget is 本年度申请金额 by source, last year's by source are details; each item's 上年度实际执行
+    is its prior actual and 上年度预算安排 its prior budget; 上年度实际水平 is each indicator's last_year."""
+    (project,) = read_workbook(_heilongjiang(tmp_path), year=2023).projects
+    assert (project.budget.total, project.budget.fiscal, project.budget.other) == (Decimal(30), Decimal(30), None)
+    assert [(d.label, d.text) for d in project.details[-2:]] == [
+        ("上年度预算安排", "合计 30.00 | 财政拨款 30.00"),
+        ("上年度实际执行", "合计 29.50 | 财政拨款 29.50"),
+    ]
+    (item,) = project.costs
+    assert (item.name, item.amount, item.basis, item.prior, item.prior_budget) == (
+        "1.网络租赁", Decimal(30), "12个月×2.5万元", (Decimal("29.5"),), Decimal(30)
+    )
+    assert project.cost_total == Decimal(30)
+    assert [i.last_year for i in project.indicators] == ["99%", "2小时", "90%"]
+
+
+def test_a_cost_total_of_prior_figures_that_does_not_add_up_is_reported(tmp_path: Path) -> None:
+    """The 合计 row's prior-year figures are not kept: one that is not its column's sum is reported."""
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(_heilongjiang(tmp_path, {"D15": 28}), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"heilongjiang-project!D15"}

@@ -43,6 +43,7 @@ PROJECT = ProjectTargets(
                     value_kind="定量",
                     scoring_rule="未完成不得分",
                     remarks="按季度",
+                    last_year="27万元",
                 ),
             ),
         ),

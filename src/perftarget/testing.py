@@ -246,6 +246,7 @@ def indicators(
             value_kind=draw(st.sampled_from(["", "定量", "定性"])) if published else "",
             scoring_rule=draw(st.just("") | text()) if published else "",
             remarks=draw(st.just("") | text()) if published else "",
+            last_year=draw(st.just("") | text()) if published else "",
         )
 
     return build()
@@ -324,13 +325,17 @@ _TOTALS = frozenset({"合计", "总计"})
 
 
 def cost_items(*, years: int = 2) -> st.SearchStrategy[CostItem]:
-    """Cost build-up rows (预算成本构成): a name (never 合计), an amount, a basis, up to ``years`` prior actuals."""
+    """Cost build-up rows (预算成本构成): a name (never 合计), an amount, a basis, up to ``years`` prior actuals.
+
+    Some carry the prior year's budget (上年度预算安排).
+    """
     return st.builds(
         CostItem,
         text().filter(lambda name: name not in _TOTALS),
         st.none() | amounts(),
         st.just("") | text(),
         st.lists(st.none() | amounts(), max_size=years).map(tuple),
+        st.none() | st.none() | amounts(),
     )
 
 

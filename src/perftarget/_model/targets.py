@@ -222,11 +222,12 @@ class Indicator:
 
     Published layouts print more columns, kept as printed: ``unit_text`` is the 计量单位
     when it is its own column (``"%"``, ``"万元"``), ``value_kind`` the 指标值类型
-    (``"定量"``/``"定性"``), ``scoring_rule`` the 评(扣)分标准 and ``remarks`` the 备注.
+    (``"定量"``/``"定性"``), ``scoring_rule`` the 评(扣)分标准, ``remarks`` the 备注 and
+    ``last_year`` the 上年度实际水平 (黑龙江: last year's level, as printed: ``"99%"``).
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       ``unit_text``, ``value_kind``, ``scoring_rule`` and ``remarks``.
+       ``unit_text``, ``value_kind``, ``scoring_rule``, ``remarks`` and ``last_year``.
     """
 
     level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
@@ -250,6 +251,7 @@ class Indicator:
     value_kind: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     scoring_rule: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     remarks: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    last_year: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level1, Level1) and isinstance(self.level2, Level2) and not schemas_of(
@@ -330,6 +332,10 @@ def _cost_total(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, field="cost_total")
 
 
+def _prior_budget(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, field="prior_budget")
+
+
 def _amounts(value: object) -> tuple[Decimal | None, ...]:
     return tuple(None if item is None else to_decimal(item, field="prior") for item in to_tuple(value))
 
@@ -339,7 +345,8 @@ class CostItem:
     """One row of a cost build-up (预算成本构成 / 成本测算): a part of the budget and how it was reckoned.
 
     ``amount`` is the 金额 in 万元, ``basis`` the 测算(公式)依据, and ``prior`` the prior
-    years' actual amounts as printed, oldest first (``None`` for a blank cell).
+    years' actual amounts as printed, oldest first (``None`` for a blank cell); ``prior_budget``
+    is the prior year's budget for the item (黑龙江 上年度预算安排), where a table prints it.
 
     .. versionadded:: 0.2.0
     """
@@ -352,6 +359,7 @@ class CostItem:
         converter=_amounts,
         validator=attrs.validators.deep_iterable(attrs.validators.optional(attrs.validators.instance_of(Decimal))),
     )
+    prior_budget: Decimal | None = attrs.field(default=None, converter=_prior_budget, validator=_non_negative)
 
 
 @attrs.frozen(kw_only=True)

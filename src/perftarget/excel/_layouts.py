@@ -137,6 +137,7 @@ _CORE_COLUMNS: Final = {
     "value_kind": ("指标值类型",),
     "scoring_rule": ("评(扣)分标准", "评分标准", "扣分标准"),
     "remarks": ("备注",),
+    "last_year": ("上年度实际水平",),
 }
 
 _PROJECT_LABELS: Final = {

@@ -81,6 +81,18 @@ _SINGLE: Final = {
 }
 """Label rows with one value each; a row may hold several (``项目类别 | … | 项目性质 | …``)."""
 _TOTAL: Final = frozenset({"合计", "总计", "合 计"})
+_COST_HEADINGS: Final = {
+    "项目": "name",
+    "本年度申请金额": "amount",
+    "资金测算依据及说明": "basis",
+    "上年度实际执行": "prior",
+    "上年度预算安排": "prior_budget",
+}
+"""Cost build-up headings read by name (黑龙江 项目支出内容及明细预算); the others by place: name, 金额, 依据, years."""
+_DEPARTMENT_ROW: Final = "部门预算数"
+"""The detail that keeps a department's row above its projects (四川: its code and name, its total)."""
+_BY_SOURCE: Final = "本年度申请金额"
+"""The heading that makes a budget block a table by source (黑龙江 项目资金情况: 资金来源 | prior years | this year)."""
 
 
 class _ProjectReader(_Reader):
@@ -176,23 +188,49 @@ class _ProjectReader(_Reader):
         return self.text(found[1], _SINGLE[kind]) if found and found[1] is not None else ""
 
     def read_costs(self, segment: _Segment) -> None:
-        """The cost build-up: 预算成本构成 | 金额 | 测算（公式）依据 | the prior years' actuals…, and 合计."""
+        """The cost build-up: 预算成本构成 | 金额 | 测算（公式）依据 | the prior years' actuals…, and 合计.
+
+        Headings of :data:`_COST_HEADINGS` are read by name (黑龙江 项目 | 上年度预算安排 | 上年度实际执行 |
+        本年度申请金额 | 资金测算依据及说明, under a label of its own); the others by place.
+        """
         grid = self.grid
         headings = grid.items(segment.rows[0])
+        named = {role: cell.column for cell in headings if (role := _COST_HEADINGS.get(_label_key(_display(cell))))}
+        if "name" in named:  # the block's label stands left of the 项目 column
+            headings = [cell for cell in headings if cell.column >= named["name"]]
         columns = [cell.column for cell in headings]
+        placed = [column for column in columns if column not in named.values()]
+        roles = dict(zip(("name", "amount", "basis"), placed, strict=False))
+        prior_columns = [named["prior"]] if "prior" in named else placed[3:]
+        roles.update({role: column for role, column in named.items() if role != "prior"})
         for row in segment.rows[1:]:
-            cells = [grid.at(row, column) for column in columns]
-            name = self.text(cells[0], "a cost item")
-            amount = self.amount(cells[1] if len(cells) > 1 else None, "金额")
+            cells = {role: grid.at(row, column) for role, column in roles.items()}
+            name = self.text(cells.get("name"), "a cost item")
+            amount = self.amount(cells.get("amount"), "金额")
+            prior = tuple(self.amount(grid.at(row, column), "an actual of a prior year") for column in prior_columns)
+            prior_budget = self.amount(cells.get("prior_budget"), "上年度预算安排")
             if _label_key(name) in _TOTAL:
                 self.cost_total = amount
+                self.cost_sums(row, prior_columns, cells.get("prior_budget"), prior, prior_budget)
                 continue
-            basis = self.text(cells[2], "测算依据") if len(cells) > 2 else ""  # noqa: PLR2004 - the third column
-            prior = tuple(self.amount(cell, "an actual of a prior year") for cell in cells[3:])
+            basis = self.text(cells.get("basis"), "测算依据")
             for cell in grid.items(row):
-                if cell.column not in columns:
+                if cell.column not in columns and not cell.continued:
                     self.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
-            self.costs.append(CostItem(name, amount, basis, prior))
+            self.costs.append(CostItem(name, amount, basis, prior, prior_budget))
+
+    def cost_sums(
+        self, row: int, prior_columns: list[int], budget_cell: _Cell | None,
+        prior: tuple[Decimal | None, ...], prior_budget: Decimal | None,
+    ) -> None:
+        """The 合计 row's prior-year figures: not kept, so each must be its column's sum (else reported)."""
+        sums = [(self.grid.at(row, column), total, [item.prior[k] for item in self.costs if k < len(item.prior)])
+                for k, (column, total) in enumerate(zip(prior_columns, prior, strict=True))]
+        sums.append((budget_cell, prior_budget, [item.prior_budget for item in self.costs]))
+        for cell, total, parts in sums:
+            added = sum((part for part in parts if part is not None), Decimal(0))
+            if total is not None and total != added:
+                self.problem(cell, f"合计 {total} is not the sum of the column above ({added}): it is not kept")
 
     def amount(self, cell: _Cell | None, what: str) -> Decimal | None:
         return self.number(cell, what, ("万元", "元"), plain=self.amount_unit, to="万元")
@@ -249,19 +287,26 @@ class _ProjectReader(_Reader):
 
         The project's are on its own first row (where its 项目名称 is); a row above it giving
         a unit and an amount but no project (the department's row, with its total over all its
-        projects) has no field in a project, and is reported.
+        projects) is kept as the detail ``部门预算数``: its cells as printed (``820-马踏镇部门 |
+        8827620.53``). A second project's are reported (a sheet is one project).
         """
         found: dict[str, _Cell] = {}
+        above: dict[int, list[_Cell]] = {}
         for table in tables:
             names = table.cells.get("project_name", [])
             for field in ("unit_name", "budget"):
                 for cell in table.cells.get(field, []):
                     if any(name.row == cell.row for name in names) and field not in found:
                         found[field] = cell
-                    elif not names or field in found or cell.row < names[0].row:
+                    elif names and cell.row < names[0].row:  # the department's row
+                        above.setdefault(cell.row, []).append(cell)
+                    elif not names or field in found:
                         what = "the department's row" if cell.row < (names[0].row if names else 0) else "a row"
                         self.problem(cell, f"{what} {_display(cell)!r} is not a project's: a 单位名称 or 预算数 "
-                                     "is read on the row of its 项目名称 (a department's total has no field)")
+                                     "is read on the row of its 项目名称 (a sheet is one project)")
+        for row in sorted(above):
+            shown = [_display(cell) for cell in self.grid.items(row) if not cell.continued]
+            self.details.append(Detail(_DEPARTMENT_ROW, " | ".join(text for text in shown if text)))
         return found
 
     def prior_years(self, block: _Block) -> None:
@@ -320,6 +365,9 @@ class _ProjectReader(_Reader):
         row = segment.rows[0]
         cells: dict[str, _Cell | None] = {}
         purpose = ""
+        headings = [cell for cell in grid.items(row) if cell.column > grid.left and not cell.continued]
+        if any(_label_key(_display(cell)) == _BY_SOURCE for cell in headings):
+            return self.budget_of(self.by_source(segment, headings), row), purpose
         for index, line in enumerate(segment.rows):
             items = [cell for cell in grid.items(line) if cell.column > grid.left and not cell.continued]
             if index and items and not self.budget_label(items[0], labels):
@@ -329,21 +377,58 @@ class _ProjectReader(_Reader):
                     _unexpected(self, [line])
                 continue
             self.budget_pairs(items, cells, labels)
+        return self.budget_of(cells, row), purpose
+
+    def budget_of(self, cells: dict[str, _Cell | None], row: int) -> Budget | None:
+        """The budget from the cells of its parts (``None``, reported, without a total)."""
         amounts = {
             kind: self.number(cell, _BUDGET_NAMES[kind], ("万元", "元"), plain=self.amount_unit, to="万元")
             for kind, cell in cells.items()
         }
         total = amounts.get("total")
-        where = cells.get("total") or (row, grid.left)
+        where = cells.get("total") or (row, self.grid.left)
         if total is None:
             if _display(cells.get("total")) in ("", *_NOT_APPLICABLE):  # else number() said what is wrong
                 self.problem(where, "预算数 (the budget total) is missing")
-            return None, purpose
+            return None
         try:
-            return Budget(total=total, fiscal=amounts.get("fiscal"), other=amounts.get("other")), purpose
+            return Budget(total=total, fiscal=amounts.get("fiscal"), other=amounts.get("other"))
         except InvalidValueError as exc:
             self.problem(where, str(exc))
-            return None, purpose
+            return None
+
+    def by_source(self, segment: _Segment, headings: list[_Cell]) -> dict[str, _Cell | None]:
+        """A budget table by source (黑龙江 资金来源 | 上年度预算安排 | 上年度实际执行 | 本年度申请金额).
+
+        The budget is the 本年度申请金额 column (合计 the total, 财政拨款 the fiscal part, 其他资金 the
+        other); each other column, the prior year's figures, is a :class:`~perftarget.Detail` named
+        by its heading, its text the sources with their figures as printed (``合计 30.00 | 财政拨款 30.00``).
+        """
+        grid = self.grid
+        source = headings[0].column
+        amount = next(cell.column for cell in headings if _label_key(_display(cell)) == _BY_SOURCE)
+        priors = [cell for cell in headings[1:] if cell.column != amount]
+        known = {source, amount, *(cell.column for cell in priors)}
+        cells: dict[str, _Cell | None] = {}
+        texts: dict[int, list[str]] = {cell.column: [] for cell in priors}
+        for line in segment.rows[1:]:
+            label = grid.at(line, source)
+            key = _label_key(_display(label)).removeprefix("其中").lstrip(":")
+            kind = "total" if key in _TOTAL else _BUDGET_LABELS.get(key)
+            if kind is None:
+                what = f"expected a source (合计, 财政拨款, 其他资金), not {_display(label)!r}"
+                self.problem(label or (line, source), what)
+                continue
+            cells[kind] = grid.at(line, amount)
+            for prior in priors:
+                shown = _display(grid.at(line, prior.column))
+                if shown:
+                    texts[prior.column].append(f"{_display(label).strip()} {shown}")
+            for cell in grid.items(line):
+                if cell.column > grid.left and cell.column not in known and not cell.continued:
+                    self.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
+        self.details.extend(Detail(_display(prior).strip(), " | ".join(texts[prior.column])) for prior in priors)
+        return cells
 
     def budget_pairs(self, items: list[_Cell], cells: dict[str, _Cell | None], labels: dict[str, str]) -> None:
         """One budget row's label/value pairs: the budget's parts into ``cells``, details kept."""
@@ -507,6 +592,8 @@ def _write_costs(w: _Writer, row: int, project: ProjectTargets) -> int:
     years = max((len(item.prior) for item in project.costs), default=0)
     headings = ["预算成本构成", "金额", "测算（公式）依据"]
     headings += [f"{project.year - years + k}年实际" for k in range(years)]
+    budgets = any(item.prior_budget is not None for item in project.costs)
+    headings += ["上年度预算安排"] if budgets else []
     for column, heading in enumerate(headings, start=1):
         w.put(row, column, heading, "label")
     for item in project.costs:
@@ -517,6 +604,8 @@ def _write_costs(w: _Writer, row: int, project: ProjectTargets) -> int:
         for column in range(4, 4 + years):
             prior = item.prior[column - 4] if column - 4 < len(item.prior) else None
             w.number(row, column, prior, least=2)
+        if budgets:
+            w.number(row, 4 + years, item.prior_budget, least=2)
     if project.cost_total is not None:
         row += 1
         w.put(row, 1, "合计", "label")
@@ -528,7 +617,8 @@ def _write_project(w: _Writer, project: ProjectTargets) -> None:
     schedule = project.schedule
     checkpoints = schedule.checkpoints if schedule is not None else ()
     years = max((len(item.prior) for item in project.costs), default=0)
-    width = max(_WIDTH, 1 + len(checkpoints), _table_width(project.goals), 3 + years)
+    budgets = any(item.prior_budget is not None for item in project.costs)
+    width = max(_WIDTH, 1 + len(checkpoints), _table_width(project.goals), 3 + years + budgets)
     w.widths(_COLUMN_WIDTHS)
     w.put(1, 1, f"{project.name}绩效目标表", "title", to=(1, width))
     _write_unit(w, 2, project.unit, width, amounts=True)

@@ -62,10 +62,10 @@ _KEYED: Final = "items"
 _LABELS: Final = {
     **dict.fromkeys(("项目名称",), "name"),
     **dict.fromkeys(("主管部门", "实施单位", "主管部门及代码"), "units"),
-    **dict.fromkeys(("项目资金", "项目资金情况", "资金情况"), "funds"),
+    **dict.fromkeys(("项目资金", "项目资金情况", "资金情况", "预算执行情况"), "funds"),
     **dict.fromkeys(("年度总体目标", "年度总体目标完成情况", "总体目标", "年度目标"), "goal"),
     **dict.fromkeys(("年度绩效指标完成情况", "绩效指标完成情况", "年度绩效指标", "绩效指标"), "heading"),
-    **dict.fromkeys(("总分", "合计得分"), "total"),
+    **dict.fromkeys(("总分", "合计得分", "合计"), "total"),
 }
 
 # The indicator table's columns: (field, printed heading, headings accepted when reading).
@@ -86,8 +86,8 @@ _HEADINGS: Final = {field: heading for field, heading, _ in _COLUMNS}
 _FUNDS: Final = (
     ("initial", "年初预算数", ("年初预算数", "年初预算")),
     ("budget", "全年预算数（A）", ("全年预算数", "全年预算", "调整后预算数")),
-    ("spent", "全年执行数（B）", ("全年执行数", "全年执行", "执行数")),
-    ("weight", "分值", ("分值",)),
+    ("spent", "全年执行数（B）", ("全年执行数", "全年执行", "执行数", "预算执行数")),
+    ("weight", "分值", ("分值", "权重")),
     ("rate", "执行率（B/A）", ("执行率", "预算执行率")),
     ("score", "得分", ("得分",)),
 )
@@ -177,13 +177,14 @@ class _EvaluationReader(_Reader):
     def __init__(self, grid: _Grid, problems: _Problems) -> None:
         super().__init__(grid, problems)
         self.block_start = grid.max_row + 1
+        self.scored = False  # whether any line prints a 得分 or 完成值 (a form not yet scored prints neither)
 
     def read(self) -> ProjectEvaluation | None:
         before = len(self.problems)
         derived = self.derive()
         return _read_result(self, ProjectEvaluation, derived, self.block_start, _KEYED, before=before)
 
-    def derive(self) -> _Derived:  # noqa: C901 - one branch per part of the table
+    def derive(self) -> _Derived:  # noqa: C901, PLR0912 - one branch per part of the table
         """Every field of the evaluation the table gives, read as :class:`ProjectEvaluation` holds it."""
         segments, self.block_start = _segments(self.grid, _LABELS, _header_columns)
         derived = _Derived()
@@ -192,6 +193,7 @@ class _EvaluationReader(_Reader):
         total: tuple[Decimal | None, _Cell | None] = (None, None)
         funds: _Segment | None = None
         header: _Segment | None = None
+        total_row: int | None = None
         for segment in segments:
             kind = segment.kind
             if kind == "preamble":
@@ -203,7 +205,7 @@ class _EvaluationReader(_Reader):
             elif kind == "header" and header is None:
                 header = segment
             elif kind == "total":
-                total = self.total(segment.rows[0], header)
+                total_row = segment.rows[0]
             elif kind in ("funds", "header"):
                 self.problem(segment.label, f"a second {_display(segment.label)} part in one table")
         leaves = derived.leaves
@@ -212,11 +214,15 @@ class _EvaluationReader(_Reader):
         lines, row_total = self.lines(header, derived) if header is not None else ([], None)
         if header is None:
             self.problem(None, "no indicator table (a header row 一级指标 … 三级指标 … 得分)")
+        if total_row is not None:  # read after the lines: whether any is scored tells what its cells mean
+            total = self.total(total_row, header)
         if total[1] is None and row_total is not None:
             total = row_total
         amount, total_cell = total
         if total_cell is None:
             self.problem(None, "no 总分 row")
+        elif lines and not self.scored and budget_score is None:
+            amount, total_cell = self.unscored_total(amount, total_cell, budget_weight, lines)
         derived.number("total", amount, total_cell)
         if amount is not None:
             leaves["grade"] = ScoringPolicy.preset(DEFAULT_POLICY).grade(amount).value
@@ -225,6 +231,20 @@ class _EvaluationReader(_Reader):
         leaves.update({"total_formula": "", "budget_formula": "", "places": 2 if places is None else places,
                        "problems": _Count(0)})
         return derived
+
+    def unscored_total(
+        self, amount: Decimal | None, cell: _Cell, budget_weight: Decimal, lines: _Lines
+    ) -> tuple[Decimal, _Cell | None]:
+        """A form not yet scored: no 得分 anywhere, so the total is 0; a number on its 合计 row is the weights' sum.
+
+        四川's published form prints 合计 with 100 under 得分 and nothing scored: the points of the
+        budget line and the indicators (10 + 60 + 30). A number that is not their sum is reported.
+        """
+        weights = budget_weight + sum((weight for _, weight, _ in lines if weight is not None), Decimal(0))
+        if amount is not None and amount != weights:
+            self.problem(cell, f"nothing is scored, so 合计 should be the points {format_number(weights)}, "
+                               f"not {format_number(amount)}")
+        return Decimal(0), None
 
     def year(self, rows: Sequence[int]) -> int:
         """The year printed above the table (``（2022年度）``), or 0 when none is."""
@@ -285,6 +305,8 @@ class _EvaluationReader(_Reader):
             numbers = [c for c in self.grid.items(row) if isinstance(c.value, (int, float)) and c.column > label.column]
             cell = numbers[-1] if numbers else None
         amount = self.number(cell, "总分", ("分",))
+        if not self.scored and _display(cell) == "":
+            return amount, cell or label  # a form not yet scored: derive() says 0
         if amount is None and _display(cell) in ("", *_NOT_APPLICABLE):  # else number() said what is wrong
             self.problem(cell or where, "the 总分 row has no score (得分)")
         return amount, cell or label
@@ -311,6 +333,7 @@ class _EvaluationReader(_Reader):
             line = self.line(row, columns)
             if line is not None:
                 rows.append(line)
+        self.unreported(rows)
         resolved = _resolve_levels([(str(line["level1"]), str(line["level2"])) for line in rows])
         kept = [(line, levels) for line, levels in zip(rows, resolved, strict=True) if not line["placeholder"]]
         leaves = derived.leaves
@@ -323,6 +346,7 @@ class _EvaluationReader(_Reader):
             assert weight is None or isinstance(weight, Decimal)  # noqa: S101 - built below
             assert isinstance(score, Decimal)  # noqa: S101 - built below
             applicable = weight is not None
+            rule = "manual" if not applicable or not line["unreported"] else "missing"
             label1 = _level_text(level1)
             leaves.update({f"{path}.path": f"goals[0].indicators[{index}]", f"{path}.name": line["name"],
                            f"{path}.level1": label1, f"{path}.level2": _level_text(level2),
@@ -332,13 +356,25 @@ class _EvaluationReader(_Reader):
             assert score_cell is None or isinstance(score_cell, _Cell)  # noqa: S101 - built below
             derived.number(f"{path}.weight", weight if weight is not None else Decimal(0), weight_cell)
             derived.number(f"{path}.score", score, score_cell)
-            leaves.update({f"{path}.rule": "manual" if applicable else "not_applicable", f"{path}.formula": "",
+            leaves.update({f"{path}.rule": rule if applicable else "not_applicable", f"{path}.formula": "",
                            f"{path}.reason": line["reason"],
                            f"{path}.needs_explanation": applicable and weight is not None and score < weight,
                            f"{path}.over_achieved": False})
             derived.names.append(str(line["name"]))
             result.append((label1, weight, score))
         return result, total
+
+    def unreported(self, rows: Sequence[dict[str, object]]) -> None:
+        """Lines with 分值 but 完成值 and 得分 blank: 0 of their points in a form not yet scored, else 得分 missing."""
+        for line in rows:
+            if not line["unreported"]:
+                continue
+            if not self.scored:  # rule missing (lines() names it)
+                line.update({"weight": line["raw_weight"], "score": Decimal(0)})
+                continue
+            where = line["where"]
+            assert isinstance(where, (_Cell, tuple))  # noqa: S101 - built by line()
+            self.problem(where, "得分 is missing")
 
     def line(self, row: int, columns: dict[str, int]) -> dict[str, object] | None:
         """One indicator row's texts and numbers (``placeholder`` when it holds nothing but levels)."""
@@ -362,16 +398,21 @@ class _EvaluationReader(_Reader):
         content = (texts["name"], texts["target"], texts["actual"], texts["reason"], _display(cells.get("weight")),
                    _display(cells.get("score")))
         placeholder = _is_placeholder(content)  # a template or filler row
+        # Not reported yet: a 分值 with 完成值 and 得分 blank; unreported() decides once every line is read
+        unreported = weight is not None and score is None and not texts["actual"] and not _display(cells.get("score"))
+        self.scored = self.scored or score is not None or bool(texts["actual"])
         if not placeholder:
             blank = ("", *_NOT_APPLICABLE)  # else number() said what is wrong
             if weight is None and score is not None and _display(cells.get("weight")) in blank:
                 self.problem(cells.get("weight") or (row, columns.get("weight", grid.left)), "分值 is missing")
-            elif score is None and weight is not None and _display(cells.get("score")) in blank:
+            elif score is None and weight is not None and not unreported and _display(cells.get("score")) in blank:
                 self.problem(cells.get("score") or (row, columns.get("score", grid.left)), "得分 is missing")
             for cell in grid.items(row):
                 if cell.column not in columns.values() and not cell.continued:
                     self.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
-        return {**texts, "placeholder": placeholder, "weight": weight if score is not None else None,
+        return {**texts, "placeholder": placeholder, "unreported": unreported and not placeholder, "raw_weight": weight,
+                "where": cells.get("score") or (row, columns.get("score", grid.left)),
+                "weight": weight if score is not None else None,
                 "score": score if score is not None and weight is not None else Decimal(0),
                 "weight_cell": cells.get("weight"), "score_cell": cells.get("score")}
 

@@ -65,6 +65,7 @@ _OPTIONAL_COLUMNS: Final = (
     ("weight", "分值"),
     ("scoring_rule", "评(扣)分标准"),
     ("remarks", "备注"),
+    ("last_year", "上年度实际水平"),
 )
 _TABLE_ROLES: Final = {
     "unit_name": "部门(单位)名称",
@@ -77,7 +78,8 @@ _TABLE_ROLES: Final = {
 """Columns that hold one value for the whole table (a cell merged down the rows), with a heading for messages."""
 _HEADINGS: Final = {**dict(_COLUMNS), **dict(_OPTIONAL_COLUMNS), **_TABLE_ROLES}
 _TEXTS: Final = (
-    "level1", "level2", "name", "description", "basis", "unit_text", "value_kind", "scoring_rule", "remarks"
+    "level1", "level2", "name", "description", "basis", "unit_text", "value_kind", "scoring_rule", "remarks",
+    "last_year",
 )
 """The columns read as text on every indicator row (the target and the weight are read apart)."""
 
@@ -460,6 +462,7 @@ def _indicator(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row,
             value_kind=texts.get("value_kind", ""),
             scoring_rule=texts.get("scoring_rule", ""),
             remarks=texts.get("remarks", ""),
+            last_year=texts.get("last_year", ""),
         )
     except InvalidValueError as exc:
         reader.problem(row.cells.get("level2") or (row.row, reader.grid.left), str(exc))
@@ -658,6 +661,7 @@ def _printed(indicator: Indicator) -> dict[str, str]:
         "value_kind": indicator.value_kind,
         "scoring_rule": indicator.scoring_rule,
         "remarks": indicator.remarks,
+        "last_year": indicator.last_year,
     }
 
 
