@@ -377,11 +377,16 @@ def department_targets() -> st.SearchStrategy[DepartmentTargets]:
     )
 
 
-def documents() -> st.SearchStrategy[Document]:
-    """Whole documents: an optional department part and up to three projects."""
+def documents(*, nameless: bool = False) -> st.SearchStrategy[Document]:
+    """Whole documents: an optional department part and up to three projects.
+
+    ``nameless``: some 无 rows of the projects have no name (see :func:`indicators`).
+
+    .. versionchanged:: 0.2.0 ``nameless``.
+    """
     return st.builds(
         Document,
         department=st.none() | department_targets(),
-        projects=st.lists(project_targets(), max_size=3).map(tuple),
+        projects=st.lists(project_targets(nameless=nameless), max_size=3).map(tuple),
         notes=st.just("") | text(),
     )

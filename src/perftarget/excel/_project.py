@@ -110,7 +110,12 @@ class _ProjectReader(_Reader):
         return True
 
     def pairs(self, row: int) -> None:
-        """The label/value pairs of one row: ``项目类别 | 专项业务类 | 项目性质 | 延续性项目``."""
+        """The label/value pairs of one row: ``项目类别 | 专项业务类 | 项目性质 | 延续性项目``.
+
+        The cell right after a label (after its merged range) is its value, whatever it says
+        (a project named 上年结转 is a name); a label-looking cell past a blank one starts the
+        next pair (``项目类别 | | 项目性质 | …``: 项目类别 has no value).
+        """
         labels = _project_labels()
         cells = self.grid.items(row)
         index = 0
@@ -120,7 +125,9 @@ class _ProjectReader(_Reader):
             kind = labels.get(_label_key(_display(cell)))
             if kind in _SINGLE and (kind not in self.values or index == 0):
                 value = cells[index + 1] if index + 1 < len(cells) else None
-                if value is not None and labels.get(_label_key(_display(value))) in _SINGLE:
+                if value is not None and labels.get(_label_key(_display(value))) in _SINGLE and (
+                    self.grid.after(cell) != value
+                ):
                     value = None  # a label with a blank value, then the next label
                 self.values[kind] = (cell, value)
                 current = kind
