@@ -26,8 +26,9 @@ from perftarget import Budget, Document, Goal, Indicator, ProjectTargets, Thresh
 from perftarget.excel import read_workbook, write_workbook
 from perftarget.testing import documents
 
-# About 0.1 s a document; the dev profile runs a third of these (tests/conftest.py), ci all.
-ROUND_TRIPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# About 0.1 s a document: the dev profile runs 9 of these (tests/conftest.py), ci all 30; a scratch run
+# of 1,500 (settings override) found nothing more after the fixes below.
+ROUND_TRIPS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 N_A = Threshold.not_applicable()
 BLANK = Threshold.blank()

@@ -364,14 +364,21 @@ def _published_project(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def department_targets() -> st.SearchStrategy[DepartmentTargets]:
-    """Department-wide targets with narrative goals (indicators without levels)."""
+def department_targets(*, levels: bool = False, nameless: bool = False) -> st.SearchStrategy[DepartmentTargets]:
+    """Department-wide targets with narrative goals (indicators without levels).
+
+    With ``levels``, the goals have an indicator table as 湖南's 整体绩效目标表 prints
+    (``nameless``: some 无 rows without a name, see :func:`indicators`).
+
+    .. versionchanged:: 0.2.0 ``levels`` and ``nameless``.
+    """
     return st.builds(
         DepartmentTargets,
         unit=units(),
         year=st.integers(2015, 2035),
         duties=st.lists(text(), max_size=4).map(tuple),
-        goals=st.lists(goals(levels=False, max_indicators=2), max_size=3).map(tuple),
+        goals=st.lists(goals(levels=levels, max_indicators=4 if levels else 2, nameless=nameless),
+                       max_size=3).map(tuple),
         measures=st.lists(measures(), max_size=3).map(tuple),
         year_assumed=st.booleans(),
     )
@@ -380,13 +387,17 @@ def department_targets() -> st.SearchStrategy[DepartmentTargets]:
 def documents(*, nameless: bool = False) -> st.SearchStrategy[Document]:
     """Whole documents: an optional department part and up to three projects.
 
-    ``nameless``: some 无 rows of the projects have no name (see :func:`indicators`).
+    ``nameless``: some 无 rows have no name (see :func:`indicators`), and some department parts
+    have an indicator table with levels.
 
     .. versionchanged:: 0.2.0 ``nameless``.
     """
+    department = department_targets()
+    if nameless:
+        department |= department_targets(levels=True, nameless=True)
     return st.builds(
         Document,
-        department=st.none() | department_targets(),
+        department=st.none() | department,
         projects=st.lists(project_targets(nameless=nameless), max_size=3).map(tuple),
         notes=st.just("") | text(),
     )
