@@ -43,6 +43,7 @@ from perftarget._model.targets import (
 from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._values.threshold import Comparator, Threshold, ThresholdKind
+from perftarget.excel._layouts import heading_key, label_roles
 
 __all__ = [
     "amounts",
@@ -305,14 +306,18 @@ def measures() -> st.SearchStrategy[Measure]:
     return st.builds(Measure, text(), st.just("") | text())
 
 
-_TOTALS = frozenset({"合计", "总计"})
+_NOT_COST_NAMES = frozenset({"合计", "总计", *label_roles("project")})
+"""合计, and the project table's labels (上年结转, 项目名称...): a cost row so named reads as that row."""
 
 
 def cost_items(*, years: int = 2) -> st.SearchStrategy[CostItem]:
-    """Cost build-up rows (预算成本构成): a name (never 合计), an amount, a basis, up to ``years`` prior actuals."""
+    """Cost build-up rows (预算成本构成): a name, an amount, a basis, up to ``years`` prior actuals.
+
+    The name is never 合计 or a label of the project table (a cost row so named reads as that row).
+    """
     return st.builds(
         CostItem,
-        text().filter(lambda name: name not in _TOTALS),
+        text().filter(lambda name: heading_key(name) not in _NOT_COST_NAMES),
         st.none() | amounts(),
         st.just("") | text(),
         st.lists(st.none() | amounts(), max_size=years).map(tuple),
