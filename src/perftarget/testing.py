@@ -50,6 +50,7 @@ from perftarget._model.targets import (
 from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
 from perftarget._values.threshold import Comparator, Threshold, ThresholdKind
+from perftarget.excel._layouts import heading_key, label_roles
 
 __all__ = [
     "amounts",
@@ -321,17 +322,19 @@ def _details() -> st.SearchStrategy[Detail]:
     return st.builds(Detail, st.sampled_from(_DETAIL_LABELS), st.just("") | text())
 
 
-_TOTALS = frozenset({"合计", "总计"})
+_NOT_COST_NAMES = frozenset({"合计", "总计", *label_roles("project")})
+"""合计, and the project table's labels (上年结转, 项目名称...): a cost row so named reads as that row."""
 
 
 def cost_items(*, years: int = 2) -> st.SearchStrategy[CostItem]:
-    """Cost build-up rows (预算成本构成): a name (never 合计), an amount, a basis, up to ``years`` prior actuals.
+    """Cost build-up rows (预算成本构成): a name, an amount, a basis, up to ``years`` prior actuals.
 
+    The name is never 合计 or a label of the project table (a cost row so named reads as that row).
     Some carry the prior year's budget (上年度预算安排).
     """
     return st.builds(
         CostItem,
-        text().filter(lambda name: name not in _TOTALS),
+        text().filter(lambda name: heading_key(name) not in _NOT_COST_NAMES),
         st.none() | amounts(),
         st.just("") | text(),
         st.lists(st.none() | amounts(), max_size=years).map(tuple),
@@ -385,24 +388,40 @@ def _published_project(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def department_targets() -> st.SearchStrategy[DepartmentTargets]:
-    """Department-wide targets with narrative goals (indicators without levels)."""
+def department_targets(*, levels: bool = False, nameless: bool = False) -> st.SearchStrategy[DepartmentTargets]:
+    """Department-wide targets with narrative goals (indicators without levels).
+
+    With ``levels``, the goals have an indicator table as 湖南's 整体绩效目标表 prints
+    (``nameless``: some 无 rows without a name, see :func:`indicators`).
+
+    .. versionchanged:: 0.2.0 ``levels`` and ``nameless``.
+    """
     return st.builds(
         DepartmentTargets,
         unit=units(),
         year=st.integers(2015, 2035),
         duties=st.lists(text(), max_size=4).map(tuple),
-        goals=st.lists(goals(levels=False, max_indicators=2), max_size=3).map(tuple),
+        goals=st.lists(goals(levels=levels, max_indicators=4 if levels else 2, nameless=nameless),
+                       max_size=3).map(tuple),
         measures=st.lists(measures(), max_size=3).map(tuple),
         year_assumed=st.booleans(),
     )
 
 
-def documents() -> st.SearchStrategy[Document]:
-    """Whole documents: an optional department part and up to three projects."""
+def documents(*, nameless: bool = False) -> st.SearchStrategy[Document]:
+    """Whole documents: an optional department part and up to three projects.
+
+    ``nameless``: some 无 rows have no name (see :func:`indicators`), and some department parts
+    have an indicator table with levels.
+
+    .. versionchanged:: 0.2.0 ``nameless``.
+    """
+    department = department_targets()
+    if nameless:
+        department |= department_targets(levels=True, nameless=True)
     return st.builds(
         Document,
-        department=st.none() | department_targets(),
-        projects=st.lists(project_targets(), max_size=3).map(tuple),
+        department=st.none() | department,
+        projects=st.lists(project_targets(nameless=nameless), max_size=3).map(tuple),
         notes=st.just("") | text(),
     )

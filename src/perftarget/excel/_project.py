@@ -139,7 +139,10 @@ class _ProjectReader(_Reader):
 
         A detail's further values are kept with it (``项目实施进度计划 | 项目实施内容 | 开始时间 |
         完成时间``: text ``项目实施内容 | 开始时间 | 完成时间``); with ``loose`` (a row under a
-        detail label) a row whose first cell is no label is a detail named by that cell.
+        detail label) a row whose first cell is no label is a detail named by that cell. The cell
+        right after a label (after its merged range) is its value, whatever it says (a project
+        named 上年结转 is a name); a label-looking cell past a blank one starts the next pair
+        (``项目类别 | | 项目性质 | …``: 项目类别 has no value).
         """
         labels = _project_labels()
         cells = [cell for cell in self.grid.items(row) if not cell.continued]
@@ -160,7 +163,11 @@ class _ProjectReader(_Reader):
                 or (loose and index == 0 and kind is None)
             ):
                 value = cells[index + 1] if index + 1 < len(cells) else None
-                if value is not None and labels.get(_label_key(_display(value))) is not None:
+                if (
+                    value is not None
+                    and labels.get(_label_key(_display(value))) is not None
+                    and self.grid.after(cell) != value
+                ):
                     value = None  # a label with a blank value, then the next label
                 self.details.append(Detail(_display(cell).strip(), _display(value)))
                 current = "detail"
@@ -168,7 +175,11 @@ class _ProjectReader(_Reader):
                 continue
             if kind in _SINGLE and (kind not in self.values or index == 0):
                 value = cells[index + 1] if index + 1 < len(cells) else None
-                if value is not None and labels.get(_label_key(_display(value))) in _SINGLE:
+                if (
+                    value is not None
+                    and labels.get(_label_key(_display(value))) in _SINGLE
+                    and self.grid.after(cell) != value
+                ):
                     value = None  # a label with a blank value, then the next label
                 self.values[kind] = (cell, value)
                 current = kind

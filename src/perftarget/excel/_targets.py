@@ -20,7 +20,7 @@ from perftarget._codec.hooks import threshold_text
 from perftarget._model.targets import Basis, Goal, Indicator, Measure, Suppression, Unit
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.numbers import format_number
-from perftarget._values.threshold import Comparator, Threshold
+from perftarget._values.threshold import Comparator, Threshold, ThresholdKind
 from perftarget.excel._grid import (
     _INDICATOR_NUMBERING,
     _NOT_APPLICABLE,
@@ -84,10 +84,11 @@ _TEXTS: Final = (
 """The columns read as text on every indicator row (the target and the weight are read apart)."""
 
 _INDICATOR_FIELD: Final = re.compile(
-    r"^goals\[(\d+)\]\.indicators\[(\d+)\]\.(key|basis\.category|suppressions|level1|level2|template)$"
+    r"^goals\[(\d+)\]\.indicators\[(\d+)\]\.(key|basis\.category|suppressions|level1|level2|template|target|name)$"
 )
 _YEARS: Final = (1, 9998)  # a fiscal year and the next must fit the calendar
 _KEPT: Final = "kept"
+_BLANK: Final = "blank"
 
 
 def _roles() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
@@ -123,6 +124,22 @@ def _header_columns(items: Sequence[_Cell]) -> dict[str, _Cell] | None:
 def _blank(text: str) -> bool:
     """A cell that says nothing: blank, 无 or /, or filler (……)."""
     return not text or text in _NOT_APPLICABLE or _is_filler(text)
+
+
+def _name_as_read(texts: Mapping[str, str]) -> str:
+    """The name a row's printed texts read as.
+
+    Numbering (``指标1：``) is taken off; filler (……, 等) is no name on a row that prints nothing
+    else (every other cell but the levels blank, 无 or filler).
+    """
+    name = _INDICATOR_NUMBERING.sub("", texts.get("name", ""), count=1)
+    says_nothing = all(_blank(text) for field, text in texts.items() if field not in ("name", "level1", "level2"))
+    return "" if _is_filler(name) and says_nothing else name
+
+
+def _prints_nothing(texts: Mapping[str, str]) -> bool:
+    """A row whose every cell but the levels is blank or filler: under a merged level, a filler row (skipped)."""
+    return all(not text or _is_filler(text) for field, text in texts.items() if field not in ("level1", "level2"))
 
 
 def _is_template(texts: Mapping[str, str]) -> bool:
@@ -220,6 +237,8 @@ class _Row:
     target: Threshold | None = None
     weight: Decimal | None = None
     template: bool = False
+    target_text: str = ""
+    printed_name: str = ""
 
     @property
     def name(self) -> str:
@@ -274,9 +293,14 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
     """One row of an indicator table: a 无 row, a template row, a filler row or an indicator.
 
     - filler: every cell blank or filler (……, 等) and no level cell of its own: skipped;
-    - template: see :func:`_is_template`: dropped unless the perftarget block keeps it;
+    - template: see :func:`_is_template`: dropped unless the perftarget block keeps it
+      (then read as printed: an empty target cell is no target printed);
     - 无 row: no name, and the target blank, 无 or /: an indicator without a name whose
-      target is 无 (a level that does not apply), kept with whatever else it prints.
+      target is 无 (a level that does not apply), kept with whatever else it prints; its
+      target is blank instead when the perftarget block says so (``target | blank``).
+
+    A filler name (……, 等) is no name only on a row that prints nothing else (every other
+    cell blank, 无 or filler); beside anything else it is the name as printed.
     """
     grid = reader.grid
     cells = {field: grid.at(row, column) for field, column in columns.items()}
@@ -288,21 +312,20 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
     target_text = str(target_cell.value).strip() if formula and target_cell else _display(target_cell)
     weight_text = _display(cells.get("weight"))
     printed: dict[str, str] = {**texts, "target": target_text, "weight": weight_text}
-    content = {field: text for field, text in printed.items() if field not in ("level1", "level2")}
     own_level = any(
         (cell := cells.get(field)) is not None and not cell.continued for field in ("level1", "level2")
     )
-    placeholder = all(not text or _is_filler(text) for text in content.values()) and not own_level
+    placeholder = _prints_nothing(printed) and not own_level
     levels = tuple("" if _is_filler(texts.get(field, "")) else texts.get(field, "") for field in ("level1", "level2"))
     result = _Row(row, (levels[0], levels[1]), placeholder, cells)
     if placeholder:
         return result
     result.template = _is_template(printed)
-    name = _INDICATOR_NUMBERING.sub("", texts.get("name", ""), count=1)
-    texts["name"] = "" if _is_filler(name) else name
+    result.printed_name = texts.get("name", "")
+    texts["name"] = _name_as_read(printed)
     result.texts = texts
-    nameless = not texts["name"] and (not target_text or target_text in _NOT_APPLICABLE or _is_filler(target_text))
-    if nameless or result.template:
+    result.target_text = target_text
+    if not texts["name"] and _blank(target_text):  # a 无 row
         result.target = Threshold.not_applicable()
     else:
         if not texts["name"]:
@@ -403,34 +426,47 @@ class _Extras:
     category: str = ""
     suppressions: list[Suppression] = attrs.Factory(list)
     kept: bool = False
+    blank: bool = False  # no target printed (an empty target cell on a row without a name reads as 无)
+    name: str | None = None  # the name as printed (when reading would drop numbering or filler from it)
 
 
 def _extras(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row) -> _Extras:
     extras = _Extras()
     for field, where, values in block.indicators.pop(path, []):
         name = reader.text(values[0], "the indicator's name")
-        if name != row.name:
+        if name not in (row.name, row.printed_name):
             reader.problem(where, f"this row is for {name!r}, but goals[{path[0]}].indicators[{path[1]}] is "
                            f"{row.name!r} (row {row.row}): the table was edited; correct or delete this row")
-            continue
-        value = values[1] if len(values) > 1 else None
-        if field == "suppressions":
-            suppression = _suppression(reader, where, values[1:])
-            if suppression is not None:
-                extras.suppressions.append(suppression)
-        elif field == "level1":
-            extras.level1[:] = [to_level1(reader.text(value, field) or None)]
-        elif field == "level2":
-            extras.level2[:] = [to_level2(reader.text(value, field) or None)]
-        elif field == "key":
-            extras.key = reader.text(value, field)
-        elif field == "template":
-            extras.kept = True
+        elif field == "name":  # the name as printed, where reading alone takes numbering or filler off
+            extras.name = name
         else:
-            extras.category = reader.text(value, field)
-            if not extras.category:
-                reader.problem(where, "basis.category is blank")
+            _extra(reader, extras, field, where, values)
     return extras
+
+
+def _extra(reader: _Reader, extras: _Extras, field: str, where: _Cell, values: Sequence[_Cell | None]) -> None:
+    """One block row about an indicator, its name checked: what it adds to ``extras``."""
+    value = values[1] if len(values) > 1 else None
+    if field == "suppressions":
+        suppression = _suppression(reader, where, values[1:])
+        if suppression is not None:
+            extras.suppressions.append(suppression)
+    elif field == "level1":
+        extras.level1[:] = [to_level1(reader.text(value, field) or None)]
+    elif field == "level2":
+        extras.level2[:] = [to_level2(reader.text(value, field) or None)]
+    elif field == "key":
+        extras.key = reader.text(value, field)
+    elif field == "template":
+        extras.kept = True
+    elif field == "target":
+        extras.blank = reader.text(value, field) == _BLANK
+        if not extras.blank:
+            reader.problem(where, f"target must be {_BLANK!r}, not {reader.text(value, field)!r}")
+    else:
+        extras.category = reader.text(value, field)
+        if not extras.category:
+            reader.problem(where, "basis.category is blank")
 
 
 def _indicator(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row, levels: _Levels) -> Indicator | None:
@@ -447,10 +483,11 @@ def _indicator(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row,
             reader.problem(None, f"goals[{path[0]}].indicators[{path[1]}].basis.category: {exc}")
     if row.target is None:
         return None
+    target = Threshold.blank() if extras.blank and not row.name and not row.target_text else row.target
     try:
         return Indicator(
-            name=row.name,
-            target=row.target,
+            name=row.name if extras.name is None else extras.name,
+            target=target,
             level1=extras.level1[0] if extras.level1 else levels[0],
             level2=extras.level2[0] if extras.level2 else levels[1],
             description=texts.get("description", ""),
@@ -650,11 +687,18 @@ def _unit_of(reader: _Reader, row_start: _Cell, parts: Sequence[tuple[_Cell, str
 
 
 def _printed(indicator: Indicator) -> dict[str, str]:
-    """An indicator's cells as written (the levels apart), for the template rule."""
+    """An indicator's cells as written (the levels apart).
+
+    A 无 row without a name prints its mark as read (无, /, —, 不适用), but a filler mark (……)
+    as 无: a row of nothing but filler is read as a filler row.
+    """
+    target = threshold_text(indicator.target)
+    if indicator.target.kind is ThresholdKind.NOT_APPLICABLE and not indicator.name and _is_filler(target):
+        target = str(indicator.target)
     return {
         "name": indicator.name,
         "description": indicator.description,
-        "target": threshold_text(indicator.target),
+        "target": target,
         "basis": indicator.basis.text if indicator.basis is not None else "",
         "weight": "" if indicator.weight is None else format_number(indicator.weight),
         "unit_text": indicator.unit_text,
@@ -678,9 +722,9 @@ def _table_fields(goals: Sequence[Goal]) -> list[tuple[str, str]]:
 
 def _write_indicators(w: _Writer, row: int, indicators: Sequence[Indicator], fields: Sequence[str]) -> None:
     """Indicator rows from ``row``, level cells merged over runs of the same level."""
-    w.levels(row, 1, [(_level_text(i.level1), _level_text(i.level2)) for i in indicators])
-    for offset, indicator in enumerate(indicators):
-        texts = _printed(indicator)
+    printed = [_printed(indicator) for indicator in indicators]
+    w.levels(row, 1, [(_level_text(i.level1), _level_text(i.level2)) for i in indicators], _needs_own_levels(printed))
+    for offset, (indicator, texts) in enumerate(zip(indicators, printed, strict=True)):
         for column, field in enumerate(fields, start=1):
             if field in ("level1", "level2"):
                 continue
@@ -688,6 +732,11 @@ def _write_indicators(w: _Writer, row: int, indicators: Sequence[Indicator], fie
                 w.number(row + offset, column, indicator.weight)
             else:
                 w.put(row + offset, column, texts[field] or None)
+
+
+def _needs_own_levels(printed: Sequence[Mapping[str, str]]) -> list[bool]:
+    """The rows that print nothing but their levels: their level cells are their own, so that they stay rows."""
+    return [_prints_nothing(texts) for texts in printed]
 
 
 def _indicator_fields(goal_index: int, indicators: Sequence[Indicator]) -> _Fields:
@@ -706,8 +755,14 @@ def _indicator_fields(goal_index: int, indicators: Sequence[Indicator]) -> _Fiel
         if indicator.basis is not None and indicator.basis.category is not None:
             fields.append((f"{path}.basis.category", (name, indicator.basis.category.value)))
         fields.extend((f"{path}.suppressions", (name, s.code, s.reason)) for s in indicator.suppressions)
-        if _is_template(_printed(indicator)):
+        printed = _printed(indicator)
+        read_name = _name_as_read(printed)
+        if read_name != name:
+            fields.append((f"{path}.name", (name,)))
+        if _is_template(printed):
             fields.append((f"{path}.template", (name, _KEPT)))
+        if indicator.target.kind is ThresholdKind.BLANK and not read_name:
+            fields.append((f"{path}.target", (name, _BLANK)))
     return fields
 
 

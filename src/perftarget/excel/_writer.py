@@ -116,12 +116,19 @@ class _Writer:
             return
         self.put(row, column, stored, style, number_format=_number_format(places, percent=percent, unit=unit))
 
-    def levels(self, row: int, column: int, texts: Sequence[tuple[str, str]]) -> None:
+    def levels(
+        self, row: int, column: int, texts: Sequence[tuple[str, str]], own: Sequence[bool] = ()
+    ) -> None:
         """Level-1 and level-2 cells from ``row`` in ``column`` and the next, merged over runs of the same level.
 
-        A level-2 run ends where its level-1 run does; a blank level is a blank cell of its own.
+        A level-2 run ends where its level-1 run does; a blank level is a blank cell of its own;
+        a row flagged in ``own`` has level cells of its own (never merged with its neighbours).
         """
-        for offset, keys in ((0, [level1 for level1, _ in texts]), (1, list(texts))):
+        alone = [index if index < len(own) and own[index] else -1 for index in range(len(texts))]
+        for offset, keys in (
+            (0, [(level1, single) for (level1, _), single in zip(texts, alone, strict=True)]),
+            (1, [(*pair, single) for pair, single in zip(texts, alone, strict=True)]),
+        ):
             for first, last in _runs(keys):
                 text = texts[first][offset]
                 if text:
