@@ -146,6 +146,7 @@ def test_department_sheet(seed: Document, seed_book: Path) -> None:
     assert read_workbook(seed_book, sheets=["部门整体绩效目标"]).department == seed.department
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @SLOW
 @given(documents())
 def test_documents_round_trip(document: Document) -> None:
@@ -186,6 +187,7 @@ def projects_with_extras(draw: st.DrawFn) -> ProjectTargets:
     return attrs.evolve(project, goals=tuple(goals), suppressions=suppressions)
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @SLOW
 @given(projects_with_extras())
 def test_project_sheet_round_trip(project: ProjectTargets) -> None:
@@ -438,6 +440,7 @@ _CELL_VALUES = st.one_of(
 )
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @given(row=st.integers(1, 26), column=st.integers(1, 9), value=_CELL_VALUES)
 def test_any_edit_reads_or_is_reported(seed_sheet: openpyxl.Workbook, row: int, column: int, value: object) -> None:
     """Whatever one cell of a table holds, reading gives a table or a WorkbookError, nothing else."""

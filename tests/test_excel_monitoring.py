@@ -148,6 +148,7 @@ def reports(draw: st.DrawFn) -> MonitoringReport:
         raise
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @SLOW
 @given(reports())
 def test_reports_round_trip(report: MonitoringReport) -> None:
@@ -337,6 +338,7 @@ _CELL_VALUES = st.one_of(
 )
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @given(row=st.integers(1, 45), column=st.integers(1, 10), value=_CELL_VALUES)
 def test_any_edit_reads_or_is_reported(july_sheet: openpyxl.Workbook, row: int, column: int, value: object) -> None:
     """Whatever one cell holds, reading gives a report or a WorkbookError, nothing else."""

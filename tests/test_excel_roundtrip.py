@@ -42,6 +42,7 @@ def round_trip(document: Document) -> Document:
         return read_workbook(path)
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @ROUND_TRIPS
 @given(documents(nameless=True))
 def test_every_document_reads_back_equal(document: Document) -> None:

@@ -182,6 +182,7 @@ def evaluations(draw: st.DrawFn) -> ProjectEvaluation:
     return perftarget.evaluate(table, actuals, spent=spent, policy=policy, strict=False)
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @SLOW
 @given(evaluations())
 def test_evaluations_round_trip(evaluation: ProjectEvaluation) -> None:
@@ -452,6 +453,7 @@ _CELL_VALUES = st.one_of(
 )
 
 
+@pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
 @given(row=st.integers(1, 40), column=st.integers(1, 10), value=_CELL_VALUES)
 def test_any_edit_reads_or_is_reported(seed_sheet: openpyxl.Workbook, row: int, column: int, value: object) -> None:
     """Whatever one cell holds, reading gives an evaluation or a WorkbookError, nothing else."""
