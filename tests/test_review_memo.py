@@ -126,7 +126,7 @@ def _same_place_elsewhere(draw: st.DrawFn, obj: object, scope: Scope, *, in_proj
 
 
 @pytest.mark.parametrize("rule", [r for r in OBJECT_ONLY if r.scope is not Scope.PROJECT], ids=lambda rule: rule.code)
-@settings(max_examples=30)  # per rule (about thirty rules); the profile scales it (9 in dev, 30 in CI)
+@settings(max_examples=17)  # per rule (about thirty rules); the profile scales it (5 in dev, 17 in CI)
 @given(data=st.data())
 def test_an_object_only_rule_reads_only_its_object(rule: Rule, data):
     _holds(rule, data)
