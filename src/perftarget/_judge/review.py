@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 
@@ -1005,21 +1005,31 @@ class _Run:
                     )
 
 
+T = TypeVar("T")
+
+
+def _distinct(
+    value: object, cls: type[T], field: str, key: Callable[[T], str], twice: str, *, not_lists: tuple[type, ...] = ()
+) -> tuple[T, ...]:
+    """``value`` as a tuple of ``cls`` values with distinct keys (``twice`` says what two equal keys are)."""
+    if isinstance(value, (*not_lists, cls)) or not isinstance(value, Iterable):
+        raise InvalidValueError(f"{field}: expected {cls.__name__} values, got {value!r}", field=field, value=value)
+    items = tuple(value)
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, cls):
+            msg = f"{field}: expected {cls.__name__} values, got {type(item).__name__}"
+            raise InvalidValueError(msg, field=field, value=item)
+        if key(item) in seen:
+            raise InvalidValueError(twice.format(key(item)), field=field, value=key(item))
+        seen.add(key(item))
+    return items
+
+
 def _to_rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
     if isinstance(value, RuleSet):
         return value.rules
-    if isinstance(value, (str, Rule)) or not isinstance(value, Iterable):
-        raise InvalidValueError(f"rules: expected Rule values, got {value!r}", field="rules", value=value)
-    rules = tuple(value)
-    seen: set[str] = set()
-    for rule in rules:
-        if not isinstance(rule, Rule):
-            msg = f"rules: expected Rule values, got {type(rule).__name__}"
-            raise InvalidValueError(msg, field="rules", value=rule)
-        if rule.code in seen:
-            raise InvalidValueError(f"two rules have the code {rule.code}", field="rules", value=rule.code)
-        seen.add(rule.code)
-    return rules
+    return _distinct(value, Rule, "rules", lambda rule: rule.code, "two rules have the code {}", not_lists=(str,))
 
 
 def _check_profile_name(_instance: object, _attribute: object, name: str) -> None:
@@ -1072,18 +1082,7 @@ class Profile:
 
 
 def _to_profiles(value: Iterable[Profile]) -> tuple[Profile, ...]:
-    if isinstance(value, Profile) or not isinstance(value, Iterable):
-        raise InvalidValueError(f"profiles: expected Profile values, got {value!r}", field="profiles", value=value)
-    profiles = tuple(value)
-    seen: set[str] = set()
-    for profile in profiles:
-        if not isinstance(profile, Profile):
-            msg = f"profiles: expected Profile values, got {type(profile).__name__}"
-            raise InvalidValueError(msg, field="profiles", value=profile)
-        if profile.name in seen:
-            raise InvalidValueError(f"two profiles are named {profile.name}", field="profiles", value=profile.name)
-        seen.add(profile.name)
-    return profiles
+    return _distinct(value, Profile, "profiles", lambda profile: profile.name, "two profiles are named {}")
 
 
 # (profile, rules) by their identities -> the codes the profile skips (checked against the objects themselves)
