@@ -7,6 +7,7 @@ checked at every place, and hold each built-in declaration to being true.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import attrs
@@ -91,85 +92,81 @@ def test_the_memo_is_used_for_a_repeated_indicator(seed_path):
     assert len(seen) == len(project.indicators) == len(set(seen))
 
 
-def _same_place_elsewhere(draw: st.DrawFn, obj: object, scope: Scope, *, in_project: bool) -> RuleContext:
-    """A context for ``obj`` in a table, goal, document, path and configuration of its own."""
+def _place(draw: st.DrawFn, scope: Scope, *, in_project: bool) -> Callable[[object], RuleContext]:
+    """Surroundings of their own (a table, goal, document, path and configuration), drawn once: a
+    function that puts any object of ``scope`` into them."""
+    policy = draw(st.sampled_from(["national-2020", "reverse-linear"]))
     if scope is Scope.PROJECT:
         others = draw(st.lists(project_targets(), max_size=1))
-        document = pt.Document(projects=(*others, obj), department=draw(st.none() | department_targets()))
+        department = draw(st.none() | department_targets())
+        path = draw(st.sampled_from(["", "projects[2]"]))
+        root = draw(st.sampled_from(["document", "project"]))
+
+        def table_context(obj: object) -> RuleContext:
+            return RuleContext(
+                document=pt.Document(projects=(*others, obj), department=department),
+                config=ReviewConfig(scoring_policy=policy), path=path, project=obj, root=root,
+            )
+
+        return table_context
+    goal = draw(goals())
+    table = draw(project_targets()) if in_project else draw(department_targets())
+    path = draw(st.sampled_from(["", "projects[2].goals[1]", "department.goals[0].indicators[5]"]))
+    root = draw(st.sampled_from(["document", "project", "department"]))
+
+    def context(obj: object) -> RuleContext:
+        placed = attrs.evolve(goal, indicators=(*goal.indicators, obj)) if scope is Scope.INDICATOR else obj
+        holder = attrs.evolve(table, goals=(*table.goals, placed))
+        document = pt.Document(projects=(holder,)) if in_project else pt.Document(department=holder)
         return RuleContext(
             document=document,
-            config=ReviewConfig(scoring_policy=draw(st.sampled_from(["national-2020", "reverse-linear"]))),
-            path=draw(st.sampled_from(["", "projects[2]"])),
-            project=obj,
-            root=draw(st.sampled_from(["document", "project"])),
+            config=ReviewConfig(scoring_policy=policy),
+            path=path,
+            project=document.projects[0] if in_project else None,
+            department=document.department,
+            goal=placed,
+            indicator=obj if scope is Scope.INDICATOR else None,
+            root=root,
         )
-    goal = draw(goals())
-    goal = attrs.evolve(goal, indicators=(*goal.indicators, obj)) if scope is Scope.INDICATOR else obj
-    if in_project:
-        table = draw(project_targets())
-        table = attrs.evolve(table, goals=(*table.goals, goal))
-        document = pt.Document(projects=(table,))
-    else:
-        department = draw(department_targets())
-        department = attrs.evolve(department, goals=(*department.goals, goal))
-        document = pt.Document(department=department)
-    return RuleContext(
-        document=document,
-        config=ReviewConfig(scoring_policy=draw(st.sampled_from(["national-2020", "reverse-linear"]))),
-        path=draw(st.sampled_from(["", "projects[2].goals[1]", "department.goals[0].indicators[5]"])),
-        project=document.projects[0] if in_project else None,
-        department=document.department,
-        goal=goal,
-        indicator=obj if scope is Scope.INDICATOR else None,
-        root=draw(st.sampled_from(["document", "project", "department"])),
-    )
+
+    return context
 
 
-@pytest.mark.parametrize("rule", [r for r in OBJECT_ONLY if r.scope is not Scope.PROJECT], ids=lambda rule: rule.code)
-@settings(max_examples=17)  # per rule (about thirty rules); the profile scales it (5 in dev, 17 in CI)
+def _object_of(draw: st.DrawFn, scope: Scope, *, in_project: bool) -> Callable[[], object]:
+    if scope is Scope.PROJECT:
+        return lambda: draw(project_targets())
+    if scope is Scope.INDICATOR:
+        with_levels = in_project or draw(st.booleans())
+        return lambda: draw(indicators(levels=with_levels))
+    return lambda: draw(goals())
+
+
+@pytest.mark.parametrize("scope", [Scope.GOAL, Scope.INDICATOR, Scope.PROJECT], ids=lambda scope: scope.value)
+@settings(max_examples=60)  # every object-only rule of the scope on each example (18 in dev, 60 in CI)
 @given(data=st.data())
-def test_an_object_only_rule_reads_only_its_object(rule: Rule, data):
-    _holds(rule, data)
-
-
-@settings(max_examples=50)  # the five table rules on each example (15 in dev, 50 in CI)
-@given(data=st.data())
-def test_the_object_only_table_rules_read_only_their_fields(data):
-    # as above for the table rules: one table, and one other table in another place given the fields each reads
-    table, other = data.draw(project_targets()), data.draw(project_targets())
-    first = _same_place_elsewhere(data.draw, table, Scope.PROJECT, in_project=True)
-    elsewhere = _same_place_elsewhere(data.draw, other, Scope.PROJECT, in_project=True)
-    for rule in (r for r in OBJECT_ONLY if r.scope is Scope.PROJECT):
-        same = {name: getattr(table, name) for name in rule.reads}
-        if "schedule" in same and table.schedule is not None:
-            same["year"] = table.year  # a table's plan is for its year
-        moved = attrs.evolve(other, **same)
-        document = attrs.evolve(elsewhere.document, projects=(*elsewhere.document.projects[:-1], moved))
-        second = attrs.evolve(elsewhere, document=document, project=moved)
+def test_the_object_only_rules_read_only_their_object(scope: Scope, data):
+    # the declaration is true: the same object in two different places gives the same violations, and a
+    # rule that names the fields it reads gives them for another object with those fields
+    rules = [rule for rule in OBJECT_ONLY if rule.scope is scope]
+    in_project = scope is Scope.PROJECT or data.draw(st.booleans())
+    draw_object = _object_of(data.draw, scope, in_project=in_project)
+    obj, other = draw_object(), draw_object()
+    here = _place(data.draw, scope, in_project=in_project)
+    elsewhere = _place(data.draw, scope, in_project=in_project)
+    first, second = here(obj), elsewhere(obj)
+    for rule in rules:
         assert list(rule.check(first)) == list(rule.check(second)), rule.code
+        if rule.reads:
+            same = {name: getattr(obj, name) for name in rule.reads}
+            if scope is Scope.PROJECT and "schedule" in same and obj.schedule is not None:
+                same["year"] = obj.year  # a table's plan is for its year
+            moved = elsewhere(attrs.evolve(other, **same))
+            assert list(rule.check(first)) == list(rule.check(moved)), rule.code
 
 
-def _holds(rule: Rule, data: st.DataObject) -> None:
-    # the declaration is true: the same object in two different places gives the same violations
-    in_project = rule.scope is Scope.PROJECT or data.draw(st.booleans())
-
-    def draw_object() -> object:
-        if rule.scope is Scope.PROJECT:
-            return data.draw(project_targets())
-        if rule.scope is Scope.INDICATOR:
-            return data.draw(indicators(levels=in_project or data.draw(st.booleans())))
-        return data.draw(goals())
-
-    obj = draw_object()
-    first = _same_place_elsewhere(data.draw, obj, rule.scope, in_project=in_project)
-    if rule.reads:
-        # and it reads only the fields it names: another object with those fields gives the same violations
-        same = {name: getattr(obj, name) for name in rule.reads}
-        if rule.scope is Scope.PROJECT and "schedule" in same and obj.schedule is not None:
-            same["year"] = obj.year  # a table's plan is for its year
-        obj = attrs.evolve(draw_object(), **same)
-    second = _same_place_elsewhere(data.draw, obj, rule.scope, in_project=in_project)
-    assert list(rule.check(first)) == list(rule.check(second))
+def test_every_object_only_rule_is_held_to_its_declaration():
+    # the property above covers the rules of these scopes, and each of them has at least one rule
+    assert {rule.scope for rule in OBJECT_ONLY} == {Scope.GOAL, Scope.INDICATOR, Scope.PROJECT}
 
 
 def test_only_a_project_goal_or_indicator_rule_can_be_object_only():
