@@ -377,7 +377,10 @@ RULES: tuple[Rule, ...] = (
             "Templates print 目标内容1, 目标内容2... as placeholders; replace them with the goal itself (the seed "
             "leaves 目标内容 1)."
         ),
-        help_zh="模板以“目标内容1”“目标内容2”……作为占位文字；请替换为实际的目标（示例文档即保留了“目标内容 1”）。",
+        help_zh=(
+            "模板以“目标内容1”“目标内容2”……作为占位文字；请替换为实际的目标"
+            "（博野县信访局2022年的项目表就保留了“目标内容 1”）。"
+        ),
         check=_placeholder,
         object_only=True,
         fail_example=RuleExample('[[goals]]\ncontent = "目标内容 1"\n\n' + _ROWS, "project"),
