@@ -46,8 +46,9 @@ def test_check_reviews_the_seed(capsys, seed_path):
     """check prints each finding with code, severity, path and message; warnings alone exit 0."""
     code, out, _ = run(capsys, "check", str(seed_path))
     assert code == EXIT_OK
-    assert "PT501 warning department.goals[1].indicators[0].target" in out
-    assert "PT302 warning projects[0].goals[0].indicators[0].target" in out
+    assert "PT501 警告 department.goals[1].indicators[0].target" in out
+    assert "PT302 警告 projects[0].goals[0].indicators[0].target" in out
+    assert "warning" not in out
     assert out.rstrip().endswith("0 个错误，6 个警告，5 个提示")
 
 
@@ -69,7 +70,7 @@ def test_check_exit_1_on_error_findings(capsys, seed_path, tmp_path):
     config.write_text('[tool.perftarget]\nseverity = {PT302 = "error"}\n', encoding="utf-8")
     code, out, _ = run(capsys, "check", str(seed_path), "--config", str(config))
     assert code == EXIT_FINDINGS
-    assert "PT302 error" in out
+    assert "PT302 错误" in out
 
 
 def test_check_show_help_in_one_language(capsys, seed_path, tmp_path):

@@ -471,7 +471,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         for finding in result["findings"]:  # one language: message and help_zh, or message_en and help
             zh = args.lang == "zh"
             message, fix = (finding.message, finding.help_zh) if zh else (finding.message_en, finding.help)
-            sys.stdout.write(f"  {finding.code} {finding.severity.value:<7} {finding.path}\n      {message}\n")
+            severity = finding.severity.label if zh else f"{finding.severity.value:<7}"  # 错误, 警告, 提示: one width
+            sys.stdout.write(f"  {finding.code} {severity} {finding.path}\n      {message}\n")
             if args.show_help and fix:
                 sys.stdout.write(f"      {'修改建议：' if zh else 'help: '}{fix}\n")
         every.extend(result["findings"])
