@@ -12,6 +12,7 @@ import pytest
 import perftarget as pt
 from perftarget._progress import progress_bar
 from perftarget.cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, main
+from perftarget.rules import BUILTIN_RULES, DEFAULT_RULES
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -45,8 +46,9 @@ def test_check_reviews_the_seed(capsys, seed_path):
     """check prints each finding with code, severity, path and message; warnings alone exit 0."""
     code, out, _ = run(capsys, "check", str(seed_path))
     assert code == EXIT_OK
-    assert "PT501 warning department.goals[1].indicators[0].target" in out
-    assert "PT302 warning projects[0].goals[0].indicators[0].target" in out
+    assert "PT501 警告 department.goals[1].indicators[0].target" in out
+    assert "PT302 警告 projects[0].goals[0].indicators[0].target" in out
+    assert "warning" not in out
     assert out.rstrip().endswith("0 个错误，6 个警告，5 个提示")
 
 
@@ -68,7 +70,29 @@ def test_check_exit_1_on_error_findings(capsys, seed_path, tmp_path):
     config.write_text('[tool.perftarget]\nseverity = {PT302 = "error"}\n', encoding="utf-8")
     code, out, _ = run(capsys, "check", str(seed_path), "--config", str(config))
     assert code == EXIT_FINDINGS
-    assert "PT302 error" in out
+    assert "PT302 错误" in out
+
+
+def test_check_show_help_in_one_language(capsys, seed_path, tmp_path):
+    """check --show-help prints each finding's message and help in the language asked for, never the other."""
+    failing = tmp_path / "failing.toml"
+    example = DEFAULT_RULES["PT104"].fail_example
+    assert example is not None
+    pt.dump(example.document(), failing)
+    for path in (failing, seed_path):
+        findings = pt.review(pt.load(path))
+        assert findings
+        code, out, _ = run(capsys, "check", str(path), "--show-help")
+        assert code == (EXIT_FINDINGS if path == failing else EXIT_OK)
+        for finding in findings:
+            assert f"      {finding.message}\n      修改建议：{finding.help_zh}\n" in out
+        assert "help:" not in out
+        assert not [rule.code for rule in BUILTIN_RULES if rule.help[:30] in out or rule.message_en[:20] in out]
+        code, out, _ = run(capsys, "check", str(path), "--show-help", "--lang", "en")
+        for finding in findings:
+            assert f"      {finding.message_en}\n      help: {finding.help}\n" in out
+        assert "修改建议" not in out
+        assert not [rule.code for rule in BUILTIN_RULES if rule.help_zh[:20] in out]
 
 
 def test_check_bad_file_does_not_stop_the_others(capsys, seed_path, tmp_path):

@@ -129,6 +129,20 @@ def test_several_projects_need_one_named():
     assert "另一项目项目绩效运行监控表" in report.to_markdown(two, spent=4, as_of="2022-07-31", project="P2")
 
 
+def test_findings_in_one_language():
+    """The report's findings show the Chinese message and help in zh, the English ones in en."""
+    findings = pt.review(pt.load(SEED))
+    chinese = report.to_markdown(SEED)
+    english = report.to_markdown(SEED, lang="en")
+    for finding in findings:
+        assert f"| {finding.message} | {finding.help_zh} |" in chinese
+        assert finding.help[:30] not in chinese
+        assert f"| {finding.message_en} | {finding.help} |" in english
+        assert finding.help_zh[:20] not in english
+    assert "修改建议" in chinese
+    assert "How to fix" in english
+
+
 def test_table_shows_findings():
     """table() gives any result, a list of findings included, its published form."""
     shown = report.table(pt.review(pt.load(SEED)), "en")

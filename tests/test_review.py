@@ -319,6 +319,7 @@ def test_unused_and_unknown_suppressions(seed):
         ("projects[0].goals[0].indicators[1].suppressions[0]", "the suppression of PT302 matches no finding here"),
         ("projects[0].goals[0].indicators[1].suppressions[1]", "the suppression of PT999 is not the code of any rule"),
     ]
+    assert {(f.help, f.help_zh) for f in findings} == {(DEFAULT_RULES["PT504"].help, DEFAULT_RULES["PT504"].help_zh)}
     selected = review(document, select=["PT5"])
     assert [f.path for f in selected if f.code == "PT504"] == ["projects[0].goals[0].indicators[1].suppressions[1]"]
 
@@ -374,6 +375,27 @@ def test_custom_rule_behaves_like_a_builtin(seed):
     }
     document = _suppress_indicator(seed, 2, pt.Suppression("BY101", "沿用上级模板名称"))
     assert len([f for f in review(document, rules=MINE) if f.code == "BY101"]) == 1
+
+
+def test_custom_rule_without_chinese_falls_back_to_english(seed):
+    """title_zh and help_zh are optional for a custom rule: Chinese output then shows the English texts;
+    given, findings carry the Chinese help (and the rule page shows both languages)."""
+    assert (LONG_NAMES.title_zh, LONG_NAMES.help_zh) == ("", "")
+    assert LONG_NAMES.title_in("zh") == LONG_NAMES.title
+    assert LONG_NAMES.help_in("zh") == LONG_NAMES.help
+    findings = [f for f in review(seed, rules=MINE) if f.code == "BY101"]
+    assert {(f.help, f.help_zh) for f in findings} == {(LONG_NAMES.help, LONG_NAMES.help)}
+    assert "说明与修改建议" not in render_docs([LONG_NAMES])["BY101.md"]
+    chinese = attrs.evolve(LONG_NAMES, title_zh="指标名称超过九个字", help_zh="本县要求指标名称简短。")
+    findings = [f for f in review(seed, rules=DEFAULT_RULES.with_rules(chinese)) if f.code == "BY101"]
+    assert {(f.help, f.help_zh) for f in findings} == {(LONG_NAMES.help, "本县要求指标名称简短。")}
+    assert chinese.help_in("en") == LONG_NAMES.help
+    pages = render_docs([chinese])
+    assert "| 规则 | 指标名称超过九个字 |" in pages["BY101.md"]
+    assert "## 说明与修改建议\n\n本县要求指标名称简短。\n" in pages["BY101.md"]
+    assert "| Indicator name longer than nine characters | 指标名称超过九个字 |" in pages["index.md"]
+    with pytest.raises(TypeError):
+        attrs.evolve(LONG_NAMES, help_zh=None)
 
 
 def test_rule_sets_are_values(seed):

@@ -159,6 +159,7 @@ def test_every_profile_skips_real_rules():
         for selector in profile.skip:
             assert any(code.startswith(selector) for code in DEFAULT_RULES.codes), selector
             assert selector in profile.help
+            assert selector in profile.help_zh
 
 
 def test_the_form_is_kept_by_every_format(self_evaluation, tmp_path):

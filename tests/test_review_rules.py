@@ -84,6 +84,35 @@ def test_every_rule_is_documented():
         assert rule.pass_example is not None, rule.code
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_SENTENCE = re.compile(r"[A-Za-z]+(?:[ ,;:'’()-]+[A-Za-z]+){3,}")  # four Latin words in a row
+
+
+def _is_chinese(text: str) -> bool:
+    """Chinese text: CJK characters, and no English sentence (codes, file keys and policy names may stay)."""
+    return bool(_CJK.search(text)) and _LATIN_SENTENCE.search(text) is None
+
+
+def test_latin_sentence_check_can_fail():
+    """The check below tells an English sentence from Chinese with a few Latin names in it."""
+    assert _is_chinese("按自评表审核方案（self-evaluation）审核，不运行本规则；评分办法见 scoring-policy。")
+    assert not _is_chinese("A plan must reach 100 % by the end of the year（跨年度项目除外）")
+    assert not _is_chinese("Only English here.")
+
+
+@pytest.mark.parametrize("item", [*BUILTIN_RULES, *DEFAULT_RULES.profiles], ids=lambda r: getattr(r, "code", None) or r.name)
+def test_every_rule_speaks_chinese(item):
+    """Each built-in rule and profile has a Chinese title and help (title_zh, help_zh), written in Chinese,
+    as long as the English (the same content: a Chinese sentence holds about a third of the characters)."""
+    assert _is_chinese(item.title_zh), item.title_zh
+    assert _is_chinese(item.help_zh), item.help_zh
+    assert len(item.help_zh) > len(item.help) / 4
+    assert item.title_in("zh") == item.title_zh
+    assert item.help_in("zh") == item.help_zh
+    assert item.help_in("en") == item.help
+    assert item.title_in("en") == item.title
+
+
 def test_base_table_is_clean():
     """The table every example builds on yields no finding at all."""
     assert review(BASE) == []
@@ -98,6 +127,7 @@ def test_failing_example_fails(rule):
     for finding in findings:
         assert finding.severity is rule.severity
         assert finding.help == rule.help
+        assert finding.help_zh == rule.help_zh
         assert "{" not in finding.message
         assert "{" not in finding.message_en
 

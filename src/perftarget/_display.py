@@ -589,10 +589,10 @@ def findings_form(findings: Sequence[Finding], lang: Lang = "zh") -> Form:
     rows = []
     for finding in findings:
         severity = finding.severity.label if lang == "zh" else finding.severity.value
-        message = finding.message if lang == "zh" else finding.message_en
+        message, fix = (finding.message, finding.help_zh) if lang == "zh" else (finding.message_en, finding.help)
         if finding.suppression is not None:
             message += _t("suppressed", lang)
-        rows.append((finding.code, severity, finding.path, message, finding.help))
+        rows.append((finding.code, severity, finding.path, message, fix))
     header = tuple(_t(k, lang) for k in ("rule", "severity", "path", "message", "help"))
     return Form(
         kind="findings",

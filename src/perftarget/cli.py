@@ -468,11 +468,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if not result["readable"]:  # in the language of the reasons (the readers' messages are English)
             sys.stdout.writelines(f"  cannot read: {p}\n" for p in result["problems"])
             continue
-        for finding in result["findings"]:
-            message = finding.message if args.lang == "zh" else finding.message_en
-            sys.stdout.write(f"  {finding.code} {finding.severity.value:<7} {finding.path}\n      {message}\n")
-            if args.show_help and finding.help:
-                sys.stdout.write(f"      help: {finding.help}\n")
+        for finding in result["findings"]:  # one language: message and help_zh, or message_en and help
+            zh = args.lang == "zh"
+            message, fix = (finding.message, finding.help_zh) if zh else (finding.message_en, finding.help)
+            severity = finding.severity.label if zh else f"{finding.severity.value:<7}"  # 错误, 警告, 提示: one width
+            sys.stdout.write(f"  {finding.code} {severity} {finding.path}\n      {message}\n")
+            if args.show_help and fix:
+                sys.stdout.write(f"      {'修改建议：' if zh else 'help: '}{fix}\n")
         every.extend(result["findings"])
     unreadable = sum(not result["readable"] for result in results)
     sys.stdout.write(f"\n{_counts(every, args.lang, unreadable)}\n")

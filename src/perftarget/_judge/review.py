@@ -131,11 +131,15 @@ class Finding:
             (``projects[0].goals[0].indicators[3].target``).
         message: what is wrong, in Chinese.
         message_en: the same in English.
-        help: how to fix it.
+        help: how to fix it, in English (the rule's :attr:`Rule.help`).
+        help_zh: how to fix it, in Chinese (the rule's :attr:`Rule.help_zh`; the English
+            help when the rule has no Chinese one). Chinese output shows ``message`` and
+            ``help_zh``, English output ``message_en`` and ``help``.
         suppression: the table's :class:`~perftarget.Suppression` that switched this
             finding off (only seen with ``include_suppressed=True``).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0 ``help_zh``.
     """
 
     code: str
@@ -144,6 +148,7 @@ class Finding:
     message: str
     message_en: str
     help: str = ""
+    help_zh: str = ""
     suppression: Suppression | None = None
 
     @property
@@ -385,6 +390,13 @@ class Rule:
     (``str.format`` placeholders such as ``{name}``). ``fail_example`` and
     ``pass_example`` document the rule (and are tested for built-in rules).
 
+    A rule speaks both languages: ``title``, ``message_en`` and ``help`` in English,
+    ``title_zh``, ``message`` and ``help_zh`` in Chinese. Chinese output (``perftarget check
+    --lang zh``, reports and forms in ``zh``, the rule pages) shows the Chinese texts, English
+    output the English ones. ``title_zh`` and ``help_zh`` are optional for a rule of your own:
+    left empty, Chinese output falls back to the English title and help (:meth:`title_in`,
+    :meth:`help_in`; a finding's ``help_zh`` holds the text chosen). Every built-in rule has both.
+
     ``object_only=True`` (project, goal and indicator rules) declares that what the check yields
     depends on nothing but the object in scope (``ctx.project``, ``ctx.goal`` or ``ctx.indicator``)
     and on whether it sits in a project table (``ctx.project is None`` or not): the check reads no
@@ -398,6 +410,7 @@ class Rule:
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.1.0 ``object_only`` and ``reads``.
+    .. versionchanged:: 0.1.0 ``title_zh`` and ``help_zh``.
     """
 
     code: str = attrs.field(validator=_check_code)
@@ -407,6 +420,8 @@ class Rule:
     message: str = attrs.field(validator=attrs.validators.instance_of(str))
     message_en: str = attrs.field(validator=attrs.validators.instance_of(str))
     help: str = attrs.field(validator=attrs.validators.instance_of(str))
+    title_zh: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    help_zh: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     check: Callable[[RuleContext], Iterable[Violation]] = attrs.field(
         validator=attrs.validators.is_callable(), eq=False
     )
@@ -419,10 +434,24 @@ class Rule:
     object_only: bool = attrs.field(default=False, validator=_check_object_only)
     reads: tuple[str, ...] = attrs.field(default=(), converter=_to_reads, validator=_check_reads)
 
+    def title_in(self, lang: Literal["zh", "en"]) -> str:
+        """The title in ``lang``: :attr:`title_zh` (else :attr:`title`) for ``"zh"``, :attr:`title` for ``"en"``."""
+        return (self.title_zh or self.title) if lang == "zh" else self.title
+
+    def help_in(self, lang: Literal["zh", "en"]) -> str:
+        """The help in ``lang``: :attr:`help_zh` (else :attr:`help`) for ``"zh"``, :attr:`help` for ``"en"``."""
+        return (self.help_zh or self.help) if lang == "zh" else self.help
+
     def _finding(self, severity: Severity, path: str, values: Mapping[str, object]) -> Finding:
         message, message_en = self._messages(path, values)
         return Finding(
-            code=self.code, severity=severity, path=path, message=message, message_en=message_en, help=self.help
+            code=self.code,
+            severity=severity,
+            path=path,
+            message=message,
+            message_en=message_en,
+            help=self.help,
+            help_zh=self.help_in("zh"),
         )
 
     def _messages(self, path: str, values: Mapping[str, object]) -> tuple[str, str]:
@@ -748,10 +777,10 @@ def _prefixes(path: str) -> Iterator[str]:
 
 
 # A violation made ready for any place: (field, the sort key of the field and the code, code,
-# severity, message, message_en, help). The path of the finding is the place's path joined with
+# severity, message, message_en, help, help_zh). The path of the finding is the place's path joined with
 # the field, its sort key the place's joined with this one. Only texts and tuples of them, so that
 # the garbage collector stops tracking the hits a review keeps.
-_Hit = tuple[str, _PathKey, str, str, str, str, str]
+_Hit = tuple[str, _PathKey, str, str, str, str, str, str]
 _SEVERITIES: Final = {severity.value: severity for severity in Severity}
 _GOALS_KEY: Final = ((1, 0, "goals"),)
 _INDICATORS_TOKEN: Final = (1, 0, "indicators")
@@ -761,7 +790,9 @@ def _hit(rule: Rule, severity: Severity, violation: Violation, path: str) -> _Hi
     field = violation.field
     message, message_en = rule._messages(_join(path, field), violation.values)  # noqa: SLF001
     code = rule.code
-    return field, (*_path_key(field), (-1, 0, code)), code, severity.value, message, message_en, rule.help
+    help_en = rule.help
+    key = (*_path_key(field), (-1, 0, code))
+    return field, key, code, severity.value, message, message_en, help_en, rule.help_zh or help_en
 
 
 def _sort_key(path: str, code: str) -> _PathKey:
@@ -827,7 +858,7 @@ class _Run:
 
     def add(self, hits: Iterable[_Hit], path: str, key: _PathKey) -> None:
         findings, keys = self.findings, self.keys
-        for field, suffix, code, severity, message, message_en, help_ in hits:
+        for field, suffix, code, severity, message, message_en, help_, help_zh in hits:
             finding = _new(_BUILDING_FINDING)
             finding.code = code
             finding.severity = _SEVERITIES[severity]
@@ -835,6 +866,7 @@ class _Run:
             finding.message = message
             finding.message_en = message_en
             finding.help = help_
+            finding.help_zh = help_zh
             finding.suppression = None
             finding.__class__ = Finding
             findings.append(finding)
@@ -1062,17 +1094,30 @@ class Profile:
         title: what the profile is for, for a listing.
         skip: codes or prefixes of the rules that do not fit the form.
         help: why those rules do not fit.
+        title_zh: the title in Chinese (optional: empty falls back to ``title``).
+        help_zh: the help in Chinese (optional: empty falls back to ``help``).
 
     Raises:
         InvalidValueError: the name is not such words, or a selector is not a code or prefix.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.1.0 ``title_zh`` and ``help_zh``.
     """
 
     name: str = attrs.field(validator=_check_profile_name)
     title: str = attrs.field(validator=attrs.validators.instance_of(str))
     skip: tuple[str, ...] = attrs.field(default=(), converter=_to_skip)
     help: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    title_zh: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    help_zh: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+
+    def title_in(self, lang: Literal["zh", "en"]) -> str:
+        """The title in ``lang`` (:attr:`title_zh`, else :attr:`title`, for ``"zh"``)."""
+        return (self.title_zh or self.title) if lang == "zh" else self.title
+
+    def help_in(self, lang: Literal["zh", "en"]) -> str:
+        """The help in ``lang`` (:attr:`help_zh`, else :attr:`help`, for ``"zh"``)."""
+        return (self.help_zh or self.help) if lang == "zh" else self.help
 
     def skipped(self, rules: Iterable[Rule]) -> frozenset[str]:
         """The codes of ``rules`` this profile leaves out."""

@@ -27,6 +27,8 @@ BUILTIN_PROFILES: Final[tuple[Profile, ...]] = (
         name="target-table",
         title="项目绩效目标表 (project target table)",
         help="Every rule: the target table is what the rules were written for.",
+        title_zh="项目绩效目标表",
+        help_zh="运行全部规则：审核规则正是按项目绩效目标表编写的。",
     ),
     Profile(
         name="self-evaluation",
@@ -36,6 +38,12 @@ BUILTIN_PROFILES: Final[tuple[Profile, ...]] = (
             "A self-evaluation table prints each indicator's 年度指标值, 实际完成值, 分值 and 得分, but no "
             "指标值确定依据 (PT106), no 绩效指标描述 (PT110) and no 资金支出计划 (PT404, PT405, PT406): those rules "
             "would report a column the form does not have on every row of every table."
+        ),
+        title_zh="项目支出绩效自评表（财预〔2020〕10号 附件1）",
+        help_zh=(
+            "项目支出绩效自评表列出每个指标的年度指标值、实际完成值、分值和得分，但没有指标值确定依据（PT106）、"
+            "绩效指标描述（PT110）和资金支出计划（PT404、PT405、PT406）：这些规则会在每张表的每一行报告一个该表式"
+            "本来就没有的栏目。"
         ),
     ),
 )

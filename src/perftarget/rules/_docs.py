@@ -1,4 +1,9 @@
-"""The rule pages (``docs/rules/``), generated from the rule definitions so they cannot drift."""
+"""The rule pages (``docs/rules/``), generated from the rule definitions so they cannot drift.
+
+Each page gives the rule in both languages: its English and Chinese title (``title``,
+``title_zh``), both messages, and the help in English then in Chinese (``help``, ``help_zh``;
+a custom rule without Chinese texts gets the English ones only).
+"""
 
 from __future__ import annotations
 
@@ -77,6 +82,7 @@ def _rule_page(rule: Rule, rules: RuleSet) -> str:
         "| | |",
         "|---|---|",
         f"| Code | `{rule.code}` |",
+        *([f"| 规则 | {rule.title_zh} |"] if rule.title_zh else []),
         f"| Group | {_group(rule.code)} |",
         f"| Severity | {rule.severity.value} ({rule.severity.label}) |",
         f"| Looks at | {_looks_at(rule)} |",
@@ -92,6 +98,7 @@ def _rule_page(rule: Rule, rules: RuleSet) -> str:
         "",
         rule.help,
         "",
+        *(["## 说明与修改建议", "", rule.help_zh, ""] if rule.help_zh else []),
     ]
     if rule.fail_example is not None:
         lines += ["## Failing example", "", *_example_block(rule, rule.fail_example, rules, failing=True)]
@@ -134,8 +141,11 @@ def _index_page(rules: RuleSet) -> str:
         group = _group(rule.code)
         if group != current:
             current = group
-            lines += ["", f"## {group}", "", "| Code | Severity | Rule | Looks at |", "|---|---|---|---|"]
-        lines.append(f"| [{rule.code}]({rule.code}.md) | {rule.severity.value} | {rule.title} | {_looks_at(rule)} |")
+            lines += ["", f"## {group}", "", "| Code | Severity | Rule | 规则 | Looks at |", "|---|---|---|---|---|"]
+        lines.append(
+            f"| [{rule.code}]({rule.code}.md) | {rule.severity.value} | {rule.title} | {rule.title_in('zh')} "
+            f"| {_looks_at(rule)} |"
+        )
     lines += [
         "",
         "## The base table",

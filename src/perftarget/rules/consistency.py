@@ -261,6 +261,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.DOCUMENT,
         title="Department narrative disagrees with a project table",
+        title_zh="部门整体目标与项目绩效目标表不一致",
         message="部门整体目标“{claim}”（{claim_target}）与项目“{project}”的指标“{name}”（{target}，{where}）不一致",
         message_en=(
             "the department narrative “{claim}” ({claim_target}) disagrees with indicator “{name}” ({target}, at "
@@ -274,6 +275,13 @@ RULES: tuple[Rule, ...] = (
             "群众来访接待劝返率 score 0.71). Comparator, value and unit are compared; 大于 reads as >, so "
             "“大于 95%” disagrees with ≥95%: write 不低于 95% or correct the table."
         ),
+        help_zh=(
+            "部门整体绩效目标中的分项绩效目标与项目绩效目标表描述的是同一项工作，两处都写明的指标值必须一致。"
+            "部门整体目标的指标设有指标键的，按指标键匹配，否则按名称匹配：取与其名称的字符二元组 Dice 系数最高、"
+            "且不低于0.6的项目指标（忽略空格和标点；“群众来访劝返率”与“群众来访接待劝返率”为0.71）。比较计算符号、"
+            "数值和计量单位；“大于”理解为 >，因此“大于 95%”与 ≥95% 不一致：请在部门整体目标中写“不低于 95%”，"
+            "或更正项目表。"
+        ),
         check=_narrative,
         fail_example=RuleExample(_DEPARTMENT.format(target="大于 95%"), "document"),
         pass_example=RuleExample(_DEPARTMENT.format(target="不低于 95%"), "document"),
@@ -283,6 +291,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.PROJECT,
         title="Indicator weights do not add up under the scoring policy",
+        title_zh="指标分值合计与评分办法不符",
         message="{what}的三级指标分值合计 {sum}，评分办法“{policy}”要求 {expected}",
         message_en="the weights of {what_en} add up to {sum}; scoring policy “{policy}” gives it {expected}",
         help=(
@@ -293,6 +302,13 @@ RULES: tuple[Rule, ...] = (
             "年度绩效目标1 and 年度绩效目标2, 40 each) checks each goal's weights against its block, a missing goal's "
             "points shared by the others. Choose the policy with scoring-policy in [tool.perftarget]."
         ),
+        help_zh=(
+            "表中填写分值的，各指标分值合计必须等于评分办法规定的一级指标分值：national-2020 规定产出50分、效益30分、"
+            "满意度10分（另有预算执行率10分），因此各指标分值合计为90分。成本计入产出；评分办法没有单列满意度的，"
+            "满意度计入效益。缺少整个一级指标时，只核对分值总计。按目标分块给分的评分办法（hubei-2020："
+            "年度绩效目标1和年度绩效目标2，各40分）逐个目标核对其分值，缺少的目标的分值由其他目标分摊。"
+            "评分办法在 [tool.perftarget] 的 scoring-policy 中选择。"
+        ),
         check=_weight_sums,
         fail_example=RuleExample(_weighted_project(45, 30, 10), "project"),
         pass_example=RuleExample(_weighted_project(50, 30, 10), "project"),
@@ -302,11 +318,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.PROJECT,
         title="Weights given for some indicators only",
+        title_zh="只有部分指标填写了分值",
         message="{count} 个指标中有 {given} 个填写了分值，指标“{name}”没有填写",
         message_en="{given} of {count} indicators have a weight (分值), but “{name}” has none",
         help=(
             "Give every applicable indicator its weight, or none (then each level-1's points are shared evenly). "
             "A partly weighted table leaves the remaining points to be split in a way nobody wrote down."
+        ),
+        help_zh=(
+            "请为每个适用的指标都填写分值，或者都不填（此时每个一级指标的分值在其指标间平均分配）。"
+            "只有部分指标填写分值的表，剩余分值如何分配没有任何书面依据。"
         ),
         check=_weights_partial,
         fail_example=RuleExample(_weighted_project(50, 30, 10).replace("weight = 10\n", ""), "project"),
@@ -317,12 +338,17 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         scope=Scope.DOCUMENT,
         title="Suppression that matches nothing",
+        title_zh="屏蔽没有对应任何问题",
         message="屏蔽规则 {code} {why}",
         message_en="the suppression of {code} {why_en}",
         help=(
             "A suppression switches a rule off for one indicator or project, with a reason. One that matches no "
             "finding (the problem was fixed) or names no rule (a typo) should be removed, so that it does not hide "
             "a later problem. Suppressions of rules not selected in this run are not reported."
+        ),
+        help_zh=(
+            "屏蔽（suppression）针对某一指标或项目关闭一条规则，并须注明理由。没有对应任何审核意见的屏蔽（问题已改正）"
+            "或不对应任何规则的屏蔽（代码写错）应当删除，以免掩盖以后出现的问题。本次未选用的规则的屏蔽不报告。"
         ),
         check=_unused_suppression,
         fail_example=RuleExample(
@@ -341,12 +367,14 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.DOCUMENT,
         title="Project year differs from the department's",
+        title_zh="项目预算年度与部门整体目标不同",
         message="项目“{name}”的预算年度为 {year}，部门整体目标为 {department_year}",
         message_en="project “{name}” is for {year}, the department targets for {department_year}",
         help=(
             "A document holds one unit's targets for one budget year; check the year of the project or of the "
             "department."
         ),
+        help_zh="一个文档包含一个预算单位一个预算年度的绩效目标；请核对项目或部门整体绩效目标的预算年度。",
         check=_year_mismatch,
         fail_example=RuleExample(
             '[department]\nyear = 2023\n\n[[department.goals]]\ncontent = "保障人员正常工作、生活"\n\n'

@@ -178,11 +178,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.PROJECT,
         title="Budget part larger than the total",
+        title_zh="资金来源金额超过预算总额",
         message="{part} {amount} 万元超过预算总额 {total} 万元",
         message_en="the {part_en} part of the budget, {amount} 万元, is larger than the total {total} 万元",
         help=(
             "预算数 = 财政资金 + 其他资金. When all three are given perftarget checks the sum when the table is read; "
             "when one part is blank, a part larger than the total is still impossible. Check the amounts (万元)."
+        ),
+        help_zh=(
+            "预算数 = 财政资金 + 其他资金。三项都填写时，perftarget 在读取表格时即核对合计；有一项空白时，"
+            "某一部分大于预算总额仍然是不可能的。请核对金额（万元）。"
         ),
         check=_parts_above_total,
         object_only=True,
@@ -195,11 +200,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.PROJECT,
         title="Budget total is zero",
+        title_zh="预算总额为零",
         message="预算总额为 0：绩效目标无从与资金匹配",
         message_en="the budget total is 0: the targets cannot be matched to any money",
         help=(
             "A project target table accompanies a budget request; with no money, outputs and costs cannot be "
             "matched (相应匹配) and the execution rate cannot be computed. Enter the budget in 万元."
+        ),
+        help_zh=(
+            "项目绩效目标表随预算申报一同报送；没有资金，产出和成本就无从与资金相应匹配，预算执行率也无法计算。"
+            "请以万元填写预算数。"
         ),
         check=_zero_budget,
         object_only=True,
@@ -212,12 +222,17 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.INDICATOR,
         title="Cost target above the budget",
+        title_zh="成本指标值超过项目预算",
         message="成本指标“{name}”的指标值 {target}（{amount} 万元）超过项目预算 {budget} 万元",
         message_en="cost indicator “{name}” has the target {target} ({amount} 万元), above the budget of {budget} 万元",
         help=(
             "Outputs and costs must match the money (相应匹配, 88号): a cost indicator cannot plan to spend more than "
             "the project's budget. Lower the target or correct the budget (amounts are compared in 万元; unit "
             "costs such as 万元/人 are not compared)."
+        ),
+        help_zh=(
+            "产出和成本必须与资金相应匹配（88号）：成本指标计划支出的金额不能超过项目预算。请调低指标值或更正预算（金额"
+            "按万元比较；万元/人等单位成本不作比较）。"
         ),
         check=_cost_above_budget,
         fail_example=RuleExample(_cost_row("≤90万元") + "\n", "indicators"),
@@ -228,6 +243,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         scope=Scope.PROJECT,
         title="Multi-year plan ends below 100 %",
+        title_zh="跨年度项目的支出计划不到100%",
         message="多年度项目：资金支出计划到{label}累计 {percent}%，其余 {rest}% 在以后年度支出",
         message_en=(
             "multi-year project: the plan reaches {percent}% by {label}; the other {rest}% is spent in later years"
@@ -235,6 +251,10 @@ RULES: tuple[Rule, ...] = (
         help=(
             "A plan must reach 100 % by the end of the year unless the project is declared multi-year "
             "(multi_year = true). For such a project, check that the carried-over share is intended and budgeted."
+        ),
+        help_zh=(
+            "资金支出计划到年底须累计达到100%，除非项目声明为跨年度项目（multi_year = true）。对跨年度项目，"
+            "请核实结转到以后年度的部分确属有意安排，并已列入预算。"
         ),
         check=_multi_year_share,
         object_only=True,
@@ -247,6 +267,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         scope=Scope.PROJECT,
         title="Spending plan behind the linear time progress",
+        title_zh="资金支出计划低于序时进度",
         message="资金支出计划到{label}累计 {percent}%，低于序时进度 {progress}%",
         message_en="the spending plan reaches {percent}% by {label}, below the linear time progress of {progress}%",
         help=(
@@ -254,6 +275,11 @@ RULES: tuple[Rule, ...] = (
             "inside a month counts the months already ended). A plan behind it is allowed, but "
             "monitoring will compare spending with both the plan and the time progress, so a slow plan should be "
             "intended (e.g. payments due at year end)."
+        ),
+        help_zh=(
+            "序时进度是全年已过去的比例，即已过月数 ÷ 12（10月底：10/12 = 83.33%；月中的时点只计已结束的月份）。"
+            "支出计划低于序时进度是允许的，但绩效运行监控将把支出同时与支出计划和序时进度比较，因此计划偏慢应当是有意安"
+            "排（如款项在年底支付）。"
         ),
         check=_below_time_progress,
         object_only=True,
@@ -266,12 +292,18 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         scope=Scope.PROJECT,
         title="No spending plan",
+        title_zh="没有资金支出计划",
         message="项目没有资金支出计划",
         message_en="the project has no spending plan (资金支出计划)",
         help=(
             "The Hebei template asks for the cumulative share of the budget to be spent by 3月底, 6月底, 10月底 and "
             "12月底; in-year monitoring compares spending with it. Self-evaluation tables have no plan and are "
             "reviewed without this rule (the self-evaluation profile); ignore it for other layouts without one."
+        ),
+        help_zh=(
+            "河北省模板要求填写到3月底、6月底、10月底和12月底累计支出预算的比例；年度中的绩效运行监控将支出与之比较。"
+            "项目支出绩效自评表没有支出计划，按自评表审核方案（self-evaluation）审核，不运行本规则；"
+            "其他没有支出计划的表式，可忽略本规则。"
         ),
         check=_no_plan,
         object_only=True,
@@ -284,6 +316,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.PROJECT,
         title="Cost build-up does not add up to its total",
+        title_zh="预算成本构成各项之和与合计不符",
         message="预算成本构成的合计为 {total} 万元，但 {count} 项金额之和为 {parts} 万元（相差 {difference} 万元）",
         message_en=(
             "the cost build-up prints the total (合计) {total} 万元, but its {count} amounts add up to {parts} 万元 "
@@ -295,6 +328,11 @@ RULES: tuple[Rule, ...] = (
             "of them or in the total (a real table prints 662.98 over parts that add to 662.88). Parts left blank "
             "count for nothing."
         ),
+        help_zh=(
+            "湖北等地的项目支出绩效目标表列出预算的测算（预算成本构成 | 金额 | 测算依据），并有“合计”行。"
+            "合计是其上各项金额之和：不一致说明某一项或合计有误（一张实际表格合计印为662.98，各项之和却是662.88）。"
+            "空白的项按零计。"
+        ),
         check=_costs_total,
         fail_example=RuleExample(_costs("4.00", "6.00", total="10.10"), "project"),
         pass_example=RuleExample(_costs("4.00", "6.00", total="10.00"), "project"),
@@ -304,6 +342,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.PROJECT,
         title="Cost build-up total differs from the budget",
+        title_zh="预算成本构成的合计与项目预算不符",
         message="预算成本构成的{what}为 {total} 万元，与项目预算总额 {budget} 万元不一致",
         message_en="the cost build-up's {what_en} is {total} 万元, not the project's budget total of {budget} 万元",
         help=(
@@ -311,6 +350,11 @@ RULES: tuple[Rule, ...] = (
             "amounts) is the project's 预算总额. A difference means a cost left out or counted twice, or a budget "
             "that does not match its reckoning. If the build-up deliberately covers only part of the budget, "
             "suppress the rule with the reason."
+        ),
+        help_zh=(
+            "预算成本构成说明所申请预算的测算：其合计（表上所印的合计，没有时为各项金额之和）就是项目的预算总额。"
+            "两者不一致，说明有成本漏列或重复计算，或预算与测算不符。成本构成有意只涵盖部分预算的，"
+            "请注明理由后屏蔽本规则。"
         ),
         check=_costs_budget,
         fail_example=RuleExample(_costs("4.00", "8.00", total="12.00"), "project"),

@@ -210,6 +210,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Qualitative target where a number is expected",
+        title_zh="应当量化的指标使用了定性指标值",
         message="指标“{name}”的指标值“{target}”是定性表述，但{why}，应当量化",
         message_en="indicator “{name}” has the qualitative target “{target}”, but {why_en}: give a number",
         help=(
@@ -217,6 +218,10 @@ RULES: tuple[Rule, ...] = (
             "counted, and then in graded form (好/较好/一般/差). Quantity and cost indicators, and indicators named "
             "as rates (…率, 占比), are numbers by nature. A row whose 指标值类型 says 定量 is reported by PT309 "
             "instead."
+        ),
+        help_zh=(
+            "88号要求绩效指标细化量化：只有在结果无法计量时才使用定性表述，且应分级分档（好/较好/一般/差）。数量指标、"
+            "成本指标，以及名称为比率的指标（……率、占比），本身就应当是数值。指标值类型为“定量”的行改由PT309报告。"
         ),
         check=_qualitative_for_number,
         object_only=True,
@@ -229,12 +234,18 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Rate-named indicator with a non-rate unit",
+        title_zh="比率类指标的指标值不以比例计",
         message="“{text}”按名称是比率，但指标值 {target} 的单位是“{unit}”，不是 % 或 ‰",
         message_en="“{text}” is named as a rate, but its target {target} is in “{unit}”, not % or ‰",
         help=(
             "A name or description ending in 率 (or containing 占比, 比例) promises a share, so the target should "
             "be in % or ‰ (出勤率 ≥95%). Either express the target as a share or rename the indicator after what "
             "is measured (出勤时长 ≥8小时/天). 频率, 效率 and satisfaction in points (满意度 ≥90分) are not flagged."
+        ),
+        help_zh=(
+            "指标名称或描述以“率”结尾（或含“占比”“比例”）的，表示一个比例，指标值应以 % 或 ‰ 计（出勤率 ≥95%）。"
+            "请将指标值改为比例，或按实际计量的内容重新命名指标（出勤时长 ≥8小时/天）。“频率”“效率”"
+            "以及以分计的满意度（满意度 ≥90分）不在此列。"
         ),
         check=_rate_unit,
         object_only=True,
@@ -249,11 +260,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.INDICATOR,
         title="Rate target above 100 %",
+        title_zh="比率指标值超过100%",
         message="指标“{name}”的指标值 {target} 超过 {ceiling}，比率达不到",
         message_en="indicator “{name}” has the target {target}, above {ceiling}: a share cannot reach it",
         help=(
             "A share cannot exceed 100 % (1000 ‰), so a target above it (or > 100 %) can never be met. Growth and "
             "change rates (增长率, 提高, 同比) may exceed 100 % and are not flagged."
+        ),
+        help_zh=(
+            "比例不可能超过100%（1000‰），指标值高于此值（或写作“>100%”）永远无法完成。增长率和变化率（增长率、提高、"
+            "同比）可以超过100%，不在此列。"
         ),
         check=_rate_above_hundred,
         object_only=True,
@@ -266,11 +282,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Comparator contradicts the name",
+        title_zh="计算符号与指标名称的方向相反",
         message="指标“{name}”按名称{says}，但指标值 {target} 使用了“{comparator}”",
         message_en="indicator “{name}” reads as {says_en}, but its target {target} uses “{comparator}”",
         help=(
             "满意度, 合格率, 覆盖率 and the like are better when higher, so their target is ≥ (or >); 投诉, 差错, "
             "事故, 不合格率 are better when lower, so ≤ (or <). The direction decides how the indicator is scored."
+        ),
+        help_zh=(
+            "满意度、合格率、覆盖率等指标越高越好（正向指标），指标值应使用 ≥（或 >）；投诉、差错、事故、"
+            "不合格率等越低越好（反向指标），应使用 ≤（或 <）。指标的方向决定其如何评分。"
         ),
         check=_wrong_direction,
         object_only=True,
@@ -287,6 +308,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Spending restated as an output",
+        title_zh="把资金支出复述为产出（投入类指标）",
         message="指标“{name}”（{target}）是对资金支出的复述（投入类指标），不是项目的产出或效益",
         message_en=(
             "indicator “{name}” ({target}) restates spending the money (an input), not what the project delivers"
@@ -294,6 +316,10 @@ RULES: tuple[Rule, ...] = (
         help=(
             "资金执行率 = 100%, 足额保障率, 按进度支付资金: spending the budget is the input, scored separately as "
             "预算执行率 (10 points). Indicators should say what the money buys (outputs) and achieves (benefits)."
+        ),
+        help_zh=(
+            "“资金执行率=100%”“足额保障率”“按进度支付资金”：把预算花出去是投入，已单独以预算执行率（10分）评分。"
+            "绩效指标应当说明资金买到了什么（产出）、实现了什么（效益）。"
         ),
         check=_restates_spending,
         object_only=True,
@@ -310,12 +336,18 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Cost indicator that is not an amount of money",
+        title_zh="成本指标的指标值不是金额",
         message="“{level}”下的指标“{name}”的指标值 {target} 不是金额",
         message_en="indicator “{name}” under “{level}” has the target {target}, which is not an amount of money",
         help=(
             "成本指标 (and 101号's 经济成本指标) state what the output costs: a total or a unit cost in 元 or 万元 "
             "(≤2万元/人, ≤10万元), so that it can be matched against the budget. A share or a qualitative statement "
             "belongs under 质量指标. Checked in project tables and in department parts with indicator levels."
+        ),
+        help_zh=(
+            "成本指标（以及101号的经济成本指标）说明产出的成本：以元或万元计的总成本或单位成本（≤2万元/人、≤10万元），"
+            "以便与预算相匹配。比例或定性表述应归入质量指标。本规则检查项目绩效目标表，以及分列指标层级的部门整体绩效目"
+            "标。"
         ),
         check=_cost_not_money,
         object_only=True,
@@ -330,11 +362,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Target without a comparator",
+        title_zh="指标值没有计算符号",
         message="指标“{name}”的指标值 {target} 没有计算符号，按“{comparator}”理解",
         message_en="the target {target} of indicator “{name}” has no comparator; it is read as “{comparator}”",
         help=(
             "Write the comparator (≥, ≤, =, >, <) in the target. A bare value is read as ≥ (the way published "
             "self-evaluations score it), which is wrong for costs and other lower-is-better indicators."
+        ),
+        help_zh=(
+            "请在指标值中写明计算符号（≥、≤、=、>、<）。只写数值的，按 ≥ 理解（公开的自评表即按此评分），"
+            "这对成本等越低越好的指标（反向指标）是错误的。"
         ),
         check=_inferred,
         object_only=True,
@@ -347,6 +384,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.INDICATOR,
         title="计量单位 column disagrees with the target",
+        title_zh="计量单位栏与指标值不一致",
         message="指标“{name}”的计量单位栏为“{printed}”，但指标值“{target}”{why}",
         message_en="the 计量单位 column of indicator “{name}” says “{printed}”, but its target “{target}” {why_en}",
         help=(
@@ -354,6 +392,11 @@ RULES: tuple[Rule, ...] = (
             "carries a unit too (28.8万元), the two must be the same unit; a value in words (应保尽保) has no unit, so "
             "a unit in the column (%) says that a number is missing. Correct the column or the value: the unit "
             "decides how the target is compared and scored. Spellings of one unit (百分比 and %) agree."
+        ),
+        help_zh=(
+            "湖南等地的表式在指标值旁另设计量单位栏。指标值本身也带单位的（28.8万元），两者必须是同一单位；"
+            "文字表述的指标值（应保尽保）没有单位，计量单位栏却填了单位（%），说明缺少一个数值。"
+            "请更正计量单位栏或指标值：单位决定指标值如何比较和评分。同一单位的不同写法（百分比与 %）视为一致。"
         ),
         check=_unit_column,
         object_only=True,
@@ -370,12 +413,17 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.INDICATOR,
         title="定量 indicator with a value in words",
+        title_zh="指标值类型为定量，指标值却是文字",
         message="指标“{name}”的指标值类型为定量，但指标值“{target}”是文字",
         message_en="indicator “{name}” is declared 定量 (quantitative), but its target “{target}” is in words",
         help=(
             "Layouts with a 指标值类型 column (Hunan's) declare each row 定量 or 定性. A 定量 row promises a number "
             "with its unit (≥12次, 100%); a value in words (按月安排) cannot be compared with an actual. Give the "
             "number, or declare the row 定性 with a graded statement."
+        ),
+        help_zh=(
+            "设有指标值类型栏的表式（湖南）逐行注明定量或定性。定量的行应给出带计量单位的数值（≥12次、100%）；"
+            "文字表述的指标值（按月安排）无法与实际完成值比较。请填写数值，或将该行改为定性并采用分级分档的表述。"
         ),
         check=_text_for_quantitative,
         object_only=True,

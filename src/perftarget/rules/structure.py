@@ -187,12 +187,17 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Unknown level-1 label",
+        title_zh="一级指标不在国家指标体系中",
         message="一级指标“{label}”不在国家指标体系中（产出、效益、满意度、成本指标）",
         message_en="level-1 “{label}” is not in either national tree (产出, 效益, 满意度, 成本指标)",
         help=(
             "perftarget keeps a label it does not know as text, but scoring and the other rules only understand the "
             "national level-1s: 产出指标, 效益指标, 满意度指标 and (101号) 成本指标. Points printed in the cell "
             "(产出指标(50分)) are understood."
+        ),
+        help_zh=(
+            "perftarget 将不认识的一级指标名称按原文保留，但评分和其他规则只识别国家指标体系的一级指标：产出指标、"
+            "效益指标、满意度指标，以及（101号的）成本指标。单元格中附注的分值（如“产出指标(50分)”）可以识别。"
         ),
         check=_unknown_level1,
         object_only=True,
@@ -209,12 +214,18 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Unknown level-2 label",
+        title_zh="二级指标不在国家指标体系中",
         message="二级指标“{label}”不在国家指标体系中{suggestion}",
         message_en="level-2 “{label}” is not in either national tree{suggestion_en}",
         help=(
             "Real tables print variants such as 社会公众或服务对象满意度指标. perftarget keeps the text, but only "
             "the national level-2s (数量/质量/时效/成本指标, 经济/社会/生态效益指标, 可持续影响指标, "
             "服务对象满意度指标, and the 101号 cost level-2s) are understood by scoring and by the other rules."
+        ),
+        help_zh=(
+            "实际表格中常见“社会公众或服务对象满意度指标”等变体写法。perftarget 保留原文，但评分和其他规则只识别国家指"
+            "标体系的二级指标（数量/质量/时效/成本指标，经济/社会/生态效益指标，可持续影响指标，服务对象满意度指标，"
+            "以及101号的各项成本二级指标）。"
         ),
         check=_unknown_level2,
         object_only=True,
@@ -237,12 +248,18 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.INDICATOR,
         title="Indicator without its level-1 or level-2",
+        title_zh="指标缺少一级或二级指标",
         message="指标“{name}”没有{what}指标",
         message_en="indicator “{name}” has no {what_en} indicator",
         help=(
             "In a project table every 三级指标 sits under a 一级 and a 二级指标; without them it cannot be weighted "
             "or scored. In a department part, an indicator given one level needs the other (department "
             "narratives may list indicators without any level)."
+        ),
+        help_zh=(
+            "项目绩效目标表中，每个三级指标都应归属于一个一级指标和一个二级指标，否则无法确定分值，也无法评分。"
+            "部门整体绩效目标中，指标填写了一个层级的，另一个层级也要填写（部门整体目标的文字表述可以列出不分层级的指标"
+            "）。"
         ),
         check=_missing_level,
         object_only=True,
@@ -258,6 +275,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.DOCUMENT,
         title="Two indicator trees mixed in one table",
+        title_zh="同一张表混用两套指标体系",
         message="“{label}”属于{schema}指标体系，但本表 {other_path} 的“{other}”属于{other_schema}指标体系",
         message_en=(
             "“{label}” belongs to the {schema_en} tree, but “{other}” at {other_path} belongs to the "
@@ -267,6 +285,10 @@ RULES: tuple[Rule, ...] = (
             "A table follows one tree: either the 88号/10号 tree, where 成本指标 is a level-2 under 产出指标, or the "
             "101号 (2021) tree, where 成本指标 is a level-1 with 经济/社会/生态环境成本指标 under it. Move the cost "
             "indicators to one of the two places."
+        ),
+        help_zh=(
+            "一张表只采用一套指标体系：或者是88号/10号体系，成本指标是产出指标下的二级指标；或者是101号（2021年）体系，"
+            "成本指标是一级指标，下设经济/社会/生态环境成本指标。请将成本类指标统一放在其中一处。"
         ),
         check=_mixed_schema,
         fail_example=RuleExample(
@@ -285,11 +307,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.DOCUMENT,
         title="Duplicate indicator",
+        title_zh="指标重复",
         message="{what}“{name}”与同表 {other} 重复",
         message_en="the {what_en} “{name}” repeats the one at {other} in the same table",
         help=(
             "Each indicator appears once in a table (names are compared ignoring spaces and punctuation; keys "
             "exactly). A repeated indicator is counted and scored twice; merge the rows or tell them apart."
+        ),
+        help_zh=(
+            "每个指标在一张表中只出现一次（比较指标名称时忽略空格和标点，指标键按原样比较）。重复的指标会被重复计算和评"
+            "分；请合并这两行，或加以区分。"
         ),
         check=_duplicates,
         fail_example=RuleExample(row("产出指标/质量指标", "驻京值班天数", "全年驻京值班的天数", "≥240天")),
@@ -300,11 +327,16 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         scope=Scope.INDICATOR,
         title="Level-2 marked 无 (not applicable)",
+        title_zh="二级指标填写为“无”（不适用）",
         message="二级指标“{level}”填写为“无”（不适用），该项不计入指标",
         message_en="level-2 “{level}” is marked 无 (not applicable) and has no indicator",
         help=(
             "A row of 无 says that a level-2 does not apply to the project, which is allowed, but it narrows what "
             "the table measures. Check that the project really has no such effect."
+        ),
+        help_zh=(
+            "填写“无”的行表示该二级指标不适用于本项目，这是允许的，但会缩小绩效目标表衡量的范围。"
+            "请核实项目确实没有这方面的效果。"
         ),
         check=_not_applicable_row,
         object_only=True,
@@ -325,12 +357,14 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.ERROR,
         scope=Scope.INDICATOR,
         title="Indicator named 无 with a target",
+        title_zh="指标名称为“无”却填写了指标值",
         message="指标名称为“{name}”，却有指标值 {target}",
         message_en="the indicator is named “{name}” but has the target {target}",
         help=(
             "无 (or /) as the name marks a row that does not apply; such a row has no target. Either name the "
             "indicator or mark the whole row 无."
         ),
+        help_zh="指标名称填写“无”（或“/”）表示该行不适用，不适用的行没有指标值。请填写指标名称，或将整行都填写为“无”。",
         check=_named_not_applicable,
         object_only=True,
         reads=ROW_FIELDS,
@@ -342,12 +376,18 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         scope=Scope.INDICATOR,
         title="Empty indicator row",
+        title_zh="空白指标行",
         message="“{level}”下的一行是空的：没有指标名称，也没有指标值（连“无”也没有）",
         message_en="a row under “{level}” is empty: no indicator name and no target (not even 无)",
         help=(
             "Published templates print a row for every level-2 (经济效益指标, 生态效益指标...). Left empty, the row "
             "says neither what is measured nor that the level does not apply. Fill in the indicator, or write 无 "
             "in its name and target when the level-2 does not apply to the project (PT206 then notes it)."
+        ),
+        help_zh=(
+            "公开的模板为每个二级指标（经济效益指标、生态效益指标……）都印有一行。空着不填，既没有说明衡量什么，"
+            "也没有说明该层级不适用。请填写指标；该二级指标不适用于本项目的，在指标名称和指标值栏填写“无”"
+            "（届时由PT206提示）。"
         ),
         check=_empty_row,
         object_only=True,
