@@ -1033,7 +1033,7 @@ class _Run:
                     yield rule._finding(  # noqa: SLF001
                         severity,
                         path,
-                        {"code": suppression.code, "why": "没有可屏蔽的问题", "why_en": "matches no finding here"},
+                        {"code": suppression.code, "why": "没有可豁免的问题", "why_en": "matches no finding here"},
                     )
 
 

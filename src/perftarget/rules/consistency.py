@@ -338,8 +338,8 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.INFO,
         scope=Scope.DOCUMENT,
         title="Suppression that matches nothing",
-        title_zh="屏蔽没有对应任何问题",
-        message="屏蔽规则 {code} {why}",
+        title_zh="豁免没有对应任何问题",
+        message="豁免规则 {code} {why}",
         message_en="the suppression of {code} {why_en}",
         help=(
             "A suppression switches a rule off for one indicator or project, with a reason. One that matches no "
@@ -347,8 +347,8 @@ RULES: tuple[Rule, ...] = (
             "a later problem. Suppressions of rules not selected in this run are not reported."
         ),
         help_zh=(
-            "屏蔽（suppression）针对某一指标或项目关闭一条规则，并须注明理由。没有对应任何审核意见的屏蔽（问题已改正）"
-            "或不对应任何规则的屏蔽（代码写错）应当删除，以免掩盖以后出现的问题。本次未选用的规则的屏蔽不报告。"
+            "豁免（suppression）针对某一指标或项目关闭一条规则，并须注明理由。没有对应任何审核意见的豁免（问题已改正）"
+            "或不对应任何规则的豁免（代码写错）应当删除，以免掩盖以后出现的问题。本次未选用的规则的豁免不报告。"
         ),
         check=_unused_suppression,
         fail_example=RuleExample(
