@@ -37,5 +37,6 @@ def test_notebook_executes():
     assert not [o for o in outputs if o.output_type == "error"]
     html = [o for o in outputs if o.output_type == "execute_result" and "text/html" in o.get("data", {})]
     assert any("perftarget-project" in o["data"]["text/html"] for o in html)
+    assert any("<caption>审核意见（0 个错误，6 个警告，5 个提示）</caption>" in o["data"]["text/html"] for o in html)
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) == 2

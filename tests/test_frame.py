@@ -174,18 +174,22 @@ def test_monitoring_indicators_findings_and_series(document, report):
 
 
 def test_findings_become_rows(seed_path):
-    """A list of findings is a table of their fields, in either language."""
+    """The findings are a table of their fields, the message in the frame's one language."""
     findings = pt.review(pt.load(seed_path))
     frame = to_frame(findings)
     assert frame.shape[0] == len(findings)
     assert list(frame["code"])[:2] == ["PT501", "PT111"]
-    assert {"severity", "path", "message", "message_en", "help"} <= set(frame.columns)
+    columns = ["code", "severity", "path", "message", "help", "suppressed", "suppression_reason"]
+    assert list(frame.columns) == columns
     assert frame["severity"].iloc[0] == "warning"
+    assert frame["message"].tolist() == [f.message_en for f in findings]
     assert frame["suppressed"].dtype == bool
     assert frame["suppression_reason"].isna().all()
     zh = to_frame(findings, lang="zh")
     assert zh["级别"].iloc[0] == "警告"
-    assert {"规则", "位置", "问题", "修改建议"} <= set(zh.columns)
+    assert list(zh.columns) == ["规则", "级别", "位置", "问题", "修改建议", "已豁免", "豁免理由"]
+    assert zh["问题"].tolist() == [f.message for f in findings]
+    assert to_frame(list(findings), lang="zh").equals(zh)
 
 
 # --- notebook display and str() -------------------------------------------------------------------
@@ -259,14 +263,16 @@ def test_findings_display_as_a_table(document):
     findings = pt.review(document)
     table = Table(findings)
     html = table._repr_html_()
-    assert "<caption>审核意见</caption>" in html
-    assert html.count("<tr>") == 1 + 1 + len(findings)  # the count, the headings, one row each
-    assert "<td>PT501</td><td>警告</td>" in html
+    assert "<caption>审核意见（0 个错误，6 个警告，5 个提示）</caption>" in html
+    assert html.count("<tr>") == 1 + len(findings)  # the headings, one row each
+    assert '<td class="num">1</td><td>PT501</td><td>警告</td>' in html
+    assert html == findings._repr_html_()
     text = str(table)
     assert "0 个错误，6 个警告，5 个提示" in text
     assert "修改建议" not in text
-    assert "| PT501 | warning |" in Table(findings, "en")._repr_markdown_()
-    assert repr(table) == f"<Table of {len(findings)} findings>"
+    assert "| 1 | PT501 | warning |" in Table(findings, "en")._repr_markdown_()
+    assert repr(table) == "<Table of <Findings: 6 warnings, 5 info>>"
+    assert repr(Table(list(findings))) == f"<Table of {len(findings)} findings>"
 
 
 def test_print_project_shows_the_table(document):

@@ -48,7 +48,8 @@ def test_page_is_self_contained(page):
 
 def test_page_holds_every_part(page):
     """The review findings, the target tables, the monitoring table and the self-evaluation, in that order."""
-    parts = ["<caption>审核意见</caption>", "部门整体绩效目标", "<caption>常年驻京值班工作队值班费项目绩效目标表</caption>",
+    parts = ["<caption>审核意见（0 个错误，6 个警告，5 个提示）</caption>", "部门整体绩效目标",
+             "<caption>常年驻京值班工作队值班费项目绩效目标表</caption>",
              "<caption>常年驻京值班工作队值班费项目绩效运行监控表</caption>",
              "<caption>常年驻京值班工作队值班费项目支出绩效自评表</caption>"]
     positions = [page.index(part) for part in parts]
@@ -64,7 +65,7 @@ def test_what_is_not_given_is_said():
     assert "未监控" in page
     assert "未自评" in page
     assert "<svg" not in page
-    assert "<caption>审核意见</caption>" in page
+    assert "<caption>审核意见（0 个错误，6 个警告，5 个提示）</caption>" in page
 
 
 def test_spent_amount_and_no_charts():

@@ -25,7 +25,7 @@ import attrs
 
 from perftarget._judge.evaluate import DocumentEvaluation, ProjectEvaluation
 from perftarget._judge.monitor import MONITORING_COLUMNS, DeviationCause, Likelihood, MonitoringReport
-from perftarget._judge.review import Finding, Severity
+from perftarget._judge.review import Finding, Findings
 from perftarget._model.targets import DepartmentTargets, Document, Indicator, ProjectTargets
 from perftarget._values.numbers import format_number
 
@@ -100,16 +100,17 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "note": ("备注", "Note"),
     # review findings (审核意见)
     "review": ("审核意见", "Review findings"),
+    "number": ("序号", "No."),
     "rule": ("规则", "Rule"),
     "severity": ("级别", "Severity"),
     "path": ("位置", "Where"),
     "message": ("问题", "Finding"),
     "help": ("修改建议", "How to fix"),
-    "suppressed": ("（已豁免）", " (suppressed)"),
-    "count": ("条数", "Count"),
+    "suppressed": ("已豁免", "suppressed"),
     "errors": ("错误", "errors"),
     "warnings": ("警告", "warnings"),
     "infos": ("提示", "info"),
+    "no_findings": ("未发现问题", "No problems found"),
 }
 
 
@@ -575,37 +576,76 @@ def monitoring_form(report: MonitoringReport, lang: Lang = "zh") -> Form:
     )
 
 
-def _tally(findings: Sequence[Finding], lang: Lang) -> str:
-    counts = dict.fromkeys(Severity, 0)
-    for finding in findings:
-        counts[finding.severity] += 1
-    keys = {Severity.ERROR: "errors", Severity.WARNING: "warnings", Severity.INFO: "infos"}
-    separator = "，" if lang == "zh" else ", "
-    return separator.join(f"{counts[s]} {'个' if lang == 'zh' else ''}{_t(keys[s], lang)}" for s in Severity)
+def help_text(finding: Finding, lang: Lang) -> str:
+    """How to fix ``finding``, in ``lang`` (the English where a finding has no Chinese help).
+
+    The one place the forms and frames take a finding's help from.
+    """
+    return (finding.help_zh or finding.help) if lang == "zh" else finding.help
+
+
+def _tally(findings: Findings, lang: Lang) -> str:
+    """The counts by severity (suppressed findings apart): ``0 个错误，6 个警告，5 个提示``."""
+    counts = ((findings.errors, "errors"), (findings.warnings, "warnings"), (findings.infos, "infos"))
+    if lang == "zh":
+        parts = [f"{len(part)} 个{_t(key, lang)}" for part, key in counts]
+        suppressed = f"{len(findings.suppressed)} 条{_t('suppressed', lang)}"
+    else:
+        parts = [f"{len(part)} {_t(key, lang)}" for part, key in counts]
+        suppressed = f"{len(findings.suppressed)} {_t('suppressed', lang)}"
+    if findings.suppressed:
+        parts.append(suppressed)
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def _finding_message(finding: Finding, lang: Lang) -> str:
+    message = finding.message if lang == "zh" else finding.message_en
+    if finding.suppression is None:
+        return message
+    if lang == "zh":
+        return f"{message}（{_t('suppressed', lang)}：{finding.suppression.reason}）"
+    return f"{message} ({_t('suppressed', lang)}: {finding.suppression.reason})"
+
+
+_FINDINGS_HEADER: Final = ("number", "rule", "severity", "path", "message", "help")
 
 
 def findings_form(findings: Sequence[Finding], lang: Lang = "zh") -> Form:
-    """The review findings as a table: rule, severity, where, the finding and how to fix it."""
-    rows = []
-    for finding in findings:
-        severity = finding.severity.label if lang == "zh" else finding.severity.value
-        message, fix = (finding.message, finding.help_zh) if lang == "zh" else (finding.message_en, finding.help)
-        if finding.suppression is not None:
-            message += _t("suppressed", lang)
-        rows.append((finding.code, severity, finding.path, message, fix))
-    header = tuple(_t(k, lang) for k in ("rule", "severity", "path", "message", "help"))
+    """The review findings as the 审核意见 table: 序号, rule, severity, where, the finding, how to fix it.
+
+    The caption counts the findings by severity; with none, the form says so (未发现问题).
+    """
+    shown = findings if isinstance(findings, Findings) else Findings(findings)
+    rows = tuple(
+        (
+            str(number),
+            finding.code,
+            finding.severity.label if lang == "zh" else finding.severity.value,
+            finding.path,
+            _finding_message(finding, lang),
+            help_text(finding, lang),
+        )
+        for number, finding in enumerate(shown, 1)
+    )
+    title = _t("review", lang)
+    if rows:
+        title += f"（{_tally(shown, lang)}）" if lang == "zh" else f" ({_tally(shown, lang)})"
     return Form(
         kind="findings",
-        title=_t("review", lang),
-        facts=((_t("count", lang), _tally(findings, lang)),),
-        header=header if rows else (),
-        rows=tuple(rows),
-        text_drops=frozenset({4}),
+        title=title,
+        facts=(),
+        header=tuple(_t(k, lang) for k in _FINDINGS_HEADER) if rows else (),
+        rows=rows,
+        numeric=frozenset({0}),
+        notes=() if rows else (_t("no_findings", lang),),
+        text_drops=frozenset({5}),
     )
 
 
 def _is_findings(obj: object) -> bool:
-    return isinstance(obj, (list, tuple)) and all(isinstance(item, Finding) for item in obj)
+    return isinstance(obj, Findings) or (
+        isinstance(obj, (list, tuple)) and all(isinstance(item, Finding) for item in obj)
+    )
 
 
 def forms(obj: object, lang: Lang = "zh") -> list[Form]:
@@ -692,13 +732,24 @@ def _short(obj: object) -> str:
             f"<MonitoringReport {obj.project_code} {obj.project_name} as of {obj.as_of}: "
             f"spent {rate}%, {status}, {_count(obj.indicators, 'indicator')}, {_count(obj.findings, 'finding')}>"
         )
+    if isinstance(obj, Findings):
+        return f"<Findings: {_short_tally(obj)}>"
     if isinstance(obj, (list, tuple)):
         return f"{len(obj)} {'findings' if _is_findings(obj) else 'items'}"
     return type(obj).__name__
 
 
+def _short_tally(findings: Findings) -> str:
+    """``2 errors, 1 warning`` (the severities found, suppressed findings apart), or ``none``."""
+    plural = ((len(findings.errors), "error"), (len(findings.warnings), "warning"))
+    parts = [f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in plural if n]
+    plain = ((len(findings.infos), "info"), (len(findings.suppressed), "suppressed"))
+    parts += [f"{n} {noun}" for n, noun in plain if n]
+    return ", ".join(parts) or "none"
+
+
 def _count(items: object, noun: str) -> str:
-    number = len(items) if isinstance(items, (tuple, list, str)) else 0
+    number = len(items) if isinstance(items, (tuple, list, str, Findings)) else 0
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
@@ -718,7 +769,7 @@ def _str(self: object) -> str:
 
 _NOTEBOOK_HOOK: Final = "_repr_html_"
 _MODEL: Final = (Document, ProjectTargets, DepartmentTargets)
-_RESULTS: Final = (ProjectEvaluation, DocumentEvaluation, MonitoringReport)
+_RESULTS: Final = (ProjectEvaluation, DocumentEvaluation, MonitoringReport, Findings)
 
 
 def install_notebook_display() -> None:

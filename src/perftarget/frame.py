@@ -10,7 +10,9 @@ extra (``pip install "perftarget[pandas]"``). Both accept
   its ``items`` alone;
 - a :class:`~perftarget.MonitoringReport`: the rows of the monitoring table (监控表: the
   money first, then every indicator), or its ``indicators`` or ``findings`` alone;
-- review findings (:class:`~perftarget.Finding`): one row per finding;
+- review findings (:class:`~perftarget.rules.Findings`, what :func:`~perftarget.review`
+  returns, or :class:`~perftarget.Finding` values): one row per finding, its message in the
+  frame's language (``message_en`` for ``lang="en"``), with the columns even when there is none;
 - a list of any of these (a monitoring series, the findings of many documents): their rows
   one after another; any other perftarget value: one row of its fields.
 
@@ -38,10 +40,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import attrs
 
 from perftarget._codec.convert import to_dict
-from perftarget._display import Lang
+from perftarget._display import Lang, help_text
 from perftarget._judge.evaluate import DocumentEvaluation, IndicatorScore, ProjectEvaluation
 from perftarget._judge.monitor import IndicatorProgress, MonitoringFinding, MonitoringReport
-from perftarget._judge.review import Finding
+from perftarget._judge.review import Finding, Findings
 from perftarget._model.targets import DepartmentTargets, Document, Indicator, ProjectTargets
 from perftarget.exceptions import MissingDependencyError
 
@@ -125,7 +127,6 @@ _FINDING_COLUMNS: Final[_Columns] = {
     "severity": ("级别", "severity", "text"),
     "path": ("位置", "path", "text"),
     "message": ("问题", "message", "text"),
-    "message_en": ("问题（英文）", "message_en", "text"),
     "help": ("修改建议", "help", "text"),
     "suppressed": ("已豁免", "suppressed", "bool"),
     "suppression_reason": ("豁免理由", "suppression_reason", "text"),
@@ -266,7 +267,7 @@ def _monitoring(report: MonitoringReport, lang: Lang) -> list[dict[str, object]]
 def _finding_row(finding: Finding, lang: Lang) -> dict[str, object]:
     return {
         "code": finding.code, "severity": _word(finding.severity, lang), "path": finding.path,
-        "message": finding.message, "message_en": finding.message_en, "help": finding.help,
+        "message": finding.message if lang == "zh" else finding.message_en, "help": help_text(finding, lang),
         "suppressed": finding.suppression is not None,
         "suppression_reason": None if finding.suppression is None else finding.suppression.reason,
     }
@@ -287,6 +288,7 @@ _KINDS: Final[tuple[tuple[type, _Columns, Callable[[Any, Lang], list[dict[str, o
     (MonitoringReport, _MONITOR_COLUMNS, _monitoring),
     (IndicatorProgress, _MONITOR_COLUMNS, lambda line, lang: [_progress_row(line, lang)]),
     (Finding, _FINDING_COLUMNS, lambda finding, lang: [_finding_row(finding, lang)]),
+    (Findings, _FINDING_COLUMNS, lambda findings, lang: [_finding_row(finding, lang) for finding in findings]),
     (
         MonitoringFinding,
         _MONITORING_FINDING_COLUMNS,

@@ -54,7 +54,7 @@ from perftarget._display import (
 from perftarget._files import write_atomic
 from perftarget._judge.evaluate import DocumentEvaluation, ProjectEvaluation, ScoringPolicy, evaluate_document
 from perftarget._judge.monitor import MonitoringReport, Payment, load_payments, monitor
-from perftarget._judge.review import Finding
+from perftarget._judge.review import Findings
 from perftarget._model.actuals import ActualsDocument
 from perftarget._model.targets import Document, ProjectTargets
 from perftarget.exceptions import MissingDependencyError, MonitoringError
@@ -92,8 +92,9 @@ def _t(key: str, lang: Lang) -> str:
 def table(obj: object, lang: Lang = "zh") -> Table:
     """``obj`` shown as its published form: a notebook displays it as a styled table, ``str()`` as text.
 
-    Evaluations and monitoring reports already show themselves so; this is for a list of
-    review findings (``table(perftarget.review(document))``), or to choose the language.
+    Evaluations, monitoring reports and review findings already show themselves so (in
+    Chinese); this is for a list of results, or to choose the language
+    (``table(perftarget.review(document), "en")``).
     """
     return Table(obj, lang)
 
@@ -103,7 +104,7 @@ class Contents:
     """What a report shows: the document and the results computed for it (see :func:`contents`)."""
 
     document: Document
-    findings: tuple[Finding, ...]
+    findings: Findings
     monitored: ProjectTargets | None = None
     monitoring: MonitoringReport | None = None
     payments: tuple[Payment, ...] = ()
@@ -155,7 +156,7 @@ def contents(
         DocumentError: a file cannot be read.
     """
     loaded, path = _document(document)
-    findings = tuple(review(loaded))
+    findings = review(loaded)
     if spent is not None and payments is not None:
         msg = "give the spending as an amount (spent=, --spent) or as payments (payments=, --payments), not both"
         raise MonitoringError(msg)

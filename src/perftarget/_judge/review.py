@@ -28,11 +28,11 @@ import enum
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar, overload
 
 import attrs
 
@@ -49,6 +49,7 @@ from perftarget.exceptions import DocumentError, InvalidValueError, Problem
 __all__ = [
     "ExampleKind",
     "Finding",
+    "Findings",
     "Profile",
     "ReviewConfig",
     "Rule",
@@ -160,6 +161,136 @@ class Finding:
         where = f"{self.path}: " if self.path else ""
         mark = " (suppressed)" if self.suppression is not None else ""
         return f"{where}{self.code} [{self.severity.value}] {self.message}{mark}"
+
+
+def _to_findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
+    if isinstance(value, (str, bytes, Finding)) or not isinstance(value, Iterable):
+        msg = f"findings: expected Finding values, got {value!r}"
+        raise InvalidValueError(msg, field="findings", value=value)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Finding):
+            msg = f"findings: expected Finding values, got {type(item).__name__}"
+            raise InvalidValueError(msg, field="findings", value=item)
+    return items
+
+
+@attrs.frozen(eq=False)
+class Findings(Sequence[Finding]):
+    """The findings of a :func:`review`: an immutable sequence of :class:`Finding`, in review order.
+
+    It is used as the list it replaces: ``len()``, iteration, ``findings[0]``, slices (a
+    :class:`Findings` again), ``in``, ``bool()`` (false when nothing was found), ``sorted()``
+    and ``list()``. It also gives the views an analyst asks for first:
+
+    >>> import perftarget
+    >>> findings = perftarget.review(perftarget.load("examples/petition-bureau.toml"))
+    >>> findings.ok, len(findings.errors), len(findings.warnings), len(findings.infos)
+    (True, 0, 6, 5)
+    >>> findings.warnings.codes
+    ('PT501', 'PT109', 'PT302', 'PT305', 'PT305', 'PT306')
+
+    Equality: a :class:`Findings` equals another with the same findings in the same order,
+    and also a ``list`` or ``tuple`` of them, so ``review(document) == []`` says that
+    nothing was found, as it did when :func:`review` returned a list. A subclass of
+    ``tuple`` could not compare equal to a list (``() == []`` is false), and so would
+    silently change every such test; comparing to a list as :class:`collections.UserList`
+    does keeps it. The hash is that of the tuple of the findings, which it equals.
+
+    >>> findings[:2] == list(findings)[:2], perftarget.review(perftarget.Document()) == []
+    (True, True)
+
+    Findings the tables suppress are left out by :func:`review`, unless it is asked for them
+    (``include_suppressed=True``); then they are in the sequence, marked with their
+    :class:`~perftarget.Suppression`, and :attr:`suppressed` holds them. :attr:`errors`,
+    :attr:`warnings`, :attr:`infos` and :attr:`ok` count only the findings that are not
+    suppressed, so that the four views share out the sequence between them.
+
+    In a notebook, findings show as the 审核意见 table a bureau sends back (序号, 规则, 级别,
+    位置, 问题, 修改建议, the counts in the caption); ``str()`` gives it as text and
+    ``perftarget.frame.to_frame(findings)`` as a DataFrame, one row per finding.
+
+    Raises:
+        InvalidValueError: an item is not a :class:`Finding`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    items: tuple[Finding, ...] = attrs.field(default=(), converter=_to_findings)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.items)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.items
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> Findings: ...
+    def __getitem__(self, index: int | slice) -> Finding | Findings:
+        """The finding at ``index``, or the findings of a slice as a :class:`Findings`."""
+        if isinstance(index, slice):
+            return _findings(self.items[index])
+        return self.items[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Findings):
+            return self.items == other.items
+        if isinstance(other, tuple):
+            return self.items == other
+        if isinstance(other, list):
+            return list(self.items) == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def _where(self, severity: Severity) -> Findings:
+        return _findings(tuple(f for f in self.items if f.severity is severity and f.suppression is None))
+
+    @property
+    def errors(self) -> Findings:
+        """The errors (fix before approval), suppressed ones left out."""
+        return self._where(Severity.ERROR)
+
+    @property
+    def warnings(self) -> Findings:
+        """The warnings, suppressed ones left out."""
+        return self._where(Severity.WARNING)
+
+    @property
+    def infos(self) -> Findings:
+        """The findings of severity info, suppressed ones left out."""
+        return self._where(Severity.INFO)
+
+    @property
+    def suppressed(self) -> Findings:
+        """The findings a table suppresses (only there with ``review(..., include_suppressed=True)``)."""
+        return _findings(tuple(f for f in self.items if f.suppression is not None))
+
+    @property
+    def ok(self) -> bool:
+        """Whether there is no error (suppressed ones aside): the table can go on to approval."""
+        return not any(f.severity is Severity.ERROR and f.suppression is None for f in self.items)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The code of every finding, in order (repeated when a rule finds several problems)."""
+        return tuple(f.code for f in self.items)
+
+
+def _findings(items: tuple[Finding, ...]) -> Findings:
+    """A :class:`Findings` of ``items``, known to be findings (no check: the engine's own)."""
+    made = object.__new__(Findings)
+    object.__setattr__(made, "items", items)
+    return made
 
 
 @attrs.frozen
@@ -1271,7 +1402,7 @@ class RuleSet:
         config: ReviewConfig | None = None,
         include_suppressed: bool = False,
         profile: Profile | str | None = None,
-    ) -> list[Finding]:
+    ) -> Findings:
         """Review with this set's rules; :func:`perftarget.review` with ``rules=self``."""
         settings = config if config is not None else ReviewConfig()
         if select is not None or ignore is not None:
@@ -1296,7 +1427,7 @@ class RuleSet:
             raise TypeError(msg)
         skip = self._skip(settings.profile if profile is None else profile, document)
         run = _Run(_plan(self.rules, settings, skip), settings, document, root)
-        return _sorted(run, include_suppressed=include_suppressed)[0]
+        return _findings(tuple(_sorted(run, include_suppressed=include_suppressed)[0]))
 
 
 def _sorted(run: _Run, *, include_suppressed: bool = False) -> tuple[list[Finding], list[_PathKey]]:

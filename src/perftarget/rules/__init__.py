@@ -2,6 +2,7 @@
 
 Each rule is a :class:`Rule` value: code, severity, scope, title, Chinese and English
 message templates, help, a check function, and a failing and a passing example.
+:func:`review` returns :class:`Findings`, the sequence of every :class:`Finding`.
 :data:`DEFAULT_RULES` is the :class:`RuleSet` of the built-in rules, with the
 :class:`Profile` of each table form (:data:`BUILTIN_PROFILES`); an application that
 adds rules of its own makes its own set (``DEFAULT_RULES.with_rules(my_rule)``) and passes
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from perftarget._judge.review import (
     Finding,
+    Findings,
     Profile,
     ReviewConfig,
     Rule,
@@ -45,6 +47,7 @@ __all__ = [
     "DEFAULT_RULES",
     "GROUPS",
     "Finding",
+    "Findings",
     "Profile",
     "ReviewConfig",
     "Rule",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from perftarget._judge.review import Finding, Profile, ReviewConfig, Rule, RuleSet
+from perftarget._judge.review import Findings, Profile, ReviewConfig, Rule, RuleSet
 from perftarget._model.targets import DepartmentTargets, Document, ProjectTargets
 from perftarget.exceptions import InvalidValueError
 from perftarget.rules import completeness, consistency, document, money, quality, structure
@@ -66,8 +66,12 @@ def review(
     config: ReviewConfig | None = None,
     include_suppressed: bool = False,
     profile: Profile | str | None = None,
-) -> list[Finding]:
+) -> Findings:
     """Review a document or one table and return every finding, ordered by path then code.
+
+    The result is a :class:`~perftarget.rules.Findings`: an immutable sequence of
+    :class:`~perftarget.Finding` (used as a list), with views by severity, and shown in a
+    notebook as the 审核意见 table.
 
     Args:
         document_or_table: a :class:`~perftarget.Document`, a
@@ -99,6 +103,7 @@ def review(
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.1.0 ``profile``.
+    .. versionchanged:: 0.1.0 returns :class:`~perftarget.rules.Findings` (a list before).
     """
     if rules is None:
         rules = DEFAULT_RULES
