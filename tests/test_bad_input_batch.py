@@ -216,7 +216,7 @@ def test_links_in_a_loop_and_fifos_in_a_folder_are_rows(capsys, tmp_path):
     code = main(["check", str(folder)])  # one by one, without --out: reported as unreadable
     out = capsys.readouterr().out
     assert code == EXIT_BAD_INPUT
-    assert f"{folder / 'loop.json'}\n  cannot read:" in out
+    assert f"{folder / 'loop.json'}\n  无法读取：cannot read the file" in out  # the label in the output's language
 
 
 @POSIX

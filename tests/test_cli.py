@@ -324,7 +324,7 @@ def test_check_counts_an_unreadable_file_as_an_error(capsys, seed_path, tmp_path
     bad.write_text("x = [\n", encoding="utf-8")
     code, out, _ = run(capsys, "check", str(bad), str(seed_path), "--select", "PT5")
     assert code == EXIT_BAD_INPUT
-    assert "  cannot read: " in out
+    assert "  无法读取：" in out
     assert out.rstrip().endswith("1 个错误（其中 1 个文件无法读取），1 个警告，0 个提示")
     code, out, _ = run(capsys, "check", str(bad), "--lang", "en")
     assert out.rstrip().endswith("1 errors (1 file(s) could not be read), 0 warnings, 0 info")

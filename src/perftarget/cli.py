@@ -27,7 +27,7 @@ import attrs
 
 from perftarget._codec.actuals import load_actuals
 from perftarget._codec.convert import dump, dumps, load, to_dict
-from perftarget._display import display_width, markdown_table, render_document, text_table
+from perftarget._display import display_width, help_text, markdown_table, render_document, text_table
 from perftarget._formats.schema import json_schema
 from perftarget._judge.evaluate import ProjectEvaluation, ScoringPolicy, evaluate, evaluate_document
 from perftarget._judge.monitor import MonitoringReport, load_payments, load_progress, monitor, monitor_series
@@ -466,11 +466,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     for result in results:
         sys.stdout.write(f"{result['file']}\n")
         if not result["readable"]:  # in the language of the reasons (the readers' messages are English)
-            sys.stdout.writelines(f"  cannot read: {p}\n" for p in result["problems"])
+            label = "无法读取：" if args.lang == "zh" else "cannot read: "
+            sys.stdout.writelines(f"  {label}{p}\n" for p in result["problems"])
             continue
-        for finding in result["findings"]:  # one language: message and help_zh, or message_en and help
+        for finding in result["findings"]:  # one language: the message and help in args.lang
             zh = args.lang == "zh"
-            message, fix = (finding.message, finding.help_zh) if zh else (finding.message_en, finding.help)
+            message, fix = (finding.message if zh else finding.message_en), help_text(finding, args.lang)
             severity = finding.severity.label if zh else f"{finding.severity.value:<7}"  # 错误, 警告, 提示: one width
             sys.stdout.write(f"  {finding.code} {severity} {finding.path}\n      {message}\n")
             if args.show_help and fix:
