@@ -15,7 +15,7 @@ from perftarget._model.targets import TABLE_FORMS, Budget, CostItem, Detail, Mea
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
-from perftarget.excel._layouts import label_roles
+from perftarget.excel._layouts import label_roles, note_row
 from perftarget.excel._targets import (
     _COLUMN_WIDTHS,
     _WIDTH,
@@ -299,7 +299,8 @@ class _ProjectReader(_Reader):
         The project's are on its own first row (where its 项目名称 is); a row above it giving
         a unit and an amount but no project (the department's row, with its total over all its
         projects) is kept as the detail ``部门预算数``: its cells as printed (``820-马踏镇部门 |
-        8827620.53``). A second project's are reported (a sheet is one project).
+        8827620.53``). One on any other row is reported (a sheet of several projects is read as one
+        view a project, :func:`_project_grids`, so this is a row without its 项目名称).
         """
         found: dict[str, _Cell] = {}
         above: dict[int, list[_Cell]] = {}
@@ -314,7 +315,7 @@ class _ProjectReader(_Reader):
                     elif not names or field in found:
                         what = "the department's row" if cell.row < (names[0].row if names else 0) else "a row"
                         self.problem(cell, f"{what} {_display(cell)!r} is not a project's: a 单位名称 or 预算数 "
-                                     "is read on the row of its 项目名称 (a sheet is one project)")
+                                     "is read on the row of its 项目名称")
         for row in sorted(above):
             shown = [_display(cell) for cell in self.grid.items(row) if not cell.continued]
             self.details.append(Detail(_DEPARTMENT_ROW, " | ".join(text for text in shown if text)))
@@ -534,6 +535,75 @@ class _ProjectReader(_Reader):
             return None
 
 
+def _project_starts(grid: _Grid) -> tuple[tuple[int, dict[str, _Cell]] | None, list[int]]:
+    """The indicator header (row, columns) and the first row of each project its 项目名称 column names.
+
+    No starts when the header has no 项目名称 column (the sheet is one project, named by a label row).
+    A project starts at each row where a 项目名称 cell starts (a merged range's first row, or a
+    printed cell), up to the perftarget block; a repeated header or a note row below is none.
+    """
+    header = None
+    for row in grid.rows():
+        fields = _header_columns(grid.items(row))
+        if fields is not None:
+            header = (row, fields)
+            break
+    if header is None or "project_name" not in header[1]:
+        return header, []
+    column = header[1]["project_name"].column
+    note = note_row("below")
+    starts: list[int] = []
+    for row in grid.rows(header[0] + 1):
+        items = grid.items(row)
+        if items and _display(items[0]).lower().startswith("perftarget"):
+            break
+        cell = grid.at(row, column)
+        if (
+            cell is None or not cell.leading or cell.continued or _header_columns(items) is not None
+            or all(note.match(_label_key(_display(item))) for item in items)
+        ):
+            continue
+        starts.append(row)
+    return header, starts
+
+
+def _project_grids(grid: _Grid) -> list[_Grid]:
+    """The sheet as one grid a project: itself, or one view a project when its rows name several (四川 申报表).
+
+    A layout whose indicator header has a 项目名称 column (四川 单位名称 | 项目名称 | 预算数 | 年度目标 | …,
+    printed once a project, merged down its rows or blank below) may hold many projects on one sheet;
+    each runs from its first row (:func:`_project_starts`) to the next one's. Each view keeps the
+    rows above the header and the header; the first project's also the rows between the header and
+    it (the department's row, kept as the detail 部门预算数). A 单位名称 printed once for several
+    projects (merged down them, or blank below) is each one's. Rows keep their numbers, so a problem
+    names the sheet's own cell (``Sheet!A12``).
+    """
+    header, starts = _project_starts(grid)
+    if header is None or len(starts) < 2:  # noqa: PLR2004 - one project: the sheet as it is
+        return [grid]
+    header_row, fields = header
+    rows = grid.rows()
+    above = [row for row in rows if row <= header_row]
+    ends = [*starts[1:], grid.max_row + 1]
+    unit = fields.get("unit_name")
+    views: list[_Grid] = []
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        first = header_row + 1 if index == 0 else start
+        borrowed: dict[tuple[int, int], tuple[int, int]] = {}
+        if unit is not None and index and grid.at(start, unit.column) is None:  # printed once above: inherited
+            source = next((row for row in reversed(starts[:index]) if grid.at(row, unit.column) is not None), None)
+            if source is not None:
+                borrowed[(start, unit.column)] = (source, unit.column)
+        views.append(grid.view([*above, *(row for row in rows if first <= row < end)], borrowed))
+    return views
+
+
+def _read_projects(grid: _Grid, problems: _Problems, year: int | None) -> list[ProjectTargets]:
+    """Every project of a target sheet, in sheet order (one, or one a 项目名称 for a 四川 申报表)."""
+    found = (_ProjectReader(view, problems).read(year) for view in _project_grids(grid))
+    return [project for project in found if project is not None]
+
+
 def read_project_sheet(ws: Worksheet, *, year: int | None = None) -> ProjectTargets:
     """Read one project target table (项目绩效目标表) from an openpyxl worksheet.
 
@@ -552,7 +622,15 @@ def read_project_sheet(ws: Worksheet, *, year: int | None = None) -> ProjectTarg
     .. versionadded:: 0.1.0
     """
     problems = _Problems()
-    project = _ProjectReader(_Grid(ws), problems).read(year)
+    grid = _Grid(ws)
+    _, starts = _project_starts(grid)
+    if len(starts) > 1:
+        reader = _Reader(grid, problems)
+        for row in starts[1:]:
+            reader.problem((row, grid.left), f"a further project starts here ({len(starts)} on the sheet): "
+                           "read_project_sheet reads one project; read_workbook() reads each")
+        raise WorkbookError(problems.found)
+    project = _ProjectReader(grid, problems).read(year)
     if project is None:
         raise WorkbookError(problems.found)
     return project
