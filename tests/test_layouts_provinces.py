@@ -1,4 +1,5 @@
-"""Six more published layouts (重庆, 四川 ×2, 福建, 陕西, 黑龙江): told from their headings, each a fixture as published.
+"""Seven more published layouts (重庆, 四川 ×2, 福建, 陕西, 黑龙江, 新疆 兵团): told from their headings, each a fixture
+as published.
 
 Each fixture in tests/data/layouts/ is the table in its published form (sources in tests/data/README.md),
 built here as an .xlsx with openpyxl. Detection is the registry's (perftarget.excel._layouts); reading
@@ -375,3 +376,24 @@ def test_projects_laid_out_in_the_sichuan_form_read_back(projects: list[tuple[in
         assert {p.unit for p in document.projects} == {Unit("820001", "井研县马踏镇人民政府")}
         write_workbook(document, Path(folder) / "again.xlsx")
         assert read_workbook(Path(folder) / "again.xlsx") == document
+
+
+def test_the_bingtuan_forms_two_sets_of_funds_and_goals_side_by_side(tmp_path: Path) -> None:
+    """新疆 兵团 申报表: 年度资金申请总额 is the budget, 项目资金总额 (the whole project's) a detail with what is printed
+    under it; 项目总目标 and 年度总体目标 side by side are two goals, the indicator table the year's; 项目期 a detail."""
+    path = tmp_path / "xinjiang-bingtuan.xlsx"
+    book_of(FIXTURES / "xinjiang-bingtuan.txt").save(path)
+    (project,) = read_workbook(path, year=2021).projects
+    assert (project.budget.total, project.budget.fiscal, project.budget.other) == (Decimal(1500), Decimal(1500), None)
+    assert project.details == (
+        Detail("项目期", "1年"),
+        Detail("项目资金总额：", "1500.00 | 其中：财政资金 1500.00 | 上年结转资金 | 其他资金"),
+    )
+    overall, year = project.goals
+    assert (overall.content.startswith("项目总目标：建设完成保鲜库1座"), overall.indicators) == (True, ())
+    assert year.content.startswith("年度总体目标：2021年完成")
+    assert [str(i.target) for i in year.indicators[:3]] == ["1座", "3550平方米", "1座"]
+    assert (project.unit, project.department, project.nature) == (
+        Unit("", "新疆生产建设兵团第一师阿拉尔市六团农业发展服务中心"), "农业农村局", "兵团推进乡村振兴补助资金"
+    )
+

@@ -51,8 +51,8 @@ def _project_labels() -> dict[str, str]:
 
 _BUDGET_NAMES: Final = {"total": "预算数", "fiscal": "财政资金", "other": "其他资金"}
 _BUDGET_LABELS: Final = {
-    **dict.fromkeys(("预算数", "预算总额", "资金总额", "年度资金总额", "当年年度预算"), "total"),
-    **dict.fromkeys(("财政资金", "财政拨款"), "fiscal"),
+    **dict.fromkeys(("预算数", "预算总额", "资金总额", "年度资金总额", "当年年度预算", "年度资金申请总额"), "total"),
+    **dict.fromkeys(("财政资金", "财政拨款", "当年财政拨款"), "fiscal"),
     **dict.fromkeys(("其他资金", "其它资金", "其他"), "other"),
 }
 """The budget's parts by label (``其中：`` removed); a budget row's other labels are the layout's details."""
@@ -108,6 +108,8 @@ class _ProjectReader(_Reader):
         self.cost_total: Decimal | None = None
         self.details: list[Detail] = []
         self.unit_above: Unit | None = None
+        self.detail_columns: dict[int, int] = {}
+        """A budget detail's column -> its index in ``details`` (兵团 项目资金总额: its own set of columns)."""
 
     def other(self, segment: _Segment) -> bool:
         if segment.kind == "measures" and segment.label is not None and segment.label.column > self.grid.left:
@@ -382,7 +384,7 @@ class _ProjectReader(_Reader):
             return self.budget_of(self.by_source(segment, headings), row), purpose
         for index, line in enumerate(segment.rows):
             items = [cell for cell in grid.items(line) if cell.column > grid.left and not cell.continued]
-            if index and items and not self.budget_label(items[0], labels):
+            if index and items and not (self.budget_label(items[0], labels) or items[0].column in self.detail_columns):
                 if index == 1:
                     purpose = _value_after(self, line, "the fund use (资金用途)")
                 else:
@@ -443,18 +445,32 @@ class _ProjectReader(_Reader):
         return cells
 
     def budget_pairs(self, items: list[_Cell], cells: dict[str, _Cell | None], labels: dict[str, str]) -> None:
-        """One budget row's label/value pairs: the budget's parts into ``cells``, details kept."""
+        """One budget row's label/value pairs: the budget's parts into ``cells``, details kept.
+
+        A row printing a detail beside the budget total (兵团 ``项目资金总额： | 1500 | 年度资金申请总额 |
+        1500``: the whole project's funds, then the year's) has two sets of columns: what the rows
+        below print in the detail's column (``其中：财政资金 | 1500``, ``上年结转资金``) is kept with it,
+        as printed (``1500.00 | 其中：财政资金 1500.00 | 上年结转资金``).
+        """
         used: set[int] = set()
+        kept: dict[int, int] = {}
         for cell in items:
             if cell.column in used:
                 continue
             value = self.grid.after(cell)
             kind = _BUDGET_LABELS.get(_label_key(_display(cell)).removeprefix("其中").lstrip(":"))
-            if kind is not None:
+            if value is not None and (kind is None or cell.column in self.detail_columns):
+                value = None if self.budget_label(value, labels) else value  # a label with a blank value
+            if cell.column in self.detail_columns:
+                index = self.detail_columns[cell.column]
+                shown = " ".join(text for text in (_display(cell).strip(), _display(value)) if text)
+                self.details[index] = Detail(self.details[index].label, f"{self.details[index].text} | {shown}")
+            elif kind is not None:
                 cells[kind] = value
+                if kind == "total":
+                    self.detail_columns.update(kept)
             elif labels.get(_label_key(_display(cell))) == "detail":
-                if value is not None and self.budget_label(value, labels):
-                    value = None
+                kept[cell.column] = len(self.details)
                 self.details.append(Detail(_display(cell).strip(), _display(value)))
             else:
                 self.problem(cell, f"unexpected cell in the budget row: {_display(cell)!r}")
