@@ -331,12 +331,13 @@ _project = st.tuples(st.integers(1, 10**9), st.lists(_indicator, min_size=1, max
 
 
 @settings(max_examples=25)
-@given(projects=st.lists(_project, min_size=1, max_size=3), merged=st.booleans())
-def test_projects_laid_out_in_the_sichuan_form_read_back(projects: list[tuple[int, list[_Drawn]]],
-                                                          merged: bool) -> None:
+@given(projects=st.lists(_project, min_size=1, max_size=3), style=st.sampled_from(["merged", "blank", "repeated"]))
+def test_projects_laid_out_in_the_sichuan_form_read_back(projects: list[tuple[int, list[_Drawn]]], style: str) -> None:
     """Any number of projects printed as 四川 does (one row an indicator; 单位名称 once, merged down or blank
-    below; each project's name, 预算数 in 元 and goal once, merged down its rows or blank below) read back one
-    project each, in order, with their budgets, goals and indicators; and they round-trip through a workbook."""
+    below; each project's name, 预算数 in 元 and goal once, merged down its rows or blank below, or printed on
+    every row as an export does) read back one project each, in order, with their budgets, goals and
+    indicators; and they round-trip through a workbook."""
+    merged = style == "merged"
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "申报表"
@@ -348,7 +349,7 @@ def test_projects_laid_out_in_the_sichuan_form_read_back(projects: list[tuple[in
     for number, (cents, indicators) in enumerate(projects, start=1):
         first = row
         for index, ((level1, level2), mark, value, unit, weight) in enumerate(indicators):
-            head = [None, f"项目{number}", cents / 100, f"目标{number}"] if index == 0 else [None] * 4
+            head = [None, f"项目{number}", cents / 100, f"目标{number}"] if index == 0 or style == "repeated" else [None] * 4
             direction = "反向指标" if mark == "≤" else "正向指标"
             ws.append([*head, level1, level2, f"指标{number}-{index}甲", mark, str(value), unit, weight, direction])
             row += 1

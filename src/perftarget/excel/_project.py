@@ -556,7 +556,8 @@ def _project_starts(grid: _Grid) -> tuple[tuple[int, dict[str, _Cell]] | None, l
 
     No starts when the header has no 项目名称 column (the sheet is one project, named by a label row).
     A project starts at each row where a 项目名称 cell starts (a merged range's first row, or a
-    printed cell), up to the perftarget block; a repeated header or a note row below is none.
+    printed cell) naming another project than the row above's (an export repeats the name on every
+    row), up to the perftarget block; a repeated header or a note row below is none.
     """
     header = None
     for row in grid.rows():
@@ -569,6 +570,7 @@ def _project_starts(grid: _Grid) -> tuple[tuple[int, dict[str, _Cell]] | None, l
     column = header[1]["project_name"].column
     note = note_row("below")
     starts: list[int] = []
+    current = ""
     for row in grid.rows(header[0] + 1):
         items = grid.items(row)
         if items and _display(items[0]).lower().startswith("perftarget"):
@@ -577,9 +579,11 @@ def _project_starts(grid: _Grid) -> tuple[tuple[int, dict[str, _Cell]] | None, l
         if (
             cell is None or not cell.leading or cell.continued or _header_columns(items) is not None
             or all(note.match(_label_key(_display(item))) for item in items)
+            or _display(cell) == current
         ):
             continue
         starts.append(row)
+        current = _display(cell)
     return header, starts
 
 

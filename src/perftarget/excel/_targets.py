@@ -280,11 +280,14 @@ def _number_goal(content: str, number: int) -> str:
 
 
 def _table_values(reader: _Reader, table: _Table, cells: Mapping[str, _Cell | None]) -> None:
-    """The table-wide columns of one row: a value where a cell (or a merged range) starts."""
+    """The table-wide columns of one row: a value where a cell (or a merged range) starts.
+
+    The same text as the row above's (printed again on every row, as an export does) is the same value.
+    """
     for field, cell in cells.items():
         if field in _TABLE_ROLES and cell is not None and not cell.continued:
             text = reader.text(cell, _TABLE_ROLES[field])
-            if text:
+            if text and table.values.get(field, [""])[-1] != text:
                 table.values.setdefault(field, []).append(text)
                 table.cells.setdefault(field, []).append(cell)
 
