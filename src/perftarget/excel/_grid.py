@@ -234,6 +234,11 @@ class _Grid:
                 values[at] = stored
         return _Grid.of(self.title, values, ranges, self.limits)
 
+    def last_column(self, cell: _Cell) -> int:
+        """The last column of a cell's merged range (its own column when not merged)."""
+        origin = self._origin.get((cell.row, cell.column), (cell.row, cell.column))
+        return self._last_column.get(origin, origin[1])
+
     def ref(self, row: int, column: int) -> str:
         return f"{self.title}!{_column_letter(column)}{row}"
 

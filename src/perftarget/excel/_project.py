@@ -369,7 +369,8 @@ class _ProjectReader(_Reader):
         A row after the first whose first cell is a budget part or a detail label (重庆's
         当年年度预算, 其中：财政资金, 年度预算执行率 | 100% | 分值 | 10分) is read as pairs too; the
         layout's detail labels are kept as :class:`~perftarget.Detail`; the second row is
-        otherwise the fund use (资金用途).
+        otherwise the fund use (资金用途), as it always is when it is one cell merged over the row
+        (as written: a use that reads ``资金总额`` is a use, not a label).
         """
         segment = self.once.get("budget")
         if segment is None:
@@ -384,7 +385,9 @@ class _ProjectReader(_Reader):
             return self.budget_of(self.by_source(segment, headings), row), purpose
         for index, line in enumerate(segment.rows):
             items = [cell for cell in grid.items(line) if cell.column > grid.left and not cell.continued]
-            if index and items and not (self.budget_label(items[0], labels) or items[0].column in self.detail_columns):
+            merged_use = index == 1 and len(items) == 1 and grid.last_column(items[0]) > items[0].column
+            pairs = items and (self.budget_label(items[0], labels) or items[0].column in self.detail_columns)
+            if index and items and (merged_use or not pairs):
                 if index == 1:
                     purpose = _value_after(self, line, "the fund use (资金用途)")
                 else:
@@ -635,6 +638,9 @@ def read_project_sheet(ws: Worksheet, *, year: int | None = None) -> ProjectTarg
     Args:
         ws: an openpyxl worksheet.
         year: the budget year to use when the sheet gives none.
+
+    A sheet that holds several projects (四川 申报表: a 项目名称 column naming more than one) is
+    reported where each further one starts: :func:`~perftarget.excel.read_workbook` reads each.
 
     Raises:
         WorkbookError: listing every cell that could not be read, as ``sheet!A12: reason``.

@@ -423,7 +423,9 @@ def read_workbook(
     table in any published layout of :data:`~perftarget.excel.LAYOUTS` (:func:`detect_layout`),
     a project table with a 项目编码 row, the department part with a 总体绩效目标 or
     工作保障措施 row (or the title 部门整体绩效目标), and the ``说明`` sheet holds the notes;
-    blank sheets are skipped; a sheet of no kind is reported with the headings seen. A
+    blank sheets are skipped; a sheet of no kind is reported with the headings seen. A sheet
+    whose indicator rows name their project (四川 申报表: a 项目名称 column) and name several is
+    read as one project each, in sheet order. A
     self-evaluation or monitoring table is reported: read such workbooks with
     :func:`read_any_workbook`, or pass ``sheets=``.
 
