@@ -9,6 +9,7 @@ failure noted at its cell). openpyxl is imported on first use by :func:`_openpyx
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import importlib
 import re
@@ -214,20 +215,22 @@ class _Grid:
         shows the range's value from its own first row (a 单位名称 merged down two projects is each
         one's). ``borrowed`` shows at a position the value of another (a 单位名称 printed once above).
         """
-        keep = set(rows)
-        values = {at: stored for at, stored in self._values.items() if at[0] in keep}
+        keep = sorted(set(rows))
+        values = {
+            (row, column): self._values[(row, column)]
+            for row in keep
+            for column in self._columns.get(row, ())
+            if (row, column) in self._values
+        }
         ranges: list[_Range] = []
         for min_row, min_col, max_row, max_col in self._ranges:
-            start: int | None = None
-            for row in range(min_row, max_row + 2):
-                if row <= max_row and row in keep:
-                    start = row if start is None else start
-                    continue
-                if start is not None:
-                    ranges.append((start, min_col, row - 1, max_col))
-                    if start != min_row and (min_row, min_col) in self._values:
-                        values[(start, min_col)] = self._values[(min_row, min_col)]
-                    start = None
+            inside = keep[bisect.bisect_left(keep, min_row) : bisect.bisect_right(keep, max_row)]
+            starts = [row for index, row in enumerate(inside) if index == 0 or inside[index - 1] != row - 1]
+            ends = [row for index, row in enumerate(inside) if index == len(inside) - 1 or inside[index + 1] != row + 1]
+            for start, end in zip(starts, ends, strict=True):
+                ranges.append((start, min_col, end, max_col))
+                if start != min_row and (min_row, min_col) in self._values:
+                    values[(start, min_col)] = self._values[(min_row, min_col)]
         for at, source in (borrowed or {}).items():
             stored = self._values.get(self._origin.get(source, source))
             if stored is not None:
