@@ -96,3 +96,14 @@ def test_a_blank_nameless_row_is_marked_in_the_block(tmp_path: Path) -> None:
     rows = [[cell for cell in row if cell is not None] for row in ws.iter_rows(values_only=True)]
     assert ["goals[0].indicators[1].target", "blank"] in rows
     assert ["产出指标", "数量指标"] in rows  # the row's own level cells, not merged into the row above
+
+
+def test_a_fund_use_that_reads_as_a_budget_label_is_a_fund_use() -> None:
+    """The fund use is written as one cell merged over its row: one that reads ``资金总额`` (a budget label) is
+    read back as the use, not as a budget row without its amount (found by the property above)."""
+    project = ProjectTargets(
+        unit=Unit("000000", "0"), code="00000000P0000000000", name="0", year=2015,
+        budget=Budget(total=Decimal("0.00"), fiscal=Decimal("0.00"), other=Decimal("0.00")), purpose="资金总额",
+        goals=(Goal(content="0", indicators=()),),
+    )
+    assert round_trip(Document(projects=(project,))) == Document(projects=(project,))

@@ -1,4 +1,5 @@
-"""Six more published layouts (重庆, 四川 ×2, 福建, 陕西, 黑龙江): told from their headings, each a fixture as published.
+"""Seven more published layouts (重庆, 四川 ×2, 福建, 陕西, 黑龙江, 新疆 兵团): told from their headings, each a fixture
+as published.
 
 Each fixture in tests/data/layouts/ is the table in its published form (sources in tests/data/README.md),
 built here as an .xlsx with openpyxl. Detection is the registry's (perftarget.excel._layouts); reading
@@ -7,17 +8,21 @@ each in full needs reader features listed per layout below (strict xfail: the ma
 
 from __future__ import annotations
 
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perftarget import Detail, Document, Unit
 from perftarget.excel import (
     detect_layout,
     read_any_workbook,
     read_evaluation_sheet,
+    read_project_sheet,
     read_workbook,
     write_evaluation_sheet,
     write_workbook,
@@ -140,18 +145,71 @@ def _sichuan_book(tmp_path: Path, edit: dict[str, object]) -> Path:
 
 
 def test_a_department_row_is_kept_as_a_detail(tmp_path: Path) -> None:
-    """The row above a project giving the department and its total over all its projects: the detail 部门预算数."""
-    (project,) = read_workbook(_sichuan_book(tmp_path, {}), year=2023).projects
-    assert project.details == (Detail("部门预算数", "820-马踏镇部门 | 8827620.53"),)
+    """The row above the first project giving the department and its total over all its projects: that
+    project's detail 部门预算数 (printed once, so the next project has none)."""
+    first, second = read_workbook(_sichuan_book(tmp_path, {}), year=2023).projects
+    assert first.details == (Detail("部门预算数", "820-马踏镇部门 | 8827620.53"),)
+    assert second.details == ()
 
 
-def test_a_second_project_on_the_sheet_is_reported(tmp_path: Path) -> None:
-    """A sheet is one project: a second project's 单位名称 and 预算数 (one row an indicator) are reported."""
-    second = {"A13": "820001-井研县马踏镇人民政府", "B13": "乡村振兴", "C13": 100.0, "D13": "目标", "E13": "产出指标",
-              "F13": "数量指标", "G13": "村数", "H13": "≥", "I13": "5", "J13": "个", "K13": 10, "L13": "正向指标"}
+def test_several_projects_on_one_sheet_are_read_apart(tmp_path: Path) -> None:
+    """四川 申报表 as published holds the department's projects one after another (单位名称 merged down them
+    all; 项目名称, 预算数, 年度目标 merged down each): one project each, in sheet order, each with its own
+    budget, goal and indicators; written (a sheet each) and read back, the document is the same."""
+    document = read_workbook(_sichuan_book(tmp_path, {}), year=2023)
+    first, second = document.projects
+    assert [(p.unit, p.name, p.budget.total, p.year) for p in document.projects] == [
+        (Unit("820001", "井研县马踏镇人民政府"), "村组干部报酬", Decimal("330.984"), 2023),
+        (Unit("820001", "井研县马踏镇人民政府"), "基层组织活动经费", Decimal("66.00"), 2023),
+    ]
+    assert first.goals[0].content == "按时发放村组干部报酬"
+    assert second.goals[0].content.startswith("包括必要的办公用品费")
+    assert [len(p.goals[0].indicators) for p in document.projects] == [8, 5]
+    last = second.goals[0].indicators[-1]
+    assert (last.name, str(last.target), last.unit_text, last.weight) == ("行政村数量", "=11", "个", Decimal(10))
+    write_workbook(document, tmp_path / "again.xlsx")
+    assert len(openpyxl.load_workbook(tmp_path / "again.xlsx").sheetnames) == 2
+    assert read_workbook(tmp_path / "again.xlsx") == document
+
+
+def test_a_unit_printed_once_above_is_each_projects(tmp_path: Path) -> None:
+    """单位名称 printed on the first project's row and left blank below (not merged): the next project's too."""
+    path = tmp_path / "sichuan.xlsx"
+    book = book_of(FIXTURES / "sichuan-project.txt")
+    ws = book.active
+    ws.unmerge_cells("A5:A17")
+    ws.merge_cells("A5:A12")
+    book.save(path)
+    projects = read_workbook(path, year=2023).projects
+    assert [project.unit for project in projects] == [Unit("820001", "井研县马踏镇人民政府")] * 2
+
+
+def test_a_problem_in_a_later_project_names_its_cell(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError) as caught:
-        read_workbook(_sichuan_book(tmp_path, second), year=2023)
-    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!A13", "sichuan-project!C13"}
+        read_workbook(_sichuan_book(tmp_path, {"K16": "二十", "L17": "反向指标"}), year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!K16", "sichuan-project!L17"}
+
+
+def test_a_unit_or_budget_off_its_projects_row_is_reported(tmp_path: Path) -> None:
+    """A 单位名称 or 预算数 is read on the row of its 项目名称; one on another row of the project is reported."""
+    path = tmp_path / "sichuan.xlsx"
+    book = book_of(FIXTURES / "sichuan-project.txt")
+    ws = book.active
+    ws.unmerge_cells("C13:C17")
+    ws["C15"] = 5.0
+    book.save(path)
+    with pytest.raises(WorkbookError) as caught:
+        read_workbook(path, year=2023)
+    assert {problem.location for problem in caught.value.problems} == {"sichuan-project!C15"}
+
+
+def test_one_sheet_reader_says_the_sheet_holds_several(tmp_path: Path) -> None:
+    """read_project_sheet reads one project: a sheet of several is reported where each further one starts."""
+    ws = openpyxl.load_workbook(_sichuan_book(tmp_path, {})).active
+    with pytest.raises(WorkbookError) as caught:
+        read_project_sheet(ws, year=2023)
+    assert [problem.location for problem in caught.value.problems] == ["sichuan-project!A13"]
+    assert "read_workbook() reads each" in caught.value.problems[0].message
 
 
 def test_the_comparator_column_joins_the_target(tmp_path: Path) -> None:
@@ -261,3 +319,82 @@ def test_a_cost_total_of_prior_figures_that_does_not_add_up_is_reported(tmp_path
     with pytest.raises(WorkbookError) as caught:
         read_workbook(_heilongjiang(tmp_path, {"D15": 28}), year=2023)
     assert {problem.location for problem in caught.value.problems} == {"heilongjiang-project!D15"}
+
+
+_LEVELS = [("产出指标", "数量指标"), ("产出指标", "质量指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]
+_indicator = st.tuples(
+    st.sampled_from(_LEVELS), st.sampled_from(["≥", "≤", "="]), st.integers(1, 999),
+    st.sampled_from(["%", "个", "年", "人"]), st.integers(1, 30),
+)
+_Drawn = tuple[tuple[str, str], str, int, str, int]
+_project = st.tuples(st.integers(1, 10**9), st.lists(_indicator, min_size=1, max_size=3))
+
+
+@settings(max_examples=25)
+@given(projects=st.lists(_project, min_size=1, max_size=3), style=st.sampled_from(["merged", "blank", "repeated"]))
+def test_projects_laid_out_in_the_sichuan_form_read_back(projects: list[tuple[int, list[_Drawn]]], style: str) -> None:
+    """Any number of projects printed as 四川 does (one row an indicator; 单位名称 once, merged down or blank
+    below; each project's name, 预算数 in 元 and goal once, merged down its rows or blank below, or printed on
+    every row as an export does) read back one project each, in order, with their budgets, goals and
+    indicators; and they round-trip through a workbook."""
+    merged = style == "merged"
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "申报表"
+    ws.append(["部门预算项目绩效目标申报表(2023年度)"])
+    ws.append(["金额单位:元"])
+    ws.append(["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+               "度量单位", "权重", "指标方向性"])
+    row = 4
+    for number, (cents, indicators) in enumerate(projects, start=1):
+        first = row
+        for index, ((level1, level2), mark, value, unit, weight) in enumerate(indicators):
+            head = [None, f"项目{number}", cents / 100, f"目标{number}"] if index == 0 or style == "repeated" else [None] * 4
+            direction = "反向指标" if mark == "≤" else "正向指标"
+            ws.append([*head, level1, level2, f"指标{number}-{index}甲", mark, str(value), unit, weight, direction])
+            row += 1
+        if merged and row - first > 1:
+            for column in "BCD":
+                ws.merge_cells(f"{column}{first}:{column}{row - 1}")
+    ws["A4"] = "820001-井研县马踏镇人民政府"
+    if merged and row - 4 > 1:
+        ws.merge_cells(f"A4:A{row - 1}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sichuan.xlsx"
+        book.save(path)
+        document = read_workbook(path)
+        expected = [
+            (f"项目{n}", Decimal(cents) / 1000000, f"目标{n}",
+             [(f"指标{n}-{i}甲", f"{mark}{value}", unit, Decimal(weight)) for i, (_, mark, value, unit, weight) in
+              enumerate(indicators)])
+            for n, (cents, indicators) in enumerate(projects, start=1)
+        ]
+        assert [
+            (p.name, p.budget.total, p.goals[0].content,
+             [(i.name, str(i.target), i.unit_text, i.weight) for i in p.goals[0].indicators])
+            for p in document.projects
+        ] == expected
+        assert {p.unit for p in document.projects} == {Unit("820001", "井研县马踏镇人民政府")}
+        write_workbook(document, Path(folder) / "again.xlsx")
+        assert read_workbook(Path(folder) / "again.xlsx") == document
+
+
+def test_the_bingtuan_forms_two_sets_of_funds_and_goals_side_by_side(tmp_path: Path) -> None:
+    """新疆 兵团 申报表: 年度资金申请总额 is the budget, 项目资金总额 (the whole project's) a detail with what is printed
+    under it; 项目总目标 and 年度总体目标 side by side are two goals, the indicator table the year's; 项目期 a detail."""
+    path = tmp_path / "xinjiang-bingtuan.xlsx"
+    book_of(FIXTURES / "xinjiang-bingtuan.txt").save(path)
+    (project,) = read_workbook(path, year=2021).projects
+    assert (project.budget.total, project.budget.fiscal, project.budget.other) == (Decimal(1500), Decimal(1500), None)
+    assert project.details == (
+        Detail("项目期", "1年"),
+        Detail("项目资金总额：", "1500.00 | 其中：财政资金 1500.00 | 上年结转资金 | 其他资金"),
+    )
+    overall, year = project.goals
+    assert (overall.content.startswith("项目总目标：建设完成保鲜库1座"), overall.indicators) == (True, ())
+    assert year.content.startswith("年度总体目标：2021年完成")
+    assert [str(i.target) for i in year.indicators[:3]] == ["1座", "3550平方米", "1座"]
+    assert (project.unit, project.department, project.nature) == (
+        Unit("", "新疆生产建设兵团第一师阿拉尔市六团农业发展服务中心"), "农业农村局", "兵团推进乡村振兴补助资金"
+    )
+

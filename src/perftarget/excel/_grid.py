@@ -9,6 +9,7 @@ failure noted at its cell). openpyxl is imported on first use by :func:`_openpyx
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import importlib
 import re
@@ -26,6 +27,7 @@ from perftarget._values.units import convert
 from perftarget.exceptions import MissingDependencyError, Problem, ThresholdSyntaxError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
     from types import ModuleType
 
     from openpyxl.worksheet.worksheet import Worksheet
@@ -159,6 +161,7 @@ class _Grid:
         self.title = title
         self.limits = limits
         self._values = values
+        self._ranges = ranges
         self._origin: dict[tuple[int, int], tuple[int, int]] = {}
         self._last_column: dict[tuple[int, int], int] = {}
         for min_row, min_col, max_row, max_col in ranges:
@@ -205,6 +208,40 @@ class _Grid:
         origin = self._origin.get((cell.row, cell.column), (cell.row, cell.column))
         return self.at(cell.row, self._last_column.get(origin, origin[1]) + 1)
 
+    def view(self, rows: Iterable[int], borrowed: Mapping[tuple[int, int], tuple[int, int]] | None = None) -> _Grid:
+        """The same sheet with only these rows, each where it is (a problem still names the sheet's own cell).
+
+        A merged range is cut to each run of kept rows it covers; a run below the range's first row
+        shows the range's value from its own first row (a 单位名称 merged down two projects is each
+        one's). ``borrowed`` shows at a position the value of another (a 单位名称 printed once above).
+        """
+        keep = sorted(set(rows))
+        values = {
+            (row, column): self._values[(row, column)]
+            for row in keep
+            for column in self._columns.get(row, ())
+            if (row, column) in self._values
+        }
+        ranges: list[_Range] = []
+        for min_row, min_col, max_row, max_col in self._ranges:
+            inside = keep[bisect.bisect_left(keep, min_row) : bisect.bisect_right(keep, max_row)]
+            starts = [row for index, row in enumerate(inside) if index == 0 or inside[index - 1] != row - 1]
+            ends = [row for index, row in enumerate(inside) if index == len(inside) - 1 or inside[index + 1] != row + 1]
+            for start, end in zip(starts, ends, strict=True):
+                ranges.append((start, min_col, end, max_col))
+                if start != min_row and (min_row, min_col) in self._values:
+                    values[(start, min_col)] = self._values[(min_row, min_col)]
+        for at, source in (borrowed or {}).items():
+            stored = self._values.get(self._origin.get(source, source))
+            if stored is not None:
+                values[at] = stored
+        return _Grid.of(self.title, values, ranges, self.limits)
+
+    def last_column(self, cell: _Cell) -> int:
+        """The last column of a cell's merged range (its own column when not merged)."""
+        origin = self._origin.get((cell.row, cell.column), (cell.row, cell.column))
+        return self._last_column.get(origin, origin[1])
+
     def ref(self, row: int, column: int) -> str:
         return f"{self.title}!{_column_letter(column)}{row}"
 
@@ -237,8 +274,13 @@ class _Problems:
     def __init__(self) -> None:
         self._found: list[tuple[int, int, int, Problem]] = []
         self._sheets: dict[str, int] = {}
+        self._seen: set[tuple[str, str]] = set()
 
     def add(self, where: str, message: str, *, sheet: str = "", position: tuple[int, int] = (0, 0)) -> None:
+        """Note a problem; the same message at the same place once (rows read for each project of a sheet)."""
+        if (where, message) in self._seen:
+            return
+        self._seen.add((where, message))
         order = self._sheets.setdefault(sheet, len(self._sheets))
         self._found.append((order, *position, Problem(where, message)))
 

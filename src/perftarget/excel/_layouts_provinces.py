@@ -167,5 +167,29 @@ PROVINCE_LAYOUTS: Final[tuple[dict[str, object], ...]] = (
         "required": ("name", "target", "actual", "score"),
         "marks": ("指标性质", "度量单位", "510000_0013zp"),
     },
+    {
+        "key": "xinjiang-bingtuan",
+        "name": "新疆生产建设兵团 衔接推进乡村振兴补助资金绩效目标申报表",
+        "kind": "project",
+        "source": (
+            "第一师阿拉尔市财政局 2021 兵团本级财政衔接推进乡村振兴补助资金绩效目标申报表 (六团 气调保鲜库): "
+            "http://www.nys.gov.cn/xwzx/tzgg/content_88212"
+        ),
+        "columns": {**_CORE, "target": ("年度指标值",)},
+        "labels": {
+            "name": ("项目名称",),
+            "department": ("主管部门",),
+            "implementer": ("实施单位",),
+            "nature": ("项目属性",),
+            "budget": ("资金情况",),
+            "goal": ("项目绩效目标",),
+            "goal_part": ("项目总目标", "年度总体目标"),
+            "heading": ("绩效指标",),
+            "detail": ("项目期", "项目资金总额"),
+        },
+        "required": ("name", "target"),
+        "marks": ("项目总目标", "项目期", "衔接推进乡村振兴"),
+        "notes_above": (r"(?:附件|附表|表)[0-9一二三四五六七八九十\-.]+", r"填报日期:.*", r"附件"),
+    },
 )
 """The entries, in the order they are tried after the first provinces' (Hebei, Hunan, Hubei)."""

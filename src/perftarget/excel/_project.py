@@ -15,7 +15,7 @@ from perftarget._model.targets import TABLE_FORMS, Budget, CostItem, Detail, Mea
 from perftarget._values.schedule import Checkpoint, SpendingSchedule, checkpoint_date
 from perftarget.excel._grid import _NOT_APPLICABLE, _Cell, _display, _Grid, _label_key, _openpyxl, _Problems, _Reader
 from perftarget.excel._layout import _Segment, _segments, _unexpected, _value_after
-from perftarget.excel._layouts import label_roles
+from perftarget.excel._layouts import label_roles, note_row
 from perftarget.excel._targets import (
     _COLUMN_WIDTHS,
     _WIDTH,
@@ -51,8 +51,8 @@ def _project_labels() -> dict[str, str]:
 
 _BUDGET_NAMES: Final = {"total": "预算数", "fiscal": "财政资金", "other": "其他资金"}
 _BUDGET_LABELS: Final = {
-    **dict.fromkeys(("预算数", "预算总额", "资金总额", "年度资金总额", "当年年度预算"), "total"),
-    **dict.fromkeys(("财政资金", "财政拨款"), "fiscal"),
+    **dict.fromkeys(("预算数", "预算总额", "资金总额", "年度资金总额", "当年年度预算", "年度资金申请总额"), "total"),
+    **dict.fromkeys(("财政资金", "财政拨款", "当年财政拨款"), "fiscal"),
     **dict.fromkeys(("其他资金", "其它资金", "其他"), "other"),
 }
 """The budget's parts by label (``其中：`` removed); a budget row's other labels are the layout's details."""
@@ -108,6 +108,8 @@ class _ProjectReader(_Reader):
         self.cost_total: Decimal | None = None
         self.details: list[Detail] = []
         self.unit_above: Unit | None = None
+        self.detail_columns: dict[int, int] = {}
+        """A budget detail's column -> its index in ``details`` (兵团 项目资金总额: its own set of columns)."""
 
     def other(self, segment: _Segment) -> bool:
         if segment.kind == "measures" and segment.label is not None and segment.label.column > self.grid.left:
@@ -299,7 +301,8 @@ class _ProjectReader(_Reader):
         The project's are on its own first row (where its 项目名称 is); a row above it giving
         a unit and an amount but no project (the department's row, with its total over all its
         projects) is kept as the detail ``部门预算数``: its cells as printed (``820-马踏镇部门 |
-        8827620.53``). A second project's are reported (a sheet is one project).
+        8827620.53``). One on any other row is reported (a sheet of several projects is read as one
+        view a project, :func:`_project_grids`, so this is a row without its 项目名称).
         """
         found: dict[str, _Cell] = {}
         above: dict[int, list[_Cell]] = {}
@@ -314,7 +317,7 @@ class _ProjectReader(_Reader):
                     elif not names or field in found:
                         what = "the department's row" if cell.row < (names[0].row if names else 0) else "a row"
                         self.problem(cell, f"{what} {_display(cell)!r} is not a project's: a 单位名称 or 预算数 "
-                                     "is read on the row of its 项目名称 (a sheet is one project)")
+                                     "is read on the row of its 项目名称")
         for row in sorted(above):
             shown = [_display(cell) for cell in self.grid.items(row) if not cell.continued]
             self.details.append(Detail(_DEPARTMENT_ROW, " | ".join(text for text in shown if text)))
@@ -366,7 +369,8 @@ class _ProjectReader(_Reader):
         A row after the first whose first cell is a budget part or a detail label (重庆's
         当年年度预算, 其中：财政资金, 年度预算执行率 | 100% | 分值 | 10分) is read as pairs too; the
         layout's detail labels are kept as :class:`~perftarget.Detail`; the second row is
-        otherwise the fund use (资金用途).
+        otherwise the fund use (资金用途), as it always is when it is one cell merged over the row
+        (as written: a use that reads ``资金总额`` is a use, not a label).
         """
         segment = self.once.get("budget")
         if segment is None:
@@ -381,7 +385,9 @@ class _ProjectReader(_Reader):
             return self.budget_of(self.by_source(segment, headings), row), purpose
         for index, line in enumerate(segment.rows):
             items = [cell for cell in grid.items(line) if cell.column > grid.left and not cell.continued]
-            if index and items and not self.budget_label(items[0], labels):
+            merged_use = index == 1 and len(items) == 1 and grid.last_column(items[0]) > items[0].column
+            pairs = items and (self.budget_label(items[0], labels) or items[0].column in self.detail_columns)
+            if index and items and (merged_use or not pairs):
                 if index == 1:
                     purpose = _value_after(self, line, "the fund use (资金用途)")
                 else:
@@ -442,18 +448,32 @@ class _ProjectReader(_Reader):
         return cells
 
     def budget_pairs(self, items: list[_Cell], cells: dict[str, _Cell | None], labels: dict[str, str]) -> None:
-        """One budget row's label/value pairs: the budget's parts into ``cells``, details kept."""
+        """One budget row's label/value pairs: the budget's parts into ``cells``, details kept.
+
+        A row printing a detail beside the budget total (兵团 ``项目资金总额： | 1500 | 年度资金申请总额 |
+        1500``: the whole project's funds, then the year's) has two sets of columns: what the rows
+        below print in the detail's column (``其中：财政资金 | 1500``, ``上年结转资金``) is kept with it,
+        as printed (``1500.00 | 其中：财政资金 1500.00 | 上年结转资金``).
+        """
         used: set[int] = set()
+        kept: dict[int, int] = {}
         for cell in items:
             if cell.column in used:
                 continue
             value = self.grid.after(cell)
             kind = _BUDGET_LABELS.get(_label_key(_display(cell)).removeprefix("其中").lstrip(":"))
-            if kind is not None:
+            if value is not None and (kind is None or cell.column in self.detail_columns):
+                value = None if self.budget_label(value, labels) else value  # a label with a blank value
+            if cell.column in self.detail_columns:
+                index = self.detail_columns[cell.column]
+                shown = " ".join(text for text in (_display(cell).strip(), _display(value)) if text)
+                self.details[index] = Detail(self.details[index].label, f"{self.details[index].text} | {shown}")
+            elif kind is not None:
                 cells[kind] = value
+                if kind == "total":
+                    self.detail_columns.update(kept)
             elif labels.get(_label_key(_display(cell))) == "detail":
-                if value is not None and self.budget_label(value, labels):
-                    value = None
+                kept[cell.column] = len(self.details)
                 self.details.append(Detail(_display(cell).strip(), _display(value)))
             else:
                 self.problem(cell, f"unexpected cell in the budget row: {_display(cell)!r}")
@@ -534,6 +554,79 @@ class _ProjectReader(_Reader):
             return None
 
 
+def _project_starts(grid: _Grid) -> tuple[tuple[int, dict[str, _Cell]] | None, list[int]]:
+    """The indicator header (row, columns) and the first row of each project its 项目名称 column names.
+
+    No starts when the header has no 项目名称 column (the sheet is one project, named by a label row).
+    A project starts at each row where a 项目名称 cell starts (a merged range's first row, or a
+    printed cell) naming another project than the row above's (an export repeats the name on every
+    row), up to the perftarget block; a repeated header or a note row below is none.
+    """
+    header = None
+    for row in grid.rows():
+        fields = _header_columns(grid.items(row))
+        if fields is not None:
+            header = (row, fields)
+            break
+    if header is None or "project_name" not in header[1]:
+        return header, []
+    column = header[1]["project_name"].column
+    note = note_row("below")
+    starts: list[int] = []
+    current = ""
+    for row in grid.rows(header[0] + 1):
+        items = grid.items(row)
+        if items and _display(items[0]).lower().startswith("perftarget"):
+            break
+        cell = grid.at(row, column)
+        if (
+            cell is None or not cell.leading or cell.continued or _header_columns(items) is not None
+            or all(note.match(_label_key(_display(item))) for item in items)
+            or _display(cell) == current
+        ):
+            continue
+        starts.append(row)
+        current = _display(cell)
+    return header, starts
+
+
+def _project_grids(grid: _Grid) -> list[_Grid]:
+    """The sheet as one grid a project: itself, or one view a project when its rows name several (四川 申报表).
+
+    A layout whose indicator header has a 项目名称 column (四川 单位名称 | 项目名称 | 预算数 | 年度目标 | …,
+    printed once a project, merged down its rows or blank below) may hold many projects on one sheet;
+    each runs from its first row (:func:`_project_starts`) to the next one's. Each view keeps the
+    rows above the header and the header; the first project's also the rows between the header and
+    it (the department's row, kept as the detail 部门预算数). A 单位名称 printed once for several
+    projects (merged down them, or blank below) is each one's. Rows keep their numbers, so a problem
+    names the sheet's own cell (``Sheet!A12``).
+    """
+    header, starts = _project_starts(grid)
+    if header is None or len(starts) < 2:  # noqa: PLR2004 - one project: the sheet as it is
+        return [grid]
+    header_row, fields = header
+    rows = grid.rows()
+    above = [row for row in rows if row <= header_row]
+    ends = [*starts[1:], grid.max_row + 1]
+    unit = fields.get("unit_name")
+    views: list[_Grid] = []
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        first = header_row + 1 if index == 0 else start
+        borrowed: dict[tuple[int, int], tuple[int, int]] = {}
+        if unit is not None and index and grid.at(start, unit.column) is None:  # printed once above: inherited
+            source = next((row for row in reversed(starts[:index]) if grid.at(row, unit.column) is not None), None)
+            if source is not None:
+                borrowed[(start, unit.column)] = (source, unit.column)
+        views.append(grid.view([*above, *(row for row in rows if first <= row < end)], borrowed))
+    return views
+
+
+def _read_projects(grid: _Grid, problems: _Problems, year: int | None) -> list[ProjectTargets]:
+    """Every project of a target sheet, in sheet order (one, or one a 项目名称 for a 四川 申报表)."""
+    found = (_ProjectReader(view, problems).read(year) for view in _project_grids(grid))
+    return [project for project in found if project is not None]
+
+
 def read_project_sheet(ws: Worksheet, *, year: int | None = None) -> ProjectTargets:
     """Read one project target table (项目绩效目标表) from an openpyxl worksheet.
 
@@ -546,13 +639,24 @@ def read_project_sheet(ws: Worksheet, *, year: int | None = None) -> ProjectTarg
         ws: an openpyxl worksheet.
         year: the budget year to use when the sheet gives none.
 
+    A sheet that holds several projects (四川 申报表: a 项目名称 column naming more than one) is
+    reported where each further one starts: :func:`~perftarget.excel.read_workbook` reads each.
+
     Raises:
         WorkbookError: listing every cell that could not be read, as ``sheet!A12: reason``.
 
     .. versionadded:: 0.1.0
     """
     problems = _Problems()
-    project = _ProjectReader(_Grid(ws), problems).read(year)
+    grid = _Grid(ws)
+    _, starts = _project_starts(grid)
+    if len(starts) > 1:
+        reader = _Reader(grid, problems)
+        for row in starts[1:]:
+            reader.problem((row, grid.left), f"a further project starts here ({len(starts)} on the sheet): "
+                           "read_project_sheet reads one project; read_workbook() reads each")
+        raise WorkbookError(problems.found)
+    project = _ProjectReader(grid, problems).read(year)
     if project is None:
         raise WorkbookError(problems.found)
     return project

@@ -280,11 +280,14 @@ def _number_goal(content: str, number: int) -> str:
 
 
 def _table_values(reader: _Reader, table: _Table, cells: Mapping[str, _Cell | None]) -> None:
-    """The table-wide columns of one row: a value where a cell (or a merged range) starts."""
+    """The table-wide columns of one row: a value where a cell (or a merged range) starts.
+
+    The same text as the row above's (printed again on every row, as an export does) is the same value.
+    """
     for field, cell in cells.items():
         if field in _TABLE_ROLES and cell is not None and not cell.continued:
             text = reader.text(cell, _TABLE_ROLES[field])
-            if text:
+            if text and table.values.get(field, [""])[-1] != text:
                 table.values.setdefault(field, []).append(text)
                 table.cells.setdefault(field, []).append(cell)
 
@@ -564,14 +567,7 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
     pending: list[_Table] = []
     for segment in segments:
         if segment.kind == "goal":
-            parts = _goal_parts(reader, segment, other)
-            if parts is None:
-                content = _value_after(reader, segment.rows[0], "the goal")
-                tables.append(_Table(_strip_goal_number(content, len(tables) + 1), segment.label))
-                _unexpected(reader, segment.rows[1:])
-            else:
-                pending = [_Table(content, segment.label) for content in parts]
-                tables.extend(pending)
+            pending = _goal_tables(reader, segment, other, tables)
         elif segment.kind == "header" and pending:
             _read_table(reader, segment, pending.pop(0))
         elif segment.kind == "header":
@@ -585,6 +581,31 @@ def _collect_tables(reader: _Reader, segments: Iterable[_Segment], other: Callab
         elif not other(segment):
             _unexpected(reader, segment.rows)
     return tables
+
+
+def _goal_tables(
+    reader: _Reader, segment: _Segment, other: Callable[[_Segment], bool], tables: list[_Table]
+) -> list[_Table]:
+    """A goal row's goals, added to ``tables``; those waiting for the indicator tables below, in turn.
+
+    A plain goal waits for none (the next header is the last goal's); parts one a row (陕西) take
+    the tables below in turn; parts side by side (兵团) leave the table to the last part, and the
+    ones before it have no indicators.
+    """
+    side_by_side = _goal_columns(reader, segment)
+    parts = side_by_side if side_by_side is not None else _goal_parts(reader, segment, other)
+    if parts is None:
+        content = _value_after(reader, segment.rows[0], "the goal")
+        tables.append(_Table(_strip_goal_number(content, len(tables) + 1), segment.label))
+        _unexpected(reader, segment.rows[1:])
+        return []
+    goals = [_Table(content, segment.label) for content in parts]
+    tables.extend(goals)
+    if side_by_side is None:
+        return goals
+    for goal in goals[:-1]:
+        goal.has_header = True  # printed without indicators: the year's part has them
+    return goals[-1:]
 
 
 _CODE: Final = re.compile(r"[0-9A-Za-z.\-]+")
@@ -613,6 +634,29 @@ def _goal_parts(reader: _Reader, segment: _Segment, other: Callable[[_Segment], 
         text = reader.text(cells[1], "the goal") if len(cells) > 1 else ""
         parts.append(f"{_display(cells[0]).strip()}：{text}")
     return parts
+
+
+def _goal_columns(reader: _Reader, segment: _Segment) -> list[str] | None:
+    """A goal row of parts side by side, their texts on the row below: each part's goal, its label in front.
+
+    兵团 ``项目绩效目标 | 项目总目标 | 年度总体目标``, then ``| … | …``: goals ``项目总目标：…``, ``年度总体目标：…``.
+    The indicator table below is the last part's (the year's); the parts before it have none.
+    ``None`` when the row is not one of parts side by side.
+    """
+    grid = reader.grid
+    if len(segment.rows) < 2:  # noqa: PLR2004 - the labels' row and the texts' row
+        return None
+    labels = [cell for cell in grid.items(segment.rows[0]) if cell.column > grid.left and not cell.continued]
+    wanted = labels_of("project", "goal_part")
+    if len(labels) < 2 or any(_label_key(_display(cell)) not in wanted for cell in labels):  # noqa: PLR2004
+        return None
+    texts = segment.rows[1]
+    columns = {cell.column for cell in labels}
+    for cell in grid.items(texts):
+        if cell.column > grid.left and not cell.continued and cell.column not in columns:
+            reader.problem(cell, f"a goal's text under no goal label: {_display(cell)!r}")
+    _unexpected(reader, segment.rows[2:])
+    return [f"{_display(cell).strip()}：{reader.text(grid.at(texts, cell.column), 'the goal')}" for cell in labels]
 
 
 _YEAR_LINE: Final = re.compile(r"^\((?:19|20)[0-9]{2}年度?\)$")

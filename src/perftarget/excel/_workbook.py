@@ -32,7 +32,7 @@ from perftarget.excel._layouts import Detection, column_roles, detect, label_rol
 from perftarget.excel._monitoring import _LABELS as _MONITORING_LABELS
 from perftarget.excel._monitoring import _header_columns as _monitoring_header
 from perftarget.excel._monitoring import _MonitoringReader, _write_report
-from perftarget.excel._project import _ProjectReader, _write_project
+from perftarget.excel._project import _read_projects, _write_project
 from perftarget.excel._selfeval import _LABELS as _EVALUATION_LABELS
 from perftarget.excel._selfeval import _EvaluationReader, _write_evaluation
 from perftarget.excel._selfeval import _header_columns as _evaluation_header
@@ -357,7 +357,7 @@ class _Collected:
         problems = self.problems
         kind, detection = _kind_of(grid)
         if kind == "project":
-            self.projects.extend(_found(_ProjectReader(grid, problems).read(self.year)))
+            self.projects.extend(_read_projects(grid, problems, self.year))
         elif kind == "department":
             if self.department is not None:
                 problems.add(grid.title, "a second department part (部门整体绩效目标)", sheet=grid.title)
@@ -423,7 +423,9 @@ def read_workbook(
     table in any published layout of :data:`~perftarget.excel.LAYOUTS` (:func:`detect_layout`),
     a project table with a 项目编码 row, the department part with a 总体绩效目标 or
     工作保障措施 row (or the title 部门整体绩效目标), and the ``说明`` sheet holds the notes;
-    blank sheets are skipped; a sheet of no kind is reported with the headings seen. A
+    blank sheets are skipped; a sheet of no kind is reported with the headings seen. A sheet
+    whose indicator rows name their project (四川 申报表: a 项目名称 column) and name several is
+    read as one project each, in sheet order. A
     self-evaluation or monitoring table is reported: read such workbooks with
     :func:`read_any_workbook`, or pass ``sheets=``.
 
