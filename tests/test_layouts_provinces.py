@@ -108,12 +108,7 @@ def test_entries_are_registered_and_cited() -> None:
 
 
 # What reading each in full needs from the project reader (perftarget.excel._project), beyond the registry:
-_NEEDS = {
-    "fujian-transfer": "one target column per region under 区域目标值 (a two-row header; an indicator has one "
-    "target), the amounts written inside one 资金情况 cell, the unit as a label row (部门(单位)名称 | … | 部门预算编码 "
-    "| …) and the 区域 pair; the fixture itself puts the region names one column right of their values "
-    "(新罗区 at G7, the first value at F8) and merges 区域目标值 over six columns (F6:K6) for seven regions",
-}
+_NEEDS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(

@@ -44,8 +44,10 @@ from perftarget._model.targets import (
     Indicator,
     Measure,
     ProjectTargets,
+    RegionalTarget,
     Suppression,
     Unit,
+    common_target,
 )
 from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
@@ -66,6 +68,7 @@ __all__ = [
     "measures",
     "project_targets",
     "qualitative_statements",
+    "regional_targets",
     "schedules",
     "suppressions",
     "thresholds",
@@ -200,6 +203,31 @@ def suppressions() -> st.SearchStrategy[Suppression]:
     return st.builds(Suppression, st.from_regex(r"\APT[1-5][0-9]{2}\Z"), text())
 
 
+REGIONS = ("新罗区", "永定区", "上杭县", "武平县", "长汀县", "连城县", "漳平市", "笏石街道办", "埭头镇")
+"""Regions as 福建's 区域目标值 columns name them (龙岩市 counties, 秀屿区 townships)."""
+
+
+def regional_targets(
+    *, regions: tuple[str, ...] = REGIONS, max_size: int = 4
+) -> st.SearchStrategy[tuple[RegionalTarget, ...]]:
+    """Targets per region (福建 区域目标值): some of ``regions``, in their order, each with a target that says something.
+
+    .. versionadded:: 0.2.0
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[RegionalTarget, ...]:
+        chosen = sorted(draw(st.sets(st.integers(0, len(regions) - 1), max_size=max_size)))
+        kinds = (ThresholdKind.QUANTITATIVE, ThresholdKind.QUALITATIVE, ThresholdKind.NOT_APPLICABLE)
+        shared = draw(thresholds(kinds=kinds))
+        same = draw(st.booleans())  # the regions agree on the target (then it is the indicator's)
+        return tuple(
+            RegionalTarget(regions[index], shared if same else draw(thresholds(kinds=kinds))) for index in chosen
+        )
+
+    return build()
+
+
 NOT_APPLICABLE_NAMES = ("无", "/")
 """The names a 无 row prints in its 三级指标 cell (a level-2 that does not apply: ``生态效益指标 | 无 | 无``)."""
 
@@ -211,11 +239,13 @@ def indicators(
 
     With ``unusual`` (the default), some indicators also carry what real tables and tools
     add now and then: a stable ``key``, suppressions, a level-2 label outside the national
-    trees (kept as text), or no level-2 at all; and some are 无 rows, a level-2 that does not
-    apply, named 无 or ``/`` with a 无 target. With ``nameless``, some 无 rows have no name at
-    all (the 三级指标 cell empty), as published tables print them.
+    trees (kept as text), or no level-2 at all; the columns of a provincial layout, and
+    targets per region (:func:`regional_targets`, the indicator's own target then mostly the
+    regions' common one); and some are 无 rows, a level-2 that does not apply, named 无 or
+    ``/`` with a 无 target. With ``nameless``, some 无 rows have no name at all (the 三级指标
+    cell empty), as published tables print them.
 
-    .. versionchanged:: 0.2.0 无 rows, and ``nameless``.
+    .. versionchanged:: 0.2.0 无 rows, ``nameless``, and targets per region.
     """
 
     @st.composite
@@ -233,11 +263,13 @@ def indicators(
                              target=Threshold.parse(draw(st.sampled_from(marks))))
         extras = unusual and draw(st.integers(0, 5)) == 0
         published = unusual and draw(st.integers(0, 3)) == 0  # the columns of a provincial layout
+        regional = draw(regional_targets()) if published and draw(st.booleans()) else ()
+        target = common_target(regional) if regional and draw(st.integers(0, 3)) else draw(thresholds())
         return Indicator(
             level1=level1,
             level2=level2,
             name=draw(text()),
-            target=draw(thresholds()),
+            target=target,
             description=draw(st.just("") | text()),
             basis=draw(st.none() | bases()),
             weight=draw(st.none() | amounts(max_value=50, places=1)),
@@ -248,6 +280,7 @@ def indicators(
             scoring_rule=draw(st.just("") | text()) if published else "",
             remarks=draw(st.just("") | text()) if published else "",
             last_year=draw(st.just("") | text()) if published else "",
+            regional_targets=regional,
         )
 
     return build()

@@ -12,7 +12,10 @@ values layer, which a tool that reads or checks tables of its own needs:
   convert exactly within a dimension;
 - indicator levels: :class:`Level1`, :class:`Level2` and the :class:`Schema` (2018 or 2021
   framework) they belong to;
-- :func:`checkpoint_date` reads a plan checkpoint label (``6月底``).
+- :func:`checkpoint_date` reads a plan checkpoint label (``6月底``);
+- targets per region (福建 区域目标值): :class:`RegionalTarget`, an indicator's target for one
+  region (:attr:`perftarget.Indicator.regional_targets`), and :func:`common_target`, the
+  indicator's own target when a table prints only the regions'.
 
 >>> from decimal import Decimal
 >>> from perftarget.values import convert, normalize_unit, parse_quantity
@@ -28,6 +31,7 @@ Quantity(value=Decimal('9.5'), unit='万元')
 
 from __future__ import annotations
 
+from perftarget._model.targets import RegionalTarget, common_target
 from perftarget._values.levels import Level1, Level2, Schema
 from perftarget._values.schedule import checkpoint_date
 from perftarget._values.threshold import (
@@ -47,9 +51,11 @@ __all__ = [
     "Level1",
     "Level2",
     "Quantity",
+    "RegionalTarget",
     "Schema",
     "ThresholdKind",
     "checkpoint_date",
+    "common_target",
     "convert",
     "convertible",
     "dimension_of",

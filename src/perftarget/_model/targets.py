@@ -28,8 +28,10 @@ __all__ = [
     "Indicator",
     "Measure",
     "ProjectTargets",
+    "RegionalTarget",
     "Suppression",
     "Unit",
+    "common_target",
 ]
 
 _ZERO: Final = Decimal(0)
@@ -211,6 +213,81 @@ def _to_basis(value: Basis | str | None) -> Basis | None:
     return value
 
 
+def _region(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    _of(str)(instance, attribute, value)
+    if not value.strip() or value != value.strip():
+        msg = f"region: a region is named, without spaces around its name (got {value!r})"
+        raise InvalidValueError(msg, field=attribute.name, value=value)
+
+
+def _regional_target(instance: object, attribute: attrs.Attribute[Threshold], value: Threshold) -> None:
+    _of(Threshold)(instance, attribute, value)
+    if value.is_blank:
+        msg = "target: a region without a target is left out of regional_targets, not given a blank one"
+        raise InvalidValueError(msg, field=attribute.name, value=value)
+
+
+@attrs.frozen
+class RegionalTarget:
+    """区域目标值: an indicator's target for one region (a county, a district, a township).
+
+    A 福建 专项转移支付绩效目标表 gives each indicator one target per region that the transfer
+    reaches, under a heading 区域目标值 over one column per region (新罗区 | 永定区 | …). ``region``
+    is the region's name as printed; ``target`` takes a :class:`Threshold` or its text, and says
+    something (a region whose cell is empty has no :class:`RegionalTarget`: it is left out).
+
+    >>> from perftarget.values import RegionalTarget
+    >>> str(RegionalTarget("新罗区", ">=95%").target)
+    '≥95%'
+
+    .. versionadded:: 0.2.0
+    """
+
+    region: str = attrs.field(validator=_region)
+    target: Threshold = attrs.field(converter=_to_threshold, validator=_regional_target)
+
+
+MAX_REGIONS: Final = 1000
+"""The most regions one indicator may give a target for (a province has about a hundred counties)."""
+
+
+def _regional_targets(
+    instance: object, attribute: attrs.Attribute[tuple[RegionalTarget, ...]], value: tuple[RegionalTarget, ...]
+) -> None:
+    _all_of(RegionalTarget)(instance, attribute, value)
+    if len(value) > MAX_REGIONS:
+        msg = f"regional_targets: at most {MAX_REGIONS} regions (got {len(value)})"
+        raise InvalidValueError(msg, field=attribute.name, value=len(value))
+    seen: set[str] = set()
+    for item in value:
+        region = item.region
+        if region in seen:
+            msg = f"regional_targets: region {region!r} is given twice"
+            raise InvalidValueError(msg, field=attribute.name, value=region)
+        seen.add(region)
+
+
+def common_target(regional: tuple[RegionalTarget, ...]) -> Threshold:
+    """The one target of an indicator that a table gives only per region (福建 区域目标值).
+
+    The rule, the same on every path that reads such a table: when every region's target is the
+    same threshold (compared as thresholds: ``≥95%`` and ``>=95%`` are the same), that target, as
+    the first region prints it; otherwise (the regions differ, or there are none) no target is
+    printed for the indicator as a whole: :meth:`Threshold.blank`.
+
+    >>> from perftarget.values import RegionalTarget, common_target
+    >>> str(common_target((RegionalTarget("新罗区", "≥95%"), RegionalTarget("永定区", ">=95%"))))
+    '≥95%'
+    >>> common_target((RegionalTarget("新罗区", "2"), RegionalTarget("永定区", "3"))).is_blank
+    True
+
+    .. versionadded:: 0.2.0
+    """
+    if regional and all(item.target == regional[0].target for item in regional[1:]):
+        return regional[0].target
+    return Threshold.blank()
+
+
 @attrs.frozen(kw_only=True)
 class Indicator:
     """A third-level indicator (三级指标) with its place in the tree and its target.
@@ -225,9 +302,16 @@ class Indicator:
     (``"定量"``/``"定性"``), ``scoring_rule`` the 评(扣)分标准, ``remarks`` the 备注 and
     ``last_year`` the 上年度实际水平 (黑龙江: last year's level, as printed: ``"99%"``).
 
+    ``regional_targets`` holds a target per region where the table gives one (福建
+    专项转移支付绩效目标表, 区域目标值: one column per region), in the order printed; the regions are
+    named, each once. ``target`` stays the indicator's own: a table that prints only the regions'
+    targets gives it by :func:`~perftarget.values.common_target` (the regions' target when they
+    all agree, else blank).
+
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       ``unit_text``, ``value_kind``, ``scoring_rule``, ``remarks`` and ``last_year``.
+       ``unit_text``, ``value_kind``, ``scoring_rule``, ``remarks``, ``last_year`` and
+       ``regional_targets``.
     """
 
     level1: Level1 | str | None = attrs.field(default=None, converter=to_level1)
@@ -252,6 +336,9 @@ class Indicator:
     scoring_rule: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     remarks: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     last_year: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
+    regional_targets: tuple[RegionalTarget, ...] = attrs.field(
+        default=(), converter=to_tuple, validator=_regional_targets
+    )
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.level1, Level1) and isinstance(self.level2, Level2) and not schemas_of(

@@ -22,14 +22,16 @@ Adding a layout is adding an entry to :data:`LAYOUTS`::
 
 Column roles of a target table (what each fills): ``level1``, ``level2``, ``name``,
 ``description``, ``target``, ``unit_text``, ``value_kind``, ``basis``, ``weight``,
-``scoring_rule``, ``remarks`` (one per indicator row), and the table-wide ``unit_name``,
+``scoring_rule``, ``remarks`` (one per indicator row), ``regions`` (a heading over one target
+column per region, the regions named in the row below it: 福建 区域目标值), and the table-wide ``unit_name``,
 ``project_name``, ``duties``, ``goal`` and ``measures`` (a cell, usually merged down the
 rows, that holds one value for the whole table). A heading printed over two columns (merged)
 may fill two roles: give the pair as ``"绩效指标": ("level2", "name")`` in ``spans``.
 
 Label roles of a project table: ``code``, ``name``, ``budget``, ``plan``, ``goal``,
 ``heading``, ``department``, ``category``, ``nature``, ``grounds``, ``carryover``, ``costs``,
-``measures``, ``implementer``; of the department part: ``duties``, ``section``, ``goal``,
+``measures``, ``implementer``, ``unit_name`` and ``unit_code`` (a label row naming the unit:
+福建 ``部门(单位)名称 | … | 部门预算编码 | …``); of the department part: ``duties``, ``section``, ``goal``,
 ``heading``, ``measures``, ``unit_name``.
 
 Above a table, a one-cell row holding one of ``titles`` is the title, a cell starting with one

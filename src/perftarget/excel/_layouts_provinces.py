@@ -3,8 +3,9 @@
 Each entry is the keyword arguments of a :class:`~perftarget.excel._layouts.Layout` (kept as plain
 data so that this module imports nothing of the registry). Headings and labels are as the source
 prints them (compared as :func:`~perftarget.excel._layouts.heading_key` gives them); a column the
-model has no field for (指标性质, 指标方向性, a region's own target column) is given no role, so a
-reader reports it instead of dropping it. Every source is also in tests/data/README.md, with the
+model has no field for is given no role, so a reader reports it instead of dropping it;
+区域目标值 (福建) has the role ``regions``: a heading over one target column per region, named
+in the row below. Every source is also in tests/data/README.md, with the
 table's title, note and label rows; tests/data/layouts/ holds each as a fixture in its published form.
 """
 
@@ -75,15 +76,17 @@ PROVINCE_LAYOUTS: Final[tuple[dict[str, object], ...]] = (
             "https://www.chacewang.com/newsdetail/news284125.html; the same form from 莆田市秀屿区 2025: "
             "https://www.chacewang.com/newsdetail/news886214.html"
         ),
-        "columns": {**_CORE, "description": ("指标解释",), "target": ("区域目标值",)},
+        "columns": {**_CORE, "description": ("指标解释",), "regions": ("区域目标值",)},
         "labels": {
             "unit_name": ("部门(单位)名称",),
+            "unit_code": ("部门预算编码",),
             "name": ("项目名称",),
             "budget": ("资金情况",),
             "goal": ("总体目标",),
             "heading": ("绩效指标",),
+            "detail": ("区域", "补助区域"),
         },
-        "required": ("name", "target"),
+        "required": ("name", "regions"),
         "marks": ("专项转移支付", "区域目标值", "区域"),
     },
     {

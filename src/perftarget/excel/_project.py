@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
@@ -56,6 +57,10 @@ _BUDGET_LABELS: Final = {
     **dict.fromkeys(("其他资金", "其它资金", "其他"), "other"),
 }
 """The budget's parts by label (``其中：`` removed); a budget row's other labels are the layout's details."""
+_INLINE_PART: Final = re.compile(
+    r"(?:其中[:：]?)?(" + "|".join(sorted(map(re.escape, _BUDGET_LABELS), key=len, reverse=True)) + r")[:：]?"
+)
+"""A budget part's label inside one cell that holds them all (福建 ``资金总额：30　其中：财政拨款30　其他资金``)."""
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -78,6 +83,8 @@ _SINGLE: Final = {
     "nature": "项目性质",
     "grounds": "立项依据",
     "carryover": "上年结转资金",
+    "unit_name": "部门(单位)名称",
+    "unit_code": "部门预算编码",
 }
 """Label rows with one value each; a row may hold several (``项目类别 | … | 项目性质 | …``)."""
 _TOTAL: Final = frozenset({"合计", "总计", "合 计"})
@@ -264,6 +271,10 @@ class _ProjectReader(_Reader):
         if not name and "name" in self.once:
             self.problem(self.once["name"].label, "the project name is blank")
         listed = self.listed(tables)
+        if unit is None and "unit_name" in self.values:  # a label row: 部门(单位)名称 | … | 部门预算编码 | …
+            unit = Unit(self.value("unit_code"), self.value("unit_name"))
+        elif "unit_name" in self.values:
+            self.problem(self.values["unit_name"][0], f"a second unit: {unit} is named above the table")
         if unit is None and "unit_name" in listed:
             unit = _unit_of(self, listed["unit_name"], [(listed["unit_name"], _display(listed["unit_name"]))])
         unit = self.unit(unit)
@@ -460,6 +471,11 @@ class _ProjectReader(_Reader):
         for cell in items:
             if cell.column in used:
                 continue
+            inline = self.inline_parts(cell)
+            if inline is not None:
+                cells.update(inline)
+                used.add(cell.column)
+                continue
             value = self.grid.after(cell)
             kind = _BUDGET_LABELS.get(_label_key(_display(cell)).removeprefix("其中").lstrip(":"))
             if value is not None and (kind is None or cell.column in self.detail_columns):
@@ -479,6 +495,27 @@ class _ProjectReader(_Reader):
                 self.problem(cell, f"unexpected cell in the budget row: {_display(cell)!r}")
                 continue
             used |= {cell.column, value.column if value else 0}
+
+    @staticmethod
+    def inline_parts(cell: _Cell) -> dict[str, _Cell | None] | None:
+        """The budget's parts written inside one cell, each label followed by its amount or nothing.
+
+        ``资金总额：30　其中：财政拨款30　其他资金`` gives the total 30, the fiscal part 30 and no
+        other part (blank, as a blank cell would be); each amount is read as if in a cell of its
+        own at this cell. ``None`` when the cell does not start with a budget part's label or
+        names only one part (then it is a label whose value is the next cell).
+        """
+        if not isinstance(cell.value, str):
+            return None
+        text = "".join(cell.value.split())
+        found = list(_INLINE_PART.finditer(text))
+        if len(found) < 2 or found[0].start() != 0:  # noqa: PLR2004 - one label is a label cell
+            return None
+        parts: dict[str, _Cell | None] = {}
+        for match, following in zip(found, [*found[1:], None], strict=True):
+            amount = text[match.end() : following.start() if following else len(text)]
+            parts[_BUDGET_LABELS[match.group(1)]] = attrs.evolve(cell, value=amount) if amount else None
+        return parts
 
     @staticmethod
     def budget_label(cell: _Cell, labels: dict[str, str]) -> bool:

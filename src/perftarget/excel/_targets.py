@@ -17,7 +17,7 @@ import attrs
 
 from perftarget._codec.hooks import structure_category as _structure_category
 from perftarget._codec.hooks import threshold_text
-from perftarget._model.targets import Basis, Goal, Indicator, Measure, Suppression, Unit
+from perftarget._model.targets import Basis, Goal, Indicator, Measure, RegionalTarget, Suppression, Unit, common_target
 from perftarget._values.levels import Level1, Level2, to_level1, to_level2
 from perftarget._values.numbers import format_number
 from perftarget._values.threshold import Comparator, Threshold, ThresholdKind
@@ -84,11 +84,14 @@ _TEXTS: Final = (
 """The columns read as text on every indicator row (the target and the weight are read apart)."""
 
 _INDICATOR_FIELD: Final = re.compile(
-    r"^goals\[(\d+)\]\.indicators\[(\d+)\]\.(key|basis\.category|suppressions|level1|level2|template|target|name)$"
+    r"^goals\[(\d+)\]\.indicators\[(\d+)\]\.(key|basis\.category|suppressions|level1|level2|template|target|name"
+    r"|regions)$"
 )
 _YEARS: Final = (1, 9998)  # a fiscal year and the next must fit the calendar
 _KEPT: Final = "kept"
 _BLANK: Final = "blank"
+_REGIONS_HEADING: Final = "区域目标值"
+"""The heading over one target column per region (福建), the regions' names in the row below it."""
 
 
 def _roles() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
@@ -101,12 +104,15 @@ def _header_columns(items: Sequence[_Cell]) -> dict[str, _Cell] | None:
 
     A heading that fills two roles when merged over two columns (湖北 ``绩效指标``: the
     二级指标 and the indicator's name) gives its roles to its columns, left to right, where
-    no heading of their own does.
+    no heading of their own does. A heading merged down from the row above (a two-row
+    header, such as 福建's over the regions' names) does not make its rows more headers.
     """
     roles, spans = _roles()
     fields: dict[str, _Cell] = {}
     spanned: list[tuple[_Cell, tuple[str, ...]]] = []
     for cell in items:
+        if cell.continued:
+            continue
         key = _label_key(_display(cell))
         field = roles.get(key)
         if field is not None:
@@ -118,7 +124,7 @@ def _header_columns(items: Sequence[_Cell]) -> dict[str, _Cell] | None:
         for offset, role in enumerate(span):
             if role not in fields and cell.column + offset not in used:
                 fields[role] = attrs.evolve(cell, column=cell.column + offset)
-    return fields if "name" in fields and "target" in fields else None
+    return fields if "name" in fields and ("target" in fields or "regions" in fields) else None
 
 
 def _blank(text: str) -> bool:
@@ -239,6 +245,7 @@ class _Row:
     template: bool = False
     target_text: str = ""
     printed_name: str = ""
+    regional: list[RegionalTarget] = attrs.Factory(list)
 
     @property
     def name(self) -> str:
@@ -258,6 +265,8 @@ class _Table:
     cells: dict[str, list[_Cell]] = attrs.Factory(dict)
     label_column: int = 0
     """The column of the table's own label left of its header (陕西 ``长期绩效指标``), merged down its rows."""
+    regions: list[tuple[int, str]] = attrs.Factory(list)
+    """The region columns under 区域目标值 (福建): each column and the region named above it."""
 
 
 def _strip_goal_number(text: str, number: int) -> str:
@@ -310,11 +319,13 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
     _table_values(reader, table, cells)
     texts: dict[str, str] = {field: reader.text(cells[field], _HEADINGS[field]) for field in _TEXTS if field in cells}
     target_cell = cells.get("target")
-    # "=100%" typed into Excel becomes a formula; in this column its text is the target
-    formula = target_cell is not None and target_cell.formula
-    target_text = str(target_cell.value).strip() if formula and target_cell else _display(target_cell)
+    target_text = _target_text(target_cell)
     weight_text = _display(cells.get("weight"))
-    printed: dict[str, str] = {**texts, "target": target_text, "weight": weight_text}
+    regional = [(grid.at(row, column), column, region) for column, region in table.regions]
+    region_texts = [_target_text(cell) for cell, _, _ in regional]
+    printed: dict[str, str] = {
+        **texts, "target": target_text, "weight": weight_text, "regions": _regions_printed(region_texts)
+    }
     own_level = any(
         (cell := cells.get(field)) is not None and not cell.continued for field in ("level1", "level2")
     )
@@ -328,28 +339,103 @@ def _read_indicator_row(reader: _Reader, columns: dict[str, int], row: int, tabl
     texts["name"] = _name_as_read(printed)
     result.texts = texts
     result.target_text = target_text
-    if not texts["name"] and _blank(target_text):  # a 无 row
+    result.regional = _regional_targets(reader, row, regional, region_texts, cells.get("comparator"))
+    if not texts["name"] and _blank(target_text) and all(map(_blank, region_texts)):  # a 无 row
         result.target = Threshold.not_applicable()
     else:
         if not texts["name"]:
             reader.problem((row, columns["name"]), "the indicator has no name (三级指标)")
-        if cells.get("comparator") is not None:
-            target_text = _with_comparator(reader, cells["comparator"], target_text)
-        try:
-            result.target = Threshold.parse(target_text)
-        except ThresholdSyntaxError as exc:
-            where = target_cell or (row, columns["target"])
-            reader.problem(
-                where, f"cannot read the target {target_text!r}: expected {exc.expected} at column {exc.column}"
-            )
-        else:
-            _check_direction(reader, cells.get("direction"), result.target)
+        result.target = _row_target(reader, (row, columns), cells, target_text, result.regional)
     if "weight" in cells:
         result.weight = reader.number(cells["weight"], "分值", ("分",))
+    headed = {*columns.values(), *(column for column, _ in table.regions)}
     for cell in grid.items(row):
-        if cell.column not in columns.values() and not (cell.continued and cell.column == table.label_column):
+        if cell.column not in headed and not (cell.continued and cell.column == table.label_column):
             reader.problem(cell, f"a value in a column without a heading: {_display(cell)!r}")
     return result
+
+
+def _row_target(
+    reader: _Reader, at: tuple[int, dict[str, int]], cells: Mapping[str, _Cell | None], text: str,
+    regional: Sequence[RegionalTarget],
+) -> Threshold | None:
+    """An indicator row's target: its 指标值 (with the comparator a column prints), else the regions' common one.
+
+    A table that prints only the regions' targets (福建 区域目标值, no 指标值 column) gives the
+    indicator the target :func:`~perftarget.values.common_target` says.
+    """
+    row, columns = at
+    if "target" not in columns:
+        return common_target(tuple(regional))
+    comparator = cells.get("comparator")
+    if comparator is not None:
+        text = _with_comparator(reader, comparator, text)
+    target = _parse_target(reader, text, cells.get("target") or (row, columns["target"]))
+    if target is not None:
+        _check_direction(reader, cells.get("direction"), target)
+    return target
+
+
+def _target_text(cell: _Cell | None) -> str:
+    """A target cell's text: ``=100%`` typed into Excel becomes a formula, whose text is the target."""
+    return str(cell.value).strip() if cell is not None and cell.formula else _display(cell)
+
+
+def _parse_target(reader: _Reader, text: str, where: _Cell | tuple[int, int]) -> Threshold | None:
+    """The target a cell prints (``None``, reported at ``where``, when it cannot be read)."""
+    try:
+        return Threshold.parse(text)
+    except ThresholdSyntaxError as exc:
+        reader.problem(where, f"cannot read the target {text!r}: expected {exc.expected} at column {exc.column}")
+        return None
+
+
+def _regions_printed(texts: Sequence[str]) -> str:
+    """What a row's region cells print, for the row rules (filler, template, 无): the first that says something."""
+    return next((text for text in texts if not _blank(text)), next((text for text in texts if text), ""))
+
+
+def _regional_targets(
+    reader: _Reader, row: int, cells: Sequence[tuple[_Cell | None, int, str]], texts: Sequence[str],
+    comparator: _Cell | None,
+) -> list[RegionalTarget]:
+    """A row's targets per region (福建 区域目标值), in column order; a region whose cell is empty has none."""
+    found = []
+    for (cell, column, region), printed in zip(cells, texts, strict=True):
+        text = _with_comparator(reader, comparator, printed) if comparator is not None else printed
+        target = _parse_target(reader, text, cell or (row, column)) if text else None
+        if target is not None and not target.is_blank:
+            found.append(RegionalTarget(region, target))
+    return found
+
+
+def _region_columns(reader: _Reader, segment: _Segment, heading: _Cell) -> list[tuple[int, str]]:
+    """The region columns of a table headed 区域目标值: the regions' names in the row under the header.
+
+    The header's other headings are merged down over that row; a name is read from the
+    区域目标值 column on, each region once.
+    """
+    grid = reader.grid
+    if len(segment.rows) < 2:  # noqa: PLR2004 - the header and the names under it
+        reader.problem(heading, f"no row of the regions' names under {_REGIONS_HEADING}")
+        return []
+    regions: dict[str, _Cell] = {}
+    columns: list[tuple[int, str]] = []
+    for cell in grid.items(segment.rows[1]):
+        if cell.continued:
+            continue
+        if cell.column < heading.column:
+            reader.problem(cell, f"expected the regions' names under {_REGIONS_HEADING} only, found {_display(cell)!r}")
+            continue
+        name = reader.text(cell, "a region's name").strip()
+        if name in regions:
+            reader.problem(cell, f"region {name!r} is named twice (also at {grid.where(regions[name])})")
+            continue
+        regions[name] = cell
+        columns.append((cell.column, name))
+    if not columns:
+        reader.problem(heading, f"no region named under {_REGIONS_HEADING}")
+    return columns
 
 
 _BARE_NUMBER: Final = re.compile(r"^[0-9.]")
@@ -392,7 +478,8 @@ def _check_direction(reader: _Reader, cell: _Cell | None, target: Threshold) -> 
 def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
     grid = reader.grid
     items = grid.items(segment.rows[0])
-    columns = {field: cell.column for field, cell in (_header_columns(items) or {}).items()}
+    header = _header_columns(items) or {}
+    columns = {field: cell.column for field, cell in header.items()}
     for cell in items:
         if cell.column == grid.left and cell.column not in columns.values() and _table_label(cell):
             table.label_column = cell.column
@@ -403,7 +490,9 @@ def _read_table(reader: _Reader, segment: _Segment, table: _Table) -> None:
             )
     table.has_header = True
     table.level2_column = "level2" in columns
-    rows = [row for row in segment.rows[1:] if not _is_note_row(grid.items(row))]
+    if "regions" in header:  # a two-row header: 区域目标值 over the regions' names
+        table.regions = _region_columns(reader, segment, header["regions"])
+    rows = [row for row in segment.rows[2 if "regions" in header else 1 :] if not _is_note_row(grid.items(row))]
     table.rows.extend(_read_indicator_row(reader, columns, row, table) for row in rows)
 
 
@@ -431,6 +520,7 @@ class _Extras:
     kept: bool = False
     blank: bool = False  # no target printed (an empty target cell on a row without a name reads as 无)
     name: str | None = None  # the name as printed (when reading would drop numbering or filler from it)
+    regions: list[str] | None = None  # the order of its regional targets, where it is not the columns'
 
 
 def _extras(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row) -> _Extras:
@@ -447,7 +537,9 @@ def _extras(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row) ->
     return extras
 
 
-def _extra(reader: _Reader, extras: _Extras, field: str, where: _Cell, values: Sequence[_Cell | None]) -> None:
+def _extra(  # noqa: C901 - one branch a field
+    reader: _Reader, extras: _Extras, field: str, where: _Cell, values: Sequence[_Cell | None]
+) -> None:
     """One block row about an indicator, its name checked: what it adds to ``extras``."""
     value = values[1] if len(values) > 1 else None
     if field == "suppressions":
@@ -462,6 +554,8 @@ def _extra(reader: _Reader, extras: _Extras, field: str, where: _Cell, values: S
         extras.key = reader.text(value, field)
     elif field == "template":
         extras.kept = True
+    elif field == "regions":
+        extras.regions = [reader.text(cell, "a region") for cell in values[1:] if cell is not None]
     elif field == "target":
         extras.blank = reader.text(value, field) == _BLANK
         if not extras.blank:
@@ -487,6 +581,14 @@ def _indicator(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row,
     if row.target is None:
         return None
     target = Threshold.blank() if extras.blank and not row.name and not row.target_text else row.target
+    regional = row.regional
+    if extras.regions is not None:
+        by_region = {item.region: item for item in regional}
+        if sorted(extras.regions) != sorted(by_region):
+            reader.problem(None, f"goals[{path[0]}].indicators[{path[1]}].regions lists {'、'.join(extras.regions)}, "
+                           f"but the row gives targets for {'、'.join(by_region) or 'no region'}: the table was edited")
+        else:
+            regional = [by_region[region] for region in extras.regions]
     try:
         return Indicator(
             name=row.name if extras.name is None else extras.name,
@@ -503,6 +605,7 @@ def _indicator(reader: _Reader, block: _Block, path: tuple[int, int], row: _Row,
             scoring_rule=texts.get("scoring_rule", ""),
             remarks=texts.get("remarks", ""),
             last_year=texts.get("last_year", ""),
+            regional_targets=tuple(regional),
         )
     except InvalidValueError as exc:
         reader.problem(row.cells.get("level2") or (row.row, reader.grid.left), str(exc))
@@ -750,6 +853,7 @@ def _printed(indicator: Indicator) -> dict[str, str]:
         "scoring_rule": indicator.scoring_rule,
         "remarks": indicator.remarks,
         "last_year": indicator.last_year,
+        "regions": _regions_printed([threshold_text(item.target) for item in indicator.regional_targets]),
     }
 
 
@@ -764,8 +868,10 @@ def _table_fields(goals: Sequence[Goal]) -> list[tuple[str, str]]:
     return [*_COLUMNS, *used]
 
 
-def _write_indicators(w: _Writer, row: int, indicators: Sequence[Indicator], fields: Sequence[str]) -> None:
-    """Indicator rows from ``row``, level cells merged over runs of the same level."""
+def _write_indicators(
+    w: _Writer, row: int, indicators: Sequence[Indicator], fields: Sequence[str], regions: Sequence[str] = ()
+) -> None:
+    """Indicator rows from ``row``, level cells merged over runs of the same level; the region columns last."""
     printed = [_printed(indicator) for indicator in indicators]
     w.levels(row, 1, [(_level_text(i.level1), _level_text(i.level2)) for i in indicators], _needs_own_levels(printed))
     for offset, (indicator, texts) in enumerate(zip(indicators, printed, strict=True)):
@@ -776,6 +882,10 @@ def _write_indicators(w: _Writer, row: int, indicators: Sequence[Indicator], fie
                 w.number(row + offset, column, indicator.weight)
             else:
                 w.put(row + offset, column, texts[field] or None)
+        targets = {item.region: item.target for item in indicator.regional_targets}
+        for column, region in enumerate(regions, start=len(fields) + 1):
+            target = targets.get(region)
+            w.put(row + offset, column, None if target is None else threshold_text(target) or None)
 
 
 def _needs_own_levels(printed: Sequence[Mapping[str, str]]) -> list[bool]:
@@ -783,7 +893,7 @@ def _needs_own_levels(printed: Sequence[Mapping[str, str]]) -> list[bool]:
     return [_prints_nothing(texts) for texts in printed]
 
 
-def _indicator_fields(goal_index: int, indicators: Sequence[Indicator]) -> _Fields:
+def _indicator_fields(goal_index: int, indicators: Sequence[Indicator], regions: Sequence[str] = ()) -> _Fields:
     """The block rows for what the table cannot show about each indicator."""
     fields: _Fields = []
     read_back = _resolve_levels([(_level_text(i.level1), _level_text(i.level2)) for i in indicators])
@@ -807,28 +917,49 @@ def _indicator_fields(goal_index: int, indicators: Sequence[Indicator]) -> _Fiel
             fields.append((f"{path}.template", (name, _KEPT)))
         if indicator.target.kind is ThresholdKind.BLANK and not read_name:
             fields.append((f"{path}.target", (name, _BLANK)))
+        own = [item.region for item in indicator.regional_targets]
+        if own != [region for region in regions if region in own]:  # read back in the columns' order
+            fields.append((f"{path}.regions", (name, *own)))
     return fields
 
 
 def _write_goals(w: _Writer, row: int, goals: Sequence[Goal], width: int) -> tuple[int, _Fields]:
-    """Each goal's 绩效目标 row, indicator header and rows; the next free row and the block rows."""
+    """Each goal's 绩效目标 row, indicator header and rows; the next free row and the block rows.
+
+    When an indicator of the sheet has targets per region, every table's header is two rows:
+    the headings merged down over both, then 区域目标值 over one column per region, the
+    regions' names below it (as 福建 prints them).
+    """
     columns = _table_fields(goals)
     names = [field for field, _ in columns]
+    regions = _regions(goals)
+    below = 2 if regions else 1  # the header's rows
     fields: _Fields = []
     for goal_index, goal in enumerate(goals):
         w.put(row, 1, "绩效目标", "label")
         w.put(row, 2, _number_goal(goal.content, goal_index + 1), "text", to=(row, width))
         for column, (_, heading) in enumerate(columns, start=1):
-            w.put(row + 1, column, heading, "label")
-        _write_indicators(w, row + 2, goal.indicators, names)
-        row += 2 + len(goal.indicators)
-        fields.extend(_indicator_fields(goal_index, goal.indicators))
+            w.put(row + 1, column, heading, "label", to=(row + below, column))
+        if regions:
+            first = len(columns) + 1
+            w.put(row + 1, first, _REGIONS_HEADING, "label", to=(row + 1, first + len(regions) - 1))
+            for column, region in enumerate(regions, start=first):
+                w.put(row + 2, column, region, "label")
+        _write_indicators(w, row + 1 + below, goal.indicators, names, regions)
+        row += 1 + below + len(goal.indicators)
+        fields.extend(_indicator_fields(goal_index, goal.indicators, regions))
     return row, fields
+
+
+def _regions(goals: Sequence[Goal]) -> list[str]:
+    """The region columns of a sheet's indicator tables: each region some indicator has a target for, as first met."""
+    indicators = (indicator for goal in goals for indicator in goal.indicators)
+    return list(dict.fromkeys(item.region for indicator in indicators for item in indicator.regional_targets))
 
 
 def _table_width(goals: Sequence[Goal]) -> int:
     """The columns the indicator tables take."""
-    return len(_table_fields(goals))
+    return len(_table_fields(goals)) + len(_regions(goals))
 
 
 def _write_unit(w: _Writer, row: int, unit: Unit, width: int, *, amounts: bool) -> None:
