@@ -34,12 +34,12 @@ Row = tuple[str, str, str, str, str]  # file, path, code, severity, message
 def _bare(document: pt.Document) -> pt.Document:
     """``document`` as the columns carry it: without its department part and suppressions.
 
-    Nor what published layouts print besides (a unit column, a value kind, a cost build-up)
-    or the table's form: the columns have no place for them yet.
+    Nor what published layouts print besides (a unit column, a value kind, a cost build-up,
+    targets per region) or the table's form: the columns have no place for them yet.
     """
 
     def indicator(item: pt.Indicator) -> pt.Indicator:
-        return attrs.evolve(item, suppressions=(), unit_text="", value_kind="")
+        return attrs.evolve(item, suppressions=(), unit_text="", value_kind="", regional_targets=())
 
     projects = tuple(
         attrs.evolve(

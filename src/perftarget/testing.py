@@ -210,7 +210,7 @@ REGIONS = ("新罗区", "永定区", "上杭县", "武平县", "长汀县", "连
 def regional_targets(
     *, regions: tuple[str, ...] = REGIONS, max_size: int = 4
 ) -> st.SearchStrategy[tuple[RegionalTarget, ...]]:
-    """Targets per region (福建 区域目标值): some of ``regions``, in their order, each with a target that says something.
+    """Targets per region (福建 区域目标值): some of ``regions``, in their order, each target saying something.
 
     .. versionadded:: 0.2.0
     """
@@ -263,8 +263,9 @@ def indicators(
                              target=Threshold.parse(draw(st.sampled_from(marks))))
         extras = unusual and draw(st.integers(0, 5)) == 0
         published = unusual and draw(st.integers(0, 3)) == 0  # the columns of a provincial layout
-        regional = draw(regional_targets()) if published and draw(st.booleans()) else ()
-        target = common_target(regional) if regional and draw(st.integers(0, 3)) else draw(thresholds())
+        regional: tuple[RegionalTarget, ...] = draw(regional_targets()) if published and draw(st.booleans()) else ()
+        own = bool(regional) and draw(st.integers(0, 3)) > 0  # mostly the regions' common target, as read
+        target = common_target(regional) if own else draw(thresholds())
         return Indicator(
             level1=level1,
             level2=level2,

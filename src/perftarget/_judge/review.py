@@ -1110,6 +1110,33 @@ class _Run:
                             found.append(_hit(rule, severity, violation, context.path))
                 if found:
                     add(found, path or f"{indicators_path}[{i}]", (*goal_key, _INDICATORS_TOKEN, (0, i, "")))
+                if indicator.regional_targets:
+                    self.walk_regions(f"{indicators_path}[{i}]", (project, department, goal), indicator)
+
+    def walk_regions(
+        self,
+        path: str,
+        place: tuple[ProjectTargets | None, DepartmentTargets | None, Goal],
+        indicator: Indicator,
+    ) -> None:
+        """Each of an indicator's targets per region (福建 区域目标值) checked as a target.
+
+        The indicator rules run on the indicator with that region's target in place of its own; what
+        they find about the target is reported at ``regional_targets[j].target``. A region's target
+        that is the indicator's own (the regions' common one) is checked there, once.
+        """
+        plan = self.plan
+        rules = (*(rule for group in plan.once[Scope.INDICATOR] for rule in group.rules), *plan.each[Scope.INDICATOR])
+        project, department, goal = place
+        for j, regional in enumerate(indicator.regional_targets):
+            if regional.target == indicator.target:
+                continue
+            region_path = f"{path}.regional_targets[{j}]"
+            as_target = attrs.evolve(indicator, target=regional.target, regional_targets=())
+            context = _context(self.document, self.config, region_path, project, department, goal, as_target, self.root)
+            found = [hit for hit in self.hits(rules, context) if hit[0] == "target"]
+            if found:
+                self.add(found, region_path, _path_key(region_path))
 
     def suppress(self, *, include_suppressed: bool) -> tuple[list[Finding], list[_PathKey]]:
         holders = self.holders

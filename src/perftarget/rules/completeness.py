@@ -66,6 +66,8 @@ def _no_target(ctx: RuleContext) -> Iterator[Violation]:
 def _blank_target(ctx: RuleContext) -> Iterator[Violation]:
     indicator = ctx.indicator
     assert indicator is not None  # noqa: S101 - indicator scope
+    if indicator.regional_targets:  # its targets are per region (福建 区域目标值), each checked as a target
+        return
     if indicator.target.is_blank and not is_empty_row(indicator):  # a row printing nothing at all: PT208
         yield ctx.violation("target", name=shown(indicator))
 
@@ -451,7 +453,9 @@ RULES: tuple[Rule, ...] = (
             "no weight; a blank cell says nothing, so the row keeps its weight (分值) and nothing can be compared "
             "with its actual. Published self-evaluation tables print 分值 and 得分 on such rows (a 2022 Anhui "
             "自评表 has six); perftarget then scores them by the score given (rule explicit). Write the target "
-            "(≥95%, 按时发放), or 无 when the row does not apply."
+            "(≥95%, 按时发放), or 无 when the row does not apply. A row that prints its targets per region (福建 "
+            "区域目标值) and whose regions differ has no target of its own: it is not reported here, and each "
+            "region's target is checked as a target."
         ),
         help_zh=(
             "指标值栏空白不等于“无”：“无”（或“/”“—”“不适用”）表示该行不适用，不计分值；空白则什么也没有说明，"
@@ -461,7 +465,7 @@ RULES: tuple[Rule, ...] = (
         ),
         check=_blank_target,
         object_only=True,
-        reads=ROW_FIELDS,
+        reads=(*ROW_FIELDS, "regional_targets"),
         fail_example=RuleExample(
             '[[indicators]]\nlevel1 = "产出指标"\nlevel2 = "质量指标"\nname = "来访登记完整率"\n'
             'description = "登记信息完整的来访人次占比"\ntarget = ""\nbasis = "工作要求"\n'
