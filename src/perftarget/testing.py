@@ -210,7 +210,9 @@ REGIONS = ("新罗区", "永定区", "上杭县", "武平县", "长汀县", "连
 def regional_targets(
     *, regions: tuple[str, ...] = REGIONS, max_size: int = 4
 ) -> st.SearchStrategy[tuple[RegionalTarget, ...]]:
-    """Targets per region (福建 区域目标值): some of ``regions``, in their order, each target saying something.
+    """Targets per region (福建 区域目标值): some of ``regions``, each once and each target saying something.
+
+    Mostly in the order of ``regions`` (as one table's columns give them), sometimes in another.
 
     .. versionadded:: 0.2.0
     """
@@ -218,6 +220,8 @@ def regional_targets(
     @st.composite
     def build(draw: st.DrawFn) -> tuple[RegionalTarget, ...]:
         chosen = sorted(draw(st.sets(st.integers(0, len(regions) - 1), max_size=max_size)))
+        if draw(st.integers(0, 3)) == 0:
+            chosen = draw(st.permutations(chosen))
         kinds = (ThresholdKind.QUANTITATIVE, ThresholdKind.QUALITATIVE, ThresholdKind.NOT_APPLICABLE)
         shared = draw(thresholds(kinds=kinds))
         same = draw(st.booleans())  # the regions agree on the target (then it is the indicator's)
