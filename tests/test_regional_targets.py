@@ -191,7 +191,8 @@ def test_scoring_takes_one_actual_per_indicator(tmp_path: Path) -> None:
     """A common target scores the indicator's actual; regions that differ need the score printed (no actual per region)."""
     (project,) = read_workbook(_fujian(tmp_path), year=2023).projects
     actuals = {"项目资金使用合规性": "100%", "项目完成率": "96%"}
-    with pytest.raises(EvaluationError, match="an actual per region is not supported"):
+    with pytest.raises(EvaluationError, match=r"indicators\[0\]: no target of its own is printed: its targets are per "
+                       r"region \(新罗区、永定区、上杭县…\) and differ, and an actual per region is not supported"):
         pt.evaluate(project, actuals)
     result = pt.evaluate(project, {**actuals, "宗教管理经费补助县（市、区）数量": pt.Actual("", score=Decimal(10))})
     assert [item.rule for item in result.items] == ["explicit", "at_least", "at_least"]

@@ -625,7 +625,8 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
                 reason = ""  # noqa: PLW2901 - the 无 line's own values
                 rule, formula, needs = "not_applicable", "not applicable (无)", False
             elif target.kind is _BLANK and index not in found.errors:
-                score, rule, formula, needs, actual = _blank_line(path, w, value, by_hand, problems)
+                regions = [item.region for item in indicator.regional_targets]
+                score, rule, formula, needs, actual = _blank_line(path, w, value, by_hand, problems, regions)
             elif value is missing:
                 message = found.errors.get(index)
                 if message is not None:
@@ -670,13 +671,16 @@ def _score_items(  # noqa: PLR0912, PLR0915 - one pass per row, the common case 
     return tuple(items), scores
 
 
-def _blank_line(
-    path: str, w: Decimal, value: object, by_hand: Decimal | None, problems: list[Problem]
+def _blank_line(  # noqa: PLR0917 - the line's parts
+    path: str, w: Decimal, value: object, by_hand: Decimal | None, problems: list[Problem], regions: list[str]
 ) -> tuple[Decimal, str, str, bool, str]:
-    """(score, rule, formula, needs explanation, actual shown) of a row with no target printed: its printed score."""
+    """(score, rule, formula, needs explanation, actual shown) of a row with no target printed: its printed score.
+
+    ``regions``: the regions of a row whose targets are per region and differ (then its target is blank).
+    """
     given = value.score if by_hand is None and isinstance(value, ExplicitScore) else by_hand
     actual = "" if value is MISSING else _actual_text(value)
-    line = printed_score(given, w)
+    line = printed_score(given, w, regions)
     if isinstance(line, str):
         problems.append(Problem(path, line))
         rule = "missing" if given is None else "invalid"

@@ -821,18 +821,22 @@ def band_span(band: Achievement, w: Decimal, rules: Rules) -> tuple[Decimal, Dec
 # --- rows with no target printed ---------------------------------------------------------------
 
 
-def printed_score(given: Decimal | None, w: Decimal) -> tuple[Decimal, str] | str:
+def printed_score(given: Decimal | None, w: Decimal, regions: Sequence[str] = ()) -> tuple[Decimal, str] | str:
     """The score of a row whose table prints no target (blank): the score the table prints for it.
 
     A blank row keeps its weight, and there is nothing to compare an actual with: the score is
     the one given (an explicit score, the 得分 printed), from 0 to the weight. So is a row whose
-    targets are per region and differ (福建 区域目标值): it has no target of its own, and an
-    actual is for the row as a whole (there is no actual per region). Returns (score,
-    explanation), or the problem when no score is given or it exceeds the weight.
+    targets are per region and differ (福建 区域目标值; ``regions`` names them): it has no target
+    of its own, and an actual is for the row as a whole (there is no actual per region). Returns
+    (score, explanation), or the problem when no score is given or it exceeds the weight.
     """
+    if given is None and regions:
+        shown = "、".join(regions[:3]) + ("…" if len(regions) > 3 else "")  # noqa: PLR2004 - a few names
+        return (f"no target of its own is printed: its targets are per region ({shown}) and differ, and an actual "
+                "per region is not supported; no score is given: give the score the table prints "
+                "(an actual with score = ...)")
     if given is None:
-        return ("no target is printed for the row as a whole (blank, or only per region and differing: an actual "
-                "per region is not supported) and no score is given: give the score the table prints "
+        return ("no target is printed (blank) and no score is given: give the score the table prints "
                 "(an actual with score = ...)")
     if given > w:
         return f"the score given ({number_text(given)}) exceeds the weight ({number_text(w)}) of a row with no target"
