@@ -402,6 +402,15 @@ def test_text_where_a_list_belongs_is_not_split_into_characters(json_reader):
         pt.loads(text)
 
 
+@pytest.mark.parametrize("key", ["target", "basis"])
+def test_a_lone_surrogate_in_a_target_or_basis_is_refused_on_reading(key, json_reader):
+    # read as text forms (Threshold.parse, Basis), not as plain text: the same check, on both JSON paths
+    data = json.loads(GOLDEN_JSON)
+    data["projects"][0]["goals"][0]["indicators"][0][key] = "达到\ud800"
+    with pytest.raises(pt.DocumentError, match=rf"indicators\[0\]\.{key}: the text holds a lone surrogate \\ud800"):
+        pt.loads(json.dumps(data, ensure_ascii=False))
+
+
 def test_a_lone_surrogate_is_refused_on_reading_and_writing(tmp_path, json_reader):
     with pytest.raises(pt.DocumentError, match=r"notes: the text holds a lone surrogate \\ud800"):
         pt.loads(GOLDEN_JSON.replace('"notes": "', '"notes": "\\ud800', 1))

@@ -102,7 +102,7 @@ def _structure_threshold(value: object, _: type) -> Threshold:
     if not isinstance(value, str):
         msg = f'expected a target such as "≥95%", "按时发放" or "无" (got {type(value).__name__})'
         raise InvalidValueError(msg, value=value)
-    return Threshold.parse(value)
+    return Threshold.parse(_structure_str(value, str))  # a lone surrogate is refused as in any text
 
 
 def _structure_level1(value: object, _: type) -> Level1 | str | None:
@@ -176,5 +176,5 @@ UNSTRUCTURE: Final[dict[Any, Callable[[Any], object]]] = {
 }
 """How each leaf type is written; ``str``, ``int`` and ``bool`` are written as they are."""
 
-TEXT_FORMS: Final[dict[type, Callable[[str], object]]] = {Basis: Basis}
+TEXT_FORMS: Final[dict[type, Callable[[str], object]]] = {Basis: lambda text: Basis(_structure_str(text, str))}
 """Classes also read from bare text (``"basis": "工作要求"``), with what makes one from the text."""
