@@ -34,7 +34,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final, TextIO
@@ -749,12 +749,28 @@ def _worker_init(parent: int) -> None:
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
-    """End the workers now (the batch is abandoned): no task is waited for."""
+    """End the workers now (the batch is abandoned): no task is waited for.
+
+    The pool's manager thread, seeing its workers gone, sets an exception on every pending
+    future, some of which ``executor.map`` has cancelled meanwhile; before CPython 3.12
+    (gh-107219) that raises :class:`~concurrent.futures.InvalidStateError` in the thread, which
+    would print a traceback under the batch's one line. That error alone is not printed here.
+    """
+    previous = threading.excepthook
+
+    def quiet(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is not InvalidStateError:
+            previous(args)
+
     processes = list((getattr(executor, "_processes", None) or {}).values())  # no public way before 3.14
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError):
-            process.terminate()
-    executor.shutdown(wait=True, cancel_futures=True)
+    threading.excepthook = quiet
+    try:
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError):
+                process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)  # joins the manager thread
+    finally:
+        threading.excepthook = previous
 
 
 @contextlib.contextmanager
