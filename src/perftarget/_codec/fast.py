@@ -53,7 +53,16 @@ from msgspec import UNSET
 
 from perftarget._codec.build import builder
 from perftarget._codec.hooks import SCHEMA_VERSION, STRUCTURE, TEXT_FORMS, UNSTRUCTURE
-from perftarget._model.targets import Basis, Budget, Document, Measure, ProjectTargets, Suppression, Unit
+from perftarget._model.targets import (
+    Basis,
+    Budget,
+    Document,
+    Measure,
+    ProjectTargets,
+    Suppression,
+    TypeCheck,
+    Unit,
+)
 from perftarget._values.levels import Level1, Level2
 from perftarget._values.numbers import to_tuple
 from perftarget._values.schedule import Checkpoint, SpendingSchedule
@@ -105,7 +114,7 @@ _AND: Final = type(attrs.validators.and_(attrs.validators.instance_of(int)))
 def _type_check(validator: object) -> bool:
     """Whether ``validator`` only checks types (which decoding into typed structs guarantees)."""
     kind, inner = type(validator), cast("Any", validator)
-    if validator is None or kind is _INSTANCE_OF:
+    if validator is None or kind is _INSTANCE_OF or kind is TypeCheck:
         return True
     if kind is _OPTIONAL:
         return _type_check(inner.validator)

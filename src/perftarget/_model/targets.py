@@ -30,6 +30,7 @@ __all__ = [
     "ProjectTargets",
     "RegionalTarget",
     "Suppression",
+    "TypeCheck",
     "Unit",
     "common_target",
 ]
@@ -48,31 +49,46 @@ TABLE_FORMS: Final = ("target-table", "self-evaluation")
 _KIND_WORDS: Final = {str: "text (str)", int: "a whole number (int)", bool: "True or False"}
 
 
-def _of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
-    """A validator like ``attrs.validators.instance_of`` raising :class:`WrongTypeError`, naming the field."""
+class TypeCheck:
+    """An attrs validator that checks a field's type (or each item's, with ``each``) and nothing else.
 
-    def check(instance: object, attribute: attrs.Attribute[object], value: object) -> None:
-        if not isinstance(value, kind):
-            expected = _KIND_WORDS.get(kind, f"a {kind.__name__}")
-            where = f"{type(instance).__name__}.{attribute.name}"
-            msg = f"{where} must be {expected} (got {type(value).__name__} {shown(value)})"
-            raise WrongTypeError(msg, field=attribute.name, value=value)
+    Like ``attrs.validators.instance_of``, but it raises :class:`WrongTypeError` naming the field
+    (``Indicator.name must be text (str) (got int 3)``). Readers that decode into typed values
+    already (the fast JSON path) know that such a check cannot fail, and skip it.
+    """
 
-    return check
+    __slots__ = ("each", "kind")
 
+    def __init__(self, kind: type, *, each: bool = False) -> None:
+        self.kind, self.each = kind, each
 
-def _all_of(kind: type) -> Any:  # noqa: ANN401 - attrs validators are untyped callables
-    """A validator: every item of the tuple is a ``kind`` (:class:`WrongTypeError` naming the item)."""
-
-    def check(instance: object, attribute: attrs.Attribute[object], value: tuple[object, ...]) -> None:
+    def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:  # noqa: ANN401
+        kind = self.kind
+        if not self.each:
+            if not isinstance(value, kind):
+                self._refuse(f"{type(instance).__name__}.{attribute.name}", attribute.name, value)
+            return
         for index, item in enumerate(value):
             if not isinstance(item, kind):
-                expected = _KIND_WORDS.get(kind, f"a {kind.__name__}")
-                where = f"{type(instance).__name__}.{attribute.name}[{index}]"
-                msg = f"{where} must be {expected} (got {type(item).__name__} {shown(item)})"
-                raise WrongTypeError(msg, field=attribute.name, value=item)
+                self._refuse(f"{type(instance).__name__}.{attribute.name}[{index}]", attribute.name, item)
 
-    return check
+    def _refuse(self, where: str, field: str, value: object) -> None:
+        expected = _KIND_WORDS.get(self.kind, f"a {self.kind.__name__}")
+        msg = f"{where} must be {expected} (got {type(value).__name__} {shown(value)})"
+        raise WrongTypeError(msg, field=field, value=value)
+
+    def __repr__(self) -> str:
+        return f"<TypeCheck {'each ' if self.each else ''}{self.kind.__name__}>"
+
+
+def _of(kind: type) -> TypeCheck:
+    """A validator like ``attrs.validators.instance_of`` raising :class:`WrongTypeError`, naming the field."""
+    return TypeCheck(kind)
+
+
+def _all_of(kind: type) -> TypeCheck:
+    """A validator: every item of the tuple is a ``kind`` (:class:`WrongTypeError` naming the item)."""
+    return TypeCheck(kind, each=True)
 
 
 @attrs.frozen
