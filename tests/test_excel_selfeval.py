@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import perftarget
-from perftarget import Actual, Document, ProjectEvaluation, ProjectTargets, ScoringPolicy
+from perftarget import Actual, Document, ProjectEvaluation, ProjectTargets, ScoringPolicy, TableActuals
 from perftarget.excel import (
     read_any_workbook,
     read_evaluation_sheet,
@@ -174,12 +174,13 @@ def evaluations(draw: st.DrawFn) -> ProjectEvaluation:
         actuals[path] = value
     spent = draw(st.none() | st.decimals(0, 1000, places=2))
     policy = draw(st.sampled_from(ScoringPolicy.presets()))
+    # the 年度总体目标's 实际完成情况, given with the actuals: none, a sentence, or text on two lines
+    given = TableActuals(actuals=actuals, outcome=draw(st.sampled_from(["", "完成年度目标。", "部分完成\n下年改进"])))
     if department:
         budget = None if spent is None else draw(st.decimals(1, 1000, places=2))
-        return perftarget.evaluate_department(table, actuals, spent=spent, budget=budget, policy=policy,
-                                              strict=False)
+        return perftarget.evaluate_department(table, given, spent=spent, budget=budget, policy=policy, strict=False)
     assert isinstance(table, ProjectTargets)
-    return perftarget.evaluate(table, actuals, spent=spent, policy=policy, strict=False)
+    return perftarget.evaluate(table, given, spent=spent, policy=policy, strict=False)
 
 
 @pytest.mark.filterwarnings("ignore::perftarget.exceptions.TraditionalTextWarning")  # generated text may be traditional
@@ -333,6 +334,58 @@ def test_published_table_reads() -> None:
     na = evaluation.items[7]
     assert (na.rule, na.weight, na.score, na.applicable) == ("not_applicable", 0, 0, False)
     assert (evaluation.policy, evaluation.places, evaluation.problems) == ("national-2020", 2, ())
+
+
+_TIANCHANG_GOAL = "完成年度防汛工作,完成中型灌区节水改造项目和农业综合水价改革项目。"
+
+
+def test_published_table_keeps_its_texts() -> None:
+    """主管部门 (blank in the table), 实施单位 and the 年度总体目标 row's 预期目标 and 实际完成情况 read as printed,
+    and come back equal once written (in their cells, not in the perftarget block)."""
+    workbook = openpyxl.Workbook()
+    tianchang(workbook.active)
+    evaluation = read_evaluation_sheet(reload(workbook).active)
+    assert (evaluation.department, evaluation.unit, evaluation.goal, evaluation.outcome) == (
+        "", "天长市水利局", _TIANCHANG_GOAL, "完成年度目标。"
+    )
+    ws = written(evaluation).active
+    assert (ws["G4"].value, ws["B11"].value, ws["F11"].value) == ("天长市水利局", _TIANCHANG_GOAL, "完成年度目标。")
+    block = [str(cell.value) for cell in ws["A"] if cell.row > 30 and cell.value]  # below the table
+    assert not {"unit", "goal", "outcome"} & set(block)
+    assert read_evaluation_sheet(ws) == evaluation
+
+
+def test_evaluating_the_published_fixture_prints_its_texts() -> None:
+    """The 天长 fixture scored with its actuals file (``outcome = "完成年度目标。"``): the result carries the goal,
+    the unit and the outcome, writes them where the published table prints them, and reads back equal."""
+    data = ROOT / "tests" / "data"
+    document = perftarget.load(data / "tianchang-water-2022.toml")
+    evaluation = perftarget.evaluate_document(document, data / "tianchang-water-2022-actuals.toml").projects[0]
+    assert (evaluation.department, evaluation.unit, evaluation.goal, evaluation.outcome) == (
+        "", "天长市水利局", _TIANCHANG_GOAL, "完成年度目标。"
+    )
+    workbook = openpyxl.Workbook()
+    tianchang(workbook.active)
+    printed = read_evaluation_sheet(reload(workbook).active)
+    assert [getattr(printed, name) for name in ("department", "unit", "goal", "outcome")] == [
+        getattr(evaluation, name) for name in ("department", "unit", "goal", "outcome")
+    ]
+    ws = written(evaluation).active
+    assert (ws["B4"].value, ws["G4"].value, ws["B11"].value, ws["F11"].value) == (
+        None, "天长市水利局", _TIANCHANG_GOAL, "完成年度目标。"
+    )
+    assert read_evaluation_sheet(ws) == evaluation
+    assert to_dict(evaluation)["outcome"] == "完成年度目标。"
+    assert from_dict(to_dict(evaluation), ProjectEvaluation) == evaluation
+
+
+def test_empty_texts_leave_their_cells_blank(evaluation: ProjectEvaluation) -> None:
+    """Without 主管部门, 实施单位 and goal texts the sheet is as before (blank cells) and to_dict leaves them out."""
+    bare = attrs.evolve(evaluation, department="", unit="", goal="", outcome="")
+    ws = written(bare).active
+    assert [ws[ref].value for ref in ("B4", "G4", "B11", "F11")] == [None] * 4
+    assert read_evaluation_sheet(ws) == bare
+    assert not {"department", "unit", "goal", "outcome"} & set(to_dict(bare))
 
 
 def test_published_table_below_target() -> None:

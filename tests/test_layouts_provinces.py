@@ -269,6 +269,24 @@ def test_a_form_not_yet_scored_reads_as_not_reported(tmp_path: Path) -> None:
     assert read_evaluation_sheet(openpyxl.load_workbook(tmp_path / "again.xlsx").active) == evaluation
 
 
+def test_the_sichuan_evaluation_keeps_its_header_texts(tmp_path: Path) -> None:
+    """四川 自评表: 主管部门, 实施单位（盖章）, and under 1.项目年度目标完成情况 the 项目年度目标 and 年度目标完成情况
+    texts (the latter the blank form's instruction, as printed) are kept; written in the 10号 layout, read back equal."""
+    (evaluation,) = read_any_workbook(_sichuan_evaluation(tmp_path), year=2023).evaluations
+    assert (evaluation.department, evaluation.unit) == ("青神县发展和改革局本级", "青神县发展和改革局")
+    assert evaluation.goal.startswith("严格执行相关政策")
+    assert evaluation.goal.endswith("减少结余资金。")
+    assert evaluation.outcome == "对照年度目标，说明相关任务目标的完成情况（100字以内）"
+    filled = {"H8": "按时足额发放工资，缴纳社保。"}
+    (done,) = read_any_workbook(_sichuan_evaluation(tmp_path, filled), year=2023).evaluations
+    assert done.outcome == "按时足额发放工资，缴纳社保。"
+    book = openpyxl.Workbook()
+    write_evaluation_sheet(book.active, done)
+    assert (book.active["B4"].value, book.active["F11"].value) == ("青神县发展和改革局本级", "按时足额发放工资，缴纳社保。")
+    book.save(tmp_path / "again.xlsx")
+    assert read_evaluation_sheet(openpyxl.load_workbook(tmp_path / "again.xlsx").active) == done
+
+
 @pytest.mark.parametrize(
     ("edit", "where"),
     [

@@ -526,12 +526,16 @@ _EVALUATION_WORDS: Final = {
         "total": "\n总分 {total}  等级 {grade}  预算执行率 {rate}\n",
         "explain": "需填写偏差原因分析: {names}\n",
         "problem": "问题: {problem}\n",
+        "goal": "年度总体目标 预期目标: {text}\n",
+        "outcome": "年度总体目标 实际完成情况: {text}\n",
     },
     "en": {
         "title": "{name}: self-evaluation of project spending",
         "total": "\nTotal {total}  Grade {grade}  Budget execution rate {rate}\n",
         "explain": "Deviation analysis needed for: {names}\n",
         "problem": "problem: {problem}\n",
+        "goal": "Overall goal, expected: {text}\n",
+        "outcome": "Overall goal, actual outcome: {text}\n",
     },
 }
 
@@ -549,6 +553,9 @@ def _show_evaluation(evaluation: ProjectEvaluation, fmt: str, lang: str) -> None
         note = evaluation.rounding_note(lang)  # type: ignore[arg-type]
         if note:
             sys.stdout.write(f"{note}\n")
+        for key, text in (("goal", evaluation.goal), ("outcome", evaluation.outcome)):
+            if text:  # the 年度总体目标 row
+                sys.stdout.write(words[key].format(text=" ".join(text.split("\n"))))
         explain = [item.name for item in evaluation.missing_explanations]
         if explain:
             sys.stdout.write(words["explain"].format(names="、".join(explain)))

@@ -8,6 +8,7 @@ An actuals file sits beside the targets file, in the same formats (TOML or JSON)
     project = "13063722P0041681003"   # the project's code or name
     spent = 9.2                       # 全年执行数, 万元 (or text: "92000元")
     # budget = 10.00                  # 全年预算数 when it differs from the table's
+    outcome = "完成年度目标。"         # 年度总体目标 实际完成情况, as the unit states it (optional)
 
     [projects.actuals]
     "群众来访接待劝返率" = "93%"
@@ -40,7 +41,7 @@ from perftarget.exceptions import DocumentError, InvalidValueError, Problem, sho
 
 __all__ = ["actuals_from_dict", "load_actuals"]
 
-_TABLE_KEYS: Final = frozenset({"project", "spent", "budget", "actuals", "reasons"})
+_TABLE_KEYS: Final = frozenset({"project", "spent", "budget", "actuals", "reasons", "outcome"})
 _TOP_KEYS: Final = frozenset({"schema_version", "projects", "department", "notes"})
 
 
@@ -110,7 +111,11 @@ def _read_table(data: object, where: str, problems: list[Problem], *, department
     budget = _read_amount(data, "budget", where, problems)
     reasons = _read_mapping(data, "reasons", where, problems)
     actuals = _read_actuals(_read_mapping(data, "actuals", where, problems), reasons, where, problems)
-    return TableActuals(project=str(project), spent=spent, budget=budget, actuals=actuals)
+    outcome = data.get("outcome", "")
+    if not isinstance(outcome, str):
+        problems.append(Problem(f"{where}.outcome", f"expected text (got {shown(outcome)})"))
+        outcome = ""
+    return TableActuals(project=str(project), spent=spent, budget=budget, actuals=actuals, outcome=outcome)
 
 
 def actuals_from_dict(data: object, *, source: str | None = None) -> ActualsDocument:
@@ -158,8 +163,9 @@ def load_actuals(
 
     The format is described in :mod:`perftarget`'s guide *Evaluate a project*: a
     ``schema_version``, then per project its ``project`` (code or name), ``spent``,
-    optional ``budget``, an ``actuals`` table from indicator to value, and optional
-    ``reasons``; a ``department`` table has the same keys without ``project``.
+    optional ``budget``, an ``actuals`` table from indicator to value, optional
+    ``reasons``, and an optional ``outcome`` (年度总体目标 实际完成情况, text); a
+    ``department`` table has the same keys without ``project``.
 
     Raises:
         DocumentError: the file cannot be read or is malformed; every problem is listed

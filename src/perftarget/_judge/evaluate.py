@@ -175,7 +175,17 @@ class ProjectEvaluation:
     rescales 无 rows) the total is ``raw_total × 100 / weight_total``; ``total_formula``
     shows the arithmetic.
 
+    What the 10号 self-evaluation table (附件1, domain notes §5.8) prints besides the scores
+    is kept as printed: ``department`` (主管部门) and ``unit`` (实施单位), and the 年度总体目标
+    row's two texts, ``goal`` (预期目标: the contents of the project's goals, one a line)
+    and ``outcome`` (实际完成情况: what the goal actually achieved, given with the actuals,
+    :attr:`TableActuals.outcome <perftarget.TableActuals.outcome>`). :func:`evaluate` takes
+    them from the project and its actuals; a published table read on its own keeps what it
+    prints.
+
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``department``, ``unit``, ``goal`` and ``outcome``.
     """
 
     scope: str = "project"
@@ -200,6 +210,10 @@ class ProjectEvaluation:
     problems: tuple[Problem, ...] = ()
     total_rounding: str = "round_total"
     printed_total: Decimal | None = None
+    department: str = ""
+    unit: str = ""
+    goal: str = ""
+    outcome: str = ""
 
     def display(self, value: Decimal | None) -> str:
         """A number rounded half up to this evaluation's places (``""`` for ``None``)."""
@@ -479,12 +493,17 @@ def _subtotal(level1: str, weight: Decimal, score: Decimal) -> Subtotal:
     return subtotal  # type: ignore[no-any-return]  # a Subtotal now
 
 
+_Texts = tuple[str, str, str, str]
+"""What a self-evaluation table prints besides its scores: 主管部门, 实施单位, 预期目标, 实际完成情况."""
+
+
 def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     scope: str, code: str, name: str, year: int, policy: str, total: Decimal, grade: Grade, raw_total: Decimal,
     weight_total: Decimal, total_formula: str, budget: Decimal | None, spent: Decimal | None,
     budget_execution_rate: Decimal | None, budget_weight: Decimal, budget_score: Decimal | None, budget_formula: str,
     subtotals: tuple[Subtotal, ...], items: tuple[IndicatorScore, ...], places: int, problems: tuple[Problem, ...],
-    total_rounding: str = "round_total", printed_total: Decimal | None = None,
+    total_rounding: str = "round_total", printed_total: Decimal | None = None, department: str = "", unit: str = "",
+    goal: str = "", outcome: str = "",
 ) -> ProjectEvaluation:
     """``ProjectEvaluation(...)`` from its fields in order, built by :func:`_filler`: one per table."""
     evaluation: Any = _EvaluationFiller()
@@ -510,6 +529,10 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     evaluation.problems = problems
     evaluation.total_rounding = total_rounding
     evaluation.printed_total = printed_total
+    evaluation.department = department
+    evaluation.unit = unit
+    evaluation.goal = goal
+    evaluation.outcome = outcome
     evaluation.__class__ = ProjectEvaluation
     return evaluation  # type: ignore[no-any-return]  # a ProjectEvaluation now
 
@@ -731,6 +754,11 @@ def _entries(goals: Sequence[Goal]) -> list[Entry]:
     return entries
 
 
+def _goal_text(goals: Sequence[Goal]) -> str:
+    """The 预期目标 of a self-evaluation table: the goals' contents, one a line (the empty ones left out)."""
+    return "\n".join(goal.content for goal in goals if goal.content)
+
+
 def _actual_mapping(actuals: Mapping[str, ActualInput] | TableActuals) -> Mapping[str, ActualInput]:
     if isinstance(actuals, TableActuals):
         return actuals.actuals
@@ -753,8 +781,12 @@ def _evaluate(
     policy: ScoringPolicy | str | None,
     strict: bool,
     subject: str | None = None,
+    texts: _Texts = ("", "", "", ""),
 ) -> ProjectEvaluation:
-    """The evaluation of one table; ``subject`` names it in an error (by default its scope, code and name)."""
+    """The evaluation of one table; ``subject`` names it in an error (by default its scope, code and name).
+
+    ``texts``: 主管部门, 实施单位, 预期目标 and 实际完成情况, carried to the result as they are.
+    """
     chosen = policy_of(policy)
     rules = rules_of(chosen)
     problems: list[Problem] = []
@@ -805,7 +837,7 @@ def _evaluate(
             weight_total, total_formula, budget_amount, spent_amount, rate, budget_weight,
             budget_points if scored else None, budget_formula,
             tuple([_subtotal(label, w, s) for label, (w, s) in subtotals.items()]), items, rules.places,
-            tuple(problems), chosen.total_rounding, printed,
+            tuple(problems), chosen.total_rounding, printed, *texts,
         )
     finally:
         setcontext(saved)
@@ -829,7 +861,8 @@ def evaluate(
             write it (``"96%"``, ``"7小时/天"``, ``"95000元"``), a number in the target's unit,
             a band (达成 / 部分达成 / 未达成, or English) or an :class:`ExplicitScore` for a
             qualitative target, or an :class:`Actual` carrying a reason. A
-            :class:`TableActuals` read from a file works too.
+            :class:`TableActuals` read from a file works too (its ``outcome``, the
+            年度总体目标's 实际完成情况, goes to the result).
         spent: the full-year amount executed (全年执行数) in 万元, or text with a money unit;
             ``None`` (the default) takes the amount of a :class:`TableActuals`, or else leaves
             budget execution unscored and gives its points to the indicators.
@@ -842,14 +875,17 @@ def evaluate(
     Raises:
         EvaluationError: in strict mode, listing every problem with its path.
     """
+    outcome = ""
     if isinstance(actuals, TableActuals):
         spent = actuals.spent if spent is None else spent
         budget = actuals.budget if budget is None else budget
+        outcome = actuals.outcome
     if budget is None and spent is not None:
         budget = project.budget.total
     return _evaluate(
         scope="project", code=project.code, name=project.name, year=project.year,
         entries=_entries(project.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
+        texts=(project.department, project.unit.name, _goal_text(project.goals), outcome),
     )
 
 
@@ -873,13 +909,15 @@ def evaluate_department(
     Raises:
         EvaluationError: in strict mode, listing every problem with its path.
     """
+    outcome = ""
     if isinstance(actuals, TableActuals):
         spent = actuals.spent if spent is None else spent
         budget = actuals.budget if budget is None else budget
+        outcome = actuals.outcome
     return _evaluate(
         scope="department", code=department.unit.code, name=department.unit.name, year=department.year,
         entries=_entries(department.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
-        subject=f"department {department.unit}",
+        subject=f"department {department.unit}", texts=("", "", _goal_text(department.goals), outcome),
     )
 
 

@@ -19,7 +19,7 @@ from typing import Final, Union
 
 import attrs
 
-from perftarget._model.targets import Indicator, ProjectTargets
+from perftarget._model.targets import Indicator, ProjectTargets, TypeCheck
 from perftarget._values.numbers import format_number, to_decimal, to_optional_decimal, to_tuple
 from perftarget._values.schedule import to_wan
 from perftarget._values.threshold import Achievement, ThresholdKind
@@ -187,15 +187,20 @@ class TableActuals:
 
     ``spent`` is the full-year amount executed (全年执行数) and ``budget`` the full-year
     budget (全年预算数) when it differs from the table's; both in 万元, or text with a
-    money unit (``"92000元"``).
+    money unit (``"92000元"``). ``outcome`` is what the year's overall goal actually
+    achieved, as the unit states it: the 年度总体目标 row's 实际完成情况 of the 10号
+    self-evaluation table (``"完成年度目标。"``); the evaluation carries it to the table.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``outcome``.
     """
 
     project: str = attrs.field(default="", validator=attrs.validators.instance_of(str))
     spent: Decimal | str | None = attrs.field(default=None, converter=_amount)
     budget: Decimal | str | None = attrs.field(default=None, converter=_amount)
     actuals: Mapping[str, Actual] = attrs.field(factory=dict, converter=_frozen_actuals, hash=False)
+    outcome: str = attrs.field(default="", validator=TypeCheck(str))
 
 
 @attrs.frozen(kw_only=True)

@@ -10,12 +10,17 @@ The layout is 财预〔2020〕10号 附件1's (domain notes §5.8), columns A to
   (merged), 三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因分析及改进措施;
 - 总分: 100 and the total.
 
-An evaluation does not carry 主管部门, 实施单位, 年初预算数, the 其中 rows or the 年度总体目标
-texts: they are written blank (the 其中 rows' scores as ``—``) for people to fill in, and
-reading skips them. Below the table, the perftarget block keeps the rest (the rule and
-formula of each line, exact scores, the policy...), as for every result sheet.
+主管部门 and 实施单位 are the evaluation's ``department`` and ``unit``, the 年度总体目标 row's
+预期目标 and 实际完成情况 its ``goal`` and ``outcome``: written from it and read as printed
+(四川's form labels them 项目年度目标 and 年度目标完成情况). An evaluation does not carry
+年初预算数 or the 其中 rows: they are written blank (the 其中 rows' scores as ``—``) for
+people to fill in, and reading skips them. Below the table, the perftarget block keeps the
+rest (the rule and formula of each line, exact scores, the policy...), as for every result
+sheet.
 
 .. versionadded:: 0.1.0
+.. versionchanged:: 0.2.0
+   主管部门, 实施单位, 预期目标 and 实际完成情况 are written and read.
 """
 
 from __future__ import annotations
@@ -63,10 +68,18 @@ _LABELS: Final = {
     **dict.fromkeys(("项目名称",), "name"),
     **dict.fromkeys(("主管部门", "实施单位", "主管部门及代码"), "units"),
     **dict.fromkeys(("项目资金", "项目资金情况", "资金情况", "预算执行情况"), "funds"),
-    **dict.fromkeys(("年度总体目标", "年度总体目标完成情况", "总体目标", "年度目标"), "goal"),
+    **dict.fromkeys(("年度总体目标", "年度总体目标完成情况", "总体目标", "年度目标", "项目年度目标完成情况"), "goal"),
     **dict.fromkeys(("年度绩效指标完成情况", "绩效指标完成情况", "年度绩效指标", "绩效指标"), "heading"),
     **dict.fromkeys(("总分", "合计得分", "合计"), "total"),
 }
+
+# The labels of the 主管部门 / 实施单位 rows, and the headings of the 年度总体目标 texts, by field.
+_UNIT_FIELDS: Final = {"主管部门": "department", "主管部门及代码": "department", "主管单位": "department",
+                       "实施单位": "unit", "项目实施单位": "unit"}
+_GOAL_FIELDS: Final = {"预期目标": "goal", "项目年度目标": "goal", "年度目标": "goal", "总体目标": "goal",
+                       "实际完成情况": "outcome", "年度目标完成情况": "outcome", "目标完成情况": "outcome",
+                       "完成情况": "outcome", "实际完成": "outcome"}
+_TEXT_NAMES: Final = {"department": "主管部门", "unit": "实施单位", "goal": "预期目标", "outcome": "实际完成情况"}
 
 # The indicator table's columns: (field, printed heading, headings accepted when reading).
 _COLUMNS: Final = (
@@ -194,12 +207,17 @@ class _EvaluationReader(_Reader):
         funds: _Segment | None = None
         header: _Segment | None = None
         total_row: int | None = None
+        texts = dict.fromkeys(_TEXT_NAMES, "")
         for segment in segments:
             kind = segment.kind
             if kind == "preamble":
                 year = self.year(segment.rows)
             elif kind == "name":
                 name = _value_after(self, segment.rows[0], "the project name")
+            elif kind == "units":
+                self.units(segment.rows, texts)
+            elif kind == "goal":
+                self.goal(segment.rows, texts)
             elif kind == "funds" and funds is None:
                 funds = segment
             elif kind == "header" and header is None:
@@ -209,7 +227,7 @@ class _EvaluationReader(_Reader):
             elif kind in ("funds", "header"):
                 self.problem(segment.label, f"a second {_display(segment.label)} part in one table")
         leaves = derived.leaves
-        leaves.update({"scope": "project", "code": "", "name": name, "year": year, "policy": DEFAULT_POLICY})
+        leaves.update({"scope": "project", "code": "", "name": name, "year": year, "policy": DEFAULT_POLICY, **texts})
         budget_weight, budget_score = self.funds(funds, derived)
         lines, row_total = self.lines(header, derived) if header is not None else ([], None)
         if header is None:
@@ -231,6 +249,33 @@ class _EvaluationReader(_Reader):
         leaves.update({"total_formula": "", "budget_formula": "", "places": 2 if places is None else places,
                        "problems": _Count(0)})
         return derived
+
+    def units(self, rows: Sequence[int], texts: dict[str, str]) -> None:
+        """主管部门 and 实施单位: each label's value is the next cell right of it that is no label (none: blank)."""
+        for row in rows:
+            cells = [cell for cell in self.grid.items(row) if not cell.continued]
+            for index, cell in enumerate(cells):
+                field = _UNIT_FIELDS.get(_label_key(_display(cell)))
+                if field is None or texts[field]:
+                    continue
+                after = cells[index + 1] if index + 1 < len(cells) else None
+                if after is not None and _label_key(_display(after)) not in _UNIT_FIELDS:
+                    texts[field] = self.text(after, _TEXT_NAMES[field])
+
+    def goal(self, rows: Sequence[int], texts: dict[str, str]) -> None:
+        """预期目标 and 实际完成情况: the texts right below their headings, in their columns (blank: none)."""
+        grid = self.grid
+        for row in rows:
+            cells = [cell for cell in grid.items(row) if cell.column > grid.left and not cell.continued]
+            fields = [(_GOAL_FIELDS.get(_label_key(_display(cell))), cell) for cell in cells]
+            headings = {field: cell for field, cell in fields if field is not None}
+            if not headings:
+                continue
+            for field, heading in headings.items():
+                cell = grid.at(row + 1, heading.column)
+                if cell is not None and not cell.continued:  # not the heading merged down
+                    texts[field] = self.text(cell, _TEXT_NAMES[field])
+            return
 
     def unscored_total(
         self, amount: Decimal | None, cell: _Cell, budget_weight: Decimal, lines: _Lines
@@ -461,9 +506,9 @@ def _write_header(w: _Writer, evaluation: ProjectEvaluation) -> None:
     w.put(3, 1, "项目名称", "label")
     w.put(3, 2, evaluation.name, "text", to=(3, width))
     w.put(4, 1, "主管部门", "label")
-    w.put(4, 2, None, "text", to=(4, 5))
+    w.put(4, 2, evaluation.department, "text", to=(4, 5))
     w.put(4, 6, "实施单位", "label")
-    w.put(4, 7, None, "text", to=(4, width))
+    w.put(4, 7, evaluation.unit, "text", to=(4, width))
     w.put(5, 1, "项目资金（万元）", "label", to=(9, 1))
     w.put(5, 2, None)
     for column, (_, heading, _) in enumerate(_FUNDS, start=3):
@@ -487,8 +532,8 @@ def _write_header(w: _Writer, evaluation: ProjectEvaluation) -> None:
     w.put(10, 1, "年度总体目标", "label", to=(11, 1))
     w.put(10, 2, "预期目标", "label", to=(10, 5))
     w.put(10, 6, "实际完成情况", "label", to=(10, width))
-    w.put(11, 2, None, "text", to=(11, 5))
-    w.put(11, 6, None, "text", to=(11, width))
+    w.put(11, 2, evaluation.goal, "text", to=(11, 5))
+    w.put(11, 6, evaluation.outcome, "text", to=(11, width))
 
 
 def _write_evaluation(w: _Writer, evaluation: ProjectEvaluation) -> None:
