@@ -222,8 +222,7 @@ def test_seed_layout(evaluation: ProjectEvaluation) -> None:
     assert [values[f"{c}5"] for c in "ACDEFGH"] == [
         "项目资金（万元）", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"
     ]
-    assert [values[f"{c}6"] for c in "BDEFGH"] == ["年度资金总额", 10, 9.2, 10, 0.92, 9.2]
-    assert "C6" not in values  # 年初预算数: not in an evaluation
+    assert [values[f"{c}6"] for c in "BCDEFGH"] == ["年度资金总额", 10, 10, 9.2, 10, 0.92, 9.2]  # 年初预算数 the table's
     assert [values[f"B{r}"] for r in (7, 8, 9)] == ["其中：当年财政拨款", "上年结转资金", "其他资金"]
     assert (values["A10"], values["B10"], values["F10"]) == ("年度总体目标", "预期目标", "实际完成情况")
     assert [values[f"{c}12"] for c in "ABCDEFGHI"] == [
@@ -367,12 +366,11 @@ def test_evaluating_the_published_fixture_prints_its_texts() -> None:
     workbook = openpyxl.Workbook()
     tianchang(workbook.active)
     printed = read_evaluation_sheet(reload(workbook).active)
-    assert [getattr(printed, name) for name in ("department", "unit", "goal", "outcome")] == [
-        getattr(evaluation, name) for name in ("department", "unit", "goal", "outcome")
-    ]
+    texts = ("department", "unit", "initial_budget", "goal", "outcome")
+    assert [getattr(printed, name) for name in texts] == [getattr(evaluation, name) for name in texts]
     ws = written(evaluation).active
-    assert (ws["B4"].value, ws["G4"].value, ws["B11"].value, ws["F11"].value) == (
-        None, "天长市水利局", _TIANCHANG_GOAL, "完成年度目标。"
+    assert (ws["B4"].value, ws["G4"].value, ws["C6"].value, ws["B11"].value, ws["F11"].value) == (
+        None, "天长市水利局", 880, _TIANCHANG_GOAL, "完成年度目标。"
     )
     assert read_evaluation_sheet(ws) == evaluation
     assert to_dict(evaluation)["outcome"] == "完成年度目标。"
@@ -380,12 +378,12 @@ def test_evaluating_the_published_fixture_prints_its_texts() -> None:
 
 
 def test_empty_texts_leave_their_cells_blank(evaluation: ProjectEvaluation) -> None:
-    """Without 主管部门, 实施单位 and goal texts the sheet is as before (blank cells) and to_dict leaves them out."""
-    bare = attrs.evolve(evaluation, department="", unit="", goal="", outcome="")
+    """Without 主管部门, 实施单位, 年初预算数 and goal texts the sheet is as before (blank cells); to_dict leaves them out."""
+    bare = attrs.evolve(evaluation, department="", unit="", initial_budget=None, goal="", outcome="")
     ws = written(bare).active
-    assert [ws[ref].value for ref in ("B4", "G4", "B11", "F11")] == [None] * 4
+    assert [ws[ref].value for ref in ("B4", "G4", "C6", "B11", "F11")] == [None] * 5
     assert read_evaluation_sheet(ws) == bare
-    assert not {"department", "unit", "goal", "outcome"} & set(to_dict(bare))
+    assert not {"department", "unit", "initial_budget", "goal", "outcome"} & set(to_dict(bare))
 
 
 def test_published_table_below_target() -> None:

@@ -274,6 +274,7 @@ def test_the_sichuan_evaluation_keeps_its_header_texts(tmp_path: Path) -> None:
     texts (the latter the blank form's instruction, as printed) are kept; written in the 10号 layout, read back equal."""
     (evaluation,) = read_any_workbook(_sichuan_evaluation(tmp_path), year=2023).evaluations
     assert (evaluation.department, evaluation.unit) == ("青神县发展和改革局本级", "青神县发展和改革局")
+    assert (evaluation.initial_budget, evaluation.budget) == (Decimal("238.93"), Decimal("251.89"))  # 年初 / 调整后
     assert evaluation.goal.startswith("严格执行相关政策")
     assert evaluation.goal.endswith("减少结余资金。")
     assert evaluation.outcome == "对照年度目标，说明相关任务目标的完成情况（100字以内）"

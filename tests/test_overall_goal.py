@@ -50,6 +50,7 @@ def test_the_evaluation_carries_the_row(evaluation: perftarget.ProjectEvaluation
     """预期目标 is the project's goal, 实际完成情况 the actuals' outcome, 实施单位 the unit; the scores are unchanged."""
     assert (evaluation.goal, evaluation.outcome, evaluation.unit, evaluation.department) == (
         GOAL, OUTCOME, "天长市水利局", "")
+    assert (evaluation.initial_budget, evaluation.budget) == (880, 880)
     project = perftarget.load(TARGETS).projects[0]
     plain = perftarget.evaluate(project, load_actuals(ACTUALS).projects[0].actuals, spent=880)
     assert plain.outcome == ""

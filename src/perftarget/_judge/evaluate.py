@@ -176,16 +176,17 @@ class ProjectEvaluation:
     shows the arithmetic.
 
     What the 10号 self-evaluation table (附件1, domain notes §5.8) prints besides the scores
-    is kept as printed: ``department`` (主管部门) and ``unit`` (实施单位), and the 年度总体目标
-    row's two texts, ``goal`` (预期目标: the contents of the project's goals, one a line)
-    and ``outcome`` (实际完成情况: what the goal actually achieved, given with the actuals,
-    :attr:`TableActuals.outcome <perftarget.TableActuals.outcome>`). :func:`evaluate` takes
-    them from the project and its actuals; a published table read on its own keeps what it
-    prints.
+    is kept as printed: ``department`` (主管部门) and ``unit`` (实施单位), ``initial_budget``
+    (年初预算数, 万元: the target table's budget, where ``budget`` is the full-year 全年预算数),
+    and the 年度总体目标 row's two texts, ``goal`` (预期目标: the contents of the project's
+    goals, one a line) and ``outcome`` (实际完成情况: what the goal actually achieved, given
+    with the actuals, :attr:`TableActuals.outcome <perftarget.TableActuals.outcome>`).
+    :func:`evaluate` takes them from the project and its actuals; a published table read on
+    its own keeps what it prints.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
-       ``department``, ``unit``, ``goal`` and ``outcome``.
+       ``department``, ``unit``, ``initial_budget``, ``goal`` and ``outcome``.
     """
 
     scope: str = "project"
@@ -212,6 +213,7 @@ class ProjectEvaluation:
     printed_total: Decimal | None = None
     department: str = ""
     unit: str = ""
+    initial_budget: Decimal | None = None
     goal: str = ""
     outcome: str = ""
 
@@ -493,8 +495,8 @@ def _subtotal(level1: str, weight: Decimal, score: Decimal) -> Subtotal:
     return subtotal  # type: ignore[no-any-return]  # a Subtotal now
 
 
-_Texts = tuple[str, str, str, str]
-"""What a self-evaluation table prints besides its scores: 主管部门, 实施单位, 预期目标, 实际完成情况."""
+_Texts = tuple[str, str, Decimal | None, str, str]
+"""What a self-evaluation table prints besides its scores: 主管部门, 实施单位, 年初预算数, 预期目标, 实际完成情况."""
 
 
 def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
@@ -503,7 +505,7 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     budget_execution_rate: Decimal | None, budget_weight: Decimal, budget_score: Decimal | None, budget_formula: str,
     subtotals: tuple[Subtotal, ...], items: tuple[IndicatorScore, ...], places: int, problems: tuple[Problem, ...],
     total_rounding: str = "round_total", printed_total: Decimal | None = None, department: str = "", unit: str = "",
-    goal: str = "", outcome: str = "",
+    initial_budget: Decimal | None = None, goal: str = "", outcome: str = "",
 ) -> ProjectEvaluation:
     """``ProjectEvaluation(...)`` from its fields in order, built by :func:`_filler`: one per table."""
     evaluation: Any = _EvaluationFiller()
@@ -531,6 +533,7 @@ def _evaluation(  # noqa: PLR0917 - every field of the evaluation, in order
     evaluation.printed_total = printed_total
     evaluation.department = department
     evaluation.unit = unit
+    evaluation.initial_budget = initial_budget
     evaluation.goal = goal
     evaluation.outcome = outcome
     evaluation.__class__ = ProjectEvaluation
@@ -781,11 +784,11 @@ def _evaluate(
     policy: ScoringPolicy | str | None,
     strict: bool,
     subject: str | None = None,
-    texts: _Texts = ("", "", "", ""),
+    texts: _Texts = ("", "", None, "", ""),
 ) -> ProjectEvaluation:
     """The evaluation of one table; ``subject`` names it in an error (by default its scope, code and name).
 
-    ``texts``: 主管部门, 实施单位, 预期目标 and 实际完成情况, carried to the result as they are.
+    ``texts``: 主管部门, 实施单位, 年初预算数, 预期目标 and 实际完成情况, carried to the result as they are.
     """
     chosen = policy_of(policy)
     rules = rules_of(chosen)
@@ -885,7 +888,7 @@ def evaluate(
     return _evaluate(
         scope="project", code=project.code, name=project.name, year=project.year,
         entries=_entries(project.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
-        texts=(project.department, project.unit.name, _goal_text(project.goals), outcome),
+        texts=(project.department, project.unit.name, project.budget.total, _goal_text(project.goals), outcome),
     )
 
 
@@ -917,7 +920,7 @@ def evaluate_department(
     return _evaluate(
         scope="department", code=department.unit.code, name=department.unit.name, year=department.year,
         entries=_entries(department.goals), actuals=actuals, spent=spent, budget=budget, policy=policy, strict=strict,
-        subject=f"department {department.unit}", texts=("", "", _goal_text(department.goals), outcome),
+        subject=f"department {department.unit}", texts=("", "", None, _goal_text(department.goals), outcome),
     )
 
 

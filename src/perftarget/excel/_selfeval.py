@@ -10,17 +10,17 @@ The layout is 财预〔2020〕10号 附件1's (domain notes §5.8), columns A to
   (merged), 三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因分析及改进措施;
 - 总分: 100 and the total.
 
-主管部门 and 实施单位 are the evaluation's ``department`` and ``unit``, the 年度总体目标 row's
-预期目标 and 实际完成情况 its ``goal`` and ``outcome``: written from it and read as printed
-(四川's form labels them 项目年度目标 and 年度目标完成情况). An evaluation does not carry
-年初预算数 or the 其中 rows: they are written blank (the 其中 rows' scores as ``—``) for
-people to fill in, and reading skips them. Below the table, the perftarget block keeps the
-rest (the rule and formula of each line, exact scores, the policy...), as for every result
-sheet.
+主管部门 and 实施单位 are the evaluation's ``department`` and ``unit``, 年初预算数 on the
+年度资金总额 row its ``initial_budget``, the 年度总体目标 row's 预期目标 and 实际完成情况 its
+``goal`` and ``outcome``: written from it and read as printed (四川's form labels them
+年初预算, 项目年度目标 and 年度目标完成情况). An evaluation does not carry the 其中 rows: they
+are written blank (their scores as ``—``) for people to fill in, and reading skips them.
+Below the table, the perftarget block keeps the rest (the rule and formula of each line,
+exact scores, the policy...), as for every result sheet.
 
 .. versionadded:: 0.1.0
 .. versionchanged:: 0.2.0
-   主管部门, 实施单位, 预期目标 and 实际完成情况 are written and read.
+   主管部门, 实施单位, 年初预算数, 预期目标 and 实际完成情况 are written and read.
 """
 
 from __future__ import annotations
@@ -318,13 +318,15 @@ class _EvaluationReader(_Reader):
             values_row = below[0] if below else None
         cells = {field: self.grid.at(values_row, c.column) if values_row else None for field, c in columns.items()}
         amounts = {
+            "initial": self.number(cells.get("initial"), "年初预算数", ("万元", "元"), plain="万元", to="万元"),
             "budget": self.number(cells.get("budget"), "全年预算数", ("万元", "元"), plain="万元", to="万元"),
             "spent": self.number(cells.get("spent"), "全年执行数", ("万元", "元"), plain="万元", to="万元"),
             "rate": self.number(cells.get("rate"), "执行率", ("%",), plain="%"),
             "weight": self.number(cells.get("weight"), _FUND_NAMES["weight"], ("分",)),
             "score": self.number(cells.get("score"), _FUND_NAMES["score"], ("分",)),
         }
-        for field, path in (("budget", "budget"), ("spent", "spent"), ("rate", "budget_execution_rate")):
+        paths = {"initial": "initial_budget", "budget": "budget", "spent": "spent", "rate": "budget_execution_rate"}
+        for field, path in paths.items():
             derived.number(path, amounts[field], cells.get(field), percent=field == "rate" and self.percent(cells))
         weight = amounts["weight"] if amounts["weight"] is not None else Decimal(0)
         derived.number("budget_weight", weight, cells.get("weight"))
@@ -516,15 +518,15 @@ def _write_header(w: _Writer, evaluation: ProjectEvaluation) -> None:
     for offset, label in enumerate(_FUND_ROWS):
         row = 6 + offset
         w.put(row, 2, label, "label")
-        w.put(row, 3, None)
         if offset == 0:
+            w.shown(row, 3, evaluation.initial_budget, places)
             w.shown(row, 4, evaluation.budget, places)
             w.shown(row, 5, evaluation.spent, places)
             w.shown(row, 6, evaluation.budget_weight, places)
             w.shown(row, 7, evaluation.budget_execution_rate, places, percent=True)
             w.shown(row, 8, evaluation.budget_score, places)
         else:
-            for column in range(4, 6):
+            for column in range(3, 6):
                 w.put(row, column, None)
             for column in range(6, 9):
                 w.put(row, column, _NOT_SCORED)
