@@ -48,7 +48,7 @@ from perftarget.excel._grid import (
     _Reader,
 )
 from perftarget.excel._layout import _level_text, _resolve_levels, _Segment, _segments, _value_after
-from perftarget.excel._layouts import column_roles
+from perftarget.excel._layouts import column_roles, labels_of
 from perftarget.excel._targets import _with_comparator
 from perftarget.excel._writer import _Writer
 from perftarget.exceptions import WorkbookError
@@ -73,9 +73,14 @@ _LABELS: Final = {
     **dict.fromkeys(("总分", "合计得分", "合计"), "total"),
 }
 
-# The labels of the 主管部门 / 实施单位 rows, and the headings of the 年度总体目标 texts, by field.
-_UNIT_FIELDS: Final = {"主管部门": "department", "主管部门及代码": "department", "主管单位": "department",
-                       "实施单位": "unit", "项目实施单位": "unit"}
+# The labels of the 主管部门 / 实施单位 rows (this reader's, then the registry's evaluation layouts'), and the
+# headings of the 年度总体目标 texts, by field.
+_UNIT_FIELDS: Final = {
+    **dict.fromkeys(labels_of("evaluation", "department"), "department"),
+    **dict.fromkeys(labels_of("evaluation", "implementer"), "unit"),
+    "主管部门": "department", "主管部门及代码": "department", "主管单位": "department",
+    "实施单位": "unit", "项目实施单位": "unit",
+}
 _GOAL_FIELDS: Final = {"预期目标": "goal", "项目年度目标": "goal", "年度目标": "goal", "总体目标": "goal",
                        "实际完成情况": "outcome", "年度目标完成情况": "outcome", "目标完成情况": "outcome",
                        "完成情况": "outcome", "实际完成": "outcome"}
