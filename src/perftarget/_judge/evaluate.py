@@ -759,7 +759,9 @@ def _entries(goals: Sequence[Goal]) -> list[Entry]:
 
 def _goal_text(goals: Sequence[Goal]) -> str:
     """The 预期目标 of a self-evaluation table: the goals' contents, one a line (the empty ones left out)."""
-    return "\n".join(goal.content for goal in goals if goal.content)
+    if len(goals) == 1:  # the common case, without a join
+        return goals[0].content
+    return "\n".join([goal.content for goal in goals if goal.content])
 
 
 def _actual_mapping(actuals: Mapping[str, ActualInput] | TableActuals) -> Mapping[str, ActualInput]:
