@@ -57,6 +57,7 @@ from perftarget._model.targets import (
     Basis,
     Budget,
     Document,
+    Indicator,
     Measure,
     ProjectTargets,
     Suppression,
@@ -446,6 +447,25 @@ def _field_writer(key: str, field: attrs.Attribute[Any], t: Any) -> tuple[str, s
     raise TypeError(msg)
 
 
+_USUALLY_DEFAULT: Final[dict[type, str]] = {Indicator: "key"}
+"""For these classes, the fields from the one named on (in written order) are at their default in most
+objects (a key, suppressions, the columns some provinces add): a second, shorter struct writes such an
+object, the same bytes as the whole struct with those fields left out (about a fifth of the writing)."""
+
+
+def _at_default(field: attrs.Attribute[Any]) -> str:
+    """A test that ``o.<field>`` is written as its default (so left out), for the defaults that have one."""
+    name, default = field.name, field.default
+    if default is None:
+        return f"o.{name} is None"
+    if default == () or (default == "" and getattr(field.validator, "type", None) is str):
+        return f"not o.{name}"  # an empty tuple is written as an empty list, left out; a str is "" when falsy
+    if type(default) is bool:
+        return f"o.{name} is {default}"
+    msg = f"the fast path cannot tell that {field.name!r} is at its default ({default!r})"
+    raise TypeError(msg)
+
+
 def _class_writer(cls: type) -> str:
     """The name of ``cls`` in the writer functions ``one_<name>(obj)`` and ``many_<name>(objects)``.
 
@@ -471,6 +491,15 @@ def _class_writer(cls: type) -> str:
         arguments.append(expression)
     _WRITE_NAMESPACE[f"S_{name}"] = msgspec.defstruct(f"_{name}Write", spec, omit_defaults=True, gc=False)
     make = f"S_{name}({', '.join(arguments)})"
+    if cls in _USUALLY_DEFAULT:  # the short struct when every field of the tail is at its default
+        first_usual = [field.name for field, _ in fields].index(_USUALLY_DEFAULT[cls])
+        tail = [field for field, _ in fields[first_usual:]]
+        cut = len(spec) - len(tail)  # the struct's fields (and arguments) before the tail
+        _WRITE_NAMESPACE[f"S_{name}_short"] = msgspec.defstruct(
+            f"_{name}WriteShort", spec[:cut], omit_defaults=True, gc=False
+        )
+        test = " and ".join(f"({_at_default(field)})" for field in tail)
+        make = f"(S_{name}_short({', '.join(arguments[:cut])}) if {test} else {make})"
     source = (  # a loop, not a comprehension: the names bound with := stay fast locals
         f"def one_{name}(o):\n{textwrap.indent(statements, '    ')}    return {make}\n\n"
         f"def many_{name}(items):\n    out = []\n    append = out.append\n"

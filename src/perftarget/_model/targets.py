@@ -57,13 +57,13 @@ class TypeCheck:
     already (the fast JSON path) know that such a check cannot fail, and skip it.
     """
 
-    __slots__ = ("each", "kind")
+    __slots__ = ("each", "type")
 
     def __init__(self, kind: type, *, each: bool = False) -> None:
-        self.kind, self.each = kind, each
+        self.type, self.each = kind, each  # ``type`` as attrs' instance_of names it
 
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:  # noqa: ANN401
-        kind = self.kind
+        kind = self.type
         if not self.each:
             if not isinstance(value, kind):
                 self._refuse(f"{type(instance).__name__}.{attribute.name}", attribute.name, value)
@@ -73,12 +73,12 @@ class TypeCheck:
                 self._refuse(f"{type(instance).__name__}.{attribute.name}[{index}]", attribute.name, item)
 
     def _refuse(self, where: str, field: str, value: object) -> None:
-        expected = _KIND_WORDS.get(self.kind, f"a {self.kind.__name__}")
+        expected = _KIND_WORDS.get(self.type, f"a {self.type.__name__}")
         msg = f"{where} must be {expected} (got {type(value).__name__} {shown(value)})"
         raise WrongTypeError(msg, field=field, value=value)
 
     def __repr__(self) -> str:
-        return f"<TypeCheck {'each ' if self.each else ''}{self.kind.__name__}>"
+        return f"<TypeCheck {'each ' if self.each else ''}{self.type.__name__}>"
 
 
 def _of(kind: type) -> TypeCheck:
