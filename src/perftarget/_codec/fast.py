@@ -390,6 +390,11 @@ def _written(value: object, hook: Callable[[Any], object]) -> msgspec.Raw:
 _WRITE_NAMESPACE: Final[dict[str, Any]] = {"W": _WRITTEN, "written": _written, "EMPTY": _EMPTY, "SV": SCHEMA_VERSION}
 
 
+def _empty_text_default(field: attrs.Attribute[Any]) -> bool:
+    """Whether ``field`` is text defaulting to ``""``: then it is at its default exactly when it is falsy."""
+    return field.default == "" and getattr(field.validator, "type", None) is str
+
+
 def _native_writer(key: str, field: attrs.Attribute[Any]) -> str:
     """The expression for a field msgspec writes as it is, its default left out as cattrs does."""
     name, default = field.name, field.default
@@ -397,7 +402,7 @@ def _native_writer(key: str, field: attrs.Attribute[Any]) -> str:
         return f"o.{name}"
     # msgspec leaves out a default by identity, cattrs by ==: a value equal to its default becomes it
     _WRITE_NAMESPACE[f"D_{key}"] = default
-    if default == "" and getattr(field.validator, "type", None) is str:  # a str equals "" when it is falsy
+    if _empty_text_default(field):
         return f"(o.{name} or D_{key})"
     return f"(D_{key} if (v_{key} := o.{name}) == D_{key} else v_{key})"
 
@@ -458,8 +463,8 @@ def _at_default(field: attrs.Attribute[Any]) -> str:
     name, default = field.name, field.default
     if default is None:
         return f"o.{name} is None"
-    if default == () or (default == "" and getattr(field.validator, "type", None) is str):
-        return f"not o.{name}"  # an empty tuple is written as an empty list, left out; a str is "" when falsy
+    if default == () or _empty_text_default(field):
+        return f"not o.{name}"  # an empty tuple is written as an empty list, left out
     if type(default) is bool:
         return f"o.{name} is {default}"
     msg = f"the fast path cannot tell that {field.name!r} is at its default ({default!r})"
