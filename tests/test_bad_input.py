@@ -497,6 +497,26 @@ def test_the_fast_reader_never_keeps_a_duplicate_key(data):
         pt.loads(mutated)
 
 
+@pytest.mark.parametrize("as_bytes", [False, True])
+@pytest.mark.parametrize("kept", ['"\\u003a"', '"\\u003A"', '"a\\nb\\u003ac"'])
+def test_a_repeated_key_whose_kept_text_escapes_a_colon_is_refused(kept, as_bytes):
+    """The one text the colon count alone would miss: the kept value escapes a colon, the dropped one has none.
+
+    The second of two keys is kept; its ``\\u003a`` becomes a colon when written back, making up for the
+    repeated key's own colon. Only the search for the escape (after the one for a backslash) catches it.
+    """
+    from perftarget._codec import convert, fast
+
+    if convert.FAST is None:
+        pytest.skip("the fast extra (msgspec) is not installed")
+    start = GOLDEN_JSON.index('"purpose": ')
+    text = GOLDEN_JSON[:start] + f'"purpose": "x", "purpose": {kept}, ' + GOLDEN_JSON[start:].split(",", 1)[1]
+    data = text.encode("utf-8") if as_bytes else text
+    assert fast.loads_json(data) is None
+    with pytest.raises(pt.DocumentError, match="is given twice"):
+        pt.loads(text)
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.data())
 def test_mutated_documents_give_a_document_or_a_typed_error(data):

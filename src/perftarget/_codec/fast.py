@@ -316,14 +316,16 @@ def _keys_unique(text: str | bytes, data: object) -> bool:
     (``\u003a``). With no such escape, the two counts are equal exactly when no key was dropped.
     ``False`` (a duplicate, or an escape that makes the counts unusable) hands the text to the
     cattrs path, which names a duplicate key if there is one: it costs time, never a wrong answer.
-    Measured on 5,000 tables: about a fifth of the time of reading them.
+    Measured on 5,000 tables: about a sixth of the time of reading them. A text with no backslash
+    at all (most) is told so by one search for the backslash, several times faster than a search
+    for the escape (0.9 against 7.3 ms on 5,000 tables held as ``str``).
     """
     if isinstance(text, bytes):
-        if b"\\u003" in text:
+        if b"\\" in text and b"\\u003" in text:
             return False
         colons = text.count(b":")
     else:
-        if "\\u003" in text:
+        if "\\" in text and "\\u003" in text:
             return False
         colons = text.count(":")
     return colons == _CHECK_ENCODER.encode(data).count(b":")
