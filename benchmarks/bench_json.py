@@ -43,6 +43,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import orjson
@@ -92,15 +93,20 @@ def _time(function: Callable[[], object], *, collector: bool) -> float:
             gc.disable()
 
 
-def _writer_from(path: Path) -> Callable[[object], bytes | None]:
-    """``dumps_json_bytes`` of another version of ``perftarget/_codec/fast.py``, loaded beside the current one."""
+def fast_from(path: Path) -> ModuleType:
+    """Another version of ``perftarget/_codec/fast.py``, loaded as a second module beside the current one."""
     spec = importlib.util.spec_from_file_location("perftarget._codec._fast_compared", path)
     if spec is None or spec.loader is None:
         msg = f"cannot load {path}"
         raise RuntimeError(msg)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.dumps_json_bytes  # type: ignore[no-any-return]
+    return module
+
+
+def _writer_from(path: Path) -> Callable[[object], bytes | None]:
+    """``dumps_json_bytes`` of another version of ``fast.py`` (:func:`fast_from`)."""
+    return fast_from(path).dumps_json_bytes  # type: ignore[no-any-return]
 
 
 def measure(tables: int, shape: str, repeat: int, writer_from: Path | None = None) -> dict[str, float]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import os
 import re
@@ -55,13 +54,7 @@ def _version(path: Path | None) -> ModuleType:
     """The fast path of this tree, or the ``fast.py`` at ``path`` loaded beside it (and used by load and dump)."""
     if path is None:
         return _fast
-    spec = importlib.util.spec_from_file_location("perftarget._codec._fast_counted", path)
-    if spec is None or spec.loader is None:
-        msg = f"cannot load {path}"
-        raise RuntimeError(msg)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    convert.FAST = module
+    module = convert.FAST = bench_json.fast_from(path)
     return module
 
 
